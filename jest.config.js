@@ -1,0 +1,17 @@
+/** One Jest run for unit specs (*.spec.ts), integration specs (*.int-spec.ts) and end-to-end specs (test/). */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // Type checking is done once by `tsc --noEmit` in scripts/run-tests.js; per-file transpiling keeps Jest fast.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@jalon/domain$': '<rootDir>/libs/domain/src',
+    '^@jalon/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@jalon/config$': '<rootDir>/libs/config/src',
+    '^@jalon/catalogue$': '<rootDir>/libs/catalogue/src',
+    '^@jalon/catalogue/(.*)$': '<rootDir>/libs/catalogue/src/$1',
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs the type check, then every Jest test, and ends with the one line CI reads:
+// `tests: N passed, M failed`, derived from Jest's JSON result (never written by hand).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+const typecheck = spawnSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+if (typecheck.status !== 0) {
+  console.error('type check failed');
+}
+
+const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
+const jest = spawnSync(
+  bin('jest'),
+  ['--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+try {
+  const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  passed = result.numPassedTests;
+  // A suite that fails to load has no failed test of its own: count it as one failure.
+  failed = result.numFailedTests + result.numRuntimeErrorTestSuites;
+  fs.unlinkSync(resultFile);
+} catch (error) {
+  console.error(`could not read Jest's JSON result: ${error.message}`);
+  failed += 1;
+}
+if (typecheck.status !== 0) failed += 1;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(jest.status === 0 && typecheck.status === 0 && failed === 0 ? 0 : 1);
