@@ -1,0 +1,58 @@
+import { Actor } from '../shared/actor';
+import { AccommodationTerms } from './accommodation';
+
+/** Every command says who acts and when: the clock is an input, never read inside the domain. */
+interface CommandBase {
+  readonly by: Actor;
+  readonly now: string;
+}
+
+export const ACCESS_ROUTES = ['formation-initiale', 'apprentissage', 'formation-continue', 'contrat-de-professionnalisation', 'vae'] as const;
+export type AccessRoute = (typeof ACCESS_ROUTES)[number];
+
+export interface CriterionResult {
+  readonly criterion: string;
+  readonly met: boolean;
+  readonly comment?: string;
+}
+
+export interface TimedPartConditions {
+  readonly code: string;
+  readonly actualDurationMinutes: number;
+}
+
+export interface BlocCorrespondence {
+  readonly fromBloc: string;
+  readonly toBloc: string;
+}
+
+export type EnrollmentCommand =
+  | { readonly type: 'Enroll'; readonly data: CommandBase & { enrollmentId: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[] } }
+  | { readonly type: 'ChooseOption'; readonly data: CommandBase & { optionBlocs: readonly string[] } }
+  | { readonly type: 'GrantAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms } }
+  | { readonly type: 'AmendAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms; reason: string } }
+  | { readonly type: 'EndAccommodation'; readonly data: CommandBase & { accommodationId: string; reason: string } }
+  | { readonly type: 'RecordJuryDisclosureConsent'; readonly data: CommandBase }
+  | { readonly type: 'WithdrawJuryDisclosureConsent'; readonly data: CommandBase }
+  | { readonly type: 'ScheduleSitting'; readonly data: CommandBase & { sittingId: string; epreuveCode: string; scheduledAt: string; assessorIds: readonly string[] } }
+  | { readonly type: 'RecordSittingHeld'; readonly data: CommandBase & { sittingId: string; heldAt: string; timedParts: readonly TimedPartConditions[]; accommodationsApplied: readonly string[] } }
+  | { readonly type: 'RecordAssessment'; readonly data: CommandBase & { assessmentId: string; sittingId: string; results: readonly CriterionResult[] } }
+  | { readonly type: 'CorrectAssessment'; readonly data: CommandBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string } }
+  | { readonly type: 'ValidateBloc'; readonly data: CommandBase & { blocCode: string } }
+  | { readonly type: 'AnnulBloc'; readonly data: CommandBase & { blocCode: string; reason: AnnulmentReason; details: string } }
+  | { readonly type: 'ValidateExtraRequirement'; readonly data: CommandBase & { requirementCode: string } }
+  | { readonly type: 'RecordFinalJuryDecision'; readonly data: CommandBase & { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string } }
+  | { readonly type: 'Withdraw'; readonly data: CommandBase & { reason: string } }
+  | { readonly type: 'TransferOut'; readonly data: CommandBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly BlocCorrespondence[] } }
+  | { readonly type: 'EnrollByTransfer'; readonly data: CommandBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } };
+
+export const ANNULMENT_REASONS = ['fraud', 'plagiarism', 'other'] as const;
+export type AnnulmentReason = (typeof ANNULMENT_REASONS)[number];
+
+/** A bloc acquired on the source version and recognised on the target one (correspondance, R1). */
+export interface CarriedBloc extends BlocCorrespondence {
+  readonly validatedAt: string;
+}
+
+export type EnrollmentCommandType = EnrollmentCommand['type'];
+export type CommandOf<T extends EnrollmentCommandType> = Extract<EnrollmentCommand, { type: T }>;

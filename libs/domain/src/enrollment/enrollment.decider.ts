@@ -1,0 +1,542 @@
+import { indexReferential, ReferentialIndex } from '../referential/referential-index';
+import { Referential } from '../referential/referential.model';
+import { Actor, Role } from '../shared/actor';
+import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
+import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
+import { ACCESS_ROUTES, ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand } from './enrollment.commands';
+import { EnrollmentEvent } from './enrollment.events';
+import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
+import { ActiveEnrollment, EnrollmentState, evolveEnrollment } from './enrollment.state';
+
+/** The stream of one enrollment (a candidate in one certification version). */
+export const enrollmentStreamId = (enrollmentId: string): string => `enrollment-${enrollmentId}`;
+
+export interface EnrollmentContext {
+  /** The référentiel version the enrollment is (or will be) pinned to. */
+  readonly referential: Referential;
+}
+
+/**
+ * decide(command, state, context) → events. Pure: the clock and the référentiel are inputs, and
+ * the result is the list of facts to append, or a typed DomainError.
+ */
+export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentState, context: EnrollmentContext): EnrollmentEvent[] {
+  const index = indexReferential(context.referential);
+  switch (command.type) {
+    case 'Enroll':
+      return enroll(command, state, index);
+    case 'EnrollByTransfer':
+      return enrollByTransfer(command, state, index);
+    case 'ChooseOption':
+      return chooseOption(command, open(state, index), index);
+    case 'GrantAccommodation':
+      return grantAccommodation(command, open(state, index), index);
+    case 'AmendAccommodation':
+      return amendAccommodation(command, open(state, index), index);
+    case 'EndAccommodation':
+      return endAccommodation(command, open(state, index));
+    case 'RecordJuryDisclosureConsent':
+      return recordConsent(command, open(state, index));
+    case 'WithdrawJuryDisclosureConsent':
+      return withdrawConsent(command, open(state, index));
+    case 'ScheduleSitting':
+      return scheduleSitting(command, notCertified(open(state, index)), index);
+    case 'RecordSittingHeld':
+      return recordSittingHeld(command, open(state, index));
+    case 'RecordAssessment':
+      return recordAssessment(command, open(state, index), index);
+    case 'CorrectAssessment':
+      return correctAssessment(command, open(state, index), index);
+    case 'ValidateBloc':
+      return validateBloc(command, notCertified(open(state, index)), index);
+    case 'AnnulBloc':
+      return annulBloc(command, open(state, index), index);
+    case 'ValidateExtraRequirement':
+      return validateExtraRequirement(command, notCertified(open(state, index)), index);
+    case 'RecordFinalJuryDecision':
+      return recordFinalJuryDecision(command, notCertified(open(state, index)), index);
+    case 'Withdraw':
+      open(state, index);
+      return [{ type: 'CandidateWithdrew', data: { reason: required(command.data.reason, 'reason'), by: command.data.by, at: command.data.now } }];
+    case 'TransferOut':
+      return transferOut(command, notCertified(open(state, index)));
+    default: {
+      const unknown: never = command;
+      throw new ValidationError('COMMAND.UNKNOWN', `unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
+// ---- guards ---------------------------------------------------------------------------------
+
+function existing(state: EnrollmentState): ActiveEnrollment {
+  if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+  return state;
+}
+
+/** Withdrawn and transferred paths take no further decision (R13); their history stays readable. */
+function open(state: EnrollmentState, index: ReferentialIndex): ActiveEnrollment {
+  const s = existing(state);
+  if (s.referentialId !== index.referential.referential || s.version !== index.referential.version) {
+    throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the enrollment is pinned to ${s.referentialId}@${s.version}, not ${index.referential.referential}@${index.referential.version}`);
+  }
+  if (s.status === 'withdrawn') throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
+  if (s.status === 'transferred') throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
+  return s;
+}
+
+function notCertified(state: ActiveEnrollment): ActiveEnrollment {
+  if (state.status === 'certified') throw new IllegalStateError('ENROLLMENT.CERTIFIED', 'the certification is already awarded');
+  return state;
+}
+
+function requireRole(by: Actor, role: Role, code: string, what: string): void {
+  if (by.role !== role) throw new ForbiddenError(code, `${what} is decided by the ${role}, not by a ${by.role}`);
+}
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined || value.trim() === '') throw new ValidationError('COMMAND.FIELD_REQUIRED', `${field} is required`, { field });
+  return value;
+}
+
+function validDate(value: string, field: string): string {
+  if (Number.isNaN(Date.parse(value))) throw new ValidationError('COMMAND.INVALID_DATE', `${field} is not a date: ${value}`, { field });
+  return value;
+}
+
+// ---- enrollment and option (R1, R2) -----------------------------------------------------------
+
+function checkOptionBlocs(optionBlocs: readonly string[], index: ReferentialIndex): void {
+  const perGroup = new Map<string, number>();
+  for (const code of optionBlocs) {
+    const bloc = index.blocs.get(code);
+    if (!bloc) throw new ValidationError('OPTION.UNKNOWN_BLOC', `bloc ${code} does not exist in this référentiel`, { bloc: code });
+    if (!bloc.optionGroup) throw new ValidationError('OPTION.NOT_AN_OPTION_BLOC', `bloc ${code} is mandatory, not an option`, { bloc: code });
+    perGroup.set(bloc.optionGroup, (perGroup.get(bloc.optionGroup) ?? 0) + 1);
+  }
+  if (new Set(optionBlocs).size !== optionBlocs.length) throw new ValidationError('OPTION.DUPLICATE_BLOC', 'a bloc is chosen twice');
+  for (const [group, count] of perGroup) {
+    const choose = index.referential.optionGroups?.find((g) => g.code === group)?.choose ?? 0;
+    if (count > choose) {
+      throw new ValidationError('OPTION.TOO_MANY_IN_GROUP', `option group ${group} takes ${choose} bloc(s); ${count} were chosen`, { group, choose, chosen: count });
+    }
+  }
+}
+
+function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  if (state.status !== 'none') throw new ConflictError('ENROLLMENT.ALREADY_EXISTS', `enrollment ${d.enrollmentId} already exists`);
+  checkPinnedVersion(d.referentialId, d.version, index);
+  if (!ACCESS_ROUTES.includes(d.accessRoute)) throw new ValidationError('ENROLLMENT.UNKNOWN_ACCESS_ROUTE', `unknown access route ${d.accessRoute}`);
+  required(d.cohort, 'cohort');
+  checkOptionBlocs(d.optionBlocs, index);
+  return [
+    {
+      type: 'CandidateEnrolled',
+      data: {
+        enrollmentId: d.enrollmentId,
+        candidateId: required(d.candidateId, 'candidateId'),
+        organisationId: required(d.organisationId, 'organisationId'),
+        referentialId: d.referentialId,
+        version: d.version,
+        cohort: d.cohort,
+        accessRoute: d.accessRoute,
+        optionBlocs: d.optionBlocs,
+        by: d.by,
+        at: d.now,
+      },
+    },
+  ];
+}
+
+function checkPinnedVersion(referentialId: string, version: string, index: ReferentialIndex): void {
+  if (referentialId !== index.referential.referential || version !== index.referential.version) {
+    throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the référentiel given is ${index.referential.referential}@${index.referential.version}, not ${referentialId}@${version}`);
+  }
+}
+
+function enrollByTransfer(command: CommandOf<'EnrollByTransfer'>, state: EnrollmentState, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  if (state.status !== 'none') throw new ConflictError('ENROLLMENT.ALREADY_EXISTS', `enrollment ${d.enrollmentId} already exists`);
+  checkPinnedVersion(d.referentialId, d.version, index);
+  checkOptionBlocs(d.optionBlocs, index);
+  checkCarriedTargets(d.carriedBlocs.map((c) => c.toBloc), index);
+  const { now, by, ...rest } = d;
+  return [{ type: 'EnrolledByTransfer', data: { ...rest, by, at: now } }];
+}
+
+function chooseOption(command: CommandOf<'ChooseOption'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  checkOptionBlocs(d.optionBlocs, index);
+  // An option bloc already validated is part of the path for good (R7): it cannot be dropped.
+  const dropped = state.optionBlocs.filter((code) => !d.optionBlocs.includes(code));
+  const locked = dropped.filter((code) => state.blocs[code]?.status === 'validated');
+  if (locked.length > 0) throw new IllegalStateError('OPTION.LOCKED', `option bloc(s) ${locked.join(', ')} already validated: the option can no longer change`, { blocs: locked });
+  if (dropped.length === 0 && d.optionBlocs.length === state.optionBlocs.length) return [];
+  return [{ type: 'OptionChosen', data: { optionBlocs: d.optionBlocs, previousOptionBlocs: state.optionBlocs, by: d.by, at: d.now } }];
+}
+
+// ---- accommodations and consent (R9, R10) --------------------------------------------------------
+
+function checkTerms(terms: AccommodationTerms, index: ReferentialIndex): void {
+  if (!ACCOMMODATION_KINDS.includes(terms.kind)) throw new ValidationError('ACCOMMODATION.UNKNOWN_KIND', `unknown accommodation kind ${terms.kind}`);
+  if (terms.kind === 'extra-time') {
+    const t = terms.extraTime;
+    if (!t || !Number.isInteger(t.numerator) || !Number.isInteger(t.denominator) || t.numerator <= 0 || t.denominator <= 0) {
+      throw new ValidationError('ACCOMMODATION.EXTRA_TIME_REQUIRED', 'an extra-time accommodation states its extra time as a positive fraction');
+    }
+  } else if (terms.extraTime) {
+    throw new ValidationError('ACCOMMODATION.EXTRA_TIME_NOT_APPLICABLE', `a ${terms.kind} accommodation carries no extra-time fraction`);
+  }
+  validDate(terms.validFrom, 'validFrom');
+  if (terms.validUntil !== undefined && Date.parse(validDate(terms.validUntil, 'validUntil')) < Date.parse(terms.validFrom)) {
+    throw new ValidationError('ACCOMMODATION.INVALID_PERIOD', 'validUntil is before validFrom');
+  }
+  if (!terms.scope.all) {
+    if (terms.scope.epreuves.length === 0) throw new ValidationError('ACCOMMODATION.EMPTY_SCOPE', 'a scoped accommodation lists at least one épreuve');
+    const unknown = terms.scope.epreuves.filter((code) => !index.epreuves.has(code));
+    if (unknown.length > 0) throw new ValidationError('ACCOMMODATION.UNKNOWN_EPREUVE', `unknown épreuve(s) in scope: ${unknown.join(', ')}`, { epreuves: unknown });
+  }
+}
+
+function grantAccommodation(command: CommandOf<'GrantAccommodation'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
+  if (state.accommodations[d.accommodationId]) throw new ConflictError('ACCOMMODATION.ALREADY_EXISTS', `accommodation ${d.accommodationId} already exists`);
+  checkTerms(d.terms, index);
+  return [{ type: 'AccommodationGranted', data: { accommodationId: d.accommodationId, terms: d.terms, by: d.by, at: d.now } }];
+}
+
+function liveAccommodation(state: ActiveEnrollment, accommodationId: string) {
+  const accommodation = state.accommodations[accommodationId];
+  if (!accommodation) throw new NotFoundError('ACCOMMODATION.NOT_FOUND', `no accommodation ${accommodationId}`);
+  if (accommodation.endedAt !== undefined) throw new IllegalStateError('ACCOMMODATION.ENDED', `accommodation ${accommodationId} has ended`);
+  return accommodation;
+}
+
+function amendAccommodation(command: CommandOf<'AmendAccommodation'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
+  liveAccommodation(state, d.accommodationId);
+  checkTerms(d.terms, index);
+  return [{ type: 'AccommodationAmended', data: { accommodationId: d.accommodationId, terms: d.terms, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }];
+}
+
+function endAccommodation(command: CommandOf<'EndAccommodation'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
+  liveAccommodation(state, d.accommodationId);
+  return [{ type: 'AccommodationEnded', data: { accommodationId: d.accommodationId, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }];
+}
+
+function recordConsent(command: CommandOf<'RecordJuryDisclosureConsent'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  // Consent is the candidate's own act (R10), recorded by the candidate or by the referent on their behalf.
+  if (command.data.by.role !== 'candidate' && command.data.by.role !== 'referent') {
+    throw new ForbiddenError('CONSENT.NOT_CANDIDATE', 'consent is given by the candidate (or recorded by the referent)');
+  }
+  if (state.juryDisclosureConsent) throw new IllegalStateError('CONSENT.ALREADY_RECORDED', 'consent to disclose to the jury is already recorded');
+  return [{ type: 'JuryDisclosureConsentRecorded', data: { by: command.data.by, at: command.data.now } }];
+}
+
+function withdrawConsent(command: CommandOf<'WithdrawJuryDisclosureConsent'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  if (command.data.by.role !== 'candidate' && command.data.by.role !== 'referent') {
+    throw new ForbiddenError('CONSENT.NOT_CANDIDATE', 'consent is withdrawn by the candidate (or recorded by the referent)');
+  }
+  if (!state.juryDisclosureConsent) throw new IllegalStateError('CONSENT.NOT_RECORDED', 'no consent to withdraw');
+  return [{ type: 'JuryDisclosureConsentWithdrawn', data: { by: command.data.by, at: command.data.now } }];
+}
+
+// ---- sittings (R4, R11, R12) ---------------------------------------------------------------------
+
+function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  if (state.sittings[d.sittingId]) throw new ConflictError('SITTING.ALREADY_EXISTS', `sitting ${d.sittingId} already exists`);
+  const indexed = index.epreuves.get(d.epreuveCode);
+  if (!indexed) throw new ValidationError('SITTING.UNKNOWN_EPREUVE', `épreuve ${d.epreuveCode} does not exist in this référentiel`, { epreuve: d.epreuveCode });
+  const bloc = index.blocs.get(indexed.blocCode)!;
+  if (bloc.optionGroup && !state.optionBlocs.includes(bloc.code)) {
+    throw new IllegalStateError('SITTING.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`, { bloc: bloc.code });
+  }
+  if (state.blocs[bloc.code]?.status === 'validated') throw new IllegalStateError('SITTING.BLOC_ALREADY_VALIDATED', `bloc ${bloc.code} is already validated`);
+  if (d.assessorIds.length === 0 || d.assessorIds.some((id) => id.trim() === '')) throw new ValidationError('SITTING.NO_ASSESSOR', 'a sitting is assigned at least one assessor');
+  validDate(d.scheduledAt, 'scheduledAt');
+  const previous = Object.values(state.sittings).filter((s) => s.epreuveCode === d.epreuveCode);
+  // One attempt at a time per épreuve: the next is scheduled once the previous one is assessed (R12).
+  if (previous.some((s) => s.status !== 'assessed')) throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
+
+  const applicable = Object.values(state.accommodations).filter((a) => isInForce(a.terms, a.endedAt, d.scheduledAt, d.epreuveCode));
+  const extraTimes = applicable.map((a) => extraTimeOf(a.terms)).filter((t) => t !== undefined);
+  return [
+    {
+      type: 'SittingScheduled',
+      data: {
+        sittingId: d.sittingId,
+        epreuveCode: d.epreuveCode,
+        blocCode: bloc.code,
+        attempt: previous.length + 1,
+        scheduledAt: d.scheduledAt,
+        assessorIds: d.assessorIds,
+        timedParts: (indexed.epreuve.timedParts ?? []).map((p) => ({
+          code: p.code,
+          baseDurationMinutes: p.baseDurationMinutes,
+          effectiveDurationMinutes: effectiveDurationMinutes(p.baseDurationMinutes, extraTimes),
+        })),
+        applicableAccommodations: applicable.map((a) => ({ accommodationId: a.id, kind: a.terms.kind })),
+        by: d.by,
+        at: d.now,
+      },
+    },
+  ];
+}
+
+function sitting(state: ActiveEnrollment, sittingId: string) {
+  const found = state.sittings[sittingId];
+  if (!found) throw new NotFoundError('SITTING.NOT_FOUND', `no sitting ${sittingId}`);
+  return found;
+}
+
+function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  const s = sitting(state, d.sittingId);
+  if (s.status !== 'scheduled') throw new IllegalStateError('SITTING.ALREADY_HELD', `sitting ${d.sittingId} is already recorded as held`);
+  validDate(d.heldAt, 'heldAt');
+  const applicableIds = s.applicableAccommodations.map((a) => a.accommodationId);
+  const unknown = d.accommodationsApplied.filter((id) => !applicableIds.includes(id));
+  if (unknown.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, { accommodations: unknown });
+  const parts = s.timedParts.map((part) => {
+    const given = d.timedParts.find((p) => p.code === part.code);
+    if (!given) throw new ValidationError('SITTING.TIMED_PART_MISSING', `the actual duration of ${part.code} is required`, { timedPart: part.code });
+    if (!(given.actualDurationMinutes > 0)) throw new ValidationError('SITTING.INVALID_DURATION', `the actual duration of ${part.code} must be positive`, { timedPart: part.code });
+    return { code: part.code, scheduledMinutes: part.effectiveDurationMinutes, actualDurationMinutes: given.actualDurationMinutes };
+  });
+  const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
+  if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { timedPart: extra[0].code });
+  return [
+    {
+      type: 'SittingHeld',
+      data: {
+        sittingId: d.sittingId,
+        heldAt: d.heldAt,
+        timedParts: parts,
+        accommodationsApplied: d.accommodationsApplied,
+        // R11: a granted measure not given at the sitting is a finding; stating it here spares auditors a guess.
+        accommodationsNotApplied: s.applicableAccommodations.filter((a) => !d.accommodationsApplied.includes(a.accommodationId)),
+        by: d.by,
+        at: d.now,
+      },
+    },
+  ];
+}
+
+// ---- assessments and competencies (R5) ------------------------------------------------------------
+
+function checkResults(results: readonly CriterionResult[], expected: readonly string[], epreuveCode: string): void {
+  const given = results.map((r) => r.criterion);
+  const missing = expected.filter((c) => !given.includes(c));
+  const unknown = given.filter((c) => !expected.includes(c));
+  const repeated = given.filter((c, i) => given.indexOf(c) !== i);
+  if (missing.length || unknown.length || repeated.length) {
+    throw new ValidationError('ASSESSMENT.CRITERIA_MISMATCH', `an assessment of ${epreuveCode} rules once on each of its ${expected.length} criteria`, { missing, unknown, repeated });
+  }
+}
+
+function recordAssessment(command: CommandOf<'RecordAssessment'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  if (state.assessments[d.assessmentId]) throw new ConflictError('ASSESSMENT.ALREADY_EXISTS', `assessment ${d.assessmentId} already exists`);
+  const s = sitting(state, d.sittingId);
+  if (s.status === 'scheduled') throw new IllegalStateError('ASSESSMENT.SITTING_NOT_HELD', `sitting ${d.sittingId} has not been recorded as held`);
+  if (s.status === 'assessed') throw new IllegalStateError('ASSESSMENT.ALREADY_RECORDED', `sitting ${d.sittingId} is already assessed; record a correction instead`);
+  if (!s.assessorIds.includes(d.by.id)) throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${d.sittingId}`);
+  checkResults(d.results, index.epreuves.get(s.epreuveCode)!.criteria, s.epreuveCode);
+  const recorded: EnrollmentEvent = {
+    type: 'AssessmentRecorded',
+    data: {
+      assessmentId: d.assessmentId,
+      sittingId: d.sittingId,
+      epreuveCode: s.epreuveCode,
+      blocCode: s.blocCode,
+      attempt: s.attempt,
+      results: d.results,
+      passed: d.results.every((r) => r.met),
+      by: d.by,
+      at: d.now,
+    },
+  };
+  return withConsequences(state, [recorded], index, d.by, d.now, 'assessment-corrected');
+}
+
+function correctAssessment(command: CommandOf<'CorrectAssessment'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  const assessment = state.assessments[d.assessmentId];
+  if (!assessment) throw new NotFoundError('ASSESSMENT.NOT_FOUND', `no assessment ${d.assessmentId}`);
+  if (assessment.voided) throw new IllegalStateError('ASSESSMENT.VOIDED', `assessment ${d.assessmentId} was voided by an annulment`);
+  const s = state.sittings[assessment.sittingId];
+  // A correction is made by one of the sitting's assessors, or by the jury.
+  if (d.by.role !== 'jury' && !s.assessorIds.includes(d.by.id)) throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${s.id}`);
+  checkResults(d.results, index.epreuves.get(assessment.epreuveCode)!.criteria, assessment.epreuveCode);
+  const corrected: EnrollmentEvent = {
+    type: 'AssessmentCorrected',
+    data: { correctionId: d.correctionId, assessmentId: d.assessmentId, results: d.results, reason: required(d.reason, 'reason'), passed: d.results.every((r) => r.met), by: d.by, at: d.now },
+  };
+  return withConsequences(state, [corrected], index, d.by, d.now, 'assessment-corrected');
+}
+
+/**
+ * Appends to `primary` the facts that follow from it: competencies acquired or no longer acquired,
+ * blocs becoming (or ceasing to be) validatable, and, where the référentiel allows, the automatic
+ * validation. Deriving them here, in the same decision, keeps every consequence in the log.
+ */
+function withConsequences(
+  before: ActiveEnrollment,
+  primary: EnrollmentEvent[],
+  index: ReferentialIndex,
+  by: Actor,
+  at: string,
+  revocationCause: 'assessment-corrected' | 'bloc-annulled',
+): EnrollmentEvent[] {
+  const events = [...primary];
+  let state = primary.reduce(evolveEnrollment, before as EnrollmentState) as ActiveEnrollment;
+  const emit = (event: EnrollmentEvent) => {
+    events.push(event);
+    state = evolveEnrollment(state, event) as ActiveEnrollment;
+  };
+  const met = criteriaMet(state);
+  for (const [code, { blocCode }] of index.competencies) {
+    const evidence = competencyEvidence(index, code, met);
+    const acquired = state.acquiredCompetencies[code] !== undefined;
+    if (evidence && !acquired) emit({ type: 'CompetencyAcquired', data: { competencyCode: code, blocCode, rule: 'all-criteria-met', evidence, by, at } });
+    if (!evidence && acquired) emit({ type: 'CompetencyAcquisitionRevoked', data: { competencyCode: code, blocCode, cause: revocationCause, by, at } });
+  }
+  for (const bloc of index.referential.blocs) {
+    const current = state.blocs[bloc.code]?.status;
+    // R7: a validated bloc is acquired for good; only an annulment withdraws it.
+    if (current === 'validated') continue;
+    const codes = bloc.competencies.map((c) => c.code);
+    const missing = codes.filter((c) => state.acquiredCompetencies[c] === undefined);
+    if (missing.length === 0 && current !== 'validatable') {
+      emit({ type: 'BlocBecameValidatable', data: { blocCode: bloc.code, rule: 'all-competencies-acquired', competencies: codes, by, at } });
+      const chosen = !bloc.optionGroup || state.optionBlocs.includes(bloc.code);
+      if (index.referential.validationPolicy.blocValidation === 'automatic' && chosen) {
+        emit(blocValidated(state, index, bloc.code, 'automatic-rule', by, at));
+      }
+    } else if (missing.length > 0 && current === 'validatable') {
+      emit({ type: 'BlocNoLongerValidatable', data: { blocCode: bloc.code, missingCompetencies: missing, by, at } });
+    }
+  }
+  return events;
+}
+
+// ---- blocs (R6, R7) ---------------------------------------------------------------------------
+
+function blocValidated(state: ActiveEnrollment, index: ReferentialIndex, blocCode: string, decidedBy: 'jury' | 'automatic-rule', by: Actor, at: string): EnrollmentEvent {
+  const codes = index.blocs.get(blocCode)!.competencies.map((c) => c.code);
+  const met = criteriaMet(state);
+  const assessments = new Set(codes.flatMap((code) => (competencyEvidence(index, code, met) ?? []).map((e) => e.assessmentId)));
+  return { type: 'BlocValidated', data: { blocCode, decidedBy, rule: 'all-competencies-acquired', competencies: codes, assessments: [...assessments].sort(), by, at } };
+}
+
+function knownBloc(index: ReferentialIndex, blocCode: string) {
+  const bloc = index.blocs.get(blocCode);
+  if (!bloc) throw new ValidationError('BLOC.UNKNOWN', `bloc ${blocCode} does not exist in this référentiel`, { bloc: blocCode });
+  return bloc;
+}
+
+function validateBloc(command: CommandOf<'ValidateBloc'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'a bloc validation');
+  const bloc = knownBloc(index, d.blocCode);
+  if (bloc.optionGroup && !state.optionBlocs.includes(bloc.code)) throw new IllegalStateError('BLOC.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`);
+  const status = state.blocs[bloc.code]?.status;
+  if (status === 'validated') throw new IllegalStateError('BLOC.ALREADY_VALIDATED', `bloc ${bloc.code} is already validated`);
+  if (status !== 'validatable') {
+    const missing = bloc.competencies.map((c) => c.code).filter((c) => state.acquiredCompetencies[c] === undefined);
+    throw new IllegalStateError('BLOC.NOT_VALIDATABLE', `bloc ${bloc.code} cannot be validated: competencies not acquired: ${missing.join(', ')}`, { missingCompetencies: missing });
+  }
+  return [blocValidated(state, index, bloc.code, 'jury', d.by, d.now)];
+}
+
+function annulBloc(command: CommandOf<'AnnulBloc'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'an annulment');
+  const bloc = knownBloc(index, d.blocCode);
+  if (state.blocs[bloc.code]?.status !== 'validated') throw new IllegalStateError('BLOC.NOT_VALIDATED', `bloc ${bloc.code} is not validated: there is nothing to annul`);
+  if (!ANNULMENT_REASONS.includes(d.reason)) throw new ValidationError('BLOC.UNKNOWN_ANNULMENT_REASON', `unknown annulment reason ${d.reason}`);
+  const details = required(d.details, 'details');
+  const voided = Object.values(state.assessments)
+    .filter((a) => a.blocCode === bloc.code && !a.voided)
+    .map((a) => a.id)
+    .sort();
+  const events: EnrollmentEvent[] = [];
+  // A certificate resting on an annulled bloc no longer stands (R7, R8).
+  if (state.status === 'certified') events.push({ type: 'CertificationRevoked', data: { cause: 'bloc-annulled', blocCode: bloc.code, by: d.by, at: d.now } });
+  events.push({ type: 'BlocAnnulled', data: { blocCode: bloc.code, reason: d.reason, details, voidedAssessments: voided, by: d.by, at: d.now } });
+  return withConsequences(state, events, index, d.by, d.now, 'bloc-annulled');
+}
+
+// ---- full certification (R8) ----------------------------------------------------------------------
+
+function validateExtraRequirement(command: CommandOf<'ValidateExtraRequirement'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'an extra requirement');
+  if (!(index.referential.extraRequirements ?? []).some((r) => r.code === d.requirementCode)) {
+    throw new ValidationError('REQUIREMENT.UNKNOWN', `requirement ${d.requirementCode} does not exist in this référentiel`);
+  }
+  if (state.extraRequirements[d.requirementCode]) throw new IllegalStateError('REQUIREMENT.ALREADY_VALIDATED', `requirement ${d.requirementCode} is already validated`);
+  return [{ type: 'ExtraRequirementValidated', data: { requirementCode: d.requirementCode, by: d.by, at: d.now } }];
+}
+
+function recordFinalJuryDecision(command: CommandOf<'RecordFinalJuryDecision'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'the final decision');
+  const place = required(d.place, 'place');
+  const decision: EnrollmentEvent = { type: 'FinalJuryDecisionRecorded', data: { decision: d.decision, place, reason: d.reason, by: d.by, at: d.now } };
+  if (d.decision !== 'awarded') {
+    if (!['refused', 'deferred'].includes(d.decision)) throw new ValidationError('DECISION.UNKNOWN', `unknown decision ${d.decision}`);
+    required(d.reason, 'reason');
+    return [decision];
+  }
+  const progress = pathProgress(state, index.referential);
+  if (progress.status !== 'eligible') {
+    throw new IllegalStateError('CERTIFICATION.REQUIREMENTS_NOT_MET', 'the full certification needs every required bloc and requirement validated', {
+      missingBlocs: progress.missingBlocs,
+      optionGroupsToChoose: progress.optionGroupsToChoose,
+      missingExtraRequirements: progress.missingExtraRequirements,
+    });
+  }
+  const blocs = [...index.mandatoryBlocs, ...state.optionBlocs];
+  return [
+    decision,
+    {
+      type: 'CertificationAwarded',
+      data: {
+        referentialId: state.referentialId,
+        version: state.version,
+        optionBlocs: state.optionBlocs,
+        blocs,
+        extraRequirements: (index.referential.extraRequirements ?? []).map((r) => r.code),
+        place,
+        by: d.by,
+        at: d.now,
+      },
+    },
+  ];
+}
+
+// ---- transfer (R1, R13) -----------------------------------------------------------------------
+
+function checkCarriedTargets(targets: readonly string[], index: ReferentialIndex): void {
+  const unknown = targets.filter((code) => !index.blocs.has(code));
+  if (unknown.length > 0) throw new ValidationError('TRANSFER.UNKNOWN_TARGET_BLOC', `bloc(s) ${unknown.join(', ')} do not exist in the target version`, { blocs: unknown });
+  if (new Set(targets).size !== targets.length) throw new ValidationError('TRANSFER.DUPLICATE_BLOC', 'a target bloc is named twice');
+}
+
+function transferOut(command: CommandOf<'TransferOut'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  if (d.toReferentialId === state.referentialId && d.toVersion === state.version) throw new ValidationError('TRANSFER.SAME_VERSION', 'the enrollment is already on this version');
+  const froms = d.carriedBlocs.map((c) => c.fromBloc);
+  if (new Set(froms).size !== froms.length) throw new ValidationError('TRANSFER.DUPLICATE_BLOC', 'a source bloc is named twice');
+  const notAcquired = froms.filter((code) => state.blocs[code]?.status !== 'validated');
+  if (notAcquired.length > 0) throw new IllegalStateError('TRANSFER.BLOC_NOT_ACQUIRED', `only validated blocs carry over; not validated: ${notAcquired.join(', ')}`, { blocs: notAcquired });
+  const carriedBlocs = d.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: state.blocs[c.fromBloc].validatedAt! }));
+  return [{ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: d.toEnrollmentId, toReferentialId: d.toReferentialId, toVersion: d.toVersion, carriedBlocs, by: d.by, at: d.now } }];
+}

@@ -1,0 +1,237 @@
+import { automaticFixtureReferential, fixtureReferential } from '../testing/fixture-referential';
+import { admin, assessor, at, candidate, cmd, fixtureTimedParts, history, jury, passBloc, referent, results, sit, specFor, T0, tiersTemps } from '../testing/enrollment-fixtures';
+import { effectiveDurationMinutes } from './accommodation';
+import { EnrollmentEvent } from './enrollment.events';
+import { pathProgress } from './enrollment.progress';
+import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
+
+const spec = specFor();
+const enrolled = [cmd.enroll()];
+const typesOf = (events: readonly EnrollmentEvent[]) => events.map((e) => e.type);
+const stateOf = (events: readonly EnrollmentEvent[]) => foldEnrollment(events) as ActiveEnrollment;
+
+describe('R1 versioned référentiels: an enrollment is pinned to its version', () => {
+  it('enrolling records the pinned version, cohort, access route and option', () => {
+    spec.given([]).when(cmd.enroll()).then([
+      {
+        type: 'CandidateEnrolled',
+        data: { enrollmentId: 'enr-1', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC04'], by: admin, at: T0 },
+      },
+    ]);
+  });
+
+  it('a transfer is an explicit act that says which acquired blocs carry over, and the new enrollment starts with them validated', () => {
+    const source = history([...enrolled, ...passBloc('BC01')]);
+    const [out] = spec.given(source).when({ type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }], by: admin, now: at(30) } }).events();
+    expect(out).toEqual({ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01', validatedAt: at(20) }], by: admin, at: at(30) } });
+    expect(stateOf([...source, out]).status).toBe('transferred');
+
+    const target = specFor(automaticFixtureReferential).given([]).when({
+      type: 'EnrollByTransfer',
+      data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '1', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1-auto', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC04'], carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01', validatedAt: at(20) }], by: admin, now: at(30) },
+    }).events();
+    const newPath = stateOf(target);
+    expect(newPath.version).toBe('1-auto');
+    expect(newPath.blocs.BC01).toEqual({ status: 'validated', validatedAt: at(20), decidedBy: 'transfer' });
+    expect(pathProgress(newPath, automaticFixtureReferential).missingBlocs).toEqual(['BC02', 'BC04']);
+  });
+});
+
+describe('R2 structure: mandatory blocs and a one-of option group', () => {
+  it('the option can change while nothing of it is validated', () => {
+    spec.given(history(enrolled)).when(cmd.chooseOption(['BC03'])).then([{ type: 'OptionChosen', data: { optionBlocs: ['BC03'], previousOptionBlocs: ['BC04'], by: admin, at: at(1) } }]);
+  });
+
+  it('choosing the same option again changes nothing', () => {
+    spec.given(history(enrolled)).when(cmd.chooseOption(['BC04'])).then([]);
+  });
+
+  it('the path is complete only with the mandatory blocs, one option bloc and the extra requirement', () => {
+    const events = history([cmd.enroll({ optionBlocs: [] }), ...passBloc('BC01'), ...passBloc('BC02'), cmd.validateRequirement()]);
+    expect(pathProgress(stateOf(events), fixtureReferential)).toEqual({ status: 'in-progress', missingBlocs: [], optionGroupsToChoose: [{ group: 'OPT', missing: 1 }], missingExtraRequirements: [] });
+  });
+});
+
+describe('R3/R5 competencies, criteria and assessments', () => {
+  it('an assessment records each criterion by an assigned assessor, and the competencies it completes become acquired', () => {
+    const given = history([...enrolled, cmd.schedule('s1', 'E1'), cmd.hold('s1', fixtureTimedParts('E1'))]);
+    const events = spec.given(given).when(cmd.assess('a1', 's1', results('E1', (c) => c !== 'C1/CE2'))).events();
+    expect(typesOf(events)).toEqual(['AssessmentRecorded', 'CompetencyAcquired']);
+    expect(events[0]).toEqual({
+      type: 'AssessmentRecorded',
+      data: { assessmentId: 'a1', sittingId: 's1', epreuveCode: 'E1', blocCode: 'BC01', attempt: 1, passed: false, results: results('E1', (c) => c !== 'C1/CE2'), by: assessor, at: at(11) },
+    });
+    expect(events[1]).toEqual({ type: 'CompetencyAcquired', data: { competencyCode: 'C2', blocCode: 'BC01', rule: 'all-criteria-met', evidence: [{ criterion: 'C2/CE1', assessmentId: 'a1' }], by: assessor, at: at(11) } });
+  });
+
+  it('criteria attached to an épreuve bear on the competencies they name, or on all it covers', () => {
+    const given = history([...enrolled, cmd.schedule('s1', 'E2'), cmd.hold('s1')]);
+    const events = spec.given(given).when(cmd.assess('a1', 's1', results('E2', (c) => c === 'E2/CR1'))).events();
+    // CR1 bears on C3 only, CR2 on both: with CR2 not met, neither competency is acquired.
+    expect(typesOf(events)).toEqual(['AssessmentRecorded']);
+    const all = spec.given(given).when(cmd.assess('a1', 's1', results('E2'))).events();
+    expect(typesOf(all)).toEqual(['AssessmentRecorded', 'CompetencyAcquired', 'CompetencyAcquired', 'BlocBecameValidatable']);
+  });
+
+  it('a correction never overwrites: it points at the assessment, says why, and its consequences follow', () => {
+    const given = history([...enrolled, ...sit('s1', 'E1', true, fixtureTimedParts('E1'))]);
+    const events = spec.given(given).when(cmd.correct('c1', 'assess-s1', results('E1', (c) => c !== 'C2/CE1'))).events();
+    expect(events).toEqual([
+      { type: 'AssessmentCorrected', data: { correctionId: 'c1', assessmentId: 'assess-s1', results: results('E1', (c) => c !== 'C2/CE1'), reason: 'erreur de saisie', passed: false, by: assessor, at: at(12) } },
+      { type: 'CompetencyAcquisitionRevoked', data: { competencyCode: 'C2', blocCode: 'BC01', cause: 'assessment-corrected', by: assessor, at: at(12) } },
+      { type: 'BlocNoLongerValidatable', data: { blocCode: 'BC01', missingCompetencies: ['C2'], by: assessor, at: at(12) } },
+    ]);
+    // The original assessment stays in the history.
+    expect(given.some((e) => e.type === 'AssessmentRecorded' && e.data.assessmentId === 'assess-s1')).toBe(true);
+  });
+
+  it('the jury may also correct an assessment', () => {
+    const given = history([...enrolled, ...sit('s1', 'E1', false, fixtureTimedParts('E1'))]);
+    expect(typesOf(spec.given(given).when(cmd.correct('c1', 'assess-s1', results('E1'), jury)).events())[0]).toBe('AssessmentCorrected');
+  });
+});
+
+describe('R4/R11 épreuves, accommodations applied, not only granted', () => {
+  it('a tiers-temps turns a 30-minute soutenance into 40 minutes when the sitting is scheduled', () => {
+    const [scheduled] = spec.given(history([...enrolled, cmd.grant()])).when(cmd.schedule('s1', 'E1')).events();
+    expect(scheduled).toEqual({
+      type: 'SittingScheduled',
+      data: { sittingId: 's1', epreuveCode: 'E1', blocCode: 'BC01', attempt: 1, scheduledAt: at(10), assessorIds: [assessor.id], timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }], applicableAccommodations: [{ accommodationId: 'acc-1', kind: 'tiers-temps' }], by: admin, at: at(5) },
+    });
+  });
+
+  it('an accommodation applies only within its scope and validity period, and not once ended', () => {
+    const scoped = { ...tiersTemps, scope: { all: false as const, epreuves: ['E4'] } };
+    const durations = (commands: Parameters<typeof history>[0], epreuve: string, when = at(10)) => {
+      const [e] = spec.given(history(commands)).when(cmd.schedule('s1', epreuve, when)).events();
+      return e.type === 'SittingScheduled' ? e.data.timedParts.map((p) => p.effectiveDurationMinutes) : [];
+    };
+    expect(durations([...enrolled, cmd.grant('acc-1', scoped)], 'E1')).toEqual([30]);
+    expect(durations([...enrolled, cmd.grant('acc-1', scoped)], 'E4')).toEqual([60]);
+    expect(durations([...enrolled, cmd.grant('acc-1', { ...tiersTemps, validUntil: at(8) })], 'E1')).toEqual([30]);
+    expect(durations([...enrolled, cmd.grant(), cmd.end('acc-1', at(3))], 'E1')).toEqual([30]);
+    expect(durations([...enrolled, cmd.grant('acc-1', { ...tiersTemps, validFrom: at(12) })], 'E1')).toEqual([30]);
+  });
+
+  it('extra times do not add up: the most generous one applies, rounded up to the minute', () => {
+    expect(effectiveDurationMinutes(30, [{ numerator: 1, denominator: 3 }, { numerator: 1, denominator: 2 }])).toBe(45);
+    expect(effectiveDurationMinutes(25, [{ numerator: 1, denominator: 3 }])).toBe(34);
+    expect(effectiveDurationMinutes(30, [])).toBe(30);
+  });
+
+  it('holding a sitting records the conditions given, and names each granted measure not applied (a finding)', () => {
+    const given = history([...enrolled, cmd.grant(), cmd.grant('acc-2', { kind: 'third-party-assistance', scope: { all: true }, validFrom: T0 }), cmd.schedule('s1', 'E1')]);
+    spec.given(given).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1'])).then([
+      {
+        type: 'SittingHeld',
+        data: { sittingId: 's1', heldAt: at(10), timedParts: [{ code: 'soutenance', scheduledMinutes: 40, actualDurationMinutes: 40 }], accommodationsApplied: ['acc-1'], accommodationsNotApplied: [{ accommodationId: 'acc-2', kind: 'third-party-assistance' }], by: admin, at: at(10) },
+      },
+    ]);
+  });
+});
+
+describe('R6 bloc validation', () => {
+  it('once all its competencies are acquired the bloc is validatable, and the jury validates it naming the rule and the assessments', () => {
+    const given = history([...enrolled, ...sit('s1', 'E1', true, fixtureTimedParts('E1'))]);
+    expect(given.at(-1)).toEqual({ type: 'BlocBecameValidatable', data: { blocCode: 'BC01', rule: 'all-competencies-acquired', competencies: ['C1', 'C2'], by: assessor, at: at(11) } });
+    spec.given(given).when(cmd.validateBloc('BC01')).then([
+      { type: 'BlocValidated', data: { blocCode: 'BC01', decidedBy: 'jury', rule: 'all-competencies-acquired', competencies: ['C1', 'C2'], assessments: ['assess-s1'], by: jury, at: at(20) } },
+    ]);
+  });
+
+  it('where the référentiel allows it, a rule validates the bloc without the jury', () => {
+    const given = history([cmd.enroll({}, automaticFixtureReferential), cmd.schedule('s1', 'E2'), cmd.hold('s1')], automaticFixtureReferential);
+    const events = specFor(automaticFixtureReferential).given(given).when(cmd.assess('a1', 's1', results('E2'))).events();
+    expect(events.at(-1)).toEqual({ type: 'BlocValidated', data: { blocCode: 'BC02', decidedBy: 'automatic-rule', rule: 'all-competencies-acquired', competencies: ['C3', 'C4'], assessments: ['a1'], by: assessor, at: at(11) } });
+  });
+});
+
+describe('R7 acquired for good', () => {
+  it('a later correction does not un-validate a validated bloc', () => {
+    const given = history([...enrolled, ...passBloc('BC01')]);
+    const events = spec.given(given).when(cmd.correct('c1', 'assess-s-E1', results('E1', false))).events();
+    expect(typesOf(events)).toEqual(['AssessmentCorrected', 'CompetencyAcquisitionRevoked', 'CompetencyAcquisitionRevoked']);
+    expect(stateOf([...given, ...events]).blocs.BC01.status).toBe('validated');
+  });
+
+  it('only an annulment by the jury, with a reason, withdraws it; it voids its assessments and stays in the history', () => {
+    const given = history([...enrolled, ...passBloc('BC01')]);
+    const events = spec.given(given).when(cmd.annulBloc('BC01')).events();
+    expect(events[0]).toEqual({ type: 'BlocAnnulled', data: { blocCode: 'BC01', reason: 'plagiarism', details: 'rapport plagié', voidedAssessments: ['assess-s-E1'], by: jury, at: at(40) } });
+    expect(typesOf(events.slice(1))).toEqual(['CompetencyAcquisitionRevoked', 'CompetencyAcquisitionRevoked']);
+    const after = stateOf([...given, ...events]);
+    expect(after.blocs.BC01.status).toBe('annulled');
+    // The bloc can be taken again after the annulment.
+    expect(typesOf(spec.given([...given, ...events]).when(cmd.schedule('s2', 'E1')).events())).toEqual(['SittingScheduled']);
+  });
+
+  it('annulling a bloc of a certified path revokes the certification', () => {
+    const given = history([...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement(), cmd.award()]);
+    const events = spec.given(given).when(cmd.annulBloc('BC02')).events();
+    expect(events[0]).toEqual({ type: 'CertificationRevoked', data: { cause: 'bloc-annulled', blocCode: 'BC02', by: jury, at: at(40) } });
+    const after = stateOf([...given, ...events]);
+    expect(pathProgress(after, fixtureReferential).status).toBe('in-progress');
+  });
+});
+
+describe('R8 full certification', () => {
+  const complete = [...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement()];
+
+  it('the path is eligible once every required bloc and requirement is validated, and the jury awards it', () => {
+    const given = history(complete);
+    expect(pathProgress(stateOf(given), fixtureReferential).status).toBe('eligible');
+    spec.given(given).when(cmd.award()).then([
+      { type: 'FinalJuryDecisionRecorded', data: { decision: 'awarded', place: 'Paris', reason: undefined, by: jury, at: at(30) } },
+      { type: 'CertificationAwarded', data: { referentialId: 'fixture-cert', version: '1', optionBlocs: ['BC04'], blocs: ['BC01', 'BC02', 'BC04'], extraRequirements: ['FIL-ROUGE'], place: 'Paris', by: jury, at: at(30) } },
+    ]);
+  });
+
+  it('the jury may refuse or defer with a reason', () => {
+    spec.given(history(complete)).when({ type: 'RecordFinalJuryDecision', data: { decision: 'deferred', place: 'Paris', reason: 'dossier incomplet', by: jury, now: at(30) } }).then([
+      { type: 'FinalJuryDecisionRecorded', data: { decision: 'deferred', place: 'Paris', reason: 'dossier incomplet', by: jury, at: at(30) } },
+    ]);
+  });
+
+  it('awarding with a bloc missing is refused, listing what is missing', () => {
+    const error = spec.given(history([...enrolled, ...passBloc('BC01'), cmd.validateRequirement()])).when(cmd.award()).thenThrows(Error as never, 'CERTIFICATION.REQUIREMENTS_NOT_MET');
+    expect(error.details).toEqual({ missingBlocs: ['BC02', 'BC04'], optionGroupsToChoose: [], missingExtraRequirements: [] });
+  });
+});
+
+describe('R9/R10 accommodations and consent', () => {
+  it('the referent grants, amends and ends a measure with a scope and a validity period', () => {
+    const amended = { ...tiersTemps, validUntil: at(100) };
+    const events = history([...enrolled, cmd.grant(), cmd.amend('acc-1', amended), cmd.end('acc-1', at(3))]);
+    expect(typesOf(events)).toEqual(['CandidateEnrolled', 'AccommodationGranted', 'AccommodationAmended', 'AccommodationEnded']);
+    expect(stateOf(events).accommodations['acc-1']).toEqual({ id: 'acc-1', terms: amended, endedAt: at(3) });
+  });
+
+  it('the candidate records and withdraws consent to disclose to the jury', () => {
+    spec.given(history(enrolled)).when(cmd.consent()).then([{ type: 'JuryDisclosureConsentRecorded', data: { by: candidate, at: at(1) } }]);
+    const events = history([...enrolled, cmd.consent(referent), cmd.withdrawConsent()]);
+    expect(stateOf(events).juryDisclosureConsent).toBe(false);
+  });
+});
+
+describe('R12 attempts', () => {
+  it('a failed épreuve can be taken again; every attempt stays in the history with its number', () => {
+    const given = history([...enrolled, ...sit('s1', 'E1', false, fixtureTimedParts('E1'))]);
+    const [second] = spec.given(given).when(cmd.schedule('s2', 'E1')).events();
+    expect(second.type === 'SittingScheduled' && second.data.attempt).toBe(2);
+    const passed = history([...enrolled, ...sit('s1', 'E1', false, fixtureTimedParts('E1')), ...sit('s2', 'E1', true, fixtureTimedParts('E1'))]);
+    const state = stateOf(passed);
+    expect(Object.values(state.sittings).map((s) => [s.id, s.attempt, s.status])).toEqual([['s1', 1, 'assessed'], ['s2', 2, 'assessed']]);
+    expect(state.blocs.BC01.status).toBe('validatable');
+  });
+});
+
+describe('R13 withdrawal', () => {
+  it('a candidate can withdraw; acquired blocs remain acquired and no decision follows', () => {
+    const given = history([...enrolled, ...passBloc('BC01')]);
+    const events = spec.given(given).when(cmd.withdraw()).events();
+    expect(events).toEqual([{ type: 'CandidateWithdrew', data: { reason: 'réorientation', by: admin, at: at(15) } }]);
+    const after = stateOf([...given, ...events]);
+    expect(after.blocs.BC01.status).toBe('validated');
+    expect(pathProgress(after, fixtureReferential).status).toBe('withdrawn');
+  });
+});

@@ -1,0 +1,185 @@
+import { AccommodationTerms } from './accommodation';
+import { AccessRoute } from './enrollment.commands';
+import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
+
+export interface AccommodationState {
+  readonly id: string;
+  readonly terms: AccommodationTerms;
+  readonly endedAt?: string;
+}
+
+export interface SittingState {
+  readonly id: string;
+  readonly epreuveCode: string;
+  readonly blocCode: string;
+  readonly attempt: number;
+  readonly status: 'scheduled' | 'held' | 'assessed';
+  readonly scheduledAt: string;
+  readonly assessorIds: readonly string[];
+  readonly timedParts: readonly TimedPartSchedule[];
+  readonly applicableAccommodations: readonly ApplicableAccommodation[];
+  readonly assessmentId?: string;
+}
+
+export interface AssessmentState {
+  readonly id: string;
+  readonly sittingId: string;
+  readonly epreuveCode: string;
+  readonly blocCode: string;
+  /** Criterion id → met, as last corrected. */
+  readonly results: Readonly<Record<string, boolean>>;
+  /** Voided by the annulment of its bloc: it no longer counts for anything. */
+  readonly voided: boolean;
+}
+
+export interface BlocState {
+  readonly status: 'validatable' | 'validated' | 'annulled';
+  readonly validatedAt?: string;
+  readonly decidedBy?: 'jury' | 'automatic-rule' | 'transfer';
+  readonly annulledAt?: string;
+}
+
+export interface ActiveEnrollment {
+  /** `open` while the path goes on; the others are terminal unless a revocation reopens `certified`. */
+  readonly status: 'open' | 'certified' | 'withdrawn' | 'transferred';
+  readonly enrollmentId: string;
+  readonly candidateId: string;
+  readonly organisationId: string;
+  readonly referentialId: string;
+  readonly version: string;
+  readonly cohort: string;
+  readonly accessRoute: AccessRoute;
+  readonly optionBlocs: readonly string[];
+  readonly juryDisclosureConsent: boolean;
+  readonly accommodations: Readonly<Record<string, AccommodationState>>;
+  readonly sittings: Readonly<Record<string, SittingState>>;
+  readonly assessments: Readonly<Record<string, AssessmentState>>;
+  /** Competency code → when it was acquired. */
+  readonly acquiredCompetencies: Readonly<Record<string, string>>;
+  readonly blocs: Readonly<Record<string, BlocState>>;
+  readonly extraRequirements: Readonly<Record<string, string>>;
+  readonly awardedAt?: string;
+}
+
+export type EnrollmentState = { readonly status: 'none' } | ActiveEnrollment;
+
+export const initialEnrollmentState = (): EnrollmentState => ({ status: 'none' });
+
+const resultsOf = (results: readonly { criterion: string; met: boolean }[]) =>
+  Object.fromEntries(results.map((r) => [r.criterion, r.met]));
+
+/** Folds one event into the state. Pure and total: every event type has its case. */
+export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent): EnrollmentState {
+  if (event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer') {
+    const d = event.data;
+    const carried = event.type === 'EnrolledByTransfer' ? event.data.carriedBlocs : [];
+    return {
+      status: 'open',
+      enrollmentId: d.enrollmentId,
+      candidateId: d.candidateId,
+      organisationId: d.organisationId,
+      referentialId: d.referentialId,
+      version: d.version,
+      cohort: d.cohort,
+      accessRoute: d.accessRoute,
+      optionBlocs: d.optionBlocs,
+      juryDisclosureConsent: false,
+      accommodations: {},
+      sittings: {},
+      assessments: {},
+      acquiredCompetencies: {},
+      blocs: Object.fromEntries(carried.map((c) => [c.toBloc, { status: 'validated', validatedAt: c.validatedAt, decidedBy: 'transfer' } as BlocState])),
+      extraRequirements: {},
+    };
+  }
+  if (state.status === 'none') return state;
+  const s = state;
+  switch (event.type) {
+    case 'OptionChosen':
+      return { ...s, optionBlocs: event.data.optionBlocs };
+    case 'AccommodationGranted':
+    case 'AccommodationAmended':
+      return { ...s, accommodations: { ...s.accommodations, [event.data.accommodationId]: { id: event.data.accommodationId, terms: event.data.terms } } };
+    case 'AccommodationEnded': {
+      const current = s.accommodations[event.data.accommodationId];
+      return { ...s, accommodations: { ...s.accommodations, [current.id]: { ...current, endedAt: event.data.at } } };
+    }
+    case 'JuryDisclosureConsentRecorded':
+      return { ...s, juryDisclosureConsent: true };
+    case 'JuryDisclosureConsentWithdrawn':
+      return { ...s, juryDisclosureConsent: false };
+    case 'SittingScheduled': {
+      const d = event.data;
+      const sitting: SittingState = {
+        id: d.sittingId,
+        epreuveCode: d.epreuveCode,
+        blocCode: d.blocCode,
+        attempt: d.attempt,
+        status: 'scheduled',
+        scheduledAt: d.scheduledAt,
+        assessorIds: d.assessorIds,
+        timedParts: d.timedParts,
+        applicableAccommodations: d.applicableAccommodations,
+      };
+      return { ...s, sittings: { ...s.sittings, [d.sittingId]: sitting } };
+    }
+    case 'SittingHeld':
+      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held' } } };
+    case 'AssessmentRecorded': {
+      const d = event.data;
+      const sitting = s.sittings[d.sittingId];
+      return {
+        ...s,
+        sittings: { ...s.sittings, [d.sittingId]: { ...sitting, status: 'assessed', assessmentId: d.assessmentId } },
+        assessments: {
+          ...s.assessments,
+          [d.assessmentId]: { id: d.assessmentId, sittingId: d.sittingId, epreuveCode: d.epreuveCode, blocCode: d.blocCode, results: resultsOf(d.results), voided: false },
+        },
+      };
+    }
+    case 'AssessmentCorrected': {
+      const current = s.assessments[event.data.assessmentId];
+      return { ...s, assessments: { ...s.assessments, [current.id]: { ...current, results: resultsOf(event.data.results) } } };
+    }
+    case 'CompetencyAcquired':
+      return { ...s, acquiredCompetencies: { ...s.acquiredCompetencies, [event.data.competencyCode]: event.data.at } };
+    case 'CompetencyAcquisitionRevoked': {
+      const { [event.data.competencyCode]: _revoked, ...rest } = s.acquiredCompetencies;
+      return { ...s, acquiredCompetencies: rest };
+    }
+    case 'BlocBecameValidatable':
+      return { ...s, blocs: { ...s.blocs, [event.data.blocCode]: { status: 'validatable' } } };
+    case 'BlocNoLongerValidatable': {
+      const { [event.data.blocCode]: _dropped, ...rest } = s.blocs;
+      return { ...s, blocs: rest };
+    }
+    case 'BlocValidated':
+      return { ...s, blocs: { ...s.blocs, [event.data.blocCode]: { status: 'validated', validatedAt: event.data.at, decidedBy: event.data.decidedBy } } };
+    case 'BlocAnnulled': {
+      const voided = new Set(event.data.voidedAssessments);
+      const assessments = Object.fromEntries(
+        Object.entries(s.assessments).map(([id, a]) => [id, voided.has(id) ? { ...a, voided: true } : a]),
+      );
+      return { ...s, assessments, blocs: { ...s.blocs, [event.data.blocCode]: { status: 'annulled', annulledAt: event.data.at } } };
+    }
+    case 'ExtraRequirementValidated':
+      return { ...s, extraRequirements: { ...s.extraRequirements, [event.data.requirementCode]: event.data.at } };
+    case 'FinalJuryDecisionRecorded':
+      return s;
+    case 'CertificationAwarded':
+      return { ...s, status: 'certified', awardedAt: event.data.at };
+    case 'CertificationRevoked':
+      return { ...s, status: 'open', awardedAt: undefined };
+    case 'CandidateWithdrew':
+      return { ...s, status: 'withdrawn' };
+    case 'EnrollmentTransferredOut':
+      return { ...s, status: 'transferred' };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export const foldEnrollment = (events: readonly EnrollmentEvent[]): EnrollmentState =>
+  events.reduce(evolveEnrollment, initialEnrollmentState());
