@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { contentHash, loadCatalogue, loadReferentialFile, loadReferentialText, REFERENTIALS_DIR } from './referential-loader';
+
+const seed001 = join(REFERENTIALS_DIR, 'data-engineer-data-scientist@1.yaml');
+
+describe('référentiel loading', () => {
+  it('the shipped catalogue loads without a problem: the four seeds', () => {
+    const { entries, problems } = loadCatalogue();
+    expect(problems).toEqual([]);
+    expect(entries.map((e) => `${e.referential.referential}@${e.referential.version}`)).toEqual([
+      'data-engineer-data-scientist@1',
+      'data-ia-quatre-blocs@1',
+      'expert-en-data-science@1',
+      'expert-ingenierie-science-donnees@1',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const result = loadReferentialText('referential: [unclosed\n', 'broken.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.problems[0]).toMatchObject({ file: 'broken.yaml', code: 'REFERENTIAL.YAML' });
+  });
+
+  it('reports every schema problem with its path, not only the first', () => {
+    const result = loadReferentialText(stringify({ referential: 'Bad Id', version: '1', certification: { title: 't', level: 12, certifier: 'c' }, validationPolicy: { blocValidation: 'vote', competencyAcquisition: 'all-criteria-met' }, blocs: [], colour: 'blue' }), 'bad.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(
+      expect.arrayContaining(['/ REFERENTIAL.SCHEMA', '/referential REFERENTIAL.SCHEMA', '/certification/level REFERENTIAL.SCHEMA', '/validationPolicy/blocValidation REFERENTIAL.SCHEMA', '/blocs REFERENTIAL.SCHEMA']),
+    );
+    expect(result.problems.find((p) => p.path === '/')?.message).toContain('colour');
+  });
+
+  it('reports content problems with file, path and code', () => {
+    const text = readFileSync(seed001, 'utf8').replace('covers: [C19, C20, C22, C23, C24]', 'covers: [C19, C20, C22, C23, C24, C99]');
+    expect(text).toContain('C99');
+    const result = loadReferentialText(text, 'edited.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'edited.yaml', code: 'REFERENTIAL.UNKNOWN_COMPETENCY', path: expect.stringMatching(/^\/blocs\/3\/epreuves\/0\/covers\/5$/) })]);
+  });
+
+  it('hashes the canonical content: key order and formatting do not change it, content does', () => {
+    const loaded = loadReferentialFile(seed001);
+    if (!loaded.ok) throw new Error('seed 001 should load');
+    expect(contentHash({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(contentHash({ a: [1, { c: 3, d: 2 }], b: 1 }));
+    expect(contentHash(loaded.referential)).toBe(loaded.contentHash);
+    expect(contentHash({ ...loaded.referential, version: '2' })).not.toBe(loaded.contentHash);
+  });
+});

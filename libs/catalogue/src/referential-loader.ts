@@ -1,0 +1,90 @@
+import Ajv, { ErrorObject } from 'ajv';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { Referential, validateReferentialContent } from '@jalon/domain';
+import referentialSchema from '../../../referentials/schema/referential.schema.json';
+
+/** Where a référentiel file is wrong: the file, the path inside it, a stable code and a reason. */
+export interface ReferentialFileProblem {
+  readonly file: string;
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly referential: Referential; readonly contentHash: string; readonly problems: readonly [] }
+  | { readonly ok: false; readonly problems: readonly ReferentialFileProblem[] };
+
+export const REFERENTIALS_DIR = resolve(__dirname, '../../../referentials');
+
+const validateSchema = new Ajv({ allErrors: true, strict: true }).compile<Referential>(referentialSchema);
+
+function schemaProblem(file: string, error: ErrorObject): ReferentialFileProblem {
+  const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
+  const allowed = error.keyword === 'enum' ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : '';
+  return { file, path: error.instancePath || '/', code: 'REFERENTIAL.SCHEMA', message: `${error.message ?? 'invalid'}${extra}${allowed}` };
+}
+
+/** Parses and validates a référentiel's YAML text: structure first (JSON Schema), then content rules. */
+export function loadReferentialText(text: string, file = '<input>'): LoadResult {
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    return { ok: false, problems: document.errors.map((e) => ({ file, path: `line ${e.linePos?.[0].line ?? '?'}`, code: 'REFERENTIAL.YAML', message: e.message })) };
+  }
+  const data: unknown = document.toJS();
+  if (!validateSchema(data)) {
+    return { ok: false, problems: (validateSchema.errors ?? []).map((e) => schemaProblem(file, e)) };
+  }
+  const problems = validateReferentialContent(data).map((p) => ({ file, ...p }));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, referential: data, contentHash: contentHash(data), problems: [] };
+}
+
+export function loadReferentialFile(file: string): LoadResult {
+  return loadReferentialText(readFileSync(file, 'utf8'), file);
+}
+
+/** SHA-256 of the canonical JSON (keys sorted), so formatting and key order do not change it. */
+export function contentHash(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface CatalogueEntry {
+  readonly referential: Referential;
+  readonly contentHash: string;
+  readonly file: string;
+}
+
+/** Loads every `*.yaml` référentiel of a folder; any problem in any file fails the whole catalogue. */
+export function loadCatalogue(dir: string = REFERENTIALS_DIR): { entries: CatalogueEntry[]; problems: ReferentialFileProblem[] } {
+  const entries: CatalogueEntry[] = [];
+  const problems: ReferentialFileProblem[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+    const file = join(dir, name);
+    const result = loadReferentialFile(file);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    const expectedName = `${result.referential.referential}@${result.referential.version}.yaml`;
+    if (name !== expectedName) {
+      problems.push({ file, path: '/', code: 'REFERENTIAL.FILE_NAME', message: `the file should be named ${expectedName}` });
+      continue;
+    }
+    entries.push({ referential: result.referential, contentHash: result.contentHash, file });
+  }
+  return { entries, problems };
+}
