@@ -1,0 +1,30 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@jalon/config';
+import { AppModule } from './app.module';
+import { ProblemDetailsFilter } from './shared/problem-details.filter';
+
+/** Builds the api exactly as `npm start` serves it; end-to-end tests use the same function. */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule, { logger: loggerLevels(config.logLevel) });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Jalon')
+      .setDescription('Candidate paths to French professional certifications (RNCP), bloc by bloc, from an event log')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  // Swagger UI at /docs, the OpenAPI JSON at /docs-json.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+function loggerLevels(level: AppConfig['logLevel']) {
+  const order = ['error', 'warn', 'log', 'debug'] as const;
+  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug')[];
+}
