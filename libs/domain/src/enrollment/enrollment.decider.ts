@@ -50,13 +50,15 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     case 'ValidateBloc':
       return validateBloc(command, notCertified(open(state, index)), index);
     case 'AnnulBloc':
-      return annulBloc(command, open(state, index), index);
+      // Fraud found after a withdrawal must still be answerable: the jury can annul on a withdrawn path.
+      return annulBloc(command, open(state, index, { allowWithdrawn: true }), index);
     case 'ValidateExtraRequirement':
       return validateExtraRequirement(command, notCertified(open(state, index)), index);
     case 'RecordFinalJuryDecision':
       return recordFinalJuryDecision(command, notCertified(open(state, index)), index);
     case 'Withdraw':
-      open(state, index);
+      // A certified path is complete: there is nothing left to withdraw from.
+      notCertified(open(state, index));
       return [{ type: 'CandidateWithdrew', data: { reason: required(command.data.reason, 'reason'), by: command.data.by, at: command.data.now } }];
     case 'TransferOut':
       return transferOut(command, notCertified(open(state, index)));
@@ -75,12 +77,12 @@ function existing(state: EnrollmentState): ActiveEnrollment {
 }
 
 /** Withdrawn and transferred paths take no further decision (R13); their history stays readable. */
-function open(state: EnrollmentState, index: ReferentialIndex): ActiveEnrollment {
+function open(state: EnrollmentState, index: ReferentialIndex, options: { allowWithdrawn?: boolean } = {}): ActiveEnrollment {
   const s = existing(state);
   if (s.referentialId !== index.referential.referential || s.version !== index.referential.version) {
     throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the enrollment is pinned to ${s.referentialId}@${s.version}, not ${index.referential.referential}@${index.referential.version}`);
   }
-  if (s.status === 'withdrawn') throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
+  if (s.status === 'withdrawn' && !options.allowWithdrawn) throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
   if (s.status === 'transferred') throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
   return s;
 }
@@ -173,7 +175,8 @@ function chooseOption(command: CommandOf<'ChooseOption'>, state: ActiveEnrollmen
   const locked = dropped.filter((code) => state.blocs[code]?.status === 'validated');
   if (locked.length > 0) throw new IllegalStateError('OPTION.LOCKED', `option bloc(s) ${locked.join(', ')} already validated: the option can no longer change`, { blocs: locked });
   if (dropped.length === 0 && d.optionBlocs.length === state.optionBlocs.length) return [];
-  return [{ type: 'OptionChosen', data: { optionBlocs: d.optionBlocs, previousOptionBlocs: state.optionBlocs, by: d.by, at: d.now } }];
+  const chosen: EnrollmentEvent = { type: 'OptionChosen', data: { optionBlocs: d.optionBlocs, previousOptionBlocs: state.optionBlocs, by: d.by, at: d.now } };
+  return withConsequences(state, [chosen], index, d.by, d.now, 'assessment-corrected');
 }
 
 // ---- accommodations and consent (R9, R10) --------------------------------------------------------
@@ -415,12 +418,14 @@ function withConsequences(
     const missing = codes.filter((c) => state.acquiredCompetencies[c] === undefined);
     if (missing.length === 0 && current !== 'validatable') {
       emit({ type: 'BlocBecameValidatable', data: { blocCode: bloc.code, rule: 'all-competencies-acquired', competencies: codes, by, at } });
-      const chosen = !bloc.optionGroup || state.optionBlocs.includes(bloc.code);
-      if (index.referential.validationPolicy.blocValidation === 'automatic' && chosen) {
-        emit(blocValidated(state, index, bloc.code, 'automatic-rule', by, at));
-      }
     } else if (missing.length > 0 && current === 'validatable') {
       emit({ type: 'BlocNoLongerValidatable', data: { blocCode: bloc.code, missingCompetencies: missing, by, at } });
+    }
+    // Where the référentiel lets a rule decide, a validatable bloc of the candidate's path is validated
+    // at once, including an option bloc that only now joins the path.
+    const chosen = !bloc.optionGroup || state.optionBlocs.includes(bloc.code);
+    if (index.referential.validationPolicy.blocValidation === 'automatic' && chosen && state.blocs[bloc.code]?.status === 'validatable') {
+      emit(blocValidated(state, index, bloc.code, 'automatic-rule', by, at));
     }
   }
   return events;

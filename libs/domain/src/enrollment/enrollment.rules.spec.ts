@@ -146,6 +146,15 @@ describe('R6 bloc validation', () => {
   });
 });
 
+describe('automatic validation of an option bloc that joins the path late', () => {
+  it('a validatable option bloc is validated by the rule when the candidate chooses it', () => {
+    const auto = specFor(automaticFixtureReferential);
+    const given = history([cmd.enroll({ optionBlocs: ['BC04'] }, automaticFixtureReferential), cmd.chooseOption(['BC03']), cmd.schedule('s1', 'E3'), cmd.hold('s1'), cmd.chooseOption(['BC04']), cmd.assess('a1', 's1', results('E3'))], automaticFixtureReferential);
+    expect(stateOf(given).blocs.BC03.status).toBe('validatable');
+    expect(typesOf(auto.given(given).when(cmd.chooseOption(['BC03'])).events())).toEqual(['OptionChosen', 'BlocValidated']);
+  });
+});
+
 describe('R7 acquired for good', () => {
   it('a later correction does not un-validate a validated bloc', () => {
     const given = history([...enrolled, ...passBloc('BC01')]);
@@ -226,6 +235,17 @@ describe('R12 attempts', () => {
 });
 
 describe('R13 withdrawal', () => {
+  it('a certified path cannot be withdrawn from', () => {
+    const given = history([...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement(), cmd.award()]);
+    spec.given(given).when(cmd.withdraw()).thenThrows(Error as never, 'ENROLLMENT.CERTIFIED');
+  });
+
+  it('the jury can still annul a bloc after a withdrawal (fraud found later), and nothing else is decided', () => {
+    const given = history([...enrolled, ...passBloc('BC01'), cmd.withdraw()]);
+    expect(typesOf(spec.given(given).when(cmd.annulBloc('BC01')).events())[0]).toBe('BlocAnnulled');
+    spec.given(given).when(cmd.validateRequirement()).thenThrows(Error as never, 'ENROLLMENT.WITHDRAWN');
+  });
+
   it('a candidate can withdraw; acquired blocs remain acquired and no decision follows', () => {
     const given = history([...enrolled, ...passBloc('BC01')]);
     const events = spec.given(given).when(cmd.withdraw()).events();
