@@ -9,6 +9,8 @@ module.exports = {
   moduleNameMapper: {
     '^@jalon/domain$': '<rootDir>/libs/domain/src',
     '^@jalon/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@jalon/event-store$': '<rootDir>/libs/event-store/src',
+    '^@jalon/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@jalon/config$': '<rootDir>/libs/config/src',
     '^@jalon/catalogue$': '<rootDir>/libs/catalogue/src',
     '^@jalon/catalogue/(.*)$': '<rootDir>/libs/catalogue/src/$1',

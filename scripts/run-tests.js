@@ -19,7 +19,12 @@ const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
 const jest = spawnSync(
   bin('jest'),
   ['--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // PGlite loads its WebAssembly with dynamic import(), which Jest's module sandbox allows only with this flag.
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() },
+  },
 );
 
 let passed = 0;

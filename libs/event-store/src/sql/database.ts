@@ -1,0 +1,63 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool } from 'pg';
+import { PGlitePool } from './pglite-pool';
+
+/** The tables Jalon's SQL homes hold, for Kysely's typed queries. */
+export interface EventsTable {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+}
+
+export interface StreamsTable {
+  stream_id: string;
+  revision: string;
+}
+
+export interface ProjectionCheckpointsTable {
+  projection: string;
+  commit_position: string;
+  prepare_position: string;
+  events_applied: string;
+  updated_at: Date;
+  status: 'running' | 'failed';
+  error: string | null;
+  failed_event_id: string | null;
+}
+
+export interface JalonTables {
+  events: EventsTable;
+  streams: StreamsTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+}
+
+export type SqlBackend = { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'pglite'; readonly dataDir?: string };
+
+/** One SQL home: PostgreSQL through `pg`, or PGlite in-process. The same SQL runs on both. */
+export interface SqlDatabase {
+  readonly kind: SqlBackend['kind'];
+  readonly db: Kysely<JalonTables>;
+  close(): Promise<void>;
+}
+
+export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase> {
+  if (backend.kind === 'postgres') {
+    const pool = new Pool({ connectionString: backend.url, max: backend.poolSize ?? 10 });
+    // Fail now, with the server's own reason, rather than at the first command.
+    const client = await pool.connect();
+    client.release();
+    const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool }) });
+    return { kind: 'postgres', db, close: () => db.destroy() };
+  }
+  const pglite = backend.dataDir ? await PGlite.create(backend.dataDir) : await PGlite.create();
+  const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+  return { kind: 'pglite', db, close: () => db.destroy() };
+}
