@@ -1,20 +1,45 @@
 import { ConfigError, loadConfig } from './config';
 
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+};
+
 describe('configuration', () => {
-  it('defaults to the embedded mode on port 3000', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log' });
+  it('defaults to the embedded mode on port 3000 with data in ./data', () => {
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100 });
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug' })).toEqual({ port: 8080, logLevel: 'debug' });
+    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25' })).toMatchObject({
+      port: 8080,
+      logLevel: 'debug',
+      eventStore: 'postgres',
+      databaseUrl: 'postgres://u@h:5432/d',
+      dataDir: '/var/jalon',
+      pollIntervalMs: 25,
+    });
   });
 
   it('reports every bad value at once, each with its name and what it accepts', () => {
-    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
-    try {
-      loadConfig({ PORT: '70000', LOG_LEVEL: 'loud' });
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual(['PORT="70000" must be an integer from 0 to 65535', 'LOG_LEVEL="loud" must be one of error, warn, log, debug']);
-    }
+    expect(problemsOf({ PORT: '70000', LOG_LEVEL: 'loud', EVENT_STORE: 'mongodb' })).toEqual([
+      'PORT="70000" must be an integer from 0 to 65535',
+      'LOG_LEVEL="loud" must be one of error, warn, log, debug',
+      'EVENT_STORE="mongodb" must be one of pglite, postgres, eventstoredb',
+    ]);
+  });
+
+  it('asks for what each store needs', () => {
+    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)']);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([
+      'DATABASE_URL must start with postgres:// or postgresql://',
+      'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
+    ]);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' })).toEqual([]);
   });
 });

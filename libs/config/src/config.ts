@@ -3,9 +3,18 @@
  * value is reported at once, each with the variable's name and what it accepts, so start-up fails
  * with a message an operator can act on.
  */
+export type EventStoreKind = 'pglite' | 'postgres' | 'eventstoredb';
+
 export interface AppConfig {
   readonly port: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Where events live; read models live in PostgreSQL (DATABASE_URL) or, embedded, in PGlite. */
+  readonly eventStore: EventStoreKind;
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly eventStoreConnectionString?: string;
+  /** How often subscriptions look for events appended by other processes. */
+  readonly pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -21,8 +30,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const port = integer(env, 'PORT', 3000, 0, 65535, problems);
   const logLevel = oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log', problems);
+  const eventStore = oneOf(env, 'EVENT_STORE', ['pglite', 'postgres', 'eventstoredb'] as const, 'pglite', problems);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
+  const eventStoreConnectionString = url(env, 'EVENTSTORE_CONNECTION_STRING', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'], problems);
+  if (eventStore !== 'pglite' && !databaseUrl && !problems.some((p) => p.startsWith('DATABASE_URL'))) {
+    problems.push(`DATABASE_URL is required when EVENT_STORE=${eventStore} (read models live in PostgreSQL)`);
+  }
+  if (eventStore === 'eventstoredb' && !eventStoreConnectionString && !problems.some((p) => p.startsWith('EVENTSTORE_CONNECTION_STRING'))) {
+    problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
+  }
+  const pollIntervalMs = integer(env, 'POLL_INTERVAL_MS', 100, 1, 60_000, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, logLevel };
+  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
@@ -44,4 +63,21 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     return fallback;
   }
   return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[], problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    problems.push(`${name} is not a URL (expected ${protocols.map((p) => `${p}//…`).join(' or ')})`);
+    return undefined;
+  }
+  if (!protocols.includes(protocol)) {
+    problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    return undefined;
+  }
+  return raw;
 }

@@ -4,3 +4,5 @@ export * from './sql/database';
 export * from './sql/migrations';
 export * from './sql/sql-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './command-handler';
+export * from './open-storage';

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@jalon/config';
+import { ConcurrencyConflictError, handleCommand } from './command-handler';
+import { EventStore } from './event-store.port';
+import { openStorage, Storage, StorageUnavailableError } from './open-storage';
+
+type CounterEvent = { type: 'Incremented'; data: { to: number } };
+const counter = (store: EventStore, streamId: string, decide: (value: number) => CounterEvent[], maxAttempts?: number) =>
+  handleCommand<number, CounterEvent>(store, {
+    streamId,
+    initial: () => 0,
+    evolve: (_value, event) => event.data.to,
+    decide,
+    metadata: () => ({ actor: { id: 'tester', role: 'admin' }, correlationId: 'c-1' }),
+    maxAttempts,
+  });
+
+describe('command pipeline (embedded PGlite store)', () => {
+  let dir: string;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-cmd-'));
+    storage = await openStorage(loadConfig({ DATA_DIR: dir }));
+  });
+  afterAll(async () => {
+    await storage?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads, folds, decides and appends, returning the new revision and global position', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const first = await counter(storage.store, stream, (v) => [{ type: 'Incremented', data: { to: v + 1 } }]);
+    expect(first.nextExpectedRevision).toBe(0);
+    const second = await counter(storage.store, stream, (v) => [{ type: 'Incremented', data: { to: v + 1 } }]);
+    expect(second.nextExpectedRevision).toBe(1);
+    expect(second.position).toEqual(await storage.store.headPosition());
+    const [recorded] = await storage.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    expect(recorded).toMatchObject({ data: { to: 2 }, metadata: { actor: { id: 'tester', role: 'admin' }, correlationId: 'c-1' } });
+  });
+
+  it('a decision of nothing appends nothing', async () => {
+    const stream = `counter-${randomUUID()}`;
+    expect(await counter(storage.store, stream, () => [])).toEqual({ events: [], nextExpectedRevision: null, position: null });
+    expect(await storage.store.readStream(stream)).toEqual([]);
+  });
+
+  it('on a conflict it reloads and decides again on the new state', async () => {
+    const stream = `counter-${randomUUID()}`;
+    await counter(storage.store, stream, () => [{ type: 'Incremented', data: { to: 10 } }]);
+    const seen: number[] = [];
+    const result = await counter(storage.store, stream, (value) => {
+      seen.push(value);
+      // Someone else writes the stream between this command's read and its append, once.
+      if (seen.length === 1) void storage.store.append(stream, [{ id: randomUUID(), type: 'Incremented', data: { to: 20 } }], { expectedRevision: 0 });
+      return [{ type: 'Incremented', data: { to: value + 1 } }];
+    });
+    expect(seen).toEqual([10, 20]);
+    expect(result.events).toEqual([{ type: 'Incremented', data: { to: 21 } }]);
+    expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([10, 20, 21]);
+  });
+
+  it('gives up after a bounded number of conflicts with a conflict error', async () => {
+    const stream = `counter-${randomUUID()}`;
+    await counter(storage.store, stream, () => [{ type: 'Incremented', data: { to: 1 } }]);
+    let attempts = 0;
+    const error = await counter(
+      storage.store,
+      stream,
+      (value) => {
+        attempts++;
+        void storage.store.append(stream, [{ id: randomUUID(), type: 'Incremented', data: { to: value + 100 } }], { expectedRevision: 'any' });
+        return [{ type: 'Incremented', data: { to: value + 1 } }];
+      },
+      3,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConcurrencyConflictError);
+    expect(attempts).toBe(3);
+  });
+
+  it('a domain error from the decision appends nothing', async () => {
+    const stream = `counter-${randomUUID()}`;
+    await expect(
+      counter(storage.store, stream, () => {
+        throw new Error('BLOC.NOT_VALIDATABLE');
+      }),
+    ).rejects.toThrow('BLOC.NOT_VALIDATABLE');
+    expect(await storage.store.readStream(stream)).toEqual([]);
+  });
+});
+
+describe('opening the configured storage', () => {
+  it('an unreachable PostgreSQL stops start-up with one line naming it', async () => {
+    const error = await openStorage(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect((error as Error).message).toMatch(/^PostgreSQL at postgres:\/\/jalon:\*\*\*@127\.0\.0\.1:1\/jalon is unreachable: .+/);
+    expect((error as Error).message).not.toContain('\n');
+    expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('an unreachable EventStoreDB stops start-up with one line naming it', async () => {
+    const error = await openStorage(
+      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect((error as Error).message).toMatch(/^EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false is unreachable: /);
+  }, 20_000);
+});
+
