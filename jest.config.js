@@ -11,6 +11,8 @@ module.exports = {
     '^@jalon/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@jalon/event-store$': '<rootDir>/libs/event-store/src',
     '^@jalon/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@jalon/projections$': '<rootDir>/libs/projections/src',
+    '^@jalon/read-models$': '<rootDir>/libs/read-models/src',
     '^@jalon/config$': '<rootDir>/libs/config/src',
     '^@jalon/catalogue$': '<rootDir>/libs/catalogue/src',
     '^@jalon/catalogue/(.*)$': '<rootDir>/libs/catalogue/src/$1',

@@ -69,3 +69,35 @@ export function pathProgress(state: ActiveEnrollment, referential: Referential):
     : 'in-progress';
   return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements };
 }
+
+export type BlocProgressStatus = 'not-started' | 'in-progress' | 'validatable' | 'validated' | 'annulled';
+
+export interface BlocProgress {
+  readonly code: string;
+  readonly status: BlocProgressStatus;
+  /** Whether the bloc is part of the candidate's path (mandatory, or a chosen option). */
+  readonly required: boolean;
+  readonly competenciesAcquired: number;
+  readonly competencies: number;
+  readonly validatedAt?: string;
+}
+
+/** Where the candidate stands on each bloc of the référentiel. */
+export function blocProgress(state: ActiveEnrollment, referential: Referential): BlocProgress[] {
+  const index = indexReferential(referential);
+  const required = new Set(requiredBlocs(index, state));
+  const started = new Set(Object.values(state.sittings).map((s) => s.blocCode));
+  return referential.blocs.map((bloc) => {
+    const recorded = state.blocs[bloc.code];
+    const acquired = bloc.competencies.filter((c) => state.acquiredCompetencies[c.code] !== undefined).length;
+    const status: BlocProgressStatus = recorded?.status ?? (acquired > 0 || started.has(bloc.code) ? 'in-progress' : 'not-started');
+    return {
+      code: bloc.code,
+      status,
+      required: required.has(bloc.code),
+      competenciesAcquired: acquired,
+      competencies: bloc.competencies.length,
+      ...(recorded?.validatedAt ? { validatedAt: recorded.validatedAt } : {}),
+    };
+  });
+}

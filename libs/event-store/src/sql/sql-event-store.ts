@@ -34,6 +34,8 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+// Output columns are renamed text casts, so ORDER BY must name the table's columns (events.x):
+// a bare name would sort by the text alias ('10' < '9').
 const EVENT_COLUMNS = sql`global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id, stream_id,
   stream_revision::text AS stream_revision, event_type, schema_version, data, metadata, recorded_at`;
 
@@ -127,7 +129,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async findEarlierAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
-    const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id IN (${sql.join(events.map((e) => sql`${e.id}::uuid`))}) ORDER BY stream_revision`.execute(this.db);
+    const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id IN (${sql.join(events.map((e) => sql`${e.id}::uuid`))}) ORDER BY events.stream_revision`.execute(this.db);
     if (rows.length !== events.length) return undefined;
     const recorded = rows.map(toRecordedEvent);
     const sameAppend = recorded.every((r, i) => r.streamId === streamId && r.id.toLowerCase() === events[i].id.toLowerCase() && (i === 0 || r.streamRevision === recorded[i - 1].streamRevision + 1));
@@ -148,7 +150,7 @@ export class SqlEventStore implements EventStore {
     const bound = from === undefined ? sql`` : backwards ? sql`AND stream_revision <= ${from}` : sql`AND stream_revision >= ${from}`;
     const { rows } = await sql<EventRow>`
       SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ${streamId} ${bound}
-      ORDER BY stream_revision ${backwards ? sql`DESC` : sql`ASC`} LIMIT ${limit}`.execute(this.db);
+      ORDER BY events.stream_revision ${backwards ? sql`DESC` : sql`ASC`} LIMIT ${limit}`.execute(this.db);
     return rows.map(toRecordedEvent);
   }
 
@@ -158,14 +160,14 @@ export class SqlEventStore implements EventStore {
     const bound = comparePositions(after, START) <= 0 ? sql`` : sql`AND (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
     const { rows } = await sql<EventRow>`
       SELECT ${EVENT_COLUMNS} FROM events WHERE ${SETTLED} ${bound}
-      ORDER BY transaction_id, global_position LIMIT ${limit}`.execute(this.db);
+      ORDER BY events.transaction_id, events.global_position LIMIT ${limit}`.execute(this.db);
     return rows.map(toRecordedEvent);
   }
 
   async headPosition(): Promise<GlobalPosition> {
     const { rows } = await sql<{ transaction_id: string; global_position: string }>`
       SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
-      WHERE ${SETTLED} ORDER BY transaction_id DESC, global_position DESC LIMIT 1`.execute(this.db);
+      WHERE ${SETTLED} ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`.execute(this.db);
     return rows.length === 0 ? START : { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
   }
 

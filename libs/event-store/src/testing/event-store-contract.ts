@@ -105,6 +105,17 @@ export function eventStoreContract(open: () => Promise<ContractHome>): void {
       expect(await store.readStream(uniqueStream('missing'))).toEqual([]);
     });
 
+    it('keeps numeric order past ten events, in one append and across appends', async () => {
+      const stream = uniqueStream('order');
+      await store.append(stream, events(25), { expectedRevision: 'no_stream' });
+      for (let i = 0; i < 12; i++) await store.append(stream, events(1), { expectedRevision: 24 + i });
+      const expected = Array.from({ length: 37 }, (_, i) => i);
+      expect((await store.readStream(stream)).map((e) => e.streamRevision)).toEqual(expected);
+      expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.streamRevision)).toEqual([...expected].reverse());
+      const all = (await store.readAll({ maxCount: 100_000 })).filter((e) => e.streamId === stream);
+      expect(all.map((e) => e.streamRevision)).toEqual(expected);
+    });
+
     it('round-trips metadata, schema version, unicode and a 1 MB event', async () => {
       const stream = uniqueStream('meta');
       const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'jury-1', role: 'jury' }, occurredAt: '2026-06-30T14:00:00.000Z', custom: { nested: [1, 2] } };

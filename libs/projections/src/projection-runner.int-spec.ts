@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Kysely, sql } from 'kysely';
+import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { Projection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+/** Counts events per stream: an event applied twice shows as a count one too high. */
+function counting(name: string, poison?: (type: string) => boolean): Projection {
+  return {
+    name,
+    tables: [{ name: `${name}_counts`, create: (t) => [sql`CREATE TABLE ${sql.table(t)} (stream_id text PRIMARY KEY, count integer NOT NULL)`] }],
+    async apply(trx, events, tables) {
+      for (const event of events) {
+        if (poison?.(event.type)) throw new Error(`cannot project ${event.type}`);
+        await sql`INSERT INTO ${sql.table(tables[`${name}_counts`])} (stream_id, count) VALUES (${event.streamId}, 1)
+          ON CONFLICT (stream_id) DO UPDATE SET count = ${sql.table(tables[`${name}_counts`])}.count + 1`.execute(trx);
+      }
+    },
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const counts = async (db: Kysely<any>, table: string) =>
+  Object.fromEntries((await sql<{ stream_id: string; count: number }>`SELECT stream_id, count FROM ${sql.table(table)} ORDER BY stream_id`.execute(db)).rows.map((r) => [r.stream_id, r.count]));
+
+describe('projection runner (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let home: SqlDatabase;
+  let store: SqlEventStore;
+
+  const appendMany = async (stream: string, n: number, type = 'Counted') => {
+    for (let i = 0; i < n; i++) await store.append(stream, [{ id: randomUUID(), type, data: { i } }], { expectedRevision: 'any' });
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    home = await openSqlDatabase({ kind: 'postgres', url: database.url });
+    await migrateToLatest(home.db);
+    store = new SqlEventStore(home.db, { pollIntervalMs: 10 });
+  });
+  afterAll(async () => {
+    await home?.close();
+    await database?.drop();
+  });
+
+  it('applies batches and stores the checkpoint with them', async () => {
+    const runner = new ProjectionRunner(home.db, store, [counting('basic')], { batchSize: 7 });
+    await runner.prepare();
+    await appendMany('a', 10);
+    await appendMany('b', 5);
+    expect(await runner.catchUp()).toBe(15);
+    expect(await counts(home.db, 'basic_counts')).toEqual({ a: 10, b: 5 });
+    const [status] = await runner.statuses();
+    expect(status).toMatchObject({ name: 'basic', status: 'running', eventsApplied: 15 });
+    expect(await runner.waitUntilReached((await store.headPosition()), 100)).toBe(true);
+  });
+
+  it('several runners on the same projection never apply an event twice', async () => {
+    await appendMany('c', 40);
+    const others = await Promise.all([1, 2, 3].map(() => openSqlDatabase({ kind: 'postgres', url: database.url })));
+    try {
+      const runners = others.map((o) => new ProjectionRunner(o.db, new SqlEventStore(o.db), [counting('shared')], { batchSize: 3 }));
+      await runners[0].prepare();
+      await Promise.all(runners.map((r) => r.catchUp()));
+      await runners[0].catchUp();
+      const total = (await home.db.selectFrom('events').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow()).n;
+      const perStream = await counts(home.db, 'shared_counts');
+      expect(Object.values(perStream).reduce((a, b) => a + b, 0)).toBe(Number(total));
+      expect(perStream.c).toBe(40);
+      expect((await runners[0].statuses())[0].eventsApplied).toBe(Number(total));
+    } finally {
+      await Promise.all(others.map((o) => o.close()));
+    }
+  });
+
+  it('a failing event stops the projection at its position with the error kept, never skipped', async () => {
+    const logged: string[] = [];
+    const runner = new ProjectionRunner(home.db, store, [counting('fragile', (type) => type === 'Poison')], { batchSize: 50, logger: { log: () => undefined, error: (m) => logged.push(m) } });
+    await runner.prepare();
+    await runner.catchUp();
+    await appendMany('d', 3);
+    await store.append('d', [{ id: randomUUID(), type: 'Poison', data: {} }], { expectedRevision: 'any' });
+    await appendMany('d', 2);
+    await runner.catchUp();
+    expect((await counts(home.db, 'fragile_counts')).d).toBe(3);
+    const [status] = await runner.statuses();
+    expect(status.status).toBe('failed');
+    expect(status.error).toBe('cannot project Poison');
+    const poison = (await store.readStream('d')).find((e) => e.type === 'Poison')!;
+    expect(status.failedEventId).toBe(poison.id);
+    expect(logged.join('\n')).toContain(`event ${poison.id} (Poison`);
+    // Nothing moves past it, however often the runner tries.
+    await runner.catchUp();
+    expect((await counts(home.db, 'fragile_counts')).d).toBe(3);
+
+    // Once fixed, a rebuild replays everything and revives it.
+    const fixed = new ProjectionRunner(home.db, store, [counting('fragile')]);
+    await fixed.rebuild('fragile');
+    expect((await fixed.statuses())[0]).toMatchObject({ status: 'running' });
+    expect((await counts(home.db, 'fragile_counts')).d).toBe(6);
+  });
+
+  it('a rebuild replays into fresh tables while the old ones keep answering, then swaps them in', async () => {
+    const projection = counting('swapped');
+    const runner = new ProjectionRunner(home.db, store, [projection], { rebuildBatchSize: 10 });
+    await runner.prepare();
+    await runner.catchUp();
+    const before = await counts(home.db, 'swapped_counts');
+    // Corrupt the live table to see the rebuild replace it.
+    await sql`UPDATE swapped_counts SET count = count + 1000`.execute(home.db);
+    const duringRebuild: number[] = [];
+    let progressCalls = 0;
+    const { events } = await runner.rebuild('swapped', async (progress) => {
+      progressCalls++;
+      expect(progress.done).toBeGreaterThan(0);
+      duringRebuild.push(Object.values(await counts(home.db, 'swapped_counts')).reduce((a, b) => a + b, 0));
+    });
+    expect(progressCalls).toBeGreaterThan(1);
+    expect(duringRebuild.every((n) => n > 1000)).toBe(true);
+    expect(await counts(home.db, 'swapped_counts')).toEqual(before);
+    expect(events).toBe(Object.values(before).reduce((a, b) => a + b, 0));
+    // The live runner carries on from the rebuild's checkpoint on the new tables.
+    await appendMany('e', 2);
+    await runner.catchUp();
+    expect((await counts(home.db, 'swapped_counts')).e).toBe(2);
+    const leftovers = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'swapped_counts__r%'`.execute(home.db);
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it('a started runner follows new events live and stops cleanly', async () => {
+    const runner = new ProjectionRunner(home.db, store, [counting('live')], { pollIntervalMs: 20 });
+    await runner.prepare();
+    runner.start();
+    try {
+      await appendMany('f', 3);
+      runner.wake();
+      expect(await runner.waitUntilReached(await store.headPosition(), 5000)).toBe(true);
+      expect((await counts(home.db, 'live_counts')).f).toBe(3);
+    } finally {
+      await runner.stop();
+    }
+  });
+});

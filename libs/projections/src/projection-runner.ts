@@ -1,0 +1,276 @@
+import { Kysely, sql } from 'kysely';
+import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, START } from '@jalon/event-store';
+import { Projection, TableNames } from './projection';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly status: 'running' | 'failed';
+  readonly position: string;
+  readonly eventsApplied: number;
+  readonly updatedAt: string;
+  readonly error?: string;
+  readonly failedEventId?: string;
+}
+
+export interface RebuildProgress {
+  readonly done: number;
+  readonly eventsPerSecond: number;
+  /** Share of the log read so far, by position (0–1). */
+  readonly fraction: number;
+  readonly etaSeconds?: number;
+}
+
+export interface RunnerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+interface Checkpoint {
+  readonly position: GlobalPosition;
+  readonly status: 'running' | 'failed';
+}
+
+const lockKey = (name: string) => `jalon.projection:${name}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Feeds projections from the global log (DESIGN.md decision 4). Each batch is applied and its
+ * checkpoint stored in one transaction, under a per-projection advisory lock, after checking that
+ * no other instance moved the checkpoint since the batch was read: several workers may run, one
+ * applies a given batch, and a crash at any point leaves either the whole batch or none of it.
+ * An event that fails stops its projection, with the position and the error kept in the
+ * checkpoint row (and shown by /health), never skipped.
+ */
+export class ProjectionRunner {
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+  private sleepers = new Set<() => void>();
+
+  constructor(
+    private readonly db: Kysely<JalonTables>,
+    private readonly store: EventStore,
+    readonly projections: readonly Projection[],
+    private readonly options: { readonly batchSize?: number; readonly rebuildBatchSize?: number; readonly pollIntervalMs?: number; readonly logger?: RunnerLogger } = {},
+  ) {}
+
+  private get logger(): RunnerLogger {
+    return this.options.logger ?? { log: () => undefined, error: (message) => console.error(message) };
+  }
+
+  private baseTables(projection: Projection): TableNames {
+    return Object.fromEntries(projection.tables.map((t) => [t.name, t.name]));
+  }
+
+  private projection(name: string): Projection {
+    const found = this.projections.find((p) => p.name === name);
+    if (!found) throw new Error(`unknown projection ${name}; known: ${this.projections.map((p) => p.name).join(', ')}`);
+    return found;
+  }
+
+  /** Creates missing tables and checkpoints. Safe to run from several processes at once. */
+  async prepare(): Promise<void> {
+    for (const projection of this.projections) {
+      await this.db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(projection.name)}))`.execute(trx);
+        for (const table of projection.tables) {
+          const exists = await sql<{ found: string | null }>`SELECT to_regclass(${table.name})::text AS found`.execute(trx);
+          if (exists.rows[0].found === null) for (const statement of table.create(table.name)) await statement.execute(trx);
+        }
+        await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(trx);
+      });
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loops = this.projections.map((projection) => this.loop(projection));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Called after an append in this process, so read models follow without waiting for a poll. */
+  wake(): void {
+    for (const resolve of this.sleepers) resolve();
+    this.sleepers.clear();
+  }
+
+  private async pause(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs ?? 100);
+      const sleepers = this.sleepers;
+      function done() {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      }
+      this.sleepers.add(done);
+    });
+  }
+
+  private async loop(projection: Projection): Promise<void> {
+    while (!this.stopped) {
+      let applied = 0;
+      try {
+        const outcome = await this.step(projection);
+        // A failed projection waits: a rebuild (from the CLI, maybe in another process) revives it.
+        applied = outcome === 'failed' ? 0 : outcome;
+      } catch (error) {
+        this.logger.error(`projection ${projection.name}: ${error instanceof Error ? error.message : String(error)}; retrying`);
+        await sleep((this.options.pollIntervalMs ?? 100) * 10);
+      }
+      if (applied === 0 && !this.stopped) await this.pause();
+    }
+  }
+
+  /** Applies every event available now to every projection (or one); returns how many were applied. */
+  async catchUp(name?: string): Promise<number> {
+    let total = 0;
+    for (const projection of name ? [this.projection(name)] : this.projections) {
+      for (;;) {
+        const outcome = await this.step(projection);
+        if (outcome === 'failed' || outcome === 0) break;
+        total += outcome;
+      }
+    }
+    return total;
+  }
+
+  private async readCheckpoint(db: Kysely<JalonTables>, name: string): Promise<Checkpoint> {
+    const row = await db
+      .selectFrom('projection_checkpoints')
+      .select([sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), 'status'])
+      .where('projection', '=', name)
+      .executeTakeFirstOrThrow();
+    return { position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, status: row.status };
+  }
+
+  /** One batch: the number of events applied, 0 when there is nothing to do, 'failed' when stopped by an error. */
+  async step(projection: Projection): Promise<number | 'failed'> {
+    const checkpoint = await this.readCheckpoint(this.db, projection.name);
+    if (checkpoint.status === 'failed') return 'failed';
+    // Read outside the transaction: the embedded store has a single session, which the transaction holds.
+    const events = await this.store.readAll({ after: checkpoint.position, maxCount: this.options.batchSize ?? 500 });
+    if (events.length === 0) return 0;
+    try {
+      return await this.applyBatch(projection, checkpoint.position, events);
+    } catch (error) {
+      return this.isolateFailure(projection, checkpoint.position, events, error);
+    }
+  }
+
+  private async applyBatch(projection: Projection, from: GlobalPosition, events: readonly RecordedEvent[]): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
+      if (!rows[0].locked) return 0;
+      const current = await this.readCheckpoint(trx, projection.name);
+      // Another instance applied this batch (or more) since it was read: leave it to them.
+      if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
+      await projection.apply(trx, events, this.baseTables(projection));
+      const last = events[events.length - 1].position;
+      await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint, prepare_position = ${last.prepare.toString()}::bigint,
+        events_applied = events_applied + ${events.length}, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(trx);
+      return events.length;
+    });
+  }
+
+  /** Applies the events one by one up to the failing one, then stops the projection there. */
+  private async isolateFailure(projection: Projection, from: GlobalPosition, events: readonly RecordedEvent[], batchError: unknown): Promise<number | 'failed'> {
+    let position = from;
+    let applied = 0;
+    for (const event of events) {
+      try {
+        const n = await this.applyBatch(projection, position, [event]);
+        if (n === 0) return applied;
+        applied += n;
+        position = event.position;
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+        await sql`UPDATE projection_checkpoints SET status = 'failed', error = ${message}, failed_event_id = ${event.id}::uuid, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(this.db);
+        this.logger.error(`projection ${projection.name} stopped at ${formatPosition(position)}: event ${event.id} (${event.type}, ${event.streamId}@${event.streamRevision}) failed: ${message}`);
+        return 'failed';
+      }
+    }
+    this.logger.error(`projection ${projection.name}: a batch failed but each of its events applies alone (${batchError instanceof Error ? batchError.message : String(batchError)})`);
+    return applied;
+  }
+
+  async statuses(): Promise<ProjectionStatus[]> {
+    const rows = await this.db
+      .selectFrom('projection_checkpoints')
+      .select(['projection', 'status', 'error', 'failed_event_id', 'updated_at', sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), sql<string>`events_applied::text`.as('events_applied')])
+      .where('projection', 'in', this.projections.map((p) => p.name))
+      .orderBy('projection')
+      .execute();
+    return rows.map((r) => ({
+      name: r.projection,
+      status: r.status,
+      position: formatPosition({ commit: BigInt(r.commit), prepare: BigInt(r.prepare) }),
+      eventsApplied: Number(r.events_applied),
+      updatedAt: new Date(r.updated_at).toISOString(),
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.failed_event_id ? { failedEventId: r.failed_event_id } : {}),
+    }));
+  }
+
+  /** Read-your-writes: resolves true once every running projection has reached `position`. */
+  async waitUntilReached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoints = await Promise.all(this.projections.map((p) => this.readCheckpoint(this.db, p.name)));
+      if (checkpoints.every((c) => c.status === 'failed' || comparePositions(c.position, position) >= 0)) return true;
+      if (Date.now() >= deadline) return false;
+      this.wake();
+      await sleep(5);
+    }
+  }
+
+  /**
+   * Replays the whole log into fresh tables while the live tables keep answering, then swaps them
+   * in under the projection's lock and moves the checkpoint to where the replay stopped; the live
+   * runner carries on from there. Also how a failed projection is restarted after a fix.
+   */
+  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<{ events: number; seconds: number }> {
+    const projection = this.projection(name);
+    const suffix = `__r${Date.now().toString(36)}`;
+    const fresh: TableNames = Object.fromEntries(projection.tables.map((t) => [t.name, `${t.name}${suffix}`]));
+    for (const table of projection.tables) for (const statement of table.create(fresh[table.name])) await statement.execute(this.db);
+    const started = Date.now();
+    let position = START;
+    let done = 0;
+    try {
+      const head = await this.store.headPosition();
+      for (;;) {
+        const events = await this.store.readAll({ after: position, maxCount: this.options.rebuildBatchSize ?? 2000 });
+        if (events.length === 0) break;
+        await this.db.transaction().execute((trx) => projection.apply(trx, events, fresh));
+        position = events[events.length - 1].position;
+        done += events.length;
+        if (onProgress) {
+          const seconds = (Date.now() - started) / 1000;
+          const fraction = head.prepare > 0n ? Math.min(1, Number(position.prepare) / Number(head.prepare)) : 1;
+          const eventsPerSecond = seconds > 0 ? done / seconds : 0;
+          onProgress({ done, eventsPerSecond, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : undefined });
+        }
+      }
+      await this.db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(name)}))`.execute(trx);
+        for (const table of projection.tables) {
+          await sql`DROP TABLE IF EXISTS ${sql.table(table.name)}`.execute(trx);
+          await sql`ALTER TABLE ${sql.table(fresh[table.name])} RENAME TO ${sql.table(table.name)}`.execute(trx);
+        }
+        await sql`UPDATE projection_checkpoints SET commit_position = ${position.commit.toString()}::bigint, prepare_position = ${position.prepare.toString()}::bigint,
+          events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, updated_at = clock_timestamp() WHERE projection = ${name}`.execute(trx);
+      });
+    } catch (error) {
+      for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db).catch(() => undefined);
+      throw error;
+    }
+    this.wake();
+    return { events: done, seconds: (Date.now() - started) / 1000 };
+  }
+}

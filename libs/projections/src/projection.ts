@@ -1,0 +1,22 @@
+import { Kysely, RawBuilder } from 'kysely';
+import { RecordedEvent } from '@jalon/event-store';
+
+/** Base table name → the name it has right now (a rebuild writes into fresh tables, then swaps). */
+export type TableNames = Readonly<Record<string, string>>;
+
+export interface ProjectionTable {
+  readonly name: string;
+  /** DDL creating the table (and its indexes) under the given actual name. */
+  create(table: string): readonly RawBuilder<unknown>[];
+}
+
+/**
+ * A read model fed from the global log. `apply` runs inside the runner's transaction, together
+ * with the checkpoint update, so a batch is applied exactly once or not at all.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly tables: readonly ProjectionTable[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each projection owns its own tables
+  apply(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
+}

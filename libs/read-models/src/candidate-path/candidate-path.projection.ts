@@ -1,0 +1,140 @@
+import { Kysely, sql } from 'kysely';
+import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent } from '@jalon/domain';
+import { formatPosition, RecordedEvent } from '@jalon/event-store';
+import { Projection, TableNames } from '@jalon/projections';
+
+export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
+
+/**
+ * Each candidate's path as it stands: the folded enrollment state, its status and what is still
+ * missing, per bloc, with the columns admins filter on. `events_applied` counts the events folded
+ * into each row, so an event applied twice would show.
+ */
+export function createCandidatePathProjection(): Projection {
+  // Published versions never change (R1), so their content is cached for the projection's life.
+  const referentialCache = new Map<string, Referential>();
+  return {
+  name: CANDIDATE_PATH_PROJECTION,
+  tables: [
+    {
+      name: 'referential_versions',
+      create: (t) => [
+        sql`CREATE TABLE ${sql.table(t)} (
+          referential_id text NOT NULL,
+          version text NOT NULL,
+          content_hash text NOT NULL,
+          content jsonb NOT NULL,
+          published_at timestamptz NOT NULL,
+          PRIMARY KEY (referential_id, version)
+        )`,
+      ],
+    },
+    {
+      name: 'candidate_paths',
+      create: (t) => [
+        sql`CREATE TABLE ${sql.table(t)} (
+          enrollment_id text PRIMARY KEY,
+          candidate_id text NOT NULL,
+          organisation_id text NOT NULL,
+          referential_id text NOT NULL,
+          version text NOT NULL,
+          cohort text NOT NULL,
+          access_route text NOT NULL,
+          status text NOT NULL,
+          option_blocs jsonb NOT NULL,
+          blocs jsonb NOT NULL,
+          missing jsonb NOT NULL,
+          state jsonb NOT NULL,
+          events_applied integer NOT NULL,
+          enrolled_at timestamptz NOT NULL,
+          last_event_at timestamptz NOT NULL,
+          last_progress_at timestamptz NOT NULL,
+          position text NOT NULL
+        )`,
+        sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
+        sql`CREATE INDEX ${sql.id(`${t}_progress`)} ON ${sql.table(t)} (organisation_id, last_progress_at)`,
+        sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,
+      ],
+    },
+  ],
+  apply: (trx, events, tables) => applyCandidatePaths(trx, events, tables, referentialCache),
+  };
+}
+
+/** Events that move a candidate forward (as opposed to scheduling or paperwork): "no progress since" looks at these. */
+const PROGRESS_EVENTS = new Set(['AssessmentRecorded', 'CompetencyAcquired', 'BlocValidated', 'ExtraRequirementValidated', 'CertificationAwarded']);
+
+interface PathRow {
+  enrollment_id: string;
+  state: ActiveEnrollment;
+  events_applied: number;
+  enrolled_at: Date | string;
+  last_progress_at: Date | string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- projection tables are not part of the store's schema type
+async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames, referentialCache: Map<string, Referential>): Promise<void> {
+  const referentials = tables.referential_versions;
+  const paths = tables.candidate_paths;
+
+  const published = events.filter((e) => e.type === 'ReferentialVersionPublished');
+  for (const event of published) {
+    const data = (event.data as ReferentialEvent['data']);
+    await sql`INSERT INTO ${sql.table(referentials)} (referential_id, version, content_hash, content, published_at)
+      VALUES (${data.referentialId}, ${data.version}, ${data.contentHash}, ${JSON.stringify(data.content)}::jsonb, ${data.at})
+      ON CONFLICT (referential_id, version) DO NOTHING`.execute(trx);
+  }
+
+  const enrollmentEvents = events.filter((e) => e.streamId.startsWith('enrollment-'));
+  if (enrollmentEvents.length === 0) return;
+  const ids = [...new Set(enrollmentEvents.map((e) => e.streamId.slice('enrollment-'.length)))];
+  const existing = await sql<PathRow>`SELECT enrollment_id, state, events_applied, enrolled_at, last_progress_at FROM ${sql.table(paths)}
+    WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
+  const rows = new Map(existing.rows.map((r) => [r.enrollment_id, { state: r.state as EnrollmentState, applied: r.events_applied, enrolledAt: iso(r.enrolled_at), lastProgressAt: iso(r.last_progress_at), lastEventAt: '', position: '' }]));
+
+  for (const event of enrollmentEvents) {
+    const id = event.streamId.slice('enrollment-'.length);
+    const row = rows.get(id) ?? { state: initialEnrollmentState(), applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
+    const domainEvent = { type: event.type, data: event.data } as EnrollmentEvent;
+    row.state = evolveEnrollment(row.state, domainEvent);
+    row.applied += 1;
+    const at = (event.data as { at?: string }).at ?? event.recordedAt;
+    if (event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer') row.enrolledAt = row.lastProgressAt = at;
+    if (PROGRESS_EVENTS.has(event.type)) row.lastProgressAt = at;
+    row.lastEventAt = at;
+    row.position = formatPosition(event.position);
+    rows.set(id, row);
+  }
+
+  const values = [];
+  for (const [id, row] of rows) {
+    if (row.position === '' || row.state.status === 'none') continue;
+    const state = row.state;
+    const referential = await loadReferential(trx, referentials, state.referentialId, state.version, referentialCache);
+    const progress = pathProgress(state, referential);
+    values.push(sql`(${id}, ${state.candidateId}, ${state.organisationId}, ${state.referentialId}, ${state.version}, ${state.cohort}, ${state.accessRoute},
+      ${progress.status}, ${JSON.stringify(state.optionBlocs)}::jsonb, ${JSON.stringify(blocProgress(state, referential))}::jsonb,
+      ${JSON.stringify({ blocs: progress.missingBlocs, optionGroups: progress.optionGroupsToChoose, extraRequirements: progress.missingExtraRequirements })}::jsonb,
+      ${JSON.stringify(state)}::jsonb, ${row.applied}, ${row.enrolledAt}, ${row.lastEventAt}, ${row.lastProgressAt}, ${row.position})`);
+  }
+  if (values.length === 0) return;
+  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, state, events_applied, enrolled_at, last_event_at, last_progress_at, position)
+    VALUES ${sql.join(values)}
+    ON CONFLICT (enrollment_id) DO UPDATE SET candidate_id = excluded.candidate_id, organisation_id = excluded.organisation_id, cohort = excluded.cohort,
+      status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing, state = excluded.state,
+      events_applied = excluded.events_applied, last_event_at = excluded.last_event_at, last_progress_at = excluded.last_progress_at, position = excluded.position`.execute(trx);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function loadReferential(trx: Kysely<any>, table: string, referentialId: string, version: string, referentialCache: Map<string, Referential>): Promise<Referential> {
+  const key = `${referentialId}@${version}`;
+  const cached = referentialCache.get(key);
+  if (cached) return cached;
+  const { rows } = await sql<{ content: Referential }>`SELECT content FROM ${sql.table(table)} WHERE referential_id = ${referentialId} AND version = ${version}`.execute(trx);
+  // An enrollment is only ever pinned to a published version: a missing one is a broken log, not a case to guess.
+  if (rows.length === 0) throw new Error(`référentiel ${key} was never published, yet an enrollment is pinned to it`);
+  referentialCache.set(key, rows[0].content);
+  return rows[0].content;
+}
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();

@@ -1,0 +1,1 @@
+export * from './candidate-path/candidate-path.projection';
