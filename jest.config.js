@@ -11,6 +11,7 @@ module.exports = {
     '^@jalon/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@jalon/event-store$': '<rootDir>/libs/event-store/src',
     '^@jalon/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@jalon/runtime$': '<rootDir>/libs/runtime/src',
     '^@jalon/projections$': '<rootDir>/libs/projections/src',
     '^@jalon/read-models$': '<rootDir>/libs/read-models/src',
     '^@jalon/config$': '<rootDir>/libs/config/src',

@@ -1,21 +1,35 @@
 import { INestApplication } from '@nestjs/common';
+import { sql } from 'kysely';
 import request from 'supertest';
-import { loadConfig } from '@jalon/config';
-import { createApp } from '../apps/api/src/create-app';
+import { STORAGE } from '@jalon/runtime';
+import { Storage } from '@jalon/event-store';
+import { ProjectionRunner } from '@jalon/projections';
+import { startTestApp, TestApp } from './support/test-app';
 
-describe('api: health, catalogue and OpenAPI over HTTP', () => {
+describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
+  let testApp: TestApp;
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createApp(loadConfig({ LOG_LEVEL: 'error' }));
-    await app.init();
+    testApp = await startTestApp();
+    app = testApp.app;
   });
 
-  afterAll(() => app.close());
+  afterAll(() => testApp?.close());
 
-  it('GET /health answers ok with the number of référentiels loaded', async () => {
+  it('GET /health answers ok with the store, the référentiels and each projection', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', referentials: 4 });
+    expect(response.body).toMatchObject({ status: 'ok', eventStore: 'postgres', referentials: 4, projections: [{ name: 'candidate-path', status: 'running' }] });
+  });
+
+  it('publishes the shipped catalogue into the log at start-up, and the read model follows', async () => {
+    const storage = app.get<Storage>(STORAGE);
+    const published = (await storage.store.readAll({ maxCount: 100 })).filter((e) => e.type === 'ReferentialVersionPublished');
+    expect(published.map((e) => e.streamId).sort()).toEqual(['referential-data-engineer-data-scientist', 'referential-data-ia-quatre-blocs', 'referential-expert-en-data-science', 'referential-expert-ingenierie-science-donnees']);
+    const runner = app.get(ProjectionRunner);
+    expect(await runner.waitUntilReached(await storage.store.headPosition(), 5000)).toBe(true);
+    const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM referential_versions`.execute(storage.sql.db);
+    expect(rows.rows[0].n).toBe(4);
   });
 
   it('GET /referentials lists the four shipped référentiels with their structure', async () => {

@@ -2,12 +2,20 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
+import { openStorage } from '@jalon/event-store';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './shared/problem-details.filter';
 
 /** Builds the api exactly as `npm start` serves it; end-to-end tests use the same function. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule, { logger: loggerLevels(config.logLevel) });
+  const storage = await openStorage(config);
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(AppModule.forRoot(config, storage), { logger: loggerLevels(config.logLevel), abortOnError: false });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

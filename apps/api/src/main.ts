@@ -1,16 +1,18 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@jalon/config';
+import { StorageUnavailableError } from '@jalon/event-store';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port);
-  console.log(`Jalon api listening on http://localhost:${config.port} (OpenAPI at /docs)`);
+  console.log(`Jalon api listening on http://localhost:${config.port} (OpenAPI at /docs), events in ${config.eventStore}`);
 }
 
 main().catch((error: unknown) => {
   // One clear line for an operator, not a stack trace.
-  console.error(error instanceof ConfigError ? error.message : `Jalon failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  const known = error instanceof ConfigError || error instanceof StorageUnavailableError;
+  console.error(known ? (error as Error).message : `Jalon failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,17 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@jalon/config';
+import { openStorage, StorageUnavailableError } from '@jalon/event-store';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
-  loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule);
+  const config = loadConfig();
+  const storage = await openStorage(config);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, storage), { abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
-  console.log('Jalon worker started');
+  console.log(`Jalon worker running projections on ${config.eventStore}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `Jalon worker failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  // One clear line for an operator, not a stack trace.
+  const known = error instanceof ConfigError || error instanceof StorageUnavailableError;
+  console.error(known ? (error as Error).message : `Jalon worker failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

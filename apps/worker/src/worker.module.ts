@@ -1,9 +1,15 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@jalon/config';
+import { Storage } from '@jalon/event-store';
+import { RuntimeModule } from '@jalon/runtime';
 
 /**
- * The worker process: it will host the store subscriptions (projections, process managers) and the
- * BullMQ processors (certificate issuance). In production it runs apart from the api and scales on
- * its own; `npm start` runs the api alone on the embedded default until those subscriptions exist.
+ * The worker process: runs the projections (and, later, the issuance processors) apart from the
+ * api, so each scales on its own. Several workers may run: one applies a given projection batch.
  */
 @Module({})
-export class WorkerModule {}
+export class WorkerModule {
+  static forRoot(config: AppConfig, storage: Storage): DynamicModule {
+    return { module: WorkerModule, imports: [RuntimeModule.forRoot({ ...config, runProjections: true }, storage)] };
+  }
+}

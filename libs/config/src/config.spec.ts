@@ -12,7 +12,7 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100 });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true });
   });
 
   it('reads the variables it knows', () => {

@@ -15,6 +15,8 @@ export interface AppConfig {
   readonly eventStoreConnectionString?: string;
   /** How often subscriptions look for events appended by other processes. */
   readonly pollIntervalMs: number;
+  /** Whether this process runs the projections (the api does in embedded mode; in production the worker does). */
+  readonly runProjections: boolean;
 }
 
 export class ConfigError extends Error {
@@ -40,8 +42,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
   }
   const pollIntervalMs = integer(env, 'POLL_INTERVAL_MS', 100, 1, 60_000, problems);
+  const runProjections = oneOf(env, 'RUN_PROJECTIONS', ['true', 'false'] as const, 'true', problems) === 'true';
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs };
+  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs, runProjections };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {

@@ -1,1 +1,2 @@
 export * from './candidate-path/candidate-path.projection';
+export * from './all-projections';

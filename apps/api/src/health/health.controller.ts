@@ -1,16 +1,40 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '@jalon/config';
+import { ProjectionRunner, ProjectionStatus } from '@jalon/projections';
+import { APP_CONFIG } from '@jalon/runtime';
 import { CatalogueService } from '../referentials/catalogue.service';
+
+interface Health {
+  status: 'ok' | 'degraded';
+  eventStore: string;
+  referentials: number;
+  projections: ProjectionStatus[];
+}
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly catalogue: CatalogueService) {}
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly projections: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and what the service has loaded' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', referentials: 4 } } })
-  health(): { status: 'ok'; referentials: number } {
-    return { status: 'ok', referentials: this.catalogue.entries.length };
+  @ApiOperation({ summary: 'Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any' })
+  @ApiOkResponse({
+    schema: {
+      example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
+    },
+  })
+  async health(): Promise<Health> {
+    const projections = await this.projections.statuses();
+    return {
+      status: projections.some((p) => p.status === 'failed') ? 'degraded' : 'ok',
+      eventStore: this.config.eventStore,
+      referentials: this.catalogue.entries.length,
+      projections,
+    };
   }
 }

@@ -1,0 +1,16 @@
+import { RebuildProgress } from '@jalon/projections';
+
+const WIDTH = 30;
+
+/** One line, redrawn in place: bar, percentage, events done, events per second, ETA. */
+export function renderProgress(progress: RebuildProgress): string {
+  const filled = Math.round(progress.fraction * WIDTH);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
+  const eta = progress.etaSeconds === undefined ? '--' : formatDuration(progress.etaSeconds);
+  return `${bar} ${(progress.fraction * 100).toFixed(0).padStart(3)}%  ${progress.done.toLocaleString('en')} events  ${Math.round(progress.eventsPerSecond).toLocaleString('en')} ev/s  ETA ${eta}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
