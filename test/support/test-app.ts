@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
@@ -13,7 +14,7 @@ export interface TestApp {
 /** The api as `npm start` builds it, on a fresh PostgreSQL database of its own (dropped on close). */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase('jalon_e2e');
-  const config = loadConfig({ LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), ...env });
   const app = await createApp(config);
   await app.init();
   return {

@@ -1,14 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AppConfig } from '@jalon/config';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
+import { AuthGuard } from './auth/auth.guard';
+import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
+import { EnrollmentCommands } from './enrollments/enrollment-commands.service';
 import { HealthController } from './health/health.controller';
 import { CataloguePublisher } from './referentials/catalogue-publisher';
 import { CatalogueService } from './referentials/catalogue.service';
 import { GetReferentialHandler } from './referentials/get-referential/get-referential.handler';
 import { ListReferentialsHandler } from './referentials/list-referentials/list-referentials.handler';
 import { PublishReferentialHandler } from './referentials/publish-referential/publish-referential.handler';
+import { ReferentialResolver } from './referentials/referential-resolver.service';
 import { ReferentialsController } from './referentials/referentials.controller';
 
 @Module({})
@@ -16,9 +22,22 @@ export class AppModule {
   static forRoot(config: AppConfig, storage: Storage): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), RuntimeModule.forRoot(config, storage)],
-      controllers: [HealthController, ReferentialsController],
-      providers: [CatalogueService, CataloguePublisher, ListReferentialsHandler, GetReferentialHandler, PublishReferentialHandler],
+      imports: [
+        CqrsModule.forRoot(),
+        RuntimeModule.forRoot(config, storage),
+        JwtModule.register({ secret: resolveJwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      ],
+      controllers: [HealthController, ReferentialsController, EnrollmentCommandsController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        CatalogueService,
+        CataloguePublisher,
+        ReferentialResolver,
+        EnrollmentCommands,
+        ListReferentialsHandler,
+        GetReferentialHandler,
+        PublishReferentialHandler,
+      ],
     };
   }
 }

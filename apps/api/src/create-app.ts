@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
@@ -16,7 +16,15 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     await storage.close();
     throw error;
   }
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // 400 with each field and why, as problem+json (see ProblemDetailsFilter).
+      exceptionFactory: (errors) => new BadRequestException({ code: 'REQUEST.INVALID', message: 'the request body is not valid', errors: flattenFieldErrors(errors) }),
+    }),
+  );
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -25,11 +33,21 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       .setTitle('Jalon')
       .setDescription('Candidate paths to French professional certifications (RNCP), bloc by bloc, from an event log')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'npm run cli -- token --role ROLE [--subject ID] [--org ORG]' })
       .build(),
   );
   // Swagger UI at /docs, the OpenAPI JSON at /docs-json.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** Nested class-validator errors as a flat list: `results.0.met: met must be a boolean value`. */
+export function flattenFieldErrors(errors: FieldError[], prefix = ''): { field: string; reasons: string[] }[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = error.constraints ? [{ field, reasons: Object.values(error.constraints) }] : [];
+    return [...own, ...flattenFieldErrors(error.children ?? [], `${field}.`)];
+  });
 }
 
 function loggerLevels(level: AppConfig['logLevel']) {

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@jalon/config';
+import { parseArgs } from 'node:util';
+import { JwtService } from '@nestjs/jwt';
+import { ConfigError, loadConfig, resolveJwtSecret } from '@jalon/config';
+import { Role, ROLES } from '@jalon/domain';
 import { openStorage, StorageUnavailableError } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -7,6 +10,9 @@ import { formatDuration, renderProgress } from './progress-bar';
 
 const USAGE = `usage: npm run cli -- <command>
 
+  token --role ROLE [--subject ID] [--org ORG] [--expires 8h]
+                                a bearer token for local use (roles: admin, assessor, jury,
+                                referent, auditor, candidate, dpo), signed with the service's secret
   projections status            each projection: status, position, events applied, error
   projections rebuild [name]    replay the whole log into fresh tables, then swap them in
                                 (all projections when no name is given); the service keeps
@@ -40,9 +46,24 @@ async function projections(args: string[]): Promise<number> {
   }
 }
 
+function token(args: string[]): number {
+  const { values } = parseArgs({ args, options: { role: { type: 'string' }, subject: { type: 'string' }, org: { type: 'string' }, expires: { type: 'string' } } });
+  const role = values.role as Role | undefined;
+  if (!role || !ROLES.includes(role) || role === 'system') {
+    console.error(`--role is one of ${ROLES.filter((r) => r !== 'system').join(', ')}`);
+    return 2;
+  }
+  const secret = resolveJwtSecret(loadConfig());
+  const jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256' } });
+  console.log(jwt.sign({ role, org: values.org ?? 'org-1' }, { subject: values.subject ?? `${role}-1`, expiresIn: (values.expires ?? '8h') as never }));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'token':
+      return token(rest);
     case 'projections':
       return projections(rest);
     default:

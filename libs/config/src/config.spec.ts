@@ -12,7 +12,7 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined });
   });
 
   it('reads the variables it knows', () => {
@@ -35,11 +35,13 @@ describe('configuration', () => {
   });
 
   it('asks for what each store needs', () => {
-    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)']);
+    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)', 'JWT_SECRET is required when EVENT_STORE=postgres']);
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
+      'JWT_SECRET is required when EVENT_STORE=eventstoredb',
     ]);
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' })).toEqual([]);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly pollIntervalMs: number;
   /** Whether this process runs the projections (the api does in embedded mode; in production the worker does). */
   readonly runProjections: boolean;
+  /** HS256 secret for bearer tokens; embedded mode keeps a generated one in DATA_DIR when unset. */
+  readonly jwtSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -43,8 +45,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const pollIntervalMs = integer(env, 'POLL_INTERVAL_MS', 100, 1, 60_000, problems);
   const runProjections = oneOf(env, 'RUN_PROJECTIONS', ['true', 'false'] as const, 'true', problems) === 'true';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (jwtSecret === undefined && eventStore !== 'pglite') problems.push(`JWT_SECRET is required when EVENT_STORE=${eventStore}`);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs, runProjections };
+  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs, runProjections, jwtSecret };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {

@@ -13,7 +13,7 @@ export interface CommandHandling<S, E extends TypedEvent> {
   readonly initial: () => S;
   readonly evolve: (state: S, event: E) => S;
   /** The decision, with the command already bound: state → new events (or a thrown domain error). */
-  readonly decide: (state: S) => readonly E[];
+  readonly decide: (state: S) => readonly E[] | Promise<readonly E[]>;
   /** Metadata for each new event: actor, occurred-at, correlation and causation ids. */
   readonly metadata: (event: E) => EventMetadata;
   readonly maxAttempts?: number;
@@ -51,7 +51,7 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
     const recorded = await store.readStream(handling.streamId);
     const state = recorded.reduce((s, r) => handling.evolve(s, fromRecorded<E>(r)), handling.initial());
     const current = recorded.length === 0 ? null : recorded[recorded.length - 1].streamRevision;
-    const events = handling.decide(state);
+    const events = await handling.decide(state);
     if (events.length === 0) return { events, nextExpectedRevision: current, position: null };
     const batch = events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: handling.metadata(event) }));
     const expectedRevision = current === null ? ('no_stream' as const) : current;

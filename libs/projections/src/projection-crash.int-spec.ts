@@ -16,8 +16,8 @@ import { crashTestProjections } from './testing/run-projections.process';
  * of the log applied exactly once.
  */
 
-const ROUNDS = 22;
-const EVENTS_PER_ROUND = 1200;
+const ROUNDS = 21;
+const EVENTS_PER_ROUND = 1000;
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const WORKER = path.resolve(__dirname, 'testing/run-projections.process.ts');
 const PROJECTIONS = crashTestProjections().map((p) => p.name);
@@ -126,9 +126,16 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
 
     // The window kills are drawn from: about the time a worker takes for one round's events,
     // learnt from the restarts (a first guess until then).
-    let windowMs = 1500;
+    let windowMs = 1000;
     const kills: { round: number; delayMs: number; progress: Record<string, number>; roundEvents: number }[] = [];
-    let totalEvents = entries.length;
+    let totalEvents = 0;
+    const timings = { append: 0, killPhase: 0, restart: 0, checks: 0, rebuild: 0, compare: 0 };
+    let mark = Date.now();
+    const lap = (key: keyof typeof timings) => {
+      const now = Date.now();
+      timings[key] += now - mark;
+      mark = now;
+    };
     const started = Date.now();
 
     for (let round = 1; round <= ROUNDS; round++) {
@@ -136,7 +143,9 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
       const appliedBefore = Object.fromEntries(PROJECTIONS.map((name) => [name, before.get(name)?.eventsApplied ?? 0]));
 
       // A new slice of the stream: whole enrollment histories, one append per path.
-      let roundEvents = 0;
+      // (The référentiels published above are the first round's first events.)
+      let roundEvents = round === 1 ? entries.length : 0;
+      mark = Date.now();
       while (roundEvents < EVENTS_PER_ROUND) {
         const entry = entries[Math.floor(random() * entries.length)];
         const generated = generatePath(entry.referential, random, { organisationId: `org-${1 + Math.floor(random() * 3)}` });
@@ -152,6 +161,8 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
         await sleep(10);
       }
 
+      lap('append');
+
       // Start a worker, let it work for a random while, kill it without warning.
       const doomed = spawnWorker(database.url);
       await waitReady(doomed);
@@ -162,6 +173,7 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
       const atKill = await checkpoints(home.db);
       const progress = Object.fromEntries(PROJECTIONS.map((name) => [name, (atKill.get(name)?.eventsApplied ?? 0) - appliedBefore[name]]));
       kills.push({ round, delayMs, progress, roundEvents });
+      lap('killPhase');
 
       // Restart and let it catch up with the log; this process only watches the checkpoints.
       const survivor = spawnWorker(database.url);
@@ -179,10 +191,14 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
       const catchUpMs = Date.now() - restartedAt;
       survivor.child.kill('SIGTERM');
       expect(await survivor.exited).toEqual({ code: 0, signal: null });
+      lap('restart');
 
-      // Aim the next kills at the time a whole round takes (both projections run side by side).
-      if (remaining >= 200) windowMs = Math.round(0.5 * windowMs + 0.5 * Math.max(100, (catchUpMs * roundEvents) / remaining));
-      else if (PROJECTIONS.every((name) => progress[name] === roundEvents)) windowMs = Math.max(100, Math.round(windowMs * 0.7));
+      // Aim the next kills at the time the slower projection takes for a whole round, from the
+      // pace this worker kept before it was killed (or, failing that, the restarted one's).
+      const slowest = Math.min(...PROJECTIONS.map((name) => progress[name]));
+      const pace = slowest > 0 && slowest < roundEvents && delayMs >= 50 ? slowest / delayMs : remaining >= 200 ? remaining / catchUpMs : undefined;
+      if (pace !== undefined) windowMs = Math.round(0.5 * windowMs + 0.5 * Math.min(5000, Math.max(100, roundEvents / pace)));
+      else if (slowest === roundEvents) windowMs = Math.max(100, Math.round(windowMs * 0.7));
 
       try {
         // Every event of the log applied once, by the counters and by the checkpoints.
@@ -194,13 +210,16 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
         const caughtUp = await checkpoints(home.db);
         for (const name of PROJECTIONS) expect({ name, eventsApplied: caughtUp.get(name)!.eventsApplied }).toEqual({ name, eventsApplied: totalEvents });
 
+        lap('checks');
         // The live read models equal a rebuild from scratch.
         const liveRows = await snapshot(home.db);
         const rebuilder = new ProjectionRunner(home.db, store, crashTestProjections());
         for (const name of PROJECTIONS) await rebuilder.rebuild(name);
+        lap('rebuild');
         const rebuilt = await snapshot(home.db);
         expect(rebuilt.candidatePaths).toHaveLength(await count(home.db, sql`SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE stream_id LIKE 'enrollment-%'`));
         expect(liveRows).toEqual(rebuilt);
+        lap('compare');
       } catch (error) {
         if (error instanceof Error) error.message = `round ${round} (killed after ${delayMs} ms, progress ${JSON.stringify(progress)} of ${roundEvents}): ${error.message}`;
         throw error;
@@ -213,7 +232,7 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     const bothMidWork = kills.filter((k) => PROJECTIONS.every((name) => k.progress[name] > 0 && k.progress[name] < k.roundEvents));
     process.stdout.write(
       `projection crash test: seed ${seed}, ${ROUNDS} rounds, ${totalEvents} events, ${midWork.length} kills mid-work (${bothMidWork.length} with both projections mid-round), ` +
-        `${Math.round((Date.now() - started) / 1000)} s\n` +
+        `${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(timings)}\n` +
         kills.map((k) => `  round ${k.round}: killed after ${k.delayMs} ms, ${PROJECTIONS.map((name) => `${name} ${k.progress[name]}`).join(', ')} of ${k.roundEvents}`).join('\n') +
         '\n',
     );

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
 import { ProjectionRunner, ProjectionStatus } from '@jalon/projections';
 import { APP_CONFIG } from '@jalon/runtime';
+import { Public } from '../auth/auth.decorators';
 import { CatalogueService } from '../referentials/catalogue.service';
 
 interface Health {
@@ -13,6 +14,7 @@ interface Health {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -2,11 +2,13 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Referential } from '@jalon/domain';
+import { Public } from '../auth/auth.decorators';
 import { GetReferentialQuery } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
 
 @ApiTags('référentiels')
+@Public()
 @Controller('referentials')
 export class ReferentialsController {
   constructor(private readonly queries: QueryBus) {}

@@ -1,0 +1,221 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AccommodationTerms, Actor, decideEnrollment, EnrollmentCommand, initialEnrollmentState } from '@jalon/domain';
+import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
+import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { CommandOutcome } from '../shared/command-outcome';
+import { EnrollmentCommands } from './enrollment-commands.service';
+import {
+  AccommodationTermsRequest,
+  AmendAccommodationRequest,
+  AnnulBlocRequest,
+  ChooseOptionRequest,
+  CorrectAssessmentRequest,
+  EnrollRequest,
+  FinalDecisionRequest,
+  ReasonRequest,
+  RecordAssessmentRequest,
+  RecordSittingHeldRequest,
+  ScheduleSittingRequest,
+  TransferRequest,
+} from './enrollment.requests.dto';
+
+export class CreatedOutcome extends CommandOutcome {
+  @ApiProperty({ format: 'uuid', description: 'Id of what the command created (enrollment, sitting, accommodation, assessment, correction)' })
+  id!: string;
+}
+
+const actorOf = (actor: AuthenticatedActor): Actor => ({ id: actor.id, role: actor.role });
+const terms = (body: AccommodationTermsRequest): AccommodationTerms => ({
+  kind: body.kind,
+  ...(body.extraTime ? { extraTime: { numerator: body.extraTime.numerator, denominator: body.extraTime.denominator } } : {}),
+  scope: body.epreuves ? { all: false, epreuves: body.epreuves } : { all: true },
+  validFrom: body.validFrom,
+  ...(body.validUntil ? { validUntil: body.validUntil } : {}),
+  ...(body.details ? { details: body.details } : {}),
+});
+
+/**
+ * Every act of the enrollment decider over HTTP. Each answers the stream revision and the global
+ * position it reached (pass it as `consistentWith` to queries); domain refusals come back as
+ * problem+json with their stable code.
+ */
+@ApiTags('enrollments: acts')
+@ApiBearerAuth()
+@ApiResponse({ status: 400, description: 'A field is missing or wrong (each listed), or the act does not fit the référentiel' })
+@ApiResponse({ status: 401, description: 'No valid bearer token' })
+@ApiResponse({ status: 403, description: 'The role may not do this' })
+@ApiResponse({ status: 404, description: 'No such enrollment (or not visible to the caller)' })
+@ApiResponse({ status: 409, description: 'The path does not allow this now, or a concurrent change' })
+@Controller('enrollments')
+export class EnrollmentCommandsController {
+  constructor(
+    private readonly commands: EnrollmentCommands,
+    private readonly referentials: ReferentialResolver,
+  ) {}
+
+  private async created(enrollmentId: string, id: string, actor: AuthenticatedActor, build: (now: string) => EnrollmentCommand): Promise<CreatedOutcome> {
+    return { id, ...(await this.commands.run(enrollmentId, actor, build)) };
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const enrollmentId = randomUUID();
+    return this.created(enrollmentId, enrollmentId, actor, (now) => ({
+      type: 'Enroll',
+      data: { enrollmentId, candidateId: body.candidateId, organisationId: actor.organisationId, referentialId: body.referentialId, version: body.version, cohort: body.cohort, accessRoute: body.accessRoute, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now },
+    }));
+  }
+
+  @Post(':enrollmentId/option')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Choose or change the option while nothing of it is validated' })
+  chooseOption(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'ChooseOption', data: { optionBlocs: body.optionBlocs, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/accommodations')
+  @Roles('referent')
+  @ApiOperation({ summary: 'Grant an accommodation (the disability referent): kind, scope, validity; the measure, never a diagnosis' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  grantAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: AccommodationTermsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const accommodationId = randomUUID();
+    return this.created(id, accommodationId, actor, (now) => ({ type: 'GrantAccommodation', data: { accommodationId, terms: terms(body), by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/accommodations/:accommodationId/amendment')
+  @HttpCode(200)
+  @Roles('referent')
+  @ApiOperation({ summary: 'Amend an accommodation: its new terms and why' })
+  amendAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: AmendAccommodationRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'AmendAccommodation', data: { accommodationId, terms: terms(body), reason: body.reason, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/accommodations/:accommodationId/end')
+  @HttpCode(200)
+  @Roles('referent')
+  @ApiOperation({ summary: 'End an accommodation' })
+  endAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'EndAccommodation', data: { accommodationId, reason: body.reason, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/jury-consent')
+  @HttpCode(200)
+  @Roles('candidate', 'referent')
+  @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
+  recordConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'RecordJuryDisclosureConsent', data: { by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/jury-consent/withdrawal')
+  @HttpCode(200)
+  @Roles('candidate', 'referent')
+  @ApiOperation({ summary: 'Withdraw that consent' })
+  withdrawConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'WithdrawJuryDisclosureConsent', data: { by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/sittings')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Schedule a sitting of an épreuve with its assessors; effective durations follow the accommodations in force' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  scheduleSitting(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ScheduleSittingRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const sittingId = randomUUID();
+    return this.created(id, sittingId, actor, (now) => ({ type: 'ScheduleSitting', data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/sittings/:sittingId/held')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied)' })
+  recordHeld(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('sittingId', ParseUUIDPipe) sittingId: string, @Body() body: RecordSittingHeldRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({
+      type: 'RecordSittingHeld',
+      data: { sittingId, heldAt: body.heldAt, timedParts: body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes })), accommodationsApplied: body.accommodationsApplied, by: actorOf(actor), now },
+    }));
+  }
+
+  @Post(':enrollmentId/sittings/:sittingId/assessments')
+  @Roles('assessor')
+  @ApiOperation({ summary: 'Record the assessment of a held sitting: each criterion met or not (an assigned assessor)' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  recordAssessment(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('sittingId', ParseUUIDPipe) sittingId: string, @Body() body: RecordAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const assessmentId = randomUUID();
+    return this.created(id, assessmentId, actor, (now) => ({ type: 'RecordAssessment', data: { assessmentId, sittingId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/assessments/:assessmentId/corrections')
+  @Roles('assessor', 'jury')
+  @ApiOperation({ summary: 'Correct an assessment: a new fact pointing at it, with the reason (never an overwrite)' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  correctAssessment(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('assessmentId', ParseUUIDPipe) assessmentId: string, @Body() body: CorrectAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const correctionId = randomUUID();
+    return this.created(id, correctionId, actor, (now) => ({ type: 'CorrectAssessment', data: { correctionId, assessmentId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), reason: body.reason, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/blocs/:blocCode/validation')
+  @HttpCode(200)
+  @Roles('jury')
+  @ApiOperation({ summary: 'Validate a bloc whose competencies are all acquired (jury decision)' })
+  validateBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'ValidateBloc', data: { blocCode, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/blocs/:blocCode/annulment')
+  @HttpCode(200)
+  @Roles('jury')
+  @ApiOperation({ summary: 'Annul a validated bloc (fraud, plagiarism) with a reason; revokes a certificate resting on it' })
+  annulBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @Body() body: AnnulBlocRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'AnnulBloc', data: { blocCode, reason: body.reason, details: body.details, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/requirements/:requirementCode/validation')
+  @HttpCode(200)
+  @Roles('jury')
+  @ApiOperation({ summary: 'Validate an extra requirement of the full certification (projet fil rouge, soutenance finale)' })
+  validateRequirement(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('requirementCode') requirementCode: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/final-decision')
+  @HttpCode(200)
+  @Roles('jury')
+  @ApiOperation({ summary: 'Record the final jury decision; "awarded" awards the certification when every requirement is met' })
+  finalDecision(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'RecordFinalJuryDecision', data: { decision: body.decision, place: body.place, ...(body.reason ? { reason: body.reason } : {}), by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/withdrawal')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Record the candidate’s withdrawal; acquired blocs remain acquired' })
+  withdraw(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'Withdraw', data: { reason: body.reason, by: actorOf(actor), now } }));
+  }
+
+  @Post(':enrollmentId/transfer')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Transfer to another version, saying which acquired blocs carry over; answers the new enrollment' })
+  @ApiResponse({ status: 201, type: CreatedOutcome })
+  async transfer(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    const newId = randomUUID();
+    const by = actorOf(actor);
+    const source = await this.commands.load(id, actor);
+    const target = await this.referentials.resolve(body.toReferentialId, body.toVersion);
+    const carried = body.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: source.blocs[c.fromBloc]?.validatedAt ?? '' }));
+    const enrollByTransfer = (now: string): EnrollmentCommand => ({
+      type: 'EnrollByTransfer',
+      data: { enrollmentId: newId, fromEnrollmentId: id, fromVersion: source.version, candidateId: source.candidateId, organisationId: source.organisationId, referentialId: body.toReferentialId, version: body.toVersion, cohort: source.cohort, accessRoute: source.accessRoute, optionBlocs: body.optionBlocs ?? [], carriedBlocs: carried, by, now },
+    });
+    // Both streams are checked before either is written, so a refused transfer changes nothing.
+    decideEnrollment(enrollByTransfer(new Date().toISOString()), initialEnrollmentState(), { referential: target });
+    await this.commands.run(id, actor, (now) => ({ type: 'TransferOut', data: { toEnrollmentId: newId, toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, by, now } }));
+    return this.created(newId, newId, actor, enrollByTransfer);
+  }
+}
+

@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decideEnrollment,
+  EnrollmentCommand,
+  EnrollmentEvent,
+  EnrollmentState,
+  enrollmentStreamId,
+  evolveEnrollment,
+  initialEnrollmentState,
+  NotFoundError,
+  Referential,
+} from '@jalon/domain';
+import { EventStore, handleCommand } from '@jalon/event-store';
+import { ProjectionRunner } from '@jalon/projections';
+import { EVENT_STORE } from '@jalon/runtime';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { CommandOutcome } from '../shared/command-outcome';
+
+/** Builds the domain command once the clock is read: commands take time as an input. */
+export type CommandBuilder = (now: string) => EnrollmentCommand;
+
+/**
+ * Runs one enrollment command through the pipeline (load, fold, decide, append with the expected
+ * revision). Access is checked against the folded state: an enrollment of another organisation,
+ * or another candidate's, answers 404 so its existence does not leak.
+ */
+@Injectable()
+export class EnrollmentCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly referentials: ReferentialResolver,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
+    const streamId = enrollmentStreamId(enrollmentId);
+    const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
+      streamId,
+      initial: initialEnrollmentState,
+      evolve: evolveEnrollment,
+      decide: async (state) => {
+        const command = build(new Date().toISOString());
+        if (state.status !== 'none') assertMayAct(actor, state);
+        const referential = await this.referentialFor(command, state);
+        return decideEnrollment(command, state, { referential });
+      },
+      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, correlationId, organisationId: actor.organisationId }),
+    });
+    if (result.position) this.projections.wake();
+    return CommandOutcome.of(streamId, result);
+  }
+
+  /** The folded state of an enrollment the actor may see (404 otherwise). */
+  async load(enrollmentId: string, actor: AuthenticatedActor): Promise<Exclude<EnrollmentState, { status: 'none' }>> {
+    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = events.reduce((s, e) => evolveEnrollment(s, { type: e.type, data: e.data } as EnrollmentEvent), initialEnrollmentState());
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    assertMayAct(actor, state);
+    return state;
+  }
+
+  private referentialFor(command: EnrollmentCommand, state: EnrollmentState): Promise<Referential> {
+    if (command.type === 'Enroll' || command.type === 'EnrollByTransfer') return this.referentials.resolve(command.data.referentialId, command.data.version);
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    return this.referentials.resolve(state.referentialId, state.version);
+  }
+}
+
+/** Organisation scoping (and a candidate's own path): outside it, the enrollment does not exist. */
+export function assertMayAct(actor: AuthenticatedActor, state: Exclude<EnrollmentState, { status: 'none' }>): void {
+  const sameOrganisation = state.organisationId === actor.organisationId;
+  const ownPath = actor.role !== 'candidate' || state.candidateId === actor.id;
+  if (actor.role !== 'auditor' && (!sameOrganisation || !ownPath)) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+}
