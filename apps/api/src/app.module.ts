@@ -9,6 +9,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
 import { EnrollmentCommands } from './enrollments/enrollment-commands.service';
 import { HealthController } from './health/health.controller';
+import { PathQueries } from './paths/path-queries.service';
+import { PathsController } from './paths/paths.controller';
+import { ReadConsistency } from './paths/read-consistency.service';
 import { CataloguePublisher } from './referentials/catalogue-publisher';
 import { CatalogueService } from './referentials/catalogue.service';
 import { GetReferentialHandler } from './referentials/get-referential/get-referential.handler';
@@ -27,13 +30,15 @@ export class AppModule {
         RuntimeModule.forRoot(config, storage),
         JwtModule.register({ secret: resolveJwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [HealthController, ReferentialsController, EnrollmentCommandsController],
+      controllers: [HealthController, ReferentialsController, EnrollmentCommandsController, PathsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         CatalogueService,
         CataloguePublisher,
         ReferentialResolver,
         EnrollmentCommands,
+        PathQueries,
+        ReadConsistency,
         ListReferentialsHandler,
         GetReferentialHandler,
         PublishReferentialHandler,

@@ -75,6 +75,7 @@ interface Checkpoint {
   readonly status: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function checkpoints(db: Kysely<any>): Promise<Map<string, Checkpoint>> {
   const { rows } = await sql<{ projection: string; commit: string; prepare: string; events_applied: string; status: string }>`
     SELECT projection, commit_position::text AS commit, prepare_position::text AS prepare, events_applied::text AS events_applied, status
@@ -92,6 +93,7 @@ async function snapshot(db: Kysely<any>) {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const count = async (db: Kysely<any>, query: ReturnType<typeof sql>) => Number(((await query.execute(db)).rows[0] as { n: string | null }).n ?? 0);
 
 describe('projections survive SIGKILL at random points (PostgreSQL, separate process)', () => {
@@ -125,7 +127,7 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     track(await store.headPosition());
 
     // The window kills are drawn from: about the time a worker takes for one round's events,
-    // learnt from the restarts (a first guess until then).
+    // learnt from the pace of the earlier rounds (a first guess until then).
     let windowMs = 1000;
     const kills: { round: number; delayMs: number; progress: Record<string, number>; roundEvents: number }[] = [];
     let totalEvents = 0;

@@ -1,2 +1,3 @@
 export * from './candidate-path/candidate-path.projection';
 export * from './all-projections';
+export * from './candidate-path/present-path';

@@ -56,6 +56,28 @@ export function createCandidatePathProjection(): Projection {
         sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,
       ],
     },
+    {
+      // R11: a granted accommodation not given at a sitting, for auditors. Kinds only, never details.
+      name: 'accommodation_findings',
+      create: (t) => [
+        sql`CREATE TABLE ${sql.table(t)} (
+          event_id uuid NOT NULL,
+          accommodation_id text NOT NULL,
+          enrollment_id text NOT NULL,
+          organisation_id text NOT NULL,
+          referential_id text NOT NULL,
+          version text NOT NULL,
+          cohort text NOT NULL,
+          sitting_id text NOT NULL,
+          epreuve_code text NOT NULL,
+          kind text NOT NULL,
+          held_at timestamptz NOT NULL,
+          position text NOT NULL,
+          PRIMARY KEY (event_id, accommodation_id)
+        )`,
+        sql`CREATE INDEX ${sql.id(`${t}_org`)} ON ${sql.table(t)} (organisation_id, held_at)`,
+      ],
+    },
   ],
   apply: (trx, events, tables) => applyCandidatePaths(trx, events, tables, referentialCache),
   };
@@ -92,6 +114,7 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
     WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
   const rows = new Map(existing.rows.map((r) => [r.enrollment_id, { state: r.state as EnrollmentState, applied: r.events_applied, enrolledAt: iso(r.enrolled_at), lastProgressAt: iso(r.last_progress_at), lastEventAt: '', position: '' }]));
 
+  const findings = [];
   for (const event of enrollmentEvents) {
     const id = event.streamId.slice('enrollment-'.length);
     const row = rows.get(id) ?? { state: initialEnrollmentState(), applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
@@ -104,6 +127,17 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
     row.lastEventAt = at;
     row.position = formatPosition(event.position);
     rows.set(id, row);
+    if (domainEvent.type === 'SittingHeld' && row.state.status !== 'none') {
+      const sitting = row.state.sittings[domainEvent.data.sittingId];
+      for (const missed of domainEvent.data.accommodationsNotApplied) {
+        findings.push(sql`(${event.id}::uuid, ${missed.accommodationId}, ${id}, ${row.state.organisationId}, ${row.state.referentialId}, ${row.state.version}, ${row.state.cohort},
+          ${domainEvent.data.sittingId}, ${sitting.epreuveCode}, ${missed.kind}, ${domainEvent.data.heldAt}, ${row.position})`);
+      }
+    }
+  }
+  if (findings.length > 0) {
+    await sql`INSERT INTO ${sql.table(tables.accommodation_findings)} (event_id, accommodation_id, enrollment_id, organisation_id, referential_id, version, cohort, sitting_id, epreuve_code, kind, held_at, position)
+      VALUES ${sql.join(findings)} ON CONFLICT DO NOTHING`.execute(trx);
   }
 
   const values = [];

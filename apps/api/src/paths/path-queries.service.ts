@@ -1,0 +1,236 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, evolveEnrollment, foldEnrollment, indexReferential, initialEnrollmentState, NotFoundError, ValidationError } from '@jalon/domain';
+import { EventStore, formatPosition, RecordedEvent, Storage } from '@jalon/event-store';
+import { PathView, presentPath } from '@jalon/read-models';
+import { EVENT_STORE, STORAGE } from '@jalon/runtime';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { assertMayAct } from '../enrollments/enrollment-commands.service';
+import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { CohortStatisticsQuery, FindingsQuery, ListEnrollmentsQuery } from './path-queries.requests.dto';
+
+export interface EnrollmentListItem {
+  enrollmentId: string;
+  candidateId: string;
+  organisationId: string;
+  referentialId: string;
+  version: string;
+  cohort: string;
+  accessRoute: string;
+  status: string;
+  optionBlocs: string[];
+  blocs: { code: string; status: string; required: boolean }[];
+  missingBlocs: string[];
+  enrolledAt: string;
+  lastProgressAt: string;
+}
+
+const SORT_COLUMNS = { enrolledAt: 'enrolled_at', lastProgressAt: 'last_progress_at', status: 'status', cohort: 'cohort' } as const;
+const OPEN_STATUSES = ['in-progress', 'eligible'];
+
+/** Every question users ask of the paths: one candidate, lists, cohort statistics, provenance, the past, findings. */
+@Injectable()
+export class PathQueries {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read-model tables are owned by their projections
+  private readonly db: Kysely<any>;
+
+  constructor(
+    @Inject(STORAGE) storage: Storage,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly referentials: ReferentialResolver,
+  ) {
+    this.db = storage.sql.db;
+  }
+
+  /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
+  private scope(actor: AuthenticatedActor, organisationId?: string) {
+    if (actor.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;
+    if (organisationId !== undefined && organisationId !== actor.organisationId) throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
+    if (actor.role === 'candidate') return sql`organisation_id = ${actor.organisationId} AND candidate_id = ${actor.id}`;
+    return sql`organisation_id = ${actor.organisationId}`;
+  }
+
+  async path(enrollmentId: string, actor: AuthenticatedActor): Promise<PathView> {
+    const { rows } = await sql<{ state: ActiveEnrollment }>`SELECT state FROM candidate_paths WHERE enrollment_id = ${enrollmentId} AND ${this.scope(actor)}`.execute(this.db);
+    if (rows.length === 0) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    const state = rows[0].state;
+    return presentPath(state, await this.referentials.resolve(state.referentialId, state.version));
+  }
+
+  async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {
+    const conditions = [this.scope(actor, query.organisationId)];
+    if (query.referentialId) conditions.push(sql`referential_id = ${query.referentialId}`);
+    if (query.version) conditions.push(sql`version = ${query.version}`);
+    if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
+    if (query.status) conditions.push(sql`status = ${query.status}`);
+    if (query.blocStatus && !query.bloc) throw new ValidationError('QUERY.BLOC_REQUIRED', 'blocStatus needs bloc', { field: 'blocStatus' });
+    if (query.bloc) conditions.push(sql`blocs @> ${JSON.stringify([{ code: query.bloc, ...(query.blocStatus ? { status: query.blocStatus } : {}) }])}::jsonb`);
+    if (query.noProgressSince) conditions.push(sql`last_progress_at < ${query.noProgressSince}::timestamptz AND status IN (${sql.join(OPEN_STATUSES)})`);
+    const where = sql.join(conditions, sql` AND `);
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const column = sql.ref(SORT_COLUMNS[query.sort ?? 'enrolledAt']);
+    const direction = query.order === 'desc' ? sql`DESC` : sql`ASC`;
+    const [{ rows: items }, { rows: count }] = await Promise.all([
+      sql<{ enrollment_id: string; candidate_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; access_route: string; status: string; option_blocs: string[]; blocs: { code: string; status: string; required: boolean }[]; missing: { blocs: string[] }; enrolled_at: Date; last_progress_at: Date }>`
+        SELECT enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, enrolled_at, last_progress_at
+        FROM candidate_paths WHERE ${where} ORDER BY ${column} ${direction}, enrollment_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(this.db),
+      sql<{ total: number }>`SELECT count(*)::int AS total FROM candidate_paths WHERE ${where}`.execute(this.db),
+    ]);
+    return {
+      total: count[0].total,
+      page,
+      pageSize,
+      items: items.map((r) => ({
+        enrollmentId: r.enrollment_id,
+        candidateId: r.candidate_id,
+        organisationId: r.organisation_id,
+        referentialId: r.referential_id,
+        version: r.version,
+        cohort: r.cohort,
+        accessRoute: r.access_route,
+        status: r.status,
+        optionBlocs: r.option_blocs,
+        blocs: r.blocs.map((b) => ({ code: b.code, status: b.status, required: b.required })),
+        missingBlocs: r.missing.blocs,
+        enrolledAt: new Date(r.enrolled_at).toISOString(),
+        lastProgressAt: new Date(r.last_progress_at).toISOString(),
+      })),
+    };
+  }
+
+  async cohortStatistics(query: CohortStatisticsQuery, actor: AuthenticatedActor) {
+    const conditions = [this.scope(actor, query.organisationId), sql`referential_id = ${query.referentialId}`, sql`version = ${query.version}`];
+    if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
+    const where = sql.join(conditions, sql` AND `);
+    const { rows } = await sql<{ bloc: string; candidates: number; validated: number; in_progress: number; not_started: number; annulled: number; median_days: number | null }>`
+      SELECT b->>'code' AS bloc,
+        count(*)::int AS candidates,
+        (count(*) FILTER (WHERE b->>'status' = 'validated'))::int AS validated,
+        (count(*) FILTER (WHERE b->>'status' IN ('in-progress', 'validatable')))::int AS in_progress,
+        (count(*) FILTER (WHERE b->>'status' = 'not-started'))::int AS not_started,
+        (count(*) FILTER (WHERE b->>'status' = 'annulled'))::int AS annulled,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ((b->>'validatedAt')::timestamptz - enrolled_at)) / 86400.0) FILTER (WHERE b->>'status' = 'validated') AS median_days
+      FROM candidate_paths, jsonb_array_elements(blocs) AS b
+      WHERE ${where} AND (b->>'required')::boolean
+      GROUP BY 1 ORDER BY 1`.execute(this.db);
+    return {
+      referentialId: query.referentialId,
+      version: query.version,
+      ...(query.cohort ? { cohort: query.cohort } : {}),
+      blocs: rows.map((r) => ({ bloc: r.bloc, candidates: r.candidates, validated: r.validated, inProgress: r.in_progress, notStarted: r.not_started, annulled: r.annulled, medianDaysToValidation: r.median_days === null ? null : Math.round(Number(r.median_days) * 10) / 10 })),
+    };
+  }
+
+  async findings(query: FindingsQuery, actor: AuthenticatedActor) {
+    const where = this.scope(actor, query.organisationId);
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 100;
+    const { rows } = await sql<{ event_id: string; accommodation_id: string; enrollment_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; sitting_id: string; epreuve_code: string; kind: string; held_at: Date; position: string }>`
+      SELECT * FROM accommodation_findings WHERE ${where} ORDER BY held_at, event_id, accommodation_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(this.db);
+    return rows.map((r) => ({
+      finding: 'accommodation-granted-not-applied',
+      enrollmentId: r.enrollment_id,
+      organisationId: r.organisation_id,
+      referentialId: r.referential_id,
+      version: r.version,
+      cohort: r.cohort,
+      sittingId: r.sitting_id,
+      epreuve: r.epreuve_code,
+      accommodationId: r.accommodation_id,
+      kind: r.kind,
+      heldAt: new Date(r.held_at).toISOString(),
+      eventId: r.event_id,
+      position: r.position,
+    }));
+  }
+
+  private async history(enrollmentId: string, actor: AuthenticatedActor): Promise<{ events: RecordedEvent[]; state: ActiveEnrollment }> {
+    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = foldEnrollment(events.map(toDomain));
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    assertMayAct(actor, state);
+    return { events, state };
+  }
+
+  /** The path as it stood at an instant: the log replayed up to what was recorded by then. */
+  async asOf(enrollmentId: string, at: string, actor: AuthenticatedActor): Promise<PathView & { asOf: string; position: string | null }> {
+    const { events } = await this.history(enrollmentId, actor);
+    const cutoff = Date.parse(at);
+    const known = events.filter((e) => Date.parse(e.recordedAt) <= cutoff);
+    let state = initialEnrollmentState();
+    for (const event of known) state = evolveEnrollment(state, toDomain(event));
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_YET', `the enrollment did not exist yet at ${at}`);
+    const view = presentPath(state, await this.referentials.resolve(state.referentialId, state.version));
+    return { ...view, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };
+  }
+
+  /** How a bloc was granted, for auditors: every fact that bears on it, each with its event id and position. */
+  async provenance(enrollmentId: string, blocCode: string, actor: AuthenticatedActor) {
+    const { events, state } = await this.history(enrollmentId, actor);
+    const referential = await this.referentials.resolve(state.referentialId, state.version);
+    const bloc = referential.blocs.find((b) => b.code === blocCode);
+    if (!bloc) throw new NotFoundError('BLOC.UNKNOWN', `bloc ${blocCode} does not exist in ${referential.referential}@${referential.version}`);
+    const index = indexReferential(referential);
+    const epreuves = new Set(bloc.epreuves.map((e) => e.code));
+    const competencies = new Set(bloc.competencies.map((c) => c.code));
+    const sittings = new Set<string>();
+    const assessments = new Set<string>();
+    const accommodations = new Set<string>();
+    const trace = (e: RecordedEvent) => ({ eventId: e.id, position: formatPosition(e.position), recordedAt: e.recordedAt, type: e.type });
+    const items: Record<string, unknown>[] = [];
+    for (const event of events) {
+      const domain = toDomain(event);
+      switch (domain.type) {
+        case 'SittingScheduled':
+          if (!epreuves.has(domain.data.epreuveCode)) break;
+          sittings.add(domain.data.sittingId);
+          domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: domain.data.timedParts, accommodationsApplicable: domain.data.applicableAccommodations, by: domain.data.by, at: domain.data.at });
+          break;
+        case 'SittingHeld':
+          if (!sittings.has(domain.data.sittingId)) break;
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: domain.data.timedParts, accommodationsApplied: domain.data.accommodationsApplied, accommodationsNotApplied: domain.data.accommodationsNotApplied, by: domain.data.by, at: domain.data.at });
+          break;
+        case 'AssessmentRecorded':
+          if (domain.data.blocCode !== blocCode) break;
+          assessments.add(domain.data.assessmentId);
+          items.push({ ...trace(event), assessmentId: domain.data.assessmentId, sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, results: domain.data.results, passed: domain.data.passed, assessor: domain.data.by, at: domain.data.at });
+          break;
+        case 'AssessmentCorrected':
+          if (!assessments.has(domain.data.assessmentId)) break;
+          items.push({ ...trace(event), correctionId: domain.data.correctionId, corrects: domain.data.assessmentId, results: domain.data.results, reason: domain.data.reason, by: domain.data.by, at: domain.data.at });
+          break;
+        case 'CompetencyAcquired':
+        case 'CompetencyAcquisitionRevoked':
+          if (!competencies.has(domain.data.competencyCode)) break;
+          items.push({ ...trace(event), ...domain.data });
+          break;
+        case 'BlocBecameValidatable':
+        case 'BlocNoLongerValidatable':
+        case 'BlocValidated':
+        case 'BlocAnnulled':
+          if (domain.data.blocCode !== blocCode) break;
+          items.push({ ...trace(event), ...domain.data });
+          break;
+        default:
+          break;
+      }
+    }
+    // Auditors see that a measure of a kind was granted and applied, never its details (R14).
+    const granted = events
+      .map((event) => ({ event, domain: toDomain(event) }))
+      .filter(({ domain }) => (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') && accommodations.has(domain.data.accommodationId))
+      .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, ...('terms' in domain.data ? { kind: domain.data.terms.kind, validFrom: domain.data.terms.validFrom, validUntil: domain.data.terms.validUntil } : {}), by: domain.data.by, at: domain.data.at }));
+    return {
+      enrollmentId,
+      bloc: { code: bloc.code, title: bloc.title, status: state.blocs[blocCode]?.status ?? 'not-validated' },
+      referential: { referentialId: referential.referential, version: referential.version, validationPolicy: referential.validationPolicy, rule: 'all-competencies-acquired', competencies: bloc.competencies.map((c) => ({ code: c.code, criteria: index.criteriaBearingOn.get(c.code) ?? [] })) },
+      accommodations: granted,
+      history: items,
+      attestations: [],
+    };
+  }
+}
+
+const toDomain = (event: RecordedEvent): EnrollmentEvent => ({ type: event.type, data: event.data }) as EnrollmentEvent;

@@ -1,0 +1,75 @@
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
+import { toCsv } from './csv';
+import { AsOfQuery, CohortStatisticsQuery, ConsistencyQuery, FindingsQuery, ListEnrollmentsQuery } from './path-queries.requests.dto';
+import { PathQueries } from './path-queries.service';
+import { ReadConsistency } from './read-consistency.service';
+
+/** The questions users ask (DOMAIN.md, "Who uses it"), answered from the read models. */
+@ApiTags('enrollments: questions')
+@ApiBearerAuth()
+@Controller()
+export class PathsController {
+  constructor(
+    private readonly queries: PathQueries,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  @Get('enrollments')
+  @Roles('admin', 'jury', 'auditor')
+  @ApiOperation({ summary: 'Enrollments filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet' })
+  @ApiProduces('application/json', 'text/csv')
+  async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
+    await this.consistency.await(query.consistentWith);
+    const result = await this.queries.list(query, actor);
+    if (query.format !== 'csv') return result;
+    response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="enrollments.csv"');
+    response.setHeader('X-Total-Count', String(result.total));
+    return toCsv(
+      ['enrollmentId', 'candidateId', 'organisationId', 'referentialId', 'version', 'cohort', 'accessRoute', 'status', 'optionBlocs', 'validatedBlocs', 'missingBlocs', 'enrolledAt', 'lastProgressAt'],
+      result.items.map((i) => [i.enrollmentId, i.candidateId, i.organisationId, i.referentialId, i.version, i.cohort, i.accessRoute, i.status, i.optionBlocs, i.blocs.filter((b) => b.status === 'validated').map((b) => b.code), i.missingBlocs, i.enrolledAt, i.lastProgressAt]),
+    );
+  }
+
+  @Get('enrollments/:enrollmentId')
+  @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
+  @ApiOperation({ summary: 'A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing' })
+  @ApiOkResponse({ description: 'The path view' })
+  async path(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
+    await this.consistency.await(query.consistentWith);
+    return this.queries.path(id, actor);
+  }
+
+  @Get('enrollments/:enrollmentId/as-of')
+  @Roles('admin', 'jury', 'auditor')
+  @ApiOperation({ summary: 'The path as it stood at a past instant (the log replayed up to it)' })
+  asOf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
+    return this.queries.asOf(id, query.at, actor);
+  }
+
+  @Get('enrollments/:enrollmentId/blocs/:blocCode/provenance')
+  @Roles('auditor', 'admin', 'jury')
+  @ApiOperation({ summary: 'How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position' })
+  provenance(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
+    return this.queries.provenance(id, blocCode, actor);
+  }
+
+  @Get('cohorts/statistics')
+  @Roles('admin', 'jury', 'auditor')
+  @ApiOperation({ summary: 'Per bloc: how many validated, in progress, not started, annulled, and the median days to validation' })
+  async cohortStatistics(@Query() query: CohortStatisticsQuery, @CurrentActor() actor: AuthenticatedActor) {
+    await this.consistency.await(query.consistentWith);
+    return this.queries.cohortStatistics(query, actor);
+  }
+
+  @Get('findings/unapplied-accommodations')
+  @Roles('auditor', 'admin')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Accommodations granted but not applied at a sitting (R11): kinds only, never details' })
+  async findings(@Query() query: FindingsQuery, @CurrentActor() actor: AuthenticatedActor) {
+    await this.consistency.await(query.consistentWith);
+    return this.queries.findings(query, actor);
+  }
+}

@@ -1,0 +1,77 @@
+import { ActiveEnrollment, blocProgress, indexReferential, pathProgress, Referential } from '@jalon/domain';
+
+/** What a candidate's path looks like to its readers: every bloc, competency, sitting and requirement. */
+export interface PathView {
+  enrollmentId: string;
+  candidateId: string;
+  organisationId: string;
+  certification: { referentialId: string; version: string; title: string; rncpCode?: string; level: number; certifier: string };
+  cohort: string;
+  accessRoute: string;
+  options: { bloc: string; label?: string }[];
+  status: string;
+  blocs: {
+    code: string;
+    title: string;
+    status: string;
+    required: boolean;
+    optionGroup?: string;
+    validatedAt?: string;
+    decidedBy?: string;
+    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number }[] }[];
+  }[];
+  sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes: number }[] }[];
+  extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
+  missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
+  awardedAt?: string;
+}
+
+export function presentPath(state: ActiveEnrollment, referential: Referential): PathView {
+  const index = indexReferential(referential);
+  const progress = pathProgress(state, referential);
+  const blocs = blocProgress(state, referential);
+  // Stored state is jsonb, which does not keep key order: order explicitly, by attempt.
+  const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
+  const assessments = Object.values(state.assessments)
+    .filter((a) => !a.voided)
+    .sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || attemptOf(a.sittingId) - attemptOf(b.sittingId));
+  return {
+    enrollmentId: state.enrollmentId,
+    candidateId: state.candidateId,
+    organisationId: state.organisationId,
+    certification: { referentialId: referential.referential, version: referential.version, title: referential.certification.title, rncpCode: referential.certification.rncpCode, level: referential.certification.level, certifier: referential.certification.certifier },
+    cohort: state.cohort,
+    accessRoute: state.accessRoute,
+    options: state.optionBlocs.map((bloc) => ({ bloc, label: index.blocs.get(bloc)?.optionLabel })),
+    status: progress.status,
+    blocs: referential.blocs.map((bloc, i) => ({
+      code: bloc.code,
+      title: bloc.title,
+      status: blocs[i].status,
+      required: blocs[i].required,
+      ...(bloc.optionGroup ? { optionGroup: bloc.optionGroup } : {}),
+      ...(blocs[i].validatedAt ? { validatedAt: blocs[i].validatedAt, decidedBy: state.blocs[bloc.code]?.decidedBy } : {}),
+      competencies: bloc.competencies.map((competency) => {
+        const bearing = new Set(index.criteriaBearingOn.get(competency.code) ?? []);
+        return {
+          code: competency.code,
+          title: competency.title,
+          acquired: state.acquiredCompetencies[competency.code] !== undefined,
+          ...(state.acquiredCompetencies[competency.code] ? { acquiredAt: state.acquiredCompetencies[competency.code] } : {}),
+          assessments: assessments
+            .filter((a) => Object.keys(a.results).some((c) => bearing.has(c)))
+            .map((a) => {
+              const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
+              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length };
+            }),
+        };
+      }),
+    })),
+    sittings: Object.values(state.sittings)
+      .sort((a, b) => a.blocCode.localeCompare(b.blocCode) || a.epreuveCode.localeCompare(b.epreuveCode) || a.attempt - b.attempt)
+      .map((s) => ({ sittingId: s.id, epreuve: s.epreuveCode, bloc: s.blocCode, attempt: s.attempt, status: s.status, scheduledAt: s.scheduledAt, assessors: [...s.assessorIds], timedParts: s.timedParts.map((p) => ({ ...p })) })),
+    extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
+    missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
+    ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
+  };
+}

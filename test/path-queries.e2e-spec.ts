@@ -1,0 +1,135 @@
+import { Referential } from '@jalon/domain';
+import { actor, HttpActor } from './support/http-actors';
+import { PathDriver } from './support/path-driver';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('questions over HTTP: path, lists, statistics, provenance, the past, findings (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let admin: HttpActor;
+  let auditor: HttpActor;
+  let jury: HttpActor;
+  let referent: HttpActor;
+  let driver: PathDriver;
+  const ids: Record<string, string> = {};
+  let tiersTempsId: string;
+  let beforeValidation: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    admin = actor(testApp.app, 'admin');
+    auditor = actor(testApp.app, 'auditor', 'auditor-1', 'cnc');
+    jury = actor(testApp.app, 'jury');
+    referent = actor(testApp.app, 'referent');
+    const seed001: Referential = (await admin.get('/referentials/data-engineer-data-scientist/versions/1').expect(200)).body;
+    driver = new PathDriver(seed001, { admin, jury, referent, assessor: actor(testApp.app, 'assessor') });
+
+    ids.certified = await driver.enroll({ cohort: '2026-A' });
+    for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(ids.certified, bloc);
+    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE']) await jury.post(`/enrollments/${ids.certified}/requirements/${requirement}/validation`).expect(200);
+    await jury.post(`/enrollments/${ids.certified}/final-decision`, { decision: 'awarded', place: 'Paris' }).expect(200);
+
+    ids.ready = await driver.enroll({ cohort: '2026-A' });
+    for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(ids.ready, bloc);
+    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE']) await jury.post(`/enrollments/${ids.ready}/requirements/${requirement}/validation`).expect(200);
+
+    ids.started = await driver.enroll({ cohort: '2026-B' });
+    tiersTempsId = (await referent.post(`/enrollments/${ids.started}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201)).body.id;
+    // The tiers-temps is granted but not given at this sitting: a finding.
+    const first = await driver.sit(ids.started, 'E1', { met: (c) => !c.startsWith('C1/') });
+    await driver.sit(ids.started, 'E1', { applied: [tiersTempsId], extraTime: true });
+    ids.firstAssessment = first.assessmentId;
+    beforeValidation = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await jury.post(`/enrollments/${ids.started}/blocs/BC01/validation`).expect(200);
+  }, 120_000);
+  afterAll(() => testApp?.close());
+
+  it('a candidate’s path, read consistently with the last command', async () => {
+    const last = await referent.post(`/enrollments/${ids.started}/jury-consent`).expect(200);
+    const path = (await admin.get(`/enrollments/${ids.started}?consistentWith=${last.body.position}`).expect(200)).body;
+    expect(path).toMatchObject({ enrollmentId: ids.started, status: 'in-progress', certification: { referentialId: 'data-engineer-data-scientist', version: '1', certifier: 'OMNES Education' } });
+    const bc01 = path.blocs.find((b: { code: string }) => b.code === 'BC01');
+    expect(bc01).toMatchObject({ status: 'validated', decidedBy: 'jury', required: true });
+    expect(bc01.competencies[0].assessments.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2]);
+    expect(path.sittings.map((s: { attempt: number; status: string }) => [s.attempt, s.status])).toEqual([[1, 'assessed'], [2, 'assessed']]);
+    expect(path.sittings[0].timedParts).toEqual([]);
+    expect(path.missing).toEqual({ blocs: ['BC02', 'BC03', 'BC04'], optionGroups: [], extraRequirements: ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'] });
+    const certified = (await admin.get(`/enrollments/${ids.certified}`).expect(200)).body;
+    expect(certified.status).toBe('certified');
+    expect(certified.awardedAt).toBeDefined();
+  });
+
+  it('a malformed consistentWith answers 400', async () => {
+    await admin.get(`/enrollments/${ids.started}?consistentWith=yesterday`).expect(400);
+  });
+
+  it('admin lists: filters, ready for the jury, bloc status, sorting, pagination, counts and CSV', async () => {
+    const all = (await admin.get('/enrollments?referentialId=data-engineer-data-scientist&sort=cohort&order=desc').expect(200)).body;
+    expect(all.total).toBe(3);
+    expect(all.items[0].cohort).toBe('2026-B');
+    const ready = (await admin.get('/enrollments?status=eligible').expect(200)).body;
+    expect(ready.items.map((i: { enrollmentId: string }) => i.enrollmentId)).toEqual([ids.ready]);
+    const bc04Validated = (await admin.get('/enrollments?bloc=BC04&blocStatus=validated').expect(200)).body;
+    expect(bc04Validated.items.map((i: { enrollmentId: string }) => i.enrollmentId).sort()).toEqual([ids.certified, ids.ready].sort());
+    const page = (await admin.get('/enrollments?pageSize=2&page=2&sort=enrolledAt').expect(200)).body;
+    expect(page).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    expect(page.items).toHaveLength(1);
+    const stalled = (await admin.get('/enrollments?noProgressSince=2999-01-01').expect(200)).body;
+    expect(stalled.items.map((i: { enrollmentId: string }) => i.enrollmentId).sort()).toEqual([ids.ready, ids.started].sort());
+    const csv = await admin.get('/enrollments?format=csv&cohort=2026-B').expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('enrollmentId,candidateId,organisationId,referentialId,version,cohort,accessRoute,status,optionBlocs,validatedBlocs,missingBlocs,enrolledAt,lastProgressAt');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`${ids.started},`);
+    await admin.get('/enrollments?status=lost').expect(400);
+    const otherOrg = actor(testApp.app, 'admin', 'admin-9', 'org-9');
+    expect((await otherOrg.get('/enrollments').expect(200)).body.total).toBe(0);
+    expect((await auditor.get('/enrollments').expect(200)).body.total).toBe(3);
+  });
+
+  it('cohort statistics per bloc with the median time to validation', async () => {
+    const stats = (await admin.get('/cohorts/statistics?referentialId=data-engineer-data-scientist&version=1').expect(200)).body;
+    const bc01 = stats.blocs.find((b: { bloc: string }) => b.bloc === 'BC01');
+    expect(bc01).toMatchObject({ candidates: 3, validated: 3, inProgress: 0, notStarted: 0 });
+    const bc02 = stats.blocs.find((b: { bloc: string }) => b.bloc === 'BC02');
+    expect(bc02).toMatchObject({ validated: 2, notStarted: 1 });
+    expect(typeof bc01.medianDaysToValidation).toBe('number');
+  });
+
+  it('the provenance of a bloc: rule, assessments with attempts, accommodations granted and applied, the decision, each with its event', async () => {
+    const provenance = (await auditor.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
+    expect(provenance.referential).toMatchObject({ referentialId: 'data-engineer-data-scientist', version: '1', rule: 'all-competencies-acquired', validationPolicy: { blocValidation: 'jury' } });
+    const types = provenance.history.map((h: { type: string }) => h.type);
+    expect(types.filter((t: string) => t === 'AssessmentRecorded')).toHaveLength(2);
+    expect(types.at(-1)).toBe('BlocValidated');
+    const validated = provenance.history.at(-1);
+    expect(validated).toMatchObject({ decidedBy: 'jury', by: { id: 'jury-1', role: 'jury' }, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/) });
+    const held = provenance.history.filter((h: { type: string }) => h.type === 'SittingHeld');
+    expect(held[0].accommodationsNotApplied).toEqual([{ accommodationId: tiersTempsId, kind: 'tiers-temps' }]);
+    expect(held[1].accommodationsApplied).toEqual([tiersTempsId]);
+    expect(provenance.accommodations).toEqual([expect.objectContaining({ type: 'AccommodationGranted', kind: 'tiers-temps', accommodationId: tiersTempsId })]);
+    expect(JSON.stringify(provenance.accommodations)).not.toContain('details');
+  });
+
+  it('the path as it stood before the bloc was validated', async () => {
+    const past = (await auditor.get(`/enrollments/${ids.started}/as-of?at=${beforeValidation}`).expect(200)).body;
+    expect(past.blocs.find((b: { code: string }) => b.code === 'BC01').status).toBe('validatable');
+    const now = (await auditor.get(`/enrollments/${ids.started}/as-of?at=${new Date().toISOString()}`).expect(200)).body;
+    expect(now.blocs.find((b: { code: string }) => b.code === 'BC01').status).toBe('validated');
+    await auditor.get(`/enrollments/${ids.started}/as-of?at=2000-01-01T00:00:00Z`).expect(404);
+  });
+
+  it('findings: the tiers-temps granted but not applied at the first sitting', async () => {
+    const findings = (await auditor.get('/findings/unapplied-accommodations').expect(200)).body;
+    expect(findings).toEqual([expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', kind: 'tiers-temps', accommodationId: tiersTempsId })]);
+  });
+
+  it('a candidate reads only their own path', async () => {
+    const path = (await admin.get(`/enrollments/${ids.started}`).expect(200)).body;
+    const candidate = actor(testApp.app, 'candidate', path.candidateId, 'org-1');
+    await candidate.get(`/enrollments/${ids.started}`).expect(200);
+    const hidden = await candidate.get(`/enrollments/${ids.certified}`).expect(404);
+    expect(hidden.body.code).toBe('ENROLLMENT.NOT_FOUND');
+  });
+});
