@@ -16,7 +16,7 @@ describe('configuration', () => {
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25' })).toMatchObject({
+    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32) })).toMatchObject({
       port: 8080,
       logLevel: 'debug',
       eventStore: 'postgres',

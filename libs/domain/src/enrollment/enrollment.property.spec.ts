@@ -4,7 +4,7 @@
  * 1. Random command sequences, valid and invalid, over a small pool of ids (random walks, and
  *    successful paths with random commands slipped in): folding is deterministic, decide and evolve
  *    are pure, R7 holds, the state invariants hold after every step, rejections are typed
- *    DomainErrors, nothing is appended after a withdrawal (R13).
+ *    DomainErrors, nothing but a jury's annulment is appended after a withdrawal (R13, R7).
  * 2. Random successful paths (option, bloc order, failed attempts, tiers-temps, fil rouge):
  *    every command succeeds, the path becomes eligible exactly with its last piece, and the award
  *    then certifies.
@@ -365,8 +365,11 @@ function logViolations(events: readonly EnrollmentEvent[], statesAfter: readonly
   const violations: string[] = [];
   // R13: nothing is appended to an enrollment that does not exist, nor after the candidate withdrew.
   if (events.length > 0 && events[0].type !== 'CandidateEnrolled' && events[0].type !== 'EnrolledByTransfer') violations.push(`${events[0].type} without an enrollment`);
+  // The one decision still taken on a withdrawn path is the jury's annulment (fraud found later), with its consequences.
+  const afterWithdrawal = new Set(['BlocAnnulled', 'CompetencyAcquisitionRevoked', 'BlocNoLongerValidatable']);
   const withdrew = events.findIndex((e) => e.type === 'CandidateWithdrew');
-  if (withdrew >= 0 && withdrew < events.length - 1) violations.push(`${events.slice(withdrew + 1).map((e) => e.type).join(', ')} after CandidateWithdrew`);
+  const late = withdrew >= 0 ? events.slice(withdrew + 1).filter((e) => !afterWithdrawal.has(e.type)) : [];
+  if (late.length > 0) violations.push(`${late.map((e) => e.type).join(', ')} after CandidateWithdrew`);
   events.forEach((event, i) => {
     // Every event names who and when.
     const by = event.data.by as Actor | undefined;
