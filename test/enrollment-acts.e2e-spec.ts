@@ -86,3 +86,42 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
     expect(forbidden.body.code).toBe('AUTH.ROLE_NOT_ALLOWED');
   });
 });
+
+describe('Idempotency-Key (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let admin: HttpActor;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    admin = actor(testApp.app, 'admin');
+  });
+  afterAll(() => testApp?.close());
+
+  const enroll = { referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] };
+
+  it('a retried request returns the first answer and appends nothing', async () => {
+    const body = { ...enroll, candidateId: randomUUID() };
+    const first = await admin.post('/enrollments', body, { 'Idempotency-Key': 'enroll-42' }).expect(201);
+    const retry = await admin.post('/enrollments', body, { 'Idempotency-Key': 'enroll-42' }).expect(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    const list = await admin.get('/enrollments?consistentWith=' + first.body.position).expect(200);
+    expect(list.body.items.filter((i: { candidateId: string }) => i.candidateId === body.candidateId)).toHaveLength(1);
+  });
+
+  it('a refused command stays refused on retry, with the same problem', async () => {
+    const id = (await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }).expect(201)).body.id;
+    const first = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['BC04', 'BC05'] }, { 'Idempotency-Key': 'opt-1' }).expect(400);
+    const retry = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['BC04', 'BC05'] }, { 'Idempotency-Key': 'opt-1' }).expect(400);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.body.code).toBe('OPTION.TOO_MANY_IN_GROUP');
+  });
+
+  it('the same key with another request is refused; keys belong to their caller', async () => {
+    await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(201);
+    const reused = await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+    const other = actor(testApp.app, 'admin', 'admin-2', 'org-1');
+    await other.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(201);
+  });
+});

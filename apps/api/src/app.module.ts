@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
@@ -19,6 +19,7 @@ import { ListReferentialsHandler } from './referentials/list-referentials/list-r
 import { PublishReferentialHandler } from './referentials/publish-referential/publish-referential.handler';
 import { ReferentialResolver } from './referentials/referential-resolver.service';
 import { ReferentialsController } from './referentials/referentials.controller';
+import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
       controllers: [HealthController, ReferentialsController, EnrollmentCommandsController, PathsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CatalogueService,
         CataloguePublisher,
         ReferentialResolver,

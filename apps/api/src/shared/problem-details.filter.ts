@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@jalon/domain';
+import { EventStoreError } from '@jalon/event-store';
 
 /** The one place where a domain error's kind becomes an HTTP status. */
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
@@ -23,29 +24,35 @@ export interface ProblemDetails {
 /** Every error leaves as `application/problem+json` (RFC 9457) with a stable `code`. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger(ProblemDetailsFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(exception);
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    sendProblem(host.switchToHttp().getResponse<Response>(), toProblem(exception));
   }
+}
 
-  private toProblem(exception: unknown): ProblemDetails {
-    if (exception instanceof DomainError) {
-      const status = STATUS_OF_KIND[exception.kind];
-      return { type: `urn:jalon:error:${exception.code}`, title: exception.kind, status, code: exception.code, detail: exception.message, ...exception.details };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
-      const extensions = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-      const code = typeof extensions.code === 'string' ? extensions.code : `HTTP.${status}`;
-      const detail = typeof extensions.message === 'string' ? extensions.message : exception.message;
-      const { statusCode: _s, error: _e, message: _m, ...rest } = extensions;
-      return { type: `urn:jalon:error:${code}`, title: HttpStatus[status] ?? 'Error', status, code, detail, ...rest };
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { type: 'urn:jalon:error:INTERNAL', title: 'Internal Server Error', status: 500, code: 'INTERNAL', detail: 'an unexpected error occurred' };
+export function sendProblem(response: Response, problem: ProblemDetails): void {
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+const logger = new Logger(ProblemDetailsFilter.name);
+
+export function toProblem(exception: unknown): ProblemDetails {
+  if (exception instanceof DomainError) {
+    const status = STATUS_OF_KIND[exception.kind];
+    return { type: `urn:jalon:error:${exception.code}`, title: exception.kind, status, code: exception.code, detail: exception.message, ...exception.details };
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const extensions = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const code = typeof extensions.code === 'string' ? extensions.code : `HTTP.${status}`;
+    const detail = typeof extensions.message === 'string' ? extensions.message : exception.message;
+    const { statusCode: _s, error: _e, message: _m, ...rest } = extensions;
+    return { type: `urn:jalon:error:${code}`, title: HttpStatus[status] ?? 'Error', status, code, detail, ...rest };
+  }
+  if (exception instanceof EventStoreError) {
+    const status = exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
+    return { type: `urn:jalon:error:${exception.code}`, title: HttpStatus[status], status, code: exception.code, detail: exception.message };
+  }
+  logger.error(exception instanceof Error ? exception.stack : String(exception));
+  return { type: 'urn:jalon:error:INTERNAL', title: 'Internal Server Error', status: 500, code: 'INTERNAL', detail: 'an unexpected error occurred' };
 }

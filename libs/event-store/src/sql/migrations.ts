@@ -47,6 +47,23 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0003_idempotency_keys': {
+    async up(db: Kysely<unknown>) {
+      // The first answer to a request sent with an Idempotency-Key, replayed to its retries.
+      await sql`
+        CREATE TABLE idempotency_keys (
+          organisation_id text NOT NULL,
+          actor_id text NOT NULL,
+          key text NOT NULL,
+          request_hash text NOT NULL,
+          state text NOT NULL,
+          status_code integer,
+          response jsonb,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          PRIMARY KEY (organisation_id, actor_id, key)
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
