@@ -4,6 +4,7 @@ import request from 'supertest';
 import { STORAGE } from '@jalon/runtime';
 import { Storage } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
+import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
@@ -24,8 +25,10 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
 
   it('publishes the shipped catalogue into the log at start-up, and the read model follows', async () => {
     const storage = app.get<Storage>(STORAGE);
-    const published = (await storage.store.readAll({ maxCount: 100 })).filter((e) => e.type === 'ReferentialVersionPublished');
-    expect(published.map((e) => e.streamId).sort()).toEqual(['referential-data-engineer-data-scientist', 'referential-data-ia-quatre-blocs', 'referential-expert-en-data-science', 'referential-expert-ingenierie-science-donnees']);
+    await eventually(async () => {
+      const published = (await storage.store.readAll({ maxCount: 100 })).filter((e) => e.type === 'ReferentialVersionPublished');
+      expect(published.map((e) => e.streamId).sort()).toEqual(['referential-data-engineer-data-scientist', 'referential-data-ia-quatre-blocs', 'referential-expert-en-data-science', 'referential-expert-ingenierie-science-donnees']);
+    });
     const runner = app.get(ProjectionRunner);
     expect(await runner.waitUntilReached(await storage.store.headPosition(), 5000)).toBe(true);
     const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM referential_versions`.execute(storage.sql.db);
@@ -33,7 +36,11 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
   });
 
   it('GET /referentials lists the four shipped référentiels with their structure', async () => {
-    const response = await request(app.getHttpServer()).get('/referentials').expect(200);
+    const response = await eventually(async () => {
+      const answer = await request(app.getHttpServer()).get('/referentials').expect(200);
+      expect(answer.body).toHaveLength(4);
+      return answer;
+    });
     const byId = Object.fromEntries(response.body.map((r: { referential: string }) => [r.referential, r]));
     expect(Object.keys(byId).sort()).toEqual(['data-engineer-data-scientist', 'data-ia-quatre-blocs', 'expert-en-data-science', 'expert-ingenierie-science-donnees']);
     const seed000 = byId['expert-ingenierie-science-donnees'];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { indexReferential, Referential } from '@jalon/domain';
-import { actor, HttpActor } from './support/http-actors';
+import { actor, HttpActor, registerCandidate } from './support/http-actors';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('enrollment acts over HTTP (PostgreSQL)', () => {
@@ -24,7 +24,7 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   const criteria = (epreuveCode: string) => indexReferential(seed000).epreuves.get(epreuveCode)!.criteria;
 
   it('seed 000, Data Science option with a tiers-temps: a 30-minute soutenance is scheduled as 40, and the path reaches the certification', async () => {
-    const enrolled = await admin.post('/enrollments', { candidateId: randomUUID(), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC05'] }).expect(201);
+    const enrolled = await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC05'] }).expect(201);
     const id = enrolled.body.id;
     expect(enrolled.body).toMatchObject({ streamId: `enrollment-${id}`, revision: 0, events: ['CandidateEnrolled'], position: expect.stringMatching(/^\d+-\d+$/) });
 
@@ -62,7 +62,7 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   });
 
   it('domain refusals come back with their code: 409 for an illegal state, 403 for the wrong actor, 404 for another organisation', async () => {
-    const id = (await admin.post('/enrollments', { candidateId: randomUUID(), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] }).expect(201)).body.id;
+    const id = (await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] }).expect(201)).body.id;
     const notValidatable = await jury.post(`/enrollments/${id}/blocs/BC01/validation`).expect(409);
     expect(notValidatable.body).toMatchObject({ code: 'BLOC.NOT_VALIDATABLE', status: 409 });
     const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: 'BC01-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-9'] }).expect(201)).body.id;
@@ -82,7 +82,7 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
     const { default: request } = await import('supertest');
     await request(server).post('/enrollments').send({}).expect(401);
     await request(server).post('/enrollments').set('authorization', 'Bearer abc.def.ghi').send({}).expect(401);
-    const forbidden = await assessor.post('/enrollments', { candidateId: randomUUID(), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(403);
+    const forbidden = await assessor.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(403);
     expect(forbidden.body.code).toBe('AUTH.ROLE_NOT_ALLOWED');
   });
 });
@@ -100,7 +100,7 @@ describe('Idempotency-Key (PostgreSQL)', () => {
   const enroll = { referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] };
 
   it('a retried request returns the first answer and appends nothing', async () => {
-    const body = { ...enroll, candidateId: randomUUID() };
+    const body = { ...enroll, candidateId: await registerCandidate(admin) };
     const first = await admin.post('/enrollments', body, { 'Idempotency-Key': 'enroll-42' }).expect(201);
     const retry = await admin.post('/enrollments', body, { 'Idempotency-Key': 'enroll-42' }).expect(201);
     expect(retry.body).toEqual(first.body);
@@ -110,7 +110,7 @@ describe('Idempotency-Key (PostgreSQL)', () => {
   });
 
   it('a refused command stays refused on retry, with the same problem', async () => {
-    const id = (await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }).expect(201)).body.id;
+    const id = (await admin.post('/enrollments', { ...enroll, candidateId: await registerCandidate(admin) }).expect(201)).body.id;
     const first = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['BC04', 'BC05'] }, { 'Idempotency-Key': 'opt-1' }).expect(400);
     const retry = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['BC04', 'BC05'] }, { 'Idempotency-Key': 'opt-1' }).expect(400);
     expect(retry.body).toEqual(first.body);
@@ -118,10 +118,11 @@ describe('Idempotency-Key (PostgreSQL)', () => {
   });
 
   it('the same key with another request is refused; keys belong to their caller', async () => {
-    await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(201);
-    const reused = await admin.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(422);
+    await admin.post('/enrollments', { ...enroll, candidateId: await registerCandidate(admin) }, { 'Idempotency-Key': 'k-7' }).expect(201);
+    const reused = await admin.post('/enrollments', { ...enroll, candidateId: await registerCandidate(admin) }, { 'Idempotency-Key': 'k-7' }).expect(422);
     expect(reused.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
     const other = actor(testApp.app, 'admin', 'admin-2', 'org-1');
-    await other.post('/enrollments', { ...enroll, candidateId: randomUUID() }, { 'Idempotency-Key': 'k-7' }).expect(201);
+    const candidateId = await registerCandidate(admin);
+    await other.post('/enrollments', { ...enroll, candidateId }, { 'Idempotency-Key': 'k-7' }).expect(201);
   });
 });

@@ -1,6 +1,7 @@
 import { Referential } from '@jalon/domain';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
+import { settle } from './support/settle';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('questions over HTTP: path, lists, statistics, provenance, the past, findings (PostgreSQL)', () => {
@@ -41,6 +42,7 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     beforeValidation = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
     await jury.post(`/enrollments/${ids.started}/blocs/BC01/validation`).expect(200);
+    await settle(testApp.app);
   }, 120_000);
   afterAll(() => testApp?.close());
 

@@ -23,3 +23,14 @@ export function actor(app: INestApplication, role: Role, id = `${role}-1`, organ
     get: (path) => request(server).get(path).set('authorization', `Bearer ${token}`),
   };
 }
+
+let registered = 0;
+
+/** Registers a candidate through the api (an admin of the organisation) and returns its id. */
+export async function registerCandidate(admin: HttpActor): Promise<string> {
+  registered += 1;
+  const response = await admin
+    .post('/candidates', { birthName: `Martin${registered}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `lea${registered}@example.org` })
+    .expect(201);
+  return response.body.id;
+}

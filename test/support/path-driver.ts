@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { indexReferential, Referential } from '@jalon/domain';
-import { HttpActor } from './http-actors';
+import { HttpActor, registerCandidate } from './http-actors';
 
 /** Drives enrollments through the HTTP acts, as a school and its juries would. */
 export class PathDriver {
@@ -15,7 +14,7 @@ export class PathDriver {
 
   async enroll(body: { optionBlocs?: string[]; cohort?: string; candidateId?: string } = {}): Promise<string> {
     const response = await this.actors.admin
-      .post('/enrollments', { candidateId: body.candidateId ?? randomUUID(), referentialId: this.referential.referential, version: this.referential.version, cohort: body.cohort ?? '2026-A', accessRoute: 'formation-continue', optionBlocs: body.optionBlocs ?? [] })
+      .post('/enrollments', { candidateId: body.candidateId ?? (await registerCandidate(this.actors.admin)), referentialId: this.referential.referential, version: this.referential.version, cohort: body.cohort ?? '2026-A', accessRoute: 'formation-continue', optionBlocs: body.optionBlocs ?? [] })
       .expect(201);
     return response.body.id;
   }

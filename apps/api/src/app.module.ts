@@ -6,6 +6,7 @@ import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
+import { CandidatesController } from './candidates/candidates.controller';
 import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
 import { EnrollmentCommands } from './enrollments/enrollment-commands.service';
 import { HealthController } from './health/health.controller';
@@ -31,7 +32,7 @@ export class AppModule {
         RuntimeModule.forRoot(config, storage),
         JwtModule.register({ secret: resolveJwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [HealthController, ReferentialsController, EnrollmentCommandsController, PathsController],
+      controllers: [HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -10,3 +10,4 @@ export * from './enrollment/enrollment.events';
 export * from './enrollment/enrollment.state';
 export * from './enrollment/enrollment.progress';
 export * from './enrollment/enrollment.decider';
+export * from './candidate/candidate.decider';

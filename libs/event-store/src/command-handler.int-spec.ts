@@ -6,6 +6,7 @@ import { loadConfig } from '@jalon/config';
 import { ConcurrencyConflictError, handleCommand } from './command-handler';
 import { EventStore } from './event-store.port';
 import { openStorage, Storage, StorageUnavailableError } from './open-storage';
+import { waitUntilVisible } from './testing/visibility';
 
 type CounterEvent = { type: 'Incremented'; data: { to: number } };
 const counter = (store: EventStore, streamId: string, decide: (value: number) => CounterEvent[], maxAttempts?: number) =>
@@ -37,7 +38,8 @@ describe('command pipeline (embedded PGlite store)', () => {
     expect(first.nextExpectedRevision).toBe(0);
     const second = await counter(storage.store, stream, (v) => [{ type: 'Incremented', data: { to: v + 1 } }]);
     expect(second.nextExpectedRevision).toBe(1);
-    expect(second.position).toEqual(await storage.store.headPosition());
+    await waitUntilVisible(storage.store, second.position!);
+    expect((await storage.store.readAll({ maxCount: 1000 })).at(-1)?.position).toEqual(second.position);
     const [recorded] = await storage.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
     expect(recorded).toMatchObject({ data: { to: 2 }, metadata: { actor: { id: 'tester', role: 'admin' }, correlationId: 'c-1' } });
   });

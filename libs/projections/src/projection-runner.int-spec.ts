@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -30,7 +31,10 @@ describe('projection runner (PostgreSQL)', () => {
   let store: SqlEventStore;
 
   const appendMany = async (stream: string, n: number, type = 'Counted') => {
-    for (let i = 0; i < n; i++) await store.append(stream, [{ id: randomUUID(), type, data: { i } }], { expectedRevision: 'any' });
+    for (let i = 0; i < n; i++) {
+      const { position } = await store.append(stream, [{ id: randomUUID(), type, data: { i } }], { expectedRevision: 'any' });
+      await waitUntilVisible(store, position);
+    }
   };
 
   beforeAll(async () => {
@@ -80,7 +84,7 @@ describe('projection runner (PostgreSQL)', () => {
     await runner.prepare();
     await runner.catchUp();
     await appendMany('d', 3);
-    await store.append('d', [{ id: randomUUID(), type: 'Poison', data: {} }], { expectedRevision: 'any' });
+    await waitUntilVisible(store, (await store.append('d', [{ id: randomUUID(), type: 'Poison', data: {} }], { expectedRevision: 'any' })).position);
     await appendMany('d', 2);
     await runner.catchUp();
     expect((await counts(home.db, 'fragile_counts')).d).toBe(3);

@@ -63,7 +63,8 @@ export class EnrollmentCommandsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  async enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    await this.commands.assertCandidateRegistered(body.candidateId, actor);
     const enrollmentId = randomUUID();
     return this.created(enrollmentId, enrollmentId, actor, (now) => ({
       type: 'Enroll',

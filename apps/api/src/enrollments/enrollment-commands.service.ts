@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CandidateEvent,
+  candidateStreamId,
   decideEnrollment,
+  evolveCandidate,
+  initialCandidateState,
+  ValidationError,
   EnrollmentCommand,
   EnrollmentEvent,
   EnrollmentState,
@@ -10,7 +15,7 @@ import {
   NotFoundError,
   Referential,
 } from '@jalon/domain';
-import { EventStore, handleCommand } from '@jalon/event-store';
+import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
@@ -49,6 +54,14 @@ export class EnrollmentCommands {
     });
     if (result.position) this.projections.wake();
     return CommandOutcome.of(streamId, result);
+  }
+
+  /** Only a candidate registered in the actor's organisation can be enrolled (400 otherwise: the body names it). */
+  async assertCandidateRegistered(candidateId: string, actor: AuthenticatedActor): Promise<void> {
+    const state = (await this.store.readStream(candidateStreamId(candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
+    if (state.status === 'none' || state.organisationId !== actor.organisationId) {
+      throw new ValidationError('CANDIDATE.NOT_REGISTERED', `candidate ${candidateId} is not registered in this organisation`, { field: 'candidateId' });
+    }
   }
 
   /** The folded state of an enrollment the actor may see (404 otherwise). */

@@ -16,8 +16,4 @@ export class CatalogueService {
     }
     this.entries = entries;
   }
-
-  find(referentialId: string, version: string): CatalogueEntry | undefined {
-    return this.entries.find((e) => e.referential.referential === referentialId && e.referential.version === version);
-  }
 }

@@ -1,19 +1,42 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { loadReferentialText } from '@jalon/catalogue';
+import { ValidationError } from '@jalon/domain';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Referential } from '@jalon/domain';
-import { Public } from '../auth/auth.decorators';
+import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
+import { CommandOutcome } from '../shared/command-outcome';
+import { ImportReferentialRequest } from './publish-referential/import-referential.request.dto';
+import { PublishReferentialCommand } from './publish-referential/publish-referential.command';
 import { GetReferentialQuery } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
 
 @ApiTags('référentiels')
-@Public()
 @Controller('referentials')
 export class ReferentialsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.' })
+  @ApiResponse({ status: 201, type: CommandOutcome })
+  @ApiResponse({ status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message }]' })
+  @ApiResponse({ status: 409, description: 'REFERENTIAL.VERSION_CONTENT_CHANGED: that version is published with other content' })
+  async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    const loaded = loadReferentialText(body.content, 'content');
+    if (!loaded.ok) {
+      throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, { problems: loaded.problems.map(({ path, code, message }) => ({ path, code, message })) });
+    }
+    return this.commands.execute(new PublishReferentialCommand(loaded.referential, loaded.contentHash, { id: actor.id, role: actor.role }));
+  }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'The catalogue: every shipped référentiel version with its blocs, option groups and extra requirements' })
   @ApiOkResponse({ type: [ReferentialSummaryDto] })
   list(): Promise<ReferentialSummaryDto[]> {
@@ -21,6 +44,7 @@ export class ReferentialsController {
   }
 
   @Get(':referential/versions/:version')
+  @Public()
   @ApiOperation({ summary: 'One référentiel version in full: blocs, competencies, criteria, épreuves' })
   @ApiOkResponse({ description: 'The référentiel as its file states it (see referentials/schema/referential.schema.json)' })
   @ApiNotFoundResponse({ description: 'No such référentiel version in the catalogue' })

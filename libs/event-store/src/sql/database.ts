@@ -51,6 +51,9 @@ export interface SqlDatabase {
 export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase> {
   if (backend.kind === 'postgres') {
     const pool = new Pool({ connectionString: backend.url, max: backend.poolSize ?? 10 });
+    // An idle connection the server closes (restart, failover) must not bring the process down:
+    // the pool drops it and the next query opens another.
+    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     // Fail now, with the server's own reason, rather than at the first command.
     const client = await pool.connect();
     client.release();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, GeneratedPath, prng, publishReferential, toNewEvents } from '../testing/generate-paths';
 import { createCandidatePathProjection } from './candidate-path.projection';
@@ -23,7 +24,9 @@ describe('candidate-path read model (PostgreSQL)', () => {
       await publishReferential(store, entry.referential, entry.contentHash);
       for (let i = 0; i < 15; i++) paths.push(generatePath(entry.referential, random));
     }
-    for (const path of paths) await store.append(path.streamId, toNewEvents(path.events), { expectedRevision: 'no_stream' });
+    let last;
+    for (const path of paths) last = await store.append(path.streamId, toNewEvents(path.events), { expectedRevision: 'no_stream' });
+    await waitUntilVisible(store, last!.position);
   });
   afterAll(async () => {
     await home?.close();

@@ -1,16 +1,17 @@
-import { NotFoundException } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Referential } from '@jalon/domain';
-import { CatalogueService } from '../catalogue.service';
+import { NotFoundError, Referential } from '@jalon/domain';
+import { ReferentialResolver } from '../referential-resolver.service';
 import { GetReferentialQuery } from './get-referential.query';
 
 @QueryHandler(GetReferentialQuery)
 export class GetReferentialHandler implements IQueryHandler<GetReferentialQuery, Referential> {
-  constructor(private readonly catalogue: CatalogueService) {}
+  constructor(private readonly referentials: ReferentialResolver) {}
 
   async execute({ referentialId, version }: GetReferentialQuery): Promise<Referential> {
-    const entry = this.catalogue.find(referentialId, version);
-    if (!entry) throw new NotFoundException({ code: 'REFERENTIAL.NOT_FOUND', message: `no référentiel ${referentialId}@${version} in the catalogue` });
-    return entry.referential;
+    try {
+      return await this.referentials.resolve(referentialId, version);
+    } catch {
+      throw new NotFoundError('REFERENTIAL.NOT_FOUND', `no published référentiel ${referentialId}@${version}`);
+    }
   }
 }

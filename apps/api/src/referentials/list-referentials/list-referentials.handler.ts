@@ -1,14 +1,25 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { CatalogueService } from '../catalogue.service';
+import { Kysely, sql } from 'kysely';
+import { Referential } from '@jalon/domain';
+import { Storage } from '@jalon/event-store';
+import { STORAGE } from '@jalon/runtime';
 import { ListReferentialsQuery } from './list-referentials.query';
 import { ReferentialSummaryDto } from './referential-summary.response.dto';
 
+/** Every published version (shipped or imported), from the read model fed by the log. */
 @QueryHandler(ListReferentialsQuery)
 export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQuery, ReferentialSummaryDto[]> {
-  constructor(private readonly catalogue: CatalogueService) {}
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly db: Kysely<any>;
+
+  constructor(@Inject(STORAGE) storage: Storage) {
+    this.db = storage.sql.db;
+  }
 
   async execute(): Promise<ReferentialSummaryDto[]> {
-    return this.catalogue.entries.map(({ referential: r, contentHash }) => ({
+    const { rows } = await sql<{ content: Referential; content_hash: string }>`SELECT content, content_hash FROM referential_versions ORDER BY referential_id, version`.execute(this.db);
+    return rows.map(({ content: r, content_hash: contentHash }) => ({
       referential: r.referential,
       version: r.version,
       title: r.certification.title,
