@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     log(`database ${database.name}`);
     home = await openSqlDatabase({ kind: 'postgres', url: database.url, poolSize: 8 });
     await migrateToLatest(home.db);
-    const store = new SqlEventStore(home.db);
+    const store = new SqlEventStore(home);
     const server = (await sql<{ version: string; sync: string; buffers: string }>`
       SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS buffers`.execute(home.db)).rows[0];
 

@@ -51,7 +51,7 @@ export async function pgliteAppend(options: { seconds: number; warmupSeconds: nu
   const home = await openSqlDatabase({ kind: 'pglite' });
   try {
     await migrateToLatest(home.db);
-    const store = new SqlEventStore(home.db);
+    const store = new SqlEventStore(home);
     const workload = await appendWorkload(store, 'pglite', 1);
     return (await measureInterleaved([workload], { ...options, rounds: 1 })).get('pglite')!;
   } finally {

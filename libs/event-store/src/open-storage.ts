@@ -42,7 +42,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     throw error;
   }
   await migrateToLatest(sql.db);
-  const store = remote ?? new SqlEventStore(sql.db, { pollIntervalMs: config.pollIntervalMs });
+  const store = remote ?? new SqlEventStore(sql, { pollIntervalMs: config.pollIntervalMs });
   return {
     store,
     sql,

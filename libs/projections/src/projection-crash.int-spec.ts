@@ -105,7 +105,7 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     database = await createTestDatabase('jalon_crash');
     home = await openSqlDatabase({ kind: 'postgres', url: database.url });
     await migrateToLatest(home.db);
-    store = new SqlEventStore(home.db);
+    store = new SqlEventStore(home);
   });
   afterAll(async () => {
     for (const child of live) child.kill('SIGKILL');

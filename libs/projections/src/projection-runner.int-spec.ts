@@ -41,7 +41,7 @@ describe('projection runner (PostgreSQL)', () => {
     database = await createTestDatabase();
     home = await openSqlDatabase({ kind: 'postgres', url: database.url });
     await migrateToLatest(home.db);
-    store = new SqlEventStore(home.db, { pollIntervalMs: 10 });
+    store = new SqlEventStore(home, { pollIntervalMs: 10 });
   });
   afterAll(async () => {
     await home?.close();
@@ -64,7 +64,7 @@ describe('projection runner (PostgreSQL)', () => {
     await appendMany('c', 40);
     const others = await Promise.all([1, 2, 3].map(() => openSqlDatabase({ kind: 'postgres', url: database.url })));
     try {
-      const runners = others.map((o) => new ProjectionRunner(o.db, new SqlEventStore(o.db), [counting('shared')], { batchSize: 3 }));
+      const runners = others.map((o) => new ProjectionRunner(o.db, new SqlEventStore(o), [counting('shared')], { batchSize: 3 }));
       await runners[0].prepare();
       await Promise.all(runners.map((r) => r.catchUp()));
       await runners[0].catchUp();

@@ -45,6 +45,11 @@ export type SqlBackend = { readonly kind: 'postgres'; readonly url: string; read
 export interface SqlDatabase {
   readonly kind: SqlBackend['kind'];
   readonly db: Kysely<JalonTables>;
+  /**
+   * One statement outside Kysely, for hot paths: on PostgreSQL a named (server-side prepared)
+   * statement, parsed and planned once per connection; on PGlite, in turn with Kysely's queries.
+   */
+  prepared<R>(name: string, text: string, values: readonly unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -58,9 +63,27 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
     const client = await pool.connect();
     client.release();
     const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool }) });
-    return { kind: 'postgres', db, close: () => db.destroy() };
+    return {
+      kind: 'postgres',
+      db,
+      prepared: async <R>(name: string, text: string, values: readonly unknown[]) => (await pool.query<R & object>({ name, text, values: [...values] })).rows,
+      close: () => db.destroy(),
+    };
   }
   const pglite = backend.dataDir ? await PGlite.create(backend.dataDir) : await PGlite.create();
-  const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
-  return { kind: 'pglite', db, close: () => db.destroy() };
+  const session = new PGlitePool(pglite);
+  const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool: session }) });
+  return {
+    kind: 'pglite',
+    db,
+    prepared: async <R>(_name: string, text: string, values: readonly unknown[]) => {
+      const client = await session.connect();
+      try {
+        return (await client.query<R>(text, values)).rows;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
 }

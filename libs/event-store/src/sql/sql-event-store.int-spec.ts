@@ -9,7 +9,7 @@ describe('event store contract: PostgreSQL', () => {
     const database = await createTestDatabase();
     const sql = await openSqlDatabase({ kind: 'postgres', url: database.url });
     await migrateToLatest(sql.db);
-    const store = new SqlEventStore(sql.db, { pollIntervalMs: 20 });
+    const store = new SqlEventStore(sql, { pollIntervalMs: 20 });
     return {
       store,
       async dispose() {
@@ -25,7 +25,7 @@ describe('event store contract: PGlite', () => {
   eventStoreContract(async () => {
     const sql = await openSqlDatabase({ kind: 'pglite' });
     await migrateToLatest(sql.db);
-    const store = new SqlEventStore(sql.db, { pollIntervalMs: 20 });
+    const store = new SqlEventStore(sql, { pollIntervalMs: 20 });
     return {
       store,
       async dispose() {

@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * DESIGN.md decision 3: sequence numbers are handed out before commit, so a reader that follows
  * them alone skips an event whose transaction commits late. Writers here stall each append
- * transaction 0–500 ms before commit and roll 5% back, while a live subscriber follows the log.
+ * 0–500 ms before commit and roll 5% back, while a live subscriber follows the log.
  */
 describe('no skipped events under concurrent, stalled and rolled-back appends (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -35,14 +35,18 @@ describe('no skipped events under concurrent, stalled and rolled-back appends (P
   });
 
   it('the subscriber sees exactly the committed events, none twice, each stream in revision order', async () => {
-    const writer = new SqlEventStore(writerDb.db, {
-      beforeCommit: async () => {
-        await sleep(Math.random() * 500);
-        if (Math.random() < 0.05) throw new Error('injected rollback');
-      },
-    });
+    // Each append statement stalls 0–500 ms after its rows (and sequence numbers) are in, before it
+    // commits, and 5% of them roll back: a trigger, so the store's own single-statement append is raced.
+    await sql`CREATE FUNCTION stall_append() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_sleep(random() * 0.5);
+        IF random() < 0.05 THEN RAISE EXCEPTION 'injected rollback'; END IF;
+        RETURN NULL;
+      END $$`.execute(writerDb.db);
+    await sql`CREATE TRIGGER stall_append AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION stall_append()`.execute(writerDb.db);
+    const writer = new SqlEventStore(writerDb);
     // The reader is another store object: no in-process wake-up from the writers, polling only.
-    const reader = new SqlEventStore(readerDb.db, { pollIntervalMs: 5 });
+    const reader = new SqlEventStore(readerDb, { pollIntervalMs: 5 });
 
     const committed = new Set<string>();
     const rolledBack = new Set<string>();

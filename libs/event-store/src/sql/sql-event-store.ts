@@ -15,10 +15,10 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { comparePositions, GlobalPosition, START } from '../position';
-import { JalonTables } from './database';
+import { JalonTables, SqlDatabase } from './database';
 import { pollingSubscription } from './polling-subscription';
 
-/** Thrown inside the append transaction to roll it back when the stream is not where expected. */
+/** The append claimed nothing: the stream is not at the expected revision. */
 class RevisionMismatch extends Error {}
 
 interface EventRow {
@@ -64,14 +64,14 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
 
+  private readonly db: Kysely<JalonTables>;
+
   constructor(
-    private readonly db: Kysely<JalonTables>,
-    private readonly options: {
-      readonly pollIntervalMs?: number;
-      /** Runs inside every append transaction just before it commits: a seam for fault injection in tests. */
-      readonly beforeCommit?: () => Promise<void>;
-    } = {},
-  ) {}
+    private readonly sql: SqlDatabase,
+    private readonly options: { readonly pollIntervalMs?: number } = {},
+  ) {
+    this.db = sql.db;
+  }
 
   async append(streamId: string, events: readonly NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     assertValidAppend(streamId, events, expectedRevision);
@@ -83,20 +83,7 @@ export class SqlEventStore implements EventStore {
       return { event, data, metadata };
     });
     try {
-      const result = await this.db.transaction().execute(async (trx) => {
-        const revision = await this.claimRevisions(trx, streamId, events.length, expectedRevision);
-        const first = revision - events.length + 1;
-        const values = rows.map(
-          ({ event, data, metadata }, i) => sql`(${event.id}::uuid, ${streamId}, ${first + i}, ${event.type}, ${event.schemaVersion ?? 1}, ${data}::jsonb, ${metadata}::jsonb)`,
-        );
-        const inserted = await sql<{ global_position: string; transaction_id: string }>`
-          INSERT INTO events (event_id, stream_id, stream_revision, event_type, schema_version, data, metadata)
-          VALUES ${sql.join(values)}
-          RETURNING global_position::text AS global_position, transaction_id::text AS transaction_id`.execute(trx);
-        await this.options.beforeCommit?.();
-        const last = inserted.rows[inserted.rows.length - 1];
-        return { nextExpectedRevision: revision, position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) } };
-      });
+      const result = await this.appendInOneStatement(streamId, rows, expectedRevision);
       this.appended.emit('appended');
       return result;
     } catch (error) {
@@ -111,21 +98,22 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  /** Moves the stream's revision forward by `count` under its row lock; returns the new revision. */
-  private async claimRevisions(trx: Kysely<JalonTables>, streamId: string, count: number, expected: ExpectedRevision): Promise<number> {
-    const last = count - 1;
-    const query =
-      expected === 'no_stream'
-        ? sql<{ revision: string }>`INSERT INTO streams (stream_id, revision) VALUES (${streamId}, ${last}) ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text AS revision`
-        : expected === 'any'
-          ? sql<{ revision: string }>`INSERT INTO streams (stream_id, revision) VALUES (${streamId}, ${last})
-              ON CONFLICT (stream_id) DO UPDATE SET revision = streams.revision + ${count} RETURNING revision::text AS revision`
-          : expected === 'stream_exists'
-            ? sql<{ revision: string }>`UPDATE streams SET revision = revision + ${count} WHERE stream_id = ${streamId} RETURNING revision::text AS revision`
-            : sql<{ revision: string }>`UPDATE streams SET revision = revision + ${count} WHERE stream_id = ${streamId} AND revision = ${expected} RETURNING revision::text AS revision`;
-    const { rows } = await query.execute(trx);
-    if (rows.length === 0) throw new RevisionMismatch();
-    return Number(rows[0].revision);
+  /**
+   * Claims the revisions and inserts the events in one autocommit statement: the stream row's
+   * lock is its first write (so a stream's transactions are ordered like its revisions), and one
+   * round trip instead of four keeps appends close to raw inserts.
+   */
+  private async appendInOneStatement(streamId: string, rows: readonly { event: NewEvent; data: string; metadata: string }[], expected: ExpectedRevision): Promise<AppendResult> {
+    const count = rows.length;
+    const kind = typeof expected === 'number' ? 'exact' : expected;
+    const values: unknown[] = [streamId, count];
+    if (kind === 'exact') values.push(expected);
+    for (const [i, { event, data, metadata }] of rows.entries()) values.push(i, event.id, event.type, event.schemaVersion ?? 1, data, metadata);
+    const inserted = await this.sql.prepared<{ global_position: string; transaction_id: string; stream_revision: string }>(`jalon_append_${kind}_${count}`, appendStatement(kind, count), values);
+    // Nothing claimed: the stream is not where the append expected it.
+    if (inserted.length === 0) throw new RevisionMismatch();
+    const last = inserted.reduce((a, b) => (Number(b.stream_revision) > Number(a.stream_revision) ? b : a));
+    return { nextExpectedRevision: Number(last.stream_revision), position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) } };
   }
 
   private async findEarlierAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
@@ -182,4 +170,37 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     this.appended.removeAllListeners();
   }
+}
+
+const statements = new Map<string, string>();
+
+/**
+ * The append as one statement: claim the revisions on the stream's row (its lock is the
+ * transaction's first write, so a stream's transactions are ordered like its revisions), then
+ * insert the events numbered from the claimed revision. $1 stream, $2 count, [$3 expected], then
+ * six parameters per event. Cached per shape, so each is parsed and planned once per connection.
+ */
+function appendStatement(kind: 'no_stream' | 'any' | 'stream_exists' | 'exact', count: number): string {
+  const key = `${kind}/${count}`;
+  const cached = statements.get(key);
+  if (cached) return cached;
+  const claim = {
+    no_stream: 'INSERT INTO streams (stream_id, revision) VALUES ($1, $2::int - 1) ON CONFLICT (stream_id) DO NOTHING RETURNING revision',
+    any: 'INSERT INTO streams (stream_id, revision) VALUES ($1, $2::int - 1) ON CONFLICT (stream_id) DO UPDATE SET revision = streams.revision + $2::int RETURNING revision',
+    stream_exists: 'UPDATE streams SET revision = revision + $2::int WHERE stream_id = $1 RETURNING revision',
+    exact: 'UPDATE streams SET revision = revision + $2::int WHERE stream_id = $1 AND revision = $3::bigint RETURNING revision',
+  }[kind];
+  const first = kind === 'exact' ? 4 : 3;
+  const rows = Array.from({ length: count }, (_, i) => {
+    const p = first + i * 6;
+    return `($${p}::int, $${p + 1}::uuid, $${p + 2}::text, $${p + 3}::int, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
+  });
+  const text = `WITH claimed AS (${claim})
+    INSERT INTO events (event_id, stream_id, stream_revision, event_type, schema_version, data, metadata)
+    SELECT v.event_id, $1, claimed.revision - ($2::int - 1) + v.i, v.event_type, v.schema_version, v.data, v.metadata
+    FROM claimed CROSS JOIN (VALUES ${rows.join(', ')}) AS v (i, event_id, event_type, schema_version, data, metadata)
+    ORDER BY v.i
+    RETURNING global_position::text AS global_position, transaction_id::text AS transaction_id, stream_revision::text AS stream_revision`;
+  if (count <= 16) statements.set(key, text);
+  return text;
 }

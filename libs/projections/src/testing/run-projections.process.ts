@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (!url) throw new Error('DATABASE_URL is required');
   const home = await openSqlDatabase({ kind: 'postgres', url, poolSize: 4 });
   await migrateToLatest(home.db);
-  const store = new SqlEventStore(home.db, { pollIntervalMs: 10 });
+  const store = new SqlEventStore(home, { pollIntervalMs: 10 });
   const runner = new ProjectionRunner(home.db, store, crashTestProjections(), {
     batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? CRASH_TEST_BATCH_SIZE),
     pollIntervalMs: 10,

@@ -17,7 +17,7 @@ describe('candidate-path read model (PostgreSQL)', () => {
     database = await createTestDatabase();
     home = await openSqlDatabase({ kind: 'postgres', url: database.url });
     await migrateToLatest(home.db);
-    store = new SqlEventStore(home.db);
+    store = new SqlEventStore(home);
     const { entries } = loadCatalogue();
     const random = prng(7);
     for (const entry of entries) {
