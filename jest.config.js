@@ -14,6 +14,7 @@ module.exports = {
     '^@jalon/runtime$': '<rootDir>/libs/runtime/src',
     '^@jalon/projections$': '<rootDir>/libs/projections/src',
     '^@jalon/read-models$': '<rootDir>/libs/read-models/src',
+    '^@jalon/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
     '^@jalon/config$': '<rootDir>/libs/config/src',
     '^@jalon/catalogue$': '<rootDir>/libs/catalogue/src',
     '^@jalon/catalogue/(.*)$': '<rootDir>/libs/catalogue/src/$1',
