@@ -44,7 +44,23 @@ export type EnrollmentCommand =
   | { readonly type: 'RecordFinalJuryDecision'; readonly data: CommandBase & { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string } }
   | { readonly type: 'Withdraw'; readonly data: CommandBase & { reason: string } }
   | { readonly type: 'TransferOut'; readonly data: CommandBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly BlocCorrespondence[] } }
+  | { readonly type: 'RecordDocumentIssued'; readonly data: CommandBase & { document: IssuedDocument } }
+  | { readonly type: 'RecordDocumentRevoked'; readonly data: CommandBase & { number: string; reasonCategory: RevocationReason } }
   | { readonly type: 'EnrollByTransfer'; readonly data: CommandBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } };
+
+/** An attestation (one bloc) or the certificate, as stored: the hashes let anyone check the files. */
+export interface IssuedDocument {
+  readonly kind: 'attestation' | 'certificate';
+  readonly number: string;
+  /** The decision it records: the BlocValidated or CertificationAwarded event. */
+  readonly decisionEventId: string;
+  readonly blocCode?: string;
+  readonly pdfSha256: string;
+  readonly credentialSha256: string;
+}
+
+export const REVOCATION_REASONS = ['bloc-annulled', 'certification-revoked'] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 export const ANNULMENT_REASONS = ['fraud', 'plagiarism', 'other'] as const;
 export type AnnulmentReason = (typeof ANNULMENT_REASONS)[number];

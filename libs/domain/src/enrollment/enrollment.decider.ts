@@ -62,6 +62,11 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       return [{ type: 'CandidateWithdrew', data: { reason: required(command.data.reason, 'reason'), by: command.data.by, at: command.data.now } }];
     case 'TransferOut':
       return transferOut(command, notCertified(open(state, index)));
+    case 'RecordDocumentIssued':
+      // Documents follow decisions already taken: a withdrawn or transferred path still gets them.
+      return recordDocumentIssued(command, open(state, index, { allowWithdrawn: true, allowTransferred: true }));
+    case 'RecordDocumentRevoked':
+      return recordDocumentRevoked(command, open(state, index, { allowWithdrawn: true, allowTransferred: true }));
     default: {
       const unknown: never = command;
       throw new ValidationError('COMMAND.UNKNOWN', `unknown command ${(unknown as { type: string }).type}`);
@@ -77,13 +82,13 @@ function existing(state: EnrollmentState): ActiveEnrollment {
 }
 
 /** Withdrawn and transferred paths take no further decision (R13); their history stays readable. */
-function open(state: EnrollmentState, index: ReferentialIndex, options: { allowWithdrawn?: boolean } = {}): ActiveEnrollment {
+function open(state: EnrollmentState, index: ReferentialIndex, options: { allowWithdrawn?: boolean; allowTransferred?: boolean } = {}): ActiveEnrollment {
   const s = existing(state);
   if (s.referentialId !== index.referential.referential || s.version !== index.referential.version) {
     throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the enrollment is pinned to ${s.referentialId}@${s.version}, not ${index.referential.referential}@${index.referential.version}`);
   }
   if (s.status === 'withdrawn' && !options.allowWithdrawn) throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
-  if (s.status === 'transferred') throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
+  if (s.status === 'transferred' && !options.allowTransferred) throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
   return s;
 }
 
@@ -544,4 +549,33 @@ function transferOut(command: CommandOf<'TransferOut'>, state: ActiveEnrollment)
   if (notAcquired.length > 0) throw new IllegalStateError('TRANSFER.BLOC_NOT_ACQUIRED', `only validated blocs carry over; not validated: ${notAcquired.join(', ')}`, { blocs: notAcquired });
   const carriedBlocs = d.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: state.blocs[c.fromBloc].validatedAt! }));
   return [{ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: d.toEnrollmentId, toReferentialId: d.toReferentialId, toVersion: d.toVersion, carriedBlocs, by: d.by, at: d.now } }];
+}
+
+// ---- issuance (R6, R8) ------------------------------------------------------------------------
+
+function recordDocumentIssued(command: CommandOf<'RecordDocumentIssued'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'system', 'ISSUANCE.NOT_SYSTEM', 'issuing a document');
+  const doc = d.document;
+  // Issued once: a job that runs twice, or a decision delivered twice, finds it already there.
+  if (Object.values(state.documents).some((existing) => existing.decisionEventId === doc.decisionEventId)) return [];
+  if (state.documents[doc.number]) throw new ConflictError('ISSUANCE.NUMBER_TAKEN', `document number ${doc.number} is already used`);
+  if (doc.kind === 'attestation') {
+    if (!doc.blocCode || state.blocs[doc.blocCode]?.status !== 'validated') {
+      throw new IllegalStateError('ISSUANCE.DECISION_WITHDRAWN', `bloc ${doc.blocCode ?? '?'} is no longer validated: no attestation is issued`);
+    }
+  } else if (state.status !== 'certified') {
+    throw new IllegalStateError('ISSUANCE.DECISION_WITHDRAWN', 'the certification is no longer awarded: no certificate is issued');
+  }
+  return [{ type: 'DocumentIssued', data: { document: doc, by: d.by, at: d.now } }];
+}
+
+function recordDocumentRevoked(command: CommandOf<'RecordDocumentRevoked'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'system', 'ISSUANCE.NOT_SYSTEM', 'revoking a document');
+  const document = state.documents[d.number];
+  if (!document) throw new NotFoundError('ISSUANCE.UNKNOWN_DOCUMENT', `no document ${d.number}`);
+  // Revoked once, whatever the number of deliveries.
+  if (document.revokedAt) return [];
+  return [{ type: 'DocumentRevoked', data: { number: d.number, kind: document.kind, reasonCategory: d.reasonCategory, by: d.by, at: d.now } }];
 }

@@ -1,6 +1,6 @@
 import { Actor } from '../shared/actor';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
-import { AccessRoute, AnnulmentReason, CarriedBloc, CriterionResult } from './enrollment.commands';
+import { AccessRoute, AnnulmentReason, CarriedBloc, CriterionResult, IssuedDocument, RevocationReason } from './enrollment.commands';
 
 /** Every event says who did it and when. */
 interface EventBase {
@@ -50,6 +50,8 @@ export type EnrollmentEvent =
   | { readonly type: 'CertificationAwarded'; readonly data: EventBase & { referentialId: string; version: string; optionBlocs: readonly string[]; blocs: readonly string[]; extraRequirements: readonly string[]; place: string } }
   | { readonly type: 'CertificationRevoked'; readonly data: EventBase & { cause: 'bloc-annulled'; blocCode: string } }
   | { readonly type: 'CandidateWithdrew'; readonly data: EventBase & { reason: string } }
+  | { readonly type: 'DocumentIssued'; readonly data: EventBase & { document: IssuedDocument } }
+  | { readonly type: 'DocumentRevoked'; readonly data: EventBase & { number: string; kind: 'attestation' | 'certificate'; reasonCategory: RevocationReason } }
   | { readonly type: 'EnrollmentTransferredOut'; readonly data: EventBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly CarriedBloc[] } };
 
 export type EnrollmentEventType = EnrollmentEvent['type'];

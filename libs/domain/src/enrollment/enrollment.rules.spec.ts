@@ -255,3 +255,28 @@ describe('R13 withdrawal', () => {
     expect(pathProgress(after, fixtureReferential).status).toBe('withdrawn');
   });
 });
+
+describe('issuance: each decision gets its document once, revoked once', () => {
+  const validated = [...enrolled, ...passBloc('BC01')];
+
+  it('records the issued attestation with its hashes; the same decision again issues nothing', () => {
+    const events = spec.given(history(validated)).when(cmd.issue()).events();
+    expect(events).toEqual([{ type: 'DocumentIssued', data: { document: { kind: 'attestation', number: 'JAL-A-1', decisionEventId: 'evt-1', blocCode: 'BC01', pdfSha256: 'p'.repeat(64), credentialSha256: 'c'.repeat(64) }, by: { id: 'jalon', role: 'system' }, at: at(21) } }]);
+    spec.given(history([...validated, cmd.issue()])).when(cmd.issue({ number: 'JAL-A-2' })).then([]);
+  });
+
+  it('a certificate is issued only while the certification stands, even after a withdrawal an attestation is', () => {
+    const complete = [...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement()];
+    spec.given(history(complete)).when(cmd.issue({ kind: 'certificate', number: 'JAL-C-1', blocCode: undefined })).thenThrows(Error as never, 'ISSUANCE.DECISION_WITHDRAWN');
+    expect(typesOf(spec.given(history([...complete, cmd.award()])).when(cmd.issue({ kind: 'certificate', number: 'JAL-C-1', blocCode: undefined })).events())).toEqual(['DocumentIssued']);
+    expect(typesOf(spec.given(history([...validated, cmd.withdraw()])).when(cmd.issue()).events())).toEqual(['DocumentIssued']);
+  });
+
+  it('a revocation is recorded once, with its reason category, and the document stays in the history', () => {
+    const issued = history([...validated, cmd.issue(), cmd.annulBloc('BC01')]);
+    const [revoked] = spec.given(issued).when(cmd.revoke()).events();
+    expect(revoked).toEqual({ type: 'DocumentRevoked', data: { number: 'JAL-A-1', kind: 'attestation', reasonCategory: 'bloc-annulled', by: { id: 'jalon', role: 'system' }, at: at(41) } });
+    spec.given([...issued, revoked]).when(cmd.revoke()).then([]);
+    expect(stateOf([...issued, revoked]).documents['JAL-A-1']).toMatchObject({ revokedAt: at(41), revocationReason: 'bloc-annulled', issuedAt: at(21) });
+  });
+});

@@ -1,5 +1,5 @@
 import { AccommodationTerms } from './accommodation';
-import { AccessRoute } from './enrollment.commands';
+import { AccessRoute, IssuedDocument } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
 
 export interface AccommodationState {
@@ -59,6 +59,8 @@ export interface ActiveEnrollment {
   readonly blocs: Readonly<Record<string, BlocState>>;
   readonly extraRequirements: Readonly<Record<string, string>>;
   readonly awardedAt?: string;
+  /** Attestations and certificates issued, by number, with their revocation if any. */
+  readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
 
 export type EnrollmentState = { readonly status: 'none' } | ActiveEnrollment;
@@ -90,6 +92,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       acquiredCompetencies: {},
       blocs: Object.fromEntries(carried.map((c) => [c.toBloc, { status: 'validated', validatedAt: c.validatedAt, decidedBy: 'transfer' } as BlocState])),
       extraRequirements: {},
+      documents: {},
     };
   }
   if (state.status === 'none') return state;
@@ -172,6 +175,12 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, status: 'open', awardedAt: undefined };
     case 'CandidateWithdrew':
       return { ...s, status: 'withdrawn' };
+    case 'DocumentIssued':
+      return { ...s, documents: { ...s.documents, [event.data.document.number]: { ...event.data.document, issuedAt: event.data.at } } };
+    case 'DocumentRevoked': {
+      const document = s.documents[event.data.number];
+      return { ...s, documents: { ...s.documents, [event.data.number]: { ...document, revokedAt: event.data.at, revocationReason: event.data.reasonCategory } } };
+    }
     case 'EnrollmentTransferredOut':
       return { ...s, status: 'transferred' };
     default: {

@@ -1,7 +1,7 @@
 import { Referential } from '../referential/referential.model';
 import { Actor } from '../shared/actor';
 import { AccommodationTerms } from '../enrollment/accommodation';
-import { CriterionResult, EnrollmentCommand } from '../enrollment/enrollment.commands';
+import { CriterionResult, EnrollmentCommand, IssuedDocument } from '../enrollment/enrollment.commands';
 import { decideEnrollment } from '../enrollment/enrollment.decider';
 import { EnrollmentEvent } from '../enrollment/enrollment.events';
 import { EnrollmentState, evolveEnrollment, initialEnrollmentState } from '../enrollment/enrollment.state';
@@ -14,6 +14,7 @@ export const jury: Actor = { id: 'jury-1', role: 'jury' };
 export const assessor: Actor = { id: 'assessor-1', role: 'assessor' };
 export const otherAssessor: Actor = { id: 'assessor-2', role: 'assessor' };
 export const candidate: Actor = { id: 'candidate-1', role: 'candidate' };
+export const system: Actor = { id: 'jalon', role: 'system' };
 
 export const T0 = '2026-01-05T09:00:00.000Z';
 /** An instant `days` days after T0: commands take the clock as input. */
@@ -95,6 +96,11 @@ export const cmd = {
   validateRequirement: (requirementCode = 'FIL-ROUGE', by: Actor = jury): EnrollmentCommand => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by, now: at(25) } }),
   award: (by: Actor = jury): EnrollmentCommand => ({ type: 'RecordFinalJuryDecision', data: { decision: 'awarded', place: 'Paris', by, now: at(30) } }),
   withdraw: (): EnrollmentCommand => ({ type: 'Withdraw', data: { reason: 'réorientation', by: admin, now: at(15) } }),
+  issue: (document: Partial<IssuedDocument> = {}, by: Actor = system): EnrollmentCommand => ({
+    type: 'RecordDocumentIssued',
+    data: { document: { kind: 'attestation', number: 'JAL-A-1', decisionEventId: 'evt-1', blocCode: 'BC01', pdfSha256: 'p'.repeat(64), credentialSha256: 'c'.repeat(64), ...document }, by, now: at(21) },
+  }),
+  revoke: (number = 'JAL-A-1', by: Actor = system): EnrollmentCommand => ({ type: 'RecordDocumentRevoked', data: { number, reasonCategory: 'bloc-annulled', by, now: at(41) } }),
 };
 
 /** Schedules, holds and assesses one sitting of an épreuve with every criterion set to `met`. */
