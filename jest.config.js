@@ -12,6 +12,8 @@ module.exports = {
     '^@jalon/event-store$': '<rootDir>/libs/event-store/src',
     '^@jalon/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@jalon/runtime$': '<rootDir>/libs/runtime/src',
+    '^@jalon/issuance$': '<rootDir>/libs/issuance/src',
+    '^@jalon/issuance/(.*)$': '<rootDir>/libs/issuance/src/$1',
     '^@jalon/projections$': '<rootDir>/libs/projections/src',
     '^@jalon/read-models$': '<rootDir>/libs/read-models/src',
     '^@jalon/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',

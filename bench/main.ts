@@ -1,24 +1,34 @@
 /**
- * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S]`
+ * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--keep]`
  *
  * Measures the event store and the candidate-path rebuild against raw `pg` baselines taken in the
- * same run on the same PostgreSQL (a fresh database, dropped at the end), prints a table and
- * writes the numbers as JSON. It reports speeds; it never asserts them.
+ * same run on the same PostgreSQL (a fresh database, dropped at the end), then the api itself over
+ * HTTP: a command against the store's own appends, and the two path queries on a read model of
+ * 50,000 enrollments. Prints a table and writes the numbers as JSON. It reports speeds; it never
+ * asserts them.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { Client } from 'pg';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TEST_ADMIN_URL, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { BenchApi, HttpCommandWorkload, loadOrganisationPaths, measureQueries, ORGANISATION, shippedReferential, startApi } from './api-measurements';
+import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
-import { measureInterleaved, payload, ThroughputResult } from './throughput';
+import { measureInterleaved, payload, ThroughputResult, timed } from './throughput';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
 const ROUNDS = 5;
+/** Four blocs of one épreuve each: every enrollment gives four held sittings to assess. */
+const HTTP_REFERENTIAL = 'data-ia-quatre-blocs';
+const HTTP_CONNECTIONS = 4;
+/** Held sittings prepared for the http workload: this many times what the pilot's rate would consume. */
+const HTTP_MARGIN = 1.6;
+const QUERY_WARMUP = 50;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -27,12 +37,18 @@ function parseOptions() {
       events: { type: 'string', default: '200000' },
       seconds: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
+      enrollments: { type: 'string', default: '50000' },
+      queries: { type: 'string', default: '300' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--out FILE] [--events N (200000)] [--seconds S per throughput measurement (5)] [--warmup S (1)]');
+    console.log(
+      'usage: npm run bench -- [--out FILE] [--events N (200000)] [--seconds S per throughput measurement (5)] [--warmup S (1)]\n' +
+        `  [--enrollments N in ${ORGANISATION} for the queries (50000)] [--queries N timed requests of each query (300)] [--keep: leave the database, for EXPLAIN]`,
+    );
     process.exit(0);
   }
   const number = (name: string, text: string, min: number) => {
@@ -45,6 +61,9 @@ function parseOptions() {
     events: Math.floor(number('events', values.events!, 1)),
     seconds: number('seconds', values.seconds!, 0.1),
     warmupSeconds: number('warmup', values.warmup!, 0),
+    enrollments: Math.floor(number('enrollments', values.enrollments!, 1)),
+    queries: Math.floor(number('queries', values.queries!, 1)),
+    keep: values.keep!,
   };
 }
 
@@ -69,16 +88,29 @@ async function waitForDisconnections(name: string, timeoutMs = 3000): Promise<vo
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+const roundAll = (p: { count: number; p50: number; p95: number; max: number }) => ({ count: p.count, p50: round(p.p50, 2), p95: round(p.p95, 2), max: round(p.max, 2) });
 
 async function main(): Promise<void> {
   const options = parseOptions();
   const runStarted = performance.now();
+  // The machine may be shared: its load when the run starts and ends goes into meta.
+  const loadAtStart = loadavg().map((n) => round(n, 2));
   const throughput = { seconds: options.seconds, warmupSeconds: options.warmupSeconds };
   let database: TestDatabase | undefined;
   let home: SqlDatabase | undefined;
+  let api: BenchApi | undefined;
+  let client: HttpClient | undefined;
   const cleanup = async () => {
+    client?.close();
+    client = undefined;
+    await api?.close().catch((error) => log(`could not close the api: ${String(error)}`));
+    api = undefined;
     await home?.close().catch(() => undefined);
     home = undefined;
+    if (database && options.keep) {
+      log(`kept the database: ${database.url} (drop it with DROP DATABASE ${database.name})`);
+      database = undefined;
+    }
     if (database) await waitForDisconnections(database.name).catch(() => undefined);
     await database?.drop().catch((error) => log(`could not drop ${database?.name}: ${String(error)}`));
     database = undefined;
@@ -125,14 +157,39 @@ async function main(): Promise<void> {
     scan.perSecond = scan.events / scan.seconds;
     if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
 
-    // Raw inserts and appends alternate in short slices, so a drift of the machine (other
-    // processes, checkpoints) weighs on both sides of a ratio alike.
+    // The api, in this process, on this database, as `npm start` runs it. Its commands need held
+    // sittings, prepared over HTTP (not measured): a pilot gives the rate, hence how many.
+    log(`api: starting in-process (EVENT_STORE=postgres, RUN_PROJECTIONS unset, RUN_ISSUANCE=false)...`);
+    api = await startApi(database.url, home, store);
+    await api.settle();
+    client = new HttpClient(api.port, HTTP_CONNECTIONS);
+    const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
+    const setup = await timed(async () => {
+      await http.prepare(150);
+      const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
+      const enrollments = http.shortfall(options.warmupSeconds + options.seconds);
+      log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
+      await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
+      await api!.settle();
+      return pilotPerSecond;
+    });
+    const pilotPerSecond = setup.result;
+    log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
+    // The api's projections run only in its own slices (see HttpCommandWorkload), so the other
+    // workloads are measured as before: with no projection working in this process.
+    await api.runner.stop();
+    await sql`VACUUM (ANALYZE)`.execute(home.db);
+    await sql`CHECKPOINT`.execute(home.db);
+
+    // Raw inserts, appends and HTTP commands alternate in short slices, so a drift of the machine
+    // (other processes, checkpoints) weighs on both sides of a ratio alike.
     log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
     const workloads = [
       await rawInsertWorkload(database.url, 'raw_insert_c1', 1),
       await appendWorkload(store, 'append_c1', 1),
       await rawInsertWorkload(database.url, 'raw_insert_c4', 4),
       await appendWorkload(store, 'append_c4', 4),
+      http,
     ];
     let writes: Map<string, ThroughputResult>;
     try {
@@ -144,9 +201,23 @@ async function main(): Promise<void> {
     const append1 = writes.get('append_c1')!;
     const raw4 = writes.get('raw_insert_c4')!;
     const append4 = writes.get('append_c4')!;
+    const httpCommand = writes.get(http.name)!;
 
     log(`PGlite append, in memory (${options.warmupSeconds} s warm-up + ${options.seconds} s)...`);
     const pglite = await pgliteAppend(throughput);
+
+    // The read model the queries run on: ORGANISATION topped up to `enrollments` with generated
+    // paths through the port, projected (not measured), then the api's projections running again.
+    log(`queries: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
+    const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
+    log(`  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
+    await sql`VACUUM (ANALYZE)`.execute(home.db);
+    await sql`CHECKPOINT`.execute(home.db);
+    api.runner.start();
+    await api.settle();
+    log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
+    const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
+    log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms`);
 
     const results = {
       raw_insert_c1_per_s: round(raw1.perSecond, 1),
@@ -159,6 +230,12 @@ async function main(): Promise<void> {
       rebuild_per_s: round(rebuild.perSecond, 1),
       rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
       pglite_append_per_s: round(pglite.perSecond, 1),
+      http_command_per_s: round(httpCommand.perSecond, 1),
+      http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
+      query_path_p50_ms: round(queries.path.p50, 2),
+      query_path_p95_ms: round(queries.path.p95, 2),
+      query_list_p50_ms: round(queries.list.p50, 2),
+      query_list_p95_ms: round(queries.list.p95, 2),
     };
     const runSeconds = (performance.now() - runStarted) / 1000;
     const meta = {
@@ -182,6 +259,39 @@ async function main(): Promise<void> {
       warmupSeconds: options.warmupSeconds,
       writeRounds: ROUNDS,
       payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
+      http: {
+        command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
+        referential: `${HTTP_REFERENTIAL}@1`,
+        connections: HTTP_CONNECTIONS,
+        api: 'in-process (createApp, listen on 127.0.0.1), client in the same Node process',
+        runProjections: api.config.runProjections,
+        runIssuance: api.config.runIssuance,
+        projectionsRun: api.runner.projections.map((p) => p.name),
+        projections: 'in-process runner, running during the http slices, stopped during the other workloads; all but candidate-path start at the head (the generated history is not theirs to process)',
+        pilotPerSecond: round(pilotPerSecond, 1),
+        setupSeconds: round(setup.seconds, 1),
+        sittingsPrepared: http.sittingsPrepared,
+        sittingsLeft: http.remaining(),
+        enrollmentsToppedUpBetweenSlices: http.toppedUp,
+        operations: httpCommand.operations,
+        projectionLagAtSliceEnd: { maxEvents: Math.max(...http.lags.map((l) => l.events)), maxMs: round(Math.max(...http.lags.map((l) => l.ms)), 1) },
+      },
+      queries: {
+        organisation: ORGANISATION,
+        enrollments: queries.enrollments,
+        candidatePathRows: queries.tableRows,
+        pathsLoaded: organisation.paths,
+        eventsLoaded: organisation.events,
+        loadSeconds: round(organisation.seconds, 1),
+        catchUpSeconds: round(organisation.catchUpSeconds, 1),
+        warmup: QUERY_WARMUP,
+        requests: options.queries,
+        connections: 1,
+        path: roundAll(queries.path),
+        list: roundAll(queries.list),
+        listByKind: Object.fromEntries(Object.entries(queries.listByKind).map(([kind, p]) => [kind, roundAll(p)])),
+      },
+      loadAverage: { start: loadAtStart, end: loadavg().map((n) => round(n, 2)) },
       runSeconds: round(runSeconds, 1),
     };
 
@@ -196,9 +306,19 @@ async function main(): Promise<void> {
       { name: 'rebuild_per_s', value: results.rebuild_per_s },
       { name: 'rebuild_ratio', value: results.rebuild_ratio, target: 0.3 },
       { name: 'pglite_append_per_s', value: results.pglite_append_per_s },
+      { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections, api in-process, projections running: ${api.config.runProjections ? 'yes' : 'no'}, issuance jobs: ${api.config.runIssuance ? 'yes' : 'no'}` },
+      { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
+      { name: 'query_path_p50_ms', value: results.query_path_p50_ms, note: `${queries.enrollments} enrollments in ${ORGANISATION}, 1 connection` },
+      { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
+      { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
+      { name: 'query_list_p95_ms', value: results.query_list_p95_ms, atMost: 20 },
     ];
     console.log(formatTable(metrics));
     console.log(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured); run took ${runSeconds.toFixed(1)} s`);
+    console.log(
+      `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setup.seconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
+        `(${organisation.paths} generated paths, ${organisation.events} events, appended in ${organisation.seconds.toFixed(1)} s and projected in ${organisation.catchUpSeconds.toFixed(1)} s; not measured)`,
+    );
     if (options.out) {
       writeFileSync(options.out, `${JSON.stringify({ ...results, meta }, null, 2)}\n`);
       log(`wrote ${options.out}`);

@@ -3,17 +3,24 @@ export interface Metric {
   readonly value: number;
   /** For ratios: the value to reach (≥). */
   readonly target?: number;
+  /** For latencies: the value not to exceed (≤). */
+  readonly atMost?: number;
+  /** How it was measured, where the name does not say (shown after the table's columns). */
+  readonly note?: string;
 }
 
-/** The results as a fixed-width table: metric, value, and for ratios the target and whether it is met. */
+const format = (m: Metric) => (m.name.endsWith('_per_s') ? m.value.toFixed(1) : m.name.endsWith('_ms') ? m.value.toFixed(2) : m.value.toFixed(3));
+
+/** The results as a fixed-width table: metric, value, the target and whether it is met (≥ for ratios, ≤ for latencies), and a note. */
 export function formatTable(metrics: readonly Metric[]): string {
   const rows = [
-    ['metric', 'value', 'target', 'met'],
+    ['metric', 'value', 'target', 'met', 'note'],
     ...metrics.map((m) => [
       m.name,
-      m.name.endsWith('_per_s') ? m.value.toFixed(1) : m.value.toFixed(3),
-      m.target === undefined ? '' : `≥ ${m.target}`,
-      m.target === undefined ? '' : m.value >= m.target ? 'yes' : 'NO',
+      format(m),
+      m.target !== undefined ? `≥ ${m.target}` : m.atMost !== undefined ? `≤ ${m.atMost}` : '',
+      m.target !== undefined ? (m.value >= m.target ? 'yes' : 'NO') : m.atMost !== undefined ? (m.value <= m.atMost ? 'yes' : 'NO') : '',
+      m.note ?? '',
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -18,7 +18,8 @@ if (typecheck.status !== 0) {
 const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
 const jest = spawnSync(
   bin('jest'),
-  ['--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)],
+  // --forceExit: a handle left open by a failing test must not hang CI past its time limit.
+  ['--json', `--outputFile=${resultFile}`, '--forceExit', ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',

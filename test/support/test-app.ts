@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { IssuanceQueue } from '@jalon/issuance';
 import { createApp } from '../../apps/api/src/create-app';
 
 export interface TestApp {
@@ -14,7 +18,10 @@ export interface TestApp {
 /** The api as `npm start` builds it, on a fresh PostgreSQL database of its own (dropped on close). */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase('jalon_e2e');
-  const config = loadConfig({ LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), ...env });
+  // Generated keys and issued documents go to a folder of this app's own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'jalon-e2e-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir, LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`, ...env });
   const app = await createApp(config);
   await app.init();
   return {
@@ -22,8 +29,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     database,
     async close() {
+      // Leave nothing behind in Redis: this app's queue goes with it.
+      await app.get(IssuanceQueue).obliterate().catch(() => undefined);
       await app.close();
       await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

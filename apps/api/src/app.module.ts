@@ -7,6 +7,8 @@ import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { CandidatesController } from './candidates/candidates.controller';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
 import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
 import { EnrollmentCommands } from './enrollments/enrollment-commands.service';
 import { HealthController } from './health/health.controller';
@@ -18,7 +20,7 @@ import { CatalogueService } from './referentials/catalogue.service';
 import { GetReferentialHandler } from './referentials/get-referential/get-referential.handler';
 import { ListReferentialsHandler } from './referentials/list-referentials/list-referentials.handler';
 import { PublishReferentialHandler } from './referentials/publish-referential/publish-referential.handler';
-import { ReferentialResolver } from './referentials/referential-resolver.service';
+import { ReferentialResolver } from '@jalon/runtime';
 import { ReferentialsController } from './referentials/referentials.controller';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
 
@@ -32,15 +34,15 @@ export class AppModule {
         RuntimeModule.forRoot(config, storage),
         JwtModule.register({ secret: resolveJwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController],
+      controllers: [HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CatalogueService,
         CataloguePublisher,
-        ReferentialResolver,
         EnrollmentCommands,
         PathQueries,
+        DocumentsService,
         ReadConsistency,
         ListReferentialsHandler,
         GetReferentialHandler,

@@ -12,11 +12,11 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents' });
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32) })).toMatchObject({
+    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----x' })).toMatchObject({
       port: 8080,
       logLevel: 'debug',
       eventStore: 'postgres',
@@ -37,11 +37,16 @@ describe('configuration', () => {
   it('asks for what each store needs', () => {
     expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)', 'JWT_SECRET is required when EVENT_STORE=postgres']);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
+    expect(problemsOf({ ISSUER_SIGNING_KEY: 'abc', REDIS_URL: 'http://x', PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+      'PUBLIC_BASE_URL must start with http:// or https://',
+      'ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)',
+    ]);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
       'JWT_SECRET is required when EVENT_STORE=eventstoredb',
     ]);
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32) })).toEqual([]);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----' })).toEqual([]);
   });
 });

@@ -19,6 +19,18 @@ export interface AppConfig {
   readonly runProjections: boolean;
   /** HS256 secret for bearer tokens; embedded mode keeps a generated one in DATA_DIR when unset. */
   readonly jwtSecret?: string;
+  /** BullMQ's Redis (issuance jobs). */
+  readonly redisUrl: string;
+  /** Prefix of every Redis key, so deployments (or test runs) can share a Redis. */
+  readonly redisPrefix: string;
+  /** Whether this process runs the issuance jobs (the api does in embedded mode; the worker always does). */
+  readonly runIssuance: boolean;
+  /** Base of the public verification URLs printed on documents. */
+  readonly publicBaseUrl: string;
+  /** Ed25519 private key (PKCS#8 PEM) documents are signed with; embedded mode keeps a generated one in DATA_DIR. */
+  readonly issuerSigningKey?: string;
+  readonly issuerName: string;
+  readonly documentsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -48,8 +60,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = env.JWT_SECRET || undefined;
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (jwtSecret === undefined && eventStore !== 'pglite') problems.push(`JWT_SECRET is required when EVENT_STORE=${eventStore}`);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems) ?? 'redis://127.0.0.1:6379';
+  const runIssuance = oneOf(env, 'RUN_ISSUANCE', ['true', 'false'] as const, 'true', problems) === 'true';
+  const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], problems) ?? `http://localhost:${port}`;
+  const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
+  if (issuerSigningKey !== undefined && !issuerSigningKey.includes('BEGIN PRIVATE KEY')) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, logLevel, eventStore, databaseUrl, dataDir: env.DATA_DIR || './data', eventStoreConnectionString, pollIntervalMs, runProjections, jwtSecret };
+  const dataDir = env.DATA_DIR || './data';
+  return {
+    port,
+    logLevel,
+    eventStore,
+    databaseUrl,
+    dataDir,
+    eventStoreConnectionString,
+    pollIntervalMs,
+    runProjections,
+    jwtSecret,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 'jalon',
+    runIssuance,
+    publicBaseUrl,
+    issuerSigningKey,
+    issuerName: env.ISSUER_NAME || 'Jalon',
+    documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
+  };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {

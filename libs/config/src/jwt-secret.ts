@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './config';
@@ -16,4 +16,20 @@ export function resolveJwtSecret(config: AppConfig): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
   return secret;
+}
+
+/**
+ * The Ed25519 key documents are signed with: ISSUER_SIGNING_KEY, or one generated once and kept in
+ * DATA_DIR. Outside embedded mode, set it, so every instance signs with the same published key.
+ */
+export function resolveIssuerSigningKey(config: AppConfig): { pem: string; generated: boolean } {
+  if (config.issuerSigningKey) return { pem: config.issuerSigningKey, generated: false };
+  const dir = resolve(config.dataDir);
+  const file = join(dir, 'issuer-ed25519.pem');
+  if (existsSync(file)) return { pem: readFileSync(file, 'utf8'), generated: true };
+  mkdirSync(dir, { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+  return { pem, generated: true };
 }

@@ -1,41 +1,85 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@jalon/config';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { AppConfig, resolveIssuerSigningKey } from '@jalon/config';
 import { EventStore, Storage } from '@jalon/event-store';
+import { connect, createIssuanceProcess, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceQueue, issuerKeyFromPem, IssuerKey, reconcileIssuance, startIssuanceWorker } from '@jalon/issuance';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
+import { ReferentialResolver } from './referential-resolver.service';
+import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from './runtime.tokens';
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const STORAGE = Symbol('STORAGE');
-export const EVENT_STORE = Symbol('EVENT_STORE');
+export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from './runtime.tokens';
 
-/** Starts the projections when this process is configured to run them, and stops everything on shutdown. */
+const RECONCILE_EVERY_MS = 60_000;
+
+/**
+ * Starts what this process is configured to run — projections, issuance jobs and their periodic
+ * reconciliation — and stops everything on shutdown, in order.
+ */
 @Injectable()
 export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Projections');
+  private readonly logger = new Logger('Runtime');
+  private worker?: Worker;
+  private reconciler?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly runner: ProjectionRunner,
+    private readonly queue: IssuanceQueue,
+    private readonly issuance: Issuance,
+    private readonly redis: Redis,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.prepare();
     if (this.config.runProjections) {
       this.runner.start();
-      this.logger.log(`running ${this.runner.projections.map((p) => p.name).join(', ')}`);
+      this.logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}`);
+    }
+    if (this.config.runIssuance) {
+      this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
+      this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      void this.checkRedis();
+      this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
+      void this.reconcile();
+    }
+  }
+
+  /** Warns, without stopping, when Redis could evict BullMQ's keys or cannot be reached. */
+  private async checkRedis(): Promise<void> {
+    try {
+      const policy = await this.queue.evictionPolicy();
+      if (policy !== 'noeviction') this.logger.warn(`Redis maxmemory-policy is ${policy}: set it to noeviction, or queued certificates may be evicted (the reconciler would re-issue them)`);
+    } catch (error) {
+      this.logger.warn(`Redis at ${this.config.redisUrl} cannot be checked: ${(error as Error).message}`);
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    try {
+      const { issue, revoke } = await reconcileIssuance(this.storage.sql.db, (data) => this.queue.enqueue(data));
+      if (issue + revoke > 0) this.logger.log(`reconciler re-enqueued ${issue} issuance and ${revoke} revocation job(s)`);
+    } catch (error) {
+      this.logger.warn(`issuance reconciliation failed: ${(error as Error).message}`);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.reconciler);
+    await this.worker?.close();
     await this.runner.stop();
+    await this.queue.close();
+    await this.redis.quit().catch(() => this.redis.disconnect());
     await this.storage.close();
   }
 }
 
 /**
- * RuntimeModule.forRoot(config): what every Jalon process shares: the validated configuration, the event store and the SQL
- * database of read models, and the projection runner. One module, used by the api and the worker.
+ * RuntimeModule.forRoot(config, storage): what every Jalon process shares — the validated
+ * configuration, the event store and the SQL database of read models, the projection runner
+ * (read models and the issuance process manager), the issuance queue and service.
  */
 @Global()
 @Module({})
@@ -47,16 +91,37 @@ export class RuntimeModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useValue: storage },
-        { provide: EVENT_STORE, inject: [STORAGE], useFactory: (storage: Storage): EventStore => storage.store },
+        { provide: EVENT_STORE, useValue: storage.store },
+        { provide: Redis, useFactory: () => connect({ url: config.redisUrl }) },
+        { provide: IssuanceQueue, inject: [Redis], useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }) },
+        { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
+        {
+          provide: ISSUER_KEY,
+          useFactory: (): IssuerKey => {
+            const { pem, generated } = resolveIssuerSigningKey(config);
+            if (generated && config.eventStore !== 'pglite') new Logger('Runtime').warn('ISSUER_SIGNING_KEY is not set: documents are signed with a key generated in DATA_DIR; set it so every instance signs with the same key');
+            return issuerKeyFromPem(pem, `${config.publicBaseUrl.replace(/\/+$/, '')}/issuer`, config.issuerName);
+          },
+        },
+        ReferentialResolver,
+        {
+          provide: Issuance,
+          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY],
+          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey) =>
+            new Issuance({ store: storage.store, documents, referential: (id, version) => referentials.resolve(id, version), key, publicBaseUrl: config.publicBaseUrl }),
+        },
         {
           provide: ProjectionRunner,
-          inject: [STORAGE],
-          useFactory: (storage: Storage) =>
-            new ProjectionRunner(storage.sql.db, storage.store, createAllProjections(), { pollIntervalMs: config.pollIntervalMs, logger: new Logger('Projections') }),
+          inject: [IssuanceQueue],
+          useFactory: (queue: IssuanceQueue) =>
+            new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createIssuanceProcess((data) => queue.enqueue(data))], {
+              pollIntervalMs: config.pollIntervalMs,
+              logger: new Logger('Projections'),
+            }),
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, ProjectionRunner],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis],
     };
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, Actor, decideEnrollment, EnrollmentCommand, initialEnrollmentState } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
-import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
 import { EnrollmentCommands } from './enrollment-commands.service';
 import {

@@ -19,7 +19,7 @@ import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
-import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
 
 /** Builds the domain command once the clock is read: commands take time as an input. */

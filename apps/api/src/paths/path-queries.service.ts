@@ -6,7 +6,7 @@ import { PathView, presentPath } from '@jalon/read-models';
 import { EVENT_STORE, STORAGE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
-import { ReferentialResolver } from '../referentials/referential-resolver.service';
+import { ReferentialResolver } from '@jalon/runtime';
 import { CohortStatisticsQuery, FindingsQuery, ListEnrollmentsQuery } from './path-queries.requests.dto';
 
 export interface EnrollmentListItem {

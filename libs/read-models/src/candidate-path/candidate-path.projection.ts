@@ -54,6 +54,9 @@ export function createCandidatePathProjection(): Projection {
         sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
         sql`CREATE INDEX ${sql.id(`${t}_progress`)} ON ${sql.table(t)} (organisation_id, last_progress_at)`,
         sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,
+        // Admin lists filter by certification and cohort and page in enrolment or progress order.
+        sql`CREATE INDEX ${sql.id(`${t}_list_enrolled`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, enrolled_at, enrollment_id)`,
+        sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
       ],
     },
     {

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError, Referential } from '@jalon/domain';
-import { ReferentialResolver } from '../referential-resolver.service';
+import { ReferentialResolver } from '@jalon/runtime';
 import { GetReferentialQuery } from './get-referential.query';
 
 @QueryHandler(GetReferentialQuery)

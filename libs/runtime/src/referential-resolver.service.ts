@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Referential, ReferentialEvent, referentialStreamId, ValidationError } from '@jalon/domain';
 import { EventStore } from '@jalon/event-store';
-import { EVENT_STORE } from '@jalon/runtime';
+import { EVENT_STORE } from './runtime.tokens';
 
 /**
  * Finds the content of a published référentiel version — the shipped ones and those imported

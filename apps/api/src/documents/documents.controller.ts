@@ -1,0 +1,90 @@
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
+import { ISSUER_KEY } from '@jalon/runtime';
+import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
+import { DocumentsService } from './documents.service';
+import { verificationPage } from './verification-page';
+
+@ApiTags('documents')
+@Controller()
+export class DocumentsController {
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly queue: IssuanceQueue,
+    @Inject(ISSUER_KEY) private readonly key: IssuerKey,
+  ) {}
+
+  @Get('verifications/:number')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature' })
+  verify(@Param('number') number: string) {
+    return this.documents.verify(number);
+  }
+
+  @Get('verify/:number')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('text/html')
+  @ApiOperation({ summary: 'The public verification page the QR code points to (French)' })
+  async verifyPage(@Param('number') number: string, @Res() response: Response) {
+    response.type('text/html').send(verificationPage(await this.documents.verify(number)));
+  }
+
+  @Get('issuer')
+  @Public()
+  @ApiOperation({ summary: 'The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline' })
+  issuer() {
+    return { id: this.key.issuerId, type: ['Profile'], name: this.key.issuerName, publicKey: publicJwk(this.key) };
+  }
+
+  @Get('.well-known/jwks.json')
+  @Public()
+  @ApiOperation({ summary: 'The issuer’s public keys as a JWK set' })
+  jwks() {
+    return { keys: [publicJwk(this.key)] };
+  }
+
+  @Get('enrollments/:enrollmentId/documents')
+  @Roles('admin', 'candidate', 'auditor', 'jury')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status' })
+  list(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor) {
+    return this.documents.list(id, actor);
+  }
+
+  @Get('enrollments/:enrollmentId/documents/:number/pdf')
+  @Roles('admin', 'candidate')
+  @ApiBearerAuth()
+  @ApiProduces('application/pdf')
+  @ApiOperation({ summary: 'Download the PDF; a revoked document is delivered with its revocation printed on it' })
+  async pdf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+    const { bytes, revoked } = await this.documents.pdf(id, number, actor);
+    response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
+    response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
+    response.send(bytes);
+  }
+
+  @Get('enrollments/:enrollmentId/documents/:number/credential')
+  @Roles('admin', 'candidate')
+  @ApiBearerAuth()
+  @ApiProduces('application/vc+jwt')
+  @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
+  async credential(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+    const { jwt, revoked } = await this.documents.credential(id, number, actor);
+    response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
+    response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
+    response.send(jwt);
+  }
+
+  @Get('admin/issuance')
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ description: 'Job counts by state, and the failed jobs with their error (they stay until dealt with)' })
+  @ApiOperation({ summary: 'The issuance queue: counts, and failed jobs with their errors' })
+  async queueView() {
+    return { counts: await this.queue.counts(), failed: await this.queue.failed() };
+  }
+}

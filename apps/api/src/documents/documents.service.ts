@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Kysely, sql } from 'kysely';
+import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, NotFoundError } from '@jalon/domain';
+import { EventStore, fromRecorded, RecordedEvent, Storage } from '@jalon/event-store';
+import { DOCUMENT_NUMBER, DocumentStorage, Issuance, IssuedDocumentModel, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
+import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from '@jalon/runtime';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { assertMayAct } from '../enrollments/enrollment-commands.service';
+
+export interface Verification {
+  number: string;
+  status: 'valid' | 'revoked' | 'invalid' | 'unknown';
+  kind?: 'attestation' | 'certificate';
+  /** What the document shows, and nothing more (R14: no personal detail beyond it). */
+  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: string; decisionDate: string; decisionPlace?: string };
+  issuedAt?: string;
+  revocation?: { date: string; reasonCategory: string };
+  checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Verification, downloads and the issuer's public key: what anyone needs to trust a document. */
+@Injectable()
+export class DocumentsService {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly db: Kysely<any>;
+
+  constructor(
+    @Inject(STORAGE) storage: Storage,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
+    @Inject(ISSUER_KEY) private readonly key: IssuerKey,
+    private readonly issuance: Issuance,
+  ) {
+    this.db = storage.sql.db;
+  }
+
+  private async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
+    if (!DOCUMENT_NUMBER.test(number)) return undefined;
+    const { rows } = await sql<{ enrollment_id: string; kind: 'attestation' | 'certificate'; decision_event_id: string }>`
+      SELECT enrollment_id, kind, decision_event_id FROM issuance_decisions WHERE number = ${number}`.execute(this.db);
+    return rows[0] ? { enrollmentId: rows[0].enrollment_id, kind: rows[0].kind, decisionEventId: rows[0].decision_event_id } : undefined;
+  }
+
+  private async load(enrollmentId: string): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
+    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status === 'none') throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    return { state, events };
+  }
+
+  /** Valid, revoked or unknown, after checking the stored files against the recorded hashes and the signature. */
+  async verify(number: string): Promise<Verification> {
+    const located = await this.locate(number);
+    if (!located) return { number, status: 'unknown' };
+    const { state, events } = await this.load(located.enrollmentId);
+    const issued = state.documents[number];
+    if (!issued) return { number, status: 'unknown' };
+    const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
+    const checks = {
+      pdfHash: pdf !== undefined && sha256(pdf) === issued.pdfSha256,
+      credentialHash: credential !== undefined && sha256(credential) === issued.credentialSha256,
+      credentialSignature: credential !== undefined && verifyCredential(credential.toString('utf8'), this.key.publicKeyPem).valid,
+    };
+    const model = await this.issuance.model(located, state, events);
+    const intact = checks.pdfHash && checks.credentialHash && checks.credentialSignature;
+    return {
+      number,
+      status: !intact ? 'invalid' : issued.revokedAt ? 'revoked' : 'valid',
+      kind: issued.kind,
+      document: describe(model),
+      issuedAt: issued.issuedAt,
+      ...(issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {}),
+      checks,
+    };
+  }
+
+  /** The documents of an enrollment the actor may see. */
+  async list(enrollmentId: string, actor: AuthenticatedActor) {
+    const { state } = await this.load(enrollmentId);
+    assertMayAct(actor, state);
+    return Object.values(state.documents).map((d) => ({ number: d.number, kind: d.kind, ...(d.blocCode ? { blocCode: d.blocCode } : {}), issuedAt: d.issuedAt, status: d.revokedAt ? 'revoked' : 'valid', ...(d.revokedAt ? { revokedAt: d.revokedAt } : {}) }));
+  }
+
+  /** The PDF as issued; a revoked document is rendered again with its revocation printed on it. */
+  async pdf(enrollmentId: string, number: string, actor: AuthenticatedActor): Promise<{ bytes: Buffer; revoked: boolean }> {
+    const { state, events } = await this.load(enrollmentId);
+    assertMayAct(actor, state);
+    const issued = state.documents[number];
+    if (!issued) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    if (issued.revokedAt) {
+      const model = await this.issuance.model({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events);
+      return { bytes: await renderPdf(model, { revoked: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } }), revoked: true };
+    }
+    const bytes = await this.documents.get(number, 'pdf');
+    if (!bytes) throw new NotFoundError('DOCUMENT.NOT_STORED', 'the document is recorded but its file is missing');
+    return { bytes, revoked: false };
+  }
+
+  async credential(enrollmentId: string, number: string, actor: AuthenticatedActor): Promise<{ jwt: string; revoked: boolean }> {
+    const { state } = await this.load(enrollmentId);
+    assertMayAct(actor, state);
+    const issued = state.documents[number];
+    const bytes = issued ? await this.documents.get(number, 'credential') : undefined;
+    if (!issued || !bytes) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    return { jwt: bytes.toString('utf8'), revoked: Boolean(issued.revokedAt) };
+  }
+}
+
+function describe(model: IssuedDocumentModel): NonNullable<Verification['document']> {
+  const { candidate } = model;
+  const holder = `${candidate.firstNames.join(' ')} ${candidate.usageName ?? candidate.birthName}`;
+  return {
+    certificationTitle: model.certificationTitle,
+    certifier: model.certifier,
+    level: model.level,
+    ...(model.rncpCode ? { rncpCode: model.rncpCode } : {}),
+    version: model.version,
+    ...(model.bloc ? { bloc: model.bloc } : {}),
+    ...(model.options && model.options.length > 0 ? { options: [...model.options] } : {}),
+    holder,
+    decisionDate: model.decision.date,
+    ...(model.decision.place ? { decisionPlace: model.decision.place } : {}),
+  };
+}

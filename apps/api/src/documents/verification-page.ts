@@ -1,0 +1,41 @@
+import { Verification } from './documents.service';
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const frenchDate = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
+const REASONS: Record<string, string> = { 'bloc-annulled': 'annulation du bloc par le jury', 'certification-revoked': 'retrait de la certification' };
+
+/** The public page anyone reaches from the QR code: in French, with nothing beyond what the document shows. */
+export function verificationPage(v: Verification): string {
+  const verdict = {
+    valid: ['Document authentique et valide', '#1b5e20'],
+    revoked: ['Document révoqué', '#b71c1c'],
+    invalid: ['Document altéré : il ne correspond pas à l’original', '#b71c1c'],
+    unknown: ['Aucun document ne porte ce numéro', '#555'],
+  }[v.status];
+  const rows: [string, string][] = [];
+  if (v.document) {
+    const d = v.document;
+    rows.push(['Type', v.kind === 'certificate' ? 'Certificat (certification totale)' : 'Attestation de réussite d’un bloc de compétences']);
+    rows.push(['Certification', `${d.certificationTitle} — niveau ${d.level}${d.rncpCode ? ` — ${d.rncpCode}` : ''}`]);
+    rows.push(['Certificateur', d.certifier]);
+    if (d.bloc) rows.push(['Bloc', `${d.bloc.code} — ${d.bloc.title}`]);
+    if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
+    rows.push(['Titulaire', d.holder]);
+    rows.push(['Décision', `${frenchDate(d.decisionDate)}${d.decisionPlace ? ` à ${d.decisionPlace}` : ''}`]);
+  }
+  if (v.revocation) rows.push(['Révocation', `${frenchDate(v.revocation.date)} (${REASONS[v.revocation.reasonCategory] ?? v.revocation.reasonCategory})`]);
+  return `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Vérification ${escape(v.number)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}.verdict{padding:1rem;border-radius:.4rem;color:#fff;background:${verdict[1]}}th{text-align:left;padding:.3rem 1rem .3rem 0;vertical-align:top}</style>
+</head><body>
+<h1>Vérification du document n° ${escape(v.number)}</h1>
+<p class="verdict" id="verdict" data-status="${v.status}">${escape(verdict[0])}</p>
+${rows.length ? `<table>${rows.map(([k, val]) => `<tr><th>${escape(k)}</th><td>${escape(val)}</td></tr>`).join('')}</table>` : ''}
+<p><small>La signature du certificat numérique peut aussi être vérifiée hors ligne avec la clé publique de l’émetteur : <a href="/issuer">/issuer</a>.</small></p>
+</body></html>`;
+}

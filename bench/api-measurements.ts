@@ -1,0 +1,411 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { sql } from 'kysely';
+import { loadCatalogue } from '@jalon/catalogue';
+import { AppConfig, loadConfig } from '@jalon/config';
+import { indexReferential, Referential, Role } from '@jalon/domain';
+import { EventStore, GlobalPosition, SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { ISSUANCE_PROCESS, IssuanceQueue } from '@jalon/issuance';
+import { ProjectionRunner } from '@jalon/projections';
+import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
+import { EVENT_STORE } from '@jalon/runtime';
+import { createApp } from '../apps/api/src/create-app';
+import { generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
+import { HttpClient } from './http-client';
+import { createWorkload, timed, Workload } from './throughput';
+
+/** The organisation every api caller of the bench belongs to, and the one the query data set fills. */
+export const ORGANISATION = 'org-1';
+
+/** The api as `npm start` serves it (projections in-process), listening on a free local port. */
+export interface BenchApi {
+  readonly app: INestApplication;
+  readonly config: AppConfig;
+  readonly port: number;
+  readonly runner: ProjectionRunner;
+  token(role: Role, subject: string): string;
+  /** Waits until the in-process projections have applied everything committed so far. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
+  skipHistory(): Promise<string[]>;
+  /** Stops the api, removes the bench's issuance queue from Redis and its data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Moves the checkpoints of `names` to the head of the log. The bench's generated history is taken
+ * as processed long ago: the issuance process manager would otherwise ask for an attestation or a
+ * certificate for every bloc validated and certification awarded in it (hundreds of thousands of
+ * jobs in Redis for the query data set), which is neither a command's cost nor a query's.
+ */
+export async function skipHistory(home: SqlDatabase, store: EventStore, names: readonly string[]): Promise<GlobalPosition> {
+  const head = await store.headPosition();
+  for (const name of names) {
+    await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${name}, ${head.commit.toString()}::bigint, ${head.prepare.toString()}::bigint)
+      ON CONFLICT (projection) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = clock_timestamp()`.execute(home.db);
+  }
+  return head;
+}
+
+/**
+ * The api on `databaseUrl`, built by createApp as `npm start` builds it, RUN_PROJECTIONS and
+ * POLL_INTERVAL_MS unset (projections in-process). Kept to itself: a data directory of its own
+ * (issuer key, documents), a Redis prefix of its own, and RUN_ISSUANCE=false, so no certificate is
+ * rendered in this process while it is measured. `env` overrides (scratch experiments).
+ */
+export async function startApi(databaseUrl: string, home: SqlDatabase, store: EventStore, env: Record<string, string> = {}): Promise<BenchApi> {
+  // Projections other than the one the bench measures start at the head (skipHistory); prepare() keeps an existing checkpoint.
+  const others = [ISSUANCE_PROCESS];
+  await skipHistory(home, store, others);
+  const dataDir = mkdtempSync(join(tmpdir(), 'jalon-bench-'));
+  const config = loadConfig({
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'error',
+    DATA_DIR: dataDir,
+    REDIS_PREFIX: `jalon-bench-${randomBytes(4).toString('hex')}`,
+    RUN_ISSUANCE: 'false',
+    ...env,
+  });
+  let app: INestApplication;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const close = async () => {
+    try {
+      await app.get(IssuanceQueue).obliterate();
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const runner = app.get(ProjectionRunner);
+  const appStore = app.get<EventStore>(EVENT_STORE);
+  const jwt = app.get(JwtService);
+  return {
+    app,
+    config,
+    port,
+    runner,
+    token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
+    async settle(timeoutMs = 120_000) {
+      const head = await appStore.headPosition();
+      if (!(await runner.waitUntilReached(head, timeoutMs))) throw new Error(`the api's projections did not catch up within ${timeoutMs} ms`);
+    },
+    async skipHistory() {
+      const names = runner.projections.map((p) => p.name).filter((name) => name !== CANDIDATE_PATH_PROJECTION);
+      await skipHistory(home, store, names);
+      return names;
+    },
+    close,
+  };
+}
+
+/** A shipped référentiel from the catalogue, by id. */
+export function shippedReferential(referentialId: string): Referential {
+  const entry = loadCatalogue().entries.find((e) => e.referential.referential === referentialId);
+  if (!entry) throw new Error(`no shipped référentiel ${referentialId}`);
+  return entry.referential;
+}
+
+interface HeldSitting {
+  readonly enrollmentId: string;
+  readonly sittingId: string;
+  readonly criteria: readonly string[];
+}
+
+/**
+ * `POST /enrollments/{id}/sittings/{sittingId}/assessments` by the assigned assessor, every
+ * criterion met, over `connections` keep-alive connections (one request in flight on each). A
+ * sitting takes one assessment, so the workload consumes held sittings prepared beforehand over
+ * HTTP (`prepare`); each worker owns whole enrollments, so no two requests race on one stream.
+ *
+ * The api's projection runner runs only inside this workload's slices, as `npm start` runs it
+ * (woken by each command): what is still unprojected when a slice ends is caught up after it, and
+ * events left by other workloads' slices before it, both outside the window and reported.
+ */
+export class HttpCommandWorkload implements Workload {
+  readonly name = 'http_command_c4';
+  private readonly queues: HeldSitting[][];
+  private readonly assessorId = 'assessor-bench';
+  private readonly adminToken: string;
+  private readonly assessorToken: string;
+  private readonly epreuves: { code: string; criteria: string[]; timedParts: { code: string; actualDurationMinutes: number }[] }[];
+  private registered = 0;
+  private prepared = 0;
+  private inner?: Workload;
+  /** The best rate seen so far (pilot, then each slice), to keep enough held sittings ahead of a slice. */
+  private rate = 0;
+  private margin = 1.6;
+  /** Enrollments prepared between slices because the pool ran low (0 when the first sizing sufficed). */
+  toppedUp = 0;
+  /** Per slice: events the projections had not applied when the window closed, and the time to apply them. */
+  readonly lags: { events: number; ms: number }[] = [];
+
+  constructor(
+    private readonly api: BenchApi,
+    private readonly client: HttpClient,
+    private readonly referential: Referential,
+  ) {
+    this.queues = Array.from({ length: client.connections }, () => []);
+    this.adminToken = api.token('admin', 'admin-bench');
+    this.assessorToken = api.token('assessor', this.assessorId);
+    const index = indexReferential(referential);
+    this.epreuves = referential.blocs
+      .filter((b) => !b.optionGroup)
+      .flatMap((b) => b.epreuves)
+      .map((e) => ({ code: e.code, criteria: [...index.epreuves.get(e.code)!.criteria], timedParts: (e.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })) }));
+  }
+
+  /** Held sittings left to assess. */
+  remaining(): number {
+    return this.queues.reduce((n, q) => n + q.length, 0);
+  }
+
+  /** Held sittings prepared so far (enrollments × their épreuves). */
+  get sittingsPrepared(): number {
+    return this.prepared;
+  }
+
+  get sittingsPerEnrollment(): number {
+    return this.epreuves.length;
+  }
+
+  /** Registers, enrolls, then schedules and holds a sitting of every épreuve, for `enrollments` new enrollments (set-up, over HTTP). */
+  async prepare(enrollments: number, onProgress?: (done: number) => void): Promise<void> {
+    const { referential, client } = this;
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < enrollments) {
+        next++;
+        const n = ++this.registered;
+        const candidate = await client.expect(201, 'POST', '/candidates', this.adminToken, { birthName: `Bench${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `bench${n}@example.org` });
+        const enrollment = await client.expect(201, 'POST', '/enrollments', this.adminToken, { candidateId: candidate.id, referentialId: referential.referential, version: referential.version, cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: [] });
+        const sittings: HeldSitting[] = [];
+        for (const epreuve of this.epreuves) {
+          const sitting = await client.expect(201, 'POST', `/enrollments/${enrollment.id}/sittings`, this.adminToken, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [this.assessorId] });
+          await client.expect(200, 'POST', `/enrollments/${enrollment.id}/sittings/${sitting.id}/held`, this.adminToken, { heldAt: '2026-06-15T09:00:00Z', timedParts: epreuve.timedParts, accommodationsApplied: [] });
+          sittings.push({ enrollmentId: enrollment.id, sittingId: sitting.id, criteria: epreuve.criteria });
+        }
+        // Whole enrollments go to the shortest queue: one stream is only ever written by one worker.
+        this.queues.reduce((a, b) => (b.length < a.length ? b : a)).push(...sittings);
+        this.prepared += sittings.length;
+        done++;
+        if (onProgress && done % 250 === 0) onProgress(done);
+      }
+    };
+    await Promise.all(this.queues.map(() => worker()));
+  }
+
+  private async assess(worker: number): Promise<void> {
+    const sitting = this.queues[worker].shift();
+    if (!sitting) throw new Error(`the held sittings prepared for ${this.name} ran out (${this.prepared} prepared): the measurement would be cut short`);
+    await this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
+      results: sitting.criteria.map((criterion) => ({ criterion, met: true })),
+    });
+  }
+
+  /**
+   * A first estimate of the rate, to size the set-up: `warm` assessments on every connection
+   * (the code paths warm up), then `perWorker` more, timed.
+   */
+  async pilot(warm: number, perWorker: number, margin: number): Promise<number> {
+    const burst = (n: number) => Promise.all(this.queues.map(async (_, w) => {
+      for (let i = 0; i < n; i++) await this.assess(w);
+    }));
+    await burst(warm);
+    const { seconds } = await timed(() => burst(perWorker));
+    this.rate = (perWorker * this.queues.length) / seconds;
+    this.margin = margin;
+    return this.rate;
+  }
+
+  /** Enrollments to prepare so that `seconds` at the best rate seen, with the margin, do not exhaust the held sittings. */
+  shortfall(seconds: number): number {
+    const needed = Math.ceil(this.rate * seconds * this.margin);
+    return Math.max(0, Math.ceil((needed - this.remaining()) / this.epreuves.length));
+  }
+
+  async run(seconds: number): Promise<number> {
+    this.inner ??= await createWorkload(this.name, this.queues.length, async (w) => ({ op: () => this.assess(w) }));
+    const { runner } = this.api;
+    // Outside the window: held sittings if the pool runs low (set-up), and the events other
+    // workloads appended since the last slice (not this workload's cost).
+    const missing = this.shortfall(seconds);
+    if (missing > 0) {
+      await this.prepare(missing);
+      this.toppedUp += missing;
+    }
+    await runner.catchUp();
+    runner.start();
+    try {
+      const completed = await this.inner.run(seconds);
+      this.rate = Math.max(this.rate, completed / seconds);
+      return completed;
+    } finally {
+      await runner.stop();
+      const { result: events, seconds: lag } = await timed(() => runner.catchUp());
+      this.lags.push({ events, ms: lag * 1000 });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.inner?.close();
+  }
+}
+
+export interface OrganisationLoad {
+  readonly paths: number;
+  readonly events: number;
+  readonly seconds: number;
+  readonly catchUpSeconds: number;
+}
+
+/**
+ * Tops the read model up to `target` enrollments in ORGANISATION: generated paths over the shipped
+ * référentiels in turn (the real decider, one append per path, through the port), then a catch-up
+ * of the candidate-path projection by a runner of the bench, in batches of 2000 (the api's runner is
+ * stopped meanwhile; its other projections skip this history, see skipHistory).
+ */
+export async function loadOrganisationPaths(api: BenchApi, home: SqlDatabase, store: SqlEventStore, target: number, onProgress?: (message: string) => void): Promise<OrganisationLoad> {
+  const { entries } = loadCatalogue();
+  const existing = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db)).rows[0].n;
+  const missing = Math.max(0, target - existing);
+  const random = prng(20260301);
+  let paths = 0;
+  let events = 0;
+  let reported = 0;
+  const { seconds } = await timed(async () => {
+    const writer = async () => {
+      while (paths < missing) {
+        const entry = entries[paths % entries.length];
+        paths++;
+        const path = generatePath(entry.referential, random, { organisationId: ORGANISATION });
+        events += path.events.length;
+        await store.append(path.streamId, toNewEvents(path.events), { expectedRevision: 'no_stream' });
+        if (onProgress && paths - reported >= 10_000) {
+          reported = paths;
+          onProgress(`  ${existing + paths} enrollments in ${ORGANISATION} (${events} events appended)`);
+        }
+      }
+    };
+    await Promise.all([writer(), writer(), writer(), writer()]);
+  });
+  await api.skipHistory();
+  const runner = new ProjectionRunner(home.db, store, createAllProjections(), { batchSize: 2000 });
+  const catchUp = await timed(() => runner.catchUp(CANDIDATE_PATH_PROJECTION));
+  return { paths, events, seconds, catchUpSeconds: catchUp.seconds };
+}
+
+export interface Percentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentiles of durations in ms. */
+export function percentiles(durations: readonly number[]): Percentiles {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return { count: sorted.length, p50: rank(50), p95: rank(95), max: sorted[sorted.length - 1] };
+}
+
+export interface ListRequest {
+  readonly kind: string;
+  readonly query: string;
+}
+
+const LIST_STATUSES = ['in-progress', 'eligible', 'certified', 'withdrawn'];
+
+/**
+ * What an admin of ORGANISATION asks of the list, drawn from what is in the read model: one
+ * certification and cohort, mostly one status (a sixth of the time all of them); a quarter of the
+ * time a bloc's status too, a quarter sorted by last progress; page 1 half the time, else a page
+ * among the first 20 that exist.
+ */
+export async function listRequests(home: SqlDatabase, random: () => number, count: number): Promise<ListRequest[]> {
+  const { rows } = await sql<{ referential_id: string; cohort: string; status: string; n: number }>`
+    SELECT referential_id, cohort, status, count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION} GROUP BY 1, 2, 3`.execute(home.db);
+  const groups = [...new Set(rows.filter((r) => r.n >= 50).map((r) => `${r.referential_id}\n${r.cohort}`))].sort();
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const requests: ListRequest[] = [];
+  while (requests.length < count) {
+    const [referentialId, cohort] = pick(groups).split('\n');
+    const status = random() < 1 / 6 ? undefined : pick(LIST_STATUSES);
+    const bloc = random() < 0.25;
+    const byProgress = random() < 0.25;
+    const total = rows.filter((r) => r.referential_id === referentialId && r.cohort === cohort && (status === undefined || r.status === status)).reduce((n, r) => n + r.n, 0);
+    const pages = Math.max(1, Math.min(20, Math.ceil((bloc ? total / 2 : total) / 50)));
+    const page = random() < 0.5 || pages === 1 ? 1 : 2 + Math.floor(random() * (pages - 1));
+    const params = new URLSearchParams({ referentialId, cohort, ...(status ? { status } : {}), ...(bloc ? { bloc: 'BC02', blocStatus: 'validated' } : {}), ...(byProgress ? { sort: 'lastProgressAt', order: 'desc' } : {}), page: String(page), pageSize: '50' });
+    requests.push({ kind: [status ? 'status' : 'all-statuses', ...(bloc ? ['bloc'] : []), ...(byProgress ? ['by-progress'] : [])].join('+'), query: `/enrollments?${params}` });
+  }
+  return requests;
+}
+
+export interface QueryResult {
+  readonly enrollments: number;
+  readonly tableRows: number;
+  readonly path: Percentiles;
+  readonly list: Percentiles;
+  /** The list's p50/p95 per kind of filter, to see which ones cost. */
+  readonly listByKind: Record<string, Percentiles>;
+}
+
+/**
+ * `GET /enrollments/{id}` for random enrollments of ORGANISATION and `GET /enrollments` with the
+ * filter mix above, by an admin of ORGANISATION, alternately, one request at a time on one
+ * keep-alive connection; after `warmup` of each, `requests` of each are timed (client side, until
+ * the answer is parsed).
+ */
+export async function measureQueries(api: BenchApi, home: SqlDatabase, options: { warmup: number; requests: number }): Promise<QueryResult> {
+  const client = new HttpClient(api.port, 1);
+  try {
+    const token = api.token('admin', 'admin-bench');
+    const random = prng(20260401);
+    const total = options.warmup + options.requests;
+    const counts = (await sql<{ enrollments: number; rows: number }>`
+      SELECT (count(*) FILTER (WHERE organisation_id = ${ORGANISATION}))::int AS enrollments, count(*)::int AS rows FROM candidate_paths`.execute(home.db)).rows[0];
+    const ids = (await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE organisation_id = ${ORGANISATION} ORDER BY md5(enrollment_id || ${String(Date.now())}) LIMIT ${total}`.execute(home.db)).rows.map((r) => r.enrollment_id);
+    const lists = await listRequests(home, random, total);
+    const pathTimes: number[] = [];
+    const listTimes: number[] = [];
+    const byKind = new Map<string, number[]>();
+    for (let i = 0; i < total; i++) {
+      const path = await timed(() => client.expect(200, 'GET', `/enrollments/${ids[i % ids.length]}`, token));
+      const list = await timed(() => client.expect(200, 'GET', lists[i].query, token));
+      if (!Array.isArray(list.result.items)) throw new Error(`GET ${lists[i].query} answered no items`);
+      if (i < options.warmup) continue;
+      pathTimes.push(path.seconds * 1000);
+      listTimes.push(list.seconds * 1000);
+      byKind.set(lists[i].kind, [...(byKind.get(lists[i].kind) ?? []), list.seconds * 1000]);
+    }
+    return {
+      enrollments: counts.enrollments,
+      tableRows: counts.rows,
+      path: percentiles(pathTimes),
+      list: percentiles(listTimes),
+      listByKind: Object.fromEntries([...byKind].sort(([a], [b]) => a.localeCompare(b)).map(([kind, times]) => [kind, percentiles(times)])),
+    };
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,135 @@
+import {
+  Actor,
+  ActiveEnrollment,
+  CandidateEvent,
+  candidateStreamId,
+  decideEnrollment,
+  DomainError,
+  EnrollmentEvent,
+  EnrollmentState,
+  enrollmentStreamId,
+  evolveCandidate,
+  evolveEnrollment,
+  foldEnrollment,
+  initialCandidateState,
+  initialEnrollmentState,
+  Referential,
+  RevocationReason,
+} from '@jalon/domain';
+import { EventStore, fromRecorded, handleCommand, RecordedEvent } from '@jalon/event-store';
+import { createHash } from 'node:crypto';
+import { documentNumber } from './document-number';
+import { IssuedDocumentModel, IssuerKey } from './document-model';
+import { DocumentStorage } from './document-storage';
+import { issueCredential, renderPdf } from './render';
+
+export interface IssueJob {
+  readonly kind: 'attestation' | 'certificate';
+  readonly enrollmentId: string;
+  readonly decisionEventId: string;
+}
+
+export interface RevokeJob {
+  readonly enrollmentId: string;
+  readonly number: string;
+  readonly reasonCategory: RevocationReason;
+}
+
+export interface IssuanceDependencies {
+  readonly store: EventStore;
+  readonly documents: DocumentStorage;
+  readonly referential: (referentialId: string, version: string) => Promise<Referential>;
+  readonly key: IssuerKey;
+  /** e.g. https://jalon.example.org — the verification page is <base>/verify/<number>. */
+  readonly publicBaseUrl: string;
+}
+
+const SYSTEM: Actor = { id: 'jalon-issuance', role: 'system' };
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+export const verificationUrl = (publicBaseUrl: string, number: string) => `${publicBaseUrl.replace(/\/+$/, '')}/verify/${number}`;
+
+/**
+ * Turns a decision into its documents (DESIGN.md decision 5): render the PDF and the signed
+ * credential, store them, then record "issued" with their hashes and the expected revision. Every
+ * step can run twice: the number and the bytes derive from the decision, and the stream says
+ * whether it was already recorded, so a job that runs twice issues once.
+ */
+export class Issuance {
+  constructor(private readonly deps: IssuanceDependencies) {}
+
+  async issue(job: IssueJob): Promise<'issued' | 'already-issued' | 'decision-withdrawn'> {
+    const events = await this.deps.store.readStream(enrollmentStreamId(job.enrollmentId));
+    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
+    if (Object.values(state.documents).some((d) => d.decisionEventId === job.decisionEventId)) return 'already-issued';
+    const model = await this.model(job, state, events);
+    const pdf = await renderPdf(model);
+    const credential = Buffer.from(issueCredential(model, this.deps.key), 'utf8');
+    await this.deps.documents.put(model.number, 'pdf', pdf);
+    await this.deps.documents.put(model.number, 'credential', credential);
+    const document = { kind: job.kind, number: model.number, decisionEventId: job.decisionEventId, ...(model.bloc ? { blocCode: model.bloc.code } : {}), pdfSha256: sha256(pdf), credentialSha256: sha256(credential) };
+    try {
+      const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentIssued', data: { document, by: SYSTEM, now } }));
+      return result.events.length > 0 ? 'issued' : 'already-issued';
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'ISSUANCE.DECISION_WITHDRAWN') return 'decision-withdrawn';
+      throw error;
+    }
+  }
+
+  async revoke(job: RevokeJob): Promise<'revoked' | 'already-revoked' | 'never-issued'> {
+    const events = await this.deps.store.readStream(enrollmentStreamId(job.enrollmentId));
+    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
+    // Not issued yet: the issuing job will find the decision withdrawn and issue nothing.
+    if (!state.documents[job.number]) return 'never-issued';
+    const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentRevoked', data: { number: job.number, reasonCategory: job.reasonCategory, by: SYSTEM, now } }));
+    return result.events.length > 0 ? 'revoked' : 'already-revoked';
+  }
+
+  private async record(enrollmentId: string, known: ActiveEnrollment, build: (now: string) => Parameters<typeof decideEnrollment>[0]) {
+    const referential = await this.deps.referential(known.referentialId, known.version);
+    return handleCommand<EnrollmentState, EnrollmentEvent>(this.deps.store, {
+      streamId: enrollmentStreamId(enrollmentId),
+      initial: initialEnrollmentState,
+      evolve: evolveEnrollment,
+      decide: (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }),
+      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at }),
+    });
+  }
+
+  /** What the document shows, from the decision event, the référentiel and the candidate's identity. */
+  async model(job: IssueJob, state: ActiveEnrollment, events: readonly RecordedEvent[]): Promise<IssuedDocumentModel> {
+    const decision = events.find((e) => e.id === job.decisionEventId);
+    if (!decision) throw new Error(`decision ${job.decisionEventId} is not in enrollment ${job.enrollmentId}`);
+    const referential = await this.deps.referential(state.referentialId, state.version);
+    const candidate = (await this.deps.store.readStream(candidateStreamId(state.candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
+    if (candidate.status === 'none') throw new Error(`candidate ${state.candidateId} is not registered`);
+    const data = decision.data as { blocCode?: string; decidedBy?: 'jury' | 'automatic-rule'; at: string; place?: string; optionBlocs?: string[]; blocs?: string[] };
+    const number = documentNumber(job.kind, job.decisionEventId);
+    const blocTitle = (code: string) => referential.blocs.find((b) => b.code === code)?.title ?? code;
+    return {
+      kind: job.kind,
+      number,
+      verificationUrl: verificationUrl(this.deps.publicBaseUrl, number),
+      certifier: referential.certification.certifier,
+      certificationTitle: referential.certification.title,
+      ...(referential.certification.rncpCode ? { rncpCode: referential.certification.rncpCode } : {}),
+      level: referential.certification.level,
+      referentialId: referential.referential,
+      version: referential.version,
+      ...(job.kind === 'attestation' && data.blocCode ? { bloc: { code: data.blocCode, title: blocTitle(data.blocCode) } } : {}),
+      ...(job.kind === 'certificate'
+        ? {
+            options: (data.optionBlocs ?? []).map((code) => ({ code, label: referential.blocs.find((b) => b.code === code)?.optionLabel ?? blocTitle(code) })),
+            blocs: (data.blocs ?? []).map((code) => ({ code, title: blocTitle(code) })),
+          }
+        : {}),
+      candidate: { birthName: candidate.identity.birthName, ...(candidate.identity.usageName ? { usageName: candidate.identity.usageName } : {}), firstNames: candidate.identity.firstNames, birthDate: candidate.identity.birthDate },
+      decision: { date: data.at, ...(data.place ? { place: data.place } : {}), by: job.kind === 'certificate' ? 'jury' : (data.decidedBy ?? 'jury') },
+      enrollmentId: job.enrollmentId,
+      decisionEventId: job.decisionEventId,
+    };
+  }
+}

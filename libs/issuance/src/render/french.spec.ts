@@ -1,0 +1,47 @@
+import { frenchCalendarDay, instantOf, longFrenchDate, rncpNumber, writtenCalendarDay } from './french';
+
+const long = (value: string): string => longFrenchDate(frenchCalendarDay(value));
+
+describe('French dates', () => {
+  it('writes the long form with its own month names, and 1er for the first day', () => {
+    expect(long('2026-06-14')).toBe('14 juin 2026');
+    expect(long('2026-08-01')).toBe('1er août 2026');
+    expect(long('2026-02-03')).toBe('3 février 2026');
+    expect(long('2026-12-25')).toBe('25 décembre 2026');
+  });
+
+  it('dates a UTC timestamp on the day it was in Paris, summer (UTC+2) and winter (UTC+1)', () => {
+    expect(long('2026-06-14T21:59:59Z')).toBe('14 juin 2026');
+    expect(long('2026-06-14T22:00:00Z')).toBe('15 juin 2026');
+    expect(long('2026-01-10T22:59:00.000Z')).toBe('10 janvier 2026');
+    expect(long('2026-01-10T23:00:00.000Z')).toBe('11 janvier 2026');
+    // Summer time starts on the last Sunday of March at 01:00 UTC (2026-03-29) and ends on the last Sunday of October (2026-10-25).
+    expect(long('2026-03-28T23:30:00Z')).toBe('29 mars 2026');
+    expect(long('2026-03-29T22:30:00Z')).toBe('30 mars 2026');
+    expect(long('2026-10-25T22:30:00Z')).toBe('25 octobre 2026');
+    expect(long('2026-06-14T23:30:00+02:00')).toBe('14 juin 2026');
+  });
+
+  it('takes a timestamp without offset, and a birth date, as written', () => {
+    expect(long('2026-06-14T23:30:00')).toBe('14 juin 2026');
+    expect(longFrenchDate(writtenCalendarDay('1998-03-01T00:00:00.000Z'))).toBe('1er mars 1998');
+  });
+
+  it('refuses what is not a date', () => {
+    expect(() => frenchCalendarDay('14/06/2026')).toThrow(RangeError);
+    expect(() => frenchCalendarDay('2026-02-30')).toThrow(RangeError);
+    expect(() => writtenCalendarDay('')).toThrow(RangeError);
+    expect(() => instantOf('demain')).toThrow(RangeError);
+  });
+
+  it('reads a plain date as midnight UTC for metadata', () => {
+    expect(instantOf('2026-06-14').toISOString()).toBe('2026-06-14T00:00:00.000Z');
+  });
+});
+
+describe('rncpNumber', () => {
+  it('adds the RNCP prefix to a bare number', () => {
+    expect(rncpNumber('38587')).toBe('RNCP38587');
+    expect(rncpNumber('rncp38587')).toBe('RNCP38587');
+  });
+});

@@ -1,0 +1,58 @@
+import { inflateSync } from 'zlib';
+
+/**
+ * Reads back what an uncompressed pdfkit PDF shows, independently of pdfkit: the text of its
+ * `TJ` operators decoded with the WinAnsi table of the PDF specification (annex D), and its images.
+ */
+
+const WIN_ANSI_0X80_0X9F: Readonly<Record<number, string>> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š', 0x8b: '‹',
+  0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™',
+  0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+/** Each text-showing operation, in drawing order (a wrapped paragraph gives one entry per line). */
+export function pdfTextRuns(pdf: Buffer): string[] {
+  const source = pdf.toString('latin1');
+  const runs: string[] = [];
+  for (const operation of source.matchAll(/\[((?:<[0-9a-fA-F]*>|\s|-?\d+(?:\.\d+)?)*)\] TJ/g)) {
+    const hexStrings = [...operation[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((match) => {
+      if (match[1]!.length % 2 !== 0) throw new Error(`odd-length hex string <${match[1]}>: a character was not encoded in one byte`);
+      return Buffer.from(match[1]!, 'hex');
+    });
+    runs.push([...Buffer.concat(hexStrings)].map((byte) => WIN_ANSI_0X80_0X9F[byte] ?? String.fromCharCode(byte)).join(''));
+  }
+  return runs;
+}
+
+/** All the text, runs joined by spaces, every run of white space (no-break space included) as one space. */
+export function pdfText(pdf: Buffer): string {
+  return pdfTextRuns(pdf).join(' ').replace(/[\s\u00a0]+/g, ' ');
+}
+
+export interface PdfImage {
+  readonly width: number;
+  readonly height: number;
+  readonly colorSpace: string;
+  /** The decoded samples, row by row. */
+  readonly samples: Buffer;
+}
+
+/** The image XObjects (FlateDecode without predictor, as pdfkit writes decoded PNG pixels). */
+export function pdfImages(pdf: Buffer): PdfImage[] {
+  const source = pdf.toString('latin1');
+  const images: PdfImage[] = [];
+  for (const match of source.matchAll(/<<\n(\/Type \/XObject\n\/Subtype \/Image\n[\s\S]*?)>>\nstream\n/g)) {
+    const dictionary = match[1]!;
+    const number = (key: string): number => Number(new RegExp(`/${key} (\\d+)`).exec(dictionary)?.[1]);
+    const start = match.index! + match[0].length;
+    const data = pdf.subarray(start, start + number('Length'));
+    images.push({
+      width: number('Width'),
+      height: number('Height'),
+      colorSpace: /\/ColorSpace \/(\w+)/.exec(dictionary)?.[1] ?? '',
+      samples: /\/DecodeParms/.test(dictionary) ? Buffer.alloc(0) : inflateSync(data),
+    });
+  }
+  return images;
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { Referential } from '@jalon/domain';
+import { Storage } from '@jalon/event-store';
+import { connect, Issuance, IssuanceQueue, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
+import { STORAGE } from '@jalon/runtime';
+import { eventually } from './support/eventually';
+import { actor, HttpActor } from './support/http-actors';
+import { PathDriver } from './support/path-driver';
+import { startTestApp, TestApp } from './support/test-app';
+
+// A Redis database of this suite's own, so wiping it (FLUSHDB) leaves other suites alone.
+const REDIS_URL = 'redis://127.0.0.1:6379/7';
+
+describe('issuance: attestations and certificates anyone can verify, issued once (PostgreSQL, Redis)', () => {
+  let dataDir: string;
+  let testApp: TestApp;
+  let admin: HttpActor;
+  let jury: HttpActor;
+  let driver: PathDriver;
+  let redis: Redis;
+
+  const documentsOf = (id: string) => admin.get(`/enrollments/${id}/documents`).expect(200).then((r) => r.body as { number: string; kind: string; blocCode?: string; status: string }[]);
+  const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-issuance-'));
+    redis = new Redis(REDIS_URL);
+    await redis.flushdb();
+    testApp = await startTestApp({ REDIS_URL, DATA_DIR: dataDir, DOCUMENTS_DIR: join(dataDir, 'documents'), PUBLIC_BASE_URL: 'https://jalon.example.org' });
+    admin = actor(testApp.app, 'admin');
+    jury = actor(testApp.app, 'jury');
+    const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
+    driver = new PathDriver(referential, { admin, jury, assessor: actor(testApp.app, 'assessor'), referent: actor(testApp.app, 'referent') });
+  }, 60_000);
+  afterAll(async () => {
+    await testApp?.close();
+    await redis?.flushdb();
+    redis?.disconnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a validated bloc gets its attestation: verifiable by anyone, signed, its files matching their hashes', async () => {
+    const id = await driver.enroll();
+    await driver.passBloc(id, 'BC01');
+    const [attestation] = await until(async () => {
+      const documents = await documentsOf(id);
+      expect(documents).toHaveLength(1);
+      return documents;
+    });
+    expect(attestation).toMatchObject({ kind: 'attestation', blocCode: 'BC01', status: 'valid' });
+    const server = testApp.app.getHttpServer();
+    const verification = (await request(server).get(`/verifications/${attestation.number}`).expect(200)).body;
+    expect(verification).toMatchObject({ status: 'valid', kind: 'attestation', checks: { pdfHash: true, credentialHash: true, credentialSignature: true }, document: { bloc: { code: 'BC01' } } });
+    const page = await request(server).get(`/verify/${attestation.number}`).expect(200);
+    expect(page.text).toContain('Document authentique et valide');
+    expect((await request(server).get('/verifications/JAL-A-0000000000A').expect(200)).body.status).toBe('unknown');
+
+    // Offline: the credential verifies with the published key alone.
+    const credential = (await admin.get(`/enrollments/${id}/documents/${attestation.number}/credential`).expect(200)).text;
+    const { publicKey } = (await request(server).get('/issuer').expect(200)).body;
+    const { createPublicKey } = await import('node:crypto');
+    const pem = createPublicKey({ key: publicKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    expect(verifyCredential(credential, pem).valid).toBe(true);
+    const pdf = await admin.get(`/enrollments/${id}/documents/${attestation.number}/pdf`).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // A file altered on disk no longer verifies.
+    writeFileSync(join(dataDir, 'documents', `${attestation.number}.pdf`), Buffer.from('%PDF-1.7 forged'));
+    expect((await request(server).get(`/verifications/${attestation.number}`).expect(200)).body).toMatchObject({ status: 'invalid', checks: { pdfHash: false } });
+  }, 60_000);
+
+  it('the certificate follows the award; an annulment revokes the attestation and the certificate, which then say so', async () => {
+    const id = await driver.enroll();
+    for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(id, bloc);
+    await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Lille' }).expect(200);
+    const documents = await until(async () => {
+      const all = await documentsOf(id);
+      expect(all).toHaveLength(5);
+      return all;
+    });
+    const certificate = documents.find((d) => d.kind === 'certificate')!;
+    const bc02 = documents.find((d) => d.blocCode === 'BC02')!;
+    await jury.post(`/enrollments/${id}/blocs/BC02/annulment`, { reason: 'fraud', details: 'fraude avérée' }).expect(200);
+    await until(async () => {
+      const all = await documentsOf(id);
+      expect(all.filter((d) => d.status === 'revoked').map((d) => d.number).sort()).toEqual([bc02.number, certificate.number].sort());
+    });
+    const server = testApp.app.getHttpServer();
+    const verification = (await request(server).get(`/verifications/${certificate.number}`).expect(200)).body;
+    expect(verification).toMatchObject({ status: 'revoked', revocation: { reasonCategory: 'certification-revoked' }, document: { decisionPlace: 'Lille' } });
+    expect(JSON.stringify(verification)).not.toContain('fraude');
+    const revokedPdf = await admin.get(`/enrollments/${id}/documents/${certificate.number}/pdf`).expect(200);
+    expect(revokedPdf.headers['jalon-document-status']).toBe('revoked');
+    expect((await request(server).get(`/verify/${bc02.number}`).expect(200)).text).toContain('Document révoqué');
+  }, 90_000);
+
+  it('the same decision delivered twice produces one document', async () => {
+    const id = await driver.enroll();
+    await driver.passBloc(id, 'BC03');
+    const [document] = await until(async () => {
+      const all = await documentsOf(id);
+      expect(all).toHaveLength(1);
+      return all;
+    });
+    const storage = testApp.app.get<Storage>(STORAGE);
+    const issued = (await storage.store.readStream(`enrollment-${id}`)).filter((e) => e.type === 'DocumentIssued');
+    const decisionEventId = (issued[0].data as { document: { decisionEventId: string } }).document.decisionEventId;
+    const issuance = testApp.app.get(Issuance);
+    expect(await issuance.issue({ kind: 'attestation', enrollmentId: id, decisionEventId })).toBe('already-issued');
+    await testApp.app.get(IssuanceQueue).enqueue({ type: 'issue', job: { kind: 'attestation', enrollmentId: id, decisionEventId } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await storage.store.readStream(`enrollment-${id}`)).filter((e) => e.type === 'DocumentIssued')).toHaveLength(1);
+    expect((await documentsOf(id)).map((d) => d.number)).toEqual([document.number]);
+  }, 60_000);
+});
+
+describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues every pending decision', () => {
+  let dataDir: string;
+  let testApp: TestApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jalon-reconcile-'));
+    redis = new Redis('redis://127.0.0.1:6379/8');
+    await redis.flushdb();
+    // No issuance worker in the api: decisions pile up in the queue.
+    testApp = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:6379/8', RUN_ISSUANCE: 'false', DATA_DIR: dataDir, DOCUMENTS_DIR: join(dataDir, 'documents') });
+  }, 60_000);
+  afterAll(async () => {
+    await testApp?.close();
+    await redis?.flushdb();
+    redis?.disconnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('wipes the queued jobs, then the reconciler finds each decision without its document and it is issued once', async () => {
+    const admin = actor(testApp.app, 'admin');
+    const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
+    const driver = new PathDriver(referential, { admin, jury: actor(testApp.app, 'jury'), assessor: actor(testApp.app, 'assessor'), referent: actor(testApp.app, 'referent') });
+    const ids = [await driver.enroll(), await driver.enroll()];
+    for (const id of ids) for (const bloc of ['BC01', 'BC02']) await driver.passBloc(id, bloc);
+    const queue = testApp.app.get(IssuanceQueue);
+    await eventually(async () => expect((await queue.counts()).waiting).toBe(4), 30_000);
+
+    await redis.flushdb();
+    expect((await queue.counts()).waiting).toBe(0);
+
+    const storage = testApp.app.get<Storage>(STORAGE);
+    const reconciled = await reconcileIssuance(storage.sql.db, (data) => queue.enqueue(data));
+    expect(reconciled).toEqual({ issue: 4, revoke: 0 });
+    // A second pass before the worker runs enqueues the same jobs again: one job per decision.
+    await reconcileIssuance(storage.sql.db, (data) => queue.enqueue(data));
+    expect((await queue.counts()).waiting).toBe(4);
+
+    const connection = connect({ url: 'redis://127.0.0.1:6379/8' });
+    const worker = startIssuanceWorker((data) => (data.type === 'issue' ? testApp.app.get(Issuance).issue(data.job) : testApp.app.get(Issuance).revoke(data.job)), connection, { url: 'redis://127.0.0.1:6379/8', prefix: testApp.config.redisPrefix });
+    try {
+      await eventually(async () => {
+        for (const id of ids) {
+          const issued = (await storage.store.readStream(`enrollment-${id}`)).filter((e) => e.type === 'DocumentIssued');
+          expect(issued).toHaveLength(2);
+        }
+      }, 30_000);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+  }, 90_000);
+});
+
