@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
@@ -32,10 +33,13 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         RuntimeModule.forRoot(config, storage),
+        // One client (by address) gets so many requests a minute; a burst beyond answers 429.
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.throttlePerMinute }]),
         JwtModule.register({ secret: resolveJwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
       controllers: [HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
       providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CatalogueService,

@@ -1,22 +1,27 @@
 import { BadRequestException, INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
 import { openStorage } from '@jalon/event-store';
 import { AppModule } from './app.module';
+import { ForbiddenKeysPipe } from './shared/forbidden-keys.pipe';
 import { ProblemDetailsFilter } from './shared/problem-details.filter';
 
 /** Builds the api exactly as `npm start` serves it; end-to-end tests use the same function. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const storage = await openStorage(config);
-  let app: INestApplication;
+  let app: NestExpressApplication;
   try {
-    app = await NestFactory.create(AppModule.forRoot(config, storage), { logger: loggerLevels(config.logLevel), abortOnError: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, storage), { logger: loggerLevels(config.logLevel), abortOnError: false, bodyParser: false });
   } catch (error) {
     await storage.close();
     throw error;
   }
+  // Bodies beyond the limit answer 413 (a référentiel file is the largest thing anyone sends).
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(
+    new ForbiddenKeysPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -12,7 +12,7 @@ const problemsOf = (env: Record<string, string>) => {
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents' });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 1200, bodyLimitBytes: 2097152 });
   });
 
   it('reads the variables it knows', () => {

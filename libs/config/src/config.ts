@@ -31,6 +31,10 @@ export interface AppConfig {
   readonly issuerSigningKey?: string;
   readonly issuerName: string;
   readonly documentsDir: string;
+  /** Requests one client may make per minute before 429. */
+  readonly throttlePerMinute: number;
+  /** Largest request body accepted, in bytes (413 beyond). */
+  readonly bodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +67,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems) ?? 'redis://127.0.0.1:6379';
   const runIssuance = oneOf(env, 'RUN_ISSUANCE', ['true', 'false'] as const, 'true', problems) === 'true';
   const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], problems) ?? `http://localhost:${port}`;
+  const throttlePerMinute = integer(env, 'THROTTLE_PER_MINUTE', 1200, 1, 1_000_000, problems);
+  const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
   if (issuerSigningKey !== undefined && !issuerSigningKey.includes('BEGIN PRIVATE KEY')) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -84,6 +90,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     issuerSigningKey,
     issuerName: env.ISSUER_NAME || 'Jalon',
     documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
+    throttlePerMinute,
+    bodyLimitBytes,
   };
 }
 

@@ -12,6 +12,9 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   forbidden: HttpStatus.FORBIDDEN,
 };
 
+/** Stable codes for statuses that come from the framework rather than from a domain error. */
+const CODE_OF_STATUS: Record<number, string> = { 400: 'REQUEST.INVALID', 413: 'REQUEST.TOO_LARGE', 429: 'REQUEST.TOO_MANY', 404: 'ROUTE.NOT_FOUND' };
+
 export interface ProblemDetails {
   type: string;
   title: string;
@@ -44,11 +47,15 @@ export function toProblem(exception: unknown): ProblemDetails {
     const status = exception.getStatus();
     const body = exception.getResponse();
     const extensions = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    const code = typeof extensions.code === 'string' ? extensions.code : `HTTP.${status}`;
+    const code = typeof extensions.code === 'string' ? extensions.code : (CODE_OF_STATUS[status] ?? `HTTP.${status}`);
     const detail = typeof extensions.message === 'string' ? extensions.message : exception.message;
     const { statusCode: _s, error: _e, message: _m, ...rest } = extensions;
     return { type: `urn:jalon:error:${code}`, title: HttpStatus[status] ?? 'Error', status, code, detail, ...rest };
   }
+  // Errors of the body parser, raised before any route: too large, or not JSON.
+  const parser = exception as { type?: string; status?: number };
+  if (parser?.type === 'entity.too.large') return { type: 'urn:jalon:error:REQUEST.TOO_LARGE', title: 'Payload Too Large', status: 413, code: 'REQUEST.TOO_LARGE', detail: 'the request body is larger than the limit' };
+  if (parser?.type === 'entity.parse.failed') return { type: 'urn:jalon:error:REQUEST.MALFORMED_JSON', title: 'Bad Request', status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'the request body is not valid JSON' };
   if (exception instanceof EventStoreError) {
     const status = exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
     return { type: `urn:jalon:error:${exception.code}`, title: HttpStatus[status], status, code: exception.code, detail: exception.message };

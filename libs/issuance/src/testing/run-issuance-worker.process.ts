@@ -1,0 +1,113 @@
+/**
+ * A bare issuance worker for the crash test (issuance-crash.int-spec.ts): no Nest, just the
+ * Issuance service as the runtime wires it (event store on PostgreSQL, documents in a folder, the
+ * référentiel read from its stream in the log) behind a BullMQ worker on the issuance queue.
+ * Prints `ready` once the worker is connected; SIGTERM stops it cleanly (exit 0).
+ *
+ * Environment: DATABASE_URL, REDIS_URL, REDIS_PREFIX, DOCUMENTS_DIR, ISSUER_KEY_PEM (PKCS#8
+ * Ed25519); optional ISSUER_ID, ISSUER_NAME, PUBLIC_BASE_URL, CONCURRENCY (4),
+ * LOCK_DURATION_MS / STALLED_INTERVAL_MS (BullMQ's 30 s by default: a job whose worker was
+ * killed is retried only once its lock has expired and a stalled check has seen it twice, so the
+ * test shortens both), MAX_STALLED_COUNT (BullMQ's default, 1, unless set).
+ *
+ * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
+ */
+import { Job, Worker, WorkerOptions } from 'bullmq';
+import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
+import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { FolderDocumentStorage } from '../document-storage';
+import { Issuance } from '../issuance.service';
+import { connect, ISSUANCE_QUEUE, IssuanceJobData } from '../issuance-queue';
+import { issuerKeyFromPem } from '../render';
+
+/** ReferentialResolver's logic (libs/runtime), without Nest: a published version, read once from its stream. */
+export function referentialLookup(store: EventStore): (referentialId: string, version: string) => Promise<Referential> {
+  const cache = new Map<string, Promise<Referential>>();
+  return (referentialId, version) => {
+    const key = `${referentialId}@${version}`;
+    let found = cache.get(key);
+    if (!found) {
+      found = (async () => {
+        for (const event of await store.readStream(referentialStreamId(referentialId))) {
+          const data = (event as unknown as { data: ReferentialEvent['data'] }).data;
+          if (event.type === 'ReferentialVersionPublished' && data.version === version) return data.content;
+        }
+        throw new Error(`référentiel ${key} is not published`);
+      })();
+      found.catch(() => cache.delete(key));
+      cache.set(key, found);
+    }
+    return found;
+  };
+}
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const optionalNumber = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+
+async function main(): Promise<void> {
+  const redisUrl = required('REDIS_URL');
+  const home = await openSqlDatabase({ kind: 'postgres', url: required('DATABASE_URL'), poolSize: 8 });
+  const store = new SqlEventStore(home);
+  const publicBaseUrl = process.env.PUBLIC_BASE_URL ?? 'https://jalon.example.org';
+  const issuance = new Issuance({
+    store,
+    documents: new FolderDocumentStorage(required('DOCUMENTS_DIR')),
+    referential: referentialLookup(store),
+    key: issuerKeyFromPem(required('ISSUER_KEY_PEM'), process.env.ISSUER_ID ?? `${publicBaseUrl}/issuer`, process.env.ISSUER_NAME ?? 'Jalon (crash test)'),
+    publicBaseUrl,
+  });
+
+  // startIssuanceWorker's worker (same queue, processor, connection, prefix and concurrency), built
+  // here because it takes no lock or stalled-check settings; only those differ from production.
+  const connection = connect({ url: redisUrl });
+  const lockDuration = optionalNumber('LOCK_DURATION_MS');
+  const stalledInterval = optionalNumber('STALLED_INTERVAL_MS');
+  const maxStalledCount = optionalNumber('MAX_STALLED_COUNT');
+  const options: WorkerOptions = {
+    connection,
+    prefix: process.env.REDIS_PREFIX || undefined,
+    concurrency: optionalNumber('CONCURRENCY') ?? 4,
+    ...(lockDuration !== undefined ? { lockDuration } : {}),
+    ...(stalledInterval !== undefined ? { stalledInterval } : {}),
+    ...(maxStalledCount !== undefined ? { maxStalledCount } : {}),
+  };
+  const worker = new Worker<IssuanceJobData, string>(
+    ISSUANCE_QUEUE,
+    (job: Job<IssuanceJobData>) => (job.data.type === 'issue' ? issuance.issue(job.data.job) : issuance.revoke(job.data.job)),
+    options,
+  );
+  worker.on('failed', (job, error) => process.stderr.write(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));
+  worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
+
+  // Registered before `ready`, so a SIGTERM sent as soon as the parent reads it is handled.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    worker
+      .close()
+      .then(() => connection.quit().catch(() => connection.disconnect()))
+      .then(() => home.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          process.stderr.write(`stop failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+          process.exit(1);
+        },
+      );
+  });
+
+  await worker.waitUntilReady();
+  process.stdout.write('ready\n');
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

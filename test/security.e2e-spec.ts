@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import { actor, HttpActor, registerCandidate } from './support/http-actors';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('security: mass assignment, BOLA, tokens, body size, throttling (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let admin: HttpActor;
+  let enrollmentId: string;
+  const server = () => testApp.app.getHttpServer();
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ THROTTLE_PER_MINUTE: '300', BODY_LIMIT_BYTES: String(64 * 1024) });
+    admin = actor(testApp.app, 'admin');
+    const candidateId = await registerCandidate(admin);
+    enrollmentId = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)).body.id;
+  });
+  afterAll(() => testApp?.close());
+
+  describe('mass assignment answers 400 and changes nothing', () => {
+    const base = () => ({ referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', candidateId: randomUUID() });
+    it.each([
+      ['an unknown field', { ...base(), grade: 'A+' }],
+      ['a role in the body', { ...base(), role: 'jury' }],
+      ['an organisation in the body', { ...base(), organisationId: 'org-2' }],
+    ])('%s', async (_name, body) => {
+      const response = await admin.post('/enrollments', body).expect(400);
+      expect(response.body.code).toBe('REQUEST.INVALID');
+    });
+
+    it.each([
+      ['__proto__', '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","__proto__":{"role":"jury"}}'],
+      ['constructor', '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","constructor":{"prototype":{"role":"jury"}}}'],
+    ])('%s', async (_name, raw) => {
+      const response = await request(server()).post('/enrollments').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send(raw).expect(400);
+      expect(response.body.code).toBe('REQUEST.INVALID');
+      expect(({} as Record<string, unknown>).role).toBeUndefined();
+    });
+  });
+
+  it("an organisation's admin can neither read nor act on another organisation's candidates (404, existence not leaked)", async () => {
+    const intruder = actor(testApp.app, 'admin', 'admin-x', 'org-x');
+    expect((await intruder.get(`/enrollments/${enrollmentId}`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
+    expect((await intruder.post(`/enrollments/${enrollmentId}/withdrawal`, { reason: 'x' }).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
+    expect((await intruder.get(`/enrollments/${enrollmentId}/documents`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
+    const path = (await admin.get(`/enrollments/${enrollmentId}`).expect(200)).body;
+    expect((await intruder.get(`/candidates/${path.candidateId}`).expect(404)).body.code).toBe('CANDIDATE.NOT_FOUND');
+    expect((await intruder.post('/enrollments', { candidateId: path.candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: 'x', accessRoute: 'vae' }).expect(400)).body.code).toBe('CANDIDATE.NOT_REGISTERED');
+  });
+
+  describe('tokens that are expired, unsigned, signed with another key or alg none answer 401', () => {
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { sub: 'admin-1', role: 'admin', org: 'org-1' };
+    it.each([
+      ['expired', () => testApp.app.get(JwtService).sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })],
+      ['unsigned (alg none)', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 })}.`],
+      ['signed with another key', () => new JwtService({ secret: 'another-secret-another-secret-123456' }).sign(claims, { expiresIn: '1h' })],
+      ['HS512 with the right key', () => testApp.app.get(JwtService).sign(claims, { algorithm: 'HS512', expiresIn: '1h' })],
+      ['garbage', () => 'not.a.token'],
+    ])('%s', async (_name, token) => {
+      const response = await request(server()).get('/enrollments').set('authorization', `Bearer ${token()}`).expect(401);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(['AUTH.INVALID_TOKEN', 'AUTH.TOKEN_REQUIRED']).toContain(response.body.code);
+    });
+  });
+
+  it('malformed JSON answers 400', async () => {
+    const response = await request(server()).post('/enrollments').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send('{"cohort": ').expect(400);
+    expect(response.body).toMatchObject({ status: 400, code: expect.stringMatching(/^REQUEST\.(INVALID|MALFORMED_JSON)$/) });
+  });
+
+  it('a body over the size limit answers 413', async () => {
+    const response = await admin.post('/referentials', { content: 'x'.repeat(100 * 1024) }).expect(413);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 413, code: 'REQUEST.TOO_LARGE' });
+  });
+
+  it('a burst of requests from one client is throttled with 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 320; i++) statuses.push((await request(server()).get('/health')).status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(200);
+    expect(statuses.at(-1)).toBe(429);
+    const throttled = await request(server()).get('/health').expect(429);
+    expect(throttled.body.code).toBe('REQUEST.TOO_MANY');
+    expect(throttled.headers['retry-after']).toBeDefined();
+  });
+});
