@@ -15,24 +15,14 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { comparePositions, GlobalPosition, START } from '../position';
-import { JalonTables, SqlDatabase } from './database';
+import { EventsTable, JalonTables, SqlDatabase } from './database';
 import { pollingSubscription } from './polling-subscription';
 
 /** The append claimed nothing: the stream is not at the expected revision. */
 class RevisionMismatch extends Error {}
 
-interface EventRow {
-  global_position: string;
-  transaction_id: string;
-  event_id: string;
-  stream_id: string;
-  stream_revision: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
-  recorded_at: Date | string;
-}
+/** An `events` row as the SELECTs below return it (PGlite may hand back the timestamp as text). */
+type EventRow = Omit<EventsTable, 'recorded_at'> & { recorded_at: Date | string };
 
 // Output columns are renamed text casts, so ORDER BY must name the table's columns (events.x):
 // a bare name would sort by the text alias ('10' < '9').
