@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, storage), { abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
-  console.log(`Jalon worker running projections on ${config.eventStore}`);
+  console.log(`Jalon worker running projections and issuance jobs (events in ${config.eventStore}, jobs in ${config.redisUrl})`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppConfig } from '@jalon/config';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { EventStore } from './event-store.port';
@@ -55,7 +55,8 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
 
 async function openReadModelDatabase(config: AppConfig): Promise<SqlDatabase> {
   if (config.eventStore === 'pglite') {
-    const dataDir = resolve(config.dataDir);
+    // PGlite gets a folder of its own: DATA_DIR also keeps generated keys and issued documents.
+    const dataDir = join(resolve(config.dataDir), 'pglite');
     try {
       mkdirSync(dataDir, { recursive: true });
       return await openSqlDatabase({ kind: 'pglite', dataDir });
