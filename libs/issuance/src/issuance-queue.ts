@@ -36,9 +36,19 @@ export class IssuanceQueue {
     this.queue = new Queue<IssuanceJobData>(ISSUANCE_QUEUE, { connection, prefix: settings.prefix });
   }
 
-  /** Resolves once Redis has the job (or already had it): what the process manager waits for before moving on. */
+  /**
+   * Resolves once Redis has the job (or already had it): what the process manager waits for before
+   * moving on. A job that failed for good under the same id is retried, so the reconciler's pass
+   * reaches every decision still without its document (re-adding an existing id does nothing).
+   */
   async enqueue(data: IssuanceJobData): Promise<void> {
-    await this.queue.add(data.type, data, { ...JOB_OPTIONS, jobId: jobIdOf(data) });
+    const jobId = jobIdOf(data);
+    const existing = await this.queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry('failed');
+      return;
+    }
+    await this.queue.add(data.type, data, { ...JOB_OPTIONS, jobId });
   }
 
   async counts(): Promise<Record<string, number>> {
@@ -74,11 +84,16 @@ export function startIssuanceWorker(
   process: (data: IssuanceJobData) => Promise<string>,
   connection: Redis,
   settings: RedisSettings,
-  options: { readonly concurrency?: number } = {},
+  options: { readonly concurrency?: number; readonly lockDurationMs?: number; readonly stalledIntervalMs?: number } = {},
 ): Worker<IssuanceJobData, string> {
   return new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => process(job.data), {
     connection,
     prefix: settings.prefix,
     concurrency: options.concurrency ?? 4,
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    // A job whose worker died is picked up again; BullMQ's default (1) would fail it for good after
+    // two crashes. The job is idempotent, so many restarts cost nothing.
+    maxStalledCount: 100,
   });
 }

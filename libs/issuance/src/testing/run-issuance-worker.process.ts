@@ -5,10 +5,13 @@
  * Prints `ready` once the worker is connected; SIGTERM stops it cleanly (exit 0).
  *
  * Environment: DATABASE_URL, REDIS_URL, REDIS_PREFIX, DOCUMENTS_DIR, ISSUER_KEY_PEM (PKCS#8
- * Ed25519); optional ISSUER_ID, ISSUER_NAME, PUBLIC_BASE_URL, CONCURRENCY (4),
- * LOCK_DURATION_MS / STALLED_INTERVAL_MS (BullMQ's 30 s by default: a job whose worker was
- * killed is retried only once its lock has expired and a stalled check has seen it twice, so the
- * test shortens both), MAX_STALLED_COUNT (BullMQ's default, 1, unless set).
+ * Ed25519); optional ISSUER_ID, ISSUER_NAME, PUBLIC_BASE_URL, CONCURRENCY (4, as in production),
+ * LOCK_DURATION_MS / STALLED_INTERVAL_MS (BullMQ's 30 s by default: a killed worker's jobs come
+ * back only once their lock has expired and a stalled check has seen them, so the test shortens
+ * both), MAX_STALLED_COUNT (BullMQ's default, 1, unless set: beyond it a stalled job fails for good; production sets 100),
+ * COMPLETION_DELAY_MS (0: how long a job waits, its work done, before BullMQ records it complete).
+ * Before `ready` it renders two sample documents and opens its connections, so that a kill soon
+ * after `ready` finds it working at full pace rather than warming up.
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
@@ -18,7 +21,8 @@ import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { FolderDocumentStorage } from '../document-storage';
 import { Issuance } from '../issuance.service';
 import { connect, ISSUANCE_QUEUE, IssuanceJobData } from '../issuance-queue';
-import { issuerKeyFromPem } from '../render';
+import { generateIssuerKey, issueCredential, issuerKeyFromPem, renderPdf } from '../render';
+import { sampleAttestation, sampleCertificate } from '../render/testing/sample-models';
 
 /** ReferentialResolver's logic (libs/runtime), without Nest: a published version, read once from its stream. */
 export function referentialLookup(store: EventStore): (referentialId: string, version: string) => Promise<Referential> {
@@ -61,8 +65,18 @@ async function main(): Promise<void> {
     publicBaseUrl,
   });
 
+  // Warm up before taking jobs, so that `ready` means working at full pace: the first render of a
+  // fresh process (fonts, JIT) and the first queries (pool connections) are much slower.
+  const warmUpKey = generateIssuerKey('https://warm-up.invalid/issuer', 'warm-up');
+  for (const model of [sampleAttestation, sampleCertificate]) {
+    await renderPdf(model);
+    issueCredential(model, warmUpKey);
+  }
+  await Promise.all(Array.from({ length: 4 }, () => store.readStream('warm-up-none')));
+
   // startIssuanceWorker's worker (same queue, processor, connection, prefix and concurrency), built
-  // here because it takes no lock or stalled-check settings; only those differ from production.
+  // here because it takes no lock or stalled-check settings; only those, and the completion delay
+  // below, differ from production.
   const connection = connect({ url: redisUrl });
   const lockDuration = optionalNumber('LOCK_DURATION_MS');
   const stalledInterval = optionalNumber('STALLED_INTERVAL_MS');
@@ -75,11 +89,16 @@ async function main(): Promise<void> {
     ...(stalledInterval !== undefined ? { stalledInterval } : {}),
     ...(maxStalledCount !== undefined ? { maxStalledCount } : {}),
   };
-  const worker = new Worker<IssuanceJobData, string>(
-    ISSUANCE_QUEUE,
-    (job: Job<IssuanceJobData>) => (job.data.type === 'issue' ? issuance.issue(job.data.job) : issuance.revoke(job.data.job)),
-    options,
-  );
+  // A pause between the job's work and its completion in Redis widens the window in which a kill
+  // leaves a job whose document is recorded but which BullMQ will run again: the case the "already
+  // issued" check exists for, which a kill at a random moment otherwise rarely hits.
+  const completionDelayMs = optionalNumber('COMPLETION_DELAY_MS') ?? 0;
+  const processJob = async (data: IssuanceJobData): Promise<string> => {
+    const outcome = await (data.type === 'issue' ? issuance.issue(data.job) : issuance.revoke(data.job));
+    if (completionDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, completionDelayMs));
+    return outcome;
+  };
+  const worker = new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => processJob(job.data), options);
   worker.on('failed', (job, error) => process.stderr.write(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));
   worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
 
