@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--keep]`
+ * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--only issuance] [--keep]`
  *
  * Measures the event store and the candidate-path rebuild against raw `pg` baselines taken in the
  * same run on the same PostgreSQL (a fresh database, dropped at the end), then the api itself over
  * HTTP: a command against the store's own appends, and the two path queries on a read model of
- * 50,000 enrollments. Prints a table and writes the numbers as JSON. It reports speeds; it never
- * asserts them.
+ * 50,000 enrollments; last, the issuance of documents: rendering and signing in-process, against
+ * decisions issued through Redis by two worker processes (`--only issuance` runs that part alone,
+ * on a database holding only the référentiels). Prints a table and writes the numbers as JSON. It
+ * reports speeds; it never asserts them.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +21,7 @@ import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
 import { measureInterleaved, payload, ThroughputResult, timed } from './throughput';
+import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
@@ -29,6 +32,10 @@ const HTTP_CONNECTIONS = 4;
 /** Held sittings prepared for the http workload: this many times what the pilot's rate would consume. */
 const HTTP_MARGIN = 1.6;
 const QUERY_WARMUP = 50;
+/** Issuance worker processes: issuance_ratio compares their speed with this many times one renderer. */
+const ISSUANCE_WORKERS = 2;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECTIONS = ['issuance'] as const;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -39,6 +46,9 @@ function parseOptions() {
       warmup: { type: 'string', default: '1' },
       enrollments: { type: 'string', default: '50000' },
       queries: { type: 'string', default: '300' },
+      decisions: { type: 'string', default: '3000' },
+      'issuance-concurrency': { type: 'string' },
+      only: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -47,10 +57,17 @@ function parseOptions() {
   if (values.help) {
     console.log(
       'usage: npm run bench -- [--out FILE] [--events N (200000)] [--seconds S per throughput measurement (5)] [--warmup S (1)]\n' +
-        `  [--enrollments N in ${ORGANISATION} for the queries (50000)] [--queries N timed requests of each query (300)] [--keep: leave the database, for EXPLAIN]`,
+        `  [--enrollments N in ${ORGANISATION} for the queries (50000)] [--queries N timed requests of each query (300)] [--keep: leave the database, for EXPLAIN]\n` +
+        `  [--decisions N issued in the measured rounds (3000)] [--issuance-concurrency N per worker process (startIssuanceWorker's default)]\n` +
+        `  [--only ${SECTIONS.join('|')}: that part alone, on a fresh database with the référentiels only]`,
     );
     process.exit(0);
   }
+  const only = (text: string | undefined): (typeof SECTIONS)[number] | undefined => {
+    if (text === undefined) return undefined;
+    if (!(SECTIONS as readonly string[]).includes(text)) throw new Error(`--only must be one of ${SECTIONS.join(', ')}, got ${text}`);
+    return text as (typeof SECTIONS)[number];
+  };
   const number = (name: string, text: string, min: number) => {
     const n = Number(text);
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${text}`);
@@ -64,6 +81,9 @@ function parseOptions() {
     enrollments: Math.floor(number('enrollments', values.enrollments!, 1)),
     queries: Math.floor(number('queries', values.queries!, 1)),
     keep: values.keep!,
+    decisions: Math.floor(number('decisions', values.decisions!, 1)),
+    issuanceConcurrency: values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
+    only: only(values.only),
   };
 }
 
@@ -131,114 +151,8 @@ async function main(): Promise<void> {
     const server = (await sql<{ version: string; sync: string; buffers: string }>`
       SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS buffers`.execute(home.db)).rows[0];
 
-    log(`loading ≥ ${options.events} events (the 4 référentiels, then generated paths, one append per path)...`);
-    const load = await loadPaths(store, options.events, (n) => log(`  ${n} events loaded`));
-    log(`loaded ${load.events} events (${load.paths} paths) in ${load.seconds.toFixed(1)} s (${Math.round(load.events / load.seconds)} events/s; not measured)`);
-    // Settle the freshly loaded tables, so autovacuum and a checkpoint flushing the load's dirty
-    // pages do not land in the middle of a measurement.
-    await sql`VACUUM (ANALYZE)`.execute(home.db);
-    await sql`CHECKPOINT`.execute(home.db);
-
-    // The scan is timed before and after the rebuild (after a warm-up pass) and averaged, so both
-    // sides of rebuild_ratio see the machine in the same state.
-    log('raw scan (warm-up pass, then measured)...');
-    await rawScan(database.url, SCAN_PAGE_SIZE);
-    const scanBefore = await rawScan(database.url, SCAN_PAGE_SIZE);
-    log(`  ${scanBefore.events} events in ${scanBefore.seconds.toFixed(2)} s`);
-
-    log('candidate-path rebuild...');
-    const rebuild = await rebuildCandidatePaths(home, store, (done, perSecond) => log(`  ${done} events (${Math.round(perSecond)}/s)`));
-    log(`  ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s`);
-
-    log('raw scan again...');
-    const scanAfter = await rawScan(database.url, SCAN_PAGE_SIZE);
-    log(`  ${scanAfter.events} events in ${scanAfter.seconds.toFixed(2)} s`);
-    const scan = { events: scanBefore.events, seconds: (scanBefore.seconds + scanAfter.seconds) / 2, perSecond: 0 };
-    scan.perSecond = scan.events / scan.seconds;
-    if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
-
-    // The api, in this process, on this database, as `npm start` runs it. Its commands need held
-    // sittings, prepared over HTTP (not measured): a pilot gives the rate, hence how many.
-    log(`api: starting in-process (EVENT_STORE=postgres, RUN_PROJECTIONS unset, RUN_ISSUANCE=false)...`);
-    api = await startApi(database.url, home, store);
-    await api.settle();
-    client = new HttpClient(api.port, HTTP_CONNECTIONS);
-    const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
-    const setup = await timed(async () => {
-      await http.prepare(150);
-      const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
-      const enrollments = http.shortfall(options.warmupSeconds + options.seconds);
-      log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
-      await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
-      await api!.settle();
-      return pilotPerSecond;
-    });
-    const pilotPerSecond = setup.result;
-    log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
-    // The api's projections run only in its own slices (see HttpCommandWorkload), so the other
-    // workloads are measured as before: with no projection working in this process.
-    await api.runner.stop();
-    await sql`VACUUM (ANALYZE)`.execute(home.db);
-    await sql`CHECKPOINT`.execute(home.db);
-
-    // Raw inserts, appends and HTTP commands alternate in short slices, so a drift of the machine
-    // (other processes, checkpoints) weighs on both sides of a ratio alike.
-    log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
-    const workloads = [
-      await rawInsertWorkload(database.url, 'raw_insert_c1', 1),
-      await appendWorkload(store, 'append_c1', 1),
-      await rawInsertWorkload(database.url, 'raw_insert_c4', 4),
-      await appendWorkload(store, 'append_c4', 4),
-      http,
-    ];
-    let writes: Map<string, ThroughputResult>;
-    try {
-      writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
-    } finally {
-      for (const workload of workloads) await workload.close();
-    }
-    const raw1 = writes.get('raw_insert_c1')!;
-    const append1 = writes.get('append_c1')!;
-    const raw4 = writes.get('raw_insert_c4')!;
-    const append4 = writes.get('append_c4')!;
-    const httpCommand = writes.get(http.name)!;
-
-    log(`PGlite append, in memory (${options.warmupSeconds} s warm-up + ${options.seconds} s)...`);
-    const pglite = await pgliteAppend(throughput);
-
-    // The read model the queries run on: ORGANISATION topped up to `enrollments` with generated
-    // paths through the port, projected (not measured), then the api's projections running again.
-    log(`queries: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
-    const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
-    log(`  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
-    await sql`VACUUM (ANALYZE)`.execute(home.db);
-    await sql`CHECKPOINT`.execute(home.db);
-    api.runner.start();
-    await api.settle();
-    log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
-    const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
-    log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms`);
-
-    const results = {
-      raw_insert_c1_per_s: round(raw1.perSecond, 1),
-      raw_insert_c4_per_s: round(raw4.perSecond, 1),
-      append_c1_per_s: round(append1.perSecond, 1),
-      append_c4_per_s: round(append4.perSecond, 1),
-      append_c1_ratio: round(append1.perSecond / raw1.perSecond, 3),
-      append_c4_ratio: round(append4.perSecond / raw4.perSecond, 3),
-      raw_scan_per_s: round(scan.perSecond, 1),
-      rebuild_per_s: round(rebuild.perSecond, 1),
-      rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
-      pglite_append_per_s: round(pglite.perSecond, 1),
-      http_command_per_s: round(httpCommand.perSecond, 1),
-      http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
-      query_path_p50_ms: round(queries.path.p50, 2),
-      query_path_p95_ms: round(queries.path.p95, 2),
-      query_list_p50_ms: round(queries.list.p50, 2),
-      query_list_p95_ms: round(queries.list.p95, 2),
-    };
-    const runSeconds = (performance.now() - runStarted) / 1000;
-    const meta = {
+    const results: Record<string, number> = {};
+    const meta: Record<string, unknown> = {
       date: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
@@ -246,79 +160,255 @@ async function main(): Promise<void> {
       postgres: server.version,
       synchronousCommit: server.sync,
       sharedBuffers: server.buffers,
-      events: load.events,
-      paths: load.paths,
-      loadSeconds: round(load.seconds, 2),
-      scanEvents: scan.events,
-      scanSeconds: [round(scanBefore.seconds, 3), round(scanAfter.seconds, 3)],
-      scanPageSize: SCAN_PAGE_SIZE,
-      rebuildEvents: rebuild.events,
-      rebuildSeconds: round(rebuild.seconds, 3),
-      rebuildBatchSize: REBUILD_BATCH_SIZE,
+      only: options.only ?? 'all',
       seconds: options.seconds,
       warmupSeconds: options.warmupSeconds,
-      writeRounds: ROUNDS,
-      payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
-      http: {
-        command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
-        referential: `${HTTP_REFERENTIAL}@1`,
-        connections: HTTP_CONNECTIONS,
-        api: 'in-process (createApp, listen on 127.0.0.1), client in the same Node process',
-        runProjections: api.config.runProjections,
-        runIssuance: api.config.runIssuance,
-        projectionsRun: api.runner.projections.map((p) => p.name),
-        projections: 'in-process runner, running during the http slices, stopped during the other workloads; all but candidate-path start at the head (the generated history is not theirs to process)',
-        pilotPerSecond: round(pilotPerSecond, 1),
-        setupSeconds: round(setup.seconds, 1),
-        sittingsPrepared: http.sittingsPrepared,
-        sittingsLeft: http.remaining(),
-        enrollmentsToppedUpBetweenSlices: http.toppedUp,
-        operations: httpCommand.operations,
-        projectionLagAtSliceEnd: { maxEvents: Math.max(...http.lags.map((l) => l.events)), maxMs: round(Math.max(...http.lags.map((l) => l.ms)), 1) },
-      },
-      queries: {
-        organisation: ORGANISATION,
-        enrollments: queries.enrollments,
-        candidatePathRows: queries.tableRows,
-        pathsLoaded: organisation.paths,
-        eventsLoaded: organisation.events,
-        loadSeconds: round(organisation.seconds, 1),
-        catchUpSeconds: round(organisation.catchUpSeconds, 1),
-        warmup: QUERY_WARMUP,
-        requests: options.queries,
-        connections: 1,
-        path: roundAll(queries.path),
-        list: roundAll(queries.list),
-        listByKind: Object.fromEntries(Object.entries(queries.listByKind).map(([kind, p]) => [kind, roundAll(p)])),
-      },
-      loadAverage: { start: loadAtStart, end: loadavg().map((n) => round(n, 2)) },
-      runSeconds: round(runSeconds, 1),
     };
+    const metrics: Metric[] = [];
+    const summary: string[] = [];
 
-    const metrics: Metric[] = [
-      { name: 'raw_insert_c1_per_s', value: results.raw_insert_c1_per_s },
-      { name: 'append_c1_per_s', value: results.append_c1_per_s },
-      { name: 'append_c1_ratio', value: results.append_c1_ratio },
-      { name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s },
-      { name: 'append_c4_per_s', value: results.append_c4_per_s },
-      { name: 'append_c4_ratio', value: results.append_c4_ratio, target: 0.5 },
-      { name: 'raw_scan_per_s', value: results.raw_scan_per_s },
-      { name: 'rebuild_per_s', value: results.rebuild_per_s },
-      { name: 'rebuild_ratio', value: results.rebuild_ratio, target: 0.3 },
-      { name: 'pglite_append_per_s', value: results.pglite_append_per_s },
-      { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections, api in-process, projections running: ${api.config.runProjections ? 'yes' : 'no'}, issuance jobs: ${api.config.runIssuance ? 'yes' : 'no'}` },
-      { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
-      { name: 'query_path_p50_ms', value: results.query_path_p50_ms, note: `${queries.enrollments} enrollments in ${ORGANISATION}, 1 connection` },
-      { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
-      { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
-      { name: 'query_list_p95_ms', value: results.query_list_p95_ms, atMost: 20 },
-    ];
-    console.log(formatTable(metrics));
-    console.log(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured); run took ${runSeconds.toFixed(1)} s`);
-    console.log(
-      `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setup.seconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
-        `(${organisation.paths} generated paths, ${organisation.events} events, appended in ${organisation.seconds.toFixed(1)} s and projected in ${organisation.catchUpSeconds.toFixed(1)} s; not measured)`,
+    if (options.only === undefined) {
+      log(`loading ≥ ${options.events} events (the 4 référentiels, then generated paths, one append per path)...`);
+      const load = await loadPaths(store, options.events, (n) => log(`  ${n} events loaded`));
+      log(`loaded ${load.events} events (${load.paths} paths) in ${load.seconds.toFixed(1)} s (${Math.round(load.events / load.seconds)} events/s; not measured)`);
+      // Settle the freshly loaded tables, so autovacuum and a checkpoint flushing the load's dirty
+      // pages do not land in the middle of a measurement.
+      await sql`VACUUM (ANALYZE)`.execute(home.db);
+      await sql`CHECKPOINT`.execute(home.db);
+
+      // The scan is timed before and after the rebuild (after a warm-up pass) and averaged, so both
+      // sides of rebuild_ratio see the machine in the same state.
+      log('raw scan (warm-up pass, then measured)...');
+      await rawScan(database.url, SCAN_PAGE_SIZE);
+      const scanBefore = await rawScan(database.url, SCAN_PAGE_SIZE);
+      log(`  ${scanBefore.events} events in ${scanBefore.seconds.toFixed(2)} s`);
+
+      log('candidate-path rebuild...');
+      const rebuild = await rebuildCandidatePaths(home, store, (done, perSecond) => log(`  ${done} events (${Math.round(perSecond)}/s)`));
+      log(`  ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s`);
+
+      log('raw scan again...');
+      const scanAfter = await rawScan(database.url, SCAN_PAGE_SIZE);
+      log(`  ${scanAfter.events} events in ${scanAfter.seconds.toFixed(2)} s`);
+      const scan = { events: scanBefore.events, seconds: (scanBefore.seconds + scanAfter.seconds) / 2, perSecond: 0 };
+      scan.perSecond = scan.events / scan.seconds;
+      if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
+
+      // The api, in this process, on this database, as `npm start` runs it. Its commands need held
+      // sittings, prepared over HTTP (not measured): a pilot gives the rate, hence how many.
+      log(`api: starting in-process (EVENT_STORE=postgres, RUN_PROJECTIONS unset, RUN_ISSUANCE=false)...`);
+      api = await startApi(database.url, home, store);
+      await api.settle();
+      client = new HttpClient(api.port, HTTP_CONNECTIONS);
+      const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
+      const setup = await timed(async () => {
+        await http.prepare(150);
+        const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
+        const enrollments = http.shortfall(options.warmupSeconds + options.seconds);
+        log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
+        await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
+        await api!.settle();
+        return pilotPerSecond;
+      });
+      const pilotPerSecond = setup.result;
+      log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
+      // The api's projections run only in its own slices (see HttpCommandWorkload), so the other
+      // workloads are measured as before: with no projection working in this process.
+      await api.runner.stop();
+      await sql`VACUUM (ANALYZE)`.execute(home.db);
+      await sql`CHECKPOINT`.execute(home.db);
+
+      // Raw inserts, appends and HTTP commands alternate in short slices, so a drift of the machine
+      // (other processes, checkpoints) weighs on both sides of a ratio alike.
+      log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
+      const workloads = [
+        await rawInsertWorkload(database.url, 'raw_insert_c1', 1),
+        await appendWorkload(store, 'append_c1', 1),
+        await rawInsertWorkload(database.url, 'raw_insert_c4', 4),
+        await appendWorkload(store, 'append_c4', 4),
+        http,
+      ];
+      let writes: Map<string, ThroughputResult>;
+      try {
+        writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
+      } finally {
+        for (const workload of workloads) await workload.close();
+      }
+      const raw1 = writes.get('raw_insert_c1')!;
+      const append1 = writes.get('append_c1')!;
+      const raw4 = writes.get('raw_insert_c4')!;
+      const append4 = writes.get('append_c4')!;
+      const httpCommand = writes.get(http.name)!;
+
+      log(`PGlite append, in memory (${options.warmupSeconds} s warm-up + ${options.seconds} s)...`);
+      const pglite = await pgliteAppend(throughput);
+
+      // The read model the queries run on: ORGANISATION topped up to `enrollments` with generated
+      // paths through the port, projected (not measured), then the api's projections running again.
+      log(`queries: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
+      const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
+      log(`  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
+      await sql`VACUUM (ANALYZE)`.execute(home.db);
+      await sql`CHECKPOINT`.execute(home.db);
+      api.runner.start();
+      await api.settle();
+      log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
+      const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
+      log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms`);
+
+      Object.assign(results, {
+        raw_insert_c1_per_s: round(raw1.perSecond, 1),
+        raw_insert_c4_per_s: round(raw4.perSecond, 1),
+        append_c1_per_s: round(append1.perSecond, 1),
+        append_c4_per_s: round(append4.perSecond, 1),
+        append_c1_ratio: round(append1.perSecond / raw1.perSecond, 3),
+        append_c4_ratio: round(append4.perSecond / raw4.perSecond, 3),
+        raw_scan_per_s: round(scan.perSecond, 1),
+        rebuild_per_s: round(rebuild.perSecond, 1),
+        rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
+        pglite_append_per_s: round(pglite.perSecond, 1),
+        http_command_per_s: round(httpCommand.perSecond, 1),
+        http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
+        query_path_p50_ms: round(queries.path.p50, 2),
+        query_path_p95_ms: round(queries.path.p95, 2),
+        query_list_p50_ms: round(queries.list.p50, 2),
+        query_list_p95_ms: round(queries.list.p95, 2),
+      });
+      Object.assign(meta, {
+        events: load.events,
+        paths: load.paths,
+        loadSeconds: round(load.seconds, 2),
+        scanEvents: scan.events,
+        scanSeconds: [round(scanBefore.seconds, 3), round(scanAfter.seconds, 3)],
+        scanPageSize: SCAN_PAGE_SIZE,
+        rebuildEvents: rebuild.events,
+        rebuildSeconds: round(rebuild.seconds, 3),
+        rebuildBatchSize: REBUILD_BATCH_SIZE,
+        writeRounds: ROUNDS,
+        payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
+        http: {
+          command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
+          referential: `${HTTP_REFERENTIAL}@1`,
+          connections: HTTP_CONNECTIONS,
+          api: 'in-process (createApp, listen on 127.0.0.1), client in the same Node process',
+          runProjections: api.config.runProjections,
+          runIssuance: api.config.runIssuance,
+          projectionsRun: api.runner.projections.map((p) => p.name),
+          projections: 'in-process runner, running during the http slices, stopped during the other workloads; all but candidate-path start at the head (the generated history is not theirs to process)',
+          pilotPerSecond: round(pilotPerSecond, 1),
+          setupSeconds: round(setup.seconds, 1),
+          sittingsPrepared: http.sittingsPrepared,
+          sittingsLeft: http.remaining(),
+          enrollmentsToppedUpBetweenSlices: http.toppedUp,
+          operations: httpCommand.operations,
+          projectionLagAtSliceEnd: { maxEvents: Math.max(...http.lags.map((l) => l.events)), maxMs: round(Math.max(...http.lags.map((l) => l.ms)), 1) },
+        },
+        queries: {
+          organisation: ORGANISATION,
+          enrollments: queries.enrollments,
+          candidatePathRows: queries.tableRows,
+          pathsLoaded: organisation.paths,
+          eventsLoaded: organisation.events,
+          loadSeconds: round(organisation.seconds, 1),
+          catchUpSeconds: round(organisation.catchUpSeconds, 1),
+          warmup: QUERY_WARMUP,
+          requests: options.queries,
+          connections: 1,
+          path: roundAll(queries.path),
+          list: roundAll(queries.list),
+          listByKind: Object.fromEntries(Object.entries(queries.listByKind).map(([kind, p]) => [kind, roundAll(p)])),
+        },
+      });
+
+      metrics.push(
+        { name: 'raw_insert_c1_per_s', value: results.raw_insert_c1_per_s },
+        { name: 'append_c1_per_s', value: results.append_c1_per_s },
+        { name: 'append_c1_ratio', value: results.append_c1_ratio },
+        { name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s },
+        { name: 'append_c4_per_s', value: results.append_c4_per_s },
+        { name: 'append_c4_ratio', value: results.append_c4_ratio, target: 0.5 },
+        { name: 'raw_scan_per_s', value: results.raw_scan_per_s },
+        { name: 'rebuild_per_s', value: results.rebuild_per_s },
+        { name: 'rebuild_ratio', value: results.rebuild_ratio, target: 0.3 },
+        { name: 'pglite_append_per_s', value: results.pglite_append_per_s },
+        { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections, api in-process, projections running: ${api.config.runProjections ? 'yes' : 'no'}, issuance jobs: ${api.config.runIssuance ? 'yes' : 'no'}` },
+        { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
+        { name: 'query_path_p50_ms', value: results.query_path_p50_ms, note: `${queries.enrollments} enrollments in ${ORGANISATION}, 1 connection` },
+        { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
+        { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
+        { name: 'query_list_p95_ms', value: results.query_list_p95_ms, atMost: 20 },
+      );
+      summary.push(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured)`);
+      summary.push(
+        `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setup.seconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
+          `(${organisation.paths} generated paths, ${organisation.events} events, appended in ${organisation.seconds.toFixed(1)} s and projected in ${organisation.catchUpSeconds.toFixed(1)} s; not measured)`,
+      );
+    }
+
+    // Issuance last, on the same database: the api's projections are stopped first, or its issuance
+    // process manager would enqueue the decisions appended here into its own queue.
+    await api?.runner.stop();
+    if (options.only === 'issuance') {
+      log('publishing the shipped référentiels (what the generated paths are pinned to)...');
+      await publishShippedReferentials(store);
+    }
+    await sql`CHECKPOINT`.execute(home.db);
+    log(`issuance: ${ISSUANCE_WORKERS} worker processes, ${options.decisions} decisions in ${ROUNDS} rounds alternating with ${options.seconds} s of rendering in all (${options.warmupSeconds} s warm-up)...`);
+    const issuance = await measureIssuance(home, store, database.url, {
+      decisions: options.decisions,
+      rounds: ROUNDS,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      workers: ISSUANCE_WORKERS,
+      concurrency: options.issuanceConcurrency,
+      redisUrl: REDIS_URL,
+    }, log);
+    Object.assign(results, {
+      render_per_s: round(issuance.render.perSecond, 1),
+      issuance_per_s: round(issuance.issuance.perSecond, 1),
+      issuance_ratio: round(issuance.issuance.perSecond / (issuance.render.perSecond * ISSUANCE_WORKERS), 3),
+    });
+    // What the ratio would be with the whole machine to the pipeline and every process CPU-bound:
+    // the rendering's CPU per document over the pipeline's CPU per decision (all its processes).
+    const pipelineCpuMs = Object.values(issuance.cpuMsPerDecision).reduce((a, b) => a + b, 0);
+    const cpuCeiling = issuance.renderCpuMsPerDocument / pipelineCpuMs;
+    meta.issuance = {
+      feed: 'decisions appended (BlocValidated, CertificationAwarded of generated paths, candidates registered), then createIssuanceProcess fed by a ProjectionRunner (default batch size and poll interval) enqueues into BullMQ; clock from the runner\'s start to the completion of the round\'s last job (each worker prints the jobs BullMQ records complete, after their DocumentIssued append; checked in SQL after each round)',
+      workers: ISSUANCE_WORKERS,
+      workerConcurrency: options.issuanceConcurrency ?? 'startIssuanceWorker default',
+      rounds: issuance.issuance.rounds.map((r) => ({ decisions: r.decisions, seconds: round(r.seconds, 3) })),
+      warmup: { decisions: issuance.warmup.decisions, seconds: round(issuance.warmup.seconds, 3) },
+      renderOperations: issuance.render.operations,
+      renderModels: { count: issuance.render.models, attestations: issuance.render.attestations, certificates: issuance.render.certificates, meanPdfBytes: issuance.render.meanPdfBytes, meanCredentialBytes: issuance.render.meanCredentialBytes },
+      setup: { paths: issuance.setup.paths, events: issuance.setup.events, appendSeconds: round(issuance.setup.appendSeconds, 1), workersReadySeconds: round(issuance.setup.workersReadySeconds, 1) },
+      workerStats: issuance.workers,
+      cpuMsPerDecision: Object.fromEntries(Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => [process, round(ms, 2)])),
+      renderCpuMsPerDocument: round(issuance.renderCpuMsPerDocument, 2),
+      cpuCeilingRatio: round(cpuCeiling, 3),
+      ...(issuance.machineBusyDuringRounds !== undefined ? { machineBusyDuringRounds: round(issuance.machineBusyDuringRounds, 3) } : {}),
+      ...(issuance.othersShareDuringRounds !== undefined ? { othersShareDuringRounds: round(issuance.othersShareDuringRounds, 3) } : {}),
+      documentFiles: issuance.documentFiles,
+      redis: issuance.redis,
+    };
+    metrics.push(
+      { name: 'render_per_s', value: results.render_per_s, note: 'renderPdf + issueCredential, in-process, one at a time' },
+      { name: 'issuance_per_s', value: results.issuance_per_s, note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})` },
+      { name: 'issuance_ratio', value: results.issuance_ratio, target: 0.6, note: `to render_per_s × ${ISSUANCE_WORKERS}` },
     );
+    summary.push(
+      `issuance: ${issuance.setup.paths} generated paths (${issuance.setup.events} events, appended in ${issuance.setup.appendSeconds.toFixed(1)} s, not measured); ` +
+        `${issuance.issuance.decisions} decisions measured after ${issuance.warmup.decisions} warm-up; ${issuance.documentFiles} document files written`,
+      `issuance CPU ms per decision: ${pipelineCpuMs.toFixed(1)} (${Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => `${process} ${ms.toFixed(1)}`).join(', ')}); rendering alone ${issuance.renderCpuMsPerDocument.toFixed(1)} ms per document, so a ratio of ${cpuCeiling.toFixed(2)} at best on an idle machine` +
+        (issuance.machineBusyDuringRounds !== undefined ? `; machine ${Math.round(issuance.machineBusyDuringRounds * 100)}% busy during the rounds` : '') +
+        (issuance.othersShareDuringRounds !== undefined ? `, ${Math.round(issuance.othersShareDuringRounds * 100)}% of it by other processes` : ''),
+    );
+
+    const runSeconds = (performance.now() - runStarted) / 1000;
+    meta.loadAverage = { start: loadAtStart, end: loadavg().map((n) => round(n, 2)) };
+    meta.runSeconds = round(runSeconds, 1);
+    console.log(formatTable(metrics));
+    for (const line of summary) console.log(line);
+    console.log(`run took ${runSeconds.toFixed(1)} s`);
     if (options.out) {
       writeFileSync(options.out, `${JSON.stringify({ ...results, meta }, null, 2)}\n`);
       log(`wrote ${options.out}`);
