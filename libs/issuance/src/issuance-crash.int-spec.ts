@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildWorker, killAllChildWorkers, spawnChildWorker, waitReady } from '@jalon/event-store/testing/child-worker';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,56 +56,14 @@ const WORKER_SETTINGS = {
   MAX_STALLED_COUNT: process.env.CRASH_TEST_MAX_STALLED_COUNT ?? String(ROUNDS),
   COMPLETION_DELAY_MS: process.env.CRASH_TEST_COMPLETION_DELAY_MS ?? '40',
 };
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const WORKER = path.resolve(__dirname, 'testing/run-issuance-worker.process.ts');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const admin: Actor = { id: 'admin-crash', role: 'admin' };
 
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly stderr: () => string;
-}
-
-const live = new Set<ChildProcess>();
-
-function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', WORKER], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      live.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited, stderr: () => stderr };
-}
-
-async function waitReady(worker: WorkerProcess, timeoutMs = 30_000): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`worker not ready after ${timeoutMs} ms; stderr:\n${worker.stderr()}`)), timeoutMs);
-    worker.child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.split('\n').includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void worker.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited before ready (code ${code}, signal ${signal}); stderr:\n${worker.stderr()}`));
-    });
-  });
-}
+type WorkerProcess = ChildWorker;
+const spawnWorker = (env: Record<string, string>): WorkerProcess => spawnChildWorker(WORKER, env);
 
 async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';
@@ -143,8 +101,7 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     documentsDir = mkdtempSync(path.join(tmpdir(), 'jalon-issuance-crash-'));
   });
   afterAll(async () => {
-    for (const child of live) child.kill('SIGKILL');
-    await Promise.all([...live].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)))));
+    await killAllChildWorkers();
     await inspector?.close();
     await queue?.close();
     if (redis) await deleteKeys(redis, `${REDIS_PREFIX}:*`).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildWorker, killAllChildWorkers, spawnChildWorker, waitReady } from '@jalon/event-store/testing/child-worker';
 import path from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
@@ -18,55 +18,13 @@ import { crashTestProjections } from './testing/run-projections.process';
 
 const ROUNDS = 21;
 const EVENTS_PER_ROUND = 1000;
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const WORKER = path.resolve(__dirname, 'testing/run-projections.process.ts');
 const PROJECTIONS = crashTestProjections().map((p) => p.name);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly stderr: () => string;
-}
-
-const live = new Set<ChildProcess>();
-
-function spawnWorker(databaseUrl: string): Worker {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', WORKER], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      live.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited, stderr: () => stderr };
-}
-
-async function waitReady(worker: Worker, timeoutMs = 30_000): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`worker not ready after ${timeoutMs} ms; stderr:\n${worker.stderr()}`)), timeoutMs);
-    worker.child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.split('\n').includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void worker.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited before ready (code ${code}, signal ${signal}); stderr:\n${worker.stderr()}`));
-    });
-  });
-}
+type Worker = ChildWorker;
+const spawnWorker = (databaseUrl: string): Worker => spawnChildWorker(WORKER, { DATABASE_URL: databaseUrl });
 
 interface Checkpoint {
   readonly projection: string;
@@ -108,8 +66,7 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     store = new SqlEventStore(home);
   });
   afterAll(async () => {
-    for (const child of live) child.kill('SIGKILL');
-    await Promise.all([...live].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)))));
+    await killAllChildWorkers();
     await home?.close();
     await database?.drop();
   });

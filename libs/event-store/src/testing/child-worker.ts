@@ -1,0 +1,56 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** A TypeScript entry point run as its own process, as crash tests kill and restart it. */
+export interface ChildWorker {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly stderr: () => string;
+}
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const live = new Set<ChildProcess>();
+
+/** Starts `file` under ts-node with the @jalon/* aliases, with `env` added to this process's. */
+export function spawnChildWorker(file: string, env: Record<string, string>): ChildWorker {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      done({ code, signal });
+    }),
+  );
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Resolves when the child prints a line `ready`; rejects if it exits first or takes too long. */
+export async function waitReady(worker: ChildWorker, timeoutMs = 30_000): Promise<void> {
+  await new Promise<void>((done, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`worker not ready after ${timeoutMs} ms; stderr:\n${worker.stderr()}`)), timeoutMs);
+    worker.child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.split('\n').includes('ready')) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+    void worker.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited before ready (code ${code}, signal ${signal}); stderr:\n${worker.stderr()}`));
+    });
+  });
+}
+
+/** Kills every child still running (afterAll): a failing test never leaves one behind. */
+export async function killAllChildWorkers(): Promise<void> {
+  for (const child of live) child.kill('SIGKILL');
+  await Promise.all([...live].map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)))));
+}
