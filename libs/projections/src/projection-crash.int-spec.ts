@@ -197,5 +197,5 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     );
     expect(kills).toHaveLength(ROUNDS);
     expect(midWork.length).toBeGreaterThan(ROUNDS / 2);
-  }, 240_000);
+  }, 600_000);
 });
