@@ -55,8 +55,8 @@ export async function skipHistory(home: SqlDatabase, store: EventStore, names: r
 /**
  * The api on `databaseUrl`, built by createApp as `npm start` builds it, RUN_PROJECTIONS and
  * POLL_INTERVAL_MS unset (projections in-process). Kept to itself: a data directory of its own
- * (issuer key, documents), a Redis prefix of its own, and RUN_ISSUANCE=false, so no certificate is
- * rendered in this process while it is measured. `env` overrides (scratch experiments).
+ * (issuer key, documents), a Redis prefix of its own, RUN_ISSUANCE=false, so no certificate is
+ * rendered in this process while it is measured, and THROTTLE_PER_MINUTE out of reach. `env` overrides (scratch experiments).
  */
 export async function startApi(databaseUrl: string, home: SqlDatabase, store: EventStore, env: Record<string, string> = {}): Promise<BenchApi> {
   // Projections other than the one the bench measures start at the head (skipHistory); prepare() keeps an existing checkpoint.
@@ -71,6 +71,9 @@ export async function startApi(databaseUrl: string, home: SqlDatabase, store: Ev
     DATA_DIR: dataDir,
     REDIS_PREFIX: `jalon-bench-${randomBytes(4).toString('hex')}`,
     RUN_ISSUANCE: 'false',
+    // The per-client rate limit (1200/min by default) would answer 429 to the bench's own load: the
+    // guard still runs on every request, with a limit the bench cannot reach.
+    THROTTLE_PER_MINUTE: '1000000',
     ...env,
   });
   let app: INestApplication;
