@@ -80,20 +80,26 @@ export class IssuanceQueue {
   }
 }
 
-export function startIssuanceWorker(
-  process: (data: IssuanceJobData) => Promise<string>,
-  connection: Redis,
-  settings: RedisSettings,
-  options: { readonly concurrency?: number; readonly lockDurationMs?: number; readonly stalledIntervalMs?: number } = {},
-): Worker<IssuanceJobData, string> {
+export interface IssuanceWorkerOptions {
+  /** Jobs run at once by this process (4). */
+  readonly concurrency?: number;
+  /** BullMQ's lockDuration and stalledInterval (30 s each): how soon a dead worker's jobs are taken up again. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  /** Stalls (the worker died mid-job) after which a job fails for good (100). */
+  readonly maxStalledCount?: number;
+}
+
+/** The issuance worker: the service's, the worker process's, the crash test's and the bench's. */
+export function startIssuanceWorker(process: (data: IssuanceJobData) => Promise<string>, connection: Redis, settings: RedisSettings, options: IssuanceWorkerOptions = {}): Worker<IssuanceJobData, string> {
   return new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => process(job.data), {
     connection,
     prefix: settings.prefix,
     concurrency: options.concurrency ?? 4,
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
     // A job whose worker died is picked up again; BullMQ's default (1) would fail it for good after
     // two crashes. The job is idempotent, so many restarts cost nothing.
-    maxStalledCount: 100,
+    maxStalledCount: options.maxStalledCount ?? 100,
   });
 }

@@ -1,26 +1,25 @@
 /**
  * A bare issuance worker for the crash test (issuance-crash.int-spec.ts): no Nest, just the
  * Issuance service as the runtime wires it (event store on PostgreSQL, documents in a folder, the
- * référentiel read from its stream in the log) behind a BullMQ worker on the issuance queue.
+ * référentiel read from its stream in the log) behind the service's worker (startIssuanceWorker).
  * Prints `ready` once the worker is connected; SIGTERM stops it cleanly (exit 0).
  *
  * Environment: DATABASE_URL, REDIS_URL, REDIS_PREFIX, DOCUMENTS_DIR, ISSUER_KEY_PEM (PKCS#8
  * Ed25519); optional ISSUER_ID, ISSUER_NAME, PUBLIC_BASE_URL, CONCURRENCY (4, as in production),
  * LOCK_DURATION_MS / STALLED_INTERVAL_MS (BullMQ's 30 s by default: a killed worker's jobs come
  * back only once their lock has expired and a stalled check has seen them, so the test shortens
- * both), MAX_STALLED_COUNT (BullMQ's default, 1, unless set: beyond it a stalled job fails for good; production sets 100),
+ * both), MAX_STALLED_COUNT (startIssuanceWorker's 100 unless set: beyond it a stalled job fails for good),
  * COMPLETION_DELAY_MS (0: how long a job waits, its work done, before BullMQ records it complete).
  * Before `ready` it renders two sample documents and opens its connections, so that a kill soon
  * after `ready` finds it working at full pace rather than warming up.
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
-import { Job, Worker, WorkerOptions } from 'bullmq';
 import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { FolderDocumentStorage } from '../document-storage';
 import { Issuance } from '../issuance.service';
-import { connect, ISSUANCE_QUEUE, IssuanceJobData } from '../issuance-queue';
+import { connect, IssuanceJobData, startIssuanceWorker } from '../issuance-queue';
 import { generateIssuerKey, issueCredential, issuerKeyFromPem, renderPdf } from '../render';
 import { sampleAttestation, sampleCertificate } from '../render/testing/sample-models';
 
@@ -74,21 +73,10 @@ async function main(): Promise<void> {
   }
   await Promise.all(Array.from({ length: 4 }, () => store.readStream('warm-up-none')));
 
-  // startIssuanceWorker's worker (same queue, processor, connection, prefix and concurrency), built
-  // here because it takes no lock or stalled-check settings; only those, and the completion delay
-  // below, differ from production.
-  const connection = connect({ url: redisUrl });
-  const lockDuration = optionalNumber('LOCK_DURATION_MS');
-  const stalledInterval = optionalNumber('STALLED_INTERVAL_MS');
-  const maxStalledCount = optionalNumber('MAX_STALLED_COUNT');
-  const options: WorkerOptions = {
-    connection,
-    prefix: process.env.REDIS_PREFIX || undefined,
-    concurrency: optionalNumber('CONCURRENCY') ?? 4,
-    ...(lockDuration !== undefined ? { lockDuration } : {}),
-    ...(stalledInterval !== undefined ? { stalledInterval } : {}),
-    ...(maxStalledCount !== undefined ? { maxStalledCount } : {}),
-  };
+  // The service's worker (startIssuanceWorker); only the lock and stalled-check settings, and the
+  // completion delay below, differ from production.
+  const redisSettings = { url: redisUrl, prefix: process.env.REDIS_PREFIX || undefined };
+  const connection = connect(redisSettings);
   // A pause between the job's work and its completion in Redis widens the window in which a kill
   // leaves a job whose document is recorded but which BullMQ will run again: the case the "already
   // issued" check exists for, which a kill at a random moment otherwise rarely hits.
@@ -98,7 +86,12 @@ async function main(): Promise<void> {
     if (completionDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, completionDelayMs));
     return outcome;
   };
-  const worker = new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => processJob(job.data), options);
+  const worker = startIssuanceWorker(processJob, connection, redisSettings, {
+    concurrency: optionalNumber('CONCURRENCY'),
+    lockDurationMs: optionalNumber('LOCK_DURATION_MS'),
+    stalledIntervalMs: optionalNumber('STALLED_INTERVAL_MS'),
+    maxStalledCount: optionalNumber('MAX_STALLED_COUNT'),
+  });
   worker.on('failed', (job, error) => process.stderr.write(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));
   worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
 
