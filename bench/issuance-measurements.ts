@@ -340,7 +340,7 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
   const completions = new Completions();
   const documentsDir = mkdtempSync(join(tmpdir(), 'jalon-bench-documents-'));
   const key: IssuerKey = generateIssuerKey(`${PUBLIC_BASE_URL}/issuer`, 'Jalon');
-  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((data) => queue.enqueue(data))], { logger: { log: () => undefined, error: (message) => log(`  issuance process: ${message}`) } });
+  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], { logger: { log: () => undefined, error: (message) => log(`  issuance process: ${message}`) } });
   const workers: WorkerProcess[] = [];
   try {
     const evictionPolicy = await queue.evictionPolicy();

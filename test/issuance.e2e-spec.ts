@@ -151,10 +151,10 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
     expect((await queue.counts()).waiting).toBe(0);
 
     const storage = testApp.app.get<Storage>(STORAGE);
-    const reconciled = await reconcileIssuance(storage.sql.db, (data) => queue.enqueue(data));
+    const reconciled = await reconcileIssuance(storage.sql.db, (jobs) => queue.enqueueAll(jobs));
     expect(reconciled).toEqual({ issue: 4, revoke: 0 });
     // A second pass before the worker runs enqueues the same jobs again: one job per decision.
-    await reconcileIssuance(storage.sql.db, (data) => queue.enqueue(data));
+    await reconcileIssuance(storage.sql.db, (jobs) => queue.enqueueAll(jobs));
     expect((await queue.counts()).waiting).toBe(4);
 
     const connection = connect({ url: 'redis://127.0.0.1:6379/8' });

@@ -129,7 +129,7 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     };
 
     // The service's path from decision to job: the issuance process manager, fed from the log.
-    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((data) => queue.enqueue(data))]);
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs))]);
     await runner.prepare();
 
     /** Decision event id → its enrollment and kind, for every decision on the log. */
@@ -220,7 +220,7 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
       const issuedNow = await issuedCount();
       const failed = await queue.failed();
       await runner.catchUp();
-      const reconciled = await reconcileIssuance(home.db, (data) => queue.enqueue(data));
+      const reconciled = await reconcileIssuance(home.db, (jobs) => queue.enqueueAll(jobs));
       await sleep(3000);
       throw new Error(
         `${summary()}the last worker ${stuck ? 'has nothing left to run' : 'is still at it after 60 s'} with ${issuedNow} of ${decisions.size} decisions issued; queue ${JSON.stringify(counts)}; ` +

@@ -59,7 +59,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   private async reconcile(): Promise<void> {
     try {
-      const { issue, revoke } = await reconcileIssuance(this.storage.sql.db, (data) => this.queue.enqueue(data));
+      const { issue, revoke } = await reconcileIssuance(this.storage.sql.db, (jobs) => this.queue.enqueueAll(jobs));
       if (issue + revoke > 0) this.logger.log(`reconciler re-enqueued ${issue} issuance and ${revoke} revocation job(s)`);
     } catch (error) {
       this.logger.warn(`issuance reconciliation failed: ${(error as Error).message}`);
@@ -114,7 +114,7 @@ export class RuntimeModule {
           provide: ProjectionRunner,
           inject: [IssuanceQueue],
           useFactory: (queue: IssuanceQueue) =>
-            new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createIssuanceProcess((data) => queue.enqueue(data))], {
+            new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], {
               pollIntervalMs: config.pollIntervalMs,
               logger: new Logger('Projections'),
             }),

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { migrateToLatest, NewEvent, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
+import { ProjectionRunner } from '@jalon/projections';
+import { documentNumber } from './document-number';
+import { createIssuanceProcess, ISSUANCE_PROCESS, reconcileIssuance } from './issuance-process.projection';
+import { EnqueueIssuanceJobs, IssuanceJobData, jobIdOf } from './issuance-queue';
+
+/**
+ * The issuance process manager and its reconciler against PostgreSQL, with a recording stand-in
+ * for the queue: which jobs each batch hands over, and which the reconciler finds still to do. The
+ * events carry only what the process manager reads (the domain's deciders are not involved).
+ */
+
+const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({ id: randomUUID(), type, data });
+const issued = (number: string) => event('DocumentIssued', { document: { number } });
+const ids = (jobs: readonly IssuanceJobData[]) => jobs.map(jobIdOf).sort();
+
+async function openDatabase(): Promise<{ database: TestDatabase; home: SqlDatabase; store: SqlEventStore }> {
+  const database = await createTestDatabase('jalon_issuance_process');
+  const home = await openSqlDatabase({ kind: 'postgres', url: database.url });
+  await migrateToLatest(home.db);
+  return { database, home, store: new SqlEventStore(home, { pollIntervalMs: 10 }) };
+}
+
+describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), batches of %d event(s)', (batchSize) => {
+  let database: TestDatabase;
+  let home: SqlDatabase;
+  let store: SqlEventStore;
+  beforeAll(async () => ({ database, home, store } = await openDatabase()));
+  afterAll(async () => {
+    await home?.close();
+    await database?.drop();
+  });
+
+  const append = async (streamId: string, events: NewEvent[]) => {
+    const { position } = await store.append(streamId, events, { expectedRevision: 'any' });
+    await waitUntilVisible(store, position);
+    return events;
+  };
+
+  it('hands each batch its jobs at once; asks revocations of issued documents only; the reconciler re-enqueues what is left, never a revocation of a document never issued', async () => {
+    const calls: IssuanceJobData[][] = [];
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async (jobs) => void calls.push([...jobs]))], { batchSize });
+    await runner.prepare();
+
+    const attestation = (e: NewEvent) => documentNumber('attestation', e.id);
+    // Decided, not issued yet.
+    const [pending] = await append('enrollment-pending', [event('BlocValidated', { blocCode: 'BC01' })]);
+    // Issued: nothing left to do.
+    const [done] = await append('enrollment-done', [event('BlocValidated', { blocCode: 'BC01' })]);
+    await append('enrollment-done', [issued(attestation(done))]);
+    // Annulled before its attestation was issued: the decision is withdrawn, nothing to issue or revoke.
+    const [withdrawn] = await append('enrollment-withdrawn', [event('BlocValidated', { blocCode: 'BC02' }), event('BlocAnnulled', { blocCode: 'BC02' })]);
+    // Issued, then annulled: its revocation is still to record.
+    const [annulled] = await append('enrollment-annulled', [event('BlocValidated', { blocCode: 'BC01' })]);
+    await append('enrollment-annulled', [issued(attestation(annulled)), event('BlocAnnulled', { blocCode: 'BC01' })]);
+    // Issued, annulled, revoked: nothing left.
+    const [revoked] = await append('enrollment-revoked', [event('BlocValidated', { blocCode: 'BC01' })]);
+    await append('enrollment-revoked', [issued(attestation(revoked)), event('BlocAnnulled', { blocCode: 'BC01' }), event('DocumentRevoked', { number: attestation(revoked) })]);
+    // A certificate issued, then the certification revoked.
+    const [awarded] = await append('enrollment-certified', [event('CertificationAwarded')]);
+    const certificate = documentNumber('certificate', awarded.id);
+    await append('enrollment-certified', [issued(certificate), event('CertificationRevoked')]);
+    // Annulled before its attestation was issued, validated again, and the first attestation issued
+    // after all (its job ran late): revoked as its issue is read.
+    const [first] = await append('enrollment-late', [event('BlocValidated', { blocCode: 'BC03' }), event('BlocAnnulled', { blocCode: 'BC03' })]);
+    const [second] = await append('enrollment-late', [event('BlocValidated', { blocCode: 'BC03' })]);
+    await append('enrollment-late', [issued(attestation(first))]);
+    // Not an enrollment: ignored.
+    await append('candidate-1', [event('BlocValidated', { blocCode: 'BC01' })]);
+
+    const applied = await runner.catchUp();
+    expect(applied).toBe(20);
+    const issueOf = (e: NewEvent, kind: 'attestation' | 'certificate' = 'attestation', enrollmentId: string): IssuanceJobData => ({ type: 'issue', job: { kind, enrollmentId, decisionEventId: e.id } });
+    const revokeOf = (number: string, enrollmentId: string, reasonCategory: 'bloc-annulled' | 'certification-revoked' = 'bloc-annulled'): IssuanceJobData => ({ type: 'revoke', job: { enrollmentId, number, reasonCategory } });
+    const expected = [
+      issueOf(pending, 'attestation', 'pending'),
+      issueOf(done, 'attestation', 'done'),
+      issueOf(withdrawn, 'attestation', 'withdrawn'),
+      issueOf(annulled, 'attestation', 'annulled'),
+      revokeOf(attestation(annulled), 'annulled'),
+      issueOf(revoked, 'attestation', 'revoked'),
+      revokeOf(attestation(revoked), 'revoked'),
+      issueOf(awarded, 'certificate', 'certified'),
+      revokeOf(certificate, 'certified', 'certification-revoked'),
+      issueOf(first, 'attestation', 'late'),
+      issueOf(second, 'attestation', 'late'),
+      revokeOf(attestation(first), 'late'),
+    ];
+    // In log order, one call per batch that has jobs: with batches of 500, one call in all.
+    expect(calls.flat()).toEqual(expected);
+    expect(calls).toHaveLength(batchSize === 1 ? expected.length : 1);
+    // The withdrawn decision: revocation asked, never issued, no revoke job.
+    const rows = await sql<{ number: string; issued: boolean; revocation_requested: string | null; revoked: boolean }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions ORDER BY number`.execute(home.db);
+    expect(rows.rows).toHaveLength(8);
+    expect(rows.rows.find((r) => r.number === attestation(withdrawn))).toEqual({ number: attestation(withdrawn), issued: false, revocation_requested: 'bloc-annulled', revoked: false });
+    expect(rows.rows.find((r) => r.number === attestation(revoked))).toEqual({ number: attestation(revoked), issued: true, revocation_requested: 'bloc-annulled', revoked: true });
+
+    // What the reconciler finds still to do: the pending decision and the second validation to
+    // issue, three revocations of issued documents; not the withdrawn decision, either way.
+    const reconciled: IssuanceJobData[][] = [];
+    const enqueue: EnqueueIssuanceJobs = async (jobs) => void reconciled.push([...jobs]);
+    expect(await reconcileIssuance(home.db, enqueue)).toEqual({ issue: 2, revoke: 3 });
+    expect(ids(reconciled.flat())).toEqual(ids([issueOf(pending, 'attestation', 'pending'), issueOf(second, 'attestation', 'late'), revokeOf(attestation(annulled), 'annulled'), revokeOf(certificate, 'certified', 'certification-revoked'), revokeOf(attestation(first), 'late')]));
+    expect(reconciled.flat()).toContainEqual(revokeOf(certificate, 'certified', 'certification-revoked'));
+
+    // Replaying the log (a rebuild) hands the same jobs over again and changes nothing.
+    calls.length = 0;
+    await runner.rebuild(ISSUANCE_PROCESS);
+    expect(ids(calls.flat())).toEqual(ids(expected));
+    expect((await sql`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions ORDER BY number`.execute(home.db)).rows).toEqual(rows.rows);
+
+    // Once the documents are recorded, nothing is left.
+    await append('enrollment-pending', [issued(attestation(pending))]);
+    await append('enrollment-late', [issued(attestation(second)), event('DocumentRevoked', { number: attestation(first) })]);
+    await append('enrollment-annulled', [event('DocumentRevoked', { number: attestation(annulled) })]);
+    await append('enrollment-certified', [event('DocumentRevoked', { number: certificate })]);
+    await runner.catchUp();
+    expect(await reconcileIssuance(home.db, enqueue)).toEqual({ issue: 0, revoke: 0 });
+  });
+});
+
+describe('issuance process manager while the queue is slow or failing (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let home: SqlDatabase;
+  let store: SqlEventStore;
+  beforeAll(async () => ({ database, home, store } = await openDatabase()));
+  afterAll(async () => {
+    await home?.close();
+    await database?.drop();
+  });
+
+  it('holds back no reader of the log while it waits for the queue: the batch is written after its jobs are queued', async () => {
+    let shownMeanwhile = false;
+    const runner = new ProjectionRunner(home.db, store, [
+      createIssuanceProcess(async () => {
+        // While the batch waits on Redis, another process appends; the log must show it. Had the
+        // batch's transaction written already, it would hold that event back until its end
+        // (DESIGN.md decision 3), and this wait would time out.
+        const { position } = await store.append('enrollment-other', [event('Noted')], { expectedRevision: 'any' });
+        await waitUntilVisible(store, position, 5_000);
+        shownMeanwhile = true;
+      }),
+    ]);
+    await runner.prepare();
+    const { position } = await store.append('enrollment-1', [event('BlocValidated', { blocCode: 'BC01' })], { expectedRevision: 'no_stream' });
+    await waitUntilVisible(store, position);
+    expect(await runner.catchUp()).toBeGreaterThanOrEqual(1);
+    expect(shownMeanwhile).toBe(true);
+    expect((await runner.statuses())[0]).toMatchObject({ status: 'running' });
+  });
+
+  it('moves no checkpoint and writes no row when the jobs cannot be queued', async () => {
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async () => Promise.reject(new Error('Redis is gone')))], { logger: { log: () => undefined, error: () => undefined } });
+    const before = (await runner.statuses())[0];
+    const decision = event('BlocValidated', { blocCode: 'BC02' });
+    const { position } = await store.append('enrollment-2', [decision], { expectedRevision: 'no_stream' });
+    await waitUntilVisible(store, position);
+    await runner.catchUp();
+    const after = (await runner.statuses())[0];
+    expect(after).toMatchObject({ status: 'failed', position: before.position, eventsApplied: before.eventsApplied });
+    expect((await sql`SELECT * FROM issuance_decisions WHERE decision_event_id = ${decision.id}`.execute(home.db)).rows).toEqual([]);
+  });
+});
