@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DOCUMENT_NUMBER } from './document-number';
@@ -9,7 +9,24 @@ export type DocumentFile = 'pdf' | 'credential';
 export interface DocumentStorage {
   put(number: string, file: DocumentFile, bytes: Buffer): Promise<void>;
   get(number: string, file: DocumentFile): Promise<Buffer | undefined>;
+  /**
+   * Removes what writers that died mid-write left behind (never a stored document); called at
+   * start-up by the processes that issue. Returns what it removed.
+   */
+  sweep?(options?: SweepOptions): Promise<string[]>;
 }
+
+export interface SweepOptions {
+  /**
+   * Leave partial files younger than this (60 s): another process sharing the folder may be
+   * writing them right now. 0 when no other writer can be running.
+   */
+  readonly olderThanMs?: number;
+}
+
+/** A file being written, or left by a writer that died before renaming it: `<document file>.<uuid>.part`. */
+const PARTIAL = new RegExp(`^${DOCUMENT_NUMBER.source.slice(1, -1)}\\.(pdf|vc\\.jwt)\\.[0-9a-f-]{36}\\.part$`);
+const STALE_AFTER_MS = 60_000;
 
 const EXTENSION: Record<DocumentFile, string> = { pdf: 'pdf', credential: 'vc.jwt' };
 
@@ -33,6 +50,31 @@ export class FolderDocumentStorage implements DocumentStorage {
     const partial = `${target}.${randomUUID()}.part`;
     await writeFile(partial, bytes);
     await rename(partial, target);
+  }
+
+  async sweep(options: SweepOptions = {}): Promise<string[]> {
+    const olderThanMs = options.olderThanMs ?? STALE_AFTER_MS;
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const removed: string[] = [];
+    const now = Date.now();
+    for (const name of names.filter((n) => PARTIAL.test(n))) {
+      const path = join(this.dir, name);
+      try {
+        if (now - (await stat(path)).mtimeMs < olderThanMs) continue;
+        await unlink(path);
+        removed.push(name);
+      } catch (error) {
+        // Renamed by its writer, or removed by another process sweeping too.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
   }
 
   async get(number: string, file: DocumentFile): Promise<Buffer | undefined> {

@@ -30,6 +30,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly queue: IssuanceQueue,
     private readonly issuance: Issuance,
     private readonly redis: Redis,
+    @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,7 +58,18 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /**
+   * Re-enqueues what Redis lost and removes the partial files of writers that died mid-write (at
+   * start-up and every minute: files of a crash just before this start are too young to sweep at
+   * once, since another process may be writing them).
+   */
   private async reconcile(): Promise<void> {
+    try {
+      const swept = (await this.documents.sweep?.()) ?? [];
+      if (swept.length > 0) this.logger.log(`removed ${swept.length} partial document file(s) left by a writer that stopped mid-write`);
+    } catch (error) {
+      this.logger.warn(`sweeping partial document files failed: ${(error as Error).message}`);
+    }
     try {
       const { issue, revoke } = await reconcileIssuance(this.storage.sql.db, (jobs) => this.queue.enqueueAll(jobs));
       if (issue + revoke > 0) this.logger.log(`reconciler re-enqueued ${issue} issuance and ${revoke} revocation job(s)`);

@@ -9,7 +9,9 @@
  * LOCK_DURATION_MS / STALLED_INTERVAL_MS (BullMQ's 30 s by default: a killed worker's jobs come
  * back only once their lock has expired and a stalled check has seen them, so the test shortens
  * both), MAX_STALLED_COUNT (startIssuanceWorker's 100 unless set: beyond it a stalled job fails for good),
- * COMPLETION_DELAY_MS (0: how long a job waits, its work done, before BullMQ records it complete).
+ * COMPLETION_DELAY_MS (0: how long a job waits, its work done, before BullMQ records it complete),
+ * SWEEP_OLDER_THAN_MS (the storage's 60 s unless set: partial files at least this old are removed
+ * at start, as the runtime does; the test runs one worker at a time, so none is being written).
  * Before `ready` it renders two sample documents and opens its connections, so that a kill soon
  * after `ready` finds it working at full pace rather than warming up.
  *
@@ -56,9 +58,12 @@ async function main(): Promise<void> {
   const home = await openSqlDatabase({ kind: 'postgres', url: required('DATABASE_URL'), poolSize: 8 });
   const store = new SqlEventStore(home);
   const publicBaseUrl = process.env.PUBLIC_BASE_URL ?? 'https://jalon.example.org';
+  const documents = new FolderDocumentStorage(required('DOCUMENTS_DIR'));
+  // As the runtime does at start-up: the partial files of a worker killed mid-write go.
+  await documents.sweep({ olderThanMs: optionalNumber('SWEEP_OLDER_THAN_MS') });
   const issuance = new Issuance({
     store,
-    documents: new FolderDocumentStorage(required('DOCUMENTS_DIR')),
+    documents,
     referential: referentialLookup(store),
     key: issuerKeyFromPem(required('ISSUER_KEY_PEM'), process.env.ISSUER_ID ?? `${publicBaseUrl}/issuer`, process.env.ISSUER_NAME ?? 'Jalon (crash test)'),
     publicBaseUrl,
