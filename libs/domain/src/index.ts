@@ -1,5 +1,6 @@
 export * from './shared/errors';
 export * from './shared/actor';
+export * from './shared/withheld';
 export * from './referential/referential.model';
 export * from './referential/referential-index';
 export * from './referential/referential-validation';
@@ -11,3 +12,4 @@ export * from './enrollment/enrollment.state';
 export * from './enrollment/enrollment.progress';
 export * from './enrollment/enrollment.decider';
 export * from './candidate/candidate.decider';
+export * from './enrollment/accommodation-views';

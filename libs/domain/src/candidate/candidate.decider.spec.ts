@@ -1,4 +1,6 @@
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
+import { Actor } from '../shared/actor';
+import { disclosed, ERASED } from '../shared/withheld';
 import { deciderSpec } from '../testing/decider-spec';
 import { admin, T0 } from '../testing/enrollment-fixtures';
 import { CandidateCommand, CandidateEvent, CandidateState, decideCandidate, evolveCandidate, initialCandidateState, registeredIn } from './candidate.decider';
@@ -21,7 +23,28 @@ describe('candidate identity', () => {
 
   it('a candidate of another organisation does not exist for it', () => {
     const state = evolveCandidate(initialCandidateState(), registered);
-    expect(registeredIn(state, 'org-1').identity.birthName).toBe('Martin');
+    expect(disclosed(registeredIn(state, 'org-1').identity)?.birthName).toBe('Martin');
     expect(() => registeredIn(state, 'org-2')).toThrow(NotFoundError);
+  });
+
+  describe('erasure (R14)', () => {
+    const dpo = { id: 'dpo-1', role: 'dpo' as const };
+    const erase = (by: Actor = dpo): CandidateCommand => ({ type: 'RecordPersonalDataErased', data: { by, now: T0 } });
+    const erased: CandidateEvent = { type: 'CandidatePersonalDataErased', data: { candidateId: 'c-1', by: dpo, at: T0 } };
+
+    it('records the erasure, once: a retried erasure records nothing more', () => {
+      spec.given([registered]).when(erase()).then([erased]);
+      spec.given([registered, erased]).when(erase()).then([]);
+    });
+
+    it('is the data protection officer’s act, on a registered candidate', () => {
+      spec.given([registered]).when(erase(admin)).thenThrows(ForbiddenError, 'ERASURE.NOT_DPO');
+      spec.given([]).when(erase()).thenThrows(NotFoundError, 'CANDIDATE.NOT_FOUND');
+    });
+
+    it('a candidate whose identity is erased still folds, with the erasure date and the marker', () => {
+      const state = [{ ...registered, data: { ...registered.data, identity: ERASED } } as CandidateEvent, erased].reduce(evolveCandidate, initialCandidateState());
+      expect(state).toEqual({ status: 'registered', candidateId: 'c-1', organisationId: 'org-1', identity: ERASED, erasedAt: T0 });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Actor } from '../shared/actor';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
+import { Protected } from '../shared/withheld';
 
 /** The stream of one candidate's identity: `candidate-<id>`. */
 export const candidateStreamId = (candidateId: string): string => `candidate-${candidateId}`;
@@ -17,18 +18,27 @@ export interface CandidateIdentity {
   readonly email: string;
 }
 
-export type CandidateCommand = { readonly type: 'RegisterCandidate'; readonly data: { candidateId: string; organisationId: string; identity: CandidateIdentity; by: Actor; now: string } };
+export type CandidateCommand =
+  | { readonly type: 'RegisterCandidate'; readonly data: { candidateId: string; organisationId: string; identity: CandidateIdentity; by: Actor; now: string } }
+  /** GDPR erasure (R14): the candidate's key is destroyed; this records that it was, by whom and when. */
+  | { readonly type: 'RecordPersonalDataErased'; readonly data: { by: Actor; now: string } };
 
-export type CandidateEvent = { readonly type: 'CandidateRegistered'; readonly data: { candidateId: string; organisationId: string; identity: CandidateIdentity; by: Actor; at: string } };
+export type CandidateEvent =
+  | { readonly type: 'CandidateRegistered'; readonly data: { candidateId: string; organisationId: string; identity: Protected<CandidateIdentity>; by: Actor; at: string } }
+  | { readonly type: 'CandidatePersonalDataErased'; readonly data: { candidateId: string; by: Actor; at: string } };
 
-export type CandidateState = { readonly status: 'none' } | { readonly status: 'registered'; readonly candidateId: string; readonly organisationId: string; readonly identity: CandidateIdentity };
+export type CandidateState =
+  | { readonly status: 'none' }
+  | { readonly status: 'registered'; readonly candidateId: string; readonly organisationId: string; readonly identity: Protected<CandidateIdentity>; readonly erasedAt?: string };
 
 export const initialCandidateState = (): CandidateState => ({ status: 'none' });
 
-export function evolveCandidate(_state: CandidateState, event: CandidateEvent): CandidateState {
+export function evolveCandidate(state: CandidateState, event: CandidateEvent): CandidateState {
   switch (event.type) {
     case 'CandidateRegistered':
       return { status: 'registered', candidateId: event.data.candidateId, organisationId: event.data.organisationId, identity: event.data.identity };
+    case 'CandidatePersonalDataErased':
+      return state.status === 'registered' ? { ...state, erasedAt: event.data.at } : state;
   }
 }
 
@@ -43,9 +53,17 @@ export function decideCandidate(command: CandidateCommand, state: CandidateState
       if (identity.firstNames.length === 0) throw new ValidationError('CANDIDATE.FIRST_NAME_REQUIRED', 'at least one first name', { field: 'firstNames' });
       return [{ type: 'CandidateRegistered', data: { candidateId, organisationId, identity, by, at: now } }];
     }
+    case 'RecordPersonalDataErased': {
+      const { by, now } = command.data;
+      if (by.role !== 'dpo') throw new ForbiddenError('ERASURE.NOT_DPO', 'only the data protection officer erases personal data');
+      if (state.status === 'none') throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
+      // Erasing twice erases nothing more: a retried request records nothing new.
+      if (state.erasedAt !== undefined) return [];
+      return [{ type: 'CandidatePersonalDataErased', data: { candidateId: state.candidateId, by, at: now } }];
+    }
     default: {
-      const unknown: never = command.type;
-      throw new ValidationError('COMMAND.UNKNOWN', `unknown command ${String(unknown)}`);
+      const unknown: never = command;
+      throw new ValidationError('COMMAND.UNKNOWN', `unknown command ${String((unknown as { type: string }).type)}`);
     }
   }
 }

@@ -32,8 +32,8 @@ export type EnrollmentCommand =
   | { readonly type: 'GrantAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms } }
   | { readonly type: 'AmendAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms; reason: string } }
   | { readonly type: 'EndAccommodation'; readonly data: CommandBase & { accommodationId: string; reason: string } }
-  | { readonly type: 'RecordJuryDisclosureConsent'; readonly data: CommandBase }
-  | { readonly type: 'WithdrawJuryDisclosureConsent'; readonly data: CommandBase }
+  | { readonly type: 'RecordJuryDisclosureConsent'; readonly data: CommandBase & { note?: string } }
+  | { readonly type: 'WithdrawJuryDisclosureConsent'; readonly data: CommandBase & { note?: string } }
   | { readonly type: 'ScheduleSitting'; readonly data: CommandBase & { sittingId: string; epreuveCode: string; scheduledAt: string; assessorIds: readonly string[] } }
   | { readonly type: 'RecordSittingHeld'; readonly data: CommandBase & { sittingId: string; heldAt: string; timedParts: readonly TimedPartConditions[]; accommodationsApplied: readonly string[] } }
   | { readonly type: 'RecordAssessment'; readonly data: CommandBase & { assessmentId: string; sittingId: string; results: readonly CriterionResult[] } }

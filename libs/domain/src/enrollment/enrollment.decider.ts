@@ -2,6 +2,7 @@ import { indexReferential, ReferentialIndex } from '../referential/referential-i
 import { Referential } from '../referential/referential.model';
 import { Actor, Role } from '../shared/actor';
 import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
+import { disclosed } from '../shared/withheld';
 import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
 import { ACCESS_ROUTES, ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand } from './enrollment.commands';
 import { EnrollmentEvent } from './enrollment.events';
@@ -243,7 +244,7 @@ function recordConsent(command: CommandOf<'RecordJuryDisclosureConsent'>, state:
     throw new ForbiddenError('CONSENT.NOT_CANDIDATE', 'consent is given by the candidate (or recorded by the referent)');
   }
   if (state.juryDisclosureConsent) throw new IllegalStateError('CONSENT.ALREADY_RECORDED', 'consent to disclose to the jury is already recorded');
-  return [{ type: 'JuryDisclosureConsentRecorded', data: { by: command.data.by, at: command.data.now } }];
+  return [{ type: 'JuryDisclosureConsentRecorded', data: { ...noteOf(command.data.note), by: command.data.by, at: command.data.now } }];
 }
 
 function withdrawConsent(command: CommandOf<'WithdrawJuryDisclosureConsent'>, state: ActiveEnrollment): EnrollmentEvent[] {
@@ -251,7 +252,12 @@ function withdrawConsent(command: CommandOf<'WithdrawJuryDisclosureConsent'>, st
     throw new ForbiddenError('CONSENT.NOT_CANDIDATE', 'consent is withdrawn by the candidate (or recorded by the referent)');
   }
   if (!state.juryDisclosureConsent) throw new IllegalStateError('CONSENT.NOT_RECORDED', 'no consent to withdraw');
-  return [{ type: 'JuryDisclosureConsentWithdrawn', data: { by: command.data.by, at: command.data.now } }];
+  return [{ type: 'JuryDisclosureConsentWithdrawn', data: { ...noteOf(command.data.note), by: command.data.by, at: command.data.now } }];
+}
+
+/** A consent's note is kept only when it says something. */
+function noteOf(note: string | undefined): { note?: string } {
+  return note !== undefined && note.trim() !== '' ? { note: note.trim() } : {};
 }
 
 // ---- sittings (R4, R11, R12) ---------------------------------------------------------------------
@@ -272,7 +278,10 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
   // One attempt at a time per épreuve: the next is scheduled once the previous one is assessed (R12).
   if (previous.some((s) => s.status !== 'assessed')) throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
 
-  const applicable = Object.values(state.accommodations).filter((a) => isInForce(a.terms, a.endedAt, d.scheduledAt, d.epreuveCode));
+  // Erased terms are gone for good (R14): a measure whose terms nobody can read is applied to no new sitting.
+  const applicable = Object.values(state.accommodations)
+    .map((a) => ({ id: a.id, terms: disclosed(a.terms), endedAt: a.endedAt }))
+    .filter((a): a is { id: string; terms: AccommodationTerms; endedAt: string | undefined } => a.terms !== undefined && isInForce(a.terms, a.endedAt, d.scheduledAt, d.epreuveCode));
   const extraTimes = applicable.map((a) => extraTimeOf(a.terms)).filter((t) => t !== undefined);
   return [
     {

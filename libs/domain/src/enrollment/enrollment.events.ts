@@ -1,4 +1,5 @@
 import { Actor } from '../shared/actor';
+import { Protected } from '../shared/withheld';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
 import { AccessRoute, AnnulmentReason, CarriedBloc, CriterionResult, IssuedDocument, RevocationReason } from './enrollment.commands';
 
@@ -17,7 +18,7 @@ export interface TimedPartSchedule {
 /** An accommodation that applies to a sitting, as it stood when it was scheduled. */
 export interface ApplicableAccommodation {
   readonly accommodationId: string;
-  readonly kind: AccommodationKind;
+  readonly kind: Protected<AccommodationKind>;
 }
 
 /** Which assessment(s) made each criterion of a competency met: what an auditor traces. */
@@ -30,11 +31,11 @@ export type EnrollmentEvent =
   | { readonly type: 'CandidateEnrolled'; readonly data: EventBase & { enrollmentId: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[] } }
   | { readonly type: 'EnrolledByTransfer'; readonly data: EventBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } }
   | { readonly type: 'OptionChosen'; readonly data: EventBase & { optionBlocs: readonly string[]; previousOptionBlocs: readonly string[] } }
-  | { readonly type: 'AccommodationGranted'; readonly data: EventBase & { accommodationId: string; terms: AccommodationTerms } }
-  | { readonly type: 'AccommodationAmended'; readonly data: EventBase & { accommodationId: string; terms: AccommodationTerms; reason: string } }
-  | { readonly type: 'AccommodationEnded'; readonly data: EventBase & { accommodationId: string; reason: string } }
-  | { readonly type: 'JuryDisclosureConsentRecorded'; readonly data: EventBase }
-  | { readonly type: 'JuryDisclosureConsentWithdrawn'; readonly data: EventBase }
+  | { readonly type: 'AccommodationGranted'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms> } }
+  | { readonly type: 'AccommodationAmended'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms>; reason: Protected<string> } }
+  | { readonly type: 'AccommodationEnded'; readonly data: EventBase & { accommodationId: string; reason: Protected<string> } }
+  | { readonly type: 'JuryDisclosureConsentRecorded'; readonly data: EventBase & { note?: Protected<string> } }
+  | { readonly type: 'JuryDisclosureConsentWithdrawn'; readonly data: EventBase & { note?: Protected<string> } }
   | { readonly type: 'SittingScheduled'; readonly data: EventBase & { sittingId: string; epreuveCode: string; blocCode: string; attempt: number; scheduledAt: string; assessorIds: readonly string[]; timedParts: readonly TimedPartSchedule[]; applicableAccommodations: readonly ApplicableAccommodation[] } }
   | { readonly type: 'SittingHeld'; readonly data: EventBase & { sittingId: string; heldAt: string; timedParts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[]; accommodationsApplied: readonly string[]; accommodationsNotApplied: readonly ApplicableAccommodation[] } }
   | { readonly type: 'AssessmentRecorded'; readonly data: EventBase & { assessmentId: string; sittingId: string; epreuveCode: string; blocCode: string; attempt: number; results: readonly CriterionResult[]; passed: boolean } }

@@ -212,7 +212,7 @@ describe('R9/R10 accommodations and consent', () => {
     const amended = { ...tiersTemps, validUntil: at(100) };
     const events = history([...enrolled, cmd.grant(), cmd.amend('acc-1', amended), cmd.end('acc-1', at(3))]);
     expect(typesOf(events)).toEqual(['CandidateEnrolled', 'AccommodationGranted', 'AccommodationAmended', 'AccommodationEnded']);
-    expect(stateOf(events).accommodations['acc-1']).toEqual({ id: 'acc-1', terms: amended, endedAt: at(3) });
+    expect(stateOf(events).accommodations['acc-1']).toEqual({ id: 'acc-1', terms: amended, grantedAt: at(1), endedAt: at(3) });
   });
 
   it('the candidate records and withdraws consent to disclose to the jury', () => {

@@ -1,10 +1,12 @@
+import { Protected } from '../shared/withheld';
 import { AccommodationTerms } from './accommodation';
 import { AccessRoute, IssuedDocument } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
 
 export interface AccommodationState {
   readonly id: string;
-  readonly terms: AccommodationTerms;
+  readonly terms: Protected<AccommodationTerms>;
+  readonly grantedAt: string;
   readonly endedAt?: string;
 }
 
@@ -18,6 +20,8 @@ export interface SittingState {
   readonly assessorIds: readonly string[];
   readonly timedParts: readonly TimedPartSchedule[];
   readonly applicableAccommodations: readonly ApplicableAccommodation[];
+  /** Set once held: the accommodations given at the sitting (R11). */
+  readonly accommodationsApplied?: readonly string[];
   readonly assessmentId?: string;
 }
 
@@ -101,8 +105,11 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'OptionChosen':
       return { ...s, optionBlocs: event.data.optionBlocs };
     case 'AccommodationGranted':
-    case 'AccommodationAmended':
-      return { ...s, accommodations: { ...s.accommodations, [event.data.accommodationId]: { id: event.data.accommodationId, terms: event.data.terms } } };
+      return { ...s, accommodations: { ...s.accommodations, [event.data.accommodationId]: { id: event.data.accommodationId, terms: event.data.terms, grantedAt: event.data.at } } };
+    case 'AccommodationAmended': {
+      const current = s.accommodations[event.data.accommodationId];
+      return { ...s, accommodations: { ...s.accommodations, [current.id]: { ...current, terms: event.data.terms } } };
+    }
     case 'AccommodationEnded': {
       const current = s.accommodations[event.data.accommodationId];
       return { ...s, accommodations: { ...s.accommodations, [current.id]: { ...current, endedAt: event.data.at } } };
@@ -127,7 +134,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, sittings: { ...s.sittings, [d.sittingId]: sitting } };
     }
     case 'SittingHeld':
-      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held' } } };
+      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held', accommodationsApplied: event.data.accommodationsApplied } } };
     case 'AssessmentRecorded': {
       const d = event.data;
       const sitting = s.sittings[d.sittingId];
