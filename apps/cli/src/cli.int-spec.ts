@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { loadCatalogue } from '@jalon/catalogue';
+import { parseMasterKeys } from '@jalon/config';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
+import { DataKeys, PersonalDataVault } from '@jalon/privacy';
 import { generatePath, prng, publishReferential, toNewEvents } from '@jalon/read-models/testing/generate-paths';
 
 const root = resolve(__dirname, '../../..');
@@ -41,7 +43,7 @@ describe('npm run cli (PostgreSQL)', () => {
       events += path.events.length;
     }
     await waitUntilVisible(store, last!.position);
-    env = { EVENT_STORE: 'postgres', DATABASE_URL: database.url, JWT_SECRET: randomBytes(24).toString('hex') };
+    env = { EVENT_STORE: 'postgres', DATABASE_URL: database.url, JWT_SECRET: randomBytes(24).toString('hex'), MASTER_KEYS: `cli-1:${randomBytes(32).toString('base64')}` };
   });
   afterAll(async () => {
     await home?.close();
@@ -67,6 +69,18 @@ describe('npm run cli (PostgreSQL)', () => {
     const bad = cli(['token', '--role', 'root'], env);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--role is one of');
+  }, 60_000);
+
+  it('keys rotate rewraps the candidates’ keys under the first master key; the old one can then go', async () => {
+    const oldKey = env.MASTER_KEYS;
+    const vault = new PersonalDataVault(new DataKeys(home.db, parseMasterKeys(oldKey)));
+    const sealed = await vault.seal([{ type: 'AccommodationEnded', data: { accommodationId: 'a-1', reason: 'fin du semestre', by: { id: 'r-1', role: 'referent' }, at: '2026-01-01T00:00:00.000Z' } }], 'cand-cli');
+    const newKey = `cli-2:${randomBytes(32).toString('base64')}`;
+    const run = cli(['keys', 'rotate'], { ...env, MASTER_KEYS: `${newKey},${oldKey}` });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('1 candidate key(s) rewrapped with master key "cli-2"');
+    expect(await new PersonalDataVault(new DataKeys(home.db, parseMasterKeys(newKey))).open(sealed)).toMatchObject([{ data: { reason: 'fin du semestre' } }]);
+    expect(cli(['keys', 'rotate'], { ...env, MASTER_KEYS: newKey }).stdout.trim()).toBe('0 candidate key(s) rewrapped with master key "cli-2"');
   }, 60_000);
 
   it('an unreachable store is one line and exit 1', () => {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
-import { ConfigError, loadConfig, resolveJwtSecret } from '@jalon/config';
+import { ConfigError, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
 import { Role, ROLES } from '@jalon/domain';
 import { openStorage, StorageUnavailableError } from '@jalon/event-store';
+import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { formatDuration, renderProgress } from './progress-bar';
@@ -16,7 +17,9 @@ const USAGE = `usage: npm run cli -- <command>
   projections status            each projection: status, position, events applied, error
   projections rebuild [name]    replay the whole log into fresh tables, then swap them in
                                 (all projections when no name is given); the service keeps
-                                answering from the old tables meanwhile`;
+                                answering from the old tables meanwhile
+  keys rotate                   rewrap every candidate's data key with the first of MASTER_KEYS
+                                (no event is rewritten); then the older master keys can be removed`;
 
 async function projections(args: string[]): Promise<number> {
   const [action, name] = args;
@@ -46,6 +49,23 @@ async function projections(args: string[]): Promise<number> {
   }
 }
 
+async function keys(args: string[]): Promise<number> {
+  if (args[0] !== 'rotate') {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig();
+  const masterKeys = resolveMasterKeys(config);
+  const storage = await openStorage(config);
+  try {
+    const rewrapped = await new DataKeys(storage.sql.db, masterKeys).rotate();
+    console.log(`${rewrapped} candidate key(s) rewrapped with master key "${masterKeys[0].id}"`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
 function token(args: string[]): number {
   const { values } = parseArgs({ args, options: { role: { type: 'string' }, subject: { type: 'string' }, org: { type: 'string' }, expires: { type: 'string' } } });
   const role = values.role as Role | undefined;
@@ -66,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return token(rest);
     case 'projections':
       return projections(rest);
+    case 'keys':
+      return keys(rest);
     default:
       console.error(USAGE);
       return 2;

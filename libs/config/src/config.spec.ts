@@ -10,19 +10,22 @@ const problemsOf = (env: Record<string, string>) => {
   }
 };
 
+const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 1200, bodyLimitBytes: 2097152 });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 1200, bodyLimitBytes: 2097152, masterKeys: undefined });
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----x' })).toMatchObject({
+    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----x', MASTER_KEYS: KEYS })).toMatchObject({
       port: 8080,
       logLevel: 'debug',
       eventStore: 'postgres',
       databaseUrl: 'postgres://u@h:5432/d',
       dataDir: '/var/jalon',
       pollIntervalMs: 25,
+      masterKeys: [{ id: 'k2', key: Buffer.alloc(32, 2) }, { id: 'k1', key: Buffer.alloc(32, 1) }],
     });
   });
 
@@ -35,7 +38,7 @@ describe('configuration', () => {
   });
 
   it('asks for what each store needs', () => {
-    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)', 'JWT_SECRET is required when EVENT_STORE=postgres']);
+    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)', 'JWT_SECRET is required when EVENT_STORE=postgres', 'MASTER_KEYS is required when EVENT_STORE=postgres']);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
     expect(problemsOf({ ISSUER_SIGNING_KEY: 'abc', REDIS_URL: 'http://x', PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
       'REDIS_URL must start with redis:// or rediss://',
@@ -46,7 +49,17 @@ describe('configuration', () => {
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
       'JWT_SECRET is required when EVENT_STORE=eventstoredb',
+      'MASTER_KEYS is required when EVENT_STORE=eventstoredb',
     ]);
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----' })).toEqual([]);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----', MASTER_KEYS: KEYS })).toEqual([]);
+  });
+
+  it('checks master keys without ever echoing one', () => {
+    const short = Buffer.alloc(16, 7).toString('base64');
+    expect(problemsOf({ MASTER_KEYS: `a:${short},bad entry,k1:${Buffer.alloc(32).toString('base64')},k1:${Buffer.alloc(32).toString('base64')}` })).toEqual([
+      'MASTER_KEYS key "a" must be 32 bytes in base64 (it is 16)',
+      'MASTER_KEYS entry 2 must be id:base64 (id of letters, digits, - or _)',
+      'MASTER_KEYS id "k1" appears twice',
+    ]);
   });
 });

@@ -35,6 +35,17 @@ export interface AppConfig {
   readonly throttlePerMinute: number;
   /** Largest request body accepted, in bytes (413 beyond). */
   readonly bodyLimitBytes: number;
+  /**
+   * Master keys wrapping each candidate's data key, newest first (`id:base64,id:base64`): the first
+   * wraps new keys and `keys rotate` rewraps the others; embedded mode keeps a generated one in DATA_DIR.
+   */
+  readonly masterKeys?: readonly MasterKey[];
+}
+
+export interface MasterKey {
+  readonly id: string;
+  /** 32 bytes: AES-256-GCM. */
+  readonly key: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +82,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
   if (issuerSigningKey !== undefined && !issuerSigningKey.includes('BEGIN PRIVATE KEY')) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
+  const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
+  if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -92,7 +105,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
     throttlePerMinute,
     bodyLimitBytes,
+    masterKeys,
   };
+}
+
+/** `id:base64` pairs, comma-separated, newest first; each key is 32 random bytes. Never echoes a key. */
+export function parseMasterKeys(raw: string, problems: string[] = []): MasterKey[] {
+  const keys: MasterKey[] = [];
+  raw.split(',').map((entry) => entry.trim()).forEach((entry, i) => {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_=-]+)$/.exec(entry);
+    if (!match) return void problems.push(`MASTER_KEYS entry ${i + 1} must be id:base64 (id of letters, digits, - or _)`);
+    const key = Buffer.from(match[2], 'base64');
+    if (key.length !== 32) return void problems.push(`MASTER_KEYS key "${match[1]}" must be 32 bytes in base64 (it is ${key.length})`);
+    if (keys.some((k) => k.id === match[1])) return void problems.push(`MASTER_KEYS id "${match[1]}" appears twice`);
+    keys.push({ id: match[1], key });
+  });
+  return keys;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {

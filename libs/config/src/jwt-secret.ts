@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppConfig } from './config';
+import { AppConfig, MasterKey, parseMasterKeys } from './config';
 
 /**
  * The configured JWT_SECRET, or in embedded mode a random one generated once and kept in
@@ -32,4 +32,22 @@ export function resolveIssuerSigningKey(config: AppConfig): { pem: string; gener
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
   return { pem, generated: true };
+}
+
+/**
+ * The master keys that wrap candidates' data keys: MASTER_KEYS, or in embedded mode one generated
+ * once and kept in DATA_DIR (mode 600). Losing it loses every sealed field: back it up with the data.
+ */
+export function resolveMasterKeys(config: AppConfig): readonly MasterKey[] {
+  if (config.masterKeys && config.masterKeys.length > 0) return config.masterKeys;
+  const dir = resolve(config.dataDir);
+  const file = join(dir, 'master-keys');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, `local-1:${randomBytes(32).toString('base64')}`, { mode: 0o600, flag: 'wx' });
+  }
+  const problems: string[] = [];
+  const keys = parseMasterKeys(readFileSync(file, 'utf8').trim(), problems);
+  if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
+  return keys;
 }

@@ -96,7 +96,7 @@ describe('command pipeline (embedded PGlite store)', () => {
 
 describe('opening the configured storage', () => {
   it('an unreachable PostgreSQL stops start-up with one line naming it', async () => {
-    const error = await openStorage(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon', JWT_SECRET: 'j'.repeat(32) })).catch((e: unknown) => e);
+    const error = await openStorage(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^PostgreSQL at postgres:\/\/jalon:\*\*\*@127\.0\.0\.1:1\/jalon is unreachable: .+/);
     expect((error as Error).message).not.toContain('\n');
@@ -105,7 +105,7 @@ describe('opening the configured storage', () => {
 
   it('an unreachable EventStoreDB stops start-up with one line naming it', async () => {
     const error = await openStorage(
-      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', JWT_SECRET: 'j'.repeat(32) }),
+      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false is unreachable: /);

@@ -17,6 +17,12 @@ export interface CommandHandling<S, E extends TypedEvent> {
   /** Metadata for each new event: actor, occurred-at, correlation and causation ids. */
   readonly metadata: (event: E) => EventMetadata;
   readonly maxAttempts?: number;
+  /** Stored events → domain events, e.g. with sealed personal data opened; as stored when absent. */
+  readonly decode?: (recorded: readonly RecordedEvent[]) => Promise<readonly E[]>;
+  /** Decided events → what is stored, e.g. with personal data sealed, given the state they were decided on. */
+  readonly encode?: (events: readonly E[], state: S) => Promise<readonly E[]>;
+  /** The stream as the caller already read it: the first attempt decides on it instead of reading again. */
+  readonly known?: readonly RecordedEvent[];
 }
 
 export interface CommandResult<E> {
@@ -47,13 +53,16 @@ export const fromRecorded = <E extends TypedEvent>(recorded: RecordedEvent): E =
  */
 export async function handleCommand<S, E extends TypedEvent>(store: EventStore, handling: CommandHandling<S, E>): Promise<CommandResult<E>> {
   const maxAttempts = handling.maxAttempts ?? 5;
+  const decode = handling.decode ?? (async (recorded: readonly RecordedEvent[]) => recorded.map((r) => fromRecorded<E>(r)));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const recorded = await store.readStream(handling.streamId);
-    const state = recorded.reduce((s, r) => handling.evolve(s, fromRecorded<E>(r)), handling.initial());
+    // A conflict means the known stream is stale: later attempts read it afresh.
+    const recorded = attempt === 1 && handling.known ? handling.known : await store.readStream(handling.streamId);
+    const state = (await decode(recorded)).reduce(handling.evolve, handling.initial());
     const current = recorded.length === 0 ? null : recorded[recorded.length - 1].streamRevision;
     const events = await handling.decide(state);
     if (events.length === 0) return { events, nextExpectedRevision: current, position: null };
-    const batch = events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: handling.metadata(event) }));
+    const stored = handling.encode ? await handling.encode(events, state) : events;
+    const batch = stored.map((event, i) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: handling.metadata(events[i]) }));
     const expectedRevision = current === null ? ('no_stream' as const) : current;
     try {
       const result = await appendRetryingUnknownOutcome(() => store.append(handling.streamId, batch, { expectedRevision }));

@@ -64,6 +64,41 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0004_personal_data': {
+    async up(db: Kysely<unknown>) {
+      // Each candidate's data key, wrapped by a master key; a destroyed key leaves its tombstone (R14).
+      await sql`
+        CREATE TABLE candidate_keys (
+          candidate_id text PRIMARY KEY,
+          master_key_id text,
+          wrapped_key text,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          erased_at timestamptz,
+          CONSTRAINT candidate_keys_live_or_erased CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL) AND (wrapped_key IS NULL) = (master_key_id IS NULL))
+        )`.execute(db);
+      // Who read whose personal data, when and through which view; never the values. Append-only.
+      await sql`
+        CREATE TABLE personal_data_reads (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          read_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          actor_id text NOT NULL,
+          actor_role text NOT NULL,
+          organisation_id text NOT NULL,
+          candidate_id text NOT NULL,
+          enrollment_id text,
+          view text NOT NULL,
+          subjects jsonb NOT NULL
+        )`.execute(db);
+      await sql`CREATE INDEX personal_data_reads_candidate ON personal_data_reads (candidate_id, id)`.execute(db);
+      await sql`
+        CREATE FUNCTION personal_data_reads_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'personal_data_reads is append-only';
+        END $$`.execute(db);
+      await sql`CREATE TRIGGER personal_data_reads_no_change BEFORE UPDATE OR DELETE ON personal_data_reads FOR EACH ROW EXECUTE FUNCTION personal_data_reads_append_only()`.execute(db);
+      await sql`CREATE TRIGGER personal_data_reads_no_truncate BEFORE TRUNCATE ON personal_data_reads FOR EACH STATEMENT EXECUTE FUNCTION personal_data_reads_append_only()`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

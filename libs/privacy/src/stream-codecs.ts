@@ -1,0 +1,33 @@
+import { CandidateEvent, CandidateState, EnrollmentEvent, EnrollmentState } from '@jalon/domain';
+import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
+import { PersonalDataVault } from './personal-data-vault';
+
+/**
+ * What handleCommand needs to decide on open personal data and to store it sealed: every
+ * command on an enrollment or candidate stream goes through these, so no path writes plaintext.
+ */
+export function enrollmentCodec(vault: PersonalDataVault) {
+  return {
+    decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<EnrollmentEvent>(r))),
+    encode: (events: readonly EnrollmentEvent[], state: EnrollmentState) => vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
+  };
+}
+
+export function candidateCodec(vault: PersonalDataVault) {
+  return {
+    decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<CandidateEvent>(r))),
+    encode: (events: readonly CandidateEvent[], state: CandidateState) => vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
+  };
+}
+
+/** A stream read and opened: the stored events (ids, positions) and their domain form. */
+export async function readOpened<E extends { type: string; data: unknown }>(store: EventStore, vault: PersonalDataVault, streamId: string): Promise<{ recorded: RecordedEvent[]; events: E[] }> {
+  const recorded = await store.readStream(streamId);
+  return { recorded, events: await vault.open(recorded.map((r) => fromRecorded<E>(r))) };
+}
+
+function candidateOfFirst(events: readonly { data: unknown }[]): string {
+  const candidateId = (events[0]?.data as { candidateId?: string } | undefined)?.candidateId;
+  if (!candidateId) throw new Error('a new stream’s first event names its candidate');
+  return candidateId;
+}
