@@ -12,6 +12,7 @@ module.exports = {
     '^@jalon/event-store$': '<rootDir>/libs/event-store/src',
     '^@jalon/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@jalon/runtime$': '<rootDir>/libs/runtime/src',
+    '^@jalon/privacy$': '<rootDir>/libs/privacy/src',
     '^@jalon/issuance$': '<rootDir>/libs/issuance/src',
     '^@jalon/issuance/(.*)$': '<rootDir>/libs/issuance/src/$1',
     '^@jalon/projections$': '<rootDir>/libs/projections/src',

@@ -67,6 +67,7 @@ export async function startApi(databaseUrl: string, home: SqlDatabase, store: Ev
     EVENT_STORE: 'postgres',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'error',
     DATA_DIR: dataDir,
     REDIS_PREFIX: `jalon-bench-${randomBytes(4).toString('hex')}`,

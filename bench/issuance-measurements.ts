@@ -1,3 +1,4 @@
+import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
-import { CandidateIdentity, decideCandidate, candidateStreamId, EnrollmentEvent, foldEnrollment, initialCandidateState, SEXES } from '@jalon/domain';
+import { CandidateIdentity, decideCandidate, candidateStreamId, EnrollmentEvent, foldEnrollment, initialCandidateState, isWithheld, SEXES } from '@jalon/domain';
 import { fromRecorded, NewEvent, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { connect, createIssuanceProcess, jobIdOf, FolderDocumentStorage, generateIssuerKey, Issuance, ISSUANCE_PROCESS, IssuanceQueue, IssuedDocumentModel, IssueJob, issueCredential, IssuerKey, renderPdf } from '@jalon/issuance';
 import { ProjectionRunner } from '@jalon/projections';
@@ -91,14 +92,16 @@ async function appendDecisionPaths(store: SqlEventStore, random: () => number, t
   return { streams, decisions, paths, events, seconds };
 }
 
-/** The document models of `jobs`, built by Issuance.model from the log, as the worker builds them. */
+/** The document models of `jobs`, built by Issuance from the log, as the worker builds them. */
 async function modelsOf(issuance: Issuance, store: SqlEventStore, jobs: readonly IssueJob[]): Promise<IssuedDocumentModel[]> {
   const models: IssuedDocumentModel[] = [];
   for (const job of jobs) {
     const events = await store.readStream(`enrollment-${job.enrollmentId}`);
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} is empty`);
-    models.push(await issuance.model(job, state, events));
+    const holder = await issuance.holder(state.candidateId);
+    if (isWithheld(holder)) throw new Error(`candidate ${state.candidateId} is erased`);
+    models.push({ ...(await issuance.facts(job, state, events)), candidate: holder });
   }
   return models;
 }
@@ -386,7 +389,7 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
 
     // The rendering's models: the warm-up batch's decisions, as the worker would build them.
     const resolver = new ReferentialResolver(store);
-    const builder = new Issuance({ store, documents: new FolderDocumentStorage(documentsDir), referential: (id, version) => resolver.resolve(id, version), key, publicBaseUrl: PUBLIC_BASE_URL });
+    const builder = new Issuance({ store, documents: new FolderDocumentStorage(documentsDir), referential: (id, version) => resolver.resolve(id, version), key, publicBaseUrl: PUBLIC_BASE_URL, vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined))) });
     const models = await modelsOf(builder, store, warmBatch.decisions);
     let sizes = { pdf: 0, credential: 0 };
     for (const model of models) {

@@ -13,6 +13,7 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
+import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { DocumentFile, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceJobData, connect, issuerKeyFromPem, startIssuanceWorker } from '@jalon/issuance';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
       }
     },
     get: (number, file) => folder.get(number, file),
+    remove: (number) => folder.remove(number),
   };
   // The resolver reads from the store it is given: the raw one, so its (first, uncached) reads are counted under 'referential'.
   const referentials = new ReferentialResolver(store);
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     },
     key,
     publicBaseUrl: required('PUBLIC_BASE_URL'),
+    vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS))),
   });
 
   let jobs = 0;

@@ -108,10 +108,18 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const validated = provenance.history.at(-1);
     expect(validated).toMatchObject({ decidedBy: 'jury', by: { id: 'jury-1', role: 'jury' }, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/) });
     const held = provenance.history.filter((h: { type: string }) => h.type === 'SittingHeld');
-    expect(held[0].accommodationsNotApplied).toEqual([{ accommodationId: tiersTempsId, kind: 'tiers-temps' }]);
+    expect(held[0].accommodationsNotApplied).toEqual([tiersTempsId]);
     expect(held[1].accommodationsApplied).toEqual([tiersTempsId]);
-    expect(provenance.accommodations).toEqual([expect.objectContaining({ type: 'AccommodationGranted', kind: 'tiers-temps', accommodationId: tiersTempsId })]);
-    expect(JSON.stringify(provenance.accommodations)).not.toContain('details');
+    // The auditor sees the kind of the measure and where it was given, never its terms (R14).
+    expect(provenance.accommodations).toEqual({ view: 'kinds', accommodations: [{ accommodationId: tiersTempsId, kind: 'tiers-temps', grantedAt: expect.any(String), appliedAt: [held[1].sittingId], notAppliedAt: [held[0].sittingId] }] });
+    expect(provenance.accommodationHistory).toEqual([expect.objectContaining({ type: 'AccommodationGranted', accommodationId: tiersTempsId, eventId: expect.any(String) })]);
+    // An admin sees the same history with the durations, and nothing of the measure; the jury, with
+    // the consent recorded here, the measure without its details.
+    const forAdmin = (await admin.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
+    expect(forAdmin.accommodations).toEqual({ view: 'none' });
+    expect(JSON.stringify(forAdmin)).not.toContain('tiers-temps');
+    const forJury = (await actor(testApp.app, 'jury').get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
+    expect(forJury.accommodations).toEqual({ view: 'consented', accommodations: [{ accommodationId: tiersTempsId, grantedAt: expect.any(String), measure: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' } }] });
   });
 
   it('the path as it stood before the bloc was validated', async () => {
@@ -124,7 +132,8 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
 
   it('findings: the tiers-temps granted but not applied at the first sitting', async () => {
     const findings = (await auditor.get('/findings/unapplied-accommodations').expect(200)).body;
-    expect(findings).toEqual([expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', kind: 'tiers-temps', accommodationId: tiersTempsId })]);
+    expect(findings).toEqual([expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', accommodationId: tiersTempsId })]);
+    expect(JSON.stringify(findings)).not.toContain('tiers-temps');
   });
 
   it('a candidate reads only their own path', async () => {

@@ -21,7 +21,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Generated keys and issued documents go to a folder of this app's own.
   const dataDir = mkdtempSync(join(tmpdir(), 'jalon-e2e-'));
   const config = loadConfig({
-    DATA_DIR: dataDir, LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`, ...env });
+    DATA_DIR: dataDir, LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), MASTER_KEYS: `test-1:${randomBytes(32).toString('base64')}`, REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`, ...env });
   const app = await createApp(config);
   await app.init();
   return {

@@ -8,6 +8,7 @@ import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { CandidatesController } from './candidates/candidates.controller';
+import { Erasure } from './candidates/erasure.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
@@ -45,6 +46,7 @@ export class AppModule {
         CatalogueService,
         CataloguePublisher,
         EnrollmentCommands,
+        Erasure,
         PathQueries,
         DocumentsService,
         ReadConsistency,

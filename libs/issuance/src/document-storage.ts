@@ -9,6 +9,8 @@ export type DocumentFile = 'pdf' | 'credential';
 export interface DocumentStorage {
   put(number: string, file: DocumentFile, bytes: Buffer): Promise<void>;
   get(number: string, file: DocumentFile): Promise<Buffer | undefined>;
+  /** Deletes both files of a document, if they exist (an erasure, R14); true when something was removed. */
+  remove(number: string): Promise<boolean>;
   /**
    * Removes what writers that died mid-write left behind (never a stored document); called at
    * start-up by the processes that issue. Returns what it removed.
@@ -50,6 +52,19 @@ export class FolderDocumentStorage implements DocumentStorage {
     const partial = `${target}.${randomUUID()}.part`;
     await writeFile(partial, bytes);
     await rename(partial, target);
+  }
+
+  async remove(number: string): Promise<boolean> {
+    let removed = false;
+    for (const file of ['pdf', 'credential'] as const) {
+      try {
+        await unlink(this.path(number, file));
+        removed = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
   }
 
   async sweep(options: SweepOptions = {}): Promise<string[]> {

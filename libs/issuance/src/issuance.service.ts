@@ -2,6 +2,7 @@ import {
   Actor,
   ActiveEnrollment,
   CandidateEvent,
+  CandidateIdentity,
   candidateStreamId,
   decideEnrollment,
   DomainError,
@@ -13,10 +14,13 @@ import {
   foldEnrollment,
   initialCandidateState,
   initialEnrollmentState,
+  isWithheld,
+  Protected,
   Referential,
   RevocationReason,
 } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand, RecordedEvent } from '@jalon/event-store';
+import { enrollmentCodec, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
 import { IssuedDocumentModel, IssuerKey } from './document-model';
@@ -42,7 +46,12 @@ export interface IssuanceDependencies {
   readonly key: IssuerKey;
   /** e.g. https://jalon.example.org — the verification page is <base>/verify/<number>. */
   readonly publicBaseUrl: string;
+  /** Opens the candidate's identity for the document, and seals what is recorded. */
+  readonly vault: PersonalDataVault;
 }
+
+/** What a document shows besides its holder. */
+export type DocumentFacts = Omit<IssuedDocumentModel, 'candidate'>;
 
 const SYSTEM: Actor = { id: 'jalon-issuance', role: 'system' };
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
@@ -58,19 +67,33 @@ export const verificationUrl = (publicBaseUrl: string, number: string) => `${pub
 export class Issuance {
   constructor(private readonly deps: IssuanceDependencies) {}
 
-  async issue(job: IssueJob): Promise<'issued' | 'already-issued' | 'decision-withdrawn'> {
+  /**
+   * 'holder-erased': the candidate's personal data was erased before the document existed; a
+   * document without its holder's name attests nothing, so none is made.
+   */
+  async issue(job: IssueJob): Promise<'issued' | 'already-issued' | 'decision-withdrawn' | 'holder-erased'> {
     const events = await this.deps.store.readStream(enrollmentStreamId(job.enrollmentId));
+    // Documents, decisions and the candidate id are clear fields: no need to open anything here.
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
     if (Object.values(state.documents).some((d) => d.decisionEventId === job.decisionEventId)) return 'already-issued';
-    const model = await this.model(job, state, events);
+    const holder = await this.holder(state.candidateId);
+    if (isWithheld(holder)) return 'holder-erased';
+    const model = { ...(await this.facts(job, state, events)), candidate: holder };
     const pdf = await renderPdf(model);
     const credential = Buffer.from(issueCredential(model, this.deps.key), 'utf8');
     await this.deps.documents.put(model.number, 'pdf', pdf);
     await this.deps.documents.put(model.number, 'credential', credential);
+    // An erasure may have run while this was rendered: its deletion may have come before these
+    // files did. Looking again after writing closes the window: either the erasure sees the files
+    // (its key destruction comes before its deletion), or this sees the key gone and removes them.
+    if (isWithheld(await this.holder(state.candidateId))) {
+      await this.deps.documents.remove(model.number);
+      return 'holder-erased';
+    }
     const document = { kind: job.kind, number: model.number, decisionEventId: job.decisionEventId, ...(model.bloc ? { blocCode: model.bloc.code } : {}), pdfSha256: sha256(pdf), credentialSha256: sha256(credential) };
     try {
-      const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentIssued', data: { document, by: SYSTEM, now } }));
+      const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentIssued', data: { document, by: SYSTEM, now } }), events);
       return result.events.length > 0 ? 'issued' : 'already-issued';
     } catch (error) {
       if (error instanceof DomainError && error.code === 'ISSUANCE.DECISION_WITHDRAWN') return 'decision-withdrawn';
@@ -84,28 +107,39 @@ export class Issuance {
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
     // Not issued yet: the issuing job will find the decision withdrawn and issue nothing.
     if (!state.documents[job.number]) return 'never-issued';
-    const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentRevoked', data: { number: job.number, reasonCategory: job.reasonCategory, by: SYSTEM, now } }));
+    const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentRevoked', data: { number: job.number, reasonCategory: job.reasonCategory, by: SYSTEM, now } }), events);
     return result.events.length > 0 ? 'revoked' : 'already-revoked';
   }
 
-  private async record(enrollmentId: string, known: ActiveEnrollment, build: (now: string) => Parameters<typeof decideEnrollment>[0]) {
-    const referential = await this.deps.referential(known.referentialId, known.version);
+  private async record(enrollmentId: string, current: ActiveEnrollment, build: (now: string) => Parameters<typeof decideEnrollment>[0], known?: readonly RecordedEvent[]) {
+    const referential = await this.deps.referential(current.referentialId, current.version);
     return handleCommand<EnrollmentState, EnrollmentEvent>(this.deps.store, {
       streamId: enrollmentStreamId(enrollmentId),
       initial: initialEnrollmentState,
       evolve: evolveEnrollment,
+      ...enrollmentCodec(this.deps.vault),
+      // The stream as issue() read it: unless someone wrote since, no second read.
+      known,
       decide: (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }),
       metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at }),
     });
   }
 
-  /** What the document shows, from the decision event, the référentiel and the candidate's identity. */
-  async model(job: IssueJob, state: ActiveEnrollment, events: readonly RecordedEvent[]): Promise<IssuedDocumentModel> {
+  /** The holder's identity as the document prints it, or `erased` once their personal data is erased. */
+  async holder(candidateId: string): Promise<Protected<IssuedDocumentModel['candidate']>> {
+    const { events } = await readOpened<CandidateEvent>(this.deps.store, this.deps.vault, candidateStreamId(candidateId));
+    const candidate = events.reduce(evolveCandidate, initialCandidateState());
+    if (candidate.status === 'none') throw new Error(`candidate ${candidateId} is not registered`);
+    if (isWithheld(candidate.identity)) return candidate.identity;
+    const identity: CandidateIdentity = candidate.identity;
+    return { birthName: identity.birthName, ...(identity.usageName ? { usageName: identity.usageName } : {}), firstNames: identity.firstNames, birthDate: identity.birthDate };
+  }
+
+  /** What the document shows besides its holder, from the decision event and the référentiel. */
+  async facts(job: IssueJob, state: ActiveEnrollment, events: readonly RecordedEvent[]): Promise<DocumentFacts> {
     const decision = events.find((e) => e.id === job.decisionEventId);
     if (!decision) throw new Error(`decision ${job.decisionEventId} is not in enrollment ${job.enrollmentId}`);
     const referential = await this.deps.referential(state.referentialId, state.version);
-    const candidate = (await this.deps.store.readStream(candidateStreamId(state.candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
-    if (candidate.status === 'none') throw new Error(`candidate ${state.candidateId} is not registered`);
     const data = decision.data as { blocCode?: string; decidedBy?: 'jury' | 'automatic-rule'; at: string; place?: string; optionBlocs?: string[]; blocs?: string[] };
     const number = documentNumber(job.kind, job.decisionEventId);
     const blocTitle = (code: string) => referential.blocs.find((b) => b.code === code)?.title ?? code;
@@ -126,7 +160,6 @@ export class Issuance {
             blocs: (data.blocs ?? []).map((code) => ({ code, title: blocTitle(code) })),
           }
         : {}),
-      candidate: { birthName: candidate.identity.birthName, ...(candidate.identity.usageName ? { usageName: candidate.identity.usageName } : {}), firstNames: candidate.identity.firstNames, birthDate: candidate.identity.birthDate },
       decision: { date: data.at, ...(data.place ? { place: data.place } : {}), by: job.kind === 'certificate' ? 'jury' : (data.decidedBy ?? 'jury') },
       enrollmentId: job.enrollmentId,
       decisionEventId: job.decisionEventId,

@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig, resolveIssuerSigningKey } from '@jalon/config';
+import { AppConfig, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { EventStore, Storage } from '@jalon/event-store';
 import { connect, createIssuanceProcess, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceQueue, issuerKeyFromPem, IssuerKey, reconcileIssuance, startIssuanceWorker } from '@jalon/issuance';
+import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
@@ -116,11 +117,14 @@ export class RuntimeModule {
           },
         },
         ReferentialResolver,
+        { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
+        { provide: PersonalDataVault, inject: [DataKeys], useFactory: (keys: DataKeys) => new PersonalDataVault(keys) },
+        { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
         {
           provide: Issuance,
-          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY],
-          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey) =>
-            new Issuance({ store: storage.store, documents, referential: (id, version) => referentials.resolve(id, version), key, publicBaseUrl: config.publicBaseUrl }),
+          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault],
+          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey, vault: PersonalDataVault) =>
+            new Issuance({ store: storage.store, documents, referential: (id, version) => referentials.resolve(id, version), key, publicBaseUrl: config.publicBaseUrl, vault }),
         },
         {
           provide: ProjectionRunner,
@@ -133,7 +137,7 @@ export class RuntimeModule {
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
     };
   }
 }

@@ -1,19 +1,26 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, NotFoundError, registeredIn } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
+import { EventStore, handleCommand } from '@jalon/event-store';
+import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreatedOutcome } from '../enrollments/enrollment-commands.controller';
 import { CommandOutcome } from '../shared/command-outcome';
 import { RegisterCandidateRequest } from './candidate.requests.dto';
+import { Erasure, ErasureOutcome } from './erasure.service';
 
 @ApiTags('candidates')
 @ApiBearerAuth()
 @Controller('candidates')
 export class CandidatesController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly vault: PersonalDataVault,
+    private readonly reads: PersonalDataReadLog,
+    private readonly erasure: Erasure,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -27,6 +34,7 @@ export class CandidatesController {
       streamId,
       initial: initialCandidateState,
       evolve: evolveCandidate,
+      ...candidateCodec(this.vault),
       decide: (state) => decideCandidate({ type: 'RegisterCandidate', data: { candidateId, organisationId: actor.organisationId, identity, by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
       metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
     });
@@ -35,11 +43,22 @@ export class CandidatesController {
 
   @Get(':candidateId')
   @Roles('admin', 'candidate')
-  @ApiOperation({ summary: 'A candidate’s identity (their organisation’s admins, and the candidate)' })
+  @ApiOperation({ summary: 'A candidate’s identity (their organisation’s admins, and the candidate); each read is recorded; after an erasure, `identity` is `{"withheld":"erased"}`' })
   async get(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
-    const state = (await this.store.readStream(candidateStreamId(candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
-    const candidate = registeredIn(state, actor.organisationId);
-    return { candidateId, organisationId: candidate.organisationId, ...candidate.identity };
+    const { events } = await readOpened<CandidateEvent>(this.store, this.vault, candidateStreamId(candidateId));
+    const candidate = registeredIn(events.reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
+    if (!isWithheld(candidate.identity)) await this.reads.record({ actor, candidateId, view: 'identity', subjects: Object.keys(candidate.identity) });
+    return { candidateId, organisationId: candidate.organisationId, identity: candidate.identity, ...(candidate.erasedAt ? { erasedAt: candidate.erasedAt } : {}) };
+  }
+
+  @Post(':candidateId/erasure')
+  @HttpCode(200)
+  @Roles('dpo')
+  @ApiOperation({
+    summary: 'Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe.',
+  })
+  erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
+    return this.erasure.erase(candidateId, actor);
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Kysely, sql } from 'kysely';
-import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, NotFoundError } from '@jalon/domain';
+import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError, Protected } from '@jalon/domain';
 import { EventStore, fromRecorded, RecordedEvent, Storage } from '@jalon/event-store';
-import { DOCUMENT_NUMBER, DocumentStorage, Issuance, IssuedDocumentModel, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
+import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
@@ -13,10 +13,13 @@ export interface Verification {
   status: 'valid' | 'revoked' | 'invalid' | 'unknown';
   kind?: 'attestation' | 'certificate';
   /** What the document shows, and nothing more (R14: no personal detail beyond it). */
-  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: string; decisionDate: string; decisionPlace?: string };
+  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: Protected<string>; decisionDate: string; decisionPlace?: string };
   issuedAt?: string;
   revocation?: { date: string; reasonCategory: string };
+  /** Whether the stored files match what was recorded; absent once the holder's personal data (and so the files) are erased. */
   checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };
+  /** The holder's personal data was erased (R14): the decision and the document's existence stand, its files and name are gone. */
+  holderErased?: true;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -58,21 +61,26 @@ export class DocumentsService {
     const { state, events } = await this.load(located.enrollmentId);
     const issued = state.documents[number];
     if (!issued) return { number, status: 'unknown' };
+    const facts = await this.issuance.facts(located, state, events);
+    const holder = await this.issuance.holder(state.candidateId);
+    const revocation = issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {};
+    if (isWithheld(holder)) {
+      return { number, status: issued.revokedAt ? 'revoked' : 'valid', kind: issued.kind, document: describe(facts, holder), issuedAt: issued.issuedAt, ...revocation, holderErased: true };
+    }
     const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
     const checks = {
       pdfHash: pdf !== undefined && sha256(pdf) === issued.pdfSha256,
       credentialHash: credential !== undefined && sha256(credential) === issued.credentialSha256,
       credentialSignature: credential !== undefined && verifyCredential(credential.toString('utf8'), this.key.publicKeyPem).valid,
     };
-    const model = await this.issuance.model(located, state, events);
     const intact = checks.pdfHash && checks.credentialHash && checks.credentialSignature;
     return {
       number,
       status: !intact ? 'invalid' : issued.revokedAt ? 'revoked' : 'valid',
       kind: issued.kind,
-      document: describe(model),
+      document: describe(facts, `${holder.firstNames.join(' ')} ${holder.usageName ?? holder.birthName}`),
       issuedAt: issued.issuedAt,
-      ...(issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {}),
+      ...revocation,
       checks,
     };
   }
@@ -91,7 +99,9 @@ export class DocumentsService {
     const issued = state.documents[number];
     if (!issued) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
     if (issued.revokedAt) {
-      const model = await this.issuance.model({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events);
+      const holder = await this.issuance.holder(state.candidateId);
+      if (isWithheld(holder)) throw new NotFoundError('DOCUMENT.ERASED', 'the holder’s personal data was erased, and the document with it');
+      const model = { ...(await this.issuance.facts({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events)), candidate: holder };
       return { bytes: await renderPdf(model, { revoked: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } }), revoked: true };
     }
     const bytes = await this.documents.get(number, 'pdf');
@@ -109,9 +119,7 @@ export class DocumentsService {
   }
 }
 
-function describe(model: IssuedDocumentModel): NonNullable<Verification['document']> {
-  const { candidate } = model;
-  const holder = `${candidate.firstNames.join(' ')} ${candidate.usageName ?? candidate.birthName}`;
+function describe(model: DocumentFacts, holder: Protected<string>): NonNullable<Verification['document']> {
   return {
     certificationTitle: model.certificationTitle,
     certifier: model.certifier,

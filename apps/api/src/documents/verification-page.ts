@@ -24,7 +24,7 @@ export function verificationPage(v: Verification): string {
     rows.push(['Certificateur', d.certifier]);
     if (d.bloc) rows.push(['Bloc', `${d.bloc.code} — ${d.bloc.title}`]);
     if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
-    rows.push(['Titulaire', d.holder]);
+    rows.push(['Titulaire', typeof d.holder === 'string' ? d.holder : 'Données personnelles effacées à la demande du titulaire']);
     rows.push(['Décision', `${frenchDate(d.decisionDate)}${d.decisionPlace ? ` à ${d.decisionPlace}` : ''}`]);
   }
   if (v.revocation) rows.push(['Révocation', `${frenchDate(v.revocation.date)} (${REASONS[v.revocation.reasonCategory] ?? v.revocation.reasonCategory})`]);

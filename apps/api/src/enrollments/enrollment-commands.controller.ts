@@ -14,6 +14,7 @@ import {
   CorrectAssessmentRequest,
   EnrollRequest,
   FinalDecisionRequest,
+  ConsentRequest,
   ReasonRequest,
   RecordAssessmentRequest,
   RecordSittingHeldRequest,
@@ -109,16 +110,16 @@ export class EnrollmentCommandsController {
   @HttpCode(200)
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
-  recordConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'RecordJuryDisclosureConsent', data: { by: actorOf(actor), now } }));
+  recordConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'RecordJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
   }
 
   @Post(':enrollmentId/jury-consent/withdrawal')
   @HttpCode(200)
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Withdraw that consent' })
-  withdrawConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'WithdrawJuryDisclosureConsent', data: { by: actorOf(actor), now } }));
+  withdrawConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({ type: 'WithdrawJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
   }
 
   @Post(':enrollmentId/sittings')

@@ -16,6 +16,7 @@ import {
   Referential,
 } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { enrollmentCodec, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
@@ -36,6 +37,7 @@ export class EnrollmentCommands {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
     private readonly projections: ProjectionRunner,
+    private readonly vault: PersonalDataVault,
   ) {}
 
   async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
@@ -44,6 +46,7 @@ export class EnrollmentCommands {
       streamId,
       initial: initialEnrollmentState,
       evolve: evolveEnrollment,
+      ...enrollmentCodec(this.vault),
       decide: async (state) => {
         const command = build(new Date().toISOString());
         if (state.status !== 'none') assertMayAct(actor, state);
@@ -64,10 +67,10 @@ export class EnrollmentCommands {
     }
   }
 
-  /** The folded state of an enrollment the actor may see (404 otherwise). */
+  /** The folded state of an enrollment the actor may see (404 otherwise), its personal data opened. */
   async load(enrollmentId: string, actor: AuthenticatedActor): Promise<Exclude<EnrollmentState, { status: 'none' }>> {
-    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
-    const state = events.reduce((s, e) => evolveEnrollment(s, { type: e.type, data: e.data } as EnrollmentEvent), initialEnrollmentState());
+    const { events } = await readOpened<EnrollmentEvent>(this.store, this.vault, enrollmentStreamId(enrollmentId));
+    const state = events.reduce(evolveEnrollment, initialEnrollmentState());
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     assertMayAct(actor, state);
     return state;

@@ -39,6 +39,10 @@ export class AmendAccommodationRequest extends AccommodationTermsRequest {
   @ApiProperty() @IsString() @Length(1, 500) reason!: string;
 }
 
+export class ConsentRequest {
+  @ApiPropertyOptional({ description: 'A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only)' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
 export class ReasonRequest {
   @ApiProperty() @IsString() @Length(1, 500) reason!: string;
 }

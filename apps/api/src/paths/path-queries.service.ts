@@ -1,8 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, evolveEnrollment, foldEnrollment, indexReferential, initialEnrollmentState, NotFoundError, ValidationError } from '@jalon/domain';
+import {
+  AccommodationsView,
+  accommodationsAsSeenBy,
+  ActiveEnrollment,
+  EnrollmentEvent,
+  enrollmentStreamId,
+  evolveEnrollment,
+  foldEnrollment,
+  indexReferential,
+  initialEnrollmentState,
+  maySeeEffectiveDurations,
+  NotFoundError,
+  readsAccommodations,
+  ValidationError,
+} from '@jalon/domain';
 import { EventStore, formatPosition, RecordedEvent, Storage } from '@jalon/event-store';
-import { PathView, presentPath } from '@jalon/read-models';
+import { PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
+import { PathView, presentPathFor } from '@jalon/read-models';
 import { EVENT_STORE, STORAGE } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
@@ -38,6 +53,8 @@ export class PathQueries {
     @Inject(STORAGE) storage: Storage,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
+    private readonly vault: PersonalDataVault,
+    private readonly reads: PersonalDataReadLog,
   ) {
     this.db = storage.sql.db;
   }
@@ -50,11 +67,33 @@ export class PathQueries {
     return sql`organisation_id = ${actor.organisationId}`;
   }
 
-  async path(enrollmentId: string, actor: AuthenticatedActor): Promise<PathView> {
-    const { rows } = await sql<{ state: ActiveEnrollment }>`SELECT state FROM candidate_paths WHERE enrollment_id = ${enrollmentId} AND ${this.scope(actor)}`.execute(this.db);
+  /** The path, with what this reader may know of the accommodations (R14): see accommodationsAsSeenBy. */
+  async path(enrollmentId: string, actor: AuthenticatedActor): Promise<PathView & { accommodations: AccommodationsView; personalDataErasedAt?: string }> {
+    const { rows } = await sql<{ state: ActiveEnrollment; personal_data_erased_at: Date | null }>`SELECT state, personal_data_erased_at FROM candidate_paths
+      WHERE enrollment_id = ${enrollmentId} AND ${this.scope(actor)}`.execute(this.db);
     if (rows.length === 0) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    const state = rows[0].state;
-    return presentPath(state, await this.referentials.resolve(state.referentialId, state.version));
+    const { state, personal_data_erased_at: erasedAt } = rows[0];
+    const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
+    return { ...view, ...(erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {}), accommodations: await this.accommodationsFor(actor, state, enrollmentId) };
+  }
+
+  /**
+   * The reader's view of the accommodations. The read model holds them sealed: when the view has
+   * something to show, the stream is read and opened, and the read recorded before it is answered.
+   */
+  private async accommodationsFor(actor: AuthenticatedActor, sealed: ActiveEnrollment, enrollmentId: string, opened?: ActiveEnrollment): Promise<AccommodationsView> {
+    if (!readsAccommodations(accommodationsAsSeenBy(actor, sealed))) return accommodationsAsSeenBy(actor, sealed);
+    const state = opened ?? (await this.openedState(enrollmentId));
+    const view = accommodationsAsSeenBy(actor, state);
+    if (readsAccommodations(view)) await this.reads.record({ actor, candidateId: state.candidateId, enrollmentId, view: `accommodations:${view.view}`, subjects: subjectsOf(view) });
+    return view;
+  }
+
+  private async openedState(enrollmentId: string): Promise<ActiveEnrollment> {
+    const recorded = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = foldEnrollment(await this.vault.open(recorded.map(toDomain)));
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    return state;
   }
 
   async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {
@@ -126,7 +165,7 @@ export class PathQueries {
     const where = this.scope(actor, query.organisationId);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
-    const { rows } = await sql<{ event_id: string; accommodation_id: string; enrollment_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; sitting_id: string; epreuve_code: string; kind: string; held_at: Date; position: string }>`
+    const { rows } = await sql<{ event_id: string; accommodation_id: string; enrollment_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; sitting_id: string; epreuve_code: string; held_at: Date; position: string }>`
       SELECT * FROM accommodation_findings WHERE ${where} ORDER BY held_at, event_id, accommodation_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(this.db);
     return rows.map((r) => ({
       finding: 'accommodation-granted-not-applied',
@@ -138,13 +177,13 @@ export class PathQueries {
       sittingId: r.sitting_id,
       epreuve: r.epreuve_code,
       accommodationId: r.accommodation_id,
-      kind: r.kind,
       heldAt: new Date(r.held_at).toISOString(),
       eventId: r.event_id,
       position: r.position,
     }));
   }
 
+  /** The stream as stored (sealed) and its state; sealed values stay sealed until a view needs them. */
   private async history(enrollmentId: string, actor: AuthenticatedActor): Promise<{ events: RecordedEvent[]; state: ActiveEnrollment }> {
     const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
     const state = foldEnrollment(events.map(toDomain));
@@ -154,15 +193,17 @@ export class PathQueries {
   }
 
   /** The path as it stood at an instant: the log replayed up to what was recorded by then. */
-  async asOf(enrollmentId: string, at: string, actor: AuthenticatedActor): Promise<PathView & { asOf: string; position: string | null }> {
+  async asOf(enrollmentId: string, at: string, actor: AuthenticatedActor): Promise<PathView & { accommodations: AccommodationsView; asOf: string; position: string | null }> {
     const { events } = await this.history(enrollmentId, actor);
     const cutoff = Date.parse(at);
     const known = events.filter((e) => Date.parse(e.recordedAt) <= cutoff);
     let state = initialEnrollmentState();
     for (const event of known) state = evolveEnrollment(state, toDomain(event));
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_YET', `the enrollment did not exist yet at ${at}`);
-    const view = presentPath(state, await this.referentials.resolve(state.referentialId, state.version));
-    return { ...view, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };
+    const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
+    const opened = async () => foldEnrollment(await this.vault.open(known.map(toDomain))) as ActiveEnrollment;
+    const accommodations = readsAccommodations(accommodationsAsSeenBy(actor, state)) ? await this.accommodationsFor(actor, state, enrollmentId, await opened()) : accommodationsAsSeenBy(actor, state);
+    return { ...view, accommodations, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };
   }
 
   /** How a bloc was granted, for auditors: every fact that bears on it, each with its event id and position. */
@@ -178,6 +219,12 @@ export class PathQueries {
     const assessments = new Set<string>();
     const accommodations = new Set<string>();
     const trace = (e: RecordedEvent) => ({ eventId: e.id, position: formatPosition(e.position), recordedAt: e.recordedAt, type: e.type });
+    // Durations longer than the base ones say "extra time": shown only to readers who may know (R14).
+    const mayKnow = (assessorIds: readonly string[]) => maySeeEffectiveDurations(actor, state, { assessorIds });
+    const durationsFor = (parts: readonly { code: string; baseDurationMinutes: number; effectiveDurationMinutes: number }[], assessorIds: readonly string[]) =>
+      mayKnow(assessorIds) ? parts : parts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes }));
+    const heldDurationsFor = (parts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[], assessorIds: readonly string[]) =>
+      mayKnow(assessorIds) ? parts : parts.map(({ code }) => ({ code }));
     const items: Record<string, unknown>[] = [];
     for (const event of events) {
       const domain = toDomain(event);
@@ -186,11 +233,12 @@ export class PathQueries {
           if (!epreuves.has(domain.data.epreuveCode)) break;
           sittings.add(domain.data.sittingId);
           domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: domain.data.timedParts, accommodationsApplicable: domain.data.applicableAccommodations, by: domain.data.by, at: domain.data.at });
+          // Which measures applied is told in `accommodations`, to the readers who may know (R14): here, ids only.
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds), accommodationsApplicable: domain.data.applicableAccommodations.map((a) => a.accommodationId), by: domain.data.by, at: domain.data.at });
           break;
         case 'SittingHeld':
           if (!sittings.has(domain.data.sittingId)) break;
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: domain.data.timedParts, accommodationsApplied: domain.data.accommodationsApplied, accommodationsNotApplied: domain.data.accommodationsNotApplied, by: domain.data.by, at: domain.data.at });
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: heldDurationsFor(domain.data.timedParts, state.sittings[domain.data.sittingId]?.assessorIds ?? []), accommodationsApplied: domain.data.accommodationsApplied, accommodationsNotApplied: domain.data.accommodationsNotApplied.map((a) => a.accommodationId), by: domain.data.by, at: domain.data.at });
           break;
         case 'AssessmentRecorded':
           if (domain.data.blocCode !== blocCode) break;
@@ -217,16 +265,25 @@ export class PathQueries {
           break;
       }
     }
-    // Auditors see that a measure of a kind was granted and applied, never its details (R14).
+    // The grants, amendments and ends of the measures that applied to the bloc's sittings, as facts
+    // (ids, dates, who); what they were is in `accommodations`, as this reader may see it (R14).
     const granted = events
       .map((event) => ({ event, domain: toDomain(event) }))
       .filter(({ domain }) => (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') && accommodations.has(domain.data.accommodationId))
-      .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, ...('terms' in domain.data ? { kind: domain.data.terms.kind, validFrom: domain.data.terms.validFrom, validUntil: domain.data.terms.validUntil } : {}), by: domain.data.by, at: domain.data.at }));
+      .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, by: domain.data.by, at: domain.data.at }));
+    const sealedView = accommodationsAsSeenBy(actor, state, accommodations);
+    let measures = sealedView;
+    if (readsAccommodations(sealedView)) {
+      const opened = foldEnrollment(await this.vault.open(events.map(toDomain))) as ActiveEnrollment;
+      measures = accommodationsAsSeenBy(actor, opened, accommodations);
+      if (readsAccommodations(measures)) await this.reads.record({ actor, candidateId: state.candidateId, enrollmentId, view: `provenance:accommodations:${measures.view}`, subjects: subjectsOf(measures) });
+    }
     return {
       enrollmentId,
       bloc: { code: bloc.code, title: bloc.title, status: state.blocs[blocCode]?.status ?? 'not-validated' },
       referential: { referentialId: referential.referential, version: referential.version, validationPolicy: referential.validationPolicy, rule: 'all-competencies-acquired', competencies: bloc.competencies.map((c) => ({ code: c.code, criteria: index.criteriaBearingOn.get(c.code) ?? [] })) },
-      accommodations: granted,
+      accommodations: measures,
+      accommodationHistory: granted,
       history: items,
       attestations: [],
     };
@@ -234,3 +291,17 @@ export class PathQueries {
 }
 
 const toDomain = (event: RecordedEvent): EnrollmentEvent => ({ type: event.type, data: event.data }) as EnrollmentEvent;
+
+/** What a view showed, for the read log: accommodation ids and sittings, never values. */
+function subjectsOf(view: AccommodationsView): string[] {
+  switch (view.view) {
+    case 'full':
+    case 'consented':
+    case 'kinds':
+      return view.accommodations.map((a) => `accommodation:${a.accommodationId}`);
+    case 'to-apply':
+      return view.sittings.filter((s) => s.measures.length > 0).map((s) => `sitting:${s.sittingId}`);
+    case 'none':
+      return [];
+  }
+}

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@jalon/domain';
 import { EventStoreError } from '@jalon/event-store';
+import { PersonalDataReadNotRecordedError } from '@jalon/privacy';
 
 /** The one place where a domain error's kind becomes an HTTP status. */
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
@@ -56,6 +57,11 @@ export function toProblem(exception: unknown): ProblemDetails {
   const parser = exception as { type?: string; status?: number };
   if (parser?.type === 'entity.too.large') return { type: 'urn:jalon:error:REQUEST.TOO_LARGE', title: 'Payload Too Large', status: 413, code: 'REQUEST.TOO_LARGE', detail: 'the request body is larger than the limit' };
   if (parser?.type === 'entity.parse.failed') return { type: 'urn:jalon:error:REQUEST.MALFORMED_JSON', title: 'Bad Request', status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'the request body is not valid JSON' };
+  if (exception instanceof PersonalDataReadNotRecordedError) {
+    // The cause may be anything the database said: it is logged for operators, never answered.
+    logger.error(`a read of personal data was refused because it could not be recorded: ${(exception.cause as Error | undefined)?.message ?? 'unknown cause'}`);
+    return { type: 'urn:jalon:error:PRIVACY.READ_NOT_RECORDED', title: 'Service Unavailable', status: 503, code: 'PRIVACY.READ_NOT_RECORDED', detail: exception.message };
+  }
   if (exception instanceof EventStoreError) {
     const status = exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
     return { type: `urn:jalon:error:${exception.code}`, title: HttpStatus[status], status, code: exception.code, detail: exception.message };

@@ -17,6 +17,7 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
+import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { FolderDocumentStorage } from '../document-storage';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     referential: referentialLookup(store),
     key: issuerKeyFromPem(required('ISSUER_KEY_PEM'), process.env.ISSUER_ID ?? `${publicBaseUrl}/issuer`, process.env.ISSUER_NAME ?? 'Jalon (crash test)'),
     publicBaseUrl,
+    vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS))),
   });
 
   // Warm up before taking jobs, so that `ready` means working at full pace: the first render of a

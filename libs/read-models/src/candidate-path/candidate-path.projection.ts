@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent } from '@jalon/domain';
+import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, ERASED, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent, SEALED } from '@jalon/domain';
 import { formatPosition, RecordedEvent } from '@jalon/event-store';
 import { Projection, TableNames } from '@jalon/projections';
 
@@ -49,6 +49,7 @@ export function createCandidatePathProjection(): Projection {
           enrolled_at timestamptz NOT NULL,
           last_event_at timestamptz NOT NULL,
           last_progress_at timestamptz NOT NULL,
+          personal_data_erased_at timestamptz,
           position text NOT NULL
         )`,
         sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
@@ -60,7 +61,7 @@ export function createCandidatePathProjection(): Projection {
       ],
     },
     {
-      // R11: a granted accommodation not given at a sitting, for auditors. Kinds only, never details.
+      // R11: a granted accommodation not given at a sitting, for auditors: ids only, the measure stays sealed (R14).
       name: 'accommodation_findings',
       create: (t) => [
         sql`CREATE TABLE ${sql.table(t)} (
@@ -73,7 +74,6 @@ export function createCandidatePathProjection(): Projection {
           cohort text NOT NULL,
           sitting_id text NOT NULL,
           epreuve_code text NOT NULL,
-          kind text NOT NULL,
           held_at timestamptz NOT NULL,
           position text NOT NULL,
           PRIMARY KEY (event_id, accommodation_id)
@@ -111,7 +111,21 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
   }
 
   const enrollmentEvents = events.filter((e) => e.streamId.startsWith('enrollment-'));
-  if (enrollmentEvents.length === 0) return;
+  if (enrollmentEvents.length > 0) await applyEnrollmentEvents(trx, enrollmentEvents, tables, referentialCache);
+
+  // An erasure (R14): what the paths held sealed is now erased for good; say so where it was.
+  for (const event of events.filter((e) => e.type === 'CandidatePersonalDataErased')) {
+    const { candidateId, at } = event.data as { candidateId: string; at: string };
+    await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at},
+        state = replace(state::text, ${JSON.stringify(SEALED).replace(':', ': ')}, ${JSON.stringify(ERASED).replace(':', ': ')})::jsonb
+      WHERE candidate_id = ${candidateId}`.execute(trx);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function applyEnrollmentEvents(trx: Kysely<any>, enrollmentEvents: readonly RecordedEvent[], tables: TableNames, referentialCache: Map<string, Referential>): Promise<void> {
+  const referentials = tables.referential_versions;
+  const paths = tables.candidate_paths;
   const ids = [...new Set(enrollmentEvents.map((e) => e.streamId.slice('enrollment-'.length)))];
   const existing = await sql<PathRow>`SELECT enrollment_id, state, events_applied, enrolled_at, last_progress_at FROM ${sql.table(paths)}
     WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
@@ -134,12 +148,12 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
       const sitting = row.state.sittings[domainEvent.data.sittingId];
       for (const missed of domainEvent.data.accommodationsNotApplied) {
         findings.push(sql`(${event.id}::uuid, ${missed.accommodationId}, ${id}, ${row.state.organisationId}, ${row.state.referentialId}, ${row.state.version}, ${row.state.cohort},
-          ${domainEvent.data.sittingId}, ${sitting.epreuveCode}, ${missed.kind}, ${domainEvent.data.heldAt}, ${row.position})`);
+          ${domainEvent.data.sittingId}, ${sitting.epreuveCode}, ${domainEvent.data.heldAt}, ${row.position})`);
       }
     }
   }
   if (findings.length > 0) {
-    await sql`INSERT INTO ${sql.table(tables.accommodation_findings)} (event_id, accommodation_id, enrollment_id, organisation_id, referential_id, version, cohort, sitting_id, epreuve_code, kind, held_at, position)
+    await sql`INSERT INTO ${sql.table(tables.accommodation_findings)} (event_id, accommodation_id, enrollment_id, organisation_id, referential_id, version, cohort, sitting_id, epreuve_code, held_at, position)
       VALUES ${sql.join(findings)} ON CONFLICT DO NOTHING`.execute(trx);
   }
 

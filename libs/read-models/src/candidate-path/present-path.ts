@@ -1,4 +1,4 @@
-import { ActiveEnrollment, blocProgress, indexReferential, pathProgress, Referential } from '@jalon/domain';
+import { ActiveEnrollment, blocProgress, indexReferential, maySeeEffectiveDurations, pathProgress, Referential, Viewer } from '@jalon/domain';
 
 /** What a candidate's path looks like to its readers: every bloc, competency, sitting and requirement. */
 export interface PathView {
@@ -20,7 +20,7 @@ export interface PathView {
     decidedBy?: string;
     competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number }[] }[];
   }[];
-  sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes: number }[] }[];
+  sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
   missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
   awardedAt?: string;
@@ -73,5 +73,19 @@ export function presentPath(state: ActiveEnrollment, referential: Referential): 
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
     ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
+  };
+}
+
+/**
+ * The path as this reader may see it: a sitting's effective durations only where the reader may
+ * know of an extra time (R14); elsewhere the base durations alone.
+ */
+export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referential: Referential): PathView {
+  const view = presentPath(state, referential);
+  return {
+    ...view,
+    sittings: view.sittings.map((sitting) =>
+      maySeeEffectiveDurations(viewer, state, { assessorIds: sitting.assessors }) ? sitting : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
+    ),
   };
 }

@@ -1,0 +1,91 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, EnrollmentEvent, enrollmentStreamId, evolveCandidate, foldEnrollment, initialCandidateState, registeredIn } from '@jalon/domain';
+import { EventStore, fromRecorded, handleCommand, Storage } from '@jalon/event-store';
+import { DocumentStorage, documentNumber } from '@jalon/issuance';
+import { DataKeys } from '@jalon/privacy';
+import { ProjectionRunner } from '@jalon/projections';
+import { DOCUMENT_STORAGE, EVENT_STORE, STORAGE } from '@jalon/runtime';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { CommandOutcome } from '../shared/command-outcome';
+
+/** How long an erasure waits for the read models to know every enrollment of the candidate. */
+const ENROLLMENTS_WAIT_MS = 10_000;
+
+export interface ErasureOutcome extends CommandOutcome {
+  candidateId: string;
+  enrollments: string[];
+  documentFilesRemoved: number;
+}
+
+/**
+ * A GDPR erasure (R14, DESIGN.md decision 7): crypto-shredding. The candidate's data key is
+ * destroyed, so every sealed field of every event (identity, accommodations, notes) becomes
+ * unreadable for good, in every copy of the log; the documents' files, which print the name, are
+ * deleted; the erasure itself is recorded. Decisions, blocs and the documents' existence stand.
+ * Each step can be run again, so a failed erasure is finished by retrying it.
+ */
+@Injectable()
+export class Erasure {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read-model tables are owned by their projections
+  private readonly db: Kysely<any>;
+
+  constructor(
+    @Inject(STORAGE) storage: Storage,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
+    private readonly keys: DataKeys,
+    private readonly projections: ProjectionRunner,
+  ) {
+    this.db = storage.sql.db;
+  }
+
+  async erase(candidateId: string, actor: AuthenticatedActor): Promise<ErasureOutcome> {
+    const streamId = candidateStreamId(candidateId);
+    const candidate = (await this.store.readStream(streamId)).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
+    registeredIn(candidate, actor.organisationId);
+    const enrollments = await this.enrollmentsOf(candidateId);
+
+    await this.keys.destroy(candidateId);
+    let documentFilesRemoved = 0;
+    for (const enrollmentId of enrollments) {
+      for (const number of await this.documentNumbersOf(enrollmentId)) {
+        if (await this.documents.remove(number)) documentFilesRemoved += 1;
+      }
+    }
+    const result = await handleCommand<CandidateState, CandidateEvent>(this.store, {
+      streamId,
+      initial: initialCandidateState,
+      evolve: evolveCandidate,
+      decide: (state) => decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
+      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
+    });
+    if (result.position) this.projections.wake();
+    return { candidateId, enrollments, documentFilesRemoved, ...CommandOutcome.of(streamId, result) };
+  }
+
+  /** Every enrollment of the candidate, once the read models have caught up with the log (else 503, nothing erased). */
+  private async enrollmentsOf(candidateId: string): Promise<string[]> {
+    if (!(await this.projections.waitUntilReached(await this.store.headPosition(), ENROLLMENTS_WAIT_MS))) {
+      throw new ServiceUnavailableException({ code: 'READ_MODEL.BEHIND', message: 'the read models are behind the log, so the candidate’s enrollments cannot all be found yet; nothing was erased, retry shortly' });
+    }
+    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE candidate_id = ${candidateId} ORDER BY enrollment_id`.execute(this.db);
+    return rows.map((r) => r.enrollment_id);
+  }
+
+  /**
+   * The numbers of every document of the enrollment, issued or about to be: numbers derive from
+   * the decisions, so a document a worker is writing right now is found too.
+   */
+  private async documentNumbersOf(enrollmentId: string): Promise<string[]> {
+    const recorded = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const numbers = new Set<string>();
+    for (const event of recorded) {
+      if (event.type === 'BlocValidated') numbers.add(documentNumber('attestation', event.id));
+      if (event.type === 'CertificationAwarded') numbers.add(documentNumber('certificate', event.id));
+    }
+    const state = foldEnrollment(recorded.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status !== 'none') Object.keys(state.documents).forEach((number) => numbers.add(number));
+    return [...numbers];
+  }
+}
