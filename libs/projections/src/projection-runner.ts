@@ -50,7 +50,7 @@ export class ProjectionRunner {
     private readonly db: Kysely<JalonTables>,
     private readonly store: EventStore,
     readonly projections: readonly Projection[],
-    private readonly options: { readonly batchSize?: number; readonly rebuildBatchSize?: number; readonly pollIntervalMs?: number; readonly logger?: RunnerLogger } = {},
+    private readonly options: { readonly batchSize?: number; readonly rebuildBatchSize?: number; readonly pollIntervalMs?: number; readonly gatherMs?: number; readonly logger?: RunnerLogger } = {},
   ) {}
 
   private get logger(): RunnerLogger {
@@ -124,6 +124,10 @@ export class ProjectionRunner {
         await sleep((this.options.pollIntervalMs ?? 100) * 10);
       }
       if (applied === 0 && !this.stopped) await this.pause();
+      // A short batch means the projection is at the head with writers still going: let a few more
+      // commands land before the next batch, so a busy api pays one transaction for several of them
+      // rather than one (and one empty poll) per command. Read-your-writes waits a few ms longer.
+      else if (applied < (this.options.batchSize ?? 500) && !this.stopped) await sleep(this.options.gatherMs ?? 10);
     }
   }
 
