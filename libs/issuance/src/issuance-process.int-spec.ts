@@ -121,6 +121,26 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     await runner.catchUp();
     expect(await reconcileIssuance(home.db, enqueue)).toEqual({ issue: 0, revoke: 0 });
   });
+
+  it('the reconciler leaves alone the decisions of a holder whose personal data was erased (R14): no document can name them', async () => {
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async () => undefined)], { batchSize });
+    await runner.prepare();
+    const holder = `cand-${randomUUID()}`;
+    const other = `cand-${randomUUID()}`;
+    const [, erasedDecision] = await append(`enrollment-erased-${batchSize}`, [event('CandidateEnrolled', { candidateId: holder }), event('BlocValidated', { blocCode: 'BC01' })]);
+    const [, keptDecision] = await append(`enrollment-kept-${batchSize}`, [event('CandidateEnrolled', { candidateId: other }), event('BlocValidated', { blocCode: 'BC01' })]);
+    await runner.catchUp();
+    const pendingIds = async () => {
+      const found: IssuanceJobData[] = [];
+      await reconcileIssuance(home.db, async (jobs) => void found.push(...jobs));
+      return found.filter((j) => j.type === 'issue').map((j) => (j.job as { decisionEventId: string }).decisionEventId);
+    };
+    expect(await pendingIds()).toEqual(expect.arrayContaining([erasedDecision.id, keptDecision.id]));
+    await sql`INSERT INTO candidate_keys (candidate_id, erased_at) VALUES (${holder}, now())`.execute(home.db);
+    const after = await pendingIds();
+    expect(after).toContain(keptDecision.id);
+    expect(after).not.toContain(erasedDecision.id);
+  });
 });
 
 describe('issuance process manager while the queue is slow or failing (PostgreSQL)', () => {
@@ -132,6 +152,7 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
     await home?.close();
     await database?.drop();
   });
+
 
   it('holds back no reader of the log while it waits for the queue: the batch is written after its jobs are queued', async () => {
     let shownMeanwhile = false;
@@ -164,4 +185,5 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
     expect(after).toMatchObject({ status: 'failed', position: before.position, eventsApplied: before.eventsApplied });
     expect((await sql`SELECT * FROM issuance_decisions WHERE decision_event_id = ${decision.id}`.execute(home.db)).rows).toEqual([]);
   });
+
 });

@@ -56,10 +56,22 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
           sql`CREATE INDEX ${sql.id(`${t}_pending`)} ON ${sql.table(t)} (issued, revoked)`,
         ],
       },
+      {
+        // Whose documents an enrollment's are: the reconciler leaves alone the decisions of a holder
+        // whose personal data was erased (no document can name them any more).
+        name: 'issuance_holders',
+        create: (t) => [sql`CREATE TABLE ${sql.table(t)} (enrollment_id text PRIMARY KEY, candidate_id text NOT NULL)`],
+      },
     ],
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async apply(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames) {
       const table = sql.table(tables.issuance_decisions);
+      const holders = events.filter((event) => event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer');
+      if (holders.length > 0) {
+        await sql`INSERT INTO ${sql.table(tables.issuance_holders)} (enrollment_id, candidate_id)
+          VALUES ${sql.join(holders.map((e) => sql`(${e.streamId.slice(ENROLLMENT.length)}, ${(e.data as { candidateId: string }).candidateId})`))}
+          ON CONFLICT DO NOTHING`.execute(trx);
+      }
       const relevant = events.filter((event) => event.streamId.startsWith(ENROLLMENT) && HANDLED.has(event.type));
       if (relevant.length === 0) return;
 
@@ -156,16 +168,18 @@ const HANDLED = new Set(['BlocValidated', 'CertificationAwarded', 'DocumentIssue
 const RECONCILE_CHUNK = 1000;
 
 /**
- * Re-enqueues every decision still without its document (and not withdrawn since) and every
- * revocation of an issued document not yet recorded. Safe at any time: job ids are deterministic
+ * Re-enqueues every decision still without its document (and not withdrawn since, its holder not
+ * erased) and every revocation of an issued document not yet recorded. Safe at any time: job ids are deterministic
  * and the jobs themselves are idempotent. A revocation asked for a document never issued is left
  * alone: there is nothing to revoke, and its decision, withdrawn, is not issued either.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function reconcileIssuance(db: Kysely<any>, enqueue: EnqueueIssuanceJobs): Promise<{ issue: number; revoke: number }> {
   const pending = await sql<DecisionRow>`
-    SELECT * FROM issuance_decisions
-    WHERE (NOT issued AND revocation_requested IS NULL) OR (issued AND revocation_requested IS NOT NULL AND NOT revoked)`.execute(db);
+    SELECT * FROM issuance_decisions d
+    WHERE (NOT issued AND revocation_requested IS NULL
+        AND NOT EXISTS (SELECT 1 FROM issuance_holders h JOIN candidate_keys k ON k.candidate_id = h.candidate_id WHERE h.enrollment_id = d.enrollment_id AND k.erased_at IS NOT NULL))
+      OR (issued AND revocation_requested IS NOT NULL AND NOT revoked)`.execute(db);
   const jobs: IssuanceJobData[] = pending.rows.map((row) =>
     row.revocation_requested
       ? { type: 'revoke', job: { enrollmentId: row.enrollment_id, number: row.number, reasonCategory: row.revocation_requested } }

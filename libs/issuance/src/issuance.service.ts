@@ -77,6 +77,8 @@ export class Issuance {
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
     if (Object.values(state.documents).some((d) => d.decisionEventId === job.decisionEventId)) return 'already-issued';
+    // A decision annulled since (its bloc perhaps validated again by a later decision) gets no document.
+    if (withdrawnSince(job, events)) return 'decision-withdrawn';
     const holder = await this.holder(state.candidateId);
     if (isWithheld(holder)) return 'holder-erased';
     const model = { ...(await this.facts(job, state, events)), candidate: holder };
@@ -165,4 +167,12 @@ export class Issuance {
       decisionEventId: job.decisionEventId,
     };
   }
+}
+
+/** Whether the decision was withdrawn after it was taken: its bloc annulled, or the certification revoked. */
+function withdrawnSince(job: IssueJob, events: readonly RecordedEvent[]): boolean {
+  const at = events.findIndex((e) => e.id === job.decisionEventId);
+  if (at < 0) return false;
+  const blocCode = (events[at].data as { blocCode?: string }).blocCode;
+  return events.slice(at + 1).some((e) => (job.kind === 'attestation' ? e.type === 'BlocAnnulled' && (e.data as { blocCode?: string }).blocCode === blocCode : e.type === 'CertificationRevoked'));
 }
