@@ -74,26 +74,31 @@ export class PathQueries {
     if (rows.length === 0) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     const { state, personal_data_erased_at: erasedAt } = rows[0];
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
-    return { ...view, ...(erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {}), accommodations: await this.accommodationsFor(actor, state, enrollmentId) };
+    return { ...view, ...(erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {}), accommodations: await this.accommodationsFor(actor, state, { enrollmentId, view: 'accommodations', open: () => this.openedEvents(enrollmentId) }) };
   }
 
   /**
-   * The reader's view of the accommodations. The read model holds them sealed: when the view has
-   * something to show, the stream is read and opened, and the read recorded before it is answered.
+   * The reader's view of the accommodations. Read models and raw streams hold them sealed: when the
+   * view has something to show, the events are opened (`open`), and the read is recorded before it
+   * is answered. `only`: the accommodations the question bears on.
    */
-  private async accommodationsFor(actor: AuthenticatedActor, sealed: ActiveEnrollment, enrollmentId: string, opened?: ActiveEnrollment): Promise<AccommodationsView> {
-    if (!readsAccommodations(accommodationsAsSeenBy(actor, sealed))) return accommodationsAsSeenBy(actor, sealed);
-    const state = opened ?? (await this.openedState(enrollmentId));
-    const view = accommodationsAsSeenBy(actor, state);
-    if (readsAccommodations(view)) await this.reads.record({ actor, candidateId: state.candidateId, enrollmentId, view: `accommodations:${view.view}`, subjects: subjectsOf(view) });
+  private async accommodationsFor(
+    actor: AuthenticatedActor,
+    sealed: ActiveEnrollment,
+    read: { enrollmentId: string; view: string; open: () => Promise<readonly EnrollmentEvent[]>; only?: ReadonlySet<string> },
+  ): Promise<AccommodationsView> {
+    const withheld = accommodationsAsSeenBy(actor, sealed, read.only);
+    if (!readsAccommodations(withheld)) return withheld;
+    const opened = foldEnrollment(await read.open());
+    if (opened.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    const view = accommodationsAsSeenBy(actor, opened, read.only);
+    if (readsAccommodations(view)) await this.reads.record({ actor, candidateId: opened.candidateId, enrollmentId: read.enrollmentId, view: `${read.view}:${view.view}`, subjects: subjectsOf(view) });
     return view;
   }
 
-  private async openedState(enrollmentId: string): Promise<ActiveEnrollment> {
-    const recorded = await this.store.readStream(enrollmentStreamId(enrollmentId));
-    const state = foldEnrollment(await this.vault.open(recorded.map(toDomain)));
-    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    return state;
+  /** The enrollment's events with their sealed values opened. */
+  private async openedEvents(enrollmentId: string): Promise<EnrollmentEvent[]> {
+    return this.vault.open((await this.store.readStream(enrollmentStreamId(enrollmentId))).map(toDomain));
   }
 
   async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {
@@ -201,8 +206,7 @@ export class PathQueries {
     for (const event of known) state = evolveEnrollment(state, toDomain(event));
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_YET', `the enrollment did not exist yet at ${at}`);
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
-    const opened = async () => foldEnrollment(await this.vault.open(known.map(toDomain))) as ActiveEnrollment;
-    const accommodations = readsAccommodations(accommodationsAsSeenBy(actor, state)) ? await this.accommodationsFor(actor, state, enrollmentId, await opened()) : accommodationsAsSeenBy(actor, state);
+    const accommodations = await this.accommodationsFor(actor, state, { enrollmentId, view: 'as-of:accommodations', open: () => this.vault.open(known.map(toDomain)) });
     return { ...view, accommodations, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };
   }
 
@@ -271,13 +275,7 @@ export class PathQueries {
       .map((event) => ({ event, domain: toDomain(event) }))
       .filter(({ domain }) => (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') && accommodations.has(domain.data.accommodationId))
       .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, by: domain.data.by, at: domain.data.at }));
-    const sealedView = accommodationsAsSeenBy(actor, state, accommodations);
-    let measures = sealedView;
-    if (readsAccommodations(sealedView)) {
-      const opened = foldEnrollment(await this.vault.open(events.map(toDomain))) as ActiveEnrollment;
-      measures = accommodationsAsSeenBy(actor, opened, accommodations);
-      if (readsAccommodations(measures)) await this.reads.record({ actor, candidateId: state.candidateId, enrollmentId, view: `provenance:accommodations:${measures.view}`, subjects: subjectsOf(measures) });
-    }
+    const measures = await this.accommodationsFor(actor, state, { enrollmentId, view: 'provenance:accommodations', open: () => this.vault.open(events.map(toDomain)), only: accommodations });
     return {
       enrollmentId,
       bloc: { code: bloc.code, title: bloc.title, status: state.blocs[blocCode]?.status ?? 'not-validated' },
