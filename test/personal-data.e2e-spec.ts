@@ -208,6 +208,14 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
       { actor_id: 'auditor-1', view: 'accommodations:kinds' },
       { actor_id: 'jury-1', view: 'accommodations:consented' },
     ]);
+    // The DPO (and auditors) read the log itself; no one else does, and a DPO of another organisation finds no such candidate.
+    const log = (await dpo.get(`/candidates/${candidateId}/personal-data-reads`).expect(200)).body as { actorId: string; actorRole: string; view: string; subjects: string[]; readAt: string }[];
+    expect(log.map((r) => [r.actorRole, r.view])).toEqual([['admin', 'identity'], ['referent', 'accommodations:full'], ['candidate', 'accommodations:full'], ['assessor', 'accommodations:to-apply'], ['auditor', 'accommodations:kinds'], ['jury', 'accommodations:consented']]);
+    expect(log[1].subjects).toEqual([`accommodation:${accommodationId}`]);
+    expect(JSON.stringify(log)).not.toContain(MARKER);
+    await auditor.get(`/candidates/${candidateId}/personal-data-reads`).expect(200);
+    await admin.get(`/candidates/${candidateId}/personal-data-reads`).expect(403);
+    await actor(testApp.app, 'dpo', 'dpo-2', 'org-2').get(`/candidates/${candidateId}/personal-data-reads`).expect(404);
   });
 
   it('a read of personal data that cannot be recorded is refused, and says nothing of the data', async () => {

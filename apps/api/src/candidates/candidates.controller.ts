@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } f
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
-import { EventStore, handleCommand } from '@jalon/event-store';
+import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -50,6 +50,19 @@ export class CandidatesController {
     const candidate = registeredIn(events.reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
     if (!isWithheld(candidate.identity)) await this.reads.record({ actor, candidateId, view: 'identity', subjects: Object.keys(candidate.identity) });
     return { candidateId, organisationId: candidate.organisationId, identity: candidate.identity, ...(candidate.erasedAt ? { erasedAt: candidate.erasedAt } : {}) };
+  }
+
+  @Get(':candidateId/personal-data-reads')
+  @Roles('dpo', 'auditor')
+  @ApiOperation({ summary: 'Who read this candidate’s personal data, when, and through which view (the append-only read log; never the values)' })
+  async personalDataReads(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
+    // The DPO answers for their organisation's candidates; auditors read across organisations.
+    if (actor.role !== 'auditor') {
+      // Membership is a clear fact: nothing is opened for it.
+      const recorded = await this.store.readStream(candidateStreamId(candidateId));
+      registeredIn(recorded.map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
+    }
+    return this.reads.of(candidateId);
   }
 
   @Post(':candidateId/erasure')
