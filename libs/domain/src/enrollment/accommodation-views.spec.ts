@@ -4,7 +4,7 @@ import { AccommodationTerms } from './accommodation';
 import { EnrollmentEvent } from './enrollment.events';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
 import { decideEnrollment } from './enrollment.decider';
-import { ERASED, SEALED } from '../shared/withheld';
+import { ERASED, SEALED, sealedToErased } from '../shared/withheld';
 import { fixtureReferential } from '../testing/fixture-referential';
 import { assessor, at, cmd, fixtureTimedParts, history, otherAssessor, T0 } from '../testing/enrollment-fixtures';
 
@@ -121,6 +121,12 @@ describe('R14: each reader sees what they must of the accommodations', () => {
 });
 
 describe('R14: a path whose accommodation facts are sealed or erased still folds and still answers', () => {
+  it('an erasure turns what a reader folded sealed into erased, and nothing else', () => {
+    const folded = stateOf(sealed(path()));
+    expect(sealedToErased(folded)).toEqual(stateOf(sealed(path(), ERASED)));
+    expect(sealedToErased(stateOf(path()))).toEqual(stateOf(path()));
+  });
+
   it('views show the marker where the data was, and the rest stands', () => {
     const erased = stateOf(sealed(path(), ERASED));
     expect(accommodationsAsSeenBy(viewer('referent'), erased)).toMatchObject({ accommodations: [{ accommodationId: 'acc-1', terms: ERASED }, { accommodationId: 'acc-2', terms: ERASED }] });

@@ -39,3 +39,11 @@ export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   SittingScheduled: ['applicableAccommodations[].kind'],
   SittingHeld: ['accommodationsNotApplied[].kind'],
 };
+
+/** The same value with every `sealed` marker turned `erased`: what was sealed for a candidate once their key is gone. */
+export function sealedToErased<T>(value: T): T {
+  if (isWithheld(value)) return (value.withheld === 'sealed' ? ERASED : value) as T;
+  if (Array.isArray(value)) return value.map(sealedToErased) as T;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sealedToErased(v)])) as T;
+  return value;
+}

@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, ERASED, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent, SEALED } from '@jalon/domain';
+import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent, sealedToErased } from '@jalon/domain';
 import { formatPosition, RecordedEvent } from '@jalon/event-store';
 import { Projection, TableNames } from '@jalon/projections';
 
@@ -116,9 +116,11 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
   // An erasure (R14): what the paths held sealed is now erased for good; say so where it was.
   for (const event of events.filter((e) => e.type === 'CandidatePersonalDataErased')) {
     const { candidateId, at } = event.data as { candidateId: string; at: string };
-    await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at},
-        state = replace(state::text, ${JSON.stringify(SEALED).replace(':', ': ')}, ${JSON.stringify(ERASED).replace(':', ': ')})::jsonb
-      WHERE candidate_id = ${candidateId}`.execute(trx);
+    const { rows } = await sql<{ enrollment_id: string; state: ActiveEnrollment }>`SELECT enrollment_id, state FROM ${sql.table(paths)} WHERE candidate_id = ${candidateId}`.execute(trx);
+    for (const row of rows) {
+      await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at}, state = ${JSON.stringify(sealedToErased(row.state))}::jsonb
+        WHERE enrollment_id = ${row.enrollment_id}`.execute(trx);
+    }
   }
 }
 
