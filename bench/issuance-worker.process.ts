@@ -16,6 +16,7 @@
 import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { DocumentFile, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceJobData, connect, issuerKeyFromPem, startIssuanceWorker } from '@jalon/issuance';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
 
 /** What a job's time is spent on, summed over the jobs of this process (wall-clock ms, jobs overlap). */
@@ -120,7 +121,6 @@ async function main(): Promise<void> {
   worker.on('completed', (job) => process.stdout.write(`completed ${job.id}\n`));
   worker.on('failed', (job, error) => process.stderr.write(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));
 
-  let stopping = false;
   let cpuAtReady = process.cpuUsage();
   // SIGUSR2: start counting afresh (after the warm-up round).
   process.on('SIGUSR2', () => {
@@ -129,28 +129,15 @@ async function main(): Promise<void> {
     failed = 0;
     cpuAtReady = process.cpuUsage();
   });
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    worker
-      .close()
-      .then(async () => {
-        const cpu = process.cpuUsage(cpuAtReady);
-        const stages = Object.fromEntries([...spent].map(([stage, ms]) => [stage, Math.round((ms / Math.max(1, jobs + failed)) * 100) / 100]));
-        const stats: WorkerStats = { jobs, failed, msPerJob: stages, cpuMsPerJob: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, jobs)) * 100) / 100, concurrency: worker.opts.concurrency ?? 0 };
-        process.stdout.write(`stats ${JSON.stringify(stats)}\n`);
-        await redis.quit().catch(() => redis.disconnect());
-        await home.close();
-      })
-      .then(
-        () => process.exit(0),
-        (error) => {
-          process.stderr.write(`stop failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', stop);
+  const stop = exitOnSigterm(async () => {
+    await worker.close();
+    const cpu = process.cpuUsage(cpuAtReady);
+    const stages = Object.fromEntries([...spent].map(([stage, ms]) => [stage, Math.round((ms / Math.max(1, jobs + failed)) * 100) / 100]));
+    const stats: WorkerStats = { jobs, failed, msPerJob: stages, cpuMsPerJob: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, jobs)) * 100) / 100, concurrency: worker.opts.concurrency ?? 0 };
+    process.stdout.write(`stats ${JSON.stringify(stats)}\n`);
+    await redis.quit().catch(() => redis.disconnect());
+    await home.close();
+  });
   // The bench holds our stdin: when it goes (interrupted, killed), so do we.
   process.stdin.on('end', stop);
   process.stdin.resume();

@@ -54,3 +54,25 @@ export async function killAllChildWorkers(): Promise<void> {
   for (const child of live) child.kill('SIGKILL');
   await Promise.all([...live].map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)))));
 }
+
+/**
+ * The child's side: on SIGTERM (once), run `stop` and exit 0, or print why it failed and exit 1.
+ * Register it before announcing `ready`, so a SIGTERM sent as soon as the parent reads it is handled.
+ * Returns the handler, for children that also stop on other signals.
+ */
+export function exitOnSigterm(stop: () => Promise<void>): () => void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`stop failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  return handler;
+}

@@ -17,9 +17,10 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
-import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
+import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { FolderDocumentStorage } from '../document-storage';
 import { Issuance } from '../issuance.service';
 import { connect, IssuanceJobData, startIssuanceWorker } from '../issuance-queue';
@@ -102,22 +103,10 @@ async function main(): Promise<void> {
   worker.on('failed', (job, error) => process.stderr.write(`job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}\n`));
   worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
 
-  // Registered before `ready`, so a SIGTERM sent as soon as the parent reads it is handled.
-  let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    worker
-      .close()
-      .then(() => connection.quit().catch(() => connection.disconnect()))
-      .then(() => home.close())
-      .then(
-        () => process.exit(0),
-        (error) => {
-          process.stderr.write(`stop failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-          process.exit(1);
-        },
-      );
+  exitOnSigterm(async () => {
+    await worker.close();
+    await connection.quit().catch(() => connection.disconnect());
+    await home.close();
   });
 
   await worker.waitUntilReady();

@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { migrateToLatest, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
 import { createCandidatePathProjection } from '@jalon/read-models';
 import { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
@@ -55,20 +56,9 @@ async function main(): Promise<void> {
   });
 
   // Registered before `ready`, so a SIGTERM sent as soon as the parent reads it is handled.
-  let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    runner
-      .stop()
-      .then(() => home.close())
-      .then(
-        () => process.exit(0),
-        (error) => {
-          process.stderr.write(`stop failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-          process.exit(1);
-        },
-      );
+  exitOnSigterm(async () => {
+    await runner.stop();
+    await home.close();
   });
 
   await runner.prepare();
