@@ -83,6 +83,40 @@ describe('command pipeline (embedded PGlite store)', () => {
     expect(attempts).toBe(3);
   });
 
+  it('decides on the stream its caller already read; when that is stale, the conflict reads it afresh', async () => {
+    const stream = `counter-${randomUUID()}`;
+    await counter(storage.store, stream, () => [{ type: 'Incremented', data: { to: 5 } }]);
+    const known = await storage.store.readStream(stream);
+    const withKnown = (decide: (value: number) => CounterEvent[]) =>
+      handleCommand<number, CounterEvent>(storage.store, { streamId: stream, initial: () => 0, evolve: (_v, e) => e.data.to, decide, metadata: () => ({ actor: { id: 'tester', role: 'admin' } }), known });
+    const seen: number[] = [];
+    expect((await withKnown((v) => (seen.push(v), [{ type: 'Incremented', data: { to: v + 1 } }]))).events).toEqual([{ type: 'Incremented', data: { to: 6 } }]);
+    // `known` now lags one event behind: the first attempt decides on it and conflicts, the second reads the stream.
+    expect((await withKnown((v) => (seen.push(v), [{ type: 'Incremented', data: { to: v + 1 } }]))).events).toEqual([{ type: 'Incremented', data: { to: 7 } }]);
+    expect(seen).toEqual([5, 5, 6]);
+    expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([5, 6, 7]);
+  });
+
+  it('decodes what it reads and encodes what it appends, with the state it decided on', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const statesEncodedOn: number[] = [];
+    const run = () =>
+      handleCommand<number, CounterEvent>(storage.store, {
+        streamId: stream,
+        initial: () => 0,
+        evolve: (_v, e) => e.data.to,
+        decide: (v) => [{ type: 'Incremented', data: { to: v + 1 } }],
+        metadata: () => ({ actor: { id: 'tester', role: 'admin' } }),
+        // Stored values are ten times the domain's: what the store holds is never what the decider sees.
+        decode: async (recorded) => recorded.map((r) => ({ type: 'Incremented', data: { to: (r.data as { to: number }).to / 10 } })),
+        encode: async (events, state) => (statesEncodedOn.push(state), events.map((e) => ({ ...e, data: { to: e.data.to * 10 } }))),
+      });
+    await run();
+    await run();
+    expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([10, 20]);
+    expect(statesEncodedOn).toEqual([0, 1]);
+  });
+
   it('a domain error from the decision appends nothing', async () => {
     const stream = `counter-${randomUUID()}`;
     await expect(
