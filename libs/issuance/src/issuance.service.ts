@@ -119,7 +119,8 @@ export class Issuance {
       streamId: enrollmentStreamId(enrollmentId),
       initial: initialEnrollmentState,
       evolve: evolveEnrollment,
-      ...enrollmentCodec(this.deps.vault),
+      // Recording a document needs no personal fact: it decides on them sealed.
+      ...enrollmentCodec(this.deps.vault, { open: false }),
       // The stream as issue() read it: unless someone wrote since, no second read.
       known,
       decide: (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }),

@@ -29,6 +29,12 @@ export class PersonalDataVault {
 
   /** The events as they will be stored: every sensitive value of `candidateId` encrypted with their key. */
   async seal<E extends EventLike>(events: readonly E[], candidateId: string): Promise<E[]> {
+    for (const event of events) {
+      // A `sealed` marker has no box of its own: storing one would lose the value for good.
+      if (this.slots(event).some((slot) => isWithheld(slot.value) && slot.value.withheld === 'sealed')) {
+        throw new Error(`a ${event.type} would store a sealed value without its ciphertext: the decision copied a fact it did not open`);
+      }
+    }
     const slotsOf = events.map((event) => this.slots(event).filter((slot) => slot.value !== undefined && !isWithheld(slot.value)));
     if (slotsOf.every((slots) => slots.length === 0)) return [...events];
     const key = await this.keys.obtain(candidateId);

@@ -58,6 +58,15 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     expect(await vault.open([storedGrant, storedSitting, storedPlain])).toEqual([granted, scheduled, noAccommodation]);
   });
 
+  it('refuses to store a sealed marker without its ciphertext: a decision copied a fact it had not opened', async () => {
+    const vault = new PersonalDataVault(new DataKeys(home.db, [master('m1')]));
+    const copied = { ...scheduled, data: { ...scheduled.data, applicableAccommodations: [{ accommodationId: 'acc-1', kind: SEALED }] } } as EnrollmentEvent;
+    await expect(vault.seal([copied], 'cand-guard')).rejects.toThrow(/without its ciphertext/);
+    // The erased marker is a value of its own (nothing left to seal): it is stored as it is.
+    const erasedCopy = { ...scheduled, data: { ...scheduled.data, applicableAccommodations: [{ accommodationId: 'acc-1', kind: ERASED }] } } as EnrollmentEvent;
+    expect(await vault.seal([erasedCopy], 'cand-guard')).toEqual([erasedCopy]);
+  });
+
   it('a sealed box opens only for its event type and its candidate, and a changed byte is refused', async () => {
     const vault = new PersonalDataVault(new DataKeys(home.db, [master('m1')]));
     const [stored] = await vault.seal([granted], 'cand-aad');

@@ -5,10 +5,12 @@ import { PersonalDataVault } from './personal-data-vault';
 /**
  * What handleCommand needs to decide on open personal data and to store it sealed: every
  * command on an enrollment or candidate stream goes through these, so no path writes plaintext.
+ * `open: false` for decisions that need none of the facts: they decide on the sealed markers.
  */
-export function enrollmentCodec(vault: PersonalDataVault) {
+export function enrollmentCodec(vault: PersonalDataVault, options: { open: boolean } = { open: true }) {
   return {
-    decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<EnrollmentEvent>(r))),
+    // Least privilege: a decision that does not need the facts decides on them sealed.
+    ...(options.open ? { decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<EnrollmentEvent>(r))) } : {}),
     encode: (events: readonly EnrollmentEvent[], state: EnrollmentState) => vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
   };
 }

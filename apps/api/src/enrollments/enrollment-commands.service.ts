@@ -23,6 +23,12 @@ import { AuthenticatedActor } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
 
+/**
+ * The decisions that read accommodation facts (which measures are in force, which applied to a
+ * sitting): only they open the sealed values; the others decide on the markers (R14, least privilege).
+ */
+const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set(['ScheduleSitting', 'RecordSittingHeld']);
+
 /** Builds the domain command once the clock is read: commands take time as an input. */
 export type CommandBuilder = (now: string) => EnrollmentCommand;
 
@@ -42,11 +48,13 @@ export class EnrollmentCommands {
 
   async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
     const streamId = enrollmentStreamId(enrollmentId);
+    // Building is pure: its type says, before anything is read, whether the decision needs the facts.
+    const commandType = build(new Date().toISOString()).type;
     const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
       streamId,
       initial: initialEnrollmentState,
       evolve: evolveEnrollment,
-      ...enrollmentCodec(this.vault),
+      ...enrollmentCodec(this.vault, { open: DECIDES_ON_ACCOMMODATIONS.has(commandType) }),
       decide: async (state) => {
         const command = build(new Date().toISOString());
         if (state.status !== 'none') assertMayAct(actor, state);
