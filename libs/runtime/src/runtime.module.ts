@@ -8,9 +8,10 @@ import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
-import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from './runtime.tokens';
+import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
 
-export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from './runtime.tokens';
+export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
+export type { SqlDb } from './runtime.tokens';
 
 const RECONCILE_EVERY_MS = 60_000;
 
@@ -105,6 +106,7 @@ export class RuntimeModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useValue: storage },
         { provide: EVENT_STORE, useValue: storage.store },
+        { provide: SQL_DB, useValue: storage.sql.db },
         { provide: Redis, useFactory: () => connect({ url: config.redisUrl }) },
         { provide: IssuanceQueue, inject: [Redis], useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }) },
         { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
@@ -137,7 +139,7 @@ export class RuntimeModule {
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
     };
   }
 }

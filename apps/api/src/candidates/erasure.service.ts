@@ -1,11 +1,11 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, EnrollmentEvent, enrollmentStreamId, evolveCandidate, foldEnrollment, initialCandidateState, registeredIn } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand, Storage } from '@jalon/event-store';
+import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
-import { DOCUMENT_STORAGE, EVENT_STORE, STORAGE } from '@jalon/runtime';
+import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { CommandOutcome } from '../shared/command-outcome';
 
@@ -27,18 +27,13 @@ export interface ErasureOutcome extends CommandOutcome {
  */
 @Injectable()
 export class Erasure {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read-model tables are owned by their projections
-  private readonly db: Kysely<any>;
-
   constructor(
-    @Inject(STORAGE) storage: Storage,
+    @Inject(SQL_DB) private readonly db: SqlDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     private readonly keys: DataKeys,
     private readonly projections: ProjectionRunner,
-  ) {
-    this.db = storage.sql.db;
-  }
+  ) {}
 
   async erase(candidateId: string, actor: AuthenticatedActor): Promise<ErasureOutcome> {
     const streamId = candidateStreamId(candidateId);

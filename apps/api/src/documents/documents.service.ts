@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError, Protected } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent, Storage } from '@jalon/event-store';
+import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
 import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
-import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, STORAGE } from '@jalon/runtime';
+import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
@@ -27,18 +27,13 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** Verification, downloads and the issuer's public key: what anyone needs to trust a document. */
 @Injectable()
 export class DocumentsService {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly db: Kysely<any>;
-
   constructor(
-    @Inject(STORAGE) storage: Storage,
+    @Inject(SQL_DB) private readonly db: SqlDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     @Inject(ISSUER_KEY) private readonly key: IssuerKey,
     private readonly issuance: Issuance,
-  ) {
-    this.db = storage.sql.db;
-  }
+  ) {}
 
   private async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
     if (!DOCUMENT_NUMBER.test(number)) return undefined;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import {
   AccommodationsView,
   accommodationsAsSeenBy,
@@ -15,10 +15,10 @@ import {
   readsAccommodations,
   ValidationError,
 } from '@jalon/domain';
-import { EventStore, formatPosition, RecordedEvent, Storage } from '@jalon/event-store';
+import { EventStore, formatPosition, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { PathView, presentPathFor } from '@jalon/read-models';
-import { EVENT_STORE, STORAGE } from '@jalon/runtime';
+import { EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 import { ReferentialResolver } from '@jalon/runtime';
@@ -46,18 +46,13 @@ const OPEN_STATUSES = ['in-progress', 'eligible'];
 /** Every question users ask of the paths: one candidate, lists, cohort statistics, provenance, the past, findings. */
 @Injectable()
 export class PathQueries {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read-model tables are owned by their projections
-  private readonly db: Kysely<any>;
-
   constructor(
-    @Inject(STORAGE) storage: Storage,
+    @Inject(SQL_DB) private readonly db: SqlDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
     private readonly vault: PersonalDataVault,
     private readonly reads: PersonalDataReadLog,
-  ) {
-    this.db = storage.sql.db;
-  }
+  ) {}
 
   /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
   private scope(actor: AuthenticatedActor, organisationId?: string) {

@@ -1,10 +1,9 @@
 import { BadRequestException, CallHandler, ConflictException, ExecutionContext, HttpException, Inject, Injectable, NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { from, Observable } from 'rxjs';
-import { Storage } from '@jalon/event-store';
-import { STORAGE } from '@jalon/runtime';
+import { SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { ProblemDetails, toProblem } from './problem-details.filter';
 
@@ -19,12 +18,7 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly db: Kysely<any>;
-
-  constructor(@Inject(STORAGE) storage: Storage) {
-    this.db = storage.sql.db;
-  }
+  constructor(@Inject(SQL_DB) private readonly db: SqlDb) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();

@@ -1,21 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { Referential } from '@jalon/domain';
-import { Storage } from '@jalon/event-store';
-import { STORAGE } from '@jalon/runtime';
+import { SQL_DB, SqlDb } from '@jalon/runtime';
 import { ListReferentialsQuery } from './list-referentials.query';
 import { ReferentialSummaryDto } from './referential-summary.response.dto';
 
 /** Every published version (shipped or imported), from the read model fed by the log. */
 @QueryHandler(ListReferentialsQuery)
 export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQuery, ReferentialSummaryDto[]> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private readonly db: Kysely<any>;
-
-  constructor(@Inject(STORAGE) storage: Storage) {
-    this.db = storage.sql.db;
-  }
+  constructor(@Inject(SQL_DB) private readonly db: SqlDb) {}
 
   async execute(): Promise<ReferentialSummaryDto[]> {
     const { rows } = await sql<{ content: Referential; content_hash: string }>`SELECT content, content_hash FROM referential_versions ORDER BY referential_id, version`.execute(this.db);
