@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -10,38 +9,25 @@ import { STORAGE } from '@jalon/runtime';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
-import { startTestApp, TestApp } from './support/test-app';
-
-// A Redis database of this suite's own, so wiping it (FLUSHDB) leaves other suites alone.
-const REDIS_URL = 'redis://127.0.0.1:6379/7';
+import { startTestAppWithOwnRedis, TestApp } from './support/test-app';
 
 describe('issuance: attestations and certificates anyone can verify, issued once (PostgreSQL, Redis)', () => {
-  let dataDir: string;
   let testApp: TestApp;
   let admin: HttpActor;
   let jury: HttpActor;
   let driver: PathDriver;
-  let redis: Redis;
 
   const documentsOf = (id: string) => admin.get(`/enrollments/${id}/documents`).expect(200).then((r) => r.body as { number: string; kind: string; blocCode?: string; status: string }[]);
   const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jalon-issuance-'));
-    redis = new Redis(REDIS_URL);
-    await redis.flushdb();
-    testApp = await startTestApp({ REDIS_URL, DATA_DIR: dataDir, DOCUMENTS_DIR: join(dataDir, 'documents'), PUBLIC_BASE_URL: 'https://jalon.example.org' });
+    testApp = await startTestAppWithOwnRedis(7, { PUBLIC_BASE_URL: 'https://jalon.example.org' });
     admin = actor(testApp.app, 'admin');
     jury = actor(testApp.app, 'jury');
     const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
     driver = new PathDriver(referential, { admin, jury, assessor: actor(testApp.app, 'assessor'), referent: actor(testApp.app, 'referent') });
   }, 60_000);
-  afterAll(async () => {
-    await testApp?.close();
-    await redis?.flushdb();
-    redis?.disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => testApp?.close());
 
   it('a validated bloc gets its attestation: verifiable by anyone, signed, its files matching their hashes', async () => {
     const id = await driver.enroll();
@@ -70,7 +56,7 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
 
     // A file altered on disk no longer verifies.
-    writeFileSync(join(dataDir, 'documents', `${attestation.number}.pdf`), Buffer.from('%PDF-1.7 forged'));
+    writeFileSync(join(testApp.config.documentsDir, `${attestation.number}.pdf`), Buffer.from('%PDF-1.7 forged'));
     expect((await request(server).get(`/verifications/${attestation.number}`).expect(200)).body).toMatchObject({ status: 'invalid', checks: { pdfHash: false } });
   }, 60_000);
 
@@ -120,23 +106,13 @@ describe('issuance: attestations and certificates anyone can verify, issued once
 });
 
 describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues every pending decision', () => {
-  let dataDir: string;
-  let testApp: TestApp;
-  let redis: Redis;
+  let testApp: TestApp & { redis: Redis };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'jalon-reconcile-'));
-    redis = new Redis('redis://127.0.0.1:6379/8');
-    await redis.flushdb();
     // No issuance worker in the api: decisions pile up in the queue.
-    testApp = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:6379/8', RUN_ISSUANCE: 'false', DATA_DIR: dataDir, DOCUMENTS_DIR: join(dataDir, 'documents') });
+    testApp = await startTestAppWithOwnRedis(8, { RUN_ISSUANCE: 'false' });
   }, 60_000);
-  afterAll(async () => {
-    await testApp?.close();
-    await redis?.flushdb();
-    redis?.disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => testApp?.close());
 
   it('wipes the queued jobs, then the reconciler finds each decision without its document and it is issued once', async () => {
     const admin = actor(testApp.app, 'admin');
@@ -147,7 +123,7 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
     const queue = testApp.app.get(IssuanceQueue);
     await eventually(async () => expect((await queue.counts()).waiting).toBe(4), 30_000);
 
-    await redis.flushdb();
+    await testApp.redis.flushdb();
     expect((await queue.counts()).waiting).toBe(0);
 
     const storage = testApp.app.get<Storage>(STORAGE);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
@@ -12,10 +11,8 @@ import { STORAGE } from '@jalon/runtime';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestAppWithOwnRedis, TestApp } from './support/test-app';
 
-// A Redis database of this suite's own: every key in it is this app's, and all are searched.
-const REDIS_URL = 'redis://127.0.0.1:6379/9';
 // One marker per run, planted in every sensitive field: it must be readable where entitled, and found nowhere at rest.
 const MARKER = `zq${randomBytes(8).toString('hex')}`;
 
@@ -25,9 +22,9 @@ const MARKER = `zq${randomBytes(8).toString('hex')}`;
  * documents, the logs — while the path, its decisions and its documents' existence stand.
  */
 describe('personal data: sealed at rest, read by role, erased for good (PostgreSQL, Redis)', () => {
-  let dataDir: string;
-  let testApp: TestApp;
-  let redis: Redis;
+  // A Redis database of this suite's own: every key in it is this app's, and all are searched.
+  let testApp: TestApp & { redis: Redis };
+  const redis = () => testApp.redis;
   let admin: HttpActor;
   let referent: HttpActor;
   let auditor: HttpActor;
@@ -51,7 +48,7 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
   }
 
   const db = () => testApp.app.get<Storage>(STORAGE).sql.db;
-  const documentsDir = () => join(dataDir, 'documents');
+  const documentsDir = () => testApp.config.documentsDir;
 
   /** Every base table of the database whose rows, as text, contain the needle. */
   async function tablesHolding(needle: string): Promise<string[]> {
@@ -69,15 +66,15 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
   /** Every Redis key of the database whose value (any type) or name contains the needle. */
   async function redisKeysHolding(needle: string): Promise<string[]> {
     const holding: string[] = [];
-    for (const key of await redis.keys('*')) {
-      const type = await redis.type(key);
+    for (const key of await redis().keys('*')) {
+      const type = await redis().type(key);
       const values: unknown =
-        type === 'string' ? await redis.get(key)
-        : type === 'hash' ? await redis.hgetall(key)
-        : type === 'list' ? await redis.lrange(key, 0, -1)
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'zset' ? await redis.zrange(key, '0', '-1')
-        : type === 'stream' ? await redis.xrange(key, '-', '+')
+        type === 'string' ? await redis().get(key)
+        : type === 'hash' ? await redis().hgetall(key)
+        : type === 'list' ? await redis().lrange(key, 0, -1)
+        : type === 'set' ? await redis().smembers(key)
+        : type === 'zset' ? await redis().zrange(key, '0', '-1')
+        : type === 'stream' ? await redis().xrange(key, '-', '+')
         : null;
       if (`${key} ${JSON.stringify(values)}`.includes(needle)) holding.push(key);
     }
@@ -95,11 +92,8 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
   beforeAll(async () => {
     captureOutput(process.stdout);
     captureOutput(process.stderr);
-    dataDir = mkdtempSync(join(tmpdir(), 'jalon-privacy-'));
-    redis = new Redis(REDIS_URL);
-    await redis.flushdb();
     // Verbose logs: whatever the app says, at every level, is searched.
-    testApp = await startTestApp({ REDIS_URL, DATA_DIR: dataDir, DOCUMENTS_DIR: documentsDir(), LOG_LEVEL: 'debug' });
+    testApp = await startTestAppWithOwnRedis(9, { LOG_LEVEL: 'debug' });
     admin = actor(testApp.app, 'admin');
     referent = actor(testApp.app, 'referent');
     auditor = actor(testApp.app, 'auditor');
@@ -131,9 +125,6 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
   afterAll(async () => {
     restore.forEach((undo) => undo());
     await testApp?.close();
-    await redis?.flushdb();
-    redis?.disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('the searches find a planted marker in a table, a Redis key, a document file and the logs (they can fail)', async () => {
@@ -141,7 +132,7 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     const planted = `probe${randomBytes(8).toString('hex')}`;
     await sql`CREATE TABLE search_probe (note text)`.execute(db());
     await sql`INSERT INTO search_probe VALUES (${planted})`.execute(db());
-    await redis.hset('search-probe', 'note', planted);
+    await redis().hset('search-probe', 'note', planted);
     writeFileSync(join(documentsDir(), 'search-probe.txt'), planted);
     new Logger('SearchProbe').debug(planted);
     try {
@@ -151,7 +142,7 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
       expect(logsHolding(planted)).toHaveLength(1);
     } finally {
       await sql`DROP TABLE search_probe`.execute(db());
-      await redis.del('search-probe');
+      await redis().del('search-probe');
       rmSync(join(documentsDir(), 'search-probe.txt'));
     }
   });
@@ -161,7 +152,7 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(identity).toMatchObject({ birthName: `Nom${MARKER}`, birthPlace: `Lieu${MARKER}` });
     const path = (await referent.get(`/enrollments/${enrollmentId}`).expect(200)).body;
     expect(path.accommodations).toMatchObject({ view: 'full', accommodations: [{ accommodationId, terms: { kind: 'tiers-temps', details: `Amended${MARKER}` } }] });
-    expect((await redis.keys('*')).length).toBeGreaterThan(0);
+    expect((await redis().keys('*')).length).toBeGreaterThan(0);
     expect(await tablesHolding(MARKER)).toEqual([]);
     expect(await redisKeysHolding(MARKER)).toEqual([]);
     expect(logsHolding(MARKER)).toEqual([]);

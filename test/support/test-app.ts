@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { AppConfig, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { IssuanceQueue } from '@jalon/issuance';
@@ -34,6 +35,26 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await app.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The api on a Redis database of the suite's own (emptied before and after), for suites that wipe
+ * or search Redis: FLUSHDB there leaves the other suites, running at the same time, alone.
+ */
+export async function startTestAppWithOwnRedis(redisDatabase: number, env: Record<string, string> = {}): Promise<TestApp & { readonly redis: Redis }> {
+  const url = `redis://127.0.0.1:6379/${redisDatabase}`;
+  const redis = new Redis(url);
+  await redis.flushdb();
+  const testApp = await startTestApp({ REDIS_URL: url, ...env });
+  return {
+    ...testApp,
+    redis,
+    async close() {
+      await testApp.close();
+      await redis.flushdb();
+      redis.disconnect();
     },
   };
 }

@@ -18,22 +18,26 @@ const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
 const issued = (number: string) => event('DocumentIssued', { document: { number } });
 const ids = (jobs: readonly IssuanceJobData[]) => jobs.map(jobIdOf).sort();
 
-async function openDatabase(): Promise<{ database: TestDatabase; home: SqlDatabase; store: SqlEventStore }> {
-  const database = await createTestDatabase('jalon_issuance_process');
-  const home = await openSqlDatabase({ kind: 'postgres', url: database.url });
-  await migrateToLatest(home.db);
-  return { database, home, store: new SqlEventStore(home, { pollIntervalMs: 10 }) };
-}
-
-describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), batches of %d event(s)', (batchSize) => {
-  let database: TestDatabase;
-  let home: SqlDatabase;
-  let store: SqlEventStore;
-  beforeAll(async () => ({ database, home, store } = await openDatabase()));
+/** A database of the suite's own, migrated, opened before its tests and dropped after them. */
+function withDatabase(use: (opened: { home: SqlDatabase; store: SqlEventStore }) => void): void {
+  let database: TestDatabase | undefined;
+  let home: SqlDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase('jalon_issuance_process');
+    home = await openSqlDatabase({ kind: 'postgres', url: database.url });
+    await migrateToLatest(home.db);
+    use({ home, store: new SqlEventStore(home, { pollIntervalMs: 10 }) });
+  });
   afterAll(async () => {
     await home?.close();
     await database?.drop();
   });
+}
+
+describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), batches of %d event(s)', (batchSize) => {
+  let home: SqlDatabase;
+  let store: SqlEventStore;
+  withDatabase((opened) => ({ home, store } = opened));
 
   const append = async (streamId: string, events: NewEvent[]) => {
     const { position } = await store.append(streamId, events, { expectedRevision: 'any' });
@@ -144,15 +148,9 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
 });
 
 describe('issuance process manager while the queue is slow or failing (PostgreSQL)', () => {
-  let database: TestDatabase;
   let home: SqlDatabase;
   let store: SqlEventStore;
-  beforeAll(async () => ({ database, home, store } = await openDatabase()));
-  afterAll(async () => {
-    await home?.close();
-    await database?.drop();
-  });
-
+  withDatabase((opened) => ({ home, store } = opened));
 
   it('holds back no reader of the log while it waits for the queue: the batch is written after its jobs are queued', async () => {
     let shownMeanwhile = false;
