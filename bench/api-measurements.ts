@@ -1,125 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
-import { AppConfig, loadConfig } from '@jalon/config';
-import { indexReferential, Referential, Role } from '@jalon/domain';
-import { EventStore, GlobalPosition, SqlDatabase, SqlEventStore } from '@jalon/event-store';
-import { ISSUANCE_PROCESS, IssuanceQueue } from '@jalon/issuance';
+import { indexReferential, Referential } from '@jalon/domain';
+import { SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
-import { EVENT_STORE } from '@jalon/runtime';
-import { createApp } from '../apps/api/src/create-app';
+import { BenchApi, ORGANISATION } from './deployed-api';
 import { generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import { HttpClient } from './http-client';
 import { createWorkload, timed, Workload } from './throughput';
-
-/** The organisation every api caller of the bench belongs to, and the one the query data set fills. */
-export const ORGANISATION = 'org-1';
-
-/** The api as `npm start` serves it (projections in-process), listening on a free local port. */
-export interface BenchApi {
-  readonly app: INestApplication;
-  readonly config: AppConfig;
-  readonly port: number;
-  readonly runner: ProjectionRunner;
-  token(role: Role, subject: string): string;
-  /** Waits until the in-process projections have applied everything committed so far. */
-  settle(timeoutMs?: number): Promise<void>;
-  /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
-  skipHistory(): Promise<string[]>;
-  /** Stops the api, removes the bench's issuance queue from Redis and its data directory. */
-  close(): Promise<void>;
-}
-
-/**
- * Moves the checkpoints of `names` to the head of the log. The bench's generated history is taken
- * as processed long ago: the issuance process manager would otherwise ask for an attestation or a
- * certificate for every bloc validated and certification awarded in it (hundreds of thousands of
- * jobs in Redis for the query data set), which is neither a command's cost nor a query's.
- */
-export async function skipHistory(home: SqlDatabase, store: EventStore, names: readonly string[]): Promise<GlobalPosition> {
-  const head = await store.headPosition();
-  for (const name of names) {
-    await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${name}, ${head.commit.toString()}::bigint, ${head.prepare.toString()}::bigint)
-      ON CONFLICT (projection) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = clock_timestamp()`.execute(home.db);
-  }
-  return head;
-}
-
-/**
- * The api on `databaseUrl`, built by createApp as `npm start` builds it, RUN_PROJECTIONS and
- * POLL_INTERVAL_MS unset (projections in-process). Kept to itself: a data directory of its own
- * (issuer key, documents), a Redis prefix of its own, RUN_ISSUANCE=false, so no certificate is
- * rendered in this process while it is measured, and THROTTLE_PER_MINUTE out of reach. `env` overrides (scratch experiments).
- */
-export async function startApi(databaseUrl: string, home: SqlDatabase, store: EventStore, env: Record<string, string> = {}): Promise<BenchApi> {
-  // Projections other than the one the bench measures start at the head (skipHistory); prepare() keeps an existing checkpoint.
-  const others = [ISSUANCE_PROCESS];
-  await skipHistory(home, store, others);
-  const dataDir = mkdtempSync(join(tmpdir(), 'jalon-bench-'));
-  const config = loadConfig({
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
-    LOG_LEVEL: 'error',
-    DATA_DIR: dataDir,
-    REDIS_PREFIX: `jalon-bench-${randomBytes(4).toString('hex')}`,
-    RUN_ISSUANCE: 'false',
-    // The per-client rate limit (1200/min by default) would answer 429 to the bench's own load: the
-    // guard still runs on every request, with a limit the bench cannot reach.
-    THROTTLE_PER_MINUTE: '1000000',
-    ...env,
-  });
-  let app: INestApplication;
-  try {
-    app = await createApp(config);
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  const close = async () => {
-    try {
-      await app.get(IssuanceQueue).obliterate();
-    } finally {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
-  try {
-    await app.listen(0, '127.0.0.1');
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const runner = app.get(ProjectionRunner);
-  const appStore = app.get<EventStore>(EVENT_STORE);
-  const jwt = app.get(JwtService);
-  return {
-    app,
-    config,
-    port,
-    runner,
-    token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
-    async settle(timeoutMs = 120_000) {
-      const head = await appStore.headPosition();
-      if (!(await runner.waitUntilReached(head, timeoutMs))) throw new Error(`the api's projections did not catch up within ${timeoutMs} ms`);
-    },
-    async skipHistory() {
-      const names = runner.projections.map((p) => p.name).filter((name) => name !== CANDIDATE_PATH_PROJECTION);
-      await skipHistory(home, store, names);
-      return names;
-    },
-    close,
-  };
-}
 
 /** A shipped référentiel from the catalogue, by id. */
 export function shippedReferential(referentialId: string): Referential {
@@ -140,9 +28,9 @@ interface HeldSitting {
  * sitting takes one assessment, so the workload consumes held sittings prepared beforehand over
  * HTTP (`prepare`); each worker owns whole enrollments, so no two requests race on one stream.
  *
- * The api's projection runner runs only inside this workload's slices, as `npm start` runs it
- * (woken by each command): what is still unprojected when a slice ends is caught up after it, and
- * events left by other workloads' slices before it, both outside the window and reported.
+ * The worker's projections run only inside this workload's slices (the worker is frozen outside
+ * them): the events other workloads left are caught up before the window opens, and what is still
+ * unprojected when it closes is caught up after it, both outside the window, the latter reported.
  */
 export class HttpCommandWorkload implements Workload {
   readonly name = 'http_command_c4';
@@ -159,8 +47,17 @@ export class HttpCommandWorkload implements Workload {
   private margin = 1.6;
   /** Enrollments prepared between slices because the pool ran low (0 when the first sizing sufficed). */
   toppedUp = 0;
-  /** Per slice: events the projections had not applied when the window closed, and the time to apply them. */
-  readonly lags: { events: number; ms: number }[] = [];
+  /** Per slice: ms the worker's projections took, after the window closed, to apply what it had not yet. */
+  readonly lags: number[] = [];
+  /** CPU seconds of the api and worker processes over the slices (the worker's until it caught up), and the commands they served. */
+  readonly cpu = { api: 0, worker: 0 };
+  private measured = 0;
+
+  /** CPU ms per command in the api and the worker processes (each slice's own commands, warm-up included). */
+  cpuMsPerCommand(): { api: number; worker: number } {
+    const per = (seconds: number) => (this.measured === 0 ? 0 : (seconds * 1000) / this.measured);
+    return { api: per(this.cpu.api), worker: per(this.cpu.worker) };
+  }
 
   constructor(
     private readonly api: BenchApi,
@@ -249,24 +146,29 @@ export class HttpCommandWorkload implements Workload {
 
   async run(seconds: number): Promise<number> {
     this.inner ??= await createWorkload(this.name, this.queues.length, async (w) => ({ op: () => this.assess(w) }));
-    const { runner } = this.api;
+    const { projections } = this.api;
     // Outside the window: held sittings if the pool runs low (set-up), and the events other
     // workloads appended since the last slice (not this workload's cost).
-    const missing = this.shortfall(seconds);
-    if (missing > 0) {
-      await this.prepare(missing);
-      this.toppedUp += missing;
-    }
-    await runner.catchUp();
-    runner.start();
+    projections.resume();
     try {
+      const missing = this.shortfall(seconds);
+      if (missing > 0) {
+        await this.prepare(missing);
+        this.toppedUp += missing;
+      }
+      await projections.settle();
+      const before = this.api.cpuSeconds();
       const completed = await this.inner.run(seconds);
       this.rate = Math.max(this.rate, completed / seconds);
+      // What the worker had not applied when the window closed, caught up outside it.
+      this.lags.push(await projections.settle());
+      const after = this.api.cpuSeconds();
+      this.cpu.api += after.api - before.api;
+      this.cpu.worker += after.worker - before.worker;
+      this.measured += completed;
       return completed;
     } finally {
-      await runner.stop();
-      const { result: events, seconds: lag } = await timed(() => runner.catchUp());
-      this.lags.push({ events, ms: lag * 1000 });
+      projections.pause();
     }
   }
 
@@ -285,8 +187,8 @@ export interface OrganisationLoad {
 /**
  * Tops the read model up to `target` enrollments in ORGANISATION: generated paths over the shipped
  * référentiels in turn (the real decider, one append per path, through the port), then a catch-up
- * of the candidate-path projection by a runner of the bench, in batches of 2000 (the api's runner is
- * stopped meanwhile; its other projections skip this history, see skipHistory).
+ * of the candidate-path projection by a runner of the bench, in batches of 2000 (the worker is
+ * paused meanwhile; its other projections skip this history, see skipHistory).
  */
 export async function loadOrganisationPaths(api: BenchApi, home: SqlDatabase, store: SqlEventStore, target: number, onProgress?: (message: string) => void): Promise<OrganisationLoad> {
   const { entries } = loadCatalogue();
@@ -412,4 +314,17 @@ export async function measureQueries(api: BenchApi, home: SqlDatabase, options: 
   } finally {
     client.close();
   }
+}
+
+/**
+ * `GET /health` over the same connections: one SQL statement (the checkpoints) behind the api's
+ * whole HTTP pipeline, no token. What the api answers per second when a request does next to
+ * nothing: the ceiling any command could reach on this machine, to read http_command_ratio against.
+ */
+export async function httpFloorWorkload(client: HttpClient): Promise<Workload> {
+  return createWorkload('http_floor_c4', client.connections, async () => ({
+    op: async () => {
+      await client.expect(200, 'GET', '/health', '');
+    },
+  }));
 }

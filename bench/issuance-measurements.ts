@@ -12,7 +12,7 @@ import { connect, createIssuanceProcess, jobIdOf, FolderDocumentStorage, generat
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
-import { skipHistory } from './api-measurements';
+import { skipHistory } from './deployed-api';
 import type { WorkerStats } from './issuance-worker.process';
 import { createWorkload, ThroughputResult, timed } from './throughput';
 

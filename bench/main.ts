@@ -16,7 +16,8 @@ import { sql } from 'kysely';
 import { Client } from 'pg';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TEST_ADMIN_URL, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { BenchApi, HttpCommandWorkload, loadOrganisationPaths, measureQueries, ORGANISATION, shippedReferential, startApi } from './api-measurements';
+import { httpFloorWorkload, HttpCommandWorkload, loadOrganisationPaths, measureQueries, shippedReferential } from './api-measurements';
+import { BenchApi, ORGANISATION, startDeployedApi } from './deployed-api';
 import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
@@ -35,7 +36,7 @@ const QUERY_WARMUP = 50;
 /** Issuance worker processes: issuance_ratio compares their speed with this many times one renderer. */
 const ISSUANCE_WORKERS = 2;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECTIONS = ['issuance'] as const;
+const SECTIONS = ['issuance', 'http'] as const;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -109,6 +110,55 @@ async function waitForDisconnections(name: string, timeoutMs = 3000): Promise<vo
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const roundAll = (p: { count: number; p50: number; p95: number; max: number }) => ({ count: p.count, p50: round(p.p50, 2), p95: round(p.p95, 2), max: round(p.max, 2) });
+
+/**
+ * The HTTP command workload on the deployed api, its held sittings prepared over HTTP (not measured):
+ * a few, a pilot for the rate, then enough for `seconds` of it with a margin.
+ */
+async function prepareHttpCommands(api: BenchApi, client: HttpClient, seconds: number): Promise<{ http: HttpCommandWorkload; pilotPerSecond: number; setupSeconds: number }> {
+  const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
+  const setup = await timed(async () => {
+    await http.prepare(150);
+    const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
+    const enrollments = http.shortfall(seconds);
+    log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
+    await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
+    api.projections.resume();
+    await api.projections.settle();
+    api.projections.pause();
+    return pilotPerSecond;
+  });
+  log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
+  return { http, pilotPerSecond: setup.result, setupSeconds: setup.seconds };
+}
+
+/** What the HTTP command measurement was, for the JSON's meta. */
+function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: ThroughputResult, pilotPerSecond: number, setupSeconds: number) {
+  const cpu = http.cpuMsPerCommand();
+  return {
+    command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
+    referential: `${HTTP_REFERENTIAL}@1`,
+    connections: HTTP_CONNECTIONS,
+    api: 'apps/api/src/main.ts in its own process (RUN_PROJECTIONS=false), as docker-compose.yml deploys it; the client in the bench process',
+    projections: `apps/worker/src/main.ts in its own process (RUN_ISSUANCE=false): running during the http slices, frozen (SIGSTOP) during the other workloads; all but candidate-path start at the head (the generated history is not theirs to process)`,
+    projectionsRun: api.projections.names,
+    pilotPerSecond: round(pilotPerSecond, 1),
+    setupSeconds: round(setupSeconds, 1),
+    sittingsPrepared: http.sittingsPrepared,
+    sittingsLeft: http.remaining(),
+    enrollmentsToppedUpBetweenSlices: http.toppedUp,
+    operations: measured.operations,
+    cpuMsPerCommand: { api: round(cpu.api, 2), worker: round(cpu.worker, 2) },
+    projectionCatchUpAfterSliceMs: round(Math.max(...http.lags), 1),
+  };
+}
+
+function httpMetrics(results: Record<string, number>): Metric[] {
+  return [
+    { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections; api and worker processes as deployed` },
+    { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
+  ];
+}
 
 async function main(): Promise<void> {
   const options = parseOptions();
@@ -194,27 +244,14 @@ async function main(): Promise<void> {
       scan.perSecond = scan.events / scan.seconds;
       if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
 
-      // The api, in this process, on this database, as `npm start` runs it. Its commands need held
-      // sittings, prepared over HTTP (not measured): a pilot gives the rate, hence how many.
-      log(`api: starting in-process (EVENT_STORE=postgres, RUN_PROJECTIONS unset, RUN_ISSUANCE=false)...`);
-      api = await startApi(database.url, home, store);
-      await api.settle();
+      // The api and the worker as deployed, on this database. The commands need held sittings,
+      // prepared over HTTP (not measured): a pilot gives the rate, hence how many.
+      log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
+      api = await startDeployedApi(database.url, home, store);
       client = new HttpClient(api.port, HTTP_CONNECTIONS);
-      const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
-      const setup = await timed(async () => {
-        await http.prepare(150);
-        const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
-        const enrollments = http.shortfall(options.warmupSeconds + options.seconds);
-        log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
-        await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
-        await api!.settle();
-        return pilotPerSecond;
-      });
-      const pilotPerSecond = setup.result;
-      log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
-      // The api's projections run only in its own slices (see HttpCommandWorkload), so the other
-      // workloads are measured as before: with no projection working in this process.
-      await api.runner.stop();
+      const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, options.warmupSeconds + options.seconds);
+      // The worker's projections run only in the api's own slices (see HttpCommandWorkload), so the
+      // other workloads are measured with no projection working.
       await sql`VACUUM (ANALYZE)`.execute(home.db);
       await sql`CHECKPOINT`.execute(home.db);
 
@@ -250,8 +287,8 @@ async function main(): Promise<void> {
       log(`  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
       await sql`VACUUM (ANALYZE)`.execute(home.db);
       await sql`CHECKPOINT`.execute(home.db);
-      api.runner.start();
-      await api.settle();
+      api.projections.resume();
+      await api.projections.settle();
       log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
       const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
       log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms`);
@@ -286,23 +323,7 @@ async function main(): Promise<void> {
         rebuildBatchSize: REBUILD_BATCH_SIZE,
         writeRounds: ROUNDS,
         payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
-        http: {
-          command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
-          referential: `${HTTP_REFERENTIAL}@1`,
-          connections: HTTP_CONNECTIONS,
-          api: 'in-process (createApp, listen on 127.0.0.1), client in the same Node process',
-          runProjections: api.config.runProjections,
-          runIssuance: api.config.runIssuance,
-          projectionsRun: api.runner.projections.map((p) => p.name),
-          projections: 'in-process runner, running during the http slices, stopped during the other workloads; all but candidate-path start at the head (the generated history is not theirs to process)',
-          pilotPerSecond: round(pilotPerSecond, 1),
-          setupSeconds: round(setup.seconds, 1),
-          sittingsPrepared: http.sittingsPrepared,
-          sittingsLeft: http.remaining(),
-          enrollmentsToppedUpBetweenSlices: http.toppedUp,
-          operations: httpCommand.operations,
-          projectionLagAtSliceEnd: { maxEvents: Math.max(...http.lags.map((l) => l.events)), maxMs: round(Math.max(...http.lags.map((l) => l.ms)), 1) },
-        },
+        http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds),
         queries: {
           organisation: ORGANISATION,
           enrollments: queries.enrollments,
@@ -331,8 +352,7 @@ async function main(): Promise<void> {
         { name: 'rebuild_per_s', value: results.rebuild_per_s },
         { name: 'rebuild_ratio', value: results.rebuild_ratio, target: 0.3 },
         { name: 'pglite_append_per_s', value: results.pglite_append_per_s },
-        { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections, api in-process, projections running: ${api.config.runProjections ? 'yes' : 'no'}, issuance jobs: ${api.config.runIssuance ? 'yes' : 'no'}` },
-        { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
+        ...httpMetrics(results),
         { name: 'query_path_p50_ms', value: results.query_path_p50_ms, note: `${queries.enrollments} enrollments in ${ORGANISATION}, 1 connection` },
         { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
         { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
@@ -340,68 +360,102 @@ async function main(): Promise<void> {
       );
       summary.push(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured)`);
       summary.push(
-        `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setup.seconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
+        `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
           `(${organisation.paths} generated paths, ${organisation.events} events, appended in ${organisation.seconds.toFixed(1)} s and projected in ${organisation.catchUpSeconds.toFixed(1)} s; not measured)`,
       );
     }
 
-    // Issuance last, on the same database: the api's projections are stopped first, or its issuance
+    if (options.only === 'http') {
+      log('publishing the shipped référentiels...');
+      await publishShippedReferentials(store);
+      log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
+      api = await startDeployedApi(database.url, home, store);
+      client = new HttpClient(api.port, HTTP_CONNECTIONS);
+      const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, options.warmupSeconds + options.seconds);
+      await sql`VACUUM (ANALYZE)`.execute(home.db);
+      await sql`CHECKPOINT`.execute(home.db);
+      log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
+      const workloads = [await rawInsertWorkload(database.url, 'raw_insert_c4', 4), await appendWorkload(store, 'append_c4', 4), await httpFloorWorkload(client), http];
+      let writes: Map<string, ThroughputResult>;
+      try {
+        writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
+      } finally {
+        for (const workload of workloads) await workload.close();
+      }
+      const append4 = writes.get('append_c4')!;
+      const httpCommand = writes.get(http.name)!;
+      Object.assign(results, {
+        raw_insert_c4_per_s: round(writes.get('raw_insert_c4')!.perSecond, 1),
+        append_c4_per_s: round(append4.perSecond, 1),
+        http_command_per_s: round(httpCommand.perSecond, 1),
+        http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
+        http_floor_per_s: round(writes.get('http_floor_c4')!.perSecond, 1),
+      });
+      Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds) });
+      metrics.push({ name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s }, { name: 'append_c4_per_s', value: results.append_c4_per_s }, ...httpMetrics(results));
+      summary.push(`http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s (not measured)`);
+    }
+
+    // Issuance last, on the same database: the api and the worker are stopped first, or the issuance
     // process manager would enqueue the decisions appended here into its own queue.
-    await api?.runner.stop();
+    await api?.close();
+    api = undefined;
     if (options.only === 'issuance') {
       log('publishing the shipped référentiels (what the generated paths are pinned to)...');
       await publishShippedReferentials(store);
     }
-    await sql`CHECKPOINT`.execute(home.db);
-    log(`issuance: ${ISSUANCE_WORKERS} worker processes, ${options.decisions} decisions in ${ROUNDS} rounds alternating with ${options.seconds} s of rendering in all (${options.warmupSeconds} s warm-up)...`);
-    const issuance = await measureIssuance(home, store, database.url, {
-      decisions: options.decisions,
-      rounds: ROUNDS,
-      seconds: options.seconds,
-      warmupSeconds: options.warmupSeconds,
-      workers: ISSUANCE_WORKERS,
-      concurrency: options.issuanceConcurrency,
-      redisUrl: REDIS_URL,
-    }, log);
-    Object.assign(results, {
-      render_per_s: round(issuance.render.perSecond, 1),
-      issuance_per_s: round(issuance.issuance.perSecond, 1),
-      issuance_ratio: round(issuance.issuance.perSecond / (issuance.render.perSecond * ISSUANCE_WORKERS), 3),
-    });
-    // What the ratio would be with the whole machine to the pipeline and every process CPU-bound:
-    // the rendering's CPU per document over the pipeline's CPU per decision (all its processes).
-    const pipelineCpuMs = Object.values(issuance.cpuMsPerDecision).reduce((a, b) => a + b, 0);
-    const cpuCeiling = issuance.renderCpuMsPerDocument / pipelineCpuMs;
-    meta.issuance = {
-      feed: 'decisions appended (BlocValidated, CertificationAwarded of generated paths, candidates registered), then createIssuanceProcess fed by a ProjectionRunner (default batch size and poll interval) enqueues into BullMQ; clock from the runner\'s start to the completion of the round\'s last job (each worker prints the jobs BullMQ records complete, after their DocumentIssued append; checked in SQL after each round)',
-      workers: ISSUANCE_WORKERS,
-      workerConcurrency: options.issuanceConcurrency ?? 'startIssuanceWorker default',
-      rounds: issuance.issuance.rounds.map((r) => ({ decisions: r.decisions, seconds: round(r.seconds, 3) })),
-      warmup: { decisions: issuance.warmup.decisions, seconds: round(issuance.warmup.seconds, 3) },
-      renderOperations: issuance.render.operations,
-      renderModels: { count: issuance.render.models, attestations: issuance.render.attestations, certificates: issuance.render.certificates, meanPdfBytes: issuance.render.meanPdfBytes, meanCredentialBytes: issuance.render.meanCredentialBytes },
-      setup: { paths: issuance.setup.paths, events: issuance.setup.events, appendSeconds: round(issuance.setup.appendSeconds, 1), workersReadySeconds: round(issuance.setup.workersReadySeconds, 1) },
-      workerStats: issuance.workers,
-      cpuMsPerDecision: Object.fromEntries(Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => [process, round(ms, 2)])),
-      renderCpuMsPerDocument: round(issuance.renderCpuMsPerDocument, 2),
-      cpuCeilingRatio: round(cpuCeiling, 3),
-      ...(issuance.machineBusyDuringRounds !== undefined ? { machineBusyDuringRounds: round(issuance.machineBusyDuringRounds, 3) } : {}),
-      ...(issuance.othersShareDuringRounds !== undefined ? { othersShareDuringRounds: round(issuance.othersShareDuringRounds, 3) } : {}),
-      documentFiles: issuance.documentFiles,
-      redis: issuance.redis,
-    };
-    metrics.push(
-      { name: 'render_per_s', value: results.render_per_s, note: 'renderPdf + issueCredential, in-process, one at a time' },
-      { name: 'issuance_per_s', value: results.issuance_per_s, note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})` },
-      { name: 'issuance_ratio', value: results.issuance_ratio, target: 0.6, note: `to render_per_s × ${ISSUANCE_WORKERS}` },
-    );
-    summary.push(
-      `issuance: ${issuance.setup.paths} generated paths (${issuance.setup.events} events, appended in ${issuance.setup.appendSeconds.toFixed(1)} s, not measured); ` +
-        `${issuance.issuance.decisions} decisions measured after ${issuance.warmup.decisions} warm-up; ${issuance.documentFiles} document files written`,
-      `issuance CPU ms per decision: ${pipelineCpuMs.toFixed(1)} (${Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => `${process} ${ms.toFixed(1)}`).join(', ')}); rendering alone ${issuance.renderCpuMsPerDocument.toFixed(1)} ms per document, so a ratio of ${cpuCeiling.toFixed(2)} at best on an idle machine` +
-        (issuance.machineBusyDuringRounds !== undefined ? `; machine ${Math.round(issuance.machineBusyDuringRounds * 100)}% busy during the rounds` : '') +
-        (issuance.othersShareDuringRounds !== undefined ? `, ${Math.round(issuance.othersShareDuringRounds * 100)}% of it by other processes` : ''),
-    );
+    if (options.only === undefined || options.only === 'issuance') {
+      await sql`CHECKPOINT`.execute(home.db);
+      log(`issuance: ${ISSUANCE_WORKERS} worker processes, ${options.decisions} decisions in ${ROUNDS} rounds alternating with ${options.seconds} s of rendering in all (${options.warmupSeconds} s warm-up)...`);
+      const issuance = await measureIssuance(home, store, database.url, {
+        decisions: options.decisions,
+        rounds: ROUNDS,
+        seconds: options.seconds,
+        warmupSeconds: options.warmupSeconds,
+        workers: ISSUANCE_WORKERS,
+        concurrency: options.issuanceConcurrency,
+        redisUrl: REDIS_URL,
+      }, log);
+      Object.assign(results, {
+        render_per_s: round(issuance.render.perSecond, 1),
+        issuance_per_s: round(issuance.issuance.perSecond, 1),
+        issuance_ratio: round(issuance.issuance.perSecond / (issuance.render.perSecond * ISSUANCE_WORKERS), 3),
+      });
+      // What the ratio would be with the whole machine to the pipeline and every process CPU-bound:
+      // the rendering's CPU per document over the pipeline's CPU per decision (all its processes).
+      const pipelineCpuMs = Object.values(issuance.cpuMsPerDecision).reduce((a, b) => a + b, 0);
+      const cpuCeiling = issuance.renderCpuMsPerDocument / pipelineCpuMs;
+      meta.issuance = {
+        feed: 'decisions appended (BlocValidated, CertificationAwarded of generated paths, candidates registered), then createIssuanceProcess fed by a ProjectionRunner (default batch size and poll interval) enqueues into BullMQ; clock from the runner\'s start to the completion of the round\'s last job (each worker prints the jobs BullMQ records complete, after their DocumentIssued append; checked in SQL after each round)',
+        workers: ISSUANCE_WORKERS,
+        workerConcurrency: options.issuanceConcurrency ?? 'startIssuanceWorker default',
+        rounds: issuance.issuance.rounds.map((r) => ({ decisions: r.decisions, seconds: round(r.seconds, 3) })),
+        warmup: { decisions: issuance.warmup.decisions, seconds: round(issuance.warmup.seconds, 3) },
+        renderOperations: issuance.render.operations,
+        renderModels: { count: issuance.render.models, attestations: issuance.render.attestations, certificates: issuance.render.certificates, meanPdfBytes: issuance.render.meanPdfBytes, meanCredentialBytes: issuance.render.meanCredentialBytes },
+        setup: { paths: issuance.setup.paths, events: issuance.setup.events, appendSeconds: round(issuance.setup.appendSeconds, 1), workersReadySeconds: round(issuance.setup.workersReadySeconds, 1) },
+        workerStats: issuance.workers,
+        cpuMsPerDecision: Object.fromEntries(Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => [process, round(ms, 2)])),
+        renderCpuMsPerDocument: round(issuance.renderCpuMsPerDocument, 2),
+        cpuCeilingRatio: round(cpuCeiling, 3),
+        ...(issuance.machineBusyDuringRounds !== undefined ? { machineBusyDuringRounds: round(issuance.machineBusyDuringRounds, 3) } : {}),
+        ...(issuance.othersShareDuringRounds !== undefined ? { othersShareDuringRounds: round(issuance.othersShareDuringRounds, 3) } : {}),
+        documentFiles: issuance.documentFiles,
+        redis: issuance.redis,
+      };
+      metrics.push(
+        { name: 'render_per_s', value: results.render_per_s, note: 'renderPdf + issueCredential, in-process, one at a time' },
+        { name: 'issuance_per_s', value: results.issuance_per_s, note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})` },
+        { name: 'issuance_ratio', value: results.issuance_ratio, target: 0.6, note: `to render_per_s × ${ISSUANCE_WORKERS}` },
+      );
+      summary.push(
+        `issuance: ${issuance.setup.paths} generated paths (${issuance.setup.events} events, appended in ${issuance.setup.appendSeconds.toFixed(1)} s, not measured); ` +
+          `${issuance.issuance.decisions} decisions measured after ${issuance.warmup.decisions} warm-up; ${issuance.documentFiles} document files written`,
+        `issuance CPU ms per decision: ${pipelineCpuMs.toFixed(1)} (${Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => `${process} ${ms.toFixed(1)}`).join(', ')}); rendering alone ${issuance.renderCpuMsPerDocument.toFixed(1)} ms per document, so a ratio of ${cpuCeiling.toFixed(2)} at best on an idle machine` +
+          (issuance.machineBusyDuringRounds !== undefined ? `; machine ${Math.round(issuance.machineBusyDuringRounds * 100)}% busy during the rounds` : '') +
+          (issuance.othersShareDuringRounds !== undefined ? `, ${Math.round(issuance.othersShareDuringRounds * 100)}% of it by other processes` : ''),
+      );
+    }
 
     const runSeconds = (performance.now() - runStarted) / 1000;
     meta.loadAverage = { start: loadAtStart, end: loadavg().map((n) => round(n, 2)) };

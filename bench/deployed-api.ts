@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
+import { sql } from 'kysely';
+import { Role } from '@jalon/domain';
+import { EventStore, GlobalPosition, SqlDatabase } from '@jalon/event-store';
+import { ChildWorker, spawnChildWorker } from '@jalon/event-store/testing/child-worker';
+import { ISSUANCE_PROCESS } from '@jalon/issuance';
+import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
+
+/** The organisation every api caller of the bench belongs to, and the one the query data set fills. */
+export const ORGANISATION = 'org-1';
+
+/** What the bench does with the projections of the deployed worker: hold them, let them run, wait for them. */
+export interface BenchProjections {
+  /** Every projection the worker runs. */
+  readonly names: readonly string[];
+  /** Lets the worker's projections run (SIGCONT). */
+  resume(): void;
+  /** Freezes the worker (SIGSTOP): other workloads are measured with no projection working. */
+  pause(): void;
+  /** Waits, the worker running, until every projection has applied everything committed so far; returns the ms it took. */
+  settle(timeoutMs?: number): Promise<number>;
+}
+
+/**
+ * The api as docker-compose.yml deploys it: `apps/api` in a process of its own (RUN_PROJECTIONS=false),
+ * and `apps/worker` in another running the projections, both started from their entry points on
+ * the bench's PostgreSQL, listening on a free local port.
+ */
+export interface BenchApi {
+  readonly port: number;
+  readonly projections: BenchProjections;
+  readonly env: Record<string, string>;
+  token(role: Role, subject: string): string;
+  /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
+  skipHistory(): Promise<string[]>;
+  /** CPU seconds (user + system) each process has used so far, from /proc. */
+  cpuSeconds(): { api: number; worker: number };
+  /** Stops both processes and removes the bench's data directory and Redis keys. */
+  close(): Promise<void>;
+}
+
+/**
+ * Moves the checkpoints of `names` to the head of the log. The bench's generated history is taken
+ * as processed long ago: the issuance process manager would otherwise ask for an attestation or a
+ * certificate for every bloc validated and certification awarded in it (hundreds of thousands of
+ * jobs in Redis for the query data set), which is neither a command's cost nor a query's.
+ */
+export async function skipHistory(home: SqlDatabase, store: EventStore, names: readonly string[]): Promise<GlobalPosition> {
+  const head = await store.headPosition();
+  for (const name of names) {
+    await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${name}, ${head.commit.toString()}::bigint, ${head.prepare.toString()}::bigint)
+      ON CONFLICT (projection) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = clock_timestamp()`.execute(home.db);
+  }
+  return head;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `worker` printed a line starting with `prefix`; rejects if it exits first or takes too long. */
+async function waitForLine(worker: ChildWorker, prefix: string, timeoutMs = 60_000): Promise<void> {
+  await new Promise<void>((done, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no line "${prefix}…" after ${timeoutMs} ms; stderr:\n${worker.stderr()}`)), timeoutMs);
+    worker.child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.split('\n').some((line) => line.startsWith(prefix))) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+    void worker.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited before "${prefix}…" (code ${code}, signal ${signal}); stderr:\n${worker.stderr()}`));
+    });
+  });
+}
+
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks (100 per second on Linux).
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function stopProcess(worker: ChildWorker): Promise<void> {
+  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  worker.child.kill('SIGCONT');
+  worker.child.kill('SIGTERM');
+  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 10_000);
+  await worker.exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts the api and the worker on `databaseUrl` as deployed, each from its entry point (under
+ * ts-node, transpile-only): EVENT_STORE=postgres, a data directory and a Redis prefix of their own,
+ * RUN_ISSUANCE=false (no certificate is rendered while the api is measured: the issuance process
+ * manager still runs and queues), THROTTLE_PER_MINUTE out of the bench's reach. The projections
+ * start paused once they have caught up; the bench resumes them where it measures them.
+ */
+export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, store: EventStore, extraEnv: Record<string, string> = {}, apiOnlyEnv: Record<string, string> = {}): Promise<BenchApi> {
+  // Projections other than the one the bench measures start at the head (skipHistory).
+  await skipHistory(home, store, [ISSUANCE_PROCESS]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'jalon-bench-'));
+  const secret = randomBytes(32).toString('hex');
+  const port = await freePort();
+  const prefix = `jalon-bench-${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: secret,
+    MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+    LOG_LEVEL: 'error',
+    DATA_DIR: dataDir,
+    REDIS_PREFIX: prefix,
+    RUN_ISSUANCE: 'false',
+    // The per-client rate limit (1200/min by default) would answer 429 to the bench's own load: the
+    // guard still runs on every request, with a limit the bench cannot reach.
+    THROTTLE_PER_MINUTE: '1000000',
+    PORT: String(port),
+    ...extraEnv,
+  };
+  const worker = spawnChildWorker('apps/worker/src/main.ts', env);
+  let api: ChildWorker | undefined;
+  const close = async () => {
+    await Promise.all([api && stopProcess(api), stopProcess(worker)]);
+    rmSync(dataDir, { recursive: true, force: true });
+    const { connect } = await import('@jalon/issuance');
+    const redis = connect({ url: env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
+    try {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  };
+  try {
+    await waitForLine(worker, 'Jalon worker running');
+    api = spawnChildWorker('apps/api/src/main.ts', { ...env, RUN_PROJECTIONS: 'false', ...apiOnlyEnv });
+    await waitForLine(api, 'Jalon api listening');
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  const jwt = new JwtService({ secret });
+  const names = [...createAllProjections().map((p) => p.name), ISSUANCE_PROCESS];
+  const projections: BenchProjections = {
+    names,
+    resume: () => void worker.child.kill('SIGCONT'),
+    pause: () => void worker.child.kill('SIGSTOP'),
+    async settle(timeoutMs = 300_000) {
+      const started = performance.now();
+      const head = await store.headPosition();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await sql<{ behind: number; failed: string | null }>`
+          SELECT count(*) FILTER (WHERE status <> 'failed' AND (commit_position, prepare_position) < (${head.commit.toString()}::bigint, ${head.prepare.toString()}::bigint))::int AS behind,
+                 string_agg(projection || ': ' || coalesce(error, ''), '; ') FILTER (WHERE status = 'failed') AS failed
+          FROM projection_checkpoints WHERE projection = ANY(${names}::text[])`.execute(home.db);
+        if (rows[0].failed) throw new Error(`projections failed in the worker: ${rows[0].failed}`);
+        if (rows[0].behind === 0) return performance.now() - started;
+        if (Date.now() > deadline) throw new Error(`the worker's projections did not catch up within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+  };
+  await projections.settle();
+  projections.pause();
+  return {
+    port,
+    projections,
+    env,
+    token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
+    async skipHistory() {
+      const others = names.filter((name) => name !== CANDIDATE_PATH_PROJECTION);
+      await skipHistory(home, store, others);
+      return others;
+    },
+    cpuSeconds: () => ({ api: cpuSecondsOf(api?.child.pid), worker: cpuSecondsOf(worker.child.pid) }),
+    close,
+  };
+}
