@@ -40,6 +40,8 @@ export interface AppConfig {
    * wraps new keys and `keys rotate` rewraps the others; embedded mode keeps a generated one in DATA_DIR.
    */
   readonly masterKeys?: readonly MasterKey[];
+  /** Enrollment states the api keeps folded in memory, so a command on a recent stream reads nothing first (0: none). */
+  readonly streamStateCacheSize: number;
 }
 
 export interface MasterKey {
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const runIssuance = oneOf(env, 'RUN_ISSUANCE', ['true', 'false'] as const, 'true', problems) === 'true';
   const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], problems) ?? `http://localhost:${port}`;
   const throttlePerMinute = integer(env, 'THROTTLE_PER_MINUTE', 1200, 1, 1_000_000, problems);
+  const streamStateCacheSize = integer(env, 'STREAM_STATE_CACHE_SIZE', 2000, 0, 1_000_000, problems);
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
   if (issuerSigningKey !== undefined && !issuerSigningKey.includes('BEGIN PRIVATE KEY')) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throttlePerMinute,
     bodyLimitBytes,
     masterKeys,
+    streamStateCacheSize,
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@jalon/config';
-import { ConcurrencyConflictError, handleCommand } from './command-handler';
+import { ConcurrencyConflictError, handleCommand, RecentStreamStates } from './command-handler';
 import { EventStore } from './event-store.port';
 import { openStorage, Storage, StorageUnavailableError } from './open-storage';
 import { waitUntilVisible } from './testing/visibility';
@@ -115,6 +115,99 @@ describe('command pipeline (embedded PGlite store)', () => {
     await run();
     expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([10, 20]);
     expect(statesEncodedOn).toEqual([0, 1]);
+  });
+
+  describe('with a cache of folded states', () => {
+    // Stored events carry the running total: the state is the sum of the increments as stored.
+    type AddedEvent = { type: 'Added'; data: { amount: number; note?: string } };
+    const reads: string[] = [];
+    const counting = (): EventStore => {
+      const store = storage.store;
+      return {
+        append: (...args) => store.append(...args),
+        readStream: (streamId, options) => (reads.push(streamId), store.readStream(streamId, options)),
+        readAll: (options) => store.readAll(options),
+        subscribeToAll: (options) => store.subscribeToAll(options),
+        headPosition: () => store.headPosition(),
+        close: () => store.close(),
+      };
+    };
+    const add = (store: EventStore, cache: RecentStreamStates<number>, streamId: string, decide: (total: number) => AddedEvent[]) =>
+      handleCommand<number, AddedEvent>(store, { streamId, initial: () => 0, evolve: (total, e) => total + e.data.amount, decide, metadata: () => ({ actor: { id: 'tester', role: 'admin' } }), cache });
+    const fold = async (streamId: string) => (await storage.store.readStream(streamId)).reduce((total, e) => total + (e.data as { amount: number }).amount, 0);
+    beforeEach(() => reads.splice(0));
+
+    it('a command on a stream it wrote reads nothing first, and the cached state equals a fresh fold', async () => {
+      const cache = new RecentStreamStates<number>(10);
+      const stream = `sum-${randomUUID()}`;
+      const store = counting();
+      await add(store, cache, stream, () => [{ type: 'Added', data: { amount: 2, note: undefined } }]);
+      const totals: number[] = [];
+      for (let i = 0; i < 3; i++) await add(store, cache, stream, (total) => (totals.push(total), [{ type: 'Added', data: { amount: 5 } }]));
+      expect(totals).toEqual([2, 7, 12]);
+      // The first command read the (empty) stream; the next three decided on the cached state.
+      expect(reads).toEqual([stream]);
+      expect(cache.get(stream)).toEqual({ state: await fold(stream), revision: 3 });
+    });
+
+    it('a state made stale by another writer conflicts at the append, and the command is decided again on the stream', async () => {
+      const cache = new RecentStreamStates<number>(10);
+      const stream = `sum-${randomUUID()}`;
+      await add(storage.store, cache, stream, () => [{ type: 'Added', data: { amount: 1 } }]);
+      // Another process appends: this cache does not know.
+      await storage.store.append(stream, [{ id: randomUUID(), type: 'Added', data: { amount: 100 } }], { expectedRevision: 0 });
+      const seen: number[] = [];
+      const result = await add(storage.store, cache, stream, (total) => (seen.push(total), [{ type: 'Added', data: { amount: total } }]));
+      expect(seen).toEqual([1, 101]);
+      expect(result.events).toEqual([{ type: 'Added', data: { amount: 101 } }]);
+      expect(await fold(stream)).toBe(202);
+      expect(cache.get(stream)).toEqual({ state: 202, revision: 2 });
+    });
+
+    it('a refusal or a decision of nothing on a stale state is decided again on the stream; on a current one it stands', async () => {
+      const cache = new RecentStreamStates<number>(10);
+      const stream = `sum-${randomUUID()}`;
+      const atLeast = (needed: number) => (total: number): AddedEvent[] => {
+        if (total < needed) throw new Error(`TOTAL.TOO_LOW: ${total}`);
+        return [{ type: 'Added', data: { amount: 1 } }];
+      };
+      await add(storage.store, cache, stream, () => [{ type: 'Added', data: { amount: 1 } }]);
+      await storage.store.append(stream, [{ id: randomUUID(), type: 'Added', data: { amount: 50 } }], { expectedRevision: 0 });
+      // The cached total (1) would refuse; the stream (51) does not.
+      expect((await add(storage.store, cache, stream, atLeast(10))).events).toHaveLength(1);
+      await expect(add(storage.store, cache, stream, atLeast(1000))).rejects.toThrow('TOTAL.TOO_LOW: 52');
+      await storage.store.append(stream, [{ id: randomUUID(), type: 'Added', data: { amount: 10 } }], { expectedRevision: 2 });
+      const seen: number[] = [];
+      const nothing = await add(storage.store, cache, stream, (total) => (seen.push(total), total >= 60 ? [] : [{ type: 'Added', data: { amount: 60 } }]));
+      // Cached 52 would have added 60; the stream says 62: nothing to do, and nothing appended.
+      expect(seen).toEqual([52, 62]);
+      expect(nothing).toEqual({ events: [], nextExpectedRevision: 3, position: null });
+      expect(await fold(stream)).toBe(62);
+    });
+
+    it('keeps the streams used last, up to its capacity', () => {
+      const cache = new RecentStreamStates<string>(2);
+      cache.set('a', { state: 'A', revision: 0 });
+      cache.set('b', { state: 'B', revision: 0 });
+      expect(cache.get('a')?.state).toBe('A');
+      cache.set('c', { state: 'C', revision: 0 });
+      expect([cache.get('a')?.state, cache.get('b')?.state, cache.get('c')?.state]).toEqual(['A', undefined, 'C']);
+      expect(cache.size).toBe(2);
+      expect(() => new RecentStreamStates(0)).toThrow('at least 1');
+    });
+
+    it('is refused alongside a decode: a cached state is folded from the events as stored', async () => {
+      const run = handleCommand<number, CounterEvent>(storage.store, {
+        streamId: `counter-${randomUUID()}`,
+        initial: () => 0,
+        evolve: (_v, e) => e.data.to,
+        decide: () => [{ type: 'Incremented', data: { to: 1 } }],
+        metadata: () => ({}),
+        decode: async (recorded) => recorded.map((r) => ({ type: 'Incremented', data: r.data as { to: number } })),
+        cache: new RecentStreamStates<number>(1),
+      });
+      await expect(run).rejects.toThrow('cannot be used with a decode');
+    });
   });
 
   it('a domain error from the decision appends nothing', async () => {

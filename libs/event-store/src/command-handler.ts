@@ -23,6 +23,59 @@ export interface CommandHandling<S, E extends TypedEvent> {
   readonly encode?: (events: readonly E[], state: S) => Promise<readonly E[]>;
   /** The stream as the caller already read it: the first attempt decides on it instead of reading again. */
   readonly known?: readonly RecordedEvent[];
+  /**
+   * Folded states of streams this process wrote or read lately: the first attempt decides on the
+   * cached state instead of reading the stream. Only for handlings without `decode`, so a cached
+   * state is exactly the fold of the events as stored (never of opened personal data).
+   */
+  readonly cache?: StreamStateCache<S>;
+}
+
+/** A stream's folded state and the revision of the last event folded into it. */
+export interface CachedStreamState<S> {
+  readonly state: S;
+  readonly revision: number;
+}
+
+export interface StreamStateCache<S> {
+  get(streamId: string): CachedStreamState<S> | undefined;
+  set(streamId: string, entry: CachedStreamState<S>): void;
+  delete(streamId: string): void;
+}
+
+/**
+ * The `capacity` streams used last, by least recent use (a Map keeps insertion order: a hit is
+ * moved to the end, the first key is the oldest). States are immutable values, shared as they are.
+ */
+export class RecentStreamStates<S> implements StreamStateCache<S> {
+  private readonly entries = new Map<string, CachedStreamState<S>>();
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`a stream state cache holds at least 1 stream, got ${capacity}`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(streamId: string): CachedStreamState<S> | undefined {
+    const entry = this.entries.get(streamId);
+    if (entry) {
+      this.entries.delete(streamId);
+      this.entries.set(streamId, entry);
+    }
+    return entry;
+  }
+
+  set(streamId: string, entry: CachedStreamState<S>): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
+  }
 }
 
 export interface CommandResult<E> {
@@ -53,26 +106,58 @@ export const fromRecorded = <E extends TypedEvent>(recorded: RecordedEvent): E =
  */
 export async function handleCommand<S, E extends TypedEvent>(store: EventStore, handling: CommandHandling<S, E>): Promise<CommandResult<E>> {
   const maxAttempts = handling.maxAttempts ?? 5;
+  const { cache, streamId } = handling;
+  if (cache && handling.decode) throw new Error('a stream state cache holds states folded from the events as stored: it cannot be used with a decode');
   const decode = handling.decode ?? (async (recorded: readonly RecordedEvent[]) => recorded.map((r) => fromRecorded<E>(r)));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    // A conflict means the known stream is stale: later attempts read it afresh.
-    const recorded = attempt === 1 && handling.known ? handling.known : await store.readStream(handling.streamId);
-    const state = (await decode(recorded)).reduce(handling.evolve, handling.initial());
-    const current = recorded.length === 0 ? null : recorded[recorded.length - 1].streamRevision;
-    const events = await handling.decide(state);
-    if (events.length === 0) return { events, nextExpectedRevision: current, position: null };
+    // A conflict means the known stream or the cached state is stale: later attempts read it afresh.
+    const cached = attempt === 1 && !handling.known ? cache?.get(streamId) : undefined;
+    let state: S;
+    let current: number | null;
+    if (cached) {
+      state = cached.state;
+      current = cached.revision;
+    } else {
+      const recorded = attempt === 1 && handling.known ? handling.known : await store.readStream(streamId);
+      state = (await decode(recorded)).reduce(handling.evolve, handling.initial());
+      current = recorded.length === 0 ? null : recorded[recorded.length - 1].streamRevision;
+      if (cache && current !== null) cache.set(streamId, { state, revision: current });
+    }
+    let events: readonly E[];
+    try {
+      events = await handling.decide(state);
+    } catch (error) {
+      // A refusal decided on a cached state stands only if the stream has not moved since.
+      if (cached && (await movedSince(store, streamId, cached.revision))) continue;
+      throw error;
+    }
+    if (events.length === 0) {
+      if (cached && (await movedSince(store, streamId, cached.revision))) continue;
+      return { events, nextExpectedRevision: current, position: null };
+    }
     const stored = handling.encode ? await handling.encode(events, state) : events;
     const batch = stored.map((event, i) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: handling.metadata(events[i]) }));
     const expectedRevision = current === null ? ('no_stream' as const) : current;
     try {
-      const result = await appendRetryingUnknownOutcome(() => store.append(handling.streamId, batch, { expectedRevision }));
+      const result = await appendRetryingUnknownOutcome(() => store.append(streamId, batch, { expectedRevision }));
+      if (cache) {
+        // The events as a later read would return them (JSON), folded onto the state they were decided on.
+        const asRead = stored.map((event) => ({ type: event.type, data: JSON.parse(JSON.stringify(event.data)) }) as E);
+        cache.set(streamId, { state: asRead.reduce(handling.evolve, state), revision: result.nextExpectedRevision });
+      }
       return { events, nextExpectedRevision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
+      cache?.delete(streamId);
       if (error instanceof WrongExpectedRevisionError) continue;
       throw error;
     }
   }
-  throw new ConcurrencyConflictError(handling.streamId, maxAttempts);
+  throw new ConcurrencyConflictError(streamId, maxAttempts);
+}
+
+/** Whether events were appended to the stream after `revision` (by another process, say). */
+async function movedSince(store: EventStore, streamId: string, revision: number): Promise<boolean> {
+  return (await store.readStream(streamId, { fromRevision: revision + 1, maxCount: 1 })).length > 0;
 }
 
 async function appendRetryingUnknownOutcome<T>(append: () => Promise<T>, tries = 3): Promise<T> {

@@ -15,10 +15,11 @@ import {
   NotFoundError,
   Referential,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { EventStore, fromRecorded, handleCommand, RecentStreamStates } from '@jalon/event-store';
 import { enrollmentCodec, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
-import { EVENT_STORE } from '@jalon/runtime';
+import { APP_CONFIG, EVENT_STORE } from '@jalon/runtime';
+import { AppConfig } from '@jalon/config';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
@@ -39,22 +40,34 @@ export type CommandBuilder = (now: string) => EnrollmentCommand;
  */
 @Injectable()
 export class EnrollmentCommands {
+  /**
+   * States of recently written enrollments, folded from the events as stored (sealed): a decision
+   * that opens nothing starts from here instead of reading its stream; the append's expected
+   * revision still guards it, and a refusal is checked against the stream before it stands.
+   */
+  private readonly states?: RecentStreamStates<EnrollmentState>;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
     private readonly projections: ProjectionRunner,
     private readonly vault: PersonalDataVault,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (config.streamStateCacheSize > 0) this.states = new RecentStreamStates(config.streamStateCacheSize);
+  }
 
   async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
     const streamId = enrollmentStreamId(enrollmentId);
     // Building is pure: its type says, before anything is read, whether the decision needs the facts.
-    const commandType = build(new Date().toISOString()).type;
+    const open = DECIDES_ON_ACCOMMODATIONS.has(build(new Date().toISOString()).type);
     const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
       streamId,
       initial: initialEnrollmentState,
       evolve: evolveEnrollment,
-      ...enrollmentCodec(this.vault, { open: DECIDES_ON_ACCOMMODATIONS.has(commandType) }),
+      ...enrollmentCodec(this.vault, { open }),
+      // Opened states are never kept: personal data stays sealed in memory too (R14).
+      ...(open ? {} : { cache: this.states }),
       decide: async (state) => {
         const command = build(new Date().toISOString());
         if (state.status !== 'none') assertMayAct(actor, state);
@@ -63,6 +76,8 @@ export class EnrollmentCommands {
       },
       metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, correlationId, organisationId: actor.organisationId }),
     });
+    // A decision on opened facts leaves no sealed state to keep: the next one reads the stream.
+    if (open) this.states?.delete(streamId);
     if (result.position) this.projections.wake();
     return CommandOutcome.of(streamId, result);
   }
