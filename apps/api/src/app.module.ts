@@ -4,6 +4,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { WindowThrottlerStorage } from './shared/window-throttler-storage';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
@@ -36,7 +37,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         RuntimeModule.forRoot(config, storage),
         // One client (by address) gets so many requests a minute; a burst beyond answers 429.
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.throttlePerMinute }]),
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }], storage: new WindowThrottlerStorage() }),
         // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
         // public key on every verification (and fails), which cost a fifth of a request's CPU.
         JwtModule.register({ secret: createSecretKey(Buffer.from(resolveJwtSecret(config), 'utf8')) as unknown as string, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
