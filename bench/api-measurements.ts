@@ -4,7 +4,7 @@ import { indexReferential, Referential } from '@jalon/domain';
 import { SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
-import { BenchApi, ORGANISATION } from './deployed-api';
+import { BenchApi, CpuSeconds, ORGANISATION } from './deployed-api';
 import { generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import { HttpClient } from './http-client';
 import { createWorkload, timed, Workload } from './throughput';
@@ -49,14 +49,14 @@ export class HttpCommandWorkload implements Workload {
   toppedUp = 0;
   /** Per slice: ms the worker's projections took, after the window closed, to apply what it had not yet. */
   readonly lags: number[] = [];
-  /** CPU seconds of the api and worker processes over the slices (the worker's until it caught up), and the commands they served. */
-  readonly cpu = { api: 0, worker: 0 };
+  /** CPU seconds of each process over the slices, until the worker caught up after each, and the commands they served. */
+  readonly cpu: Record<keyof CpuSeconds, number> = { api: 0, worker: 0, postgres: 0, bench: 0 };
   private measured = 0;
 
-  /** CPU ms per command in the api and the worker processes (each slice's own commands, warm-up included). */
-  cpuMsPerCommand(): { api: number; worker: number } {
+  /** CPU ms per command in each process (each slice's own commands, warm-up included). */
+  cpuMsPerCommand(): Record<keyof CpuSeconds, number> {
     const per = (seconds: number) => (this.measured === 0 ? 0 : (seconds * 1000) / this.measured);
-    return { api: per(this.cpu.api), worker: per(this.cpu.worker) };
+    return { api: per(this.cpu.api), worker: per(this.cpu.worker), postgres: per(this.cpu.postgres), bench: per(this.cpu.bench) };
   }
 
   constructor(
@@ -163,8 +163,7 @@ export class HttpCommandWorkload implements Workload {
       // What the worker had not applied when the window closed, caught up outside it.
       this.lags.push(await projections.settle());
       const after = this.api.cpuSeconds();
-      this.cpu.api += after.api - before.api;
-      this.cpu.worker += after.worker - before.worker;
+      for (const key of Object.keys(this.cpu) as (keyof CpuSeconds)[]) this.cpu[key] += after[key] - before[key];
       this.measured += completed;
       return completed;
     } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,14 @@ export interface BenchProjections {
   settle(timeoutMs?: number): Promise<number>;
 }
 
+export interface CpuSeconds {
+  readonly api: number;
+  readonly worker: number;
+  readonly postgres: number;
+  /** The bench itself: the HTTP client's side of each request. */
+  readonly bench: number;
+}
+
 /**
  * The api as docker-compose.yml deploys it: `apps/api` in a process of its own (RUN_PROJECTIONS=false),
  * and `apps/worker` in another running the projections, both started from their entry points on
@@ -38,8 +46,8 @@ export interface BenchApi {
   token(role: Role, subject: string): string;
   /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
   skipHistory(): Promise<string[]>;
-  /** CPU seconds (user + system) each process has used so far, from /proc. */
-  cpuSeconds(): { api: number; worker: number };
+  /** CPU seconds (user + system) used so far by the api, the worker, PostgreSQL and this (the bench's) process, from /proc. */
+  cpuSeconds(): CpuSeconds;
   /** Stops both processes and removes the bench's data directory and Redis keys. */
   close(): Promise<void>;
 }
@@ -89,16 +97,29 @@ async function waitForLine(worker: ChildWorker, prefix: string, timeoutMs = 60_0
   });
 }
 
-function cpuSecondsOf(pid: number | undefined): number {
+/** User + system CPU seconds of a process, from /proc/PID/stat (utime, stime, in clock ticks of 1/100 s); 0 if it is gone. */
+function cpuSecondsOf(pid: number | string | undefined): number {
   if (pid === undefined) return 0;
   try {
-    // Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks (100 per second on Linux).
-    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds of every PostgreSQL process of the machine (the server is the bench's alone while it runs). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 async function stopProcess(worker: ChildWorker): Promise<void> {
@@ -195,7 +216,7 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
       await skipHistory(home, store, others);
       return others;
     },
-    cpuSeconds: () => ({ api: cpuSecondsOf(api?.child.pid), worker: cpuSecondsOf(worker.child.pid) }),
+    cpuSeconds: () => ({ api: cpuSecondsOf(api?.child.pid), worker: cpuSecondsOf(worker.child.pid), postgres: postgresCpuSeconds(), bench: cpuSecondsOf(process.pid) }),
     close,
   };
 }
