@@ -22,7 +22,7 @@ import { BenchApi, ORGANISATION, startDeployedApi } from './deployed-api';
 import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
-import { measureInterleaved, payload, ThroughputResult, timed } from './throughput';
+import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
@@ -131,6 +131,50 @@ async function prepareHttpCommands(api: BenchApi, client: HttpClient, seconds: n
   });
   log(`  ${http.remaining()} held sittings ready (set-up ${setup.seconds.toFixed(1)} s, not measured)`);
   return { http, pilotPerSecond: setup.result, setupSeconds: setup.seconds };
+}
+
+/**
+ * Starts the api and the worker as deployed on the bench's database, prepares the HTTP commands
+ * (not measured), then runs `baselines` (made then), the HTTP floor and the commands in interleaved
+ * rounds: raw inserts, appends and HTTP requests alternate in short slices, so a drift of the
+ * machine (other processes, checkpoints) weighs on both sides of a ratio alike. The worker's
+ * projections run only in the commands' own slices (see HttpCommandWorkload).
+ */
+async function measureWritesWithApi(
+  databaseUrl: string,
+  home: SqlDatabase,
+  store: SqlEventStore,
+  throughput: { seconds: number; warmupSeconds: number },
+  baselines: () => Promise<Workload[]>,
+  started: (api: BenchApi, client: HttpClient) => void,
+): Promise<{ api: BenchApi; http: HttpCommandWorkload; writes: Map<string, ThroughputResult>; pilotPerSecond: number; setupSeconds: number }> {
+  log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
+  const api = await startDeployedApi(databaseUrl, home, store);
+  const client = new HttpClient(api.port, HTTP_CONNECTIONS);
+  started(api, client);
+  const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, throughput.warmupSeconds + throughput.seconds);
+  await sql`VACUUM (ANALYZE)`.execute(home.db);
+  await sql`CHECKPOINT`.execute(home.db);
+  log(`writes: ${throughput.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${throughput.seconds} s in all per measurement...`);
+  const workloads = [...(await baselines()), await httpFloorWorkload(client), http];
+  try {
+    return { api, http, writes: await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log), pilotPerSecond, setupSeconds };
+  } finally {
+    for (const workload of workloads) await workload.close();
+  }
+}
+
+/** The HTTP numbers of a measureWritesWithApi, with their ratios to the appends of the same rounds. */
+function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWorkload): Record<string, number> {
+  const append4 = writes.get('append_c4')!.perSecond;
+  const command = writes.get(http.name)!.perSecond;
+  const floor = writes.get('http_floor_c4')!.perSecond;
+  return {
+    http_command_per_s: round(command, 1),
+    http_command_ratio: round(command / append4, 3),
+    http_floor_per_s: round(floor, 1),
+    http_floor_ratio: round(floor / append4, 3),
+  };
 }
 
 /** What the HTTP command measurement was, for the JSON's meta. */
@@ -247,34 +291,14 @@ async function main(): Promise<void> {
       scan.perSecond = scan.events / scan.seconds;
       if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
 
-      // The api and the worker as deployed, on this database. The commands need held sittings,
-      // prepared over HTTP (not measured): a pilot gives the rate, hence how many.
-      log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
-      api = await startDeployedApi(database.url, home, store);
-      client = new HttpClient(api.port, HTTP_CONNECTIONS);
-      const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, options.warmupSeconds + options.seconds);
-      // The worker's projections run only in the api's own slices (see HttpCommandWorkload), so the
-      // other workloads are measured with no projection working.
-      await sql`VACUUM (ANALYZE)`.execute(home.db);
-      await sql`CHECKPOINT`.execute(home.db);
-
-      // Raw inserts, appends and HTTP commands alternate in short slices, so a drift of the machine
-      // (other processes, checkpoints) weighs on both sides of a ratio alike.
-      log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
-      const workloads = [
-        await rawInsertWorkload(database.url, 'raw_insert_c1', 1),
+      const measured = await measureWritesWithApi(database.url, home, store, throughput, async () => [
+        await rawInsertWorkload(database!.url, 'raw_insert_c1', 1),
         await appendWorkload(store, 'append_c1', 1),
-        await rawInsertWorkload(database.url, 'raw_insert_c4', 4),
+        await rawInsertWorkload(database!.url, 'raw_insert_c4', 4),
         await appendWorkload(store, 'append_c4', 4),
-        await httpFloorWorkload(client),
-        http,
-      ];
-      let writes: Map<string, ThroughputResult>;
-      try {
-        writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
-      } finally {
-        for (const workload of workloads) await workload.close();
-      }
+      ], (started, startedClient) => ((api = started), (client = startedClient)));
+      api = measured.api;
+      const { http, writes, pilotPerSecond, setupSeconds } = measured;
       const raw1 = writes.get('raw_insert_c1')!;
       const append1 = writes.get('append_c1')!;
       const raw4 = writes.get('raw_insert_c4')!;
@@ -308,10 +332,7 @@ async function main(): Promise<void> {
         rebuild_per_s: round(rebuild.perSecond, 1),
         rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
         pglite_append_per_s: round(pglite.perSecond, 1),
-        http_command_per_s: round(httpCommand.perSecond, 1),
-        http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
-        http_floor_per_s: round(writes.get('http_floor_c4')!.perSecond, 1),
-        http_floor_ratio: round(writes.get('http_floor_c4')!.perSecond / append4.perSecond, 3),
+        ...httpResults(writes, http),
         query_path_p50_ms: round(queries.path.p50, 2),
         query_path_p95_ms: round(queries.path.p95, 2),
         query_list_p50_ms: round(queries.list.p50, 2),
@@ -374,29 +395,17 @@ async function main(): Promise<void> {
     if (options.only === 'http') {
       log('publishing the shipped référentiels...');
       await publishShippedReferentials(store);
-      log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
-      api = await startDeployedApi(database.url, home, store);
-      client = new HttpClient(api.port, HTTP_CONNECTIONS);
-      const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, options.warmupSeconds + options.seconds);
-      await sql`VACUUM (ANALYZE)`.execute(home.db);
-      await sql`CHECKPOINT`.execute(home.db);
-      log(`writes: ${options.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${options.seconds} s in all per measurement...`);
-      const workloads = [await rawInsertWorkload(database.url, 'raw_insert_c4', 4), await appendWorkload(store, 'append_c4', 4), await httpFloorWorkload(client), http];
-      let writes: Map<string, ThroughputResult>;
-      try {
-        writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
-      } finally {
-        for (const workload of workloads) await workload.close();
-      }
-      const append4 = writes.get('append_c4')!;
+      const measured = await measureWritesWithApi(database.url, home, store, throughput, async () => [
+        await rawInsertWorkload(database!.url, 'raw_insert_c4', 4),
+        await appendWorkload(store, 'append_c4', 4),
+      ], (started, startedClient) => ((api = started), (client = startedClient)));
+      api = measured.api;
+      const { http, writes, pilotPerSecond, setupSeconds } = measured;
       const httpCommand = writes.get(http.name)!;
       Object.assign(results, {
         raw_insert_c4_per_s: round(writes.get('raw_insert_c4')!.perSecond, 1),
-        append_c4_per_s: round(append4.perSecond, 1),
-        http_command_per_s: round(httpCommand.perSecond, 1),
-        http_command_ratio: round(httpCommand.perSecond / append4.perSecond, 3),
-        http_floor_per_s: round(writes.get('http_floor_c4')!.perSecond, 1),
-        http_floor_ratio: round(writes.get('http_floor_c4')!.perSecond / append4.perSecond, 3),
+        append_c4_per_s: round(writes.get('append_c4')!.perSecond, 1),
+        ...httpResults(writes, http),
       });
       Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds) });
       metrics.push({ name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s }, { name: 'append_c4_per_s', value: results.append_c4_per_s }, ...httpMetrics(results));
