@@ -4,7 +4,6 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { WindowThrottlerStorage } from './shared/window-throttler-storage';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
@@ -27,6 +26,7 @@ import { PublishReferentialHandler } from './referentials/publish-referential/pu
 import { ReferentialResolver } from '@jalon/runtime';
 import { ReferentialsController } from './referentials/referentials.controller';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
+import { WindowThrottlerStorage } from './shared/window-throttler-storage';
 
 @Module({})
 export class AppModule {
