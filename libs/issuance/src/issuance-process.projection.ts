@@ -55,6 +55,8 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
           )`,
           sql`CREATE INDEX ${sql.id(`${t}_pending`)} ON ${sql.table(t)} (issued, revoked)`,
         ],
+        // An annulment or a withdrawal looks up the decisions of its enrollment.
+        indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_enrollment`)} ON ${sql.table(t)} (enrollment_id)`],
       },
       {
         // Whose documents an enrollment's are: the reconciler leaves alone the decisions of a holder

@@ -74,7 +74,8 @@ export class ProjectionRunner {
         await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(projection.name)}))`.execute(trx);
         for (const table of projection.tables) {
           const exists = await sql<{ found: string | null }>`SELECT to_regclass(${table.name})::text AS found`.execute(trx);
-          if (exists.rows[0].found === null) for (const statement of table.create(table.name)) await statement.execute(trx);
+          const statements = exists.rows[0].found === null ? [...table.create(table.name), ...(table.indexes?.(table.name) ?? [])] : (table.indexes?.(table.name) ?? []);
+          for (const statement of statements) await statement.execute(trx);
         }
         await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(trx);
       });
@@ -242,7 +243,7 @@ export class ProjectionRunner {
     const projection = this.projection(name);
     const suffix = `__r${Date.now().toString(36)}`;
     const fresh: TableNames = Object.fromEntries(projection.tables.map((t) => [t.name, `${t.name}${suffix}`]));
-    for (const table of projection.tables) for (const statement of table.create(fresh[table.name])) await statement.execute(this.db);
+    for (const table of projection.tables) for (const statement of [...table.create(fresh[table.name]), ...(table.indexes?.(fresh[table.name]) ?? [])]) await statement.execute(this.db);
     const started = Date.now();
     let position = START;
     let done = 0;
@@ -266,6 +267,11 @@ export class ProjectionRunner {
         for (const table of projection.tables) {
           await sql`DROP TABLE IF EXISTS ${sql.table(table.name)}`.execute(trx);
           await sql`ALTER TABLE ${sql.table(fresh[table.name])} RENAME TO ${sql.table(table.name)}`.execute(trx);
+          // Indexes (and the constraints they back) take the table's name back too: the next start
+          // finds its `IF NOT EXISTS` indexes under the names it gives them.
+          const { rows } = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = to_regclass(${table.name}) AND starts_with(c.relname, ${fresh[table.name]})`.execute(trx);
+          for (const { name: index } of rows) await sql`ALTER INDEX ${sql.id(index)} RENAME TO ${sql.id(table.name + index.slice(fresh[table.name].length))}`.execute(trx);
         }
         await sql`UPDATE projection_checkpoints SET commit_position = ${position.commit.toString()}::bigint, prepare_position = ${position.prepare.toString()}::bigint,
           events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, updated_at = clock_timestamp() WHERE projection = ${name}`.execute(trx);

@@ -8,6 +8,12 @@ export interface ProjectionTable {
   readonly name: string;
   /** DDL creating the table (and its indexes) under the given actual name. */
   create(table: string): readonly RawBuilder<unknown>[];
+  /**
+   * Indexes added after the table first shipped, as `CREATE INDEX IF NOT EXISTS <table>_<suffix>`:
+   * the runner creates them with the table and, at each start, on a table that already exists,
+   * so a deployed read model gets them without a rebuild.
+   */
+  indexes?(table: string): readonly RawBuilder<unknown>[];
 }
 
 /**
