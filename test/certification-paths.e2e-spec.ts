@@ -53,6 +53,21 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     expect(provenance.history.map((h: { type: string }) => h.type).filter((t: string) => t.startsWith('Bloc'))).toEqual(['BlocBecameValidatable', 'BlocValidated', 'BlocAnnulled', 'BlocBecameValidatable', 'BlocValidated']);
   });
 
+  it('a refused final decision is on the path, which stays ready for the jury; a later jury awards', async () => {
+    const driver = await driverFor('data-ia-quatre-blocs');
+    const id = await driver.enroll();
+    for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(id, bloc);
+    const refused = await jury.post(`/enrollments/${id}/final-decision`, { decision: 'refused', place: 'Lille', reason: 'dossier incomplet' }).expect(200);
+    expect(refused.body.events).toEqual(['FinalJuryDecisionRecorded']);
+    const afterRefusal = await path(id);
+    expect(afterRefusal).toMatchObject({ status: 'eligible', juryDecision: { decision: 'refused', place: 'Lille', reason: 'dossier incomplet', by: 'jury-1', at: expect.any(String) } });
+    expect(afterRefusal.awardedAt).toBeUndefined();
+    await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Paris' }).expect(200);
+    const awarded = await path(id);
+    expect(awarded).toMatchObject({ status: 'certified', juryDecision: { decision: 'awarded', place: 'Paris' } });
+    expect(awarded.juryDecision.reason).toBeUndefined();
+  });
+
   it('seed 002: a failed attempt then a pass, and a corrected assessment, to the certification', async () => {
     const driver = await driverFor('expert-en-data-science');
     const id = await driver.enroll();

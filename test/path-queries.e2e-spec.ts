@@ -1,5 +1,6 @@
 import { Referential } from '@jalon/domain';
 import { actor, HttpActor } from './support/http-actors';
+import { eventually } from './support/eventually';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
 import { startTestApp, TestApp } from './support/test-app';
@@ -104,9 +105,18 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     expect(provenance.referential).toMatchObject({ referentialId: 'data-engineer-data-scientist', version: '1', rule: 'all-competencies-acquired', validationPolicy: { blocValidation: 'jury' } });
     const types = provenance.history.map((h: { type: string }) => h.type);
     expect(types.filter((t: string) => t === 'AssessmentRecorded')).toHaveLength(2);
-    expect(types.at(-1)).toBe('BlocValidated');
-    const validated = provenance.history.at(-1);
+    const validated = provenance.history.find((h: { type: string }) => h.type === 'BlocValidated');
     expect(validated).toMatchObject({ decidedBy: 'jury', by: { id: 'jury-1', role: 'jury' }, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/) });
+    // The attestation issued for the decision (by the issuance worker, shortly after), with its own event.
+    const issued = await eventually(async () => {
+      const { attestations, history } = (await auditor.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
+      expect(attestations).toEqual([expect.objectContaining({ status: 'valid', decisionEventId: validated.eventId, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/), verification: expect.stringMatching(/^\/verifications\/JAL-A-/) })]);
+      expect(history.at(-1)).toMatchObject({ type: 'DocumentIssued', number: attestations[0].number, decisionEventId: validated.eventId });
+      return attestations[0];
+    }, 30_000);
+    // The path lists it among its documents.
+    const path = (await admin.get(`/enrollments/${ids.started}`).expect(200)).body;
+    expect(path.documents).toEqual([{ number: issued.number, kind: 'attestation', blocCode: 'BC01', issuedAt: issued.issuedAt, status: 'valid' }]);
     const held = provenance.history.filter((h: { type: string }) => h.type === 'SittingHeld');
     expect(held[0].accommodationsNotApplied).toEqual([tiersTempsId]);
     expect(held[1].accommodationsApplied).toEqual([tiersTempsId]);

@@ -5,6 +5,7 @@ import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, 
 import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
 import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
+import { issuedDocuments } from '@jalon/read-models';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
@@ -84,7 +85,7 @@ export class DocumentsService {
   async list(enrollmentId: string, actor: AuthenticatedActor) {
     const { state } = await this.load(enrollmentId);
     assertMayAct(actor, state);
-    return Object.values(state.documents).map((d) => ({ number: d.number, kind: d.kind, ...(d.blocCode ? { blocCode: d.blocCode } : {}), issuedAt: d.issuedAt, status: d.revokedAt ? 'revoked' : 'valid', ...(d.revokedAt ? { revokedAt: d.revokedAt } : {}) }));
+    return issuedDocuments(state);
   }
 
   /** The PDF as issued; a revoked document is rendered again with its revocation printed on it. */

@@ -225,6 +225,7 @@ export class PathQueries {
     const heldDurationsFor = (parts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[], assessorIds: readonly string[]) =>
       mayKnow(assessorIds) ? parts : parts.map(({ code }) => ({ code }));
     const items: Record<string, unknown>[] = [];
+    const attestations = new Map<string, Record<string, unknown>>();
     for (const event of events) {
       const domain = toDomain(event);
       switch (domain.type) {
@@ -260,6 +261,21 @@ export class PathQueries {
           if (domain.data.blocCode !== blocCode) break;
           items.push({ ...trace(event), ...domain.data });
           break;
+        case 'DocumentIssued': {
+          const { document } = domain.data;
+          if (document.kind !== 'attestation' || document.blocCode !== blocCode) break;
+          const issued = { ...trace(event), number: document.number, decisionEventId: document.decisionEventId, pdfSha256: document.pdfSha256, credentialSha256: document.credentialSha256, by: domain.data.by, at: domain.data.at };
+          items.push(issued);
+          attestations.set(document.number, { number: document.number, status: 'valid', issuedAt: domain.data.at, decisionEventId: document.decisionEventId, eventId: event.id, position: formatPosition(event.position), verification: `/verifications/${document.number}` });
+          break;
+        }
+        case 'DocumentRevoked': {
+          const attestation = attestations.get(domain.data.number);
+          if (!attestation) break;
+          items.push({ ...trace(event), number: domain.data.number, reasonCategory: domain.data.reasonCategory, by: domain.data.by, at: domain.data.at });
+          attestations.set(domain.data.number, { ...attestation, status: 'revoked', revokedAt: domain.data.at, revocationReason: domain.data.reasonCategory, revocationEventId: event.id });
+          break;
+        }
         default:
           break;
       }
@@ -278,7 +294,8 @@ export class PathQueries {
       accommodations: measures,
       accommodationHistory: granted,
       history: items,
-      attestations: [],
+      // Each attestation issued for the bloc, with the decision it records and whether it still stands.
+      attestations: [...attestations.values()],
     };
   }
 }

@@ -63,6 +63,8 @@ export interface ActiveEnrollment {
   readonly blocs: Readonly<Record<string, BlocState>>;
   readonly extraRequirements: Readonly<Record<string, string>>;
   readonly awardedAt?: string;
+  /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
+  readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string };
   /** Attestations and certificates issued, by number, with their revocation if any. */
   readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
@@ -174,8 +176,10 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     }
     case 'ExtraRequirementValidated':
       return { ...s, extraRequirements: { ...s.extraRequirements, [event.data.requirementCode]: event.data.at } };
-    case 'FinalJuryDecisionRecorded':
-      return s;
+    case 'FinalJuryDecisionRecorded': {
+      const { decision, place, reason, by, at } = event.data;
+      return { ...s, juryDecision: { decision, place, ...(reason ? { reason } : {}), by: by.id, at } };
+    }
     case 'CertificationAwarded':
       return { ...s, status: 'certified', awardedAt: event.data.at };
     case 'CertificationRevoked':

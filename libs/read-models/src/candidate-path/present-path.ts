@@ -23,7 +23,35 @@ export interface PathView {
   sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
   missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
+  /** The final jury's last decision: a refusal or a deferral leaves the path ready for the jury, and says so here. */
+  juryDecision?: { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string; by: string; at: string };
   awardedAt?: string;
+  /** Attestations (one per bloc validated) and certificates issued, each verifiable by its number. */
+  documents: IssuedDocumentView[];
+}
+
+export interface IssuedDocumentView {
+  number: string;
+  kind: 'attestation' | 'certificate';
+  blocCode?: string;
+  issuedAt: string;
+  status: 'valid' | 'revoked';
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+/** The documents issued on a path, oldest first (stored state is jsonb: key order is not kept). */
+export function issuedDocuments(state: ActiveEnrollment): IssuedDocumentView[] {
+  return Object.values(state.documents)
+    .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number))
+    .map((d) => ({
+      number: d.number,
+      kind: d.kind,
+      ...(d.blocCode ? { blocCode: d.blocCode } : {}),
+      issuedAt: d.issuedAt,
+      status: d.revokedAt ? 'revoked' : 'valid',
+      ...(d.revokedAt ? { revokedAt: d.revokedAt, revocationReason: d.revocationReason } : {}),
+    }));
 }
 
 export function presentPath(state: ActiveEnrollment, referential: Referential): PathView {
@@ -72,7 +100,9 @@ export function presentPath(state: ActiveEnrollment, referential: Referential): 
       .map((s) => ({ sittingId: s.id, epreuve: s.epreuveCode, bloc: s.blocCode, attempt: s.attempt, status: s.status, scheduledAt: s.scheduledAt, assessors: [...s.assessorIds], timedParts: s.timedParts.map((p) => ({ ...p })) })),
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
+    ...(state.juryDecision ? { juryDecision: { ...state.juryDecision } } : {}),
     ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
+    documents: issuedDocuments(state),
   };
 }
 
