@@ -152,5 +152,21 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     await candidate.get(`/enrollments/${ids.started}`).expect(200);
     const hidden = await candidate.get(`/enrollments/${ids.certified}`).expect(404);
     expect(hidden.body.code).toBe('ENROLLMENT.NOT_FOUND');
+    // How a candidate finds their path: the list holds theirs alone, whatever they filter on.
+    const mine = (await candidate.get('/enrollments').expect(200)).body;
+    expect(mine).toMatchObject({ total: 1, items: [{ enrollmentId: ids.started, candidateId: path.candidateId }] });
+    expect((await candidate.get('/enrollments?status=certified').expect(200)).body.total).toBe(0);
+  });
+
+  it('cohort statistics: a candidate who withdrew keeps the blocs validated and counts apart for the others', async () => {
+    const id = await driver.enroll({ cohort: '2026-W' });
+    await driver.passBloc(id, 'BC01');
+    await driver.sit(id, 'E2', { met: () => false });
+    await admin.post(`/enrollments/${id}/withdrawal`, { reason: 'reconversion' }).expect(200);
+    await settle(testApp.app);
+    const stats = (await admin.get('/cohorts/statistics?referentialId=data-engineer-data-scientist&version=1&cohort=2026-W').expect(200)).body;
+    const byBloc = Object.fromEntries(stats.blocs.map((b: { bloc: string }) => [b.bloc, b]));
+    expect(byBloc.BC01).toMatchObject({ candidates: 1, validated: 1, inProgress: 0, withdrawn: 0 });
+    expect(byBloc.BC02).toMatchObject({ candidates: 1, validated: 0, inProgress: 0, notStarted: 0, withdrawn: 1 });
   });
 });

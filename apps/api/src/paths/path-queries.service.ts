@@ -138,17 +138,23 @@ export class PathQueries {
     };
   }
 
+  /**
+   * Per bloc: validated, in progress, not started, annulled, among the cohort's paths on this
+   * version; a path transferred to another version counts there, not here. A candidate who withdrew
+   * keeps the blocs validated (acquired for good); the others count as `withdrawn`, not as work going on.
+   */
   async cohortStatistics(query: CohortStatisticsQuery, actor: AuthenticatedActor) {
-    const conditions = [this.scope(actor, query.organisationId), sql`referential_id = ${query.referentialId}`, sql`version = ${query.version}`];
+    const conditions = [this.scope(actor, query.organisationId), sql`referential_id = ${query.referentialId}`, sql`version = ${query.version}`, sql`status <> 'transferred'`];
     if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
     const where = sql.join(conditions, sql` AND `);
-    const { rows } = await sql<{ bloc: string; candidates: number; validated: number; in_progress: number; not_started: number; annulled: number; median_days: number | null }>`
+    const { rows } = await sql<{ bloc: string; candidates: number; validated: number; in_progress: number; not_started: number; annulled: number; withdrawn: number; median_days: number | null }>`
       SELECT b->>'code' AS bloc,
         count(*)::int AS candidates,
         (count(*) FILTER (WHERE b->>'status' = 'validated'))::int AS validated,
-        (count(*) FILTER (WHERE b->>'status' IN ('in-progress', 'validatable')))::int AS in_progress,
-        (count(*) FILTER (WHERE b->>'status' = 'not-started'))::int AS not_started,
-        (count(*) FILTER (WHERE b->>'status' = 'annulled'))::int AS annulled,
+        (count(*) FILTER (WHERE b->>'status' IN ('in-progress', 'validatable') AND status <> 'withdrawn'))::int AS in_progress,
+        (count(*) FILTER (WHERE b->>'status' = 'not-started' AND status <> 'withdrawn'))::int AS not_started,
+        (count(*) FILTER (WHERE b->>'status' = 'annulled' AND status <> 'withdrawn'))::int AS annulled,
+        (count(*) FILTER (WHERE b->>'status' <> 'validated' AND status = 'withdrawn'))::int AS withdrawn,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ((b->>'validatedAt')::timestamptz - enrolled_at)) / 86400.0) FILTER (WHERE b->>'status' = 'validated') AS median_days
       FROM candidate_paths, jsonb_array_elements(blocs) AS b
       WHERE ${where} AND (b->>'required')::boolean
@@ -157,7 +163,7 @@ export class PathQueries {
       referentialId: query.referentialId,
       version: query.version,
       ...(query.cohort ? { cohort: query.cohort } : {}),
-      blocs: rows.map((r) => ({ bloc: r.bloc, candidates: r.candidates, validated: r.validated, inProgress: r.in_progress, notStarted: r.not_started, annulled: r.annulled, medianDaysToValidation: r.median_days === null ? null : Math.round(Number(r.median_days) * 10) / 10 })),
+      blocs: rows.map((r) => ({ bloc: r.bloc, candidates: r.candidates, validated: r.validated, inProgress: r.in_progress, notStarted: r.not_started, annulled: r.annulled, withdrawn: r.withdrawn, medianDaysToValidation: r.median_days === null ? null : Math.round(Number(r.median_days) * 10) / 10 })),
     };
   }
 

@@ -18,8 +18,8 @@ export class PathsController {
   ) {}
 
   @Get('enrollments')
-  @Roles('admin', 'jury', 'auditor')
-  @ApiOperation({ summary: 'Enrollments filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet' })
+  @Roles('admin', 'jury', 'auditor', 'candidate')
+  @ApiOperation({ summary: 'Enrollments (a candidate: their own) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet' })
   @ApiProduces('application/json', 'text/csv')
   async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
     await this.consistency.await(query.consistentWith);
