@@ -11,10 +11,36 @@ const HEADER = 'idempotency-key';
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
+ * How old a pending claim must be before a retry may take it over: by then the process that
+ * claimed it died mid-request, since a live one answers well within it (the longest wait a command
+ * makes is an erasure's 10 s for the read models). Without it, the retries that the header exists
+ * for would be told IN_PROGRESS forever.
+ */
+export const ABANDONED_CLAIM_AFTER_SECONDS = 30;
+
+/** The fingerprint of a request: its retries must send exactly this. */
+export function idempotencyRequestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? {})}`).digest('hex');
+}
+
+/** Answers that say "try again" rather than decide anything: never kept as the final answer. */
+function isTransient(problem: ProblemDetails): boolean {
+  return problem.status >= 500 || problem.status === 429 || problem.code === 'EVENT_STORE.CONCURRENCY_CONFLICT';
+}
+
+/** One claim of a key, told apart from a later takeover by the time it was made. */
+interface Claim {
+  readonly actor: AuthenticatedActor;
+  readonly key: string;
+  readonly claimedAt: string;
+}
+
+/**
  * `Idempotency-Key` on a POST makes a retry return the first answer and append nothing. Keys are
  * scoped to the caller; the same key with another request is refused (422), and a retry while the
  * first is still running is told so (409). Answers of 4xx are kept too (a refused command stays
- * refused); a 5xx frees the key so the retry runs again.
+ * refused); an answer that asks for a retry (5xx, 429, a concurrency conflict) frees the key so the
+ * retry runs again, and so does a claim abandoned for ABANDONED_CLAIM_AFTER_SECONDS.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -30,26 +56,43 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async handle(context: ExecutionContext, next: CallHandler, request: Request, actor: AuthenticatedActor, key: string): Promise<unknown> {
     const response = context.switchToHttp().getResponse<Response>();
-    const requestHash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? {})}`).digest('hex');
-    const claimed = await sql`INSERT INTO idempotency_keys (organisation_id, actor_id, key, request_hash, state) VALUES (${actor.organisationId}, ${actor.id}, ${key}, ${requestHash}, 'pending')
-      ON CONFLICT DO NOTHING RETURNING key`.execute(this.db);
+    const requestHash = idempotencyRequestHash(request.method, request.originalUrl, request.body);
+    // A new key is claimed; so is a pending claim of the same request old enough to be abandoned.
+    // The row lock makes the takeover atomic: a second retry waiting on it then sees the claim's
+    // fresh time and does not take it too. created_at is the time of the current claim.
+    const claimed = await sql<{ claimed_at: string }>`
+      INSERT INTO idempotency_keys AS k (organisation_id, actor_id, key, request_hash, state) VALUES (${actor.organisationId}, ${actor.id}, ${key}, ${requestHash}, 'pending')
+      ON CONFLICT (organisation_id, actor_id, key) DO UPDATE SET created_at = clock_timestamp()
+        WHERE k.state = 'pending' AND k.request_hash = EXCLUDED.request_hash AND k.created_at < clock_timestamp() - make_interval(secs => ${ABANDONED_CLAIM_AFTER_SECONDS})
+      RETURNING created_at::text AS claimed_at`.execute(this.db);
     if (claimed.rows.length === 0) return this.replay(response, actor, key, requestHash);
+    const claim: Claim = { actor, key, claimedAt: claimed.rows[0].claimed_at };
 
     try {
       const body = await new Promise<unknown>((resolve, reject) => next.handle().subscribe({ next: resolve, error: reject }));
-      await this.remember(actor, key, response.statusCode, body);
+      await this.remember(claim, response.statusCode, body);
       return body;
     } catch (error) {
       const problem = toProblem(error);
-      if (problem.status >= 500) await sql`DELETE FROM idempotency_keys WHERE organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key}`.execute(this.db);
-      else await this.remember(actor, key, problem.status, problem);
+      if (isTransient(problem)) await this.release(claim);
+      else await this.remember(claim, problem.status, problem);
       throw error;
     }
   }
 
-  private async remember(actor: AuthenticatedActor, key: string, status: number, body: unknown): Promise<void> {
+  // Both touch the row only while it is still this claim: if a retry took it over (this request
+  // outlived the bound), the retry's answer is the one kept.
+  private async remember(claim: Claim, status: number, body: unknown): Promise<void> {
     await sql`UPDATE idempotency_keys SET state = 'done', status_code = ${status}, response = ${JSON.stringify(body ?? null)}::jsonb
-      WHERE organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key}`.execute(this.db);
+      WHERE ${this.isCurrent(claim)}`.execute(this.db);
+  }
+
+  private async release(claim: Claim): Promise<void> {
+    await sql`DELETE FROM idempotency_keys WHERE ${this.isCurrent(claim)}`.execute(this.db);
+  }
+
+  private isCurrent({ actor, key, claimedAt }: Claim) {
+    return sql`organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key} AND state = 'pending' AND created_at = ${claimedAt}::timestamptz`;
   }
 
   private async replay(response: Response, actor: AuthenticatedActor, key: string, requestHash: string): Promise<unknown> {
