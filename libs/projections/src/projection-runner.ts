@@ -25,6 +25,9 @@ export interface RunnerLogger {
   error(message: string): void;
 }
 
+/** How a wait for a position ended; `failed` names the projections that stopped short of it. */
+export type PositionWait = { readonly outcome: 'reached' } | { readonly outcome: 'timed-out' } | { readonly outcome: 'failed'; readonly projections: readonly string[] };
+
 interface Checkpoint {
   readonly position: GlobalPosition;
   readonly status: 'running' | 'failed';
@@ -222,13 +225,32 @@ export class ProjectionRunner {
     }));
   }
 
-  /** Read-your-writes: resolves true once every running projection has reached `position`. */
+  /**
+   * Resolves true once every running projection has reached `position`; a failed one counts as
+   * reached, since it will not move until rebuilt. For callers that wait for the runner to have
+   * nothing left to do (test support, erasure); a read that must be trusted uses `waitForPosition`.
+   */
   async waitUntilReached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
+    return (await this.pollUntil(position, timeoutMs, 'as-reached')).outcome !== 'timed-out';
+  }
+
+  /**
+   * Read-your-writes: waits, bounded, until every projection has applied `position`. A projection
+   * that failed short of it answers at once: its tables will lack the write until a rebuild.
+   */
+  async waitForPosition(position: GlobalPosition, timeoutMs: number): Promise<PositionWait> {
+    return this.pollUntil(position, timeoutMs, 'as-failure');
+  }
+
+  private async pollUntil(position: GlobalPosition, timeoutMs: number, failedProjections: 'as-reached' | 'as-failure'): Promise<PositionWait> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoints = await Promise.all(this.projections.map((p) => this.readCheckpoint(this.db, p.name)));
-      if (checkpoints.every((c) => c.status === 'failed' || comparePositions(c.position, position) >= 0)) return true;
-      if (Date.now() >= deadline) return false;
+      const checkpoints = await Promise.all(this.projections.map(async (p) => ({ name: p.name, ...(await this.readCheckpoint(this.db, p.name)) })));
+      const short = checkpoints.filter((c) => comparePositions(c.position, position) < 0);
+      const failed = short.filter((c) => c.status === 'failed').map((c) => c.name);
+      if (failed.length > 0 && failedProjections === 'as-failure') return { outcome: 'failed', projections: failed };
+      if (short.length === failed.length) return { outcome: 'reached' };
+      if (Date.now() >= deadline) return { outcome: 'timed-out' };
       this.wake();
       await sleep(5);
     }
