@@ -328,6 +328,14 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
   });
   const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
   if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { timedPart: extra[0].code });
+  // An extra time said applied while a part lasted less than that measure gives was not given (R11).
+  const given = (accommodationId: string): boolean => {
+    if (!d.accommodationsApplied.includes(accommodationId)) return false;
+    const terms = disclosed(state.accommodations[accommodationId]?.terms);
+    const extraTime = terms && extraTimeOf(terms);
+    if (!extraTime) return true;
+    return s.timedParts.every((part) => parts.find((p) => p.code === part.code)!.actualDurationMinutes >= effectiveDurationMinutes(part.baseDurationMinutes, [extraTime]));
+  };
   return [
     {
       type: 'SittingHeld',
@@ -337,7 +345,7 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
         timedParts: parts,
         accommodationsApplied: d.accommodationsApplied,
         // R11: a granted measure not given at the sitting is a finding; stating it here spares auditors a guess.
-        accommodationsNotApplied: s.applicableAccommodations.filter((a) => !d.accommodationsApplied.includes(a.accommodationId)),
+        accommodationsNotApplied: s.applicableAccommodations.filter((a) => !given(a.accommodationId)),
         by: d.by,
         at: d.now,
       },

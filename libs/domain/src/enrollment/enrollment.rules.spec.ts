@@ -130,6 +130,30 @@ describe('R4/R11 épreuves, accommodations applied, not only granted', () => {
   });
 });
 
+describe('R11 an extra time is given only if the sitting lasted that long', () => {
+  const given = history([...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')]);
+  const notApplied = (actualDurationMinutes: number, applied = ['acc-1']) => {
+    const [held] = spec.given(given).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes }], applied)).events();
+    return held.type === 'SittingHeld' ? held.data.accommodationsNotApplied.map((a) => a.accommodationId) : undefined;
+  };
+
+  it('a tiers-temps said applied to a 40-minute soutenance that lasted 30 minutes is a finding', () => {
+    expect(notApplied(30)).toEqual(['acc-1']);
+    expect(notApplied(39)).toEqual(['acc-1']);
+  });
+
+  it('it is applied when the soutenance lasted the 40 minutes, or longer', () => {
+    expect(notApplied(40)).toEqual([]);
+    expect(notApplied(45)).toEqual([]);
+  });
+
+  it('a measure without extra time is judged on what was said applied alone', () => {
+    const assisted = history([...enrolled, cmd.grant('acc-2', { kind: 'third-party-assistance', scope: { all: true }, validFrom: T0 }), cmd.schedule('s1', 'E1')]);
+    const [held] = spec.given(assisted).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], ['acc-2'])).events();
+    expect(held.type === 'SittingHeld' && held.data.accommodationsNotApplied).toEqual([]);
+  });
+});
+
 describe('R6 bloc validation', () => {
   it('once all its competencies are acquired the bloc is validatable, and the jury validates it naming the rule and the assessments', () => {
     const given = history([...enrolled, ...sit('s1', 'E1', true, fixtureTimedParts('E1'))]);
