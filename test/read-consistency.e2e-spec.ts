@@ -47,4 +47,22 @@ describe('consistentWith when a projection has failed (PostgreSQL)', () => {
     const after = await enroll();
     await admin.get(`/enrollments/${after.id}?consistentWith=${after.position}`).expect(200);
   });
+
+  it('an erasure while a read model is stopped on an error answers 503 and erases nothing: it could miss an enrollment', async () => {
+    const { id } = await enroll();
+    await settle(testApp.app);
+    const { candidateId } = (await admin.get(`/enrollments/${id}`).expect(200)).body;
+    const failed = runner.projections[0].name;
+    await sql`UPDATE projection_checkpoints SET status = 'failed', error = 'test: stopped on purpose' WHERE projection = ${failed}`.execute(db);
+    // A second enrollment of the candidate, which the stopped read model does not hold.
+    const second = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id as string;
+    try {
+      const refused = await actor(testApp.app, 'dpo').post(`/candidates/${candidateId}/erasure`).expect(503);
+      expect(refused.body).toMatchObject({ code: 'READ_MODEL.FAILED', projections: [failed] });
+      expect((await admin.get(`/candidates/${candidateId}`).expect(200)).body.identity).toMatchObject({ birthName: expect.any(String) });
+    } finally {
+      await runner.rebuild(failed);
+    }
+    expect((await actor(testApp.app, 'dpo').post(`/candidates/${candidateId}/erasure`).expect(200)).body).toMatchObject({ candidateId, enrollments: [id, second].sort() });
+  });
 });

@@ -228,7 +228,7 @@ export class ProjectionRunner {
   /**
    * Resolves true once every running projection has reached `position`; a failed one counts as
    * reached, since it will not move until rebuilt. For callers that wait for the runner to have
-   * nothing left to do (test support, erasure); a read that must be trusted uses `waitForPosition`.
+   * nothing left to do (test support); a read that must be trusted uses `waitForPosition`.
    */
   async waitUntilReached(position: GlobalPosition, timeoutMs: number): Promise<boolean> {
     return (await this.pollUntil(position, timeoutMs, 'as-reached')).outcome !== 'timed-out';

@@ -61,8 +61,13 @@ export class Erasure {
 
   /** Every enrollment of the candidate, once the read models have caught up with the log (else 503, nothing erased). */
   private async enrollmentsOf(candidateId: string): Promise<string[]> {
-    if (!(await this.projections.waitUntilReached(await this.store.headPosition(), ENROLLMENTS_WAIT_MS))) {
+    const wait = await this.projections.waitForPosition(await this.store.headPosition(), ENROLLMENTS_WAIT_MS);
+    if (wait.outcome === 'timed-out') {
       throw new ServiceUnavailableException({ code: 'READ_MODEL.BEHIND', message: 'the read models are behind the log, so the candidate’s enrollments cannot all be found yet; nothing was erased, retry shortly' });
+    }
+    // A read model stopped on an error may lack an enrollment of the candidate: erasing now could miss it.
+    if (wait.outcome === 'failed') {
+      throw new ServiceUnavailableException({ code: 'READ_MODEL.FAILED', message: `the read models ${wait.projections.join(', ')} stopped on an error; nothing was erased: rebuild them, then retry`, projections: wait.projections });
     }
     const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE candidate_id = ${candidateId} ORDER BY enrollment_id`.execute(this.db);
     return rows.map((r) => r.enrollment_id);
