@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
@@ -7,6 +7,7 @@ import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } fr
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreatedOutcome } from '../enrollments/enrollment-commands.controller';
+import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
 import { CommandOutcome } from '../shared/command-outcome';
 import { RegisterCandidateRequest } from './candidate.requests.dto';
 import { Erasure, ErasureOutcome } from './erasure.service';
@@ -71,7 +72,8 @@ export class CandidatesController {
   @ApiOperation({
     summary: 'Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe.',
   })
-  erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
+  @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the candidate is in the path, the DPO in the token' })
+  erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
     return this.erasure.erase(candidateId, actor);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, Actor, decideEnrollment, EnrollmentCommand, initialEnrollmentState } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -15,6 +15,7 @@ import {
   EnrollRequest,
   FinalDecisionRequest,
   ConsentRequest,
+  NoFieldsRequest,
   ReasonRequest,
   RecordAssessmentRequest,
   RecordSittingHeldRequest,
@@ -164,7 +165,8 @@ export class EnrollmentCommandsController {
   @HttpCode(200)
   @Roles('jury')
   @ApiOperation({ summary: 'Validate a bloc whose competencies are all acquired (jury decision)' })
-  validateBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the bloc is in the path, the jury member in the token' })
+  validateBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateBloc', data: { blocCode, by: actorOf(actor), now } }));
   }
 
@@ -180,7 +182,8 @@ export class EnrollmentCommandsController {
   @HttpCode(200)
   @Roles('jury')
   @ApiOperation({ summary: 'Validate an extra requirement of the full certification (projet fil rouge, soutenance finale)' })
-  validateRequirement(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('requirementCode') requirementCode: string, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the requirement is in the path, the jury member in the token' })
+  validateRequirement(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('requirementCode') requirementCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by: actorOf(actor), now } }));
   }
 

@@ -6,6 +6,13 @@ import { ACCESS_ROUTES, ACCOMMODATION_KINDS, ANNULMENT_REASONS } from '@jalon/do
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/**
+ * The body of an act that takes nothing beyond its path and its caller. Declared all the same, so
+ * the global ValidationPipe (whitelist, forbidNonWhitelisted) answers 400 for any field sent
+ * instead of letting an unread body through; an absent body is the usual call.
+ */
+export class NoFieldsRequest {}
+
 export class EnrollRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() candidateId!: string;
   @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) @Matches(SLUG) referentialId!: string;
