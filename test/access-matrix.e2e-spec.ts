@@ -1,53 +1,40 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { Role, ROLES } from '@jalon/domain';
-import { PUBLIC_KEY, ROLES_KEY } from '../apps/api/src/auth/auth.decorators';
 import { AuthGuard } from '../apps/api/src/auth/auth.guard';
+import { ApiRoute, routesOf, samplePath } from './support/api-routes';
 import { actor } from './support/http-actors';
 import { startTestApp, TestApp } from './support/test-app';
 
-interface Route {
-  readonly name: string;
-  readonly method: string;
-  readonly path: string;
-  readonly roles?: Role[];
-  readonly isPublic: boolean;
-}
+const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const changesSomething = (route: ApiRoute) => CHANGING_METHODS.has(route.method);
+const described = (route: ApiRoute) => `${route.method} ${route.path} (${route.name}) admits ${(route.roles ?? []).join(', ')}`;
 
-const SAMPLE_PARAMS: Record<string, string> = { blocCode: 'BC01', requirementCode: 'PROJET-FIL-ROUGE', referential: 'data-ia-quatre-blocs', version: '1' };
+/**
+ * The acts that belong to one set of roles alone, found by their path so that a new route of the
+ * same kind falls under the same rule. Each rule must match a route, or it would hold vacuously.
+ */
+const SOLE_ROLES: { readonly acts: string; readonly path: RegExp; readonly roles: Role[] }[] = [
+  { acts: 'granting, amending and ending accommodations', path: /\/accommodations(\/|$)/, roles: ['referent'] },
+  { acts: 'recording an assessment', path: /\/sittings\/:sittingId\/assessments$/, roles: ['assessor'] },
+  { acts: 'correcting an assessment', path: /\/assessments\/:assessmentId\/corrections$/, roles: ['assessor', 'jury'] },
+  { acts: 'validating and annulling a bloc', path: /\/blocs\/:blocCode\//, roles: ['jury'] },
+  { acts: 'validating an extra requirement', path: /\/requirements\/:requirementCode\//, roles: ['jury'] },
+  { acts: 'the final jury decision', path: /\/final-decision$/, roles: ['jury'] },
+];
 
-/** Every route of the api, read from the controllers' own metadata: a new route is in the matrix by construction. */
-function routesOf(testApp: TestApp): Route[] {
-  const routes: Route[] = [];
-  for (const module of testApp.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as { prototype: Record<string, unknown>; name: string } | null;
-      if (!controller) continue;
-      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
-        if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler))].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-        routes.push({
-          name: `${controller.name}.${name}`,
-          method,
-          path,
-          roles: Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller),
-          isPublic: Boolean(Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, controller)),
-        });
-      }
-    }
-  }
-  return routes;
-}
+/*
+ * Who may do what (issue 4, §3): admins act within their organisation; assessors record
+ * assessments; jury members take decisions; the referent alone manages accommodations; auditors
+ * read everything and change nothing; a candidate reads only their own path. The first tests check
+ * that the guard obeys each route's declared roles; the policy tests below check the declarations
+ * themselves against those rules, so a route declared for the wrong role fails too.
+ */
 
 describe('who may do what: every route against every role', () => {
   let testApp: TestApp;
-  let routes: Route[];
+  let routes: ApiRoute[];
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -64,7 +51,7 @@ describe('who may do what: every route against every role', () => {
     const server = testApp.app.getHttpServer();
     const mismatches: string[] = [];
     for (const route of routes) {
-      const path = route.path.replace(/:(\w+)/g, (_m, param: string) => SAMPLE_PARAMS[param] ?? '00000000-0000-4000-8000-000000000000');
+      const path = samplePath(route);
       const call = (token?: string) => {
         const test = (request(server) as unknown as Record<string, (p: string) => request.Test>)[route.method.toLowerCase()](path);
         return (token ? test.set('authorization', `Bearer ${token}`) : test).send({});
@@ -81,6 +68,37 @@ describe('who may do what: every route against every role', () => {
     }
     expect(mismatches).toEqual([]);
   }, 120_000);
+
+  describe('the declared roles follow the policy', () => {
+    it('auditors change nothing: no POST, PUT, PATCH or DELETE route admits the auditor', () => {
+      expect(routes.filter((r) => changesSomething(r) && r.roles?.includes('auditor')).map(described)).toEqual([]);
+    });
+
+    it('a candidate changes nothing but their own consent to show a disability to the jury (R10)', () => {
+      const candidateActs = routes.filter((r) => changesSomething(r) && r.roles?.includes('candidate')).map((r) => `${r.method} ${r.path}`);
+      expect(candidateActs.sort()).toEqual(['POST /enrollments/:enrollmentId/jury-consent', 'POST /enrollments/:enrollmentId/jury-consent/withdrawal']);
+    });
+
+    it('a candidate reads only their own path, identity and documents: these routes and no other, each scoped to the caller by its service', () => {
+      // The services scope each answer to the caller (proven in the path-queries and personal-data
+      // specs); this list makes opening a new route to candidates a deliberate change of the policy.
+      const candidateReads = routes.filter((r) => !changesSomething(r) && r.roles?.includes('candidate')).map((r) => `${r.method} ${r.path}`);
+      expect(candidateReads.sort()).toEqual([
+        'GET /candidates/:candidateId',
+        'GET /enrollments',
+        'GET /enrollments/:enrollmentId',
+        'GET /enrollments/:enrollmentId/documents',
+        'GET /enrollments/:enrollmentId/documents/:number/credential',
+        'GET /enrollments/:enrollmentId/documents/:number/pdf',
+      ]);
+    });
+
+    it.each(SOLE_ROLES)('$acts: only $roles', ({ path, roles }) => {
+      const acts = routes.filter((r) => changesSomething(r) && path.test(r.path));
+      expect(acts.length).toBeGreaterThan(0);
+      expect(acts.filter((r) => [...(r.roles ?? [])].sort().join() !== [...roles].sort().join()).map(described)).toEqual([]);
+    });
+  });
 
   it('a route without a rule is refused by the guard, not let through', async () => {
     const guard = new AuthGuard(new Reflector(), testApp.app.get(JwtService));
