@@ -82,6 +82,11 @@ export class EnrollmentCommands {
     return CommandOutcome.of(streamId, result);
   }
 
+  /** Whether the enrollment's stream holds anything (whoever may see it). */
+  async exists(enrollmentId: string): Promise<boolean> {
+    return (await this.store.readStream(enrollmentStreamId(enrollmentId), { maxCount: 1 })).length > 0;
+  }
+
   /** Only a candidate registered in the actor's organisation can be enrolled (400 otherwise: the body names it). */
   async assertCandidateRegistered(candidateId: string, actor: AuthenticatedActor): Promise<void> {
     const state = (await this.store.readStream(candidateStreamId(candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());

@@ -267,6 +267,13 @@ export class PathQueries {
           if (domain.data.blocCode !== blocCode) break;
           items.push({ ...trace(event), ...domain.data });
           break;
+        case 'EnrolledByTransfer': {
+          // A bloc carried over from the previous version (R13): its grant is in the source enrollment.
+          const carried = domain.data.carriedBlocs.find((c) => c.toBloc === blocCode);
+          if (!carried) break;
+          items.push({ ...trace(event), carriedFrom: { enrollmentId: domain.data.fromEnrollmentId, version: domain.data.fromVersion, bloc: carried.fromBloc, validatedAt: carried.validatedAt, provenance: `/enrollments/${domain.data.fromEnrollmentId}/blocs/${carried.fromBloc}/provenance` }, by: domain.data.by, at: domain.data.at });
+          break;
+        }
         case 'DocumentIssued': {
           const { document } = domain.data;
           if (document.kind !== 'attestation' || document.blocCode !== blocCode) break;

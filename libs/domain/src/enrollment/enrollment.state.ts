@@ -1,6 +1,6 @@
 import { Protected } from '../shared/withheld';
 import { AccommodationTerms } from './accommodation';
-import { AccessRoute, IssuedDocument } from './enrollment.commands';
+import { AccessRoute, CarriedBloc, IssuedDocument } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
 
 export interface AccommodationState {
@@ -65,6 +65,8 @@ export interface ActiveEnrollment {
   readonly awardedAt?: string;
   /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
   readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string };
+  /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
+  readonly transferredTo?: { readonly enrollmentId: string; readonly referentialId: string; readonly version: string; readonly carriedBlocs: readonly CarriedBloc[] };
   /** Attestations and certificates issued, by number, with their revocation if any. */
   readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
@@ -193,7 +195,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, documents: { ...s.documents, [event.data.number]: { ...document, revokedAt: event.data.at, revocationReason: event.data.reasonCategory } } };
     }
     case 'EnrollmentTransferredOut':
-      return { ...s, status: 'transferred' };
+      return { ...s, status: 'transferred', transferredTo: { enrollmentId: event.data.toEnrollmentId, referentialId: event.data.toReferentialId, version: event.data.toVersion, carriedBlocs: event.data.carriedBlocs } };
     default: {
       const unknown: never = event;
       return unknown;
