@@ -138,6 +138,9 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const now = (await auditor.get(`/enrollments/${ids.started}/as-of?at=${new Date().toISOString()}`).expect(200)).body;
     expect(now.blocs.find((b: { code: string }) => b.code === 'BC01').status).toBe('validated');
     await auditor.get(`/enrollments/${ids.started}/as-of?at=2000-01-01T00:00:00Z`).expect(404);
+    // Like every query, it takes the position a command answered.
+    const { position } = now;
+    await auditor.get(`/enrollments/${ids.started}/as-of?at=${new Date().toISOString()}&consistentWith=${position}`).expect(200);
   });
 
   it('findings: the tiers-temps granted but not applied at the first sitting', async () => {

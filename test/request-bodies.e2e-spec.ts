@@ -67,6 +67,12 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     expect(withoutFields.map((r) => r.path).sort()).toEqual(['/candidates/:candidateId/erasure', '/enrollments/:enrollmentId/blocs/:blocCode/validation', '/enrollments/:enrollmentId/requirements/:requirementCode/validation']);
     expect(withoutFields.map((r) => bodyOf(r.path).required)).toEqual([false, false, false]);
     expect(document.components.schemas.NoFieldsRequest).toEqual({ type: 'object', properties: {} });
+    // And what each answers on success: every act says where the stream and the log stand.
+    const answerOf = (path: string) => {
+      const responses = document.paths[path.replace(/:(\w+)/g, '{$1}')]?.post?.responses ?? {};
+      return (responses['200'] ?? responses['201'])?.content?.['application/json']?.schema;
+    };
+    expect(posts.filter((r) => !answerOf(r.path)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it('bloc validation: a body with fields is refused and the validatable bloc stays unvalidated; without a body the jury validates it', async () => {

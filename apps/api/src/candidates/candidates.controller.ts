@@ -73,6 +73,7 @@ export class CandidatesController {
     summary: 'Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe.',
   })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the candidate is in the path, the DPO in the token' })
+  @ApiResponse({ status: 200, type: ErasureOutcome })
   erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
     return this.erasure.erase(candidateId, actor);
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { sql } from 'kysely';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, EnrollmentEvent, enrollmentStreamId, evolveCandidate, foldEnrollment, initialCandidateState, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
@@ -12,10 +13,15 @@ import { CommandOutcome } from '../shared/command-outcome';
 /** How long an erasure waits for the read models to know every enrollment of the candidate. */
 const ENROLLMENTS_WAIT_MS = 10_000;
 
-export interface ErasureOutcome extends CommandOutcome {
-  candidateId: string;
-  enrollments: string[];
-  documentFilesRemoved: number;
+export class ErasureOutcome extends CommandOutcome {
+  @ApiProperty({ format: 'uuid' })
+  candidateId!: string;
+
+  @ApiProperty({ type: [String], description: 'The candidate’s enrollments, whose documents’ files were removed' })
+  enrollments!: string[];
+
+  @ApiProperty({ example: 2, description: 'Document files deleted by this call (0 when retried)' })
+  documentFilesRemoved!: number;
 }
 
 /**

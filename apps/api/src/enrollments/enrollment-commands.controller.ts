@@ -76,6 +76,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/option')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Choose or change the option while nothing of it is validated' })
   chooseOption(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -93,6 +94,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/accommodations/:accommodationId/amendment')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'Amend an accommodation: its new terms and why' })
   amendAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: AmendAccommodationRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -101,6 +103,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/accommodations/:accommodationId/end')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'End an accommodation' })
   endAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -109,6 +112,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/jury-consent')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
   recordConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -117,6 +121,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/jury-consent/withdrawal')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Withdraw that consent' })
   withdrawConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -134,6 +139,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/sittings/:sittingId/held')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied)' })
   recordHeld(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('sittingId', ParseUUIDPipe) sittingId: string, @Body() body: RecordSittingHeldRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -163,6 +169,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/blocs/:blocCode/validation')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Validate a bloc whose competencies are all acquired (jury decision)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the bloc is in the path, the jury member in the token' })
@@ -172,6 +179,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/blocs/:blocCode/annulment')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Annul a validated bloc (fraud, plagiarism) with a reason; revokes a certificate resting on it' })
   annulBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @Body() body: AnnulBlocRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -180,6 +188,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/requirements/:requirementCode/validation')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Validate an extra requirement of the full certification (projet fil rouge, soutenance finale)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the requirement is in the path, the jury member in the token' })
@@ -189,6 +198,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/final-decision')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Record the final jury decision; "awarded" awards the certification when every requirement is met' })
   finalDecision(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
@@ -197,6 +207,7 @@ export class EnrollmentCommandsController {
 
   @Post(':enrollmentId/withdrawal')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Record the candidate’s withdrawal; acquired blocs remain acquired' })
   withdraw(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
@@ -29,14 +29,14 @@ export class ListEnrollmentsQuery extends ConsistencyQuery {
 }
 
 export class CohortStatisticsQuery extends ConsistencyQuery {
-  @ApiPropertyOptional({ example: 'expert-ingenierie-science-donnees' }) @IsString() @Length(1, 80) referentialId!: string;
-  @ApiPropertyOptional({ example: '1' }) @IsString() @Length(1, 40) version!: string;
+  @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) @IsString() @Length(1, 80) referentialId!: string;
+  @ApiProperty({ example: '1' }) @IsString() @Length(1, 40) version!: string;
   @ApiPropertyOptional({ example: '2026-A' }) @IsOptional() @IsString() @Length(1, 80) cohort?: string;
   @ApiPropertyOptional({ description: 'Auditors only: one organisation' }) @IsOptional() @IsString() @Length(1, 80) organisationId?: string;
 }
 
-export class AsOfQuery {
-  @ApiPropertyOptional({ example: '2026-07-01T00:00:00Z', description: 'The instant to look back to' }) @IsISO8601() at!: string;
+export class AsOfQuery extends ConsistencyQuery {
+  @ApiProperty({ example: '2026-07-01T00:00:00Z', description: 'The instant to look back to' }) @IsISO8601() at!: string;
 }
 
 export class FindingsQuery extends ConsistencyQuery {

@@ -45,7 +45,8 @@ export class PathsController {
   @Get('enrollments/:enrollmentId/as-of')
   @Roles('admin', 'jury', 'auditor')
   @ApiOperation({ summary: 'The path as it stood at a past instant (the log replayed up to it)' })
-  asOf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
+  async asOf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
+    await this.consistency.await(query.consistentWith);
     return this.queries.asOf(id, query.at, actor);
   }
 
