@@ -1,5 +1,5 @@
 import { Referential } from '@jalon/domain';
-import { actor, HttpActor } from './support/http-actors';
+import { actor, HttpActor, registerCandidate } from './support/http-actors';
 import { eventually } from './support/eventually';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
@@ -89,6 +89,23 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const otherOrg = actor(testApp.app, 'admin', 'admin-9', 'org-9');
     expect((await otherOrg.get('/enrollments').expect(200)).body.total).toBe(0);
     expect((await auditor.get('/enrollments').expect(200)).body.total).toBe(3);
+  });
+
+  it('the CSV is the whole list, beyond a page; a page when one is asked for', async () => {
+    const school = actor(testApp.app, 'admin', 'admin-csv', 'org-csv');
+    const enrolled: string[] = [];
+    for (let i = 0; i < 55; i++) {
+      const candidateId = await registerCandidate(school);
+      enrolled.push((await school.post('/enrollments', { candidateId, referentialId: 'data-engineer-data-scientist', version: '1', cohort: '2026-C', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id);
+    }
+    await settle(testApp.app);
+    expect((await school.get('/enrollments').expect(200)).body).toMatchObject({ total: 55, pageSize: 50 });
+    const csv = await school.get('/enrollments?format=csv&sort=enrolledAt').expect(200);
+    const rows = csv.text.trim().split('\r\n').slice(1);
+    expect(csv.headers['x-total-count']).toBe('55');
+    expect(rows.map((row) => row.split(',')[0]).sort()).toEqual([...enrolled].sort());
+    const page = await school.get('/enrollments?format=csv&pageSize=20&page=3').expect(200);
+    expect(page.text.trim().split('\r\n')).toHaveLength(1 + 15);
   });
 
   it('cohort statistics per bloc with the median time to validation', async () => {

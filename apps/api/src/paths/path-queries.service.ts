@@ -41,6 +41,8 @@ export interface EnrollmentListItem {
 }
 
 const SORT_COLUMNS = { enrolledAt: 'enrolled_at', lastProgressAt: 'last_progress_at', status: 'status', cohort: 'cohort' } as const;
+/** Rows read at a time by the CSV export. */
+const EXPORT_PAGE_SIZE = 1000;
 const OPEN_STATUSES = ['in-progress', 'eligible'];
 
 /** Every question users ask of the paths: one candidate, lists, cohort statistics, provenance, the past, findings. */
@@ -94,6 +96,19 @@ export class PathQueries {
   /** The enrollment's events with their sealed values opened. */
   private async openedEvents(enrollmentId: string): Promise<EnrollmentEvent[]> {
     return this.vault.open((await this.store.readStream(enrollmentStreamId(enrollmentId))).map(toDomain));
+  }
+
+  /**
+   * Every enrollment the list's filters match, in its order, read page after page: the CSV export,
+   * which is the whole list, not the page on screen.
+   */
+  async listAll(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; items: EnrollmentListItem[] }> {
+    const items: EnrollmentListItem[] = [];
+    for (let page = 1; ; page++) {
+      const chunk = await this.list({ ...query, page, pageSize: EXPORT_PAGE_SIZE }, actor);
+      items.push(...chunk.items);
+      if (chunk.items.length < EXPORT_PAGE_SIZE) return { total: items.length, items };
+    }
   }
 
   async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {

@@ -19,11 +19,13 @@ export class PathsController {
 
   @Get('enrollments')
   @Roles('admin', 'jury', 'auditor', 'candidate')
-  @ApiOperation({ summary: 'Enrollments (a candidate: their own) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet' })
+  @ApiOperation({ summary: 'Enrollments (a candidate: their own) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)' })
   @ApiProduces('application/json', 'text/csv')
   async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
     await this.consistency.await(query.consistentWith);
-    const result = await this.queries.list(query, actor);
+    // A spreadsheet takes the whole list; a page only when one is asked for.
+    const wholeList = query.format === 'csv' && query.page === undefined && query.pageSize === undefined;
+    const result = wholeList ? await this.queries.listAll(query, actor) : await this.queries.list(query, actor);
     if (query.format !== 'csv') return result;
     response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="enrollments.csv"');
     response.setHeader('X-Total-Count', String(result.total));
