@@ -1,18 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
-import { connect, Issuance, IssuanceQueue, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
+import { connect, ISSUANCE_QUEUE, Issuance, IssuanceQueue, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
 import { STORAGE } from '@jalon/runtime';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
+import { settle } from './support/settle';
 import { startTestAppWithOwnRedis, TestApp } from './support/test-app';
+import { REDIS_TEST_DATABASES, redisTestUrl } from '@jalon/issuance/testing/redis-test-databases';
 
 describe('issuance: attestations and certificates anyone can verify, issued once (PostgreSQL, Redis)', () => {
-  let testApp: TestApp;
+  let testApp: TestApp & { redis: Redis };
   let admin: HttpActor;
   let jury: HttpActor;
   let driver: PathDriver;
@@ -21,7 +25,7 @@ describe('issuance: attestations and certificates anyone can verify, issued once
   const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
 
   beforeAll(async () => {
-    testApp = await startTestAppWithOwnRedis(7, { PUBLIC_BASE_URL: 'https://jalon.example.org' });
+    testApp = await startTestAppWithOwnRedis(REDIS_TEST_DATABASES.issuanceE2e, { PUBLIC_BASE_URL: 'https://jalon.example.org' });
     admin = actor(testApp.app, 'admin');
     jury = actor(testApp.app, 'jury');
     const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
@@ -103,6 +107,29 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     expect((await storage.store.readStream(`enrollment-${id}`)).filter((e) => e.type === 'DocumentIssued')).toHaveLength(1);
     expect((await documentsOf(id)).map((d) => d.number)).toEqual([document.number]);
   }, 60_000);
+
+  it('the failed jobs an admin sees are those of their organisation’s enrollments; an auditor sees all', async () => {
+    const other = actor(testApp.app, 'admin', 'admin-2', 'org-2');
+    const enrollIn = async (admin: HttpActor) => {
+      const candidateId = (await admin.post('/candidates', { birthName: 'Durand', firstNames: ['Inès'], birthDate: '2000-05-02', sex: 'F', birthPlace: 'Nantes (44)', email: 'ines@example.org' }).expect(201)).body.id;
+      return (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id as string;
+    };
+    const ours = await enrollIn(admin);
+    const theirs = await enrollIn(other);
+    await settle(testApp.app);
+    // A job for a decision that is not in the enrollment fails; once, here, so it fails for good at once.
+    const queue = new Queue(ISSUANCE_QUEUE, { connection: testApp.redis, prefix: testApp.config.redisPrefix });
+    try {
+      for (const enrollmentId of [ours, theirs]) await queue.add('issue', { type: 'issue', job: { kind: 'attestation', enrollmentId, decisionEventId: randomUUID() } }, { attempts: 1 });
+    } finally {
+      await queue.close();
+    }
+    const failedFor = async (reader: HttpActor) => ((await reader.get('/admin/issuance').expect(200)).body.failed as { data: { job: { enrollmentId: string } } }[]).map((f) => f.data.job.enrollmentId);
+    await until(async () => expect(await failedFor(actor(testApp.app, 'auditor', 'auditor-1', 'cnc'))).toEqual(expect.arrayContaining([ours, theirs])));
+    expect(await failedFor(admin)).toContain(ours);
+    expect(await failedFor(admin)).not.toContain(theirs);
+    expect(await failedFor(other)).toEqual([theirs]);
+  }, 60_000);
 });
 
 describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues every pending decision', () => {
@@ -110,7 +137,7 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
 
   beforeAll(async () => {
     // No issuance worker in the api: decisions pile up in the queue.
-    testApp = await startTestAppWithOwnRedis(8, { RUN_ISSUANCE: 'false' });
+    testApp = await startTestAppWithOwnRedis(REDIS_TEST_DATABASES.issuanceAfterRedisLoss, { RUN_ISSUANCE: 'false' });
   }, 60_000);
   afterAll(() => testApp?.close());
 
@@ -133,8 +160,8 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
     await reconcileIssuance(storage.sql.db, (jobs) => queue.enqueueAll(jobs));
     expect((await queue.counts()).waiting).toBe(4);
 
-    const connection = connect({ url: 'redis://127.0.0.1:6379/8' });
-    const worker = startIssuanceWorker((data) => (data.type === 'issue' ? testApp.app.get(Issuance).issue(data.job) : testApp.app.get(Issuance).revoke(data.job)), connection, { url: 'redis://127.0.0.1:6379/8', prefix: testApp.config.redisPrefix });
+    const connection = connect({ url: redisTestUrl(REDIS_TEST_DATABASES.issuanceAfterRedisLoss) });
+    const worker = startIssuanceWorker((data) => (data.type === 'issue' ? testApp.app.get(Issuance).issue(data.job) : testApp.app.get(Issuance).revoke(data.job)), connection, { url: redisTestUrl(REDIS_TEST_DATABASES.issuanceAfterRedisLoss), prefix: testApp.config.redisPrefix });
     try {
       await eventually(async () => {
         for (const id of ids) {

@@ -12,6 +12,7 @@ import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
 import { startTestAppWithOwnRedis, TestApp } from './support/test-app';
+import { REDIS_TEST_DATABASES } from '@jalon/issuance/testing/redis-test-databases';
 
 // One marker per run, planted in every sensitive field: it must be readable where entitled, and found nowhere at rest.
 const MARKER = `zq${randomBytes(8).toString('hex')}`;
@@ -93,7 +94,7 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     captureOutput(process.stdout);
     captureOutput(process.stderr);
     // Verbose logs: whatever the app says, at every level, is searched.
-    testApp = await startTestAppWithOwnRedis(9, { LOG_LEVEL: 'debug' });
+    testApp = await startTestAppWithOwnRedis(REDIS_TEST_DATABASES.personalData, { LOG_LEVEL: 'debug' });
     admin = actor(testApp.app, 'admin');
     referent = actor(testApp.app, 'referent');
     auditor = actor(testApp.app, 'auditor');

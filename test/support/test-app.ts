@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { AppConfig, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { IssuanceQueue } from '@jalon/issuance';
+import { redisTestUrl } from '@jalon/issuance/testing/redis-test-databases';
 import { createApp } from '../../apps/api/src/create-app';
 
 export interface TestApp {
@@ -41,10 +42,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 
 /**
  * The api on a Redis database of the suite's own (emptied before and after), for suites that wipe
- * or search Redis: FLUSHDB there leaves the other suites, running at the same time, alone.
+ * or search Redis: FLUSHDB there leaves the other suites, running at the same time, alone. Take
+ * the database from REDIS_TEST_DATABASES, where a test checks that no other suite uses it.
  */
 export async function startTestAppWithOwnRedis(redisDatabase: number, env: Record<string, string> = {}): Promise<TestApp & { readonly redis: Redis }> {
-  const url = `redis://127.0.0.1:6379/${redisDatabase}`;
+  const url = redisTestUrl(redisDatabase);
   const redis = new Redis(url);
   await redis.flushdb();
   const testApp = await startTestApp({ REDIS_URL: url, ...env });

@@ -16,6 +16,7 @@ import { documentNumber } from './document-number';
 import { createIssuanceProcess, reconcileIssuance } from './issuance-process.projection';
 import { connect, ISSUANCE_QUEUE, IssuanceJobData, IssuanceQueue } from './issuance-queue';
 import { generateIssuerKey } from './render';
+import { REDIS_TEST_DATABASES, redisTestUrl } from './testing/redis-test-databases';
 
 /**
  * DESIGN.md decision 5, under fire: a separate worker process (testing/run-issuance-worker.process.ts)
@@ -47,7 +48,7 @@ const ROUNDS = 16;
  */
 const BACKLOG = 24;
 const KILL_WINDOW_MS: readonly [number, number] = [50, 600];
-const REDIS_URL = 'redis://127.0.0.1:6379/9';
+const REDIS_URL = redisTestUrl(REDIS_TEST_DATABASES.issuancePrefixed);
 const REDIS_PREFIX = `jalon-issuance-crash-${process.pid}-${randomBytes(4).toString('hex')}`;
 const WORKER_SETTINGS = {
   CONCURRENCY: '4',
@@ -93,10 +94,10 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     home = await openSqlDatabase({ kind: 'postgres', url: database.url });
     await migrateToLatest(home.db);
     store = new SqlEventStore(home);
-    // A Redis database no other suite uses, and a prefix of this run's own. No FLUSHDB: two runs of
-    // this suite at once (two checkouts, two CI jobs on one Redis) would wipe each other's queue
-    // mid-test (while this test was written, a copy of it running elsewhere on the machine most
-    // likely did: twice, the whole queue vanished between two rounds); each run deletes its own keys.
+    // A Redis database no suite empties (REDIS_TEST_DATABASES), and a prefix of this run's own. No
+    // FLUSHDB: two runs of this suite at once (two checkouts, two CI jobs on one Redis) would wipe
+    // each other's queue mid-test; each run deletes its own keys. (Once, a suite that empties its
+    // database shared this one: the queue vanished between two rounds, 25 decisions were never issued.)
     redis = connect({ url: REDIS_URL });
     queue = new IssuanceQueue(redis, { url: REDIS_URL, prefix: REDIS_PREFIX });
     inspector = new Queue<IssuanceJobData>(ISSUANCE_QUEUE, { connection: redis, prefix: REDIS_PREFIX });

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { connect, ISSUANCE_QUEUE, IssuanceJobData, IssuanceQueue, jobIdOf, startIssuanceWorker } from './issuance-queue';
+import { REDIS_TEST_DATABASES, redisTestUrl } from './testing/redis-test-databases';
 
 /** IssuanceQueue.enqueueAll against the real Redis: a bulk of deterministic ids, failed jobs retried. */
 
 // A database and a prefix of this run's own; its keys are deleted afterwards (no FLUSHDB: see the crash test).
-const REDIS_URL = 'redis://127.0.0.1:6379/9';
+const REDIS_URL = redisTestUrl(REDIS_TEST_DATABASES.issuancePrefixed);
 const PREFIX = `jalon-issuance-queue-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 const issue = (decisionEventId: string): IssuanceJobData => ({ type: 'issue', job: { kind: 'attestation', enrollmentId: 'e-1', decisionEventId } });
