@@ -80,11 +80,11 @@ export class DocumentsController {
   }
 
   @Get('admin/issuance')
-  @Roles('admin')
+  @Roles('admin', 'auditor')
   @ApiBearerAuth()
   @ApiOkResponse({ description: 'Job counts by state, and the failed jobs with their error (they stay until dealt with)' })
-  @ApiOperation({ summary: 'The issuance queue: counts, and failed jobs with their errors' })
-  async queueView() {
-    return { counts: await this.queue.counts(), failed: await this.queue.failed() };
+  @ApiOperation({ summary: 'The issuance queue: counts, and the failed jobs with their errors — an admin sees those of their organisation’s enrollments, an auditor all' })
+  async queueView(@CurrentActor() actor: AuthenticatedActor) {
+    return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor) };
   }
 }

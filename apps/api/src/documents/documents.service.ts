@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError, Protected } from '@jalon/domain';
 import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
-import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
+import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuanceQueue, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
 import { issuedDocuments } from '@jalon/read-models';
 import { AuthenticatedActor } from '../auth/auth.decorators';
@@ -34,6 +34,7 @@ export class DocumentsService {
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     @Inject(ISSUER_KEY) private readonly key: IssuerKey,
     private readonly issuance: Issuance,
+    private readonly queue: IssuanceQueue,
   ) {}
 
   private async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
@@ -79,6 +80,17 @@ export class DocumentsService {
       ...revocation,
       checks,
     };
+  }
+
+  /** The issuance jobs that failed for good, of the enrollments the actor may see (an auditor: all). */
+  async failedIssuance(actor: AuthenticatedActor) {
+    // Read past the first hundred: other organisations' failures must not hide this one's.
+    const failed = await this.queue.failed(actor.role === 'auditor' ? 100 : 1000);
+    if (actor.role === 'auditor' || failed.length === 0) return failed;
+    const ids = [...new Set(failed.map((f) => f.data.job.enrollmentId))];
+    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
+    const own = new Set(rows.map((r) => r.enrollment_id));
+    return failed.filter((f) => own.has(f.data.job.enrollmentId));
   }
 
   /** The documents of an enrollment the actor may see. */
