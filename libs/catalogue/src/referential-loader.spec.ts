@@ -40,6 +40,22 @@ describe('référentiel loading', () => {
     expect(result.problems).toEqual([expect.objectContaining({ file: 'edited.yaml', code: 'REFERENTIAL.UNKNOWN_COMPETENCY', path: expect.stringMatching(/^\/blocs\/3\/epreuves\/0\/covers\/5$/) })]);
   });
 
+  it('lists schema and content problems together when a file has both', () => {
+    const text = readFileSync(seed001, 'utf8')
+      .replace('covers: [C19, C20, C22, C23, C24]', 'covers: [C19, C20, C22, C23, C24, C99]')
+      .replace(/^(\s*)level: \d+/m, '$1level: 42');
+    const result = loadReferentialText(text, 'both.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(expect.arrayContaining(['/certification/level REFERENTIAL.SCHEMA', '/blocs/3/epreuves/0/covers/5 REFERENTIAL.UNKNOWN_COMPETENCY']));
+  });
+
+  it('a file too broken for the content rules still lists its schema problems', () => {
+    const result = loadReferentialText(stringify({ referential: 'x', version: '1', certification: { title: 't', level: 6, certifier: 'c' }, validationPolicy: { blocValidation: 'jury', competencyAcquisition: 'all-criteria-met' }, blocs: [{ code: 'BC01' }] }), 'broken.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.problems.length).toBeGreaterThan(0);
+    expect(result.problems.every((p) => p.code === 'REFERENTIAL.SCHEMA')).toBe(true);
+  });
+
   it('hashes the canonical content: key order and formatting do not change it, content does', () => {
     const loaded = loadReferentialFile(seed001);
     if (!loaded.ok) throw new Error('seed 001 should load');

@@ -36,11 +36,24 @@ export function loadReferentialText(text: string, file = '<input>'): LoadResult 
   }
   const data: unknown = document.toJS();
   if (!validateSchema(data)) {
-    return { ok: false, problems: (validateSchema.errors ?? []).map((e) => schemaProblem(file, e)) };
+    // Every problem at once: the content rules too, where the structure lets them run.
+    return { ok: false, problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))] };
   }
   const problems = validateReferentialContent(data).map((p) => ({ file, ...p }));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, referential: data, contentHash: contentHash(data), problems: [] };
+}
+
+/**
+ * The content rules on a document the schema refused: they expect its structure, so a part too
+ * broken for them (a bloc without its competencies, say) makes them throw, and they then add nothing.
+ */
+function contentProblemsOfInvalid(data: unknown): ReturnType<typeof validateReferentialContent> {
+  try {
+    return validateReferentialContent(data as Referential);
+  } catch {
+    return [];
+  }
 }
 
 export function loadReferentialFile(file: string): LoadResult {
