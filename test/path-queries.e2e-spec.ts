@@ -178,6 +178,17 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     expect((await candidate.get('/enrollments?status=certified').expect(200)).body.total).toBe(0);
   });
 
+  it('an assessor lists the enrollments with a sitting assigned to them; the referent, the organisation’s', async () => {
+    const unassessed = await driver.enroll({ cohort: '2026-Z' });
+    await settle(testApp.app);
+    const listed = async (reader: HttpActor, query = '') => ((await reader.get(`/enrollments?pageSize=500${query}`).expect(200)).body.items as { enrollmentId: string }[]).map((i) => i.enrollmentId);
+    const assigned = await listed(actor(testApp.app, 'assessor'));
+    expect(assigned).toEqual(expect.arrayContaining([ids.certified, ids.ready, ids.started]));
+    expect(assigned).not.toContain(unassessed);
+    expect(await listed(actor(testApp.app, 'assessor', 'assessor-9'))).toEqual([]);
+    expect(await listed(referent, '&cohort=2026-Z')).toEqual([unassessed]);
+  });
+
   it('cohort statistics: a candidate who withdrew keeps the blocs validated and counts apart for the others', async () => {
     const id = await driver.enroll({ cohort: '2026-W' });
     await driver.passBloc(id, 'BC01');

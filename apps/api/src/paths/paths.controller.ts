@@ -18,8 +18,8 @@ export class PathsController {
   ) {}
 
   @Get('enrollments')
-  @Roles('admin', 'jury', 'auditor', 'candidate')
-  @ApiOperation({ summary: 'Enrollments (a candidate: their own) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)' })
+  @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
+  @ApiOperation({ summary: 'Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)' })
   @ApiProduces('application/json', 'text/csv')
   async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
     await this.consistency.await(query.consistentWith);
