@@ -37,7 +37,7 @@ describe('transfer to another version (PostgreSQL)', () => {
     await driver.passBloc(id, 'BC01');
     const moved = (await admin.post(`/enrollments/${id}/transfer`, transfer).expect(201)).body;
     await settle(testApp.app);
-    expect((await admin.get(`/enrollments/${id}`).expect(200)).body.status).toBe('transferred');
+    expect((await admin.get(`/enrollments/${id}`).expect(200)).body).toMatchObject({ status: 'transferred', transferredTo: { enrollmentId: moved.id, referentialId: 'data-ia-quatre-blocs', version: '2' } });
     const path = (await admin.get(`/enrollments/${moved.id}`).expect(200)).body;
     expect(path).toMatchObject({ certification: { version: '2' }, status: 'in-progress' });
     expect(path.blocs.find((b: { code: string }) => b.code === 'BC01')).toMatchObject({ status: 'validated', decidedBy: 'transfer' });

@@ -23,6 +23,8 @@ export interface PathView {
   sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
   missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
+  /** Where a transferred path goes on (R13): the new enrollment and its version. */
+  transferredTo?: { enrollmentId: string; referentialId: string; version: string };
   /** The final jury's last decision: a refusal or a deferral leaves the path ready for the jury, and says so here. */
   juryDecision?: { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string; by: string; at: string };
   awardedAt?: string;
@@ -100,6 +102,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential): 
       .map((s) => ({ sittingId: s.id, epreuve: s.epreuveCode, bloc: s.blocCode, attempt: s.attempt, status: s.status, scheduledAt: s.scheduledAt, assessors: [...s.assessorIds], timedParts: s.timedParts.map((p) => ({ ...p })) })),
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
+    ...(state.transferredTo ? { transferredTo: { enrollmentId: state.transferredTo.enrollmentId, referentialId: state.transferredTo.referentialId, version: state.transferredTo.version } } : {}),
     ...(state.juryDecision ? { juryDecision: { ...state.juryDecision } } : {}),
     ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
     documents: issuedDocuments(state),
