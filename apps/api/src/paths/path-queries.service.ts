@@ -56,15 +56,11 @@ export class PathQueries {
     private readonly reads: PersonalDataReadLog,
   ) {}
 
-  /**
-   * Rows the actor may see: auditors everything, a candidate their own path, an assessor the paths
-   * with a sitting assigned to them, others their organisation.
-   */
+  /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
   private scope(actor: AuthenticatedActor, organisationId?: string) {
     if (actor.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;
     if (organisationId !== undefined && organisationId !== actor.organisationId) throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
     if (actor.role === 'candidate') return sql`organisation_id = ${actor.organisationId} AND candidate_id = ${actor.id}`;
-    if (actor.role === 'assessor') return sql`organisation_id = ${actor.organisationId} AND jsonb_path_exists(state, '$.sittings.*.assessorIds[*] ? (@ == $assessor)', jsonb_build_object('assessor', ${actor.id}::text))`;
     return sql`organisation_id = ${actor.organisationId}`;
   }
 
@@ -117,6 +113,8 @@ export class PathQueries {
 
   async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {
     const conditions = [this.scope(actor, query.organisationId)];
+    // An assessor's list: the paths where a sitting is theirs (any path of the organisation stays readable by id).
+    if (actor.role === 'assessor') conditions.push(sql`jsonb_path_exists(state, '$.sittings.*.assessorIds[*] ? (@ == $assessor)', jsonb_build_object('assessor', ${actor.id}::text))`);
     if (query.referentialId) conditions.push(sql`referential_id = ${query.referentialId}`);
     if (query.version) conditions.push(sql`version = ${query.version}`);
     if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
