@@ -42,7 +42,6 @@ export interface CpuSeconds {
 export interface BenchApi {
   readonly port: number;
   readonly projections: BenchProjections;
-  readonly env: Record<string, string>;
   token(role: Role, subject: string): string;
   /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
   skipHistory(): Promise<string[]>;
@@ -138,7 +137,7 @@ async function stopProcess(worker: ChildWorker): Promise<void> {
  * manager still runs and queues), THROTTLE_PER_MINUTE out of the bench's reach. The projections
  * start paused once they have caught up; the bench resumes them where it measures them.
  */
-export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, store: EventStore, extraEnv: Record<string, string> = {}, apiOnlyEnv: Record<string, string> = {}): Promise<BenchApi> {
+export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, store: EventStore): Promise<BenchApi> {
   // Projections other than the one the bench measures start at the head (skipHistory).
   await skipHistory(home, store, [ISSUANCE_PROCESS]);
   const dataDir = mkdtempSync(join(tmpdir(), 'jalon-bench-'));
@@ -158,7 +157,6 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
     // guard still runs on every request, with a limit the bench cannot reach.
     THROTTLE_PER_MINUTE: '1000000',
     PORT: String(port),
-    ...extraEnv,
   };
   const worker = spawnChildWorker('apps/worker/src/main.ts', env);
   let api: ChildWorker | undefined;
@@ -166,7 +164,7 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
     await Promise.all([api && stopProcess(api), stopProcess(worker)]);
     rmSync(dataDir, { recursive: true, force: true });
     const { connect } = await import('@jalon/issuance');
-    const redis = connect({ url: env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
+    const redis = connect({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
     try {
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
@@ -176,7 +174,7 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
   };
   try {
     await waitForLine(worker, 'Jalon worker running');
-    api = spawnChildWorker('apps/api/src/main.ts', { ...env, RUN_PROJECTIONS: 'false', ...apiOnlyEnv });
+    api = spawnChildWorker('apps/api/src/main.ts', { ...env, RUN_PROJECTIONS: 'false' });
     await waitForLine(api, 'Jalon api listening');
   } catch (error) {
     await close().catch(() => undefined);
@@ -209,7 +207,6 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
   return {
     port,
     projections,
-    env,
     token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
     async skipHistory() {
       const others = names.filter((name) => name !== CANDIDATE_PATH_PROJECTION);

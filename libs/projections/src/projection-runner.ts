@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, START } from '@jalon/event-store';
-import { Projection, TableNames } from './projection';
+import { Projection, ProjectionTable, TableNames } from './projection';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -35,6 +35,9 @@ interface Checkpoint {
 
 const lockKey = (name: string) => `jalon.projection:${name}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Everything that makes a table from nothing under `name`: its DDL, then the indexes added since. */
+const tableDdl = (table: ProjectionTable, name: string) => [...table.create(name), ...(table.indexes?.(name) ?? [])];
 
 /**
  * Feeds projections from the global log (DESIGN.md decision 4). Each batch is applied and its
@@ -77,7 +80,7 @@ export class ProjectionRunner {
         await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(projection.name)}))`.execute(trx);
         for (const table of projection.tables) {
           const exists = await sql<{ found: string | null }>`SELECT to_regclass(${table.name})::text AS found`.execute(trx);
-          const statements = exists.rows[0].found === null ? [...table.create(table.name), ...(table.indexes?.(table.name) ?? [])] : (table.indexes?.(table.name) ?? []);
+          const statements = exists.rows[0].found === null ? tableDdl(table, table.name) : (table.indexes?.(table.name) ?? []);
           for (const statement of statements) await statement.execute(trx);
         }
         await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(trx);
@@ -265,7 +268,7 @@ export class ProjectionRunner {
     const projection = this.projection(name);
     const suffix = `__r${Date.now().toString(36)}`;
     const fresh: TableNames = Object.fromEntries(projection.tables.map((t) => [t.name, `${t.name}${suffix}`]));
-    for (const table of projection.tables) for (const statement of [...table.create(fresh[table.name]), ...(table.indexes?.(fresh[table.name]) ?? [])]) await statement.execute(this.db);
+    for (const table of projection.tables) for (const statement of tableDdl(table, fresh[table.name])) await statement.execute(this.db);
     const started = Date.now();
     let position = START;
     let done = 0;
