@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
 import { indexReferential, Referential } from '@jalon/domain';
-import { SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { ExpectedRevision, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { ProjectionRunner } from '@jalon/projections';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
 import { BenchApi, CpuSeconds, ORGANISATION } from './deployed-api';
 import { generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
+import type { BareAppendRequest } from './bare-append-server';
 import { HttpClient } from './http-client';
 import { createWorkload, timed, Workload } from './throughput';
 
@@ -47,6 +49,8 @@ export class HttpCommandWorkload implements Workload {
   private margin = 1.6;
   /** Enrollments prepared between slices because the pool ran low (0 when the first sizing sufficed). */
   toppedUp = 0;
+  /** The global positions the pilot's commands answered: their appends, as the api made them, are what bareAppendWorkload replays. */
+  readonly pilotPositions: string[] = [];
   /** Per slice: ms the worker's projections took, after the window closed, to apply what it had not yet. */
   readonly lags: number[] = [];
   /** CPU seconds of each process over the slices, until the worker caught up after each, and the commands they served. */
@@ -115,10 +119,10 @@ export class HttpCommandWorkload implements Workload {
     await Promise.all(this.queues.map(() => worker()));
   }
 
-  private async assess(worker: number): Promise<void> {
+  private async assess(worker: number): Promise<{ position: string }> {
     const sitting = this.queues[worker].shift();
     if (!sitting) throw new Error(`the held sittings prepared for ${this.name} ran out (${this.prepared} prepared): the measurement would be cut short`);
-    await this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
+    return this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
       results: sitting.criteria.map((criterion) => ({ criterion, met: true })),
     });
   }
@@ -129,7 +133,7 @@ export class HttpCommandWorkload implements Workload {
    */
   async pilot(warm: number, perWorker: number, margin: number): Promise<number> {
     const burst = (n: number) => Promise.all(this.queues.map(async (_, w) => {
-      for (let i = 0; i < n; i++) await this.assess(w);
+      for (let i = 0; i < n; i++) this.pilotPositions.push((await this.assess(w)).position);
     }));
     await burst(warm);
     const { seconds } = await timed(() => burst(perWorker));
@@ -145,7 +149,7 @@ export class HttpCommandWorkload implements Workload {
   }
 
   async run(seconds: number): Promise<number> {
-    this.inner ??= await createWorkload(this.name, this.queues.length, async (w) => ({ op: () => this.assess(w) }));
+    this.inner ??= await createWorkload(this.name, this.queues.length, async (w) => ({ op: async () => void (await this.assess(w)) }));
     const { projections } = this.api;
     // Outside the window: held sittings if the pool runs low (set-up), and the events other
     // workloads appended since the last slice (not this workload's cost).
@@ -313,6 +317,47 @@ export async function measureQueries(api: BenchApi, home: SqlDatabase, options: 
   } finally {
     client.close();
   }
+}
+
+/** One command's events, as the api appended them (type, data, metadata). */
+export type CommandAppend = BareAppendRequest['events'];
+
+/** The appends the api made at `positions` (answers of its commands), each command's events in their order. */
+export async function appendsAt(home: SqlDatabase, positions: readonly string[]): Promise<CommandAppend[]> {
+  const commits = positions.map((position) => position.split('-')[0]);
+  const { rows } = await sql<{ transaction_id: string; event_type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>`
+    SELECT transaction_id::text AS transaction_id, event_type, data, metadata FROM events
+    WHERE transaction_id = ANY(${commits}::xid8[]) ORDER BY transaction_id, global_position`.execute(home.db);
+  const appends = new Map<string, { type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }[]>();
+  for (const row of rows) {
+    const events = appends.get(row.transaction_id) ?? [];
+    events.push({ type: row.event_type, data: row.data, metadata: row.metadata });
+    appends.set(row.transaction_id, events);
+  }
+  return [...appends.values()];
+}
+
+/**
+ * The api's own command appends replayed through the bare append server (bench/bare-append-server.ts),
+ * one command's events per request, over the same connections, each worker on a stream of its own
+ * with the exact expected revision: what the same appends cost behind one HTTP round trip with no
+ * framework, token, validation, state, decision or projection, so the ceiling of the commands here.
+ * The types get a `Bare` prefix, so that no projection or process manager takes them for real facts.
+ */
+export async function bareAppendWorkload(client: HttpClient, appends: readonly CommandAppend[]): Promise<Workload> {
+  if (appends.length === 0) throw new Error('no command appends to replay');
+  const replayed = appends.map((events) => events.map((e) => ({ ...e, type: `Bare${e.type}` })));
+  return createWorkload('http_bare_append_c4', client.connections, async (w) => {
+    const streamId = `bench-bare-${w}-${randomUUID().slice(0, 8)}`;
+    let expectedRevision: ExpectedRevision = 'no_stream';
+    let next = w;
+    return {
+      op: async () => {
+        const request: BareAppendRequest = { expectedRevision, events: replayed[next++ % replayed.length] };
+        expectedRevision = (await client.expect(201, 'POST', `/streams/${streamId}`, '', request)).revision;
+      },
+    };
+  });
 }
 
 /**

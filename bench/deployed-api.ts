@@ -217,3 +217,21 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
     close,
   };
 }
+
+/** The bare append server (bench/bare-append-server.ts) in its own process on `databaseUrl`. */
+export interface BareAppendServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startBareAppendServer(databaseUrl: string): Promise<BareAppendServer> {
+  const port = await freePort();
+  const server = spawnChildWorker('bench/bare-append-server.ts', { DATABASE_URL: databaseUrl, PORT: String(port) });
+  try {
+    await waitForLine(server, 'ready');
+  } catch (error) {
+    await stopProcess(server).catch(() => undefined);
+    throw error;
+  }
+  return { port, close: () => stopProcess(server) };
+}

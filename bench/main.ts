@@ -17,8 +17,8 @@ import { sql } from 'kysely';
 import { Client } from 'pg';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TEST_ADMIN_URL, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { httpFloorWorkload, HttpCommandWorkload, loadOrganisationPaths, measureQueries, shippedReferential } from './api-measurements';
-import { BenchApi, ORGANISATION, startDeployedApi } from './deployed-api';
+import { appendsAt, bareAppendWorkload, httpFloorWorkload, HttpCommandWorkload, loadOrganisationPaths, measureQueries, shippedReferential } from './api-measurements';
+import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi } from './deployed-api';
 import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
@@ -147,7 +147,7 @@ async function measureWritesWithApi(
   throughput: { seconds: number; warmupSeconds: number },
   baselines: () => Promise<Workload[]>,
   started: (api: BenchApi, client: HttpClient) => void,
-): Promise<{ api: BenchApi; http: HttpCommandWorkload; writes: Map<string, ThroughputResult>; pilotPerSecond: number; setupSeconds: number }> {
+): Promise<{ api: BenchApi; http: HttpCommandWorkload; writes: Map<string, ThroughputResult>; pilotPerSecond: number; setupSeconds: number; bare: BareAppendMeta }> {
   log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
   const api = await startDeployedApi(databaseUrl, home, store);
   const client = new HttpClient(api.port, HTTP_CONNECTIONS);
@@ -155,12 +155,20 @@ async function measureWritesWithApi(
   const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, throughput.warmupSeconds + throughput.seconds);
   await sql`VACUUM (ANALYZE)`.execute(home.db);
   await sql`CHECKPOINT`.execute(home.db);
+  const appends = await appendsAt(home, http.pilotPositions);
+  const bare = await startBareAppendServer(databaseUrl);
+  const bareClient = new HttpClient(bare.port, HTTP_CONNECTIONS);
   log(`writes: ${throughput.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${throughput.seconds} s in all per measurement...`);
-  const workloads = [...(await baselines()), await httpFloorWorkload(client), http];
+  const workloads: Workload[] = [];
   try {
-    return { api, http, writes: await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log), pilotPerSecond, setupSeconds };
+    workloads.push(...(await baselines()), await httpFloorWorkload(client), await bareAppendWorkload(bareClient, appends), http);
+    const writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
+    const eventsPerCommand = appends.reduce((n, events) => n + events.length, 0) / appends.length;
+    return { api, http, writes, pilotPerSecond, setupSeconds, bare: { appendsReplayed: appends.length, eventsPerCommand } };
   } finally {
     for (const workload of workloads) await workload.close();
+    bareClient.close();
+    await bare.close();
   }
 }
 
@@ -169,16 +177,25 @@ function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWor
   const append4 = writes.get('append_c4')!.perSecond;
   const command = writes.get(http.name)!.perSecond;
   const floor = writes.get('http_floor_c4')!.perSecond;
+  const bare = writes.get('http_bare_append_c4')!.perSecond;
   return {
     http_command_per_s: round(command, 1),
     http_command_ratio: round(command / append4, 3),
     http_floor_per_s: round(floor, 1),
     http_floor_ratio: round(floor / append4, 3),
+    http_bare_append_per_s: round(bare, 1),
+    http_bare_append_ratio: round(bare / append4, 3),
   };
 }
 
+/** What the bare append workload replayed. */
+interface BareAppendMeta {
+  readonly appendsReplayed: number;
+  readonly eventsPerCommand: number;
+}
+
 /** What the HTTP command measurement was, for the JSON's meta. */
-function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: ThroughputResult, pilotPerSecond: number, setupSeconds: number) {
+function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: ThroughputResult, pilotPerSecond: number, setupSeconds: number, bare: BareAppendMeta) {
   const cpu = http.cpuMsPerCommand();
   return {
     command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
@@ -195,6 +212,11 @@ function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: Throughput
     operations: measured.operations,
     cpuMsPerCommand: Object.fromEntries(Object.entries(cpu).map(([process, ms]) => [process, round(ms, 2)])),
     projectionCatchUpAfterSliceMs: round(Math.max(...http.lags), 1),
+    bareAppend: {
+      server: 'bench/bare-append-server.ts in its own process: node:http, JSON in and out, SqlEventStore.append on the api\'s pool size, nothing else',
+      replays: `the events of the pilot's ${bare.appendsReplayed} commands as stored (types prefixed Bare), one command's per request`,
+      eventsPerCommand: round(bare.eventsPerCommand, 2),
+    },
   };
 }
 
@@ -202,8 +224,10 @@ function httpMetrics(results: Record<string, number>): Metric[] {
   return [
     { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections; api and worker processes as deployed` },
     { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
-    { name: 'http_floor_per_s', value: results.http_floor_per_s, note: `GET /health, ${HTTP_CONNECTIONS} connections: the most any request reaches here` },
-    { name: 'http_floor_ratio', value: results.http_floor_ratio, note: 'to append_c4_per_s: the ceiling of http_command_ratio' },
+    { name: 'http_floor_per_s', value: results.http_floor_per_s, note: `GET /health through the api, ${HTTP_CONNECTIONS} connections: its pipeline and one SQL read` },
+    { name: 'http_floor_ratio', value: results.http_floor_ratio, note: 'to append_c4_per_s' },
+    { name: 'http_bare_append_per_s', value: results.http_bare_append_per_s, note: `the commands' own appends behind bare node:http, nothing else` },
+    { name: 'http_bare_append_ratio', value: results.http_bare_append_ratio, note: 'to append_c4_per_s: the ceiling of http_command_ratio here' },
   ];
 }
 
@@ -298,7 +322,7 @@ async function main(): Promise<void> {
         await appendWorkload(store, 'append_c4', 4),
       ], (started, startedClient) => ((api = started), (client = startedClient)));
       api = measured.api;
-      const { http, writes, pilotPerSecond, setupSeconds } = measured;
+      const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const raw1 = writes.get('raw_insert_c1')!;
       const append1 = writes.get('append_c1')!;
       const raw4 = writes.get('raw_insert_c4')!;
@@ -350,7 +374,7 @@ async function main(): Promise<void> {
         rebuildBatchSize: REBUILD_BATCH_SIZE,
         writeRounds: ROUNDS,
         payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
-        http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds),
+        http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds, bare),
         queries: {
           organisation: ORGANISATION,
           enrollments: queries.enrollments,
@@ -400,14 +424,14 @@ async function main(): Promise<void> {
         await appendWorkload(store, 'append_c4', 4),
       ], (started, startedClient) => ((api = started), (client = startedClient)));
       api = measured.api;
-      const { http, writes, pilotPerSecond, setupSeconds } = measured;
+      const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const httpCommand = writes.get(http.name)!;
       Object.assign(results, {
         raw_insert_c4_per_s: round(writes.get('raw_insert_c4')!.perSecond, 1),
         append_c4_per_s: round(writes.get('append_c4')!.perSecond, 1),
         ...httpResults(writes, http),
       });
-      Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds) });
+      Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds, bare) });
       metrics.push({ name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s }, { name: 'append_c4_per_s', value: results.append_c4_per_s }, ...httpMetrics(results));
       summary.push(`http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s (not measured)`);
     }
