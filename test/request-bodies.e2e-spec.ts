@@ -58,6 +58,20 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     expect(unnamed).toEqual([]);
   });
 
+  it('every POST route refuses a body that is not a JSON object (an array, empty or not) with a 400 naming the body', async () => {
+    const server = testApp.app.getHttpServer();
+    const posts = routesOf(testApp).filter((r) => r.method === 'POST' && !r.isPublic);
+    const accepted: string[] = [];
+    for (const route of posts) {
+      for (const body of [[], [{ decidedBy: 'x' }]]) {
+        const response = await request(server).post(samplePath(route)).set('authorization', `Bearer ${actor(testApp.app, route.roles![0]).token}`).send(body);
+        const refused = response.status === 400 && response.body.code === 'REQUEST.INVALID' && response.body.errors?.some((e: { field: string; reasons: string[] }) => e.field === 'body' && e.reasons.includes('the body must be a JSON object'));
+        if (!refused) accepted.push(`${route.method} ${route.path} with ${JSON.stringify(body)}: ${response.status} ${JSON.stringify(response.body)}`);
+      }
+    }
+    expect(accepted).toEqual([]);
+  });
+
   it('the OpenAPI document describes the body of every POST route; the acts without fields have an optional empty one', async () => {
     const document = (await request(testApp.app.getHttpServer()).get('/docs-json').expect(200)).body;
     const bodyOf = (path: string) => document.paths[path.replace(/:(\w+)/g, '{$1}')]?.post?.requestBody;

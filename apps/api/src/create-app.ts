@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
 import { openStorage } from '@jalon/event-store';
 import { AppModule } from './app.module';
-import { ForbiddenKeysPipe } from './shared/forbidden-keys.pipe';
+import { RequestBodyPipe } from './shared/request-body.pipe';
 import { ProblemDetailsFilter } from './shared/problem-details.filter';
 
 /** Builds the api exactly as `npm start` serves it; end-to-end tests use the same function. */
@@ -21,7 +21,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Bodies beyond the limit answer 413 (a référentiel file is the largest thing anyone sends).
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(
-    new ForbiddenKeysPipe(),
+    new RequestBodyPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
