@@ -6,7 +6,7 @@ import { ExpectedRevision, SqlDatabase, SqlEventStore } from '@jalon/event-store
 import { ProjectionRunner } from '@jalon/projections';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
 import { BenchApi, CpuSeconds, ORGANISATION } from './deployed-api';
-import { generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
+import { GENERATED_ASSESSORS, generatedAssessorId, generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import type { BareAppendRequest } from './bare-append-server';
 import { HttpClient } from './http-client';
 import { createWorkload, timed, Workload } from './throughput';
@@ -275,13 +275,18 @@ export interface QueryResult {
   readonly tableRows: number;
   readonly path: Percentiles;
   readonly list: Percentiles;
+  /** An assessor's own list: the paths with a sitting assigned to them. */
+  readonly assessorList: Percentiles;
+  /** How many paths the assessors of the timed requests had, on average. */
+  readonly assessorPaths: number;
   /** The list's p50/p95 per kind of filter, to see which ones cost. */
   readonly listByKind: Record<string, Percentiles>;
 }
 
 /**
  * `GET /enrollments/{id}` for random enrollments of ORGANISATION and `GET /enrollments` with the
- * filter mix above, by an admin of ORGANISATION, alternately, one request at a time on one
+ * filter mix above, by an admin of ORGANISATION, then `GET /enrollments` by one of the generated
+ * paths' assessors (their own list: page 1 or 2, as enrolled), in turn, one request at a time on one
  * keep-alive connection; after `warmup` of each, `requests` of each are timed (client side, until
  * the answer is parsed).
  */
@@ -297,14 +302,22 @@ export async function measureQueries(api: BenchApi, home: SqlDatabase, options: 
     const lists = await listRequests(home, random, total);
     const pathTimes: number[] = [];
     const listTimes: number[] = [];
+    const assessorTimes: number[] = [];
+    const assessorTotals: number[] = [];
     const byKind = new Map<string, number[]>();
     for (let i = 0; i < total; i++) {
       const path = await timed(() => client.expect(200, 'GET', `/enrollments/${ids[i % ids.length]}`, token));
       const list = await timed(() => client.expect(200, 'GET', lists[i].query, token));
       if (!Array.isArray(list.result.items)) throw new Error(`GET ${lists[i].query} answered no items`);
+      const assessor = api.token('assessor', generatedAssessorId(Math.floor(random() * GENERATED_ASSESSORS)));
+      const assessorQuery = `/enrollments?page=${random() < 0.5 ? 1 : 2}&pageSize=50`;
+      const own = await timed(() => client.expect(200, 'GET', assessorQuery, assessor));
+      if (own.result.total === 0) throw new Error(`GET ${assessorQuery} as an assessor of the generated paths answered none`);
       if (i < options.warmup) continue;
       pathTimes.push(path.seconds * 1000);
       listTimes.push(list.seconds * 1000);
+      assessorTimes.push(own.seconds * 1000);
+      assessorTotals.push(own.result.total);
       byKind.set(lists[i].kind, [...(byKind.get(lists[i].kind) ?? []), list.seconds * 1000]);
     }
     return {
@@ -312,6 +325,8 @@ export async function measureQueries(api: BenchApi, home: SqlDatabase, options: 
       tableRows: counts.rows,
       path: percentiles(pathTimes),
       list: percentiles(listTimes),
+      assessorList: percentiles(assessorTimes),
+      assessorPaths: Math.round(assessorTotals.reduce((a, b) => a + b, 0) / assessorTotals.length),
       listByKind: Object.fromEntries([...byKind].sort(([a], [b]) => a.localeCompare(b)).map(([kind, times]) => [kind, percentiles(times)])),
     };
   } finally {

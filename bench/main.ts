@@ -17,6 +17,7 @@ import { sql } from 'kysely';
 import { Client } from 'pg';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TEST_ADMIN_URL, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { GENERATED_ASSESSORS } from '../libs/read-models/src/testing/generate-paths';
 import { appendsAt, bareAppendWorkload, httpFloorWorkload, HttpCommandWorkload, loadOrganisationPaths, measureQueries, shippedReferential } from './api-measurements';
 import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi } from './deployed-api';
 import { HttpClient } from './http-client';
@@ -343,7 +344,7 @@ async function main(): Promise<void> {
       await api.projections.settle();
       log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
       const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
-      log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms`);
+      log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms; assessor's list p95 ${queries.assessorList.p95.toFixed(2)} ms`);
 
       Object.assign(results, {
         raw_insert_c1_per_s: round(raw1.perSecond, 1),
@@ -361,6 +362,7 @@ async function main(): Promise<void> {
         query_path_p95_ms: round(queries.path.p95, 2),
         query_list_p50_ms: round(queries.list.p50, 2),
         query_list_p95_ms: round(queries.list.p95, 2),
+        query_assessor_list_p95_ms: round(queries.assessorList.p95, 2),
       });
       Object.assign(meta, {
         events: load.events,
@@ -388,6 +390,7 @@ async function main(): Promise<void> {
           connections: 1,
           path: roundAll(queries.path),
           list: roundAll(queries.list),
+          assessorList: { ...roundAll(queries.assessorList), assessors: GENERATED_ASSESSORS, meanPathsPerAssessor: queries.assessorPaths },
           listByKind: Object.fromEntries(Object.entries(queries.listByKind).map(([kind, p]) => [kind, roundAll(p)])),
         },
       });
@@ -408,6 +411,7 @@ async function main(): Promise<void> {
         { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
         { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
         { name: 'query_list_p95_ms', value: results.query_list_p95_ms, atMost: 20 },
+        { name: 'query_assessor_list_p95_ms', value: results.query_assessor_list_p95_ms, atMost: 20, note: `an assessor's own list, page 1 or 2 (${queries.assessorPaths} paths each on average)` },
       );
       summary.push(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured)`);
       summary.push(

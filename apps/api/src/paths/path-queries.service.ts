@@ -17,7 +17,7 @@ import {
 } from '@jalon/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
-import { PathView, presentPathFor } from '@jalon/read-models';
+import { PATH_ASSESSORS, PathView, presentPathFor } from '@jalon/read-models';
 import { EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
@@ -114,7 +114,7 @@ export class PathQueries {
   async list(query: ListEnrollmentsQuery, actor: AuthenticatedActor): Promise<{ total: number; page: number; pageSize: number; items: EnrollmentListItem[] }> {
     const conditions = [this.scope(actor, query.organisationId)];
     // An assessor's list: the paths where a sitting is theirs (any path of the organisation stays readable by id).
-    if (actor.role === 'assessor') conditions.push(sql`jsonb_path_exists(state, '$.sittings.*.assessorIds[*] ? (@ == $assessor)', jsonb_build_object('assessor', ${actor.id}::text))`);
+    if (actor.role === 'assessor') conditions.push(sql`${PATH_ASSESSORS} @> ${JSON.stringify([actor.id])}::jsonb`);
     if (query.referentialId) conditions.push(sql`referential_id = ${query.referentialId}`);
     if (query.version) conditions.push(sql`version = ${query.version}`);
     if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);

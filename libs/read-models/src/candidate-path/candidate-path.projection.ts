@@ -6,6 +6,12 @@ import { Projection, TableNames } from '@jalon/projections';
 export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
 
 /**
+ * The assessors of every sitting of a path (`candidate_paths.state`), as a jsonb array: an
+ * assessor's list asks `@>` of it, through the GIN index on this very expression.
+ */
+export const PATH_ASSESSORS = sql<unknown>`jsonb_path_query_array(state, '$.sittings.*.assessorIds[*]')`;
+
+/**
  * Each candidate's path as it stands: the folded enrollment state, its status and what is still
  * missing, per bloc, with the columns admins filter on. `events_applied` counts the events folded
  * into each row, so an event applied twice would show.
@@ -59,6 +65,7 @@ export function createCandidatePathProjection(): Projection {
         sql`CREATE INDEX ${sql.id(`${t}_list_enrolled`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, enrolled_at, enrollment_id)`,
         sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
       ],
+      indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`],
     },
     {
       // R11: a granted accommodation not given at a sitting, for auditors: ids only, the measure stays sealed (R14).

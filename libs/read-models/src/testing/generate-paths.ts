@@ -35,7 +35,9 @@ export interface GeneratedPath {
 const admin: Actor = { id: 'admin-gen', role: 'admin' };
 const jury: Actor = { id: 'jury-gen', role: 'jury' };
 const referent: Actor = { id: 'referent-gen', role: 'referent' };
-const assessor: Actor = { id: 'assessor-gen', role: 'assessor' };
+/** Assessors of the generated paths: each path's sittings go to one of them, as a school shares its paths among its assessors. */
+export const GENERATED_ASSESSORS = 100;
+export const generatedAssessorId = (n: number): string => `assessor-gen-${n}`;
 
 /**
  * Realistic enrollment histories, produced by the real decider: enrollments in cohorts, some with a
@@ -44,6 +46,8 @@ const assessor: Actor = { id: 'assessor-gen', role: 'assessor' };
 export function generatePath(referential: Referential, random: () => number, options: { organisationId?: string; cohort?: string; day0?: number } = {}): GeneratedPath {
   const index = indexReferential(referential);
   const enrollmentId = randomUUID();
+  // Drawn from the id, not from `random`, so the rest of a seeded history stays what it was.
+  const assessor: Actor = { id: generatedAssessorId(parseInt(enrollmentId.slice(0, 6), 16) % GENERATED_ASSESSORS), role: 'assessor' };
   const clock = { t: options.day0 ?? Date.parse('2026-01-05T09:00:00Z') };
   const tick = () => new Date((clock.t += 3_600_000 * (1 + Math.floor(random() * 48)))).toISOString();
   const events: EnrollmentEvent[] = [];
