@@ -149,6 +149,27 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     expect(forJury.accommodations).toEqual({ view: 'consented', accommodations: [{ accommodationId: tiersTempsId, grantedAt: expect.any(String), measure: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' } }] });
   });
 
+  it('the jury, without the candidate’s consent, finds no trace of an accommodation in a provenance; with it, the ids and the grant (R10)', async () => {
+    const id = await driver.enroll({ cohort: '2026-C' });
+    const accommodationId = (await referent.post(`/enrollments/${id}/accommodations`, { kind: 'third-party-assistance', validFrom: '2026-01-01' }).expect(201)).body.id;
+    await driver.passBloc(id, 'BC01', { applied: [accommodationId] });
+    const withoutConsent = (await jury.get(`/enrollments/${id}/blocs/BC01/provenance`).expect(200)).body;
+    expect(withoutConsent.accommodations).toEqual({ view: 'none' });
+    expect(withoutConsent.accommodationHistory).toEqual([]);
+    expect(JSON.stringify(withoutConsent)).not.toContain(accommodationId);
+    // The rest of how the bloc was granted is all there.
+    expect(withoutConsent.history.map((h: { type: string }) => h.type)).toEqual(expect.arrayContaining(['SittingScheduled', 'SittingHeld', 'AssessmentRecorded', 'BlocValidated']));
+
+    const consent = await referent.post(`/enrollments/${id}/jury-consent`).expect(200);
+    const withConsent = (await jury.get(`/enrollments/${id}/blocs/BC01/provenance?consistentWith=${consent.body.position}`).expect(200)).body;
+    expect(withConsent.history.find((h: { type: string }) => h.type === 'SittingHeld').accommodationsApplied).toEqual([accommodationId]);
+    expect(withConsent.accommodationHistory).toEqual([expect.objectContaining({ type: 'AccommodationGranted', accommodationId })]);
+    // An admin, who records what was given at the sitting, sees the ids (and never the measure).
+    const forAdmin = (await admin.get(`/enrollments/${id}/blocs/BC01/provenance`).expect(200)).body;
+    expect(forAdmin.history.find((h: { type: string }) => h.type === 'SittingHeld').accommodationsApplied).toEqual([accommodationId]);
+    expect(JSON.stringify(forAdmin)).not.toContain('third-party-assistance');
+  });
+
   it('the path as it stood before the bloc was validated', async () => {
     const past = (await auditor.get(`/enrollments/${ids.started}/as-of?at=${beforeValidation}`).expect(200)).body;
     expect(past.blocs.find((b: { code: string }) => b.code === 'BC01').status).toBe('validatable');

@@ -10,7 +10,7 @@ import {
   foldEnrollment,
   indexReferential,
   initialEnrollmentState,
-  maySeeEffectiveDurations,
+  maySeeSittingConditions,
   NotFoundError,
   readsAccommodations,
   ValidationError,
@@ -241,12 +241,14 @@ export class PathQueries {
     const assessments = new Set<string>();
     const accommodations = new Set<string>();
     const trace = (e: RecordedEvent) => ({ eventId: e.id, position: formatPosition(e.position), recordedAt: e.recordedAt, type: e.type });
-    // Durations longer than the base ones say "extra time": shown only to readers who may know (R14).
-    const mayKnow = (assessorIds: readonly string[]) => maySeeEffectiveDurations(actor, state, { assessorIds });
+    // Durations longer than the base ones say "extra time", an accommodation id "has a measure":
+    // both shown only to readers who may know (R14), the jury only with consent (R10).
+    const mayKnow = (assessorIds: readonly string[]) => maySeeSittingConditions(actor, state, { assessorIds });
     const durationsFor = (parts: readonly { code: string; baseDurationMinutes: number; effectiveDurationMinutes: number }[], assessorIds: readonly string[]) =>
       mayKnow(assessorIds) ? parts : parts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes }));
     const heldDurationsFor = (parts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[], assessorIds: readonly string[]) =>
       mayKnow(assessorIds) ? parts : parts.map(({ code }) => ({ code }));
+    const idsFor = (ids: readonly string[], assessorIds: readonly string[]) => (mayKnow(assessorIds) ? ids : []);
     const items: Record<string, unknown>[] = [];
     const attestations = new Map<string, Record<string, unknown>>();
     for (const event of events) {
@@ -255,14 +257,16 @@ export class PathQueries {
         case 'SittingScheduled':
           if (!epreuves.has(domain.data.epreuveCode)) break;
           sittings.add(domain.data.sittingId);
-          domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
+          if (mayKnow(domain.data.assessorIds)) domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
           // Which measures applied is told in `accommodations`, to the readers who may know (R14): here, ids only.
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds), accommodationsApplicable: domain.data.applicableAccommodations.map((a) => a.accommodationId), by: domain.data.by, at: domain.data.at });
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds), accommodationsApplicable: idsFor(domain.data.applicableAccommodations.map((a) => a.accommodationId), domain.data.assessorIds), by: domain.data.by, at: domain.data.at });
           break;
-        case 'SittingHeld':
+        case 'SittingHeld': {
           if (!sittings.has(domain.data.sittingId)) break;
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: heldDurationsFor(domain.data.timedParts, state.sittings[domain.data.sittingId]?.assessorIds ?? []), accommodationsApplied: domain.data.accommodationsApplied, accommodationsNotApplied: domain.data.accommodationsNotApplied.map((a) => a.accommodationId), by: domain.data.by, at: domain.data.at });
+          const assessorIds = state.sittings[domain.data.sittingId]?.assessorIds ?? [];
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: heldDurationsFor(domain.data.timedParts, assessorIds), accommodationsApplied: idsFor(domain.data.accommodationsApplied, assessorIds), accommodationsNotApplied: idsFor(domain.data.accommodationsNotApplied.map((a) => a.accommodationId), assessorIds), by: domain.data.by, at: domain.data.at });
           break;
+        }
         case 'AssessmentRecorded':
           if (domain.data.blocCode !== blocCode) break;
           assessments.add(domain.data.assessmentId);

@@ -1,5 +1,5 @@
 import { Viewer } from './accommodation-views';
-import { accommodationsAsSeenBy, maySeeEffectiveDurations, readsAccommodations } from './accommodation-views';
+import { accommodationsAsSeenBy, maySeeSittingConditions, readsAccommodations } from './accommodation-views';
 import { AccommodationTerms } from './accommodation';
 import { EnrollmentEvent } from './enrollment.events';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
@@ -104,13 +104,13 @@ describe('R14: each reader sees what they must of the accommodations', () => {
     expect(accommodationsAsSeenBy(viewer('admin'), state)).toEqual({ view: 'none' });
     expect(accommodationsAsSeenBy(viewer('dpo'), state)).toEqual({ view: 'none' });
     const sitting = state.sittings.s1;
-    expect(['admin', 'auditor', 'referent'].map((role) => maySeeEffectiveDurations(viewer(role as Viewer['role']), state, sitting))).toEqual([true, true, true]);
-    expect(maySeeEffectiveDurations({ role: 'candidate', id: 'cand-1' }, state, sitting)).toBe(true);
-    expect(maySeeEffectiveDurations({ role: 'candidate', id: 'other' }, state, sitting)).toBe(false);
-    expect(maySeeEffectiveDurations(viewer('assessor', assessor.id), state, sitting)).toBe(true);
-    expect(maySeeEffectiveDurations(viewer('assessor', otherAssessor.id), state, sitting)).toBe(false);
-    expect(maySeeEffectiveDurations(viewer('jury'), state, sitting)).toBe(false);
-    expect(maySeeEffectiveDurations(viewer('jury'), stateOf(path(true)), sitting)).toBe(true);
+    expect(['admin', 'auditor', 'referent'].map((role) => maySeeSittingConditions(viewer(role as Viewer['role']), state, sitting))).toEqual([true, true, true]);
+    expect(maySeeSittingConditions({ role: 'candidate', id: 'cand-1' }, state, sitting)).toBe(true);
+    expect(maySeeSittingConditions({ role: 'candidate', id: 'other' }, state, sitting)).toBe(false);
+    expect(maySeeSittingConditions(viewer('assessor', assessor.id), state, sitting)).toBe(true);
+    expect(maySeeSittingConditions(viewer('assessor', otherAssessor.id), state, sitting)).toBe(false);
+    expect(maySeeSittingConditions(viewer('jury'), state, sitting)).toBe(false);
+    expect(maySeeSittingConditions(viewer('jury'), stateOf(path(true)), sitting)).toBe(true);
   });
 
   it('says when answering means opening sealed facts, so the read is recorded', () => {

@@ -94,11 +94,13 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
 }
 
 /**
- * Whether this reader may see a sitting's effective durations: a duration longer than the base
- * one says "has extra time" (R14). Admins plan rooms with them, auditors check them, the referent
- * and the candidate know why; an assessor sees them for their own sittings; the jury with consent.
+ * Whether this reader may see a sitting's conditions: its effective durations, and which
+ * accommodations applied or were due there (ids only). Either says "has a measure": a duration
+ * longer than the base one, "has extra time" (R14). Admins plan rooms and record the conditions
+ * given, auditors check them, the referent and the candidate know why; an assessor sees them for
+ * their own sittings; the jury only with the candidate's consent (R10).
  */
-export function maySeeEffectiveDurations(viewer: Viewer, state: ActiveEnrollment, sitting: Pick<SittingState, 'assessorIds'>): boolean {
+export function maySeeSittingConditions(viewer: Viewer, state: ActiveEnrollment, sitting: Pick<SittingState, 'assessorIds'>): boolean {
   switch (viewer.role) {
     case 'admin':
     case 'auditor':

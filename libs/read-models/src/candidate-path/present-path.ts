@@ -1,4 +1,4 @@
-import { ActiveEnrollment, blocProgress, indexReferential, maySeeEffectiveDurations, pathProgress, Referential, Viewer } from '@jalon/domain';
+import { ActiveEnrollment, blocProgress, indexReferential, maySeeSittingConditions, pathProgress, Referential, Viewer } from '@jalon/domain';
 
 /** What a candidate's path looks like to its readers: every bloc, competency, sitting and requirement. */
 export interface PathView {
@@ -118,7 +118,7 @@ export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referent
   return {
     ...view,
     sittings: view.sittings.map((sitting) =>
-      maySeeEffectiveDurations(viewer, state, { assessorIds: sitting.assessors }) ? sitting : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
+      maySeeSittingConditions(viewer, state, { assessorIds: sitting.assessors }) ? sitting : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
     ),
   };
 }
