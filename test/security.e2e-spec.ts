@@ -70,6 +70,16 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     expect(response.body).toMatchObject({ status: 400, code: expect.stringMatching(/^REQUEST\.(INVALID|MALFORMED_JSON)$/) });
   });
 
+  it('a body nested beyond reason answers 400 naming where, and a référentiel whose aliases would explode answers 400 too', async () => {
+    const deep = `{"birthName":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const response = await request(server()).post('/candidates').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send(deep).expect(400);
+    expect(response.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: expect.stringMatching(/^birthName(\.0)+$/), reasons: ['the body is nested deeper than 16 levels'] }] });
+
+    const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`)];
+    const bomb = await admin.post('/referentials', { content: levels.join('\n') }).expect(400);
+    expect(bomb.body).toMatchObject({ code: 'REFERENTIAL.INVALID', problems: [{ path: '/', code: 'REFERENTIAL.YAML', message: expect.stringContaining('alias') }] });
+  });
+
   it('a body over the size limit answers 413', async () => {
     const response = await admin.post('/referentials', { content: 'x'.repeat(100 * 1024) }).expect(413);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

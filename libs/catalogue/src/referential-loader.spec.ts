@@ -56,6 +56,17 @@ describe('référentiel loading', () => {
     expect(result.problems.every((p) => p.code === 'REFERENTIAL.SCHEMA')).toBe(true);
   });
 
+  it('refuses, as a YAML problem, aliases that would expand without bound and nesting beyond reason', () => {
+    // Each level repeats the previous one 9 times: 9^8 nodes once expanded ("billion laughs").
+    const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`)];
+    const bomb = loadReferentialText(levels.join('\n'), 'bomb.yaml');
+    expect(bomb).toMatchObject({ ok: false, problems: [{ file: 'bomb.yaml', code: 'REFERENTIAL.YAML', message: expect.stringContaining('alias') }] });
+    const deep = loadReferentialText(`referential: ${'['.repeat(5000)}${']'.repeat(5000)}`, 'deep.yaml');
+    expect(deep.ok).toBe(false);
+    expect(deep.problems.length).toBeGreaterThan(0);
+    expect(deep.problems.every((p) => p.code === 'REFERENTIAL.YAML')).toBe(true);
+  });
+
   it('hashes the canonical content: key order and formatting do not change it, content does', () => {
     const loaded = loadReferentialFile(seed001);
     if (!loaded.ok) throw new Error('seed 001 should load');

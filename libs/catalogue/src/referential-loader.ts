@@ -28,13 +28,22 @@ function schemaProblem(file: string, error: ErrorObject): ReferentialFileProblem
   return { file, path: error.instancePath || '/', code: 'REFERENTIAL.SCHEMA', message: `${error.message ?? 'invalid'}${extra}${allowed}` };
 }
 
+/** A référentiel has no use for aliases; the few a hand-written file may hold stay well below this. */
+const MAX_ALIAS_COUNT = 50;
+
 /** Parses and validates a référentiel's YAML text: structure first (JSON Schema), then content rules. */
 export function loadReferentialText(text: string, file = '<input>'): LoadResult {
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
     return { ok: false, problems: document.errors.map((e) => ({ file, path: `line ${e.linePos?.[0].line ?? '?'}`, code: 'REFERENTIAL.YAML', message: e.message })) };
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    // Refuses, among others, a document whose aliases would expand beyond reason (a "billion laughs").
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { ok: false, problems: [{ file, path: '/', code: 'REFERENTIAL.YAML', message: error instanceof Error ? error.message : String(error) }] };
+  }
   if (!validateSchema(data)) {
     // Every problem at once: the content rules too, where the structure lets them run.
     return { ok: false, problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))] };
