@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ACCESS_ROUTES, ACCOMMODATION_KINDS, ANNULMENT_REASONS } from '@jalon/domain';
+import { IsCalendarDate, IsInstant } from '../shared/date-fields';
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -37,8 +38,8 @@ export class AccommodationTermsRequest {
   @ApiPropertyOptional({ type: ExtraTimeDto, description: 'Only for kind extra-time' }) @IsOptional() @ValidateNested() @Type(() => ExtraTimeDto) extraTime?: ExtraTimeDto;
   @ApiPropertyOptional({ example: ['BC01-E1'], description: 'Épreuves it applies to; absent for all épreuves' })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(CODE, { each: true }) epreuves?: string[];
-  @ApiProperty({ example: '2026-01-01' }) @IsISO8601() validFrom!: string;
-  @ApiPropertyOptional({ example: '2027-06-30' }) @IsOptional() @IsISO8601() validUntil?: string;
+  @ApiProperty({ format: 'date', example: '2026-01-01', description: 'First day the measure is in force (YYYY-MM-DD)' }) @IsCalendarDate() validFrom!: string;
+  @ApiPropertyOptional({ format: 'date', example: '2027-06-30', description: 'Last day the measure is in force (YYYY-MM-DD); absent until the end of the course' }) @IsOptional() @IsCalendarDate() validUntil?: string;
   @ApiPropertyOptional({ description: 'Practical details of the measure (never a diagnosis)' }) @IsOptional() @IsString() @MaxLength(2000) details?: string;
 }
 
@@ -56,7 +57,7 @@ export class ReasonRequest {
 
 export class ScheduleSittingRequest {
   @ApiProperty({ example: 'BC01-E1' }) @Matches(CODE) epreuveCode!: string;
-  @ApiProperty({ example: '2026-06-15T09:00:00Z' }) @IsISO8601() scheduledAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' }) @IsInstant() scheduledAt!: string;
   @ApiProperty({ example: ['assessor-1'] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, 200, { each: true }) assessorIds!: string[];
 }
 
@@ -66,7 +67,7 @@ export class TimedPartConditionsDto {
 }
 
 export class RecordSittingHeldRequest {
-  @ApiProperty({ example: '2026-06-15T09:00:00Z' }) @IsISO8601() heldAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' }) @IsInstant() heldAt!: string;
   @ApiProperty({ type: [TimedPartConditionsDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TimedPartConditionsDto) timedParts!: TimedPartConditionsDto[];
   @ApiProperty({ example: [], description: 'Ids of the accommodations actually given at the sitting' }) @IsArray() @ArrayMaxSize(20) @IsUUID('all', { each: true }) accommodationsApplied!: string[];
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDateOrInstant } from '../shared/date-fields';
 
 export const PATH_STATUSES = ['in-progress', 'eligible', 'certified', 'withdrawn', 'transferred'] as const;
 export const BLOC_STATUSES = ['not-started', 'in-progress', 'validatable', 'validated', 'annulled'] as const;
@@ -18,8 +19,8 @@ export class ListEnrollmentsQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ enum: PATH_STATUSES, description: '"eligible" is ready for the jury' }) @IsOptional() @IsIn(PATH_STATUSES) status?: (typeof PATH_STATUSES)[number];
   @ApiPropertyOptional({ example: 'BC01' }) @IsOptional() @IsString() @Length(1, 40) bloc?: string;
   @ApiPropertyOptional({ enum: BLOC_STATUSES, description: 'With bloc: that bloc’s status' }) @IsOptional() @IsIn(BLOC_STATUSES) blocStatus?: (typeof BLOC_STATUSES)[number];
-  @ApiPropertyOptional({ example: '2026-09-01', description: 'Open paths with no progress (assessment, competency, validation) since this date' })
-  @IsOptional() @IsISO8601() noProgressSince?: string;
+  @ApiPropertyOptional({ example: '2026-09-01', description: 'Open paths with no progress (assessment, competency, validation) since this date (YYYY-MM-DD) or instant (with its time zone, e.g. 2026-09-01T00:00:00+02:00)' })
+  @IsOptional() @IsCalendarDateOrInstant() noProgressSince?: string;
   @ApiPropertyOptional({ description: 'Auditors only: one organisation' }) @IsOptional() @IsString() @Length(1, 80) organisationId?: string;
   @ApiPropertyOptional({ enum: SORTS, default: 'enrolledAt' }) @IsOptional() @IsIn(SORTS) sort?: (typeof SORTS)[number];
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
@@ -36,7 +37,7 @@ export class CohortStatisticsQuery extends ConsistencyQuery {
 }
 
 export class AsOfQuery extends ConsistencyQuery {
-  @ApiProperty({ example: '2026-07-01T00:00:00Z', description: 'The instant to look back to' }) @IsISO8601() at!: string;
+  @ApiProperty({ example: '2026-07-01T00:00:00Z', description: 'The instant to look back to, with its time zone (Z or ±hh:mm); a date alone (YYYY-MM-DD) is its 00:00 UTC' }) @IsCalendarDateOrInstant() at!: string;
 }
 
 export class FindingsQuery extends ConsistencyQuery {

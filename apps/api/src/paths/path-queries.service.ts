@@ -161,6 +161,12 @@ export class PathQueries {
    * keeps the blocs validated (acquired for good); the others count as `withdrawn`, not as work going on.
    */
   async cohortStatistics(query: CohortStatisticsQuery, actor: AuthenticatedActor) {
+    // Statistics of a référentiel version that was never published would be an empty table taken for
+    // "no candidates yet": the version is looked up first, answered as GET /referentials/{id}/versions/{v} does.
+    await this.referentials.resolve(query.referentialId, query.version).catch((error: unknown) => {
+      if (error instanceof ValidationError && error.code === 'REFERENTIAL.NOT_PUBLISHED') throw new NotFoundError('REFERENTIAL.NOT_FOUND', `no published référentiel ${query.referentialId}@${query.version}`);
+      throw error;
+    });
     const conditions = [this.scope(actor, query.organisationId), sql`referential_id = ${query.referentialId}`, sql`version = ${query.version}`, sql`status <> 'transferred'`];
     if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
     const where = sql.join(conditions, sql` AND `);
