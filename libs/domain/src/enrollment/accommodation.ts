@@ -51,10 +51,25 @@ export function effectiveDurationMinutes(baseMinutes: number, extraTimes: readon
   return best;
 }
 
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const FRENCH_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in metropolitan France, where the épreuves are sat. */
+export function dayInFrance(at: string): string {
+  return FRENCH_DAY.format(new Date(at));
+}
+
+/**
+ * Whether a measure is in force at `at` for an épreuve. A validity period given in days
+ * (YYYY-MM-DD) covers its first and last days whole, in French time: a tiers-temps valid until
+ * 2027-06-30 applies to a soutenance at 17:00 that day. A bound given as an instant is compared
+ * as one.
+ */
 export function isInForce(terms: AccommodationTerms, endedAt: string | undefined, at: string, epreuveCode: string): boolean {
   const t = Date.parse(at);
-  if (t < Date.parse(terms.validFrom)) return false;
-  if (terms.validUntil !== undefined && t > Date.parse(terms.validUntil)) return false;
+  const day = dayInFrance(at);
+  if (CALENDAR_DATE.test(terms.validFrom) ? day < terms.validFrom : t < Date.parse(terms.validFrom)) return false;
+  if (terms.validUntil !== undefined && (CALENDAR_DATE.test(terms.validUntil) ? day > terms.validUntil : t > Date.parse(terms.validUntil))) return false;
   if (endedAt !== undefined && t >= Date.parse(endedAt)) return false;
   return terms.scope.all || terms.scope.epreuves.includes(epreuveCode);
 }

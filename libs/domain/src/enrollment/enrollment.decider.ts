@@ -312,11 +312,22 @@ function sitting(state: ActiveEnrollment, sittingId: string) {
   return found;
 }
 
+/** Repeated values of a list, each once. */
+const repeatedIn = (values: readonly string[]): string[] => [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+
+/** A sitting is recorded as held once it has been: a few minutes of clock drift aside, not ahead of the clock. */
+const HELD_CLOCK_SKEW_MS = 5 * 60_000;
+
 function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: ActiveEnrollment): EnrollmentEvent[] {
   const d = command.data;
   const s = sitting(state, d.sittingId);
   if (s.status !== 'scheduled') throw new IllegalStateError('SITTING.ALREADY_HELD', `sitting ${d.sittingId} is already recorded as held`);
   validDate(d.heldAt, 'heldAt');
+  if (Date.parse(d.heldAt) > Date.parse(d.now) + HELD_CLOCK_SKEW_MS) throw new ValidationError('SITTING.HELD_IN_FUTURE', `heldAt ${d.heldAt} is in the future: a sitting is recorded once held`, { field: 'heldAt' });
+  const repeatedParts = repeatedIn(d.timedParts.map((p) => p.code));
+  if (repeatedParts.length > 0) throw new ValidationError('SITTING.TIMED_PART_REPEATED', `timed part(s) ${repeatedParts.join(', ')} given more than once`, { field: 'timedParts', timedParts: repeatedParts });
+  const repeatedAccommodations = repeatedIn(d.accommodationsApplied);
+  if (repeatedAccommodations.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_REPEATED', `accommodation(s) ${repeatedAccommodations.join(', ')} listed more than once`, { field: 'accommodationsApplied', accommodations: repeatedAccommodations });
   const applicableIds = s.applicableAccommodations.map((a) => a.accommodationId);
   const unknown = d.accommodationsApplied.filter((id) => !applicableIds.includes(id));
   if (unknown.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, { accommodations: unknown });
@@ -328,14 +339,21 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
   });
   const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
   if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { timedPart: extra[0].code });
-  // An extra time said applied while a part lasted less than that measure gives was not given (R11).
-  const given = (accommodationId: string): boolean => {
-    if (!d.accommodationsApplied.includes(accommodationId)) return false;
+  // An extra time said applied while a part lasted less than that measure gives contradicts itself
+  // (R11): the conditions given are either the time or "not applied", and the admin says which.
+  for (const accommodationId of d.accommodationsApplied) {
     const terms = disclosed(state.accommodations[accommodationId]?.terms);
     const extraTime = terms && extraTimeOf(terms);
-    if (!extraTime) return true;
-    return s.timedParts.every((part) => parts.find((p) => p.code === part.code)!.actualDurationMinutes >= effectiveDurationMinutes(part.baseDurationMinutes, [extraTime]));
-  };
+    if (!extraTime) continue;
+    for (const part of s.timedParts) {
+      const due = effectiveDurationMinutes(part.baseDurationMinutes, [extraTime]);
+      const lasted = parts.find((p) => p.code === part.code)!.actualDurationMinutes;
+      if (lasted < due) {
+        throw new ValidationError('SITTING.EXTRA_TIME_NOT_GIVEN', `accommodation ${accommodationId} is said applied, but ${part.code} lasted ${lasted} minutes, less than the ${due} it gives: record the time actually given, or the measure as not applied`, { field: 'accommodationsApplied', accommodation: accommodationId, timedPart: part.code, lastedMinutes: lasted, dueMinutes: due });
+      }
+    }
+  }
+  const given = (accommodationId: string): boolean => d.accommodationsApplied.includes(accommodationId);
   return [
     {
       type: 'SittingHeld',

@@ -82,6 +82,9 @@ const termsArb: fc.Arbitrary<AccommodationTerms> = fc
     ...(validUntil !== undefined ? { validUntil } : {}),
   }));
 
+/** The later of two instants. */
+const latest = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
+
 type TimedParts = { code: string; actualDurationMinutes: number }[];
 const timedPartsFor = (epreuveCode: string): fc.Arbitrary<TimedParts> => {
   const expected = epreuveCode === 'E1' || epreuveCode === 'E4';
@@ -144,7 +147,8 @@ const commandArb = (referential: Referential): fc.Arbitrary<EnrollmentCommand[]>
         by: actorOr(admin),
         now,
       })
-      .map(({ now: n, ...d }): EnrollmentCommand => ({ type: 'RecordSittingHeld', data: { sittingId, ...d, now: n } }));
+      // A sitting is recorded as held once it has been: the clock reads at least its heldAt.
+      .map(({ now: n, ...d }): EnrollmentCommand => ({ type: 'RecordSittingHeld', data: { sittingId, ...d, now: latest(n, d.heldAt) } }));
   const assessFor = (sittingId: string) =>
     fc
       .record({
@@ -557,7 +561,7 @@ function planCommands(plan: Plan, referential: Referential): PlannedCommand[] {
             timedParts: effective === undefined ? [] : [{ code: 'soutenance', actualDurationMinutes: effective }],
             accommodationsApplied: granted ? ['acc-tt'] : [],
             by: admin,
-            now: tick(),
+            now: latest(tick(), at(day + 5)),
           },
         },
       });

@@ -1,6 +1,7 @@
 import { automaticFixtureReferential, fixtureReferential } from '../testing/fixture-referential';
 import { admin, assessor, at, candidate, cmd, fixtureTimedParts, history, jury, passBloc, referent, results, sit, specFor, T0, tiersTemps } from '../testing/enrollment-fixtures';
-import { effectiveDurationMinutes } from './accommodation';
+import { ValidationError } from '../shared/errors';
+import { dayInFrance, effectiveDurationMinutes } from './accommodation';
 import { EnrollmentEvent } from './enrollment.events';
 import { pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
@@ -137,9 +138,15 @@ describe('R11 an extra time is given only if the sitting lasted that long', () =
     return held.type === 'SittingHeld' ? held.data.accommodationsNotApplied.map((a) => a.accommodationId) : undefined;
   };
 
-  it('a tiers-temps said applied to a 40-minute soutenance that lasted 30 minutes is a finding', () => {
-    expect(notApplied(30)).toEqual(['acc-1']);
-    expect(notApplied(39)).toEqual(['acc-1']);
+  it('a tiers-temps said applied to a 40-minute soutenance that lasted 30 minutes is refused, naming the contradiction', () => {
+    for (const lasted of [30, 39]) {
+      spec
+        .given(given)
+        .when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: lasted }], ['acc-1']))
+        .thenThrows(ValidationError, 'SITTING.EXTRA_TIME_NOT_GIVEN');
+    }
+    // Recorded as it was, not applied, it is a finding.
+    expect(notApplied(30, [])).toEqual(['acc-1']);
   });
 
   it('it is applied when the soutenance lasted the 40 minutes, or longer', () => {
@@ -302,5 +309,43 @@ describe('issuance: each decision gets its document once, revoked once', () => {
     expect(revoked).toEqual({ type: 'DocumentRevoked', data: { number: 'JAL-A-1', kind: 'attestation', reasonCategory: 'bloc-annulled', by: { id: 'jalon', role: 'system' }, at: at(41) } });
     spec.given([...issued, revoked]).when(cmd.revoke()).then([]);
     expect(stateOf([...issued, revoked]).documents['JAL-A-1']).toMatchObject({ revokedAt: at(41), revocationReason: 'bloc-annulled', issuedAt: at(21) });
+  });
+});
+
+describe('R11 a validity period in days covers its first and last days whole, in French time', () => {
+  const durationsAt = (terms: Partial<typeof tiersTemps>, scheduledAt: string) => {
+    const [e] = spec.given(history([...enrolled, cmd.grant('acc-1', { ...tiersTemps, ...terms })])).when(cmd.schedule('s1', 'E1', scheduledAt)).events();
+    return e.type === 'SittingScheduled' ? e.data.timedParts.map((p) => p.effectiveDurationMinutes) : [];
+  };
+
+  it('a tiers-temps valid until 2027-06-30 applies all that day, not the next', () => {
+    expect(durationsAt({ validUntil: '2027-06-30' }, '2027-06-30T09:00:00+02:00')).toEqual([40]);
+    expect(durationsAt({ validUntil: '2027-06-30' }, '2027-06-30T23:30:00+02:00')).toEqual([40]);
+    expect(durationsAt({ validUntil: '2027-06-30' }, '2027-07-01T00:30:00+02:00')).toEqual([30]);
+  });
+
+  it('one valid from 2027-01-01 applies from midnight in Paris, an hour before midnight UTC', () => {
+    expect(durationsAt({ validFrom: '2027-01-01' }, '2026-12-31T23:30:00Z')).toEqual([40]);
+    expect(durationsAt({ validFrom: '2027-01-01' }, '2026-12-31T22:30:00Z')).toEqual([30]);
+  });
+
+  it('the French day of an instant follows summer and winter time', () => {
+    expect(dayInFrance('2027-06-30T22:30:00Z')).toBe('2027-07-01');
+    expect(dayInFrance('2027-01-15T22:30:00Z')).toBe('2027-01-15');
+  });
+});
+
+describe('holding a sitting: the conditions given are stated once each, after the fact', () => {
+  const scheduled = history([...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')]);
+
+  it('a timed part or an accommodation given twice is refused', () => {
+    spec.given(scheduled).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }, { code: 'soutenance', actualDurationMinutes: 20 }], ['acc-1'])).thenThrows(ValidationError, 'SITTING.TIMED_PART_REPEATED');
+    spec.given(scheduled).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1', 'acc-1'])).thenThrows(ValidationError, 'SITTING.ACCOMMODATION_REPEATED');
+  });
+
+  it('a sitting cannot be recorded as held ahead of the clock', () => {
+    const hold = cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1']);
+    if (hold.type !== 'RecordSittingHeld') throw new Error('a hold');
+    spec.given(scheduled).when({ ...hold, data: { ...hold.data, heldAt: at(12) } }).thenThrows(ValidationError, 'SITTING.HELD_IN_FUTURE');
   });
 });
