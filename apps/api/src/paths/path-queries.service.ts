@@ -121,7 +121,8 @@ export class PathQueries {
     if (query.status) conditions.push(sql`status = ${query.status}`);
     if (query.blocStatus && !query.bloc) throw new ValidationError('QUERY.BLOC_REQUIRED', 'blocStatus needs bloc', { field: 'blocStatus' });
     if (query.bloc) conditions.push(sql`blocs @> ${JSON.stringify([{ code: query.bloc, ...(query.blocStatus ? { status: query.blocStatus } : {}) }])}::jsonb`);
-    if (query.noProgressSince) conditions.push(sql`last_progress_at < ${query.noProgressSince}::timestamptz AND status IN (${sql.join(OPEN_STATUSES)})`);
+    // Read here, not by PostgreSQL in its session's time zone: a day alone means 00:00 UTC, as in as-of.
+    if (query.noProgressSince) conditions.push(sql`last_progress_at < ${new Date(query.noProgressSince).toISOString()}::timestamptz AND status IN (${sql.join(OPEN_STATUSES)})`);
     const where = sql.join(conditions, sql` AND `);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
