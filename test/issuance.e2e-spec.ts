@@ -89,6 +89,31 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     expect((await request(server).get(`/verify/${bc02.number}`).expect(200)).text).toContain('Document révoqué');
   }, 90_000);
 
+  it('annulling a carried bloc revokes the attestation it rests on, the source enrollment’s (R13)', async () => {
+    const expert: Referential = (await admin.get('/referentials/expert-en-data-science/versions/1').expect(200)).body;
+    const source = new PathDriver(expert, driver.actors);
+    const old = await source.enroll();
+    for (const bloc of ['BC01', 'BC02']) await source.passBloc(old, bloc);
+    const attestations = await until(async () => {
+      const all = await documentsOf(old);
+      expect(all.map((d) => [d.blocCode, d.status]).sort()).toEqual([['BC01', 'valid'], ['BC02', 'valid']]);
+      return all;
+    });
+    const bc01 = attestations.find((d) => d.blocCode === 'BC01')!;
+    const bc02 = attestations.find((d) => d.blocCode === 'BC02')!;
+    const carriedBlocs = [{ fromBloc: 'BC01', toBloc: 'BC01' }, { fromBloc: 'BC02', toBloc: 'BC02' }];
+    const moved = (await admin.post(`/enrollments/${old}/transfer`, { toReferentialId: 'data-ia-quatre-blocs', toVersion: '1', carriedBlocs }).expect(201)).body.id as string;
+
+    await jury.post(`/enrollments/${moved}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
+    // The source is closed: the annulment is the new enrollment's to record.
+    expect((await jury.post(`/enrollments/${old}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(409)).body.code).toBe('ENROLLMENT.TRANSFERRED');
+    const server = testApp.app.getHttpServer();
+    await until(async () => expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({ status: 'revoked', revocation: { reasonCategory: 'bloc-annulled' } }));
+    // The other carried bloc stands, and so does its attestation.
+    expect((await request(server).get(`/verifications/${bc02.number}`).expect(200)).body.status).toBe('valid');
+    expect((await documentsOf(old)).map((d) => [d.blocCode, d.status]).sort()).toEqual([['BC01', 'revoked'], ['BC02', 'valid']]);
+  }, 90_000);
+
   it('the same decision delivered twice produces one document', async () => {
     const id = await driver.enroll();
     await driver.passBloc(id, 'BC03');

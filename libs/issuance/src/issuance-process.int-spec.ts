@@ -126,6 +126,89 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     expect(await reconcileIssuance(home.db, enqueue)).toEqual({ issue: 0, revoke: 0 });
   });
 
+  it('an annulled carried bloc revokes the attestation it rests on, its source’s, through every transfer (R13); one not issued yet is revoked as its issue is read', async () => {
+    const calls: IssuanceJobData[][] = [];
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async (jobs) => void calls.push([...jobs]))], { batchSize });
+    await runner.prepare();
+    const ours: string[] = Array.from({ length: 7 }, () => randomUUID());
+    const [a, b, c, d, e, f, g] = ours;
+    // The revocations asked for this test's enrollments (a rebuild replays the other tests' too).
+    const revokes = () => calls.flat().filter((job) => job.type === 'revoke' && ours.includes(job.job.enrollmentId));
+    const attestation = (e: NewEvent) => documentNumber('attestation', e.id);
+    const revokeOf = (e: NewEvent, enrollmentId: string): IssuanceJobData => ({ type: 'revoke', job: { enrollmentId, number: attestation(e), reasonCategory: 'bloc-annulled' } });
+    const stream = (enrollmentId: string) => `enrollment-${enrollmentId}`;
+    /** The two events of a transfer: out of `from`, into `to`, each carried bloc as [fromBloc, toBloc]. */
+    const transfer = async (from: string, to: string, carried: [string, string][]) => {
+      const carriedBlocs = carried.map(([fromBloc, toBloc]) => ({ fromBloc, toBloc, validatedAt: '2026-06-01T00:00:00.000Z' }));
+      await append(stream(from), [event('EnrollmentTransferredOut', { toEnrollmentId: to, carriedBlocs })]);
+      await append(stream(to), [event('EnrolledByTransfer', { enrollmentId: to, fromEnrollmentId: from, candidateId: 'cand-carried', carriedBlocs })]);
+    };
+
+    // A's BC01 and BC02 carried to B (BC01 becoming BC11); B validates BC03 itself.
+    const [a1, a2] = await append(stream(a), [event('BlocValidated', { blocCode: 'BC01' }), event('BlocValidated', { blocCode: 'BC02' })]);
+    await append(stream(a), [issued(attestation(a1)), issued(attestation(a2))]);
+    await transfer(a, b, [['BC01', 'BC11'], ['BC02', 'BC02']]);
+    const [b3] = await append(stream(b), [event('BlocValidated', { blocCode: 'BC03' })]);
+    await append(stream(b), [issued(attestation(b3))]);
+    await runner.catchUp();
+    expect(revokes()).toEqual([]);
+    // Annulled on B: A's attestation of BC01 goes, not A's BC02 nor B's own BC03.
+    await append(stream(b), [event('BlocAnnulled', { blocCode: 'BC11' })]);
+    await runner.catchUp();
+    expect(revokes()).toEqual([revokeOf(a1, a)]);
+
+    // Carried twice, C → D (read in an earlier batch), then D → E annulled at once (in one batch of 500).
+    const [c1] = await append(stream(c), [event('BlocValidated', { blocCode: 'BC01' })]);
+    await append(stream(c), [issued(attestation(c1))]);
+    await transfer(c, d, [['BC01', 'BC01']]);
+    await runner.catchUp();
+    await transfer(d, e, [['BC01', 'BC04']]);
+    await append(stream(e), [event('BlocAnnulled', { blocCode: 'BC04' })]);
+    await runner.catchUp();
+    expect(revokes()).toEqual([revokeOf(a1, a), revokeOf(c1, c)]);
+
+    // Carried before its attestation was issued, annulled: nothing to revoke yet, nothing to re-issue either…
+    const [f1] = await append(stream(f), [event('BlocValidated', { blocCode: 'BC02' })]);
+    await transfer(f, g, [['BC02', 'BC02']]);
+    await append(stream(g), [event('BlocAnnulled', { blocCode: 'BC02' })]);
+    await runner.catchUp();
+    expect(revokes()).toEqual([revokeOf(a1, a), revokeOf(c1, c)]);
+    const reconciled: IssuanceJobData[] = [];
+    const reconcile = async () => {
+      reconciled.length = 0;
+      return reconcileIssuance(home.db, async (jobs) => void reconciled.push(...jobs));
+    };
+    await reconcile();
+    expect(reconciled.filter((job) => job.type === 'issue')).toEqual([]);
+    // …until its job, already queued, issues it after all: revoked as its issue is read.
+    await append(stream(f), [issued(attestation(f1))]);
+    await runner.catchUp();
+    expect(revokes()).toEqual([revokeOf(a1, a), revokeOf(c1, c), revokeOf(f1, f)]);
+
+    const state = async () =>
+      (await sql<{ number: string; issued: boolean; revocation_requested: string | null; revoked: boolean }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions
+        WHERE enrollment_id = ANY(${ours}::text[]) ORDER BY number`.execute(home.db)).rows;
+    const rows = await state();
+    expect(rows.filter((r) => r.revocation_requested).map((r) => r.number).sort()).toEqual([a1, c1, f1].map(attestation).sort());
+    expect(rows.find((r) => r.number === attestation(a2))).toMatchObject({ issued: true, revocation_requested: null });
+    expect(rows.find((r) => r.number === attestation(b3))).toMatchObject({ issued: true, revocation_requested: null });
+    // The reconciler finds the three revocations still to record, then none once they are.
+    expect(await reconcile()).toEqual({ issue: 0, revoke: 3 });
+    expect(ids(reconciled)).toEqual(ids([revokeOf(a1, a), revokeOf(c1, c), revokeOf(f1, f)]));
+    await append(stream(a), [event('DocumentRevoked', { number: attestation(a1) })]);
+    await append(stream(c), [event('DocumentRevoked', { number: attestation(c1) })]);
+    await append(stream(f), [event('DocumentRevoked', { number: attestation(f1) })]);
+    await runner.catchUp();
+    expect(await reconcile()).toEqual({ issue: 0, revoke: 0 });
+
+    // Replaying the log (a rebuild) finds the same links and asks the same revocations.
+    const before = await state();
+    calls.length = 0;
+    await runner.rebuild(ISSUANCE_PROCESS);
+    expect(revokes()).toEqual([revokeOf(a1, a), revokeOf(c1, c), revokeOf(f1, f)]);
+    expect(await state()).toEqual(before);
+  });
+
   it('the reconciler leaves alone the decisions of a holder whose personal data was erased (R14): no document can name them', async () => {
     const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async () => undefined)], { batchSize });
     await runner.prepare();
@@ -153,22 +236,28 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
   withDatabase((opened) => ({ home, store } = opened));
 
   it('holds back no reader of the log while it waits for the queue: the batch is written after its jobs are queued', async () => {
-    let shownMeanwhile = false;
+    // Whether each wait saw the append: a failed one fails its batch, which the runner then applies
+    // event by event, so the checkpoint alone would not tell.
+    const shownMeanwhile: boolean[] = [];
     const runner = new ProjectionRunner(home.db, store, [
       createIssuanceProcess(async () => {
         // While the batch waits on Redis, another process appends; the log must show it. Had the
         // batch's transaction written already, it would hold that event back until its end
         // (DESIGN.md decision 3), and this wait would time out.
         const { position } = await store.append('enrollment-other', [event('Noted')], { expectedRevision: 'any' });
-        await waitUntilVisible(store, position, 5_000);
-        shownMeanwhile = true;
+        shownMeanwhile.push(await waitUntilVisible(store, position, 5_000).then(() => true, () => false));
       }),
     ]);
     await runner.prepare();
-    const { position } = await store.append('enrollment-1', [event('BlocValidated', { blocCode: 'BC01' })], { expectedRevision: 'no_stream' });
+    // A holder and a carried bloc to record in the same batch: written after the jobs too.
+    await store.append('enrollment-0', [event('CandidateEnrolled', { candidateId: 'cand-0' })], { expectedRevision: 'no_stream' });
+    const { position } = await store.append('enrollment-1', [
+      event('EnrolledByTransfer', { candidateId: 'cand-0', fromEnrollmentId: '0', carriedBlocs: [{ fromBloc: 'BC02', toBloc: 'BC02', validatedAt: '2026-06-01T00:00:00.000Z' }] }),
+      event('BlocValidated', { blocCode: 'BC01' }),
+    ], { expectedRevision: 'no_stream' });
     await waitUntilVisible(store, position);
-    expect(await runner.catchUp()).toBeGreaterThanOrEqual(1);
-    expect(shownMeanwhile).toBe(true);
+    expect(await runner.catchUp()).toBeGreaterThanOrEqual(3);
+    expect(shownMeanwhile).toEqual([true]);
     expect((await runner.statuses())[0]).toMatchObject({ status: 'running' });
   });
 

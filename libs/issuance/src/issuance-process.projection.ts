@@ -21,8 +21,10 @@ interface DecisionRow {
 /**
  * The process manager of issuance, fed from the global log like a projection: a bloc validated
  * asks for an attestation, a certification awarded for a certificate, an annulment or a revoked
- * certification for the revocation of what rested on it. The table it keeps lets a reconciler find
- * every decision still without its document (after Redis lost its data, say).
+ * certification for the revocation of what rested on it. A bloc carried by a transfer rests on the
+ * attestation of the bloc it came from (through every transfer since): annulled, that one is revoked.
+ * The table it keeps lets a reconciler find every decision still without its document (after Redis
+ * lost its data, say).
  *
  * A batch's jobs go to Redis together, in one bulk, inside the batch's transaction, before its
  * checkpoint moves: a crash re-enqueues them, and their deterministic ids make that harmless. The
@@ -34,7 +36,8 @@ interface DecisionRow {
  * so a document issued before its annulment is known to be issued when the annulment comes; one
  * that was not is never issued afterwards (the decision is withdrawn), and its revocation would
  * answer 'never-issued' for ever. Should a document of a decision already annulled still be
- * issued (its bloc validated again meanwhile, say), its revocation is asked as its issue is read.
+ * issued (its bloc validated again meanwhile, say, or annulled on another enrollment it was carried
+ * to while its job ran), its revocation is asked as its issue is read.
  */
 export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection {
   return {
@@ -64,41 +67,98 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         name: 'issuance_holders',
         create: (t) => [sql`CREATE TABLE ${sql.table(t)} (enrollment_id text PRIMARY KEY, candidate_id text NOT NULL)`],
       },
+      {
+        // Where each bloc carried by a transfer came from (R13): the attestation proving it is its
+        // source's, which an annulment of the carried bloc revokes. Added after the projection
+        // shipped: a deployed database gets it empty at start, and its history by a rebuild.
+        name: 'issuance_carried_blocs',
+        create: (t) => [
+          sql`CREATE TABLE ${sql.table(t)} (
+            enrollment_id text NOT NULL,
+            bloc_code text NOT NULL,
+            from_enrollment_id text NOT NULL,
+            from_bloc_code text NOT NULL,
+            PRIMARY KEY (enrollment_id, bloc_code)
+          )`,
+        ],
+      },
     ],
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async apply(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames) {
       const table = sql.table(tables.issuance_decisions);
       const holders = events.filter((event) => event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer');
-      if (holders.length > 0) {
-        await sql`INSERT INTO ${sql.table(tables.issuance_holders)} (enrollment_id, candidate_id)
-          VALUES ${sql.join(holders.map((e) => sql`(${e.streamId.slice(ENROLLMENT.length)}, ${(e.data as { candidateId: string }).candidateId})`))}
-          ON CONFLICT DO NOTHING`.execute(trx);
+      // The blocs carried into the enrollments this batch opens by transfer: each proven by its source's bloc.
+      const carriedNow = new Map<string, CarriedLink>();
+      for (const event of events) {
+        if (event.type !== 'EnrolledByTransfer' || !event.streamId.startsWith(ENROLLMENT)) continue;
+        const data = event.data as { fromEnrollmentId: string; carriedBlocs: readonly { fromBloc: string; toBloc: string }[] };
+        for (const carried of data.carriedBlocs) {
+          const link = { enrollmentId: event.streamId.slice(ENROLLMENT.length), blocCode: carried.toBloc, fromEnrollmentId: data.fromEnrollmentId, fromBlocCode: carried.fromBloc };
+          carriedNow.set(blocKey(link), link);
+        }
       }
+      // Written once the jobs are in Redis, like the rest: the batch's first write gives its transaction an id.
+      const recordEnrollments = async () => {
+        if (holders.length > 0) {
+          await sql`INSERT INTO ${sql.table(tables.issuance_holders)} (enrollment_id, candidate_id)
+            VALUES ${sql.join(holders.map((e) => sql`(${e.streamId.slice(ENROLLMENT.length)}, ${(e.data as { candidateId: string }).candidateId})`))}
+            ON CONFLICT DO NOTHING`.execute(trx);
+        }
+        if (carriedNow.size > 0) {
+          await sql`INSERT INTO ${sql.table(tables.issuance_carried_blocs)} (enrollment_id, bloc_code, from_enrollment_id, from_bloc_code)
+            VALUES ${sql.join([...carriedNow.values()].map((l) => sql`(${l.enrollmentId}, ${l.blocCode}, ${l.fromEnrollmentId}, ${l.fromBlocCode})`))}
+            ON CONFLICT DO NOTHING`.execute(trx);
+        }
+      };
       const relevant = events.filter((event) => event.streamId.startsWith(ENROLLMENT) && HANDLED.has(event.type));
-      if (relevant.length === 0) return;
+      if (relevant.length === 0) return recordEnrollments();
 
       // The rows the batch speaks of, as they stand, keyed by number: by number (its unique index)
-      // for decisions and documents, every row of the enrollment for an annulment or a revocation.
+      // for decisions and documents, every row of the enrollment for an annulment or a revocation,
+      // and of each enrollment an annulled carried bloc came from.
       const numbers = new Set<string>();
       const annulledIn = new Set<string>();
+      const annulled: BlocRef[] = [];
       for (const event of relevant) {
         const data = event.data as Record<string, unknown>;
         if (event.type === 'BlocValidated') numbers.add(documentNumber('attestation', event.id));
         else if (event.type === 'CertificationAwarded') numbers.add(documentNumber('certificate', event.id));
         else if (event.type === 'DocumentIssued') numbers.add((data.document as { number: string }).number);
         else if (event.type === 'DocumentRevoked') numbers.add(data.number as string);
-        else annulledIn.add(event.streamId.slice(ENROLLMENT.length));
+        else {
+          annulledIn.add(event.streamId.slice(ENROLLMENT.length));
+          if (event.type === 'BlocAnnulled') annulled.push({ enrollmentId: event.streamId.slice(ENROLLMENT.length), blocCode: data.blocCode as string });
+        }
+      }
+      const links = new Map(carriedNow);
+      // What proves a bloc: its own attestations, and those of the bloc it was carried from, back to where it was validated.
+      const provenBy = (bloc: BlocRef): Map<string, BlocRef> => {
+        const proof = new Map<string, BlocRef>();
+        for (let at: BlocRef | undefined = bloc; at && !proof.has(blocKey(at)); ) {
+          proof.set(blocKey(at), at);
+          const link = links.get(blocKey(at));
+          at = link && { enrollmentId: link.fromEnrollmentId, blocCode: link.fromBlocCode };
+        }
+        return proof;
+      };
+      if (annulled.length > 0) {
+        // Followed through this batch's transfers first, then through the earlier ones, in one query.
+        const reached = annulled.flatMap((bloc) => [...provenBy(bloc).values()]);
+        for (const link of await carriedEarlier(trx, tables, reached)) links.set(blocKey(link), link);
+        for (const bloc of annulled) for (const { enrollmentId } of provenBy(bloc).values()) annulledIn.add(enrollmentId);
       }
       const rows = new Map<string, DecisionRow>();
-      const found = [
-        ...(await sql<DecisionRow>`SELECT * FROM ${table} WHERE number = ANY(${[...numbers]}::text[])`.execute(trx)).rows,
-        ...(annulledIn.size > 0 ? (await sql<DecisionRow>`SELECT * FROM ${table} WHERE enrollment_id = ANY(${[...annulledIn]}::text[])`.execute(trx)).rows : []),
-      ];
-      for (const row of found) rows.set(row.number, row);
+      const found = await sql<DecisionRow>`SELECT * FROM ${table} WHERE number = ANY(${[...numbers]}::text[]) OR enrollment_id = ANY(${[...annulledIn]}::text[])`.execute(trx);
+      for (const row of found.rows) rows.set(row.number, row);
       const inserted = new Set<string>();
       const changed = new Set<string>();
       const jobs: IssuanceJobData[] = [];
       const revoke = (row: DecisionRow, reasonCategory: RevokeJob['reasonCategory']) => jobs.push({ type: 'revoke', job: { enrollmentId: row.enrollment_id, number: row.number, reasonCategory } });
+      const withdraw = (row: DecisionRow, reasonCategory: RevokeJob['reasonCategory']) => {
+        row.revocation_requested = reasonCategory;
+        changed.add(row.number);
+        if (row.issued) revoke(row, reasonCategory);
+      };
 
       for (const event of relevant) {
         const enrollmentId = event.streamId.slice(ENROLLMENT.length);
@@ -124,16 +184,14 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             if (row.revocation_requested && !row.revoked) revoke(row, row.revocation_requested);
             break;
           }
-          case 'BlocAnnulled':
+          case 'BlocAnnulled': {
+            // A carried bloc's attestation is its source's (R13): annulled here, it is revoked there.
+            const proof = provenBy({ enrollmentId, blocCode: data.blocCode as string });
+            for (const row of rows.values()) if (!row.revoked && row.kind === 'attestation' && proof.has(blocKey({ enrollmentId: row.enrollment_id, blocCode: row.bloc_code! }))) withdraw(row, 'bloc-annulled');
+            break;
+          }
           case 'CertificationRevoked': {
-            const reasonCategory = event.type === 'BlocAnnulled' ? 'bloc-annulled' : 'certification-revoked';
-            for (const row of rows.values()) {
-              if (row.enrollment_id !== enrollmentId || row.revoked) continue;
-              if (event.type === 'BlocAnnulled' ? row.kind !== 'attestation' || row.bloc_code !== data.blocCode : row.kind !== 'certificate') continue;
-              row.revocation_requested = reasonCategory;
-              changed.add(row.number);
-              if (row.issued) revoke(row, reasonCategory);
-            }
+            for (const row of rows.values()) if (!row.revoked && row.kind === 'certificate' && row.enrollment_id === enrollmentId) withdraw(row, 'certification-revoked');
             break;
           }
           case 'DocumentRevoked': {
@@ -148,6 +206,8 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
 
       if (jobs.length > 0) await enqueue(jobs);
 
+      await recordEnrollments();
+
       const values = (numbers: Iterable<string>) =>
         sql.join([...numbers].map((number) => rows.get(number)!).map((r) => sql`(${r.decision_event_id}, ${r.enrollment_id}, ${r.kind}, ${r.bloc_code}, ${r.number}, ${r.issued}::boolean, ${r.revocation_requested}::text, ${r.revoked}::boolean)`));
       if (inserted.size > 0) {
@@ -161,6 +221,36 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       }
     },
   };
+}
+
+/** A bloc carried by a transfer: `blocCode` of `enrollmentId`, proven by `fromBlocCode` of `fromEnrollmentId`. */
+interface CarriedLink extends BlocRef {
+  readonly fromEnrollmentId: string;
+  readonly fromBlocCode: string;
+}
+
+/** A bloc of an enrollment. */
+interface BlocRef {
+  readonly enrollmentId: string;
+  readonly blocCode: string;
+}
+
+const blocKey = (bloc: BlocRef) => JSON.stringify([bloc.enrollmentId, bloc.blocCode]);
+
+/** The links recorded by earlier batches behind the given blocs, and behind theirs, back to where each was validated: one query. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function carriedEarlier(trx: Kysely<any>, tables: TableNames, blocs: readonly BlocRef[]): Promise<CarriedLink[]> {
+  const carried = sql.table(tables.issuance_carried_blocs);
+  const { rows } = await sql<CarriedLink>`
+    WITH RECURSIVE chain AS (
+      SELECT c.enrollment_id, c.bloc_code, c.from_enrollment_id, c.from_bloc_code
+      FROM ${carried} c JOIN unnest(${blocs.map((b) => b.enrollmentId)}::text[], ${blocs.map((b) => b.blocCode)}::text[]) AS s (enrollment_id, bloc_code) USING (enrollment_id, bloc_code)
+      UNION
+      SELECT c.enrollment_id, c.bloc_code, c.from_enrollment_id, c.from_bloc_code
+      FROM ${carried} c JOIN chain ON c.enrollment_id = chain.from_enrollment_id AND c.bloc_code = chain.from_bloc_code
+    )
+    SELECT enrollment_id AS "enrollmentId", bloc_code AS "blocCode", from_enrollment_id AS "fromEnrollmentId", from_bloc_code AS "fromBlocCode" FROM chain`.execute(trx);
+  return rows;
 }
 
 const ENROLLMENT = 'enrollment-';

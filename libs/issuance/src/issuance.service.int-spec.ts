@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { candidateStreamId, CandidateEvent, enrollmentStreamId } from '@jalon/domain';
+import { candidateStreamId, CandidateEvent, EnrollmentCommand, enrollmentStreamId, Referential } from '@jalon/domain';
 import { fixtureReferential } from '@jalon/domain/testing/fixture-referential';
-import { admin, cmd, fixtureTimedParts, history, passBloc, sit } from '@jalon/domain/testing/enrollment-fixtures';
+import { admin, at, cmd, fixtureTimedParts, history, passBloc, sit } from '@jalon/domain/testing/enrollment-fixtures';
 import { migrateToLatest, NewEvent, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
@@ -14,7 +14,8 @@ import { generateIssuerKey } from './render';
 
 /**
  * Issuance against PostgreSQL: a decision withdrawn since it was taken gets no document, even when
- * its bloc was validated again; a holder whose personal data was erased gets none either.
+ * its bloc was validated again or when it is annulled on the enrollment a transfer carried it to; a
+ * holder whose personal data was erased gets none either.
  */
 describe('Issuance.issue (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -56,6 +57,35 @@ describe('Issuance.issue (PostgreSQL)', () => {
     expect(await issuance.issue({ kind: 'attestation', enrollmentId, decisionEventId: decisions[1] })).toBe('issued');
     expect(await issuance.issue({ kind: 'attestation', enrollmentId, decisionEventId: decisions[1] })).toBe('already-issued');
     expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('a decision whose bloc was carried by transfers and annulled where it went gets no document; another carried bloc still gets its own (R13)', async () => {
+    const v2: Referential = { ...fixtureReferential, version: '2' };
+    const carried = (blocs: string[]) => blocs.map((code) => ({ fromBloc: code, toBloc: code }));
+    const transferOut = (toEnrollmentId: string, toVersion: string, blocs: string[]): EnrollmentCommand => ({ type: 'TransferOut', data: { toEnrollmentId, toReferentialId: 'fixture-cert', toVersion, carriedBlocs: carried(blocs), by: admin, now: at(30) } });
+    /** An enrollment opened by a transfer from `from`, then `commands` on it. */
+    const transferredIn = async (enrollmentId: string, from: { enrollmentId: string; version: string }, referential: Referential, blocs: string[], commands: EnrollmentCommand[], candidateId = 'cand-carried') => {
+      const enroll: EnrollmentCommand = {
+        type: 'EnrollByTransfer',
+        data: { enrollmentId, fromEnrollmentId: from.enrollmentId, fromVersion: from.version, candidateId, organisationId: 'org-1', referentialId: 'fixture-cert', version: referential.version, cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC04'], carriedBlocs: carried(blocs).map((c) => ({ ...c, validatedAt: at(20) })), by: admin, now: at(30) },
+      };
+      const events = history([enroll, ...commands], referential).map((e) => ({ id: randomUUID(), type: e.type, data: e.data }));
+      await store.append(enrollmentStreamId(enrollmentId), events, { expectedRevision: 'no_stream' });
+    };
+
+    // A → B carrying BC01 and BC02; BC01 annulled on B.
+    const b = randomUUID();
+    const a = await enrollmentOf('cand-carried', [...passBloc('BC01'), ...passBloc('BC02'), transferOut(b, '2', ['BC01', 'BC02'])]);
+    await transferredIn(b, { enrollmentId: a.enrollmentId, version: '1' }, v2, ['BC01', 'BC02'], [cmd.annulBloc('BC01')]);
+    expect(await issuance.issue({ kind: 'attestation', enrollmentId: a.enrollmentId, decisionEventId: a.decisions[0] })).toBe('decision-withdrawn');
+    expect(await issuance.issue({ kind: 'attestation', enrollmentId: a.enrollmentId, decisionEventId: a.decisions[1] })).toBe('issued');
+
+    // A → B → C, BC01 carried twice, annulled on C.
+    const [b2, c2] = [randomUUID(), randomUUID()];
+    const a2 = await enrollmentOf('cand-carried-twice', [...passBloc('BC01'), transferOut(b2, '2', ['BC01'])]);
+    await transferredIn(b2, { enrollmentId: a2.enrollmentId, version: '1' }, v2, ['BC01'], [transferOut(c2, '1', ['BC01'])], 'cand-carried-twice');
+    await transferredIn(c2, { enrollmentId: b2, version: '2' }, fixtureReferential, ['BC01'], [cmd.annulBloc('BC01')], 'cand-carried-twice');
+    expect(await issuance.issue({ kind: 'attestation', enrollmentId: a2.enrollmentId, decisionEventId: a2.decisions[0] })).toBe('decision-withdrawn');
   });
 
   it('a holder whose personal data was erased gets no document, and no file is left', async () => {

@@ -9,6 +9,7 @@ import {
   EnrollmentEvent,
   EnrollmentState,
   enrollmentStreamId,
+  EventOf,
   evolveCandidate,
   evolveEnrollment,
   foldEnrollment,
@@ -77,8 +78,8 @@ export class Issuance {
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
     if (Object.values(state.documents).some((d) => d.decisionEventId === job.decisionEventId)) return 'already-issued';
-    // A decision annulled since (its bloc perhaps validated again by a later decision) gets no document.
-    if (withdrawnSince(job, events)) return 'decision-withdrawn';
+    // A decision annulled since (its bloc perhaps validated again by a later decision), here or where it was carried, gets no document.
+    if (await withdrawnSince(job, events, (streamId) => this.deps.store.readStream(streamId))) return 'decision-withdrawn';
     const holder = await this.holder(state.candidateId);
     if (isWithheld(holder)) return 'holder-erased';
     const model = { ...(await this.facts(job, state, events)), candidate: holder };
@@ -170,10 +171,25 @@ export class Issuance {
   }
 }
 
-/** Whether the decision was withdrawn after it was taken: its bloc annulled, or the certification revoked. */
-function withdrawnSince(job: IssueJob, events: readonly RecordedEvent[]): boolean {
+/**
+ * Whether the decision was withdrawn after it was taken: the certification revoked, or its bloc
+ * annulled, here or on an enrollment a transfer carried it to (R13: the carried bloc rests on this
+ * attestation), through every transfer since. A carried bloc annulled while this runs is caught by
+ * the process manager, which revokes the document as its issue is read.
+ */
+async function withdrawnSince(job: IssueJob, events: readonly RecordedEvent[], readStream: (streamId: string) => Promise<RecordedEvent[]>): Promise<boolean> {
   const at = events.findIndex((e) => e.id === job.decisionEventId);
   if (at < 0) return false;
-  const blocCode = (events[at].data as { blocCode?: string }).blocCode;
-  return events.slice(at + 1).some((e) => (job.kind === 'attestation' ? e.type === 'BlocAnnulled' && (e.data as { blocCode?: string }).blocCode === blocCode : e.type === 'CertificationRevoked'));
+  if (job.kind === 'certificate') return events.slice(at + 1).some((e) => e.type === 'CertificationRevoked');
+  let blocCode = (events[at].data as { blocCode?: string }).blocCode;
+  let later = events.slice(at + 1);
+  for (const followed = new Set<string>(); ; ) {
+    if (later.some((e) => e.type === 'BlocAnnulled' && (e.data as { blocCode?: string }).blocCode === blocCode)) return true;
+    const out = later.find((e) => e.type === 'EnrollmentTransferredOut')?.data as EventOf<'EnrollmentTransferredOut'>['data'] | undefined;
+    const carried = out?.carriedBlocs.find((c) => c.fromBloc === blocCode);
+    if (!out || !carried || followed.has(out.toEnrollmentId)) return false;
+    followed.add(out.toEnrollmentId);
+    later = await readStream(enrollmentStreamId(out.toEnrollmentId));
+    blocCode = carried.toBloc;
+  }
 }
