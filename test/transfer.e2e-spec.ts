@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
-import { STORAGE } from '@jalon/runtime';
+import { STORAGE, TransferCompletion } from '@jalon/runtime';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
@@ -72,8 +72,39 @@ describe('transfer to another version (PostgreSQL)', () => {
     await settle(testApp.app);
     expect((await admin.get(`/enrollments/${completed.id}`).expect(200)).body.blocs[0]).toMatchObject({ code: 'BC01', status: 'validated' });
 
-    // Complete now: the same request again, or another transfer, is refused.
+    // Complete now: nothing for the worker to do; the same request again, or another transfer, is refused.
+    await settle(testApp.app);
+    expect(await testApp.app.get(TransferCompletion).completeUnfinished(0)).toEqual([]);
     expect((await admin.post(`/enrollments/${id}/transfer`, transfer).expect(409)).body.code).toBe('ENROLLMENT.TRANSFERRED');
     expect((await admin.post(`/enrollments/${id}/transfer`, { ...transfer, carriedBlocs: [] }).expect(409)).body.code).toBe('ENROLLMENT.TRANSFERRED');
+  });
+
+  it('a transfer whose new enrollment could not be written, and that nobody retries, is completed by the worker as the request would have', async () => {
+    const id = await driver.enroll();
+    await driver.passBloc(id, 'BC01');
+    await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
+    try {
+      await admin.post(`/enrollments/${id}/transfer`, transfer).expect(500);
+    } finally {
+      await sql`DROP TRIGGER refuse_transfer_in ON events`.execute(db);
+      await sql`DROP FUNCTION refuse_transfer_in()`.execute(db);
+    }
+    await settle(testApp.app);
+    const completion = testApp.app.get(TransferCompletion);
+    // Left to its request for a while first.
+    expect(await completion.completeUnfinished(60_000)).toEqual([]);
+    expect(await completion.completeUnfinished(0)).toEqual([id]);
+
+    const store = testApp.app.get<Storage>(STORAGE).store;
+    const out = (await store.readStream(`enrollment-${id}`)).find((e) => e.type === 'EnrollmentTransferredOut')!;
+    const toId = (out.data as { toEnrollmentId: string }).toEnrollmentId;
+    const [enrolled] = await store.readStream(`enrollment-${toId}`);
+    expect(enrolled).toMatchObject({ type: 'EnrolledByTransfer', data: { fromEnrollmentId: id, referentialId: 'data-ia-quatre-blocs', version: '2', carriedBlocs: [expect.objectContaining({ fromBloc: 'BC01', toBloc: 'BC01' })], by: { id: 'admin-1', role: 'admin' }, at: (out.data as { at: string }).at } });
+    await settle(testApp.app);
+    expect((await admin.get(`/enrollments/${toId}`).expect(200)).body.blocs[0]).toMatchObject({ code: 'BC01', status: 'validated' });
+    // Done once: again, nothing.
+    expect(await completion.completeUnfinished(0)).toEqual([]);
+    expect(await completion.complete(id)).toBeUndefined();
   });
 });

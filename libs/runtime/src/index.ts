@@ -1,2 +1,3 @@
 export * from './runtime.module';
 export * from './referential-resolver.service';
+export * from './transfer-completion';

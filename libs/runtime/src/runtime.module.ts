@@ -8,6 +8,7 @@ import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
+import { TransferCompletion } from './transfer-completion';
 import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
 
 export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
@@ -24,6 +25,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('Runtime');
   private worker?: Worker;
   private reconciler?: NodeJS.Timeout;
+  private transfers?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,6 +35,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly issuance: Issuance,
     private readonly redis: Redis,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
+    private readonly transferCompletion: TransferCompletion,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,6 +43,8 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.runProjections) {
       this.runner.start();
       this.logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}`);
+      // Where the read models are kept up to date, the transfers left half-done are found and completed.
+      this.transfers = setInterval(() => void this.completeTransfers(), RECONCILE_EVERY_MS);
     }
     if (this.config.runIssuance) {
       this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
@@ -80,7 +85,18 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /** Completes the transfers whose new enrollment was never written (see TransferCompletion). */
+  private async completeTransfers(): Promise<void> {
+    try {
+      const completed = await this.transferCompletion.completeUnfinished();
+      if (completed.length > 0) this.logger.log(`completed ${completed.length} transfer(s) whose new enrollment was missing: ${completed.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(`completing unfinished transfers failed: ${(error as Error).message}`);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.transfers);
     clearInterval(this.reconciler);
     await this.worker?.close();
     await this.runner.stop();
@@ -119,6 +135,7 @@ export class RuntimeModule {
           },
         },
         ReferentialResolver,
+        TransferCompletion,
         { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
         { provide: PersonalDataVault, inject: [DataKeys], useFactory: (keys: DataKeys) => new PersonalDataVault(keys) },
         { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
@@ -139,7 +156,7 @@ export class RuntimeModule {
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, TransferCompletion, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
     };
   }
 }

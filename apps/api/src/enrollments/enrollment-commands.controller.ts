@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, initialEnrollmentState } from '@jalon/domain';
+import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
@@ -219,22 +219,25 @@ export class EnrollmentCommandsController {
   @ApiOperation({ summary: 'Transfer to another version, saying which acquired blocs carry over; answers the new enrollment' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   async transfer(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const by = actorOf(actor);
     const source = await this.commands.load(id, actor);
     // The two streams are written one after the other: if the new enrollment could not be written,
-    // the source says transferred to an enrollment that does not exist. The same request completes it.
-    const unfinished = source.transferredTo && sameTransfer(source.transferredTo, body) && !(await this.commands.exists(source.transferredTo.enrollmentId)) ? source.transferredTo : undefined;
-    const newId = unfinished?.enrollmentId ?? randomUUID();
-    const target = await this.referentials.resolve(body.toReferentialId, body.toVersion);
-    const carried = unfinished ? unfinished.carriedBlocs : body.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: source.blocs[c.fromBloc]?.validatedAt ?? '' }));
-    const enrollByTransfer = (now: string): EnrollmentCommand => ({
-      type: 'EnrollByTransfer',
-      data: { enrollmentId: newId, fromEnrollmentId: id, fromVersion: source.version, candidateId: source.candidateId, organisationId: source.organisationId, referentialId: body.toReferentialId, version: body.toVersion, cohort: source.cohort, accessRoute: source.accessRoute, optionBlocs: body.optionBlocs ?? [], carriedBlocs: carried, by, now },
-    });
-    // Both streams are checked before either is written, so a refused transfer changes nothing.
-    decideEnrollment(enrollByTransfer(new Date().toISOString()), initialEnrollmentState(), { referential: target });
-    if (!unfinished) await this.commands.run(id, actor, (now) => ({ type: 'TransferOut', data: { toEnrollmentId: newId, toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, by, now } }));
-    return this.created(newId, newId, actor, enrollByTransfer);
+    // the source says transferred to an enrollment that does not exist. The same request completes
+    // it (and the worker does, if nobody retries: TransferCompletion).
+    const unfinished = source.transferredTo && sameTransfer(source.transferredTo, body) && !(await this.commands.exists(source.transferredTo.enrollmentId));
+    let transferred: ActiveEnrollment = source;
+    if (!unfinished) {
+      const transferOut: EnrollmentCommand = {
+        type: 'TransferOut',
+        data: { toEnrollmentId: randomUUID(), toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now: new Date().toISOString() },
+      };
+      // Both decisions are taken before either stream is written, so a refused transfer changes nothing.
+      const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
+      transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
+      decideEnrollment(transferInCommand(id, transferred), initialEnrollmentState(), { referential: await this.referentials.resolve(body.toReferentialId, body.toVersion) });
+      await this.commands.run(id, actor, () => transferOut);
+    }
+    const transferIn = transferInCommand(id, transferred);
+    return this.created(transferIn.data.enrollmentId, transferIn.data.enrollmentId, actor, () => transferIn);
   }
 }
 

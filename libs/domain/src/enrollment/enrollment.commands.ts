@@ -43,7 +43,7 @@ export type EnrollmentCommand =
   | { readonly type: 'ValidateExtraRequirement'; readonly data: CommandBase & { requirementCode: string } }
   | { readonly type: 'RecordFinalJuryDecision'; readonly data: CommandBase & { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string } }
   | { readonly type: 'Withdraw'; readonly data: CommandBase & { reason: string } }
-  | { readonly type: 'TransferOut'; readonly data: CommandBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly BlocCorrespondence[] } }
+  | { readonly type: 'TransferOut'; readonly data: CommandBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly BlocCorrespondence[]; optionBlocs?: readonly string[] } }
   | { readonly type: 'RecordDocumentIssued'; readonly data: CommandBase & { document: IssuedDocument } }
   | { readonly type: 'RecordDocumentRevoked'; readonly data: CommandBase & { number: string; reasonCategory: RevocationReason } }
   | { readonly type: 'EnrollByTransfer'; readonly data: CommandBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } };

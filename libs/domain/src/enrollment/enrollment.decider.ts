@@ -169,6 +169,11 @@ function enrollByTransfer(command: CommandOf<'EnrollByTransfer'>, state: Enrollm
   checkPinnedVersion(d.referentialId, d.version, index);
   checkOptionBlocs(d.optionBlocs, index);
   checkCarriedTargets(d.carriedBlocs.map((c) => c.toBloc), index);
+  // A bloc carried into an option is acquired within that option: the new enrollment chooses it (R2).
+  const unchosen = d.carriedBlocs.map((c) => c.toBloc).filter((code) => index.blocs.get(code)?.optionGroup && !d.optionBlocs.includes(code));
+  if (unchosen.length > 0) {
+    throw new ValidationError('TRANSFER.TARGET_OPTION_NOT_CHOSEN', `bloc(s) ${unchosen.join(', ')} belong to an option the new enrollment does not choose: add them to optionBlocs`, { field: 'optionBlocs', blocs: unchosen });
+  }
   const { now, by, ...rest } = d;
   return [{ type: 'EnrolledByTransfer', data: { ...rest, by, at: now } }];
 }
@@ -583,7 +588,36 @@ function transferOut(command: CommandOf<'TransferOut'>, state: ActiveEnrollment)
   const notAcquired = froms.filter((code) => state.blocs[code]?.status !== 'validated');
   if (notAcquired.length > 0) throw new IllegalStateError('TRANSFER.BLOC_NOT_ACQUIRED', `only validated blocs carry over; not validated: ${notAcquired.join(', ')}`, { blocs: notAcquired });
   const carriedBlocs = d.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: state.blocs[c.fromBloc].validatedAt! }));
-  return [{ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: d.toEnrollmentId, toReferentialId: d.toReferentialId, toVersion: d.toVersion, carriedBlocs, by: d.by, at: d.now } }];
+  return [{ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: d.toEnrollmentId, toReferentialId: d.toReferentialId, toVersion: d.toVersion, carriedBlocs, optionBlocs: d.optionBlocs ?? [], by: d.by, at: d.now } }];
+}
+
+/**
+ * The second half of a transfer: the new enrollment, from the source as it recorded the transfer
+ * out. The two streams are written one after the other; whoever writes the second (the request, its
+ * retry, or the worker finding it missing) builds it here, so it is the same enrollment each time.
+ */
+export function transferInCommand(sourceEnrollmentId: string, source: ActiveEnrollment): CommandOf<'EnrollByTransfer'> {
+  const to = source.transferredTo;
+  // A caller's mistake, not a refusal: only a transferred source has a second half to write.
+  if (!to) throw new Error(`enrollment ${sourceEnrollmentId} has not been transferred`);
+  return {
+    type: 'EnrollByTransfer',
+    data: {
+      enrollmentId: to.enrollmentId,
+      fromEnrollmentId: sourceEnrollmentId,
+      fromVersion: source.version,
+      candidateId: source.candidateId,
+      organisationId: source.organisationId,
+      referentialId: to.referentialId,
+      version: to.version,
+      cohort: source.cohort,
+      accessRoute: source.accessRoute,
+      optionBlocs: to.optionBlocs,
+      carriedBlocs: to.carriedBlocs,
+      by: to.by,
+      now: to.at,
+    },
+  };
 }
 
 // ---- issuance (R6, R8) ------------------------------------------------------------------------

@@ -102,6 +102,12 @@ const cases: ErrorCase[] = [
     given: [],
     when: { type: 'EnrollByTransfer', data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '0', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [], carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC99', validatedAt: T0 }], by: admin, now: at(30) } },
   },
+  {
+    code: 'TRANSFER.TARGET_OPTION_NOT_CHOSEN',
+    kind: ValidationError,
+    given: [],
+    when: { type: 'EnrollByTransfer', data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '0', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC03'], carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC04', validatedAt: T0 }], by: admin, now: at(30) } },
+  },
   // issuance
   { code: 'ISSUANCE.NOT_SYSTEM', kind: ForbiddenError, given: bc01Validated, when: cmd.issue({}, admin) },
   { code: 'ISSUANCE.NUMBER_TAKEN', kind: ConflictError, given: [...bc01Validated, cmd.issue()], when: cmd.issue({ decisionEventId: 'evt-2' }) },

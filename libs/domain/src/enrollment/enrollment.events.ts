@@ -53,7 +53,8 @@ export type EnrollmentEvent =
   | { readonly type: 'CandidateWithdrew'; readonly data: EventBase & { reason: string } }
   | { readonly type: 'DocumentIssued'; readonly data: EventBase & { document: IssuedDocument } }
   | { readonly type: 'DocumentRevoked'; readonly data: EventBase & { number: string; kind: 'attestation' | 'certificate'; reasonCategory: RevocationReason } }
-  | { readonly type: 'EnrollmentTransferredOut'; readonly data: EventBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly CarriedBloc[] } };
+  // optionBlocs: the new enrollment's option, so that the transfer can be completed from this event alone (absent before it was recorded: none).
+  | { readonly type: 'EnrollmentTransferredOut'; readonly data: EventBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly CarriedBloc[]; optionBlocs?: readonly string[] } };
 
 export type EnrollmentEventType = EnrollmentEvent['type'];
 export type EventOf<T extends EnrollmentEventType> = Extract<EnrollmentEvent, { type: T }>;

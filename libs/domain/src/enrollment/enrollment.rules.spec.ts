@@ -2,6 +2,7 @@ import { automaticFixtureReferential, fixtureReferential } from '../testing/fixt
 import { admin, assessor, at, candidate, cmd, fixtureTimedParts, history, jury, passBloc, referent, results, sit, specFor, T0, tiersTemps } from '../testing/enrollment-fixtures';
 import { ValidationError } from '../shared/errors';
 import { dayInFrance, effectiveDurationMinutes } from './accommodation';
+import { transferInCommand } from './enrollment.decider';
 import { EnrollmentEvent } from './enrollment.events';
 import { pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
@@ -23,9 +24,16 @@ describe('R1 versioned référentiels: an enrollment is pinned to its version', 
 
   it('a transfer is an explicit act that says which acquired blocs carry over, and the new enrollment starts with them validated', () => {
     const source = history([...enrolled, ...passBloc('BC01')]);
-    const [out] = spec.given(source).when({ type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }], by: admin, now: at(30) } }).events();
-    expect(out).toEqual({ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01', validatedAt: at(20) }], by: admin, at: at(30) } });
-    expect(stateOf([...source, out]).status).toBe('transferred');
+    const [out] = spec.given(source).when({ type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }], optionBlocs: ['BC04'], by: admin, now: at(30) } }).events();
+    expect(out).toEqual({ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1-auto', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01', validatedAt: at(20) }], optionBlocs: ['BC04'], by: admin, at: at(30) } });
+    const transferred = stateOf([...source, out]);
+    expect(transferred.status).toBe('transferred');
+    // The new enrollment, as whoever writes it (the request, its retry, the worker) builds it from the source alone.
+    expect(transferInCommand('enr-1', transferred)).toEqual({
+      type: 'EnrollByTransfer',
+      data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '1', candidateId: transferred.candidateId, organisationId: transferred.organisationId, referentialId: 'fixture-cert', version: '1-auto', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC04'], carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01', validatedAt: at(20) }], by: admin, now: at(30) },
+    });
+    expect(() => transferInCommand('enr-1', stateOf(source))).toThrow('has not been transferred');
 
     const target = specFor(automaticFixtureReferential).given([]).when({
       type: 'EnrollByTransfer',

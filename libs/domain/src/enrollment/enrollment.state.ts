@@ -1,3 +1,4 @@
+import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationTerms } from './accommodation';
 import { AccessRoute, CarriedBloc, IssuedDocument } from './enrollment.commands';
@@ -66,7 +67,7 @@ export interface ActiveEnrollment {
   /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
   readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string };
   /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
-  readonly transferredTo?: { readonly enrollmentId: string; readonly referentialId: string; readonly version: string; readonly carriedBlocs: readonly CarriedBloc[] };
+  readonly transferredTo?: { readonly enrollmentId: string; readonly referentialId: string; readonly version: string; readonly carriedBlocs: readonly CarriedBloc[]; readonly optionBlocs: readonly string[]; readonly by: Actor; readonly at: string };
   /** Attestations and certificates issued, by number, with their revocation if any. */
   readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
@@ -195,7 +196,11 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, documents: { ...s.documents, [event.data.number]: { ...document, revokedAt: event.data.at, revocationReason: event.data.reasonCategory } } };
     }
     case 'EnrollmentTransferredOut':
-      return { ...s, status: 'transferred', transferredTo: { enrollmentId: event.data.toEnrollmentId, referentialId: event.data.toReferentialId, version: event.data.toVersion, carriedBlocs: event.data.carriedBlocs } };
+      return {
+        ...s,
+        status: 'transferred',
+        transferredTo: { enrollmentId: event.data.toEnrollmentId, referentialId: event.data.toReferentialId, version: event.data.toVersion, carriedBlocs: event.data.carriedBlocs, optionBlocs: event.data.optionBlocs ?? [], by: event.data.by, at: event.data.at },
+      };
     default: {
       const unknown: never = event;
       return unknown;
