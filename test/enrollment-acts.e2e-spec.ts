@@ -53,6 +53,27 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
     expect(scheduledEvents[0].data.timedParts).toEqual([{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }]);
   });
 
+  it('a tiers-temps granted after the soutenance was scheduled lengthens it to 40 minutes; ended before it takes place, back to 30 (R11)', async () => {
+    const id = (await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC05'] }).expect(201)).body.id;
+    const epreuve = seed000.blocs.find((b) => b.code === 'BC01')!.epreuves.find((e) => (e.timedParts ?? []).length > 0)!;
+    // Next year's session: the measure ended today no longer applies to it.
+    const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: `${new Date().getUTCFullYear() + 1}-06-15T09:00:00Z`, assessorIds: [assessor.id] }).expect(201)).body.id;
+    const minutes = async (position: string) => {
+      const path = (await admin.get(`/enrollments/${id}?consistentWith=${position}`).expect(200)).body;
+      return path.sittings.find((s: { sittingId: string }) => s.sittingId === sittingId).timedParts.map((p: { effectiveDurationMinutes: number }) => p.effectiveDurationMinutes);
+    };
+    const granted = await referent.post(`/enrollments/${id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201);
+    expect(granted.body.events).toEqual(['AccommodationGranted', 'SittingConditionsRevised']);
+    expect(await minutes(granted.body.position)).toEqual([40]);
+    // The assessor sees the measure to apply at their sitting.
+    const forAssessor = (await assessor.get(`/enrollments/${id}?consistentWith=${granted.body.position}`).expect(200)).body;
+    expect(forAssessor.accommodations.sittings.find((s: { sittingId: string }) => s.sittingId === sittingId).measures).toHaveLength(1);
+
+    const ended = await referent.post(`/enrollments/${id}/accommodations/${granted.body.id}/end`, { reason: 'fin de la mesure' }).expect(200);
+    expect(ended.body.events).toEqual(['AccommodationEnded', 'SittingConditionsRevised']);
+    expect(await minutes(ended.body.position)).toEqual([30]);
+  });
+
   it('a bad body answers 400 listing each field and reason, and appends nothing', async () => {
     const response = await admin.post('/enrollments', { candidateId: 'not-a-uuid', referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '', accessRoute: 'by-post', role: 'admin' }).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -26,9 +26,10 @@ import { CommandOutcome } from '../shared/command-outcome';
 
 /**
  * The decisions that read accommodation facts (which measures are in force, which applied to a
- * sitting): only they open the sealed values; the others decide on the markers (R14, least privilege).
+ * sitting, what a change to one does to the sittings not yet held): only they open the sealed
+ * values; the others decide on the markers (R14, least privilege).
  */
-const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set(['ScheduleSitting', 'RecordSittingHeld']);
+const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set(['ScheduleSitting', 'RecordSittingHeld', 'GrantAccommodation', 'AmendAccommodation', 'EndAccommodation']);
 
 /** Builds the domain command once the clock is read: commands take time as an input. */
 export type CommandBuilder = (now: string) => EnrollmentCommand;

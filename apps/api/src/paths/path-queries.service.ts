@@ -268,6 +268,13 @@ export class PathQueries {
           // Which measures applied is told in `accommodations`, to the readers who may know (R14): here, ids only.
           items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds), accommodationsApplicable: idsFor(domain.data.applicableAccommodations.map((a) => a.accommodationId), domain.data.assessorIds), by: domain.data.by, at: domain.data.at });
           break;
+        case 'SittingConditionsRevised':
+          // An accommodation changed before the sitting was held: what it owed from then on (R11).
+          // The revision itself says "has a measure": told only to readers who may know.
+          if (!sittings.has(domain.data.sittingId) || !mayKnow(state.sittings[domain.data.sittingId]?.assessorIds ?? [])) break;
+          domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
+          items.push({ ...trace(event), sittingId: domain.data.sittingId, timedParts: domain.data.timedParts, accommodationsApplicable: domain.data.applicableAccommodations.map((a) => a.accommodationId), cause: domain.data.cause, by: domain.data.by, at: domain.data.at });
+          break;
         case 'SittingHeld': {
           if (!sittings.has(domain.data.sittingId)) break;
           const assessorIds = state.sittings[domain.data.sittingId]?.assessorIds ?? [];

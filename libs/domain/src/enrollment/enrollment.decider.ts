@@ -1,11 +1,11 @@
 import { indexReferential, ReferentialIndex } from '../referential/referential-index';
-import { Referential } from '../referential/referential.model';
+import { Epreuve, Referential } from '../referential/referential.model';
 import { Actor, Role } from '../shared/actor';
 import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
-import { disclosed } from '../shared/withheld';
+import { disclosed, isWithheld } from '../shared/withheld';
 import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
 import { ACCESS_ROUTES, ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand } from './enrollment.commands';
-import { EnrollmentEvent } from './enrollment.events';
+import { ApplicableAccommodation, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
 import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment } from './enrollment.state';
 
@@ -35,7 +35,7 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     case 'AmendAccommodation':
       return amendAccommodation(command, open(state, index), index);
     case 'EndAccommodation':
-      return endAccommodation(command, open(state, index));
+      return endAccommodation(command, open(state, index), index);
     case 'RecordJuryDisclosureConsent':
       return recordConsent(command, open(state, index));
     case 'WithdrawJuryDisclosureConsent':
@@ -218,7 +218,7 @@ function grantAccommodation(command: CommandOf<'GrantAccommodation'>, state: Act
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   if (state.accommodations[d.accommodationId]) throw new ConflictError('ACCOMMODATION.ALREADY_EXISTS', `accommodation ${d.accommodationId} already exists`);
   checkTerms(d.terms, index);
-  return [{ type: 'AccommodationGranted', data: { accommodationId: d.accommodationId, terms: d.terms, by: d.by, at: d.now } }];
+  return withRevisedSittings(state, { type: 'AccommodationGranted', data: { accommodationId: d.accommodationId, terms: d.terms, by: d.by, at: d.now } }, index, 'granted');
 }
 
 function liveAccommodation(state: ActiveEnrollment, accommodationId: string) {
@@ -233,14 +233,53 @@ function amendAccommodation(command: CommandOf<'AmendAccommodation'>, state: Act
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   liveAccommodation(state, d.accommodationId);
   checkTerms(d.terms, index);
-  return [{ type: 'AccommodationAmended', data: { accommodationId: d.accommodationId, terms: d.terms, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }];
+  return withRevisedSittings(state, { type: 'AccommodationAmended', data: { accommodationId: d.accommodationId, terms: d.terms, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }, index, 'amended');
 }
 
-function endAccommodation(command: CommandOf<'EndAccommodation'>, state: ActiveEnrollment): EnrollmentEvent[] {
+function endAccommodation(command: CommandOf<'EndAccommodation'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
   const d = command.data;
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   liveAccommodation(state, d.accommodationId);
-  return [{ type: 'AccommodationEnded', data: { accommodationId: d.accommodationId, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }];
+  return withRevisedSittings(state, { type: 'AccommodationEnded', data: { accommodationId: d.accommodationId, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }, index, 'ended');
+}
+
+/**
+ * A change to an accommodation, followed by what it changes in the sittings scheduled and not yet
+ * held (R11): a tiers-temps granted after the soutenance was scheduled lengthens it, one ended
+ * before it no longer applies. Held sittings keep the conditions they were held under.
+ */
+function withRevisedSittings(state: ActiveEnrollment, change: EventOf<'AccommodationGranted' | 'AccommodationAmended' | 'AccommodationEnded'>, index: ReferentialIndex, kind: 'granted' | 'amended' | 'ended'): EnrollmentEvent[] {
+  const after = evolveEnrollment(state, change) as ActiveEnrollment;
+  const revisions: EnrollmentEvent[] = [];
+  for (const sitting of Object.values(after.sittings)) {
+    if (sitting.status !== 'scheduled') continue;
+    const conditions = sittingConditions(after, index.epreuves.get(sitting.epreuveCode)!.epreuve, sitting.scheduledAt);
+    const same =
+      JSON.stringify(conditions.timedParts) === JSON.stringify(sitting.timedParts) &&
+      JSON.stringify(conditions.applicableAccommodations.map((a) => a.accommodationId)) === JSON.stringify(sitting.applicableAccommodations.map((a) => a.accommodationId));
+    if (same) continue;
+    revisions.push({ type: 'SittingConditionsRevised', data: { sittingId: sitting.id, ...conditions, cause: { accommodationId: change.data.accommodationId, change: kind }, by: change.data.by, at: change.data.at } });
+  }
+  return [change, ...revisions];
+}
+
+/**
+ * What a sitting at `scheduledAt` owes the candidate: the accommodations in force for its épreuve
+ * then, and each timed part's effective duration under the most generous extra time (R11).
+ * Decided on opened facts only: a measure still sealed here would silently count for nothing.
+ */
+function sittingConditions(state: ActiveEnrollment, epreuve: Epreuve, scheduledAt: string): { timedParts: TimedPartSchedule[]; applicableAccommodations: ApplicableAccommodation[] } {
+  const accommodations = Object.values(state.accommodations);
+  if (accommodations.some((a) => isWithheld(a.terms) && a.terms.withheld === 'sealed')) throw new Error('the conditions of a sitting are decided on opened accommodation facts');
+  // Erased terms are gone for good (R14): a measure whose terms nobody can read applies to no sitting.
+  const applicable = accommodations
+    .map((a) => ({ id: a.id, terms: disclosed(a.terms), endedAt: a.endedAt }))
+    .filter((a): a is { id: string; terms: AccommodationTerms; endedAt: string | undefined } => a.terms !== undefined && isInForce(a.terms, a.endedAt, scheduledAt, epreuve.code));
+  const extraTimes = applicable.map((a) => extraTimeOf(a.terms)).filter((t) => t !== undefined);
+  return {
+    timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, baseDurationMinutes: p.baseDurationMinutes, effectiveDurationMinutes: effectiveDurationMinutes(p.baseDurationMinutes, extraTimes) })),
+    applicableAccommodations: applicable.map((a) => ({ accommodationId: a.id, kind: a.terms.kind })),
+  };
 }
 
 function recordConsent(command: CommandOf<'RecordJuryDisclosureConsent'>, state: ActiveEnrollment): EnrollmentEvent[] {
@@ -283,11 +322,7 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
   // One attempt at a time per épreuve: the next is scheduled once the previous one is assessed (R12).
   if (previous.some((s) => s.status !== 'assessed')) throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
 
-  // Erased terms are gone for good (R14): a measure whose terms nobody can read is applied to no new sitting.
-  const applicable = Object.values(state.accommodations)
-    .map((a) => ({ id: a.id, terms: disclosed(a.terms), endedAt: a.endedAt }))
-    .filter((a): a is { id: string; terms: AccommodationTerms; endedAt: string | undefined } => a.terms !== undefined && isInForce(a.terms, a.endedAt, d.scheduledAt, d.epreuveCode));
-  const extraTimes = applicable.map((a) => extraTimeOf(a.terms)).filter((t) => t !== undefined);
+  const conditions = sittingConditions(state, indexed.epreuve, d.scheduledAt);
   return [
     {
       type: 'SittingScheduled',
@@ -298,12 +333,7 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
         attempt: previous.length + 1,
         scheduledAt: d.scheduledAt,
         assessorIds: d.assessorIds,
-        timedParts: (indexed.epreuve.timedParts ?? []).map((p) => ({
-          code: p.code,
-          baseDurationMinutes: p.baseDurationMinutes,
-          effectiveDurationMinutes: effectiveDurationMinutes(p.baseDurationMinutes, extraTimes),
-        })),
-        applicableAccommodations: applicable.map((a) => ({ accommodationId: a.id, kind: a.terms.kind })),
+        ...conditions,
         by: d.by,
         at: d.now,
       },

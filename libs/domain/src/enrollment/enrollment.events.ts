@@ -37,6 +37,8 @@ export type EnrollmentEvent =
   | { readonly type: 'JuryDisclosureConsentRecorded'; readonly data: EventBase & { note?: Protected<string> } }
   | { readonly type: 'JuryDisclosureConsentWithdrawn'; readonly data: EventBase & { note?: Protected<string> } }
   | { readonly type: 'SittingScheduled'; readonly data: EventBase & { sittingId: string; epreuveCode: string; blocCode: string; attempt: number; scheduledAt: string; assessorIds: readonly string[]; timedParts: readonly TimedPartSchedule[]; applicableAccommodations: readonly ApplicableAccommodation[] } }
+  // R11: an accommodation granted, amended or ended after a sitting was scheduled, and before it is held, changes what that sitting owes.
+  | { readonly type: 'SittingConditionsRevised'; readonly data: EventBase & { sittingId: string; timedParts: readonly TimedPartSchedule[]; applicableAccommodations: readonly ApplicableAccommodation[]; cause: { accommodationId: string; change: 'granted' | 'amended' | 'ended' } } }
   | { readonly type: 'SittingHeld'; readonly data: EventBase & { sittingId: string; heldAt: string; timedParts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[]; accommodationsApplied: readonly string[]; accommodationsNotApplied: readonly ApplicableAccommodation[] } }
   | { readonly type: 'AssessmentRecorded'; readonly data: EventBase & { assessmentId: string; sittingId: string; epreuveCode: string; blocCode: string; attempt: number; results: readonly CriterionResult[]; passed: boolean } }
   | { readonly type: 'AssessmentCorrected'; readonly data: EventBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string; passed: boolean } }

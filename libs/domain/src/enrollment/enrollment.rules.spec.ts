@@ -357,3 +357,37 @@ describe('holding a sitting: the conditions given are stated once each, after th
     spec.given(scheduled).when({ ...hold, data: { ...hold.data, heldAt: at(12) } }).thenThrows(ValidationError, 'SITTING.HELD_IN_FUTURE');
   });
 });
+
+describe('R11 an accommodation changed after a sitting was scheduled revises what that sitting owes, until it is held', () => {
+  const scheduled = history([...enrolled, cmd.schedule('s1', 'E1')]);
+  const revisionsOf = (events: readonly EnrollmentEvent[]) => events.filter((e) => e.type === 'SittingConditionsRevised').map((e) => e.type === 'SittingConditionsRevised' && e.data);
+
+  it('a tiers-temps granted after scheduling lengthens the soutenance, and the sitting then owes it', () => {
+    const events = spec.given(scheduled).when(cmd.grant()).events();
+    expect(revisionsOf(events)).toEqual([
+      { sittingId: 's1', timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }], applicableAccommodations: [{ accommodationId: 'acc-1', kind: 'tiers-temps' }], cause: { accommodationId: 'acc-1', change: 'granted' }, by: referent, at: at(1) },
+    ]);
+    const after = [...scheduled, ...events];
+    // Held in 40 minutes with the measure applied; or in 30 without it, a finding.
+    spec.given(after).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1'])).events();
+    const [held] = spec.given(after).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], [])).events();
+    expect(held.type === 'SittingHeld' && held.data.accommodationsNotApplied).toEqual([{ accommodationId: 'acc-1', kind: 'tiers-temps' }]);
+  });
+
+  it('amended to more time, the sitting owes more; ended before it, the sitting owes nothing and no finding follows', () => {
+    const granted = history([...enrolled, cmd.schedule('s1', 'E1'), cmd.grant()]);
+    const amended = spec.given(granted).when(cmd.amend('acc-1', { kind: 'extra-time', extraTime: { numerator: 1, denominator: 2 }, scope: { all: true }, validFrom: T0 })).events();
+    expect(revisionsOf(amended).map((r) => r && r.timedParts)).toEqual([[{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 45 }]]);
+    const ended = spec.given(granted).when(cmd.end('acc-1', at(3))).events();
+    expect(revisionsOf(ended)).toEqual([expect.objectContaining({ timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 30 }], applicableAccommodations: [], cause: { accommodationId: 'acc-1', change: 'ended' } })]);
+    const [held] = spec.given([...granted, ...ended]).when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], [])).events();
+    expect(held.type === 'SittingHeld' && held.data.accommodationsNotApplied).toEqual([]);
+  });
+
+  it('a held sitting keeps the conditions it was held under, and a change that alters nothing revises nothing', () => {
+    const held = history([...enrolled, cmd.schedule('s1', 'E1'), cmd.hold('s1', fixtureTimedParts('E1'))]);
+    expect(revisionsOf(spec.given(held).when(cmd.grant()).events())).toEqual([]);
+    const elsewhere = spec.given(scheduled).when(cmd.grant('acc-2', { ...tiersTemps, scope: { all: false, epreuves: ['E4'] } })).events();
+    expect(revisionsOf(elsewhere)).toEqual([]);
+  });
+});

@@ -138,6 +138,10 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       };
       return { ...s, sittings: { ...s.sittings, [d.sittingId]: sitting } };
     }
+    case 'SittingConditionsRevised': {
+      const d = event.data;
+      return { ...s, sittings: { ...s.sittings, [d.sittingId]: { ...s.sittings[d.sittingId], timedParts: d.timedParts, applicableAccommodations: d.applicableAccommodations } } };
+    }
     case 'SittingHeld':
       return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held', accommodationsApplied: event.data.accommodationsApplied } } };
     case 'AssessmentRecorded': {

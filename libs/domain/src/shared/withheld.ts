@@ -37,6 +37,7 @@ export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   JuryDisclosureConsentRecorded: ['note'],
   JuryDisclosureConsentWithdrawn: ['note'],
   SittingScheduled: ['applicableAccommodations[].kind'],
+  SittingConditionsRevised: ['applicableAccommodations[].kind'],
   SittingHeld: ['accommodationsNotApplied[].kind'],
 };
 
