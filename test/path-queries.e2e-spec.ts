@@ -220,5 +220,14 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const byBloc = Object.fromEntries(stats.blocs.map((b: { bloc: string }) => [b.bloc, b]));
     expect(byBloc.BC01).toMatchObject({ candidates: 1, validated: 1, inProgress: 0, withdrawn: 0 });
     expect(byBloc.BC02).toMatchObject({ candidates: 1, validated: 0, inProgress: 0, notStarted: 0, withdrawn: 1 });
+
+    // A bloc annulled after the withdrawal (fraud found later) counts as annulled, not as left unfinished.
+    await jury.post(`/enrollments/${id}/blocs/BC01/annulment`, { reason: 'fraud', details: 'copie' }).expect(200);
+    await settle(testApp.app);
+    const after = (await admin.get('/cohorts/statistics?referentialId=data-engineer-data-scientist&version=1&cohort=2026-W').expect(200)).body;
+    const bc01 = after.blocs.find((b: { bloc: string }) => b.bloc === 'BC01');
+    expect(bc01).toMatchObject({ candidates: 1, validated: 0, annulled: 1, withdrawn: 0 });
+    // The buckets share out the candidates, bloc by bloc.
+    for (const b of after.blocs) expect(b.validated + b.inProgress + b.notStarted + b.annulled + b.withdrawn).toBe(b.candidates);
   });
 });

@@ -177,8 +177,9 @@ export class PathQueries {
         (count(*) FILTER (WHERE b->>'status' = 'validated'))::int AS validated,
         (count(*) FILTER (WHERE b->>'status' IN ('in-progress', 'validatable') AND status <> 'withdrawn'))::int AS in_progress,
         (count(*) FILTER (WHERE b->>'status' = 'not-started' AND status <> 'withdrawn'))::int AS not_started,
-        (count(*) FILTER (WHERE b->>'status' = 'annulled' AND status <> 'withdrawn'))::int AS annulled,
-        (count(*) FILTER (WHERE b->>'status' <> 'validated' AND status = 'withdrawn'))::int AS withdrawn,
+        (count(*) FILTER (WHERE b->>'status' = 'annulled'))::int AS annulled,
+        -- The blocs a withdrawn candidate left unfinished; what was validated or annulled stays counted as such.
+        (count(*) FILTER (WHERE b->>'status' NOT IN ('validated', 'annulled') AND status = 'withdrawn'))::int AS withdrawn,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ((b->>'validatedAt')::timestamptz - enrolled_at)) / 86400.0) FILTER (WHERE b->>'status' = 'validated') AS median_days
       FROM candidate_paths, jsonb_array_elements(blocs) AS b
       WHERE ${where} AND (b->>'required')::boolean
