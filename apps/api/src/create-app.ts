@@ -26,8 +26,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      // 400 with each field and why, as problem+json (see ProblemDetailsFilter).
-      exceptionFactory: (errors) => new BadRequestException({ code: 'REQUEST.INVALID', message: 'the request body is not valid', errors: flattenFieldErrors(errors) }),
+      // 400 with each field and why, as problem+json (see ProblemDetailsFilter); the fields may be
+      // the body's or the query's, so the message names neither.
+      exceptionFactory: (errors) => new BadRequestException({ code: 'REQUEST.INVALID', message: 'the request is not valid: see errors for each field', errors: flattenFieldErrors(errors) }),
     }),
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
