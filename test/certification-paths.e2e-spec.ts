@@ -43,12 +43,16 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     expect(after.status).toBe('in-progress');
     expect(after.blocs.find((b: { code: string }) => b.code === 'BC02').status).toBe('annulled');
     expect(after.missing.blocs).toEqual(['BC02']);
+    // The award stays as the jury took it, marked undone by the annulment.
+    expect(after.juryDecision).toMatchObject({ decision: 'awarded', place: 'Lille', revoked: { cause: 'bloc-annulled', blocCode: 'BC02', at: expect.any(String) } });
     await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Lille' }).expect(409);
 
     // The bloc is taken again, validated again, and the certification awarded again.
     await driver.passBloc(id, 'BC02');
     await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Lille' }).expect(200);
-    expect((await path(id)).status).toBe('certified');
+    const again = await path(id);
+    expect(again.status).toBe('certified');
+    expect(again.juryDecision.revoked).toBeUndefined();
     const provenance = (await actor(testApp.app, 'auditor', 'auditor-1', 'cnc').get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
     expect(provenance.history.map((h: { type: string }) => h.type).filter((t: string) => t.startsWith('Bloc'))).toEqual(['BlocBecameValidatable', 'BlocValidated', 'BlocAnnulled', 'BlocBecameValidatable', 'BlocValidated']);
   });

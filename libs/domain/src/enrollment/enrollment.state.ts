@@ -65,7 +65,8 @@ export interface ActiveEnrollment {
   readonly extraRequirements: Readonly<Record<string, string>>;
   readonly awardedAt?: string;
   /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
-  readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string };
+  /** The final jury's last decision; an award undone since by an annulment says so (`revoked`), the decision itself stays as taken. */
+  readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string; readonly revoked?: { readonly at: string; readonly cause: 'bloc-annulled'; readonly blocCode: string } };
   /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
   readonly transferredTo?: { readonly enrollmentId: string; readonly referentialId: string; readonly version: string; readonly carriedBlocs: readonly CarriedBloc[]; readonly optionBlocs: readonly string[]; readonly by: Actor; readonly at: string };
   /** Attestations and certificates issued, by number, with their revocation if any. */
@@ -190,7 +191,12 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'CertificationAwarded':
       return { ...s, status: 'certified', awardedAt: event.data.at };
     case 'CertificationRevoked':
-      return { ...s, status: 'open', awardedAt: undefined };
+      return {
+        ...s,
+        status: 'open',
+        awardedAt: undefined,
+        ...(s.juryDecision ? { juryDecision: { ...s.juryDecision, revoked: { at: event.data.at, cause: event.data.cause, blocCode: event.data.blocCode } } } : {}),
+      };
     case 'CandidateWithdrew':
       return { ...s, status: 'withdrawn' };
     case 'DocumentIssued':

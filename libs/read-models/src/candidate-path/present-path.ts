@@ -26,10 +26,13 @@ export interface PathView {
   /** Where a transferred path goes on (R13): the new enrollment and its version. */
   transferredTo?: { enrollmentId: string; referentialId: string; version: string };
   /** The final jury's last decision: a refusal or a deferral leaves the path ready for the jury, and says so here. */
-  juryDecision?: { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string; by: string; at: string };
+  juryDecision?: { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string; by: string; at: string; revoked?: { at: string; cause: 'bloc-annulled'; blocCode: string } };
   awardedAt?: string;
-  /** Attestations (one per bloc validated) and certificates issued, each verifiable by its number. */
-  documents: IssuedDocumentView[];
+  /**
+   * Attestations (one per bloc validated) and certificates issued, each verifiable by its number;
+   * then, once the holder's personal data is erased, each decision whose document will never be issued.
+   */
+  documents: PathDocumentView[];
 }
 
 export interface IssuedDocumentView {
@@ -42,9 +45,36 @@ export interface IssuedDocumentView {
   revocationReason?: string;
 }
 
-/** The documents issued on a path, oldest first (stored state is jsonb: key order is not kept). */
-export function issuedDocuments(state: ActiveEnrollment): IssuedDocumentView[] {
-  return Object.values(state.documents)
+/**
+ * A decision that gets no document: its holder's personal data was erased before it was issued, and
+ * a document cannot name an erased holder (R14). It has no number: a number is given on issue.
+ */
+export interface NotIssuedDocumentView {
+  kind: 'attestation' | 'certificate';
+  blocCode?: string;
+  /** When the decision was taken: the bloc validated, the certification awarded. */
+  decidedAt: string;
+  status: 'not-issued';
+  reason: 'holder-erased';
+}
+
+export type PathDocumentView = IssuedDocumentView | NotIssuedDocumentView;
+
+/** What a path's readers know beyond its state: whether its holder's personal data was erased (R14). */
+export interface PathHolder {
+  personalDataErasedAt?: string;
+}
+
+/**
+ * The documents of a path: those issued, oldest first (stored state is jsonb: key order is not
+ * kept), then, once the holder's personal data is erased, the decisions that will never get theirs.
+ * A document is owed for each bloc validated here (a carried bloc's attestation is its source's)
+ * and for the certification awarded; with its holder erased, one not issued yet never will be —
+ * the issuance job finds no name to print, and the reconciler leaves it alone — so it is listed
+ * here as not issued, and why, rather than left silent.
+ */
+export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}): PathDocumentView[] {
+  const issued: IssuedDocumentView[] = Object.values(state.documents)
     .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number))
     .map((d) => ({
       number: d.number,
@@ -54,9 +84,20 @@ export function issuedDocuments(state: ActiveEnrollment): IssuedDocumentView[] {
       status: d.revokedAt ? 'revoked' : 'valid',
       ...(d.revokedAt ? { revokedAt: d.revokedAt, revocationReason: d.revocationReason } : {}),
     }));
+  if (!holder.personalDataErasedAt) return issued;
+  // A revoked document proves an earlier decision (annulled since): the standing decision has none.
+  const standing = issued.filter((d) => d.status === 'valid');
+  const notIssued: NotIssuedDocumentView[] = Object.entries(state.blocs)
+    .filter(([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !standing.some((d) => d.kind === 'attestation' && d.blocCode === code))
+    .sort(([a, x], [b, y]) => x.validatedAt!.localeCompare(y.validatedAt!) || a.localeCompare(b))
+    .map(([code, bloc]) => ({ kind: 'attestation', blocCode: code, decidedAt: bloc.validatedAt!, status: 'not-issued', reason: 'holder-erased' }));
+  if (state.status === 'certified' && state.awardedAt && !standing.some((d) => d.kind === 'certificate')) {
+    notIssued.push({ kind: 'certificate', decidedAt: state.awardedAt, status: 'not-issued', reason: 'holder-erased' });
+  }
+  return [...issued, ...notIssued];
 }
 
-export function presentPath(state: ActiveEnrollment, referential: Referential): PathView {
+export function presentPath(state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
   const index = indexReferential(referential);
   const progress = pathProgress(state, referential);
   const blocs = blocProgress(state, referential);
@@ -103,9 +144,9 @@ export function presentPath(state: ActiveEnrollment, referential: Referential): 
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
     ...(state.transferredTo ? { transferredTo: { enrollmentId: state.transferredTo.enrollmentId, referentialId: state.transferredTo.referentialId, version: state.transferredTo.version } } : {}),
-    ...(state.juryDecision ? { juryDecision: { ...state.juryDecision } } : {}),
+    ...(state.juryDecision ? { juryDecision: { ...state.juryDecision, ...(state.juryDecision.revoked ? { revoked: { ...state.juryDecision.revoked } } : {}) } } : {}),
     ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
-    documents: issuedDocuments(state),
+    documents: pathDocuments(state, holder),
   };
 }
 
@@ -113,8 +154,8 @@ export function presentPath(state: ActiveEnrollment, referential: Referential): 
  * The path as this reader may see it: a sitting's effective durations only where the reader may
  * know of an extra time (R14); elsewhere the base durations alone.
  */
-export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referential: Referential): PathView {
-  const view = presentPath(state, referential);
+export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
+  const view = presentPath(state, referential, holder);
   return {
     ...view,
     sittings: view.sittings.map((sitting) =>
