@@ -359,6 +359,9 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
   if (s.status !== 'scheduled') throw new IllegalStateError('SITTING.ALREADY_HELD', `sitting ${d.sittingId} is already recorded as held`);
   validDate(d.heldAt, 'heldAt');
   if (Date.parse(d.heldAt) > Date.parse(d.now) + HELD_CLOCK_SKEW_MS) throw new ValidationError('SITTING.HELD_IN_FUTURE', `heldAt ${d.heldAt} is in the future: a sitting is recorded once held`, { field: 'heldAt' });
+  // Attempts follow one another (R12): the next is scheduled once the previous is assessed, so it cannot have taken place before it.
+  const earlier = Object.values(state.sittings).find((other) => other.epreuveCode === s.epreuveCode && other.attempt < s.attempt && other.heldAt !== undefined && Date.parse(other.heldAt) > Date.parse(d.heldAt));
+  if (earlier) throw new ValidationError('SITTING.HELD_BEFORE_PREVIOUS_ATTEMPT', `attempt ${s.attempt} at ${s.epreuveCode} cannot be held at ${d.heldAt}, before attempt ${earlier.attempt} (held at ${earlier.heldAt})`, { field: 'heldAt' });
   const repeatedParts = repeatedIn(d.timedParts.map((p) => p.code));
   if (repeatedParts.length > 0) throw new ValidationError('SITTING.TIMED_PART_REPEATED', `timed part(s) ${repeatedParts.join(', ')} given more than once`, { field: 'timedParts', timedParts: repeatedParts });
   const repeatedAccommodations = repeatedIn(d.accommodationsApplied);

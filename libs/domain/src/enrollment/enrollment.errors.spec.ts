@@ -67,6 +67,12 @@ const cases: ErrorCase[] = [
   { code: 'SITTING.TIMED_PART_MISSING', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', []) },
   { code: 'SITTING.INVALID_DURATION', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 0 }]) },
   { code: 'SITTING.UNKNOWN_TIMED_PART', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E2')], when: cmd.hold('s1', [{ code: 'oral', actualDurationMinutes: 20 }]) },
+  {
+    code: 'SITTING.HELD_BEFORE_PREVIOUS_ATTEMPT',
+    kind: ValidationError,
+    given: [...enrolled, ...sit('s1', 'E1', false, fixtureTimedParts('E1')), cmd.schedule('s2', 'E1')],
+    when: { type: 'RecordSittingHeld', data: { sittingId: 's2', heldAt: at(9), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: admin, now: at(12) } },
+  },
   { code: 'SITTING.TIMED_PART_REPEATED', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [...fixtureTimedParts('E1'), ...fixtureTimedParts('E1')]) },
   { code: 'SITTING.ACCOMMODATION_REPEATED', kind: ValidationError, given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1', 'acc-1']) },
   { code: 'SITTING.EXTRA_TIME_NOT_GIVEN', kind: ValidationError, given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], ['acc-1']) },

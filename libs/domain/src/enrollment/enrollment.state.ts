@@ -23,6 +23,8 @@ export interface SittingState {
   readonly applicableAccommodations: readonly ApplicableAccommodation[];
   /** Set once held: the accommodations given at the sitting (R11). */
   readonly accommodationsApplied?: readonly string[];
+  /** Set once held: when it took place. */
+  readonly heldAt?: string;
   readonly assessmentId?: string;
 }
 
@@ -144,7 +146,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, sittings: { ...s.sittings, [d.sittingId]: { ...s.sittings[d.sittingId], timedParts: d.timedParts, applicableAccommodations: d.applicableAccommodations } } };
     }
     case 'SittingHeld':
-      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held', accommodationsApplied: event.data.accommodationsApplied } } };
+      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held', accommodationsApplied: event.data.accommodationsApplied, heldAt: event.data.heldAt } } };
     case 'AssessmentRecorded': {
       const d = event.data;
       const sitting = s.sittings[d.sittingId];
