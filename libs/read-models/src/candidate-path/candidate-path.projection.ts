@@ -65,7 +65,11 @@ export function createCandidatePathProjection(): Projection {
         sql`CREATE INDEX ${sql.id(`${t}_list_enrolled`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, enrolled_at, enrollment_id)`,
         sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
       ],
-      indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`],
+      indexes: (t) => [
+        sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`,
+        // The worker's look, every minute, for transfers whose new enrollment is missing (TransferCompletion).
+        sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_transferred`)} ON ${sql.table(t)} (last_event_at) WHERE status = 'transferred'`,
+      ],
     },
     {
       // R11: a granted accommodation not given at a sitting, for auditors: ids only, the measure stays sealed (R14).
