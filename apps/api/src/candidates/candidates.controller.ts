@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
@@ -8,12 +8,16 @@ import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreatedOutcome } from '../enrollments/enrollment-commands.controller';
 import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
+import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { CommandOutcome } from '../shared/command-outcome';
+import { WithheldValue } from '../shared/withheld.responses.dto';
 import { RegisterCandidateRequest } from './candidate.requests.dto';
+import { CandidateIdentityView, CandidateView, PersonalDataReadView } from './candidates.responses.dto';
 import { Erasure, ErasureOutcome } from './erasure.service';
 
 @ApiTags('candidates')
 @ApiBearerAuth()
+@ApiExtraModels(CandidateIdentityView, WithheldValue)
 @Controller('candidates')
 export class CandidatesController {
   constructor(
@@ -27,6 +31,7 @@ export class CandidatesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Register a candidate: birth name, usage name, first names, birth date, sex, birth place, email' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
+  @ApiCommandResponses({ status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED: the identity refused, naming the `field`' })
   async register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const candidateId = randomUUID();
     const streamId = candidateStreamId(candidateId);
@@ -45,6 +50,8 @@ export class CandidatesController {
   @Get(':candidateId')
   @Roles('admin', 'candidate')
   @ApiOperation({ summary: 'A candidate’s identity (their organisation’s admins, and the candidate); each read is recorded; after an erasure, `identity` is `{"withheld":"erased"}`' })
+  @ApiOkResponse({ type: CandidateView })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation (a candidate: not themselves)' }, 429, Problems.readNotRecorded)
   async get(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
     const { events } = await readOpened<CandidateEvent>(this.store, this.vault, candidateStreamId(candidateId));
@@ -56,6 +63,8 @@ export class CandidatesController {
   @Get(':candidateId/personal-data-reads')
   @Roles('dpo', 'auditor')
   @ApiOperation({ summary: 'Who read this candidate’s personal data, when, and through which view (the append-only read log; never the values)' })
+  @ApiOkResponse({ type: [PersonalDataReadView], description: 'Oldest first' })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: a DPO asked about a candidate not of their organisation' }, 429)
   async personalDataReads(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     // The DPO answers for their organisation's candidates; auditors read across organisations.
     if (actor.role !== 'auditor') {
@@ -74,6 +83,11 @@ export class CandidatesController {
   })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the candidate is in the path, the DPO in the token' })
   @ApiResponse({ status: 200, type: ErasureOutcome })
+  @ApiCommandResponses(
+    Problems.invalidId,
+    { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the DPO’s organisation' },
+    { status: 503, description: 'READ_MODEL.BEHIND or READ_MODEL.FAILED: the read models cannot yet name every enrollment of the candidate; nothing was erased, retry' },
+  )
   erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
     return this.erasure.erase(candidateId, actor);
   }

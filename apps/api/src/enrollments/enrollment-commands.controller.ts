@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
+import { ApiCommandResponses } from '../shared/api-responses';
 import { CommandOutcome } from '../shared/command-outcome';
 import { EnrollmentCommands } from './enrollment-commands.service';
 import {
@@ -45,11 +46,12 @@ const terms = (body: AccommodationTermsRequest): AccommodationTerms => ({
  */
 @ApiTags('enrollments: acts')
 @ApiBearerAuth()
-@ApiResponse({ status: 400, description: 'A field is missing or wrong (each listed), or the act does not fit the référentiel' })
-@ApiResponse({ status: 401, description: 'No valid bearer token' })
-@ApiResponse({ status: 403, description: 'The role may not do this' })
-@ApiResponse({ status: 404, description: 'No such enrollment (or not visible to the caller)' })
-@ApiResponse({ status: 409, description: 'The path does not allow this now, or a concurrent change' })
+@ApiCommandResponses(
+  { status: 400, description: 'The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid' },
+  { status: 403, description: 'The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE' },
+  { status: 404, description: 'No such enrollment (or not visible to the caller)' },
+  { status: 409, description: 'The path does not allow this now, or a concurrent change' },
+)
 @Controller('enrollments')
 export class EnrollmentCommandsController {
   constructor(

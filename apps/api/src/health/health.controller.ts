@@ -4,7 +4,9 @@ import { AppConfig } from '@jalon/config';
 import { ProjectionRunner, ProjectionStatus } from '@jalon/projections';
 import { APP_CONFIG } from '@jalon/runtime';
 import { Public } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../shared/api-responses';
 import { CatalogueService } from '../referentials/catalogue.service';
+import { HealthView } from './health.responses.dto';
 
 interface Health {
   status: 'ok' | 'degraded';
@@ -26,10 +28,10 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any' })
   @ApiOkResponse({
-    schema: {
-      example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
-    },
+    type: HealthView,
+    example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
   })
+  @ApiProblemResponses(429)
   async health(): Promise<Health> {
     const projections = await this.projections.statuses();
     return {

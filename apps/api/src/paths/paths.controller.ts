@@ -1,15 +1,19 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses, Problems } from '../shared/api-responses';
+import { WithheldValue } from '../shared/withheld.responses.dto';
 import { toCsv } from './csv';
 import { AsOfQuery, CohortStatisticsQuery, ConsistencyQuery, FindingsQuery, ListEnrollmentsQuery } from './path-queries.requests.dto';
+import { CohortStatisticsView, EnrollmentListPage, PATH_EXTRA_MODELS, PathAsOfView, PathView, ProvenanceView, UnappliedAccommodationFinding } from './path-queries.responses.dto';
 import { PathQueries } from './path-queries.service';
 import { ReadConsistency } from './read-consistency.service';
 
 /** The questions users ask (DOMAIN.md, "Who uses it"), answered from the read models. */
 @ApiTags('enrollments: questions')
 @ApiBearerAuth()
+@ApiExtraModels(...PATH_EXTRA_MODELS, WithheldValue, EnrollmentListPage)
 @Controller()
 export class PathsController {
   constructor(
@@ -21,6 +25,12 @@ export class PathsController {
   @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
   @ApiOperation({ summary: 'Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)' })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'A page of enrollments; with format=csv, a spreadsheet (every matching enrollment unless page or pageSize is given)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(EnrollmentListPage) } }, 'text/csv': { schema: { type: 'string' } } },
+    headers: { 'X-Total-Count': { description: 'With format=csv: how many enrollments match', schema: { type: 'integer' } } },
+  })
+  @ApiProblemResponses(Problems.invalidQuery, 401, 403, 429, Problems.readModelsNotThere)
   async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
     await this.consistency.await(query.consistentWith);
     // A spreadsheet takes the whole list; a page only when one is asked for.
@@ -38,7 +48,8 @@ export class PathsController {
   @Get('enrollments/:enrollmentId')
   @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
   @ApiOperation({ summary: 'A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing' })
-  @ApiOkResponse({ description: 'The path view' })
+  @ApiOkResponse({ type: PathView, description: 'The path as this reader may see it' })
+  @ApiProblemResponses(Problems.invalidId, Problems.invalidQuery, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429, Problems.readModelsNotThere, Problems.readNotRecorded)
   async path(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.path(id, actor);
@@ -47,6 +58,17 @@ export class PathsController {
   @Get('enrollments/:enrollmentId/as-of')
   @Roles('admin', 'jury', 'auditor')
   @ApiOperation({ summary: 'The path as it stood at a past instant (the log replayed up to it)' })
+  @ApiOkResponse({ type: PathAsOfView })
+  @ApiProblemResponses(
+    Problems.invalidId,
+    Problems.invalidQuery,
+    401,
+    403,
+    { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant' },
+    429,
+    Problems.readModelsNotThere,
+    Problems.readNotRecorded,
+  )
   async asOf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.asOf(id, query.at, actor);
@@ -55,6 +77,8 @@ export class PathsController {
   @Get('enrollments/:enrollmentId/blocs/:blocCode/provenance')
   @Roles('auditor', 'admin', 'jury')
   @ApiOperation({ summary: 'How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position' })
+  @ApiOkResponse({ type: ProvenanceView })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version' }, 429, Problems.readNotRecorded)
   provenance(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.queries.provenance(id, blocCode, actor);
   }
@@ -62,6 +86,8 @@ export class PathsController {
   @Get('cohorts/statistics')
   @Roles('admin', 'jury', 'auditor')
   @ApiOperation({ summary: 'Per bloc: how many validated, in progress, not started, annulled, and the median days to validation' })
+  @ApiOkResponse({ type: CohortStatisticsView })
+  @ApiProblemResponses(Problems.invalidQuery, 401, 403, { status: 404, description: 'REFERENTIAL.NOT_FOUND: no such published référentiel version' }, 429, Problems.readModelsNotThere)
   async cohortStatistics(@Query() query: CohortStatisticsQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.cohortStatistics(query, actor);
@@ -71,6 +97,8 @@ export class PathsController {
   @Roles('auditor', 'admin')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Accommodations granted but not applied at a sitting (R11): kinds only, never details' })
+  @ApiOkResponse({ type: [UnappliedAccommodationFinding] })
+  @ApiProblemResponses(Problems.invalidQuery, 401, 403, 429, Problems.readModelsNotThere)
   async findings(@Query() query: FindingsQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.findings(query, actor);

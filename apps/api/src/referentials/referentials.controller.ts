@@ -2,15 +2,17 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadReferentialText } from '@jalon/catalogue';
 import { ValidationError } from '@jalon/domain';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Referential } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
+import { ApiCommandResponses, ApiProblemResponses } from '../shared/api-responses';
 import { CommandOutcome } from '../shared/command-outcome';
 import { ImportReferentialRequest } from './publish-referential/import-referential.request.dto';
 import { PublishReferentialCommand } from './publish-referential/publish-referential.command';
 import { GetReferentialQuery } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
+import { ReferentialView } from './referentials.responses.dto';
 
 @ApiTags('référentiels')
 @Controller('referentials')
@@ -25,8 +27,10 @@ export class ReferentialsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.' })
   @ApiResponse({ status: 201, type: CommandOutcome })
-  @ApiResponse({ status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message }]' })
-  @ApiResponse({ status: 409, description: 'REFERENTIAL.VERSION_CONTENT_CHANGED: that version is published with other content' })
+  @ApiCommandResponses(
+    { status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message }]' },
+    { status: 409, description: 'REFERENTIAL.VERSION_CONTENT_CHANGED: that version is published with other content' },
+  )
   async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     const loaded = loadReferentialText(body.content, 'content');
     if (!loaded.ok) {
@@ -39,6 +43,7 @@ export class ReferentialsController {
   @Public()
   @ApiOperation({ summary: 'The catalogue: every shipped référentiel version with its blocs, option groups and extra requirements' })
   @ApiOkResponse({ type: [ReferentialSummaryDto] })
+  @ApiProblemResponses(429)
   list(): Promise<ReferentialSummaryDto[]> {
     return this.queries.execute(new ListReferentialsQuery());
   }
@@ -46,8 +51,8 @@ export class ReferentialsController {
   @Get(':referential/versions/:version')
   @Public()
   @ApiOperation({ summary: 'One référentiel version in full: blocs, competencies, criteria, épreuves' })
-  @ApiOkResponse({ description: 'The référentiel as its file states it (see referentials/schema/referential.schema.json)' })
-  @ApiNotFoundResponse({ description: 'No such référentiel version in the catalogue' })
+  @ApiOkResponse({ type: ReferentialView, description: 'The référentiel as its file states it (see referentials/schema/referential.schema.json)' })
+  @ApiProblemResponses({ status: 404, description: 'REFERENTIAL.NOT_FOUND: no such référentiel version in the catalogue' }, 429)
   get(@Param('referential') referential: string, @Param('version') version: string): Promise<Referential> {
     return this.queries.execute(new GetReferentialQuery(referential, version));
   }

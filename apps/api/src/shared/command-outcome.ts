@@ -6,13 +6,13 @@ export class CommandOutcome {
   @ApiProperty({ example: 'enrollment-5f1c…', description: 'The stream the command wrote to' })
   streamId!: string;
 
-  @ApiProperty({ example: 4, nullable: true, description: 'Stream revision after the command (null if the stream does not exist)' })
+  @ApiProperty({ type: 'integer', example: 4, nullable: true, description: 'Stream revision after the command (null if the stream does not exist)' })
   revision!: number | null;
 
-  @ApiProperty({ example: '1042-5531', nullable: true, description: 'Global position of the last event written; pass it as consistentWith to queries. Null when nothing was written.' })
+  @ApiProperty({ type: 'string', example: '1042-5531', nullable: true, description: 'Global position of the last event written; pass it as consistentWith to queries. Null when nothing was written.' })
   position!: string | null;
 
-  @ApiProperty({ example: ['BlocValidated'], description: 'Types of the events the command appended' })
+  @ApiProperty({ type: [String], example: ['BlocValidated'], description: 'Types of the events the command appended' })
   events!: string[];
 
   static of(streamId: string, result: CommandResult<{ type: string }>): CommandOutcome {
