@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
-import { connect, ISSUANCE_QUEUE, Issuance, IssuanceQueue, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
+import { connect, identityHash, ISSUANCE_QUEUE, Issuance, IssuanceQueue, nameIdentity, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
+import { pdfText, withInflatedContent } from '@jalon/issuance/render/testing/pdf-inspection';
 import { STORAGE } from '@jalon/runtime';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
@@ -112,6 +113,89 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     // The other carried bloc stands, and so does its attestation.
     expect((await request(server).get(`/verifications/${bc02.number}`).expect(200)).body.status).toBe('valid');
     expect((await documentsOf(old)).map((d) => [d.blocCode, d.status]).sort()).toEqual([['BC01', 'revoked'], ['BC02', 'valid']]);
+  }, 90_000);
+
+  it('the PDF, the credential and both verification answers name the holder alike: prénoms, NOM DE NAISSANCE, then the nom d’usage', async () => {
+    const candidateId = (await admin.post('/candidates', { birthName: 'Martin', usageName: 'Durand', firstNames: ['Léa', 'Marie'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: 'lea.durand@example.org' }).expect(201)).body.id;
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    const [attestation] = await until(async () => {
+      const documents = await documentsOf(id);
+      expect(documents).toHaveLength(1);
+      return documents;
+    });
+    const server = testApp.app.getHttpServer();
+    const { document } = (await request(server).get(`/verifications/${attestation.number}`).expect(200)).body;
+    expect(document).toMatchObject({ holder: 'Léa Marie MARTIN', holderUsageName: 'DURAND' });
+
+    // The PDF as delivered prints that name, and the nom d'usage right under it.
+    const pdf = (await admin.get(`/enrollments/${id}/documents/${attestation.number}/pdf`).expect(200)).body as Buffer;
+    expect(pdfText(withInflatedContent(pdf))).toContain(`atteste que ${document.holder} nom d’usage : ${document.holderUsageName} né(e) le`);
+    // The credential's identity hash is of that very name: a verifier who reads it on the page can check it.
+    const jwt = (await admin.get(`/enrollments/${id}/documents/${attestation.number}/credential`).expect(200)).text;
+    const [identity] = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')).credentialSubject.identifier;
+    expect(identity.identityHash).toBe(identityHash(nameIdentity(document.holder), identity.salt));
+    // The page shows the same lines.
+    const page = (await request(server).get(`/verify/${attestation.number}`).expect(200)).text;
+    expect(page).toContain(`<th>Titulaire</th><td>${document.holder}<br>nom d’usage\u00A0: ${document.holderUsageName}</td>`);
+  }, 60_000);
+
+  it('after an erasure: the verification keeps its shape and still answers, downloads say the files went with the data, and a later decision says it is not issued', async () => {
+    const dpo = actor(testApp.app, 'dpo');
+    const candidateId = (await admin.post('/candidates', { birthName: 'Lefèvre', usageName: 'Garçon', firstNames: ['Anaïs'], birthDate: '1998-03-01', sex: 'F', birthPlace: 'Lille (59)', email: 'anais@example.org' }).expect(201)).body.id;
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    const [bc01] = await until(async () => {
+      const documents = await documentsOf(id);
+      expect(documents).toHaveLength(1);
+      return documents;
+    });
+    const server = testApp.app.getHttpServer();
+    const before = (await request(server).get(`/verifications/${bc01.number}`).expect(200)).body;
+    expect(typeof before.document.holder).toBe('string');
+    await dpo.post(`/candidates/${candidateId}/erasure`).expect(200);
+
+    // The same shape, holder null: valid still, with nothing left to check the files against.
+    const after = (await request(server).get(`/verifications/${bc01.number}`).expect(200)).body;
+    const { holder: _name, holderUsageName: _usage, ...rest } = before.document;
+    expect(after).toMatchObject({ status: 'valid', holderErased: true, document: { ...rest, holder: null } });
+    expect(Object.keys(after.document).sort()).toEqual(Object.keys({ ...rest, holder: null }).sort());
+    expect(after).not.toHaveProperty('checks');
+    expect(JSON.stringify(after)).not.toMatch(/Lefèvre|LEFÈVRE|Anaïs|GARÇON/i);
+    const page = (await request(server).get(`/verify/${bc01.number}`).expect(200)).text;
+    expect(page).toContain('Document authentique et valide');
+    expect(page).toContain('Données personnelles effacées à la demande du titulaire');
+
+    // The PDF and the credential answer alike: the files were deleted with the holder's personal data.
+    const downloads = [await admin.get(`/enrollments/${id}/documents/${bc01.number}/pdf`), await admin.get(`/enrollments/${id}/documents/${bc01.number}/credential`)];
+    for (const answer of downloads) {
+      expect(answer.status).toBe(410);
+      expect(answer.headers['content-type']).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 410, code: 'DOCUMENT.ERASED', detail: expect.stringContaining('deleted with its holder’s personal data') });
+    }
+    expect(downloads[1].body).toEqual(downloads[0].body);
+    // An unknown number is still just not found.
+    expect((await admin.get(`/enrollments/${id}/documents/JAL-A-0000000000/pdf`).expect(404)).body.code).toBe('DOCUMENT.NOT_FOUND');
+
+    // A bloc validated after the erasure: decided, but no document can name an erased holder — and that is said.
+    await driver.passBloc(id, 'BC02');
+    expect((await documentsOf(id)).filter((d) => d.blocCode === 'BC02')).toEqual([{ kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]);
+    type NotIssued = { enrollmentId: string; kind: string; blocCode?: string; decisionEventId: string; status: string; reason: string };
+    const notIssuedFor = async (reader: HttpActor) => ((await reader.get('/admin/issuance').expect(200)).body.notIssued as NotIssued[]).filter((d) => d.enrollmentId === id);
+    const [entry] = await until(async () => {
+      const entries = await notIssuedFor(admin);
+      expect(entries).toEqual([{ enrollmentId: id, kind: 'attestation', blocCode: 'BC02', decisionEventId: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]);
+      return entries;
+    });
+    expect(await notIssuedFor(actor(testApp.app, 'auditor', 'auditor-1', 'cnc'))).toEqual([entry]);
+    expect(await notIssuedFor(actor(testApp.app, 'admin', 'admin-2', 'org-2'))).toEqual([]);
+    // Its job finds the holder erased, and issues nothing.
+    expect(await testApp.app.get(Issuance).issue({ kind: 'attestation', enrollmentId: id, decisionEventId: entry.decisionEventId })).toBe('holder-erased');
+
+    // An annulment still revokes, and the verification still says so.
+    await jury.post(`/enrollments/${id}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
+    await until(async () => expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({ status: 'revoked', holderErased: true, document: { holder: null } }));
+    expect((await admin.get(`/enrollments/${id}/documents/${bc01.number}/pdf`).expect(410)).body.code).toBe('DOCUMENT.ERASED');
   }, 90_000);
 
   it('the same decision delivered twice produces one document', async () => {

@@ -245,8 +245,10 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(stored[0].state).not.toContain('"withheld": "sealed"');
     expect((await auditor.get(`/enrollments/${enrollmentId}`).expect(200)).body.accommodations).toMatchObject({ view: 'kinds', accommodations: [{ accommodationId, kind: { withheld: 'erased' }, appliedAt: [expect.any(String)] }] });
     const verification = (await admin.get(`/verifications/${attestation}`).expect(200)).body;
-    expect(verification).toMatchObject({ number: attestation, status: 'valid', holderErased: true, document: { holder: { withheld: 'erased' } } });
+    expect(verification).toMatchObject({ number: attestation, status: 'valid', holderErased: true, document: { holder: null } });
     expect(readdirSync(documentsDir()).filter((name) => name.startsWith(attestation))).toEqual([]);
+    // Its files went with the data: both downloads say so alike.
+    for (const file of ['pdf', 'credential']) expect((await admin.get(`/enrollments/${enrollmentId}/documents/${attestation}/${file}`).expect(410)).body.code).toBe('DOCUMENT.ERASED');
     // No new personal data for an erased candidate.
     expect((await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'adapted-supports', validFrom: '2026-01-01' }).expect(409)).body.code).toBe('PERSONAL_DATA.ERASED');
   });

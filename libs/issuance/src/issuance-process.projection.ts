@@ -259,18 +259,23 @@ const HANDLED = new Set(['BlocValidated', 'CertificationAwarded', 'DocumentIssue
 /** Jobs handed to `enqueue` at a time by the reconciler. */
 const RECONCILE_CHUNK = 1000;
 
+/** A decision not issued yet and not withdrawn (`d`: its row of issuance_decisions). */
+const AWAITING_ISSUE = sql`NOT d.issued AND d.revocation_requested IS NULL`;
+/** The decision's holder had their personal data erased: no document can name them any more (R14). */
+const HOLDER_ERASED = sql`EXISTS (SELECT 1 FROM issuance_holders h JOIN candidate_keys k ON k.candidate_id = h.candidate_id WHERE h.enrollment_id = d.enrollment_id AND k.erased_at IS NOT NULL)`;
+
 /**
  * Re-enqueues every decision still without its document (and not withdrawn since, its holder not
  * erased) and every revocation of an issued document not yet recorded. Safe at any time: job ids are deterministic
  * and the jobs themselves are idempotent. A revocation asked for a document never issued is left
- * alone: there is nothing to revoke, and its decision, withdrawn, is not issued either.
+ * alone: there is nothing to revoke, and its decision, withdrawn, is not issued either. A decision
+ * whose holder was erased is left alone too: notIssuedForErasedHolders lists them, for people to see.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function reconcileIssuance(db: Kysely<any>, enqueue: EnqueueIssuanceJobs): Promise<{ issue: number; revoke: number }> {
   const pending = await sql<DecisionRow>`
     SELECT * FROM issuance_decisions d
-    WHERE (NOT issued AND revocation_requested IS NULL
-        AND NOT EXISTS (SELECT 1 FROM issuance_holders h JOIN candidate_keys k ON k.candidate_id = h.candidate_id WHERE h.enrollment_id = d.enrollment_id AND k.erased_at IS NOT NULL))
+    WHERE (${AWAITING_ISSUE} AND NOT ${HOLDER_ERASED})
       OR (issued AND revocation_requested IS NOT NULL AND NOT revoked)`.execute(db);
   const jobs: IssuanceJobData[] = pending.rows.map((row) =>
     row.revocation_requested
@@ -280,4 +285,33 @@ export async function reconcileIssuance(db: Kysely<any>, enqueue: EnqueueIssuanc
   for (let start = 0; start < jobs.length; start += RECONCILE_CHUNK) await enqueue(jobs.slice(start, start + RECONCILE_CHUNK));
   const revoke = jobs.filter((job) => job.type === 'revoke').length;
   return { issue: jobs.length - revoke, revoke };
+}
+
+/** A decision that will never get its document, and why. */
+export interface NotIssuedDecision {
+  readonly enrollmentId: string;
+  readonly kind: 'attestation' | 'certificate';
+  readonly blocCode?: string;
+  readonly decisionEventId: string;
+  readonly status: 'not-issued';
+  readonly reason: 'holder-erased';
+}
+
+/**
+ * The decisions the reconciler leaves alone because their holder's personal data was erased before
+ * their document was issued (the issuing job answers 'holder-erased'): the same condition, so that
+ * what is skipped is said; at most `limit`, in a stable order.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function notIssuedForErasedHolders(db: Kysely<any>, limit: number): Promise<NotIssuedDecision[]> {
+  const { rows } = await sql<DecisionRow>`SELECT * FROM issuance_decisions d WHERE ${AWAITING_ISSUE} AND ${HOLDER_ERASED}
+    ORDER BY d.enrollment_id, d.decision_event_id LIMIT ${limit}`.execute(db);
+  return rows.map((row) => ({
+    enrollmentId: row.enrollment_id,
+    kind: row.kind,
+    ...(row.bloc_code ? { blocCode: row.bloc_code } : {}),
+    decisionEventId: row.decision_event_id,
+    status: 'not-issued',
+    reason: 'holder-erased',
+  }));
 }

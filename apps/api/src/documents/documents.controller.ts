@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
 import { ISSUER_KEY } from '@jalon/runtime';
@@ -19,7 +19,10 @@ export class DocumentsController {
   @Get('verifications/:number')
   @Public()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature' })
+  @ApiOperation({
+    summary: 'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature',
+    description: '`document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.',
+  })
   verify(@Param('number') number: string) {
     return this.documents.verify(number);
   }
@@ -50,7 +53,7 @@ export class DocumentsController {
   @Get('enrollments/:enrollmentId/documents')
   @Roles('admin', 'candidate', 'auditor', 'jury')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status' })
+  @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number)' })
   list(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.documents.list(id, actor);
   }
@@ -60,6 +63,7 @@ export class DocumentsController {
   @ApiBearerAuth()
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Download the PDF; a revoked document is delivered with its revocation printed on it' })
+  @ApiGoneResponse({ description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' })
   async pdf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { bytes, revoked } = await this.documents.pdf(id, number, actor);
     response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
@@ -72,6 +76,7 @@ export class DocumentsController {
   @ApiBearerAuth()
   @ApiProduces('application/vc+jwt')
   @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
+  @ApiGoneResponse({ description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' })
   async credential(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { jwt, revoked } = await this.documents.credential(id, number, actor);
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
@@ -82,9 +87,9 @@ export class DocumentsController {
   @Get('admin/issuance')
   @Roles('admin', 'auditor')
   @ApiBearerAuth()
-  @ApiOkResponse({ description: 'Job counts by state, and the failed jobs with their error (they stay until dealt with)' })
-  @ApiOperation({ summary: 'The issuance queue: counts, and the failed jobs with their errors — an admin sees those of their organisation’s enrollments, an auditor all' })
+  @ApiOkResponse({ description: 'Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased")' })
+  @ApiOperation({ summary: 'The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all' })
   async queueView(@CurrentActor() actor: AuthenticatedActor) {
-    return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor) };
+    return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor), notIssued: await this.documents.notIssued(actor) };
   }
 }

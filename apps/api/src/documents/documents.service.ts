@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { GoneException, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError, Protected } from '@jalon/domain';
+import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError } from '@jalon/domain';
 import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
-import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, Issuance, IssuanceQueue, IssuerKey, renderPdf, verifyCredential } from '@jalon/issuance';
+import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, HolderName, holderName, Issuance, IssuanceQueue, IssuerKey, notIssuedForErasedHolders, renderPdf, verifyCredential } from '@jalon/issuance';
+import { DataKeys } from '@jalon/privacy';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
-import { issuedDocuments } from '@jalon/read-models';
+import { pathDocuments } from '@jalon/read-models';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
@@ -13,8 +14,13 @@ export interface Verification {
   number: string;
   status: 'valid' | 'revoked' | 'invalid' | 'unknown';
   kind?: 'attestation' | 'certificate';
-  /** What the document shows, and nothing more (R14: no personal detail beyond it). */
-  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: Protected<string>; decisionDate: string; decisionPlace?: string };
+  /**
+   * What the document shows, and nothing more (R14: no personal detail beyond it). `holder` is the
+   * name as the document prints it (holderName: prénoms then NOM DE NAISSANCE, the credential's
+   * identity hash is of it), `holderUsageName` the nom d'usage printed under it; once the holder's
+   * personal data is erased, `holder` is null (and `holderErased` true).
+   */
+  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: string | null; holderUsageName?: string; decisionDate: string; decisionPlace?: string };
   issuedAt?: string;
   revocation?: { date: string; reasonCategory: string };
   /** Whether the stored files match what was recorded; absent once the holder's personal data (and so the files) are erased. */
@@ -22,6 +28,10 @@ export interface Verification {
   /** The holder's personal data was erased (R14): the decision and the document's existence stand, its files and name are gone. */
   holderErased?: true;
 }
+
+/** A document whose files went with its holder's personal data (R14): it existed, and is gone for good. */
+const filesErased = () =>
+  new GoneException({ code: 'DOCUMENT.ERASED', message: 'the document’s files were deleted with its holder’s personal data (erasure): its verification still answers, but it can no longer be downloaded' });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -35,6 +45,7 @@ export class DocumentsService {
     @Inject(ISSUER_KEY) private readonly key: IssuerKey,
     private readonly issuance: Issuance,
     private readonly queue: IssuanceQueue,
+    private readonly keys: DataKeys,
   ) {}
 
   private async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
@@ -62,7 +73,7 @@ export class DocumentsService {
     const holder = await this.issuance.holder(state.candidateId);
     const revocation = issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {};
     if (isWithheld(holder)) {
-      return { number, status: issued.revokedAt ? 'revoked' : 'valid', kind: issued.kind, document: describe(facts, holder), issuedAt: issued.issuedAt, ...revocation, holderErased: true };
+      return { number, status: issued.revokedAt ? 'revoked' : 'valid', kind: issued.kind, document: describe(facts, null), issuedAt: issued.issuedAt, ...revocation, holderErased: true };
     }
     const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
     const checks = {
@@ -75,7 +86,7 @@ export class DocumentsService {
       number,
       status: !intact ? 'invalid' : issued.revokedAt ? 'revoked' : 'valid',
       kind: issued.kind,
-      document: describe(facts, `${holder.firstNames.join(' ')} ${holder.usageName ?? holder.birthName}`),
+      document: describe(facts, holderName(holder)),
       issuedAt: issued.issuedAt,
       ...revocation,
       checks,
@@ -87,28 +98,62 @@ export class DocumentsService {
     // Read past the first hundred: other organisations' failures must not hide this one's.
     const failed = await this.queue.failed(actor.role === 'auditor' ? 100 : 1000);
     if (actor.role === 'auditor' || failed.length === 0) return failed;
-    const ids = [...new Set(failed.map((f) => f.data.job.enrollmentId))];
-    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
-    const own = new Set(rows.map((r) => r.enrollment_id));
+    const own = await this.ownEnrollments(failed.map((f) => f.data.job.enrollmentId), actor);
     return failed.filter((f) => own.has(f.data.job.enrollmentId));
   }
 
-  /** The documents of an enrollment the actor may see. */
+  /** When the candidate's personal data was erased (R14), if it was: their key is gone for good. */
+  private async personalDataErasedAt(candidateId: string): Promise<string | undefined> {
+    const key = (await this.keys.find([candidateId])).get(candidateId);
+    return key?.state === 'erased' ? key.erasedAt : undefined;
+  }
+
+  /**
+   * The decisions whose document will never be issued, their holder's personal data erased first,
+   * of the enrollments the actor may see (an auditor: all): what the reconciler leaves alone.
+   */
+  async notIssued(actor: AuthenticatedActor) {
+    const notIssued = await notIssuedForErasedHolders(this.db, actor.role === 'auditor' ? 100 : 1000);
+    if (actor.role === 'auditor' || notIssued.length === 0) return notIssued;
+    const own = await this.ownEnrollments(notIssued.map((d) => d.enrollmentId), actor);
+    return notIssued.filter((d) => own.has(d.enrollmentId));
+  }
+
+  /** Of these enrollments, those of the actor's organisation. */
+  private async ownEnrollments(enrollmentIds: readonly string[], actor: AuthenticatedActor): Promise<Set<string>> {
+    const ids = [...new Set(enrollmentIds)];
+    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
+    return new Set(rows.map((r) => r.enrollment_id));
+  }
+
+  /** The documents of an enrollment the actor may see: those issued, then those its holder's erasure left unissued. */
   async list(enrollmentId: string, actor: AuthenticatedActor) {
     const { state } = await this.load(enrollmentId);
     assertMayAct(actor, state);
-    return issuedDocuments(state);
+    return pathDocuments(state, { personalDataErasedAt: await this.personalDataErasedAt(state.candidateId) });
   }
 
-  /** The PDF as issued; a revoked document is rendered again with its revocation printed on it. */
-  async pdf(enrollmentId: string, number: string, actor: AuthenticatedActor): Promise<{ bytes: Buffer; revoked: boolean }> {
+  /**
+   * A document issued on the enrollment, to download. Its files were deleted with its holder's
+   * personal data (R14): then 410 DOCUMENT.ERASED, for the PDF and the credential alike — the
+   * document existed and its verification still answers, but there is nothing left to deliver.
+   */
+  private async downloadable(enrollmentId: string, number: string, actor: AuthenticatedActor) {
     const { state, events } = await this.load(enrollmentId);
     assertMayAct(actor, state);
     const issued = state.documents[number];
     if (!issued) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    if (await this.personalDataErasedAt(state.candidateId)) throw filesErased();
+    return { state, events, issued };
+  }
+
+  /** The PDF as issued; a revoked document is rendered again with its revocation printed on it. */
+  async pdf(enrollmentId: string, number: string, actor: AuthenticatedActor): Promise<{ bytes: Buffer; revoked: boolean }> {
+    const { state, events, issued } = await this.downloadable(enrollmentId, number, actor);
     if (issued.revokedAt) {
       const holder = await this.issuance.holder(state.candidateId);
-      if (isWithheld(holder)) throw new NotFoundError('DOCUMENT.ERASED', 'the holder’s personal data was erased, and the document with it');
+      // Erased between the two reads: the same answer.
+      if (isWithheld(holder)) throw filesErased();
       const model = { ...(await this.issuance.facts({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events)), candidate: holder };
       return { bytes: await renderPdf(model, { revoked: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } }), revoked: true };
     }
@@ -118,16 +163,14 @@ export class DocumentsService {
   }
 
   async credential(enrollmentId: string, number: string, actor: AuthenticatedActor): Promise<{ jwt: string; revoked: boolean }> {
-    const { state } = await this.load(enrollmentId);
-    assertMayAct(actor, state);
-    const issued = state.documents[number];
-    const bytes = issued ? await this.documents.get(number, 'credential') : undefined;
-    if (!issued || !bytes) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    const { issued } = await this.downloadable(enrollmentId, number, actor);
+    const bytes = await this.documents.get(number, 'credential');
+    if (!bytes) throw new NotFoundError('DOCUMENT.NOT_STORED', 'the document is recorded but its file is missing');
     return { jwt: bytes.toString('utf8'), revoked: Boolean(issued.revokedAt) };
   }
 }
 
-function describe(model: DocumentFacts, holder: Protected<string>): NonNullable<Verification['document']> {
+function describe(model: DocumentFacts, holder: HolderName | null): NonNullable<Verification['document']> {
   return {
     certificationTitle: model.certificationTitle,
     certifier: model.certifier,
@@ -136,7 +179,8 @@ function describe(model: DocumentFacts, holder: Protected<string>): NonNullable<
     version: model.version,
     ...(model.bloc ? { bloc: model.bloc } : {}),
     ...(model.options && model.options.length > 0 ? { options: [...model.options] } : {}),
-    holder,
+    holder: holder?.name ?? null,
+    ...(holder?.usageName ? { holderUsageName: holder.usageName } : {}),
     decisionDate: model.decision.date,
     ...(model.decision.place ? { decisionPlace: model.decision.place } : {}),
   };

@@ -1,3 +1,4 @@
+import { holderNameLines } from '@jalon/issuance';
 import { Verification } from './documents.service';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -16,7 +17,7 @@ export function verificationPage(v: Verification): string {
     invalid: ['Document altéré : il ne correspond pas à l’original', '#b71c1c'],
     unknown: ['Aucun document ne porte ce numéro', '#555'],
   }[v.status];
-  const rows: [string, string][] = [];
+  const rows: [string, string | string[]][] = [];
   if (v.document) {
     const d = v.document;
     rows.push(['Type', v.kind === 'certificate' ? 'Certificat (certification totale)' : 'Attestation de réussite d’un bloc de compétences']);
@@ -24,7 +25,8 @@ export function verificationPage(v: Verification): string {
     rows.push(['Certificateur', d.certifier]);
     if (d.bloc) rows.push(['Bloc', `${d.bloc.code} — ${d.bloc.title}`]);
     if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
-    rows.push(['Titulaire', typeof d.holder === 'string' ? d.holder : 'Données personnelles effacées à la demande du titulaire']);
+    // The holder as the document prints them, line by line (holderNameLines): the same name, the same nom d'usage.
+    rows.push(['Titulaire', d.holder !== null ? holderNameLines({ name: d.holder, ...(d.holderUsageName ? { usageName: d.holderUsageName } : {}) }) : 'Données personnelles effacées à la demande du titulaire']);
     rows.push(['Décision', `${frenchDate(d.decisionDate)}${d.decisionPlace ? ` à ${d.decisionPlace}` : ''}`]);
   }
   if (v.revocation) rows.push(['Révocation', `${frenchDate(v.revocation.date)} (${REASONS[v.revocation.reasonCategory] ?? v.revocation.reasonCategory})`]);
@@ -35,7 +37,7 @@ export function verificationPage(v: Verification): string {
 </head><body>
 <h1>Vérification du document n° ${escape(v.number)}</h1>
 <p class="verdict" id="verdict" data-status="${v.status}">${escape(verdict[0])}</p>
-${rows.length ? `<table>${rows.map(([k, val]) => `<tr><th>${escape(k)}</th><td>${escape(val)}</td></tr>`).join('')}</table>` : ''}
+${rows.length ? `<table>${rows.map(([k, val]) => `<tr><th>${escape(k)}</th><td>${[val].flat().map(escape).join('<br>')}</td></tr>`).join('')}</table>` : ''}
 <p><small>La signature du certificat numérique peut aussi être vérifiée hors ligne avec la clé publique de l’émetteur : <a href="/issuer">/issuer</a>.</small></p>
 </body></html>`;
 }

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, JsonWebKey, KeyObject, sign, verify } from 'crypto';
 import { IssuedDocumentModel, IssuerKey } from '../document-model';
-import { decisionSentence, instantOf, rncpNumber } from './french';
+import { decisionSentence, holderName, instantOf, rncpNumber } from './french';
 import { rawPublicKey } from './issuer-key';
 
 /**
@@ -109,13 +109,19 @@ export function buildCredential(model: IssuedDocumentModel, issuer: Pick<IssuerK
 }
 
 /**
- * The string whose salted SHA-256 is the credential's identityHash: prénoms then nom de naissance,
- * NFC, in lower case, separated by single spaces. The credential does not show the candidate's
- * name (AchievementSubject has no name property, and a credential travels further than a PDF); a
- * verifier who is told the name checks it with `identityHash(candidateIdentity(...), salt)`.
+ * The string whose salted SHA-256 is the credential's identityHash: the holder's name as the
+ * document prints it (holderName: prénoms then nom de naissance), in lower case. The credential does
+ * not show the candidate's name (AchievementSubject has no name property, and a credential travels
+ * further than a PDF); a verifier who reads the name on the PDF or on the verification page checks
+ * it with `identityHash(nameIdentity(name), salt)`.
  */
 export function candidateIdentity(candidate: Pick<IssuedDocumentModel['candidate'], 'firstNames' | 'birthName'>): string {
-  return [...candidate.firstNames, candidate.birthName].join(' ').normalize('NFC').toLowerCase().trim().replace(/\s+/g, ' ');
+  return nameIdentity(holderName(candidate).name);
+}
+
+/** A printed name as the identity hash takes it: NFC, lower case, single spaces. */
+export function nameIdentity(name: string): string {
+  return name.normalize('NFC').toLowerCase().trim().replace(/\s+/g, ' ');
 }
 
 export function identityHash(identity: string, salt: string): string {

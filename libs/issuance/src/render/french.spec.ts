@@ -1,4 +1,8 @@
-import { frenchCalendarDay, instantOf, longFrenchDate, rncpNumber, writtenCalendarDay } from './french';
+import { buildCredential, identityHash, nameIdentity } from './credential';
+import { documentContent } from './render-pdf';
+import { sampleAttestation } from './testing/sample-models';
+import { frenchCalendarDay, holderName, holderNameLines, instantOf, longFrenchDate, rncpNumber, writtenCalendarDay } from './french';
+import { generateIssuerKey } from './issuer-key';
 
 const long = (value: string): string => longFrenchDate(frenchCalendarDay(value));
 
@@ -43,5 +47,36 @@ describe('rncpNumber', () => {
   it('adds the RNCP prefix to a bare number', () => {
     expect(rncpNumber('38587')).toBe('RNCP38587');
     expect(rncpNumber('rncp38587')).toBe('RNCP38587');
+  });
+});
+
+describe('holderName: how a document names its holder', () => {
+  const lea = { firstNames: ['Léa', 'Marie'], birthName: 'Martin', usageName: 'Durand' };
+
+  it('is the prénoms then the nom de naissance in capitals, with the nom d’usage beside it, never instead of it', () => {
+    expect(holderName(lea)).toEqual({ name: 'Léa Marie MARTIN', usageName: 'DURAND' });
+    expect(holderNameLines(holderName(lea))).toEqual(['Léa Marie MARTIN', 'nom d’usage\u00A0: DURAND']);
+  });
+
+  it('has no nom d’usage when the holder has none, or an empty one', () => {
+    expect(holderName({ firstNames: ['Inès'], birthName: 'Durand' })).toEqual({ name: 'Inès DURAND' });
+    expect(holderName({ firstNames: ['Inès'], birthName: 'Durand', usageName: '  ' })).toEqual({ name: 'Inès DURAND' });
+    expect(holderNameLines(holderName({ firstNames: ['Inès'], birthName: 'Durand' }))).toEqual(['Inès DURAND']);
+  });
+
+  it('trims each part, drops empty ones and writes the same letters with the same code points (NFC)', () => {
+    const decomposed = holderName({ firstNames: ['  He\u0301le\u0300ne ', ''], birthName: ' Lefe\u0300vre ', usageName: ' garc\u0327on ' });
+    expect(decomposed).toEqual({ name: 'Hélène LEFÈVRE', usageName: 'GARÇON' });
+    expect(decomposed.name).toBe('Hélène LEFÈVRE'.normalize('NFC'));
+  });
+
+  it('is what the PDF prints and what the credential’s identity hash is of', () => {
+    const named = holderName(sampleAttestation.candidate);
+    const printed = documentContent(sampleAttestation).body.flatMap((block) => (block.kind === 'text' ? [block.text] : []));
+    const at = printed.indexOf(named.name);
+    expect(at).toBeGreaterThan(0);
+    expect(printed.slice(at, at + 2)).toEqual(holderNameLines(named));
+    const [identity] = buildCredential(sampleAttestation, generateIssuerKey('https://jalon.example.org/issuer', 'Jalon')).credentialSubject.identifier;
+    expect(identity!.identityHash).toBe(identityHash(nameIdentity(named.name), identity!.salt));
   });
 });

@@ -74,9 +74,29 @@ function checkedDay(value: string, year: number, month: number, day: number): Ca
   return { year, month, day };
 }
 
-/** Prénoms then nom de naissance in capitals, as on French diplomas: « Marie-Hélène Élise DUPONT ». */
-export function candidateFullName(candidate: IssuedDocumentModel['candidate']): string {
-  return [...candidate.firstNames, candidate.birthName.toUpperCase()].map((part) => part.trim()).filter(Boolean).join(' ');
+/** How a document names its holder: what the PDF prints, the credential hashes and the verification shows. */
+export interface HolderName {
+  /** Prénoms then nom de naissance in capitals, as on French diplomas: « Marie-Hélène Élise DUPONT ». */
+  readonly name: string;
+  /** The nom d’usage in capitals (« DURAND »), printed under the name; absent when the holder has none. */
+  readonly usageName?: string;
+}
+
+/**
+ * The one place that decides how a holder is named on a document. The PDF, the credential (whose
+ * identity hash is of `name`) and both verification answers take it from here, so that a verifier
+ * reads on the page the very name the document bears: the civil name (nom de naissance) first, the
+ * nom d’usage beside it, never instead of it. NFC, so that the same letters are the same code points.
+ */
+export function holderName(candidate: Pick<IssuedDocumentModel['candidate'], 'firstNames' | 'birthName' | 'usageName'>): HolderName {
+  const name = [...candidate.firstNames, candidate.birthName.toUpperCase()].map((part) => part.normalize('NFC').trim()).filter(Boolean).join(' ');
+  const usageName = candidate.usageName?.normalize('NFC').trim().toUpperCase();
+  return usageName ? { name, usageName } : { name };
+}
+
+/** The holder as printed, line by line: « Léa Marie MARTIN », then « nom d’usage : DURAND » if any. */
+export function holderNameLines(holder: HolderName): string[] {
+  return holder.usageName ? [holder.name, `nom d’usage\u00A0: ${holder.usageName}`] : [holder.name];
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
 import { documentContent, renderPdf, renderPdfUncompressed } from './render-pdf';
-import { pdfImages, pdfText, pdfTextRuns } from './testing/pdf-inspection';
+import { pdfImages, pdfText, pdfTextRuns, withInflatedContent } from './testing/pdf-inspection';
 import { sampleAttestation, sampleCertificate } from './testing/sample-models';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -35,6 +35,12 @@ describe('renderPdf', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('reads the same text in the PDF as delivered (compressed) as in its uncompressed twin', async () => {
+    const delivered = pdfText(withInflatedContent(await attestationPdf()));
+    expect(delivered).toContain('Anaïs Hélène LEFÈVRE nom d’usage : GARÇON-DŒUF');
+    expect(delivered).toBe(pdfText(await rendered('attestation-raw', () => renderPdfUncompressed(sampleAttestation))));
   });
 
   it('gives different bytes for another number, and for the revoked variant', async () => {

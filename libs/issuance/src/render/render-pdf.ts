@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
-import { candidateFullName, decisionSentence, frenchCalendarDay, instantOf, longFrenchDate, revocationReasonLabel, rncpNumber, writtenCalendarDay } from './french';
+import { decisionSentence, frenchCalendarDay, holderName, holderNameLines, instantOf, longFrenchDate, revocationReasonLabel, rncpNumber, writtenCalendarDay } from './french';
 import { toWinAnsi } from './win-ansi';
 
 export interface RenderPdfOptions {
@@ -53,8 +53,9 @@ export function documentContent(model: IssuedDocumentModel, options: RenderPdfOp
     body.push(text('title', 'Certificat'), text('subtitle', 'Certification professionnelle'));
   }
 
-  body.push(text('certifier', model.certifier), text('statement', 'atteste que'), text('name', candidateFullName(candidate)));
-  if (candidate.usageName?.trim()) body.push(text('identity', `nom d’usage${NBSP}: ${candidate.usageName.trim().toUpperCase()}`));
+  const [name, ...usage] = holderNameLines(holderName(candidate));
+  body.push(text('certifier', model.certifier), text('statement', 'atteste que'), text('name', name!));
+  for (const line of usage) body.push(text('identity', line));
   body.push(text('identity', `né(e) le ${longFrenchDate(writtenCalendarDay(candidate.birthDate))}`));
 
   body.push(

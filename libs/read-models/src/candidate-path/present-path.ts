@@ -91,7 +91,7 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
     .filter(([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !standing.some((d) => d.kind === 'attestation' && d.blocCode === code))
     .sort(([a, x], [b, y]) => x.validatedAt!.localeCompare(y.validatedAt!) || a.localeCompare(b))
     .map(([code, bloc]) => ({ kind: 'attestation', blocCode: code, decidedAt: bloc.validatedAt!, status: 'not-issued', reason: 'holder-erased' }));
-  if (state.status === 'certified' && state.awardedAt && !standing.some((d) => d.kind === 'certificate')) {
+  if (state.awardedAt && !standing.some((d) => d.kind === 'certificate')) {
     notIssued.push({ kind: 'certificate', decidedAt: state.awardedAt, status: 'not-issued', reason: 'holder-erased' });
   }
   return [...issued, ...notIssued];

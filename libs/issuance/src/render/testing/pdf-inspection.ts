@@ -25,6 +25,27 @@ export function pdfTextRuns(pdf: Buffer): string[] {
   return runs;
 }
 
+/**
+ * The PDF as delivered (content streams compressed) with its page content streams inflated in
+ * place, so that pdfTextRuns and pdfText read the text of the very bytes a reader downloads.
+ * Images are left as they are; the result is for reading, not a valid PDF (its lengths are stale).
+ */
+export function withInflatedContent(pdf: Buffer): Buffer {
+  const source = pdf.toString('latin1');
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const match of source.matchAll(/obj\n<<\n((?:(?!endobj)[\s\S])*?)>>\nstream\n/g)) {
+    const dictionary = match[1]!;
+    if (!/\/Filter \/FlateDecode/.test(dictionary) || /\/Subtype \/Image/.test(dictionary)) continue;
+    const start = match.index! + match[0].length;
+    const length = Number(/\/Length (\d+)/.exec(dictionary)?.[1]);
+    parts.push(pdf.subarray(from, start), inflateSync(pdf.subarray(start, start + length)));
+    from = start + length;
+  }
+  parts.push(pdf.subarray(from));
+  return Buffer.concat(parts);
+}
+
 /** All the text, runs joined by spaces, every run of white space (no-break space included) as one space. */
 export function pdfText(pdf: Buffer): string {
   return pdfTextRuns(pdf).join(' ').replace(/[\s\u00a0]+/g, ' ');
