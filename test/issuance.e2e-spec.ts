@@ -188,6 +188,10 @@ describe('issuance: attestations and certificates anyone can verify, issued once
       return entries;
     });
     expect(await notIssuedFor(actor(testApp.app, 'auditor', 'auditor-1', 'cnc'))).toEqual([entry]);
+    // The path and the bloc's provenance say it too.
+    await until(async () => expect((await admin.get(`/enrollments/${id}`).expect(200)).body.documents.filter((d: { blocCode?: string }) => d.blocCode === 'BC02')).toEqual([{ kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]));
+    const provenance = (await actor(testApp.app, 'auditor', 'auditor-1', 'cnc').get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
+    expect(provenance.attestations).toEqual([expect.objectContaining({ kind: 'attestation', blocCode: 'BC02', status: 'not-issued', reason: 'holder-erased' })]);
     expect(await notIssuedFor(actor(testApp.app, 'admin', 'admin-2', 'org-2'))).toEqual([]);
     // Its job finds the holder erased, and issues nothing.
     expect(await testApp.app.get(Issuance).issue({ kind: 'attestation', enrollmentId: id, decisionEventId: entry.decisionEventId })).toBe('holder-erased');

@@ -17,7 +17,7 @@ import {
 } from '@jalon/domain';
 import { EventStore, formatPosition, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
-import { PATH_ASSESSORS, PathView, presentPathFor } from '@jalon/read-models';
+import { PATH_ASSESSORS, PathHolder, pathDocuments, PathView, presentPathFor } from '@jalon/read-models';
 import { EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
@@ -70,8 +70,9 @@ export class PathQueries {
       WHERE enrollment_id = ${enrollmentId} AND ${this.scope(actor)}`.execute(this.db);
     if (rows.length === 0) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     const { state, personal_data_erased_at: erasedAt } = rows[0];
-    const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
-    return { ...view, ...(erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {}), accommodations: await this.accommodationsFor(actor, state, { enrollmentId, view: 'accommodations', open: () => this.openedEvents(enrollmentId) }) };
+    const holder = erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {};
+    const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version), holder);
+    return { ...view, ...holder, accommodations: await this.accommodationsFor(actor, state, { enrollmentId, view: 'accommodations', open: () => this.openedEvents(enrollmentId) }) };
   }
 
   /**
@@ -215,6 +216,12 @@ export class PathQueries {
   }
 
   /** The stream as stored (sealed) and its state; sealed values stay sealed until a view needs them. */
+  /** Whether the path's holder had their personal data erased, as the read model knows it. */
+  private async holderOf(enrollmentId: string): Promise<PathHolder> {
+    const { rows } = await sql<{ erased_at: Date | null }>`SELECT personal_data_erased_at AS erased_at FROM candidate_paths WHERE enrollment_id = ${enrollmentId}`.execute(this.db);
+    return rows[0]?.erased_at ? { personalDataErasedAt: new Date(rows[0].erased_at).toISOString() } : {};
+  }
+
   private async history(enrollmentId: string, actor: AuthenticatedActor): Promise<{ events: RecordedEvent[]; state: ActiveEnrollment }> {
     const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
     const state = foldEnrollment(events.map(toDomain));
@@ -336,6 +343,8 @@ export class PathQueries {
       .filter(({ domain }) => (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') && accommodations.has(domain.data.accommodationId))
       .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, by: domain.data.by, at: domain.data.at }));
     const measures = await this.accommodationsFor(actor, state, { enrollmentId, view: 'provenance:accommodations', open: () => this.vault.open(events.map(toDomain)), only: accommodations });
+    // A decision whose attestation will never be issued (its holder's personal data erased) says so.
+    const notIssued = pathDocuments(state, await this.holderOf(enrollmentId)).filter((d) => d.status === 'not-issued' && d.kind === 'attestation' && d.blocCode === blocCode);
     return {
       enrollmentId,
       bloc: { code: bloc.code, title: bloc.title, status: state.blocs[blocCode]?.status ?? 'not-validated' },
@@ -344,7 +353,7 @@ export class PathQueries {
       accommodationHistory: granted,
       history: items,
       // Each attestation issued for the bloc, with the decision it records and whether it still stands.
-      attestations: [...attestations.values()],
+      attestations: [...attestations.values(), ...notIssued],
     };
   }
 }
