@@ -1,5 +1,6 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { HttpStatus, RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { Role } from '@jalon/domain';
 import { PUBLIC_KEY, ROLES_KEY } from '../../apps/api/src/auth/auth.decorators';
@@ -13,6 +14,36 @@ export interface ApiRoute {
   readonly path: string;
   readonly roles?: Role[];
   readonly isPublic: boolean;
+  /** The status it answers on success: its @HttpCode, else 201 for a POST and 200 for the rest. */
+  readonly successStatus: number;
+  /** Whether the handler reads a body (`@Body`). */
+  readonly takesBody: boolean;
+  /** The class of its `@Query()` DTO, if it reads the query string. */
+  readonly queryType?: Function;
+  /** Its path parameters that go through a pipe (ParseUUIDPipe): a malformed one answers 400. */
+  readonly validatedParams: string[];
+}
+
+interface RouteArgument {
+  readonly index: number;
+  readonly data?: unknown;
+  readonly pipes?: unknown[];
+}
+
+/** What a handler takes from the request, from the metadata of its parameter decorators. */
+function argumentsOf(controller: { prototype: object }, name: string) {
+  const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, RouteArgument>);
+  // Keys are `<paramtype>:<index>` (custom decorators such as @CurrentActor have keys of their own).
+  const ofType = (type: RouteParamtypes) => args.filter(([key]) => key.split(':')[0] === String(type)).map(([, arg]) => arg);
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as Function[];
+  const query = ofType(RouteParamtypes.QUERY)[0];
+  return {
+    takesBody: ofType(RouteParamtypes.BODY).length > 0,
+    queryType: query ? types[query.index] : undefined,
+    validatedParams: ofType(RouteParamtypes.PARAM)
+      .filter((arg) => (arg.pipes ?? []).length > 0)
+      .map((arg) => String(arg.data)),
+  };
 }
 
 /** Every route of the api, read from the controllers' own metadata: a new route is found by construction. */
@@ -26,7 +57,8 @@ export function routesOf(testApp: TestApp): ApiRoute[] {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = controller.prototype[name];
         if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+        const method = RequestMethod[requestMethod];
         const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler))].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
         routes.push({
           name: `${controller.name}.${name}`,
@@ -34,6 +66,8 @@ export function routesOf(testApp: TestApp): ApiRoute[] {
           path,
           roles: Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, controller),
           isPublic: Boolean(Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, controller)),
+          successStatus: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (requestMethod === RequestMethod.POST ? HttpStatus.CREATED : HttpStatus.OK),
+          ...argumentsOf(controller, name),
         });
       }
     }

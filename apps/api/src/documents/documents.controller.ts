@@ -1,13 +1,17 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
 import { ISSUER_KEY } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
+import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
+import { ApiProblemResponses, Problems } from '../shared/api-responses';
+import { DOWNLOAD_GONE, DOWNLOAD_HEADERS, DOWNLOAD_NOT_FOUND, IssuanceQueueView, IssuerProfileView, JwkSetView, VerificationView } from './documents.responses.dto';
 import { DocumentsService } from './documents.service';
 import { verificationPage } from './verification-page';
 
 @ApiTags('documents')
+@ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)
 @Controller()
 export class DocumentsController {
   constructor(
@@ -23,6 +27,8 @@ export class DocumentsController {
     summary: 'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature',
     description: '`document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.',
   })
+  @ApiOkResponse({ type: VerificationView })
+  @ApiProblemResponses(429)
   verify(@Param('number') number: string) {
     return this.documents.verify(number);
   }
@@ -32,6 +38,8 @@ export class DocumentsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'The public verification page the QR code points to (French)' })
+  @ApiOkResponse({ description: 'The page, for any number (an unknown one says so)', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiProblemResponses(429)
   async verifyPage(@Param('number') number: string, @Res() response: Response) {
     response.type('text/html').send(verificationPage(await this.documents.verify(number)));
   }
@@ -39,6 +47,8 @@ export class DocumentsController {
   @Get('issuer')
   @Public()
   @ApiOperation({ summary: 'The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline' })
+  @ApiOkResponse({ type: IssuerProfileView })
+  @ApiProblemResponses(429)
   issuer() {
     return { id: this.key.issuerId, type: ['Profile'], name: this.key.issuerName, publicKey: publicJwk(this.key) };
   }
@@ -46,6 +56,8 @@ export class DocumentsController {
   @Get('.well-known/jwks.json')
   @Public()
   @ApiOperation({ summary: 'The issuer’s public keys as a JWK set' })
+  @ApiOkResponse({ type: JwkSetView })
+  @ApiProblemResponses(429)
   jwks() {
     return { keys: [publicJwk(this.key)] };
   }
@@ -54,6 +66,8 @@ export class DocumentsController {
   @Roles('admin', 'candidate', 'auditor', 'jury')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number)' })
+  @ApiOkResponse({ schema: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(IssuedDocumentView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] } }, description: 'Issued ones oldest first, then those not issued' })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429)
   list(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.documents.list(id, actor);
   }
@@ -63,7 +77,8 @@ export class DocumentsController {
   @ApiBearerAuth()
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Download the PDF; a revoked document is delivered with its revocation printed on it' })
-  @ApiGoneResponse({ description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' })
+  @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: DOWNLOAD_HEADERS })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
   async pdf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { bytes, revoked } = await this.documents.pdf(id, number, actor);
     response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
@@ -76,7 +91,8 @@ export class DocumentsController {
   @ApiBearerAuth()
   @ApiProduces('application/vc+jwt')
   @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
-  @ApiGoneResponse({ description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' })
+  @ApiOkResponse({ description: 'The credential, a compact JWS', content: { 'application/vc+jwt': { schema: { type: 'string' } } }, headers: DOWNLOAD_HEADERS })
+  @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
   async credential(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { jwt, revoked } = await this.documents.credential(id, number, actor);
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
@@ -87,7 +103,11 @@ export class DocumentsController {
   @Get('admin/issuance')
   @Roles('admin', 'auditor')
   @ApiBearerAuth()
-  @ApiOkResponse({ description: 'Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased")' })
+  @ApiOkResponse({
+    type: IssuanceQueueView,
+    description: 'Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased")',
+  })
+  @ApiProblemResponses(401, 403, 429)
   @ApiOperation({ summary: 'The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all' })
   async queueView(@CurrentActor() actor: AuthenticatedActor) {
     return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor), notIssued: await this.documents.notIssued(actor) };

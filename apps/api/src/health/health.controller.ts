@@ -29,6 +29,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any' })
   @ApiOkResponse({
     type: HealthView,
+    description: 'Always 200 while the api answers; `status` says whether every projection runs',
     example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
   })
   @ApiProblemResponses(429)

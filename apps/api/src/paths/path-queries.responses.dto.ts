@@ -233,8 +233,6 @@ const accommodationsProperty = {
   oneOf: ACCOMMODATIONS_VIEWS.map((view) => ({ $ref: getSchemaPath(view) })),
   description: 'What this reader may know of the accommodations, by `view`: full, to-apply, consented, kinds or none',
 };
-/** Every model reached only through a `oneOf`: the controllers list them in `@ApiExtraModels`. */
-export const PATH_EXTRA_MODELS = [...ACCOMMODATIONS_VIEWS, AccommodationTermsView, AccommodationMeasureView, MeasureToApplyView, IssuedDocumentView, NotIssuedDocumentView];
 
 export class PathView {
   @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
@@ -402,5 +400,13 @@ export class ProvenanceView {
   @ApiProperty(accommodationsProperty) accommodations!: unknown;
   @ApiProperty({ type: [AccommodationHistoryItem], description: 'Grants, amendments and ends of the measures that applied to the bloc’s sittings (facts only)' }) accommodationHistory!: AccommodationHistoryItem[];
   @ApiProperty({ type: [ProvenanceHistoryItem], description: 'Every fact bearing on the bloc, in the log’s order' }) history!: ProvenanceHistoryItem[];
-  @ApiProperty({ type: [ProvenanceAttestationView], description: 'Each attestation issued for the bloc, and whether it still stands' }) attestations!: ProvenanceAttestationView[];
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ProvenanceAttestationView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] },
+    description: 'Each attestation issued for the bloc and whether it still stands; then, its holder’s personal data erased, the decision whose attestation will never be issued',
+  })
+  attestations!: unknown[];
 }
+
+/** Every model reached only through a `oneOf`: the controllers list them in `@ApiExtraModels`. */
+export const PATH_EXTRA_MODELS = [...ACCOMMODATIONS_VIEWS, AccommodationTermsView, AccommodationMeasureView, MeasureToApplyView, IssuedDocumentView, NotIssuedDocumentView, ProvenanceAttestationView];

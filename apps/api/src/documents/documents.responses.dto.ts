@@ -1,0 +1,134 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REVOCATION_REASONS } from '@jalon/domain';
+import { ProblemAnswer } from '../shared/api-responses';
+
+/*
+ * What DocumentsController answers in JSON (DocumentsService, the issuer key, the issuance queue).
+ * The documents of a path are PathView's: IssuedDocumentView and NotIssuedDocumentView.
+ */
+
+// ---- Verification (GET /verifications/{number}) ----
+
+export class VerifiedBlocView {
+  @ApiProperty({ example: 'BC01' }) code!: string;
+  @ApiProperty() title!: string;
+}
+
+export class VerifiedOptionView {
+  @ApiProperty({ example: 'BC04' }) code!: string;
+  @ApiProperty() label!: string;
+}
+
+export class VerifiedDocumentView {
+  @ApiProperty() certificationTitle!: string;
+  @ApiProperty() certifier!: string;
+  @ApiProperty({ type: 'integer', example: 7 }) level!: number;
+  @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
+  @ApiProperty({ example: '1' }) version!: string;
+  @ApiPropertyOptional({ type: VerifiedBlocView, description: 'An attestation’s bloc' }) bloc?: VerifiedBlocView;
+  @ApiPropertyOptional({ type: [VerifiedOptionView], description: 'A certificate’s options' }) options?: VerifiedOptionView[];
+  @ApiProperty({ type: 'string', nullable: true, description: 'The holder’s name as the document prints it; null once their personal data is erased' }) holder!: string | null;
+  @ApiPropertyOptional({ description: 'The nom d’usage printed under the name' }) holderUsageName?: string;
+  @ApiProperty({ example: '2026-07-01' }) decisionDate!: string;
+  @ApiPropertyOptional() decisionPlace?: string;
+}
+
+export class RevocationView {
+  @ApiProperty() date!: string;
+  @ApiProperty({ example: 'bloc-annulled', description: `${REVOCATION_REASONS.join(', ')}, or unspecified` }) reasonCategory!: string;
+}
+
+export class VerificationChecksView {
+  @ApiProperty({ description: 'The stored PDF matches its recorded hash' }) pdfHash!: boolean;
+  @ApiProperty({ description: 'The stored credential matches its recorded hash' }) credentialHash!: boolean;
+  @ApiProperty({ description: 'The credential’s signature verifies with the issuer’s key' }) credentialSignature!: boolean;
+}
+
+export class VerificationView {
+  @ApiProperty({ example: 'JAL-A-0000000000A' }) number!: string;
+  @ApiProperty({ enum: ['valid', 'revoked', 'invalid', 'unknown'], description: '"invalid": a stored file does not match what was recorded' }) status!: string;
+  @ApiPropertyOptional({ enum: ['attestation', 'certificate'] }) kind?: string;
+  @ApiPropertyOptional({ type: VerifiedDocumentView, description: 'What the document shows, and nothing more (R14); absent when unknown' }) document?: VerifiedDocumentView;
+  @ApiPropertyOptional({ format: 'date-time' }) issuedAt?: string;
+  @ApiPropertyOptional({ type: RevocationView }) revocation?: RevocationView;
+  @ApiPropertyOptional({ type: VerificationChecksView, description: 'Absent once the holder’s personal data (and so the files) are erased' }) checks?: VerificationChecksView;
+  @ApiPropertyOptional({ enum: [true], description: 'The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone' }) holderErased?: true;
+}
+
+// ---- The issuer (GET /issuer, GET /.well-known/jwks.json) ----
+
+export class PublicJwkView {
+  @ApiProperty({ enum: ['OKP'] }) kty!: string;
+  @ApiProperty({ enum: ['Ed25519'] }) crv!: string;
+  @ApiProperty({ description: 'The public key, base64url' }) x!: string;
+  @ApiProperty({ description: 'Key id, as in the credentials’ header' }) kid!: string;
+  @ApiProperty({ enum: ['EdDSA'] }) alg!: string;
+  @ApiProperty({ enum: ['sig'] }) use!: string;
+}
+
+export class IssuerProfileView {
+  @ApiProperty({ description: 'The issuer’s id, as in the credentials' }) id!: string;
+  @ApiProperty({ type: [String], example: ['Profile'] }) type!: string[];
+  @ApiProperty({ example: 'Jalon' }) name!: string;
+  @ApiProperty({ type: PublicJwkView }) publicKey!: PublicJwkView;
+}
+
+export class JwkSetView {
+  @ApiProperty({ type: [PublicJwkView] }) keys!: PublicJwkView[];
+}
+
+// ---- The issuance queue (GET /admin/issuance) ----
+
+export class IssuanceJobCountsView {
+  @ApiProperty({ type: 'integer' }) waiting!: number;
+  @ApiProperty({ type: 'integer' }) active!: number;
+  @ApiProperty({ type: 'integer' }) delayed!: number;
+  @ApiProperty({ type: 'integer' }) completed!: number;
+  @ApiProperty({ type: 'integer' }) failed!: number;
+}
+
+export class IssuanceJobView {
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiPropertyOptional({ enum: ['attestation', 'certificate'], description: 'An issue job' }) kind?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'An issue job: the decision to issue for' }) decisionEventId?: string;
+  @ApiPropertyOptional({ description: 'A revoke job: the document' }) number?: string;
+  @ApiPropertyOptional({ enum: [...REVOCATION_REASONS], description: 'A revoke job' }) reasonCategory?: string;
+}
+
+export class IssuanceJobDataView {
+  @ApiProperty({ enum: ['issue', 'revoke'] }) type!: string;
+  @ApiProperty({ type: IssuanceJobView }) job!: IssuanceJobView;
+}
+
+export class FailedIssuanceJobView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: IssuanceJobDataView }) data!: IssuanceJobDataView;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
+  @ApiProperty({ description: 'Why it failed' }) error!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) failedAt?: string;
+}
+
+export class NotIssuedDecisionView {
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiProperty({ enum: ['attestation', 'certificate'] }) kind!: string;
+  @ApiPropertyOptional() blocCode?: string;
+  @ApiProperty({ format: 'uuid' }) decisionEventId!: string;
+  @ApiProperty({ enum: ['not-issued'] }) status!: string;
+  @ApiProperty({ enum: ['holder-erased'] }) reason!: string;
+}
+
+export class IssuanceQueueView {
+  @ApiProperty({ type: IssuanceJobCountsView, description: 'Jobs by state' }) counts!: IssuanceJobCountsView;
+  @ApiProperty({ type: [FailedIssuanceJobView], description: 'Failed for good; they stay until dealt with' }) failed!: FailedIssuanceJobView[];
+  @ApiProperty({ type: [NotIssuedDecisionView], description: 'Decisions whose document will never be issued: their holder’s personal data was erased first' }) notIssued!: NotIssuedDecisionView[];
+}
+
+// ---- Downloads (the PDF, the credential) ----
+
+/** A download's answer headers: the file name, and whether the document still stands. */
+export const DOWNLOAD_HEADERS = {
+  'Content-Disposition': { description: 'attachment, with the file named after the document number', schema: { type: 'string' } },
+  'Jalon-Document-Status': { description: 'Whether the document stands', schema: { type: 'string', enum: ['valid', 'revoked'] } },
+};
+export const DOWNLOAD_NOT_FOUND = { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing' } satisfies ProblemAnswer;
+export const DOWNLOAD_GONE = { status: 410, description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' } satisfies ProblemAnswer;
