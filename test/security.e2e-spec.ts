@@ -65,6 +65,17 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     });
   });
 
+  it('an id in the path that is not a UUID answers 400 naming the parameter; an unknown enrollment is not found, whatever is asked of it', async () => {
+    for (const path of ['/enrollments/not-a-uuid', '/enrollments/not-a-uuid/documents', '/enrollments/not-a-uuid/blocs/BC01/provenance']) {
+      const response = await admin.get(path).expect(400);
+      expect(response.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'enrollmentId', reasons: ['enrollmentId must be a UUID'] }] });
+    }
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const path of [`/enrollments/${unknown}`, `/enrollments/${unknown}/documents`, `/enrollments/${unknown}/documents/JAL-A-0000000000/pdf`]) {
+      expect((await admin.get(path).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
+    }
+  });
+
   it('malformed JSON answers 400', async () => {
     const response = await request(server()).post('/enrollments').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send('{"cohort": ').expect(400);
     expect(response.body).toMatchObject({ status: 400, code: expect.stringMatching(/^REQUEST\.(INVALID|MALFORMED_JSON)$/) });

@@ -1,4 +1,4 @@
-import { BadRequestException, INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
+import { INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import { AppConfig } from '@jalon/config';
 import { openStorage } from '@jalon/event-store';
 import { AppModule } from './app.module';
 import { RequestBodyPipe } from './shared/request-body.pipe';
+import { invalidRequest } from './shared/invalid-request';
 import { ProblemDetailsFilter } from './shared/problem-details.filter';
 
 /** Builds the api exactly as `npm start` serves it; end-to-end tests use the same function. */
@@ -28,7 +29,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       transform: true,
       // 400 with each field and why, as problem+json (see ProblemDetailsFilter); the fields may be
       // the body's or the query's, so the message names neither.
-      exceptionFactory: (errors) => new BadRequestException({ code: 'REQUEST.INVALID', message: 'the request is not valid: see errors for each field', errors: flattenFieldErrors(errors) }),
+      exceptionFactory: (errors) => invalidRequest(flattenFieldErrors(errors)),
     }),
   );
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
@@ -52,7 +53,7 @@ export class CandidatesController {
   @ApiOperation({ summary: 'A candidate’s identity (their organisation’s admins, and the candidate); each read is recorded; after an erasure, `identity` is `{"withheld":"erased"}`' })
   @ApiOkResponse({ type: CandidateView })
   @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation (a candidate: not themselves)' }, 429, Problems.readNotRecorded)
-  async get(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
+  async get(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
     const { events } = await readOpened<CandidateEvent>(this.store, this.vault, candidateStreamId(candidateId));
     const candidate = registeredIn(events.reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
@@ -65,7 +66,7 @@ export class CandidatesController {
   @ApiOperation({ summary: 'Who read this candidate’s personal data, when, and through which view (the append-only read log; never the values)' })
   @ApiOkResponse({ type: [PersonalDataReadView], description: 'Oldest first' })
   @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: a DPO asked about a candidate not of their organisation' }, 429)
-  async personalDataReads(@Param('candidateId', ParseUUIDPipe) candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
+  async personalDataReads(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     // The DPO answers for their organisation's candidates; auditors read across organisations.
     if (actor.role !== 'auditor') {
       // Membership is a clear fact: nothing is opened for it.
@@ -88,7 +89,7 @@ export class CandidatesController {
     { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the DPO’s organisation' },
     { status: 503, description: 'READ_MODEL.BEHIND or READ_MODEL.FAILED: the read models cannot yet name every enrollment of the candidate; nothing was erased, retry' },
   )
-  erase(@Param('candidateId', ParseUUIDPipe) candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
+  erase(@UuidParam('candidateId') candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
     return this.erasure.erase(candidateId, actor);
   }
 }

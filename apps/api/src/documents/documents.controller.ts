@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
@@ -68,7 +69,7 @@ export class DocumentsController {
   @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number)' })
   @ApiOkResponse({ schema: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(IssuedDocumentView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] } }, description: 'Issued ones oldest first, then those not issued' })
   @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429)
-  list(@Param('enrollmentId', ParseUUIDPipe) id: string, @CurrentActor() actor: AuthenticatedActor) {
+  list(@UuidParam('enrollmentId') id: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.documents.list(id, actor);
   }
 
@@ -79,7 +80,7 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Download the PDF; a revoked document is delivered with its revocation printed on it' })
   @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
-  async pdf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+  async pdf(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { bytes, revoked } = await this.documents.pdf(id, number, actor);
     response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
@@ -93,7 +94,7 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
   @ApiOkResponse({ description: 'The credential, a compact JWS', content: { 'application/vc+jwt': { schema: { type: 'string' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
-  async credential(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+  async credential(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
     const { jwt, revoked } = await this.documents.credential(id, number, actor);
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');

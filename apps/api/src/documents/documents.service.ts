@@ -55,10 +55,11 @@ export class DocumentsService {
     return rows[0] ? { enrollmentId: rows[0].enrollment_id, kind: rows[0].kind, decisionEventId: rows[0].decision_event_id } : undefined;
   }
 
-  private async load(enrollmentId: string): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
+  /** The enrollment as stored; missing, it is not found, as on every route that names it (a verification says the document is). */
+  private async load(enrollmentId: string, missing = () => new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment')): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
     const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
-    if (state.status === 'none') throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    if (state.status === 'none') throw missing();
     return { state, events };
   }
 
@@ -66,7 +67,7 @@ export class DocumentsService {
   async verify(number: string): Promise<Verification> {
     const located = await this.locate(number);
     if (!located) return { number, status: 'unknown' };
-    const { state, events } = await this.load(located.enrollmentId);
+    const { state, events } = await this.load(located.enrollmentId, () => new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document'));
     const issued = state.documents[number];
     if (!issued) return { number, status: 'unknown' };
     const facts = await this.issuance.facts(located, state, events);

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
@@ -81,7 +82,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Choose or change the option while nothing of it is validated' })
-  chooseOption(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  chooseOption(@UuidParam('enrollmentId') id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ChooseOption', data: { optionBlocs: body.optionBlocs, by: actorOf(actor), now } }));
   }
 
@@ -89,7 +90,7 @@ export class EnrollmentCommandsController {
   @Roles('referent')
   @ApiOperation({ summary: 'Grant an accommodation (the disability referent): kind, scope, validity; the measure, never a diagnosis' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  grantAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: AccommodationTermsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  grantAccommodation(@UuidParam('enrollmentId') id: string, @Body() body: AccommodationTermsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const accommodationId = randomUUID();
     return this.created(id, accommodationId, actor, (now) => ({ type: 'GrantAccommodation', data: { accommodationId, terms: terms(body), by: actorOf(actor), now } }));
   }
@@ -99,7 +100,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'Amend an accommodation: its new terms and why' })
-  amendAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: AmendAccommodationRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  amendAccommodation(@UuidParam('enrollmentId') id: string, @UuidParam('accommodationId') accommodationId: string, @Body() body: AmendAccommodationRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'AmendAccommodation', data: { accommodationId, terms: terms(body), reason: body.reason, by: actorOf(actor), now } }));
   }
 
@@ -108,7 +109,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'End an accommodation' })
-  endAccommodation(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('accommodationId', ParseUUIDPipe) accommodationId: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  endAccommodation(@UuidParam('enrollmentId') id: string, @UuidParam('accommodationId') accommodationId: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'EndAccommodation', data: { accommodationId, reason: body.reason, by: actorOf(actor), now } }));
   }
 
@@ -117,7 +118,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
-  recordConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  recordConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'RecordJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
   }
 
@@ -126,7 +127,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Withdraw that consent' })
-  withdrawConsent(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  withdrawConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'WithdrawJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
   }
 
@@ -134,7 +135,7 @@ export class EnrollmentCommandsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Schedule a sitting of an épreuve with its assessors; effective durations follow the accommodations in force' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  scheduleSitting(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ScheduleSittingRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  scheduleSitting(@UuidParam('enrollmentId') id: string, @Body() body: ScheduleSittingRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const sittingId = randomUUID();
     return this.created(id, sittingId, actor, (now) => ({ type: 'ScheduleSitting', data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now } }));
   }
@@ -144,7 +145,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied)' })
-  recordHeld(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('sittingId', ParseUUIDPipe) sittingId: string, @Body() body: RecordSittingHeldRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  recordHeld(@UuidParam('enrollmentId') id: string, @UuidParam('sittingId') sittingId: string, @Body() body: RecordSittingHeldRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({
       type: 'RecordSittingHeld',
       data: { sittingId, heldAt: body.heldAt, timedParts: body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes })), accommodationsApplied: body.accommodationsApplied, by: actorOf(actor), now },
@@ -155,7 +156,7 @@ export class EnrollmentCommandsController {
   @Roles('assessor')
   @ApiOperation({ summary: 'Record the assessment of a held sitting: each criterion met or not (an assigned assessor)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  recordAssessment(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('sittingId', ParseUUIDPipe) sittingId: string, @Body() body: RecordAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  recordAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('sittingId') sittingId: string, @Body() body: RecordAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const assessmentId = randomUUID();
     return this.created(id, assessmentId, actor, (now) => ({ type: 'RecordAssessment', data: { assessmentId, sittingId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), by: actorOf(actor), now } }));
   }
@@ -164,7 +165,7 @@ export class EnrollmentCommandsController {
   @Roles('assessor', 'jury')
   @ApiOperation({ summary: 'Correct an assessment: a new fact pointing at it, with the reason (never an overwrite)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  correctAssessment(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('assessmentId', ParseUUIDPipe) assessmentId: string, @Body() body: CorrectAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  correctAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('assessmentId') assessmentId: string, @Body() body: CorrectAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const correctionId = randomUUID();
     return this.created(id, correctionId, actor, (now) => ({ type: 'CorrectAssessment', data: { correctionId, assessmentId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), reason: body.reason, by: actorOf(actor), now } }));
   }
@@ -175,7 +176,7 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Validate a bloc whose competencies are all acquired (jury decision)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the bloc is in the path, the jury member in the token' })
-  validateBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  validateBloc(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateBloc', data: { blocCode, by: actorOf(actor), now } }));
   }
 
@@ -184,7 +185,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Annul a validated bloc (fraud, plagiarism) with a reason; revokes a certificate resting on it' })
-  annulBloc(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @Body() body: AnnulBlocRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  annulBloc(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @Body() body: AnnulBlocRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'AnnulBloc', data: { blocCode, reason: body.reason, details: body.details, by: actorOf(actor), now } }));
   }
 
@@ -194,7 +195,7 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Validate an extra requirement of the full certification (projet fil rouge, soutenance finale)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the requirement is in the path, the jury member in the token' })
-  validateRequirement(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('requirementCode') requirementCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  validateRequirement(@UuidParam('enrollmentId') id: string, @Param('requirementCode') requirementCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by: actorOf(actor), now } }));
   }
 
@@ -203,7 +204,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Record the final jury decision; "awarded" awards the certification when every requirement is met' })
-  finalDecision(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  finalDecision(@UuidParam('enrollmentId') id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'RecordFinalJuryDecision', data: { decision: body.decision, place: body.place, ...(body.reason ? { reason: body.reason } : {}), by: actorOf(actor), now } }));
   }
 
@@ -212,7 +213,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Record the candidate’s withdrawal; acquired blocs remain acquired' })
-  withdraw(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  withdraw(@UuidParam('enrollmentId') id: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'Withdraw', data: { reason: body.reason, by: actorOf(actor), now } }));
   }
 
@@ -220,7 +221,7 @@ export class EnrollmentCommandsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Transfer to another version, saying which acquired blocs carry over; answers the new enrollment' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  async transfer(@Param('enrollmentId', ParseUUIDPipe) id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  async transfer(@UuidParam('enrollmentId') id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const source = await this.commands.load(id, actor);
     // The two streams are written one after the other: if the new enrollment could not be written,
     // the source says transferred to an enrollment that does not exist. The same request completes

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -50,7 +51,7 @@ export class PathsController {
   @ApiOperation({ summary: 'A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing' })
   @ApiOkResponse({ type: PathView, description: 'The path as this reader may see it' })
   @ApiProblemResponses(Problems.invalidId, Problems.invalidQuery, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429, Problems.readModelsNotThere, Problems.readNotRecorded)
-  async path(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
+  async path(@UuidParam('enrollmentId') id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.path(id, actor);
   }
@@ -69,7 +70,7 @@ export class PathsController {
     Problems.readModelsNotThere,
     Problems.readNotRecorded,
   )
-  async asOf(@Param('enrollmentId', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
+  async asOf(@UuidParam('enrollmentId') id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.asOf(id, query.at, actor);
   }
@@ -79,7 +80,7 @@ export class PathsController {
   @ApiOperation({ summary: 'How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position' })
   @ApiOkResponse({ type: ProvenanceView })
   @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version' }, 429, Problems.readNotRecorded)
-  provenance(@Param('enrollmentId', ParseUUIDPipe) id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
+  provenance(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.queries.provenance(id, blocCode, actor);
   }
 
