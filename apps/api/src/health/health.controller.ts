@@ -1,19 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
-import { ProjectionRunner, ProjectionStatus } from '@jalon/projections';
+import { ProjectionRunner } from '@jalon/projections';
 import { APP_CONFIG } from '@jalon/runtime';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../shared/api-responses';
 import { CatalogueService } from '../referentials/catalogue.service';
 import { HealthView } from './health.responses.dto';
-
-interface Health {
-  status: 'ok' | 'degraded';
-  eventStore: string;
-  referentials: number;
-  projections: ProjectionStatus[];
-}
 
 @ApiTags('health')
 @Public()
@@ -33,7 +26,7 @@ export class HealthController {
     example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
   })
   @ApiProblemResponses(429)
-  async health(): Promise<Health> {
+  async health(): Promise<HealthView> {
     const projections = await this.projections.statuses();
     return {
       status: projections.some((p) => p.status === 'failed') ? 'degraded' : 'ok',

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ProjectionStatus } from '@jalon/projections';
 
 /** One projection's progress (ProjectionRunner.statuses). */
 export class ProjectionStatusView {
@@ -16,5 +17,6 @@ export class HealthView {
   @ApiProperty({ enum: ['ok', 'degraded'], description: '"degraded" when a projection stopped on an error' }) status!: 'ok' | 'degraded';
   @ApiProperty({ enum: ['pglite', 'postgres', 'eventstoredb'], example: 'postgres' }) eventStore!: string;
   @ApiProperty({ type: 'integer', example: 4, description: 'Référentiel versions in the catalogue' }) referentials!: number;
-  @ApiProperty({ type: [ProjectionStatusView] }) projections!: ProjectionStatusView[];
+  // Documented member by member above; typed as the runner gives it.
+  @ApiProperty({ type: [ProjectionStatusView] }) projections!: ProjectionStatus[];
 }

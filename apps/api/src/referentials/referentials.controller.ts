@@ -12,7 +12,7 @@ import { PublishReferentialCommand } from './publish-referential/publish-referen
 import { GetReferentialQuery } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
-import { ReferentialSummaryView, ReferentialView } from './referentials.responses.dto';
+import { ReferentialView } from './referentials.responses.dto';
 
 @ApiTags('référentiels')
 @Controller('referentials')
@@ -42,7 +42,7 @@ export class ReferentialsController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'The catalogue: every shipped référentiel version with its blocs, option groups and extra requirements' })
-  @ApiOkResponse({ type: [ReferentialSummaryView] })
+  @ApiOkResponse({ type: [ReferentialSummaryDto] })
   @ApiProblemResponses(429)
   list(): Promise<ReferentialSummaryDto[]> {
     return this.queries.execute(new ListReferentialsQuery());

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ExtraRequirementSummaryView, ReferentialOptionGroupView } from './list-referentials/referential-summary.response.dto';
 
 /*
  * A référentiel version as its file states it (the domain's Referential; the file's own schema is
@@ -60,18 +60,6 @@ export class ReferentialValidationPolicyView {
   @ApiProperty({ enum: ['all-criteria-met'] }) competencyAcquisition!: string;
 }
 
-export class ReferentialOptionGroupView {
-  @ApiProperty({ example: 'SPECIALISATION' }) code!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty({ type: 'integer', example: 1, description: 'How many of its blocs a path chooses' }) choose!: number;
-}
-
-/** An extra requirement as the catalogue summarises it. */
-export class ExtraRequirementSummaryView {
-  @ApiProperty({ example: 'PROJET-FIL-ROUGE' }) code!: string;
-  @ApiProperty() title!: string;
-}
-
 export class ReferentialExtraRequirementView extends ExtraRequirementSummaryView {
   @ApiPropertyOptional() description?: string;
 }
@@ -85,15 +73,4 @@ export class ReferentialView {
   @ApiPropertyOptional({ type: [ReferentialOptionGroupView] }) optionGroups?: ReferentialOptionGroupView[];
   @ApiProperty({ type: [ReferentialBlocView] }) blocs!: ReferentialBlocView[];
   @ApiPropertyOptional({ type: [ReferentialExtraRequirementView] }) extraRequirements?: ReferentialExtraRequirementView[];
-}
-
-/**
- * A catalogue entry (GET /referentials) as ListReferentialsHandler builds it: ReferentialSummaryDto,
- * whose option groups and extra requirements are described here member by member (its own
- * declaration documents them as strings).
- */
-@ApiSchema({ name: 'ReferentialSummary' })
-export class ReferentialSummaryView extends ReferentialSummaryDto {
-  @ApiProperty({ type: [ReferentialOptionGroupView] }) override optionGroups: ReferentialOptionGroupView[] = [];
-  @ApiProperty({ type: [ExtraRequirementSummaryView] }) override extraRequirements: ExtraRequirementSummaryView[] = [];
 }

@@ -56,9 +56,13 @@ export interface SqlDatabase {
 export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase> {
   if (backend.kind === 'postgres') {
     const pool = new Pool({ connectionString: backend.url, max: backend.poolSize ?? 10 });
+    let closing = false;
     // An idle connection the server closes (restart, failover) must not bring the process down:
-    // the pool drops it and the next query opens another.
-    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+    // the pool drops it and the next query opens another. Once closing, the sockets that Pool.end()
+    // leaves behind for a moment are ours to lose: that is not worth a line.
+    pool.on('error', (error) => {
+      if (!closing) console.error(`PostgreSQL connection lost: ${error.message}`);
+    });
     // Fail now, with the server's own reason, rather than at the first command.
     const client = await pool.connect();
     client.release();
@@ -67,7 +71,10 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
       kind: 'postgres',
       db,
       prepared: async <R>(name: string, text: string, values: readonly unknown[]) => (await pool.query<R & object>({ name, text, values: [...values] })).rows,
-      close: () => db.destroy(),
+      close: () => {
+        closing = true;
+        return db.destroy();
+      },
     };
   }
   const pglite = backend.dataDir ? await PGlite.create(backend.dataDir) : await PGlite.create();

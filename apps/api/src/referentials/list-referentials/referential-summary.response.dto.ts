@@ -1,4 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+
+export class ReferentialOptionGroupView {
+  @ApiProperty({ example: 'SPECIALISATION' }) code!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: 'integer', example: 1, description: 'How many of its blocs a path chooses' }) choose!: number;
+}
+
+/** An extra requirement as the catalogue summarises it. */
+export class ExtraRequirementSummaryView {
+  @ApiProperty({ example: 'PROJET-FIL-ROUGE' }) code!: string;
+  @ApiProperty() title!: string;
+}
 
 export class BlocSummaryDto {
   @ApiProperty({ example: 'BC04' }) code!: string;
@@ -10,6 +22,8 @@ export class BlocSummaryDto {
   @ApiProperty({ example: ['BC04-E1'] }) epreuves!: string[];
 }
 
+/** A catalogue entry (GET /referentials) as ListReferentialsHandler builds it. */
+@ApiSchema({ name: 'ReferentialSummary' })
 export class ReferentialSummaryDto {
   @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) referential!: string;
   @ApiProperty({ example: '1' }) version!: string;
@@ -20,6 +34,6 @@ export class ReferentialSummaryDto {
   @ApiProperty({ example: 'sha256:…', description: 'Hash of the canonical content' }) contentHash!: string;
   @ApiProperty({ enum: ['jury', 'automatic'] }) blocValidation!: string;
   @ApiProperty({ type: [BlocSummaryDto] }) blocs!: BlocSummaryDto[];
-  @ApiProperty({ example: [{ code: 'SPECIALISATION', title: 'Bloc de spécialisation', choose: 1 }] }) optionGroups!: { code: string; title: string; choose: number }[];
-  @ApiProperty({ example: [{ code: 'PROJET-FIL-ROUGE', title: 'Projet fil rouge' }] }) extraRequirements!: { code: string; title: string }[];
+  @ApiProperty({ type: [ReferentialOptionGroupView] }) optionGroups!: ReferentialOptionGroupView[];
+  @ApiProperty({ type: [ExtraRequirementSummaryView] }) extraRequirements!: ExtraRequirementSummaryView[];
 }
