@@ -164,6 +164,13 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const withConsent = (await jury.get(`/enrollments/${id}/blocs/BC01/provenance?consistentWith=${consent.body.position}`).expect(200)).body;
     expect(withConsent.history.find((h: { type: string }) => h.type === 'SittingHeld').accommodationsApplied).toEqual([accommodationId]);
     expect(withConsent.accommodationHistory).toEqual([expect.objectContaining({ type: 'AccommodationGranted', accommodationId })]);
+    // The consent withdrawn, a look back at when it stood opens nothing either.
+    const whileConsented = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await referent.post(`/enrollments/${id}/jury-consent/withdrawal`).expect(200);
+    const lookBack = (await jury.get(`/enrollments/${id}/as-of?at=${whileConsented}`).expect(200)).body;
+    expect(lookBack.accommodations).toEqual({ view: 'none' });
+    expect(JSON.stringify(lookBack)).not.toContain(accommodationId);
     // An admin, who records what was given at the sitting, sees the ids (and never the measure).
     const forAdmin = (await admin.get(`/enrollments/${id}/blocs/BC01/provenance`).expect(200)).body;
     expect(forAdmin.history.find((h: { type: string }) => h.type === 'SittingHeld').accommodationsApplied).toEqual([accommodationId]);

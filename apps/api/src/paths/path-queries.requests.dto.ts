@@ -42,6 +42,6 @@ export class AsOfQuery extends ConsistencyQuery {
 
 export class FindingsQuery extends ConsistencyQuery {
   @ApiPropertyOptional({ minLength: 1, maxLength: 80, description: 'Auditors only: one organisation' }) @IsOptional() @IsString() @Length(1, 80) organisationId?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
 }

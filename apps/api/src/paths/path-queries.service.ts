@@ -232,12 +232,15 @@ export class PathQueries {
 
   /** The path as it stood at an instant: the log replayed up to what was recorded by then. */
   async asOf(enrollmentId: string, at: string, actor: AuthenticatedActor): Promise<PathView & { accommodations: AccommodationsView; asOf: string; position: string | null }> {
-    const { events } = await this.history(enrollmentId, actor);
+    const { events, state: now } = await this.history(enrollmentId, actor);
     const cutoff = Date.parse(at);
     const known = events.filter((e) => Date.parse(e.recordedAt) <= cutoff);
-    let state = initialEnrollmentState();
-    for (const event of known) state = evolveEnrollment(state, toDomain(event));
-    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_YET', `the enrollment did not exist yet at ${at}`);
+    let past = initialEnrollmentState();
+    for (const event of known) past = evolveEnrollment(past, toDomain(event));
+    if (past.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_YET', `the enrollment did not exist yet at ${at}`);
+    // The past as it may be shown today: a consent to tell the jury, withdrawn since, no longer
+    // opens what it opened then (R10).
+    const state: ActiveEnrollment = { ...past, juryDisclosureConsent: past.juryDisclosureConsent && now.juryDisclosureConsent };
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
     const accommodations = await this.accommodationsFor(actor, state, { enrollmentId, view: 'as-of:accommodations', open: () => this.vault.open(known.map(toDomain)) });
     return { ...view, accommodations, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };

@@ -368,15 +368,16 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
   if (repeatedAccommodations.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_REPEATED', `accommodation(s) ${repeatedAccommodations.join(', ')} listed more than once`, { field: 'accommodationsApplied', accommodations: repeatedAccommodations });
   const applicableIds = s.applicableAccommodations.map((a) => a.accommodationId);
   const unknown = d.accommodationsApplied.filter((id) => !applicableIds.includes(id));
-  if (unknown.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, { accommodations: unknown });
+  if (unknown.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, { field: 'accommodationsApplied', accommodations: unknown });
+  // A part the épreuve does not have is named first: it is often a misspelt one that then looks missing.
+  const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
+  if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { field: 'timedParts', timedPart: extra[0].code });
   const parts = s.timedParts.map((part) => {
     const given = d.timedParts.find((p) => p.code === part.code);
-    if (!given) throw new ValidationError('SITTING.TIMED_PART_MISSING', `the actual duration of ${part.code} is required`, { timedPart: part.code });
-    if (!(given.actualDurationMinutes > 0)) throw new ValidationError('SITTING.INVALID_DURATION', `the actual duration of ${part.code} must be positive`, { timedPart: part.code });
+    if (!given) throw new ValidationError('SITTING.TIMED_PART_MISSING', `the actual duration of ${part.code} is required`, { field: 'timedParts', timedPart: part.code });
+    if (!(given.actualDurationMinutes > 0)) throw new ValidationError('SITTING.INVALID_DURATION', `the actual duration of ${part.code} must be positive`, { field: 'timedParts', timedPart: part.code });
     return { code: part.code, scheduledMinutes: part.effectiveDurationMinutes, actualDurationMinutes: given.actualDurationMinutes };
   });
-  const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
-  if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { timedPart: extra[0].code });
   // An extra time said applied while a part lasted less than that measure gives contradicts itself
   // (R11): the conditions given are either the time or "not applied", and the admin says which.
   for (const accommodationId of d.accommodationsApplied) {

@@ -53,6 +53,14 @@ describe('pathDocuments: what a path says of its documents', () => {
     expect(pathDocuments(state)).toEqual([]);
   });
 
+  it('a document issued for the standing decision and revoked since (its bloc annulled where it was carried) was issued: it is not owed again', () => {
+    const state = path({
+      blocs: { BC01: { status: 'validated', validatedAt: '2026-06-01T10:00:00Z', decidedBy: 'jury' } },
+      documents: { 'JAL-A-1': attestation('JAL-A-1', 'BC01', '2026-06-01T10:01:00.000Z', '2026-06-20T10:00:00Z') },
+    });
+    expect(pathDocuments(state, erased).map((d) => d.status)).toEqual(['revoked']);
+  });
+
   it('once the holder is erased, each decision without its document is listed as not issued, and why', () => {
     const state = path({
       blocs: {

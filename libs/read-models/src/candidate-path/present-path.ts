@@ -85,13 +85,15 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
       ...(d.revokedAt ? { revokedAt: d.revokedAt, revocationReason: d.revocationReason } : {}),
     }));
   if (!holder.personalDataErasedAt) return issued;
-  // A revoked document proves an earlier decision (annulled since): the standing decision has none.
-  const standing = issued.filter((d) => d.status === 'valid');
+  // A decision got its document if one was issued since it was taken, revoked or not: a document
+  // issued before it proves an earlier decision (annulled since), and one revoked since (the bloc
+  // annulled where it was carried to) was issued all the same.
+  const documented = (kind: IssuedDocumentView['kind'], decidedAt: string, blocCode?: string) => issued.some((d) => d.kind === kind && d.blocCode === blocCode && Date.parse(d.issuedAt) >= Date.parse(decidedAt));
   const notIssued: NotIssuedDocumentView[] = Object.entries(state.blocs)
-    .filter(([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !standing.some((d) => d.kind === 'attestation' && d.blocCode === code))
+    .filter(([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !documented('attestation', bloc.validatedAt, code))
     .sort(([a, x], [b, y]) => x.validatedAt!.localeCompare(y.validatedAt!) || a.localeCompare(b))
     .map(([code, bloc]) => ({ kind: 'attestation', blocCode: code, decidedAt: bloc.validatedAt!, status: 'not-issued', reason: 'holder-erased' }));
-  if (state.awardedAt && !standing.some((d) => d.kind === 'certificate')) {
+  if (state.awardedAt && !documented('certificate', state.awardedAt)) {
     notIssued.push({ kind: 'certificate', decidedAt: state.awardedAt, status: 'not-issued', reason: 'holder-erased' });
   }
   return [...issued, ...notIssued];
