@@ -76,6 +76,17 @@ describe('R14: each reader sees what they must of the accommodations', () => {
     expect(accommodationsAsSeenBy(viewer('assessor', otherAssessor.id), stateOf(path()))).toEqual({ view: 'to-apply', sittings: [] });
   });
 
+  it('an assessor has nothing to apply at a sitting still scheduled on a path closed since (withdrawn or transferred)', () => {
+    const scheduled = history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1')]);
+    const open = accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(scheduled));
+    expect(open.view === 'to-apply' && open.sittings.map((s) => s.sittingId)).toEqual(['s1']);
+    const withdrawn = history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1'), cmd.withdraw()]);
+    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(withdrawn))).toEqual({ view: 'to-apply', sittings: [] });
+    // What was held stays: the assessor sees what was owed there.
+    const heldThenWithdrawn = history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1'), cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1']), cmd.withdraw()]);
+    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(heldThenWithdrawn))).toMatchObject({ view: 'to-apply', sittings: [{ sittingId: 's1' }] });
+  });
+
   it('the jury sees the measures, without details, only once the candidate consented (R10)', () => {
     expect(accommodationsAsSeenBy(viewer('jury'), stateOf(path(false)))).toEqual({ view: 'none' });
     const { details: _d1, ...measure1 } = withDetails;

@@ -62,7 +62,8 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
       return {
         view: 'to-apply',
         sittings: sittingsOf(state)
-          .filter((s) => s.assessorIds.includes(viewer.id))
+          // A path closed by a withdrawal or a transfer holds no more sittings: nothing to apply at those still scheduled.
+          .filter((s) => s.assessorIds.includes(viewer.id) && (s.status !== 'scheduled' || state.status === 'open'))
           .map((s) => ({
             sittingId: s.id,
             epreuve: s.epreuveCode,
