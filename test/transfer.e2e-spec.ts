@@ -32,6 +32,24 @@ describe('transfer to another version (PostgreSQL)', () => {
 
   const transfer = { toReferentialId: 'data-ia-quatre-blocs', toVersion: '2', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }] };
 
+  /** An enrollment with BC01 validated whose transfer failed halfway: the second append (the new enrollment) refused once by the server. */
+  async function halfDoneTransfer(): Promise<string> {
+    const id = await driver.enroll();
+    await driver.passBloc(id, 'BC01');
+    await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
+    try {
+      await admin.post(`/enrollments/${id}/transfer`, transfer).expect(500);
+    } finally {
+      await sql`DROP TRIGGER refuse_transfer_in ON events`.execute(db);
+      await sql`DROP FUNCTION refuse_transfer_in()`.execute(db);
+    }
+    // Half applied: the source says transferred, to an enrollment that does not exist.
+    await settle(testApp.app);
+    expect((await admin.get(`/enrollments/${id}`).expect(200)).body.status).toBe('transferred');
+    return id;
+  }
+
   it('the new enrollment carries the acquired bloc, and its provenance points back to where it was granted', async () => {
     const id = await driver.enroll();
     await driver.passBloc(id, 'BC01');
@@ -49,20 +67,7 @@ describe('transfer to another version (PostgreSQL)', () => {
   });
 
   it('a transfer whose new enrollment could not be written is completed by the same request retried, once', async () => {
-    const id = await driver.enroll();
-    await driver.passBloc(id, 'BC01');
-    // The second append of the transfer fails (the server refuses it once).
-    await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
-    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
-    try {
-      await admin.post(`/enrollments/${id}/transfer`, transfer).expect(500);
-    } finally {
-      await sql`DROP TRIGGER refuse_transfer_in ON events`.execute(db);
-      await sql`DROP FUNCTION refuse_transfer_in()`.execute(db);
-    }
-    // Half applied: the source says transferred, to an enrollment that does not exist.
-    await settle(testApp.app);
-    expect((await admin.get(`/enrollments/${id}`).expect(200)).body.status).toBe('transferred');
+    const id = await halfDoneTransfer();
 
     const completed = (await admin.post(`/enrollments/${id}/transfer`, transfer).expect(201)).body;
     const source = await testApp.app.get<Storage>(STORAGE).store.readStream(`enrollment-${id}`);
@@ -80,17 +85,7 @@ describe('transfer to another version (PostgreSQL)', () => {
   });
 
   it('a transfer whose new enrollment could not be written, and that nobody retries, is completed by the worker as the request would have', async () => {
-    const id = await driver.enroll();
-    await driver.passBloc(id, 'BC01');
-    await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
-    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
-    try {
-      await admin.post(`/enrollments/${id}/transfer`, transfer).expect(500);
-    } finally {
-      await sql`DROP TRIGGER refuse_transfer_in ON events`.execute(db);
-      await sql`DROP FUNCTION refuse_transfer_in()`.execute(db);
-    }
-    await settle(testApp.app);
+    const id = await halfDoneTransfer();
     const completion = testApp.app.get(TransferCompletion);
     // Left to its request for a while first.
     expect(await completion.completeUnfinished(60_000)).toEqual([]);
