@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
@@ -15,6 +14,7 @@ import { WithheldValue } from '../shared/withheld.responses.dto';
 import { RegisterCandidateRequest } from './candidate.requests.dto';
 import { CandidateIdentityView, CandidateView, PersonalDataReadView } from './candidates.responses.dto';
 import { Erasure, ErasureOutcome } from './erasure.service';
+import { UuidParam } from '../shared/uuid-param';
 
 @ApiTags('candidates')
 @ApiBearerAuth()

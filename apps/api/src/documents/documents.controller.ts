@@ -1,5 +1,4 @@
 import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
-import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
@@ -10,6 +9,7 @@ import { ApiProblemResponses, Problems } from '../shared/api-responses';
 import { DOWNLOAD_GONE, DOWNLOAD_HEADERS, DOWNLOAD_NOT_FOUND, IssuanceQueueView, IssuerProfileView, JwkSetView, VerificationView } from './documents.responses.dto';
 import { DocumentsService } from './documents.service';
 import { verificationPage } from './verification-page';
+import { UuidParam } from '../shared/uuid-param';
 
 @ApiTags('documents')
 @ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)

@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
@@ -24,6 +23,7 @@ import {
   ScheduleSittingRequest,
   TransferRequest,
 } from './enrollment.requests.dto';
+import { UuidParam } from '../shared/uuid-param';
 
 export class CreatedOutcome extends CommandOutcome {
   @ApiProperty({ format: 'uuid', description: 'Id of what the command created (enrollment, sitting, accommodation, assessment, correction)' })

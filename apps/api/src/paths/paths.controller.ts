@@ -1,5 +1,4 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { UuidParam } from '../shared/uuid-param';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -10,6 +9,7 @@ import { AsOfQuery, CohortStatisticsQuery, ConsistencyQuery, FindingsQuery, List
 import { CohortStatisticsView, EnrollmentListPage, PATH_EXTRA_MODELS, PathAsOfView, PathView, ProvenanceView, UnappliedAccommodationFinding } from './path-queries.responses.dto';
 import { PathQueries } from './path-queries.service';
 import { ReadConsistency } from './read-consistency.service';
+import { UuidParam } from '../shared/uuid-param';
 
 /** The questions users ask (DOMAIN.md, "Who uses it"), answered from the read models. */
 @ApiTags('enrollments: questions')
