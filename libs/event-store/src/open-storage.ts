@@ -4,6 +4,7 @@ import { AppConfig } from '@jalon/config';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { EventStore } from './event-store.port';
 import { openSqlDatabase, SqlDatabase } from './sql/database';
+import { DirectoryInUseError } from './sql/directory-lock';
 import { migrateToLatest } from './sql/migrations';
 import { SqlEventStore } from './sql/sql-event-store';
 
@@ -61,6 +62,7 @@ async function openReadModelDatabase(config: AppConfig): Promise<SqlDatabase> {
       mkdirSync(dataDir, { recursive: true });
       return await openSqlDatabase({ kind: 'pglite', dataDir });
     } catch (error) {
+      if (error instanceof DirectoryInUseError) throw new StorageUnavailableError(error.message);
       throw new StorageUnavailableError(`cannot open the embedded database in ${dataDir}: ${describeError(error)}`);
     }
   }

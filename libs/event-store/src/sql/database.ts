@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
+import { lockFile } from './directory-lock';
 import { PGlitePool } from './pglite-pool';
 
 /** The tables Jalon's SQL homes hold, for Kysely's typed queries. */
@@ -77,7 +78,15 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
       },
     };
   }
-  const pglite = backend.dataDir ? await PGlite.create(backend.dataDir) : await PGlite.create();
+  // One process at a time on an embedded database's files; in memory, nothing is shared.
+  const release = backend.dataDir ? lockFile(`${backend.dataDir}.lock`, `the embedded database ${backend.dataDir}`) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = backend.dataDir ? await PGlite.create(backend.dataDir) : await PGlite.create();
+  } catch (error) {
+    release();
+    throw error;
+  }
   const session = new PGlitePool(pglite);
   const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool: session }) });
   return {
@@ -91,6 +100,12 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
         client.release();
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
   };
 }
