@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './config';
 
 const problemsOf = (env: Record<string, string>) => {
@@ -10,6 +11,7 @@ const problemsOf = (env: Record<string, string>) => {
   }
 };
 
+const ED25519_PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 describe('configuration', () => {
@@ -18,7 +20,7 @@ describe('configuration', () => {
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----x', MASTER_KEYS: KEYS })).toMatchObject({
+    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: ED25519_PEM, MASTER_KEYS: KEYS })).toMatchObject({
       port: 8080,
       logLevel: 'debug',
       eventStore: 'postgres',
@@ -43,15 +45,18 @@ describe('configuration', () => {
     expect(problemsOf({ ISSUER_SIGNING_KEY: 'abc', REDIS_URL: 'http://x', PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
       'REDIS_URL must start with redis:// or rediss://',
       'PUBLIC_BASE_URL must start with http:// or https://',
-      'ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)',
+      'ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)',
     ]);
+    // A PEM header with garbage, or a key of another algorithm, is refused here, in one line, not by a stack trace later.
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const key of ['-----BEGIN PRIVATE KEY-----garbage', rsa]) expect(problemsOf({ ISSUER_SIGNING_KEY: key })).toEqual([expect.stringMatching(/^ISSUER_SIGNING_KEY must be an Ed25519 private key/)]);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
       'JWT_SECRET is required when EVENT_STORE=eventstoredb',
       'MASTER_KEYS is required when EVENT_STORE=eventstoredb',
     ]);
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----', MASTER_KEYS: KEYS })).toEqual([]);
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: ED25519_PEM, MASTER_KEYS: KEYS })).toEqual([]);
   });
 
   it('checks master keys without ever echoing one', () => {

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 /**
  * Configuration from environment variables, with defaults that run the embedded mode. Every bad
  * value is reported at once, each with the variable's name and what it accepts, so start-up fails
@@ -84,7 +85,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const streamStateCacheSize = integer(env, 'STREAM_STATE_CACHE_SIZE', 2000, 0, 1_000_000, problems);
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
-  if (issuerSigningKey !== undefined && !issuerSigningKey.includes('BEGIN PRIVATE KEY')) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)');
+  if (issuerSigningKey !== undefined && !isEd25519PrivateKey(issuerSigningKey)) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)');
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -163,4 +164,13 @@ function url(env: Env, name: string, protocols: readonly string[], problems: str
     return undefined;
   }
   return raw;
+}
+
+/** Whether the text is a PEM private key that really is Ed25519: a header alone, or an RSA key, fails at start-up here rather than with a stack trace later. */
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }

@@ -237,5 +237,14 @@ describe('opening the configured storage', () => {
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false is unreachable: /);
   }, 20_000);
+
+  it('a connection string the EventStoreDB client cannot parse stops start-up with one line naming the variable', async () => {
+    const error = await openStorage(
+      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=maybe', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect((error as Error).message).toMatch(/^EVENTSTORE_CONNECTION_STRING is not a valid connection string: .*maybe/);
+    expect((error as Error).message).not.toContain('\n');
+  }, 20_000);
 });
 

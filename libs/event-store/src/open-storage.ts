@@ -74,7 +74,13 @@ async function openReadModelDatabase(config: AppConfig): Promise<SqlDatabase> {
 }
 
 async function connectEventStoreDb(connectionString: string): Promise<EventStore> {
-  const store = EventStoreDbEventStore.connect(connectionString);
+  let store: EventStoreDbEventStore;
+  try {
+    store = EventStoreDbEventStore.connect(connectionString);
+  } catch (error) {
+    // The client parses its options (tls=, keepAliveInterval=...) here: name the variable, not only the character.
+    throw new StorageUnavailableError(`EVENTSTORE_CONNECTION_STRING is not a valid connection string: ${describeError(error)}`);
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([store.headPosition(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000)))]);
