@@ -42,6 +42,11 @@ export class IssuanceQueue {
     this.queue = new Queue<IssuanceJobData>(ISSUANCE_QUEUE, { connection, prefix: settings.prefix });
   }
 
+  /** Errors of the queue's own connection (Redis gone, say): the caller decides how loud they are. */
+  onError(listener: (error: Error) => void): void {
+    this.queue.on('error', listener);
+  }
+
   /** One job: {@link enqueueAll} of one. */
   async enqueue(data: IssuanceJobData): Promise<void> {
     await this.enqueueAll([data]);

@@ -38,7 +38,19 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly transferCompletion: TransferCompletion,
   ) {}
 
+  /** When Redis last got a warning line: an outage is told once a minute, not at each reconnection attempt. */
+  private redisWarnedAt = 0;
+
+  private warnRedis(error: Error): void {
+    if (Date.now() - this.redisWarnedAt < RECONCILE_EVERY_MS) return;
+    this.redisWarnedAt = Date.now();
+    this.logger.warn(`Redis at ${this.config.redisUrl} is unavailable (${error.message}): issuance waits for it, the rest goes on`);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
+    // ioredis and BullMQ report every failed reconnection: without listeners, each one is a multi-line print.
+    this.redis.on('error', (error: Error) => this.warnRedis(error));
+    this.queue.onError((error) => this.warnRedis(error));
     await this.runner.prepare();
     if (this.config.runProjections) {
       this.runner.start();
@@ -49,6 +61,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.runIssuance) {
       this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
       this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      this.worker.on('error', (error) => this.warnRedis(error));
       void this.checkRedis();
       this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
       void this.reconcile();
@@ -98,11 +111,20 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.transfers);
     clearInterval(this.reconciler);
-    await this.worker?.close();
+    // With Redis gone, closing the worker and the queue would wait for it for ever: a stop is bounded.
+    await this.bounded('the issuance worker', this.worker?.close());
     await this.runner.stop();
-    await this.queue.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.bounded('the issuance queue', this.queue.close());
+    if (this.redis.status === 'ready') await this.bounded('Redis', this.redis.quit());
+    this.redis.disconnect();
     await this.storage.close();
+  }
+
+  private async bounded(what: string, closing: Promise<unknown> | undefined, ms = 3000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(() => (this.logger.warn(`${what} did not close within ${ms} ms: left behind`), resolve()), ms)));
+    await Promise.race([closing?.catch((error: Error) => this.logger.warn(`closing ${what}: ${error.message}`)), late]);
+    clearTimeout(timer);
   }
 }
 
