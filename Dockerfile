@@ -15,5 +15,7 @@ COPY --from=build /app/referentials ./dist/referentials
 COPY package.json tsconfig.json ./
 # Path aliases (@jalon/*) resolve against the compiled tree.
 ENV TS_NODE_BASEURL=./dist
+# DATA_DIR (documents, generated files): a volume mounted here keeps this owner.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 CMD ["node", "-r", "tsconfig-paths/register", "dist/apps/api/src/main.js"]
