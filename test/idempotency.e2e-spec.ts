@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { Storage } from '@jalon/event-store';
-import { STORAGE } from '@jalon/runtime';
+import { PROCESS_LOCK_CLASS, STORAGE } from '@jalon/runtime';
 import { ABANDONED_CLAIM_AFTER_SECONDS, idempotencyRequestHash } from '../apps/api/src/shared/idempotency.interceptor';
 import { actor, HttpActor, registerCandidate } from './support/http-actors';
 import { startTestApp, TestApp } from './support/test-app';
@@ -78,6 +78,65 @@ describe('Idempotency-Key: abandoned claims and answers that ask for a retry (Po
     const other = { ...enroll, candidateId: await registerCandidate(admin) };
     const reused = await admin.post('/enrollments', other, { 'Idempotency-Key': 'died-3' }).expect(422);
     expect(reused.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+    expect(await enrollmentsOf(other.candidateId)).toBe(0);
+  });
+
+  /**
+   * The first run of a keyed request appended and then died before its answer was kept: the row is
+   * put back as that run left it (pending, its process gone). The retry runs the request again.
+   */
+  async function forgetAnswer(actorId: string, key: string): Promise<void> {
+    await sql`UPDATE idempotency_keys SET state = 'pending', status_code = NULL, response = NULL, owner_lock = ${GONE_LOCK_ID}, created_at = clock_timestamp() WHERE actor_id = ${actorId} AND key = ${key}`.execute(db);
+  }
+  /** A process lock id nobody holds: the process that claimed with it is dead. */
+  const GONE_LOCK_ID = 123_456_789;
+  const eventCount = async () => Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM events`.execute(db)).rows[0].n);
+
+  it('a retry of a request whose process died after its append answers what that append did, and appends nothing', async () => {
+    const candidate = { birthName: 'Durand', firstNames: ['Inès'], birthDate: '2000-01-02', sex: 'F', birthPlace: 'Nantes (44)', email: 'ines@example.org' };
+    const registered = await admin.post('/candidates', candidate, { 'Idempotency-Key': 'crash-reg' }).expect(201);
+    const body = { ...enroll, candidateId: registered.body.id };
+    const enrolled = await admin.post('/enrollments', body, { 'Idempotency-Key': 'crash-enr' }).expect(201);
+    const sittingBody = { epreuveCode: 'BC01-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-1'] };
+    const scheduled = await admin.post(`/enrollments/${enrolled.body.id}/sittings`, sittingBody, { 'Idempotency-Key': 'crash-sit' }).expect(201);
+    const before = await eventCount();
+
+    for (const [key, path, sent, first] of [
+      ['crash-reg', '/candidates', candidate, registered],
+      ['crash-enr', '/enrollments', body, enrolled],
+      ['crash-sit', `/enrollments/${enrolled.body.id}/sittings`, sittingBody, scheduled],
+    ] as const) {
+      await forgetAnswer(admin.id, key);
+      const retried = await admin.post(path, sent, { 'Idempotency-Key': key }).expect(201);
+      // Run again, not replayed from the table: answered from the stream, exactly as the first time.
+      expect(retried.headers['idempotent-replayed']).toBeUndefined();
+      expect(retried.body).toEqual(first.body);
+      const replayed = await admin.post(path, sent, { 'Idempotency-Key': key }).expect(201);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toEqual(first.body);
+    }
+    expect(await eventCount()).toBe(before);
+    expect(await enrollmentsOf(body.candidateId)).toBe(1);
+  });
+
+  it('a claim whose process died is taken over at once; one whose process lives is told to retry in a second', async () => {
+    const body = { ...enroll, candidateId: await registerCandidate(admin) };
+    await leavePendingClaim('gone-1', body, 0);
+    await sql`UPDATE idempotency_keys SET owner_lock = ${GONE_LOCK_ID} WHERE key = 'gone-1'`.execute(db);
+    const taken = await admin.post('/enrollments', body, { 'Idempotency-Key': 'gone-1' }).expect(201);
+    expect(taken.headers['idempotent-replayed']).toBeUndefined();
+    expect(await enrollmentsOf(body.candidateId)).toBe(1);
+
+    // A live process: a session holding its lock, as every api process holds its own.
+    const other = { ...enroll, candidateId: await registerCandidate(admin) };
+    const session = testApp.app.get<Storage>(STORAGE).sql;
+    const liveLockId = 987_654_321;
+    await leavePendingClaim('alive-1', other, 0);
+    await sql`UPDATE idempotency_keys SET owner_lock = ${liveLockId} WHERE key = 'alive-1'`.execute(db);
+    await session.holdAdvisoryLock(PROCESS_LOCK_CLASS, liveLockId);
+    const refused = await admin.post('/enrollments', other, { 'Idempotency-Key': 'alive-1' }).expect(409);
+    expect(refused.body.code).toBe('IDEMPOTENCY.IN_PROGRESS');
+    expect(refused.headers['retry-after']).toBe('1');
     expect(await enrollmentsOf(other.candidateId)).toBe(0);
   });
 

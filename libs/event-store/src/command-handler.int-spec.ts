@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@jalon/config';
 import { ConcurrencyConflictError, handleCommand, RecentStreamStates } from './command-handler';
+import { newId, withDerivedIds } from './derived-ids';
 import { EventStore } from './event-store.port';
 import { openStorage, Storage, StorageUnavailableError } from './open-storage';
 import { waitUntilVisible } from './testing/visibility';
@@ -218,6 +219,51 @@ describe('command pipeline (embedded PGlite store)', () => {
       }),
     ).rejects.toThrow('BLOC.NOT_VALIDATABLE');
     expect(await storage.store.readStream(stream)).toEqual([]);
+  });
+
+  describe('within a repeatable request (ids derived from it)', () => {
+    const increment = (value: number): CounterEvent[] => [
+      { type: 'Incremented', data: { to: value + 1 } },
+      { type: 'Incremented', data: { to: value + 2 } },
+    ];
+
+    it('a run of the same request after its append landed appends nothing and answers what the first appended', async () => {
+      const stream = `counter-${randomUUID()}`;
+      const seed = randomUUID();
+      const first = await withDerivedIds(seed, () => counter(storage.store, stream, increment));
+      // Others wrote meanwhile: the answer is still the first run's, not the stream's head.
+      await counter(storage.store, stream, (v) => [{ type: 'Incremented', data: { to: v + 10 } }]);
+      let decided = false;
+      const again = await withDerivedIds(seed, () =>
+        counter(storage.store, stream, (v) => {
+          decided = true;
+          return increment(v);
+        }),
+      );
+      expect(decided).toBe(false);
+      expect(again).toEqual(first);
+      expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([1, 2, 12]);
+    });
+
+    it('another request (another seed) is decided and appended as usual; so is a second batch of the same request', async () => {
+      const stream = `counter-${randomUUID()}`;
+      await withDerivedIds(randomUUID(), () => counter(storage.store, stream, increment));
+      await withDerivedIds(randomUUID(), () => counter(storage.store, stream, increment));
+      const seed = randomUUID();
+      const [a, b] = await withDerivedIds(seed, async () => [await counter(storage.store, stream, increment), await counter(storage.store, stream, increment)]);
+      expect(b.nextExpectedRevision).toBe(a.nextExpectedRevision! + 2);
+      expect((await storage.store.readStream(stream)).map((e) => (e.data as { to: number }).to)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
+    it('the ids of what a request creates are the same on every run of it, and differ between requests', () => {
+      const seed = randomUUID();
+      const ids = () => withDerivedIds(seed, () => [newId('candidate'), newId('enrollment')]);
+      expect(ids()).toEqual(ids());
+      expect(new Set(ids()).size).toBe(2);
+      expect(withDerivedIds(randomUUID(), () => newId('candidate'))).not.toBe(ids()[0]);
+      expect(newId('candidate')).not.toBe(newId('candidate'));
+      expect(ids()[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    });
   });
 });
 

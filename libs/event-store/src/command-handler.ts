@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentDerivedIds } from './derived-ids';
 import { EventMetadata, EventStore, EventStoreError, InvalidAppendError, RecordedEvent, WrongExpectedRevisionError } from './event-store.port';
 import { GlobalPosition } from './position';
 
@@ -109,9 +110,14 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
   const { cache, streamId } = handling;
   if (cache && handling.decode) throw new Error('a stream state cache holds states folded from the events as stored: it cannot be used with a decode');
   const decode = handling.decode ?? (async (recorded: readonly RecordedEvent[]) => recorded.map((r) => fromRecorded<E>(r)));
+  // Within a repeatable request (an Idempotency-Key), the batch's ids are derived from the request:
+  // the same for every attempt here and for a retry of the request after this process died.
+  const derived = currentDerivedIds();
+  const eventIdAt = derived ? derived.nextBatch(streamId) : () => randomUUID();
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     // A conflict means the known stream or the cached state is stale: later attempts read it afresh.
-    const cached = attempt === 1 && !handling.known ? cache?.get(streamId) : undefined;
+    // A repeatable request reads the stream: only the stream can say whether its batch is there already.
+    const cached = attempt === 1 && !handling.known && !derived ? cache?.get(streamId) : undefined;
     let state: S;
     let current: number | null;
     if (cached) {
@@ -119,9 +125,13 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
       current = cached.revision;
     } else {
       const recorded = attempt === 1 && handling.known ? handling.known : await store.readStream(streamId);
-      state = (await decode(recorded)).reduce(handling.evolve, handling.initial());
+      const decoded = await decode(recorded);
+      state = decoded.reduce(handling.evolve, handling.initial());
       current = recorded.length === 0 ? null : recorded[recorded.length - 1].streamRevision;
       if (cache && current !== null) cache.set(streamId, { state, revision: current });
+      const earlier = derived ? findOwnBatch(recorded, eventIdAt) : undefined;
+      // This very request was appended before (by an attempt whose answer was lost): answer what it appended.
+      if (earlier) return { events: decoded.slice(earlier.from, earlier.to + 1), nextExpectedRevision: recorded[earlier.to].streamRevision, position: recorded[earlier.to].position };
     }
     let events: readonly E[];
     try {
@@ -136,7 +146,7 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
       return { events, nextExpectedRevision: current, position: null };
     }
     const stored = handling.encode ? await handling.encode(events, state) : events;
-    const batch = stored.map((event, i) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: handling.metadata(events[i]) }));
+    const batch = stored.map((event, i) => ({ id: eventIdAt(i), type: event.type, data: event.data, metadata: handling.metadata(events[i]) }));
     const expectedRevision = current === null ? ('no_stream' as const) : current;
     try {
       const result = await appendRetryingUnknownOutcome(() => store.append(streamId, batch, { expectedRevision }));
@@ -151,6 +161,16 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
     }
   }
   throw new ConcurrencyConflictError(streamId, maxAttempts);
+}
+
+/** Where in the stream the batch whose ids are `eventIdAt(0…)` stands, if it was appended. */
+function findOwnBatch(recorded: readonly RecordedEvent[], eventIdAt: (index: number) => string): { from: number; to: number } | undefined {
+  const first = eventIdAt(0);
+  const from = recorded.findIndex((event) => event.id.toLowerCase() === first);
+  if (from < 0) return undefined;
+  let to = from;
+  while (to + 1 < recorded.length && recorded[to + 1].id.toLowerCase() === eventIdAt(to + 1 - from)) to++;
+  return { from, to };
 }
 
 /** Whether events were appended to the stream after `revision` (by another process, say). */

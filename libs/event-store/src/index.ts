@@ -5,4 +5,5 @@ export * from './sql/migrations';
 export * from './sql/sql-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './command-handler';
+export * from './derived-ids';
 export * from './open-storage';

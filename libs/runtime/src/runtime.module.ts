@@ -8,6 +8,7 @@ import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
+import { ProcessLiveness } from './process-liveness';
 import { TransferCompletion } from './transfer-completion';
 import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
 
@@ -158,6 +159,7 @@ export class RuntimeModule {
         },
         ReferentialResolver,
         TransferCompletion,
+        ProcessLiveness,
         { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
         { provide: PersonalDataVault, inject: [DataKeys], useFactory: (keys: DataKeys) => new PersonalDataVault(keys) },
         { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
@@ -178,7 +180,7 @@ export class RuntimeModule {
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, TransferCompletion, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, TransferCompletion, ProcessLiveness, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
     };
   }
 }

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { EventStore, fromRecorded, handleCommand, newId } from '@jalon/event-store';
 import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { EVENT_STORE } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -34,7 +33,7 @@ export class CandidatesController {
   @ApiResponse({ status: 201, type: CreatedOutcome })
   @ApiCommandResponses({ status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED: the identity refused, naming the `field`' })
   async register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const candidateId = randomUUID();
+    const candidateId = newId('candidate');
     const streamId = candidateStreamId(candidateId);
     const identity = { birthName: body.birthName, ...(body.usageName ? { usageName: body.usageName } : {}), firstNames: body.firstNames, birthDate: body.birthDate, sex: body.sex, birthPlace: body.birthPlace, email: body.email };
     const result = await handleCommand<CandidateState, CandidateEvent>(this.store, {

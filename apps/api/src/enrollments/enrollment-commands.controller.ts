@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import { newId } from '@jalon/event-store';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
 import { ApiCommandResponses } from '../shared/api-responses';
@@ -70,7 +70,7 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 201, type: CreatedOutcome })
   async enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     await this.commands.assertCandidateRegistered(body.candidateId, actor);
-    const enrollmentId = randomUUID();
+    const enrollmentId = newId('enrollment');
     return this.created(enrollmentId, enrollmentId, actor, (now) => ({
       type: 'Enroll',
       data: { enrollmentId, candidateId: body.candidateId, organisationId: actor.organisationId, referentialId: body.referentialId, version: body.version, cohort: body.cohort, accessRoute: body.accessRoute, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now },
@@ -91,7 +91,7 @@ export class EnrollmentCommandsController {
   @ApiOperation({ summary: 'Grant an accommodation (the disability referent): kind, scope, validity; the measure, never a diagnosis' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   grantAccommodation(@UuidParam('enrollmentId') id: string, @Body() body: AccommodationTermsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const accommodationId = randomUUID();
+    const accommodationId = newId('accommodation');
     return this.created(id, accommodationId, actor, (now) => ({ type: 'GrantAccommodation', data: { accommodationId, terms: terms(body), by: actorOf(actor), now } }));
   }
 
@@ -136,7 +136,7 @@ export class EnrollmentCommandsController {
   @ApiOperation({ summary: 'Schedule a sitting of an épreuve with its assessors; effective durations follow the accommodations in force' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   scheduleSitting(@UuidParam('enrollmentId') id: string, @Body() body: ScheduleSittingRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const sittingId = randomUUID();
+    const sittingId = newId('sitting');
     return this.created(id, sittingId, actor, (now) => ({ type: 'ScheduleSitting', data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now } }));
   }
 
@@ -157,7 +157,7 @@ export class EnrollmentCommandsController {
   @ApiOperation({ summary: 'Record the assessment of a held sitting: each criterion met or not (an assigned assessor)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   recordAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('sittingId') sittingId: string, @Body() body: RecordAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const assessmentId = randomUUID();
+    const assessmentId = newId('assessment');
     return this.created(id, assessmentId, actor, (now) => ({ type: 'RecordAssessment', data: { assessmentId, sittingId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), by: actorOf(actor), now } }));
   }
 
@@ -166,7 +166,7 @@ export class EnrollmentCommandsController {
   @ApiOperation({ summary: 'Correct an assessment: a new fact pointing at it, with the reason (never an overwrite)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   correctAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('assessmentId') assessmentId: string, @Body() body: CorrectAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const correctionId = randomUUID();
+    const correctionId = newId('correction');
     return this.created(id, correctionId, actor, (now) => ({ type: 'CorrectAssessment', data: { correctionId, assessmentId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), reason: body.reason, by: actorOf(actor), now } }));
   }
 
@@ -226,12 +226,15 @@ export class EnrollmentCommandsController {
     // The two streams are written one after the other: if the new enrollment could not be written,
     // the source says transferred to an enrollment that does not exist. The same request completes
     // it (and the worker does, if nobody retries: TransferCompletion).
-    const unfinished = source.transferredTo && sameTransfer(source.transferredTo, body) && !(await this.commands.exists(source.transferredTo.enrollmentId));
+    // A retry of this very request (same Idempotency-Key) finds the transfer it recorded, under the
+    // id it derives: it completes it, or answers it from the new stream if that was written too.
+    const recorded = source.transferredTo && sameTransfer(source.transferredTo, body) ? source.transferredTo : undefined;
+    const unfinished = recorded && (recorded.enrollmentId === newId('transfer-target') || !(await this.commands.exists(recorded.enrollmentId)));
     let transferred: ActiveEnrollment = source;
     if (!unfinished) {
       const transferOut: EnrollmentCommand = {
         type: 'TransferOut',
-        data: { toEnrollmentId: randomUUID(), toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now: new Date().toISOString() },
+        data: { toEnrollmentId: newId('transfer-target'), toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now: new Date().toISOString() },
       };
       // Both decisions are taken before either stream is written, so a refused transfer changes nothing.
       const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Client, Pool } from 'pg';
 import { lockFile } from './directory-lock';
 import { PGlitePool } from './pglite-pool';
 
@@ -51,6 +51,12 @@ export interface SqlDatabase {
    * statement, parsed and planned once per connection; on PGlite, in turn with Kysely's queries.
    */
   prepared<R>(name: string, text: string, values: readonly unknown[]): Promise<R[]>;
+  /**
+   * Takes the session-level advisory lock (key1, key2) on a session of its own and holds it until
+   * close, so others can tell from `pg_locks` that this process is alive: the server drops it the
+   * moment the process dies. A session lost meanwhile (a server restart) is reopened and the lock taken again.
+   */
+  holdAdvisoryLock(key1: number, key2: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,12 +74,29 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
     const client = await pool.connect();
     client.release();
     const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool }) });
+    // A connection apart from the pool: held for ever, it must not take one of the pool's.
+    let lockSession: Client | undefined;
+    const holdAdvisoryLock = async (key1: number, key2: number): Promise<void> => {
+      const session = new Client({ connectionString: backend.url });
+      session.on('error', () => {
+        session.end().catch(() => undefined);
+        if (closing || lockSession !== session) return;
+        lockSession = undefined;
+        const retake = () => void holdAdvisoryLock(key1, key2).catch(() => (closing ? undefined : setTimeout(retake, 1000).unref()));
+        setTimeout(retake, 1000).unref();
+      });
+      await session.connect();
+      await session.query('SELECT pg_advisory_lock($1::int4, $2::int4)', [key1, key2]);
+      lockSession = session;
+    };
     return {
       kind: 'postgres',
       db,
       prepared: async <R>(name: string, text: string, values: readonly unknown[]) => (await pool.query<R & object>({ name, text, values: [...values] })).rows,
-      close: () => {
+      holdAdvisoryLock,
+      close: async () => {
         closing = true;
+        await lockSession?.end().catch(() => undefined);
         return db.destroy();
       },
     };
@@ -99,6 +122,10 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
       } finally {
         client.release();
       }
+    },
+    // One session in all: a lock taken on it is held until the database closes with the process.
+    holdAdvisoryLock: async (key1: number, key2: number) => {
+      await sql`SELECT pg_advisory_lock(${key1}::int4, ${key2}::int4)`.execute(db);
     },
     close: async () => {
       try {

@@ -99,6 +99,12 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE TRIGGER personal_data_reads_no_truncate BEFORE TRUNCATE ON personal_data_reads FOR EACH STATEMENT EXECUTE FUNCTION personal_data_reads_append_only()`.execute(db);
     },
   },
+  '0005_idempotency_claim_owner': {
+    async up(db: Kysely<unknown>) {
+      // The lock id of the process serving a pending claim: a retry takes over a dead one's claim at once.
+      await sql`ALTER TABLE idempotency_keys ADD COLUMN owner_lock integer`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
