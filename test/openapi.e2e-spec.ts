@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import Ajv, { ValidateFunction } from 'ajv';
 import request from 'supertest';
@@ -172,6 +173,8 @@ describe('the OpenAPI document says what the api answers', () => {
       validate(response.body);
       expect({ where, body: response.body, errors: validate.errors ?? [] }).toEqual({ where, body: response.body, errors: [] });
     }
+    // One vocabulary of titles: the reason phrase of the status; the code says what precisely.
+    if (type === 'application/problem+json') expect({ where, title: response.body.title }).toEqual({ where, title: STATUS_CODES[response.status] });
     return response;
   }
 
@@ -266,6 +269,15 @@ describe('the OpenAPI document says what the api answers', () => {
     await admin.post(`/enrollments/${id}/withdrawal`, { reason: 'départ' }).expect(200);
     expect(await codeOf('POST /enrollments/:enrollmentId/withdrawal', admin.post(`/enrollments/${id}/withdrawal`, { reason: 'départ' }))).toMatch(/^409 /);
     expect(await codeOf('POST /candidates', admin.post('/candidates', {}, { 'idempotency-key': 'k'.repeat(201) }))).toBe('400 IDEMPOTENCY.INVALID_KEY');
+    const raw = (contentType: string | undefined, body: string) => {
+      const test = request(server()).post('/candidates').set('authorization', `Bearer ${admin.token}`);
+      return (contentType ? test.set('content-type', contentType) : test).send(body);
+    };
+    expect(await codeOf('POST /candidates', raw('application/json', '{"birthName": '))).toBe('400 REQUEST.MALFORMED_JSON');
+    expect(await codeOf('POST /candidates', raw('text/plain', '{"birthName": "Martin"}'))).toBe('415 REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    expect(await codeOf('POST /candidates', raw('application/x-www-form-urlencoded', 'birthName=Martin'))).toBe('415 REQUEST.UNSUPPORTED_MEDIA_TYPE');
+    const notAnObject = await documented('POST /candidates', raw('application/json', 'null'));
+    expect(notAnObject.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID', detail: 'the request body is not a JSON object' });
     const key = randomUUID();
     await admin.post(`/enrollments/${id}/withdrawal`, { reason: 'a' }, { 'idempotency-key': key });
     expect(await codeOf('POST /enrollments/:enrollmentId/withdrawal', admin.post(`/enrollments/${id}/withdrawal`, { reason: 'b' }, { 'idempotency-key': key }))).toBe('422 IDEMPOTENCY.KEY_REUSED');
@@ -282,7 +294,7 @@ describe('the OpenAPI document says what the api answers', () => {
       await get();
       const response = await documented('GET /health', get());
       expect(response.status).toBe(429);
-      expect(response.body.code).toBe('REQUEST.TOO_MANY');
+      expect(response.body).toMatchObject({ title: 'Too Many Requests', code: 'REQUEST.TOO_MANY', detail: expect.stringMatching(/^this address made more than 2 requests in the last minute; retry in \d+ seconds?$/) });
       expect(response.headers['retry-after']).toBeDefined();
     } finally {
       await throttled.close();

@@ -106,4 +106,14 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     expect(throttled.body.code).toBe('REQUEST.TOO_MANY');
     expect(throttled.headers['retry-after']).toBeDefined();
   });
+
+  it('limits count per caller: one caller throttled leaves another of the same address and school alone', async () => {
+    const [busy, calm] = [actor(testApp.app, 'admin', 'admin-busy'), actor(testApp.app, 'admin', 'admin-calm')];
+    let last = 0;
+    for (let i = 0; i < 320 && last !== 429; i++) last = (await busy.get('/enrollments?pageSize=1')).status;
+    expect(last).toBe(429);
+    const throttled = await busy.get('/enrollments?pageSize=1').expect(429);
+    expect(throttled.body).toMatchObject({ code: 'REQUEST.TOO_MANY', detail: expect.stringMatching(/^this caller made more than 300 requests in the last minute; retry in \d+ seconds?$/) });
+    await calm.get('/enrollments?pageSize=1').expect(200);
+  });
 });

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
@@ -25,6 +25,7 @@ import { ListReferentialsHandler } from './referentials/list-referentials/list-r
 import { PublishReferentialHandler } from './referentials/publish-referential/publish-referential.handler';
 import { ReferentialResolver } from '@jalon/runtime';
 import { ReferentialsController } from './referentials/referentials.controller';
+import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
 import { WindowThrottlerStorage } from './shared/window-throttler-storage';
 
@@ -36,7 +37,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         RuntimeModule.forRoot(config, storage),
-        // One client (by address) gets so many requests a minute; a burst beyond answers 429.
+        // One caller (or, on public routes, one address) gets so many requests a minute; a burst beyond answers 429.
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }], storage: new WindowThrottlerStorage() }),
         // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
         // public key on every verification (and fails), which cost a fifth of a request's CPU.
@@ -44,8 +45,9 @@ export class AppModule {
       ],
       controllers: [HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
       providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CatalogueService,
         CataloguePublisher,

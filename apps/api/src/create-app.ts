@@ -1,10 +1,13 @@
 import { INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Express, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
 import { openStorage } from '@jalon/event-store';
+import { ServiceLogger } from '@jalon/runtime';
 import { AppModule } from './app.module';
+import { acceptJsonBodies } from './shared/json-bodies';
 import { RequestBodyPipe } from './shared/request-body.pipe';
 import { invalidRequest } from './shared/invalid-request';
 import { ProblemDetailsFilter } from './shared/problem-details.filter';
@@ -14,13 +17,13 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   const storage = await openStorage(config);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, storage), { logger: loggerLevels(config.logLevel), abortOnError: false, bodyParser: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, storage), { logger: new ServiceLogger(config.logLevel), abortOnError: false, bodyParser: false });
   } catch (error) {
     await storage.close();
     throw error;
   }
   // Bodies beyond the limit answer 413 (a référentiel file is the largest thing anyone sends).
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  acceptJsonBodies(app, config.bodyLimitBytes);
   app.useGlobalPipes(
     new RequestBodyPipe(),
     new ValidationPipe({
@@ -43,8 +46,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'npm run cli -- token --role ROLE [--subject ID] [--org ORG]' })
       .build(),
   );
-  // Swagger UI at /docs, the OpenAPI JSON at /docs-json.
+  // Swagger UI at /docs, the OpenAPI JSON at /docs-json; the root leads there.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  (app.getHttpAdapter().getInstance() as Express).get('/', (_request: Request, response: Response) => response.redirect(302, '/docs'));
   return app;
 }
 
@@ -55,9 +59,4 @@ export function flattenFieldErrors(errors: FieldError[], prefix = ''): { field: 
     const own = error.constraints ? [{ field, reasons: Object.values(error.constraints) }] : [];
     return [...own, ...flattenFieldErrors(error.children ?? [], `${field}.`)];
   });
-}
-
-function loggerLevels(level: AppConfig['logLevel']) {
-  const order = ['error', 'warn', 'log', 'debug'] as const;
-  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug')[];
 }

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
 import { Role, ROLES } from '@jalon/domain';
-import { openStorage, StorageUnavailableError } from '@jalon/event-store';
+import { comparePositions, formatPosition, openStorage, parsePosition, StorageUnavailableError } from '@jalon/event-store';
+import { createIssuanceProcess } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -30,12 +31,26 @@ async function projections(args: string[]): Promise<number> {
   const config = loadConfig();
   const storage = await openStorage(config);
   try {
-    const runner = new ProjectionRunner(storage.sql.db, storage.store, createAllProjections(), { pollIntervalMs: config.pollIntervalMs });
-    await runner.prepare();
     if (action === 'status') {
-      for (const s of await runner.statuses()) console.log(`${s.name}  ${s.status}  position ${s.position}  ${s.eventsApplied} events applied${s.error ? `  error: ${s.error} (event ${s.failedEventId})` : ''}`);
+      // Every projection the service runs, as /health lists them; the issuance process's jobs are never enqueued from here.
+      const everyProjection = [...createAllProjections(), createIssuanceProcess(() => Promise.reject(new Error('the cli enqueues no issuance job')))];
+      const runner = new ProjectionRunner(storage.sql.db, storage.store, everyProjection, { pollIntervalMs: config.pollIntervalMs });
+      const head = await storage.store.headPosition();
+      const known = new Map((await runner.statuses()).map((s) => [s.name, s]));
+      for (const projection of everyProjection) {
+        const s = known.get(projection.name);
+        if (!s) {
+          console.log(`${projection.name}  not started yet (no checkpoint: the service has not run it)`);
+          continue;
+        }
+        // The checkpoint says how far it got, not whether a process runs it now: say where it stands against the log.
+        const standing = s.status === 'failed' ? `FAILED  error: ${s.error} (event ${s.failedEventId})` : comparePositions(parsePosition(s.position)!, head) >= 0 ? 'caught up with the log' : `behind the log (head ${formatPosition(head)})`;
+        console.log(`${s.name}  ${standing}  position ${s.position}  ${s.eventsApplied} events applied  last written ${s.updatedAt}`);
+      }
       return 0;
     }
+    const runner = new ProjectionRunner(storage.sql.db, storage.store, createAllProjections(), { pollIntervalMs: config.pollIntervalMs });
+    await runner.prepare();
     const names = name ? [name] : runner.projections.map((p) => p.name);
     for (const projection of names) {
       process.stderr.write(`rebuilding ${projection}\n`);

@@ -23,6 +23,13 @@ describe('référentiel loading', () => {
     expect(result.problems[0]).toMatchObject({ file: 'broken.yaml', code: 'REFERENTIAL.YAML' });
   });
 
+  it('reports a syntax error once, at its line and column, not the cascade that follows it', () => {
+    const shipped = readFileSync(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'), 'utf8').split('\n');
+    shipped[20] = `${shipped[20]} : : [`;
+    const result = loadReferentialText(shipped.join('\n'), 'broken.yaml');
+    expect(result.problems).toEqual([{ file: 'broken.yaml', path: expect.stringMatching(/^line 21, column \d+$/), code: 'REFERENTIAL.YAML', message: expect.any(String), line: 21, column: expect.any(Number) }]);
+  });
+
   it('reports every schema problem with its path, not only the first', () => {
     const result = loadReferentialText(stringify({ referential: 'Bad Id', version: '1', certification: { title: 't', level: 12, certifier: 'c' }, validationPolicy: { blocValidation: 'vote', competencyAcquisition: 'all-criteria-met' }, blocs: [], colour: 'blue' }), 'bad.yaml');
     expect(result.ok).toBe(false);

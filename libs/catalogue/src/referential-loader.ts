@@ -2,7 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { Referential, validateReferentialContent } from '@jalon/domain';
 import referentialSchema from '../../../referentials/schema/referential.schema.json';
 
@@ -12,6 +12,9 @@ export interface ReferentialFileProblem {
   readonly path: string;
   readonly code: string;
   readonly message: string;
+  /** Where in the file, for a problem of its syntax (1-based). */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export type LoadResult =
@@ -33,9 +36,13 @@ const MAX_ALIAS_COUNT = 50;
 
 /** Parses and validates a référentiel's YAML text: structure first (JSON Schema), then content rules. */
 export function loadReferentialText(text: string, file = '<input>'): LoadResult {
-  const document = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
-    return { ok: false, problems: document.errors.map((e) => ({ file, path: `line ${e.linePos?.[0].line ?? '?'}`, code: 'REFERENTIAL.YAML', message: e.message })) };
+    // The first syntax error only: the parser's later ones are that one's consequences, further down.
+    const [first] = document.errors;
+    const { line, col: column } = lineCounter.linePos(first.pos[0]);
+    return { ok: false, problems: [{ file, path: `line ${line}, column ${column}`, code: 'REFERENTIAL.YAML', message: first.message, line, column }] };
   }
   let data: unknown;
   try {

@@ -51,3 +51,17 @@ export function resolveMasterKeys(config: AppConfig): readonly MasterKey[] {
   if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
   return keys;
 }
+
+/**
+ * The secrets this start will generate in DATA_DIR (those neither configured nor there yet), with
+ * what each is for: read before start-up, so the first start can say what it created.
+ */
+export function secretsToGenerate(config: AppConfig): { readonly file: string; readonly what: string }[] {
+  const dir = resolve(config.dataDir);
+  const secrets = [
+    { configured: config.jwtSecret !== undefined, file: 'jwt-secret', what: 'signs bearer tokens (npm run cli -- token)' },
+    { configured: (config.masterKeys?.length ?? 0) > 0, file: 'master-keys', what: 'opens personal data: back it up with the data' },
+    { configured: config.issuerSigningKey !== undefined, file: 'issuer-ed25519.pem', what: 'signs documents' },
+  ];
+  return secrets.filter((s) => !s.configured && !existsSync(join(dir, s.file))).map((s) => ({ file: join(dir, s.file), what: s.what }));
+}

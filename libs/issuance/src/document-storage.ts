@@ -11,6 +11,8 @@ export interface DocumentStorage {
   get(number: string, file: DocumentFile): Promise<Buffer | undefined>;
   /** Deletes both files of a document, if they exist (an erasure, R14); true when something was removed. */
   remove(number: string): Promise<boolean>;
+  /** One stored credential, if any: what start-up checks the signing key against. */
+  anyCredential?(): Promise<Buffer | undefined>;
   /**
    * Removes what writers that died mid-write left behind (never a stored document); called at
    * start-up by the processes that issue. Returns what it removed.
@@ -52,6 +54,12 @@ export class FolderDocumentStorage implements DocumentStorage {
     const partial = `${target}.${randomUUID()}.part`;
     await writeFile(partial, bytes);
     await rename(partial, target);
+  }
+
+  async anyCredential(): Promise<Buffer | undefined> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    const name = names.find((n) => n.endsWith(`.${EXTENSION.credential}`));
+    return name ? readFile(join(this.dir, name)) : undefined;
   }
 
   async remove(number: string): Promise<boolean> {

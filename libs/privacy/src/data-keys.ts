@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
-import { MasterKey, parseMasterKeys } from '@jalon/config';
+import { ConfigError, MasterKey, parseMasterKeys } from '@jalon/config';
 import { decrypt, encrypt, newDataKey } from './sealed-box';
 
 /** A candidate's data key, or the fact that it was destroyed (erasure), or nothing yet. */
@@ -73,17 +73,53 @@ export class DataKeys {
     }
   }
 
+  /**
+   * At start-up: whether the configured master keys open the stored data keys, trying one key per
+   * master key id. A master key set that opens none of them would only show later, as reads that
+   * fail while new writes are still accepted; this stops start-up instead, saying how to recover.
+   */
+  async assertMasterKeysOpenStoredKeys(): Promise<void> {
+    const { rows } = await sql<KeyRow>`SELECT DISTINCT ON (master_key_id) candidate_id, master_key_id, wrapped_key, erased_at FROM candidate_keys
+      WHERE wrapped_key IS NOT NULL ORDER BY master_key_id, candidate_id`.execute(this.db);
+    const recover = 'start with the MASTER_KEYS the data was written with (embedded mode: the file master-keys in DATA_DIR); to change keys, put the new one first, keep the old after it, and run `npm run cli -- keys rotate`';
+    for (const row of rows) {
+      try {
+        this.unwrapRow(row);
+      } catch (error) {
+        if (!(error instanceof DataKeyUnreadableError)) throw error;
+        throw new ConfigError([`MASTER_KEYS does not open the stored candidate keys: ${error.message}; ${recover}`]);
+      }
+    }
+  }
+
   private unwrapRow(row: KeyRow): DataKey {
     if (row.wrapped_key === null) return { state: 'erased', erasedAt: new Date(row.erased_at!).toISOString() };
     const master = this.masterKeys.find((k) => k.id === row.master_key_id);
-    if (!master) throw new Error(`candidate key wrapped by master key "${row.master_key_id}", which is not configured (MASTER_KEYS)`);
+    if (!master) throw new DataKeyUnreadableError(`they are wrapped by master key "${row.master_key_id}", which MASTER_KEYS does not hold`);
     const [iv, tag, data] = row.wrapped_key.split('.');
-    return { state: 'live', key: decrypt(master.key, wrappingContext(row.candidate_id, master.id), { iv, tag, data }) };
+    try {
+      return { state: 'live', key: decrypt(master.key, wrappingContext(row.candidate_id, master.id), { iv, tag, data }) };
+    } catch {
+      throw new DataKeyUnreadableError(`the master key "${master.id}" configured is not the one they were wrapped with under that id`);
+    }
   }
 
   private wrap(candidateId: string, key: Buffer, master: MasterKey): string {
     const box = encrypt(master.key, wrappingContext(candidateId, master.id), key);
     return [box.iv, box.tag, box.data].join('.');
+  }
+}
+
+/**
+ * A candidate's data key cannot be opened with the configured master keys: personal data is locked
+ * away until the right keys are configured. Commands that need it refuse; nothing is written.
+ */
+export class DataKeyUnreadableError extends Error {
+  readonly code = 'PRIVACY.KEY_UNREADABLE';
+
+  constructor(reason: string) {
+    super(`a candidate's data key cannot be opened: ${reason}`);
+    this.name = 'DataKeyUnreadableError';
   }
 }
 

@@ -2,3 +2,4 @@ export * from './runtime.module';
 export * from './referential-resolver.service';
 export * from './transfer-completion';
 export * from './process-liveness';
+export * from './service-logger';

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
+import { AppConfig, ConfigError, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { EventStore, Storage } from '@jalon/event-store';
 import { connect, createIssuanceProcess, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceQueue, issuerKeyFromPem, IssuerKey, reconcileIssuance, startIssuanceWorker } from '@jalon/issuance';
 import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
@@ -37,7 +37,25 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly redis: Redis,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     private readonly transferCompletion: TransferCompletion,
+    private readonly dataKeys: DataKeys,
+    @Inject(ISSUER_KEY) private readonly issuerKey: IssuerKey,
   ) {}
+
+  /**
+   * Keys that changed under existing data stop start-up in one line saying how to recover, rather
+   * than showing later as failed reads (personal data) or as valid documents verified invalid.
+   */
+  private async assertKeysFitStoredData(): Promise<void> {
+    await this.dataKeys.assertMasterKeysOpenStoredKeys();
+    const credential = await this.documents.anyCredential?.();
+    if (!credential) return;
+    const header = JSON.parse(Buffer.from(credential.toString('utf8').split('.')[0], 'base64url').toString('utf8')) as { kid?: string };
+    if (header.kid && header.kid !== this.issuerKey.keyId) {
+      throw new ConfigError([
+        `ISSUER_SIGNING_KEY is not the key the stored documents were signed with (their kid ${header.kid}, this key's ${this.issuerKey.keyId}): every one of them would verify as invalid; start with the key they were signed with (embedded mode: issuer-ed25519.pem in DATA_DIR)`,
+      ]);
+    }
+  }
 
   /** When Redis last got a warning line: an outage is told once a minute, not at each reconnection attempt. */
   private redisWarnedAt = 0;
@@ -49,6 +67,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.assertKeysFitStoredData();
     // ioredis and BullMQ report every failed reconnection: without listeners, each one is a multi-line print.
     this.redis.on('error', (error: Error) => this.warnRedis(error));
     this.queue.onError((error) => this.warnRedis(error));

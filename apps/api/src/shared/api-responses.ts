@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiHeader, ApiResponse, getSchemaPath } from '@nestjs/s
 import { ProblemDetailsSchema } from './problem-details.schema';
 
 /** The error statuses the api answers (see ProblemDetailsFilter); 500 is left out, as on any api. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
 
 /** An error status with what it means on this route. */
 export interface ProblemAnswer {
@@ -20,8 +20,9 @@ const GENERIC: Record<ProblemStatus, string> = {
   409: 'A conflict with the current state',
   410: 'It existed, and is gone for good',
   413: 'REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES)',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none)',
   422: 'The request cannot be processed as sent',
-  429: 'REQUEST.TOO_MANY: too many requests from this client this minute; retry after `Retry-After` seconds',
+  429: 'REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry',
   503: 'The service cannot answer for now; retry later',
 };
 
@@ -41,8 +42,9 @@ const COMMAND_ANSWERS: readonly ProblemAnswer[] = [
   { status: 400, description: 'REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters' },
   { status: 401, description: GENERIC[401] },
   { status: 403, description: GENERIC[403] },
-  { status: 409, description: 'IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry' },
+  { status: 409, description: 'IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds' },
   { status: 413, description: GENERIC[413] },
+  { status: 415, description: GENERIC[415] },
   { status: 422, description: 'IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request' },
   { status: 429, description: GENERIC[429] },
 ];

@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { DomainError, DomainErrorKind } from '@jalon/domain';
 import { EventStoreError } from '@jalon/event-store';
-import { PersonalDataReadNotRecordedError } from '@jalon/privacy';
+import { DataKeyUnreadableError, PersonalDataReadNotRecordedError } from '@jalon/privacy';
 
 /** The one place where a domain error's kind becomes an HTTP status. */
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
@@ -39,33 +40,41 @@ export function sendProblem(response: Response, problem: ProblemDetails): void {
 
 const logger = new Logger(ProblemDetailsFilter.name);
 
+/**
+ * A problem with its `title` from one vocabulary: the HTTP reason phrase of its status ("Bad
+ * Request", "Conflict"…); the `code` says what precisely, the `detail` says it in a sentence.
+ */
+function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  return { type: `urn:jalon:error:${code}`, title: STATUS_CODES[status] ?? 'Error', status, code, detail, ...extensions };
+}
+
 export function toProblem(exception: unknown): ProblemDetails {
-  if (exception instanceof DomainError) {
-    const status = STATUS_OF_KIND[exception.kind];
-    return { type: `urn:jalon:error:${exception.code}`, title: exception.kind, status, code: exception.code, detail: exception.message, ...exception.details };
-  }
+  if (exception instanceof DomainError) return problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message, { ...exception.details });
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
     const extensions = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     const code = typeof extensions.code === 'string' ? extensions.code : (CODE_OF_STATUS[status] ?? `HTTP.${status}`);
     const detail = typeof extensions.message === 'string' ? extensions.message : exception.message;
-    const { statusCode: _s, error: _e, message: _m, ...rest } = extensions;
-    return { type: `urn:jalon:error:${code}`, title: HttpStatus[status] ?? 'Error', status, code, detail, ...rest };
+    const { statusCode: _s, error: _e, message: _m, title: _t, type: _type, status: _status, code: _c, detail: _d, ...rest } = extensions;
+    return problem(status, code, detail, rest);
   }
   // Errors of the body parser, raised before any route: too large, or not JSON.
   const parser = exception as { type?: string; status?: number };
-  if (parser?.type === 'entity.too.large') return { type: 'urn:jalon:error:REQUEST.TOO_LARGE', title: 'Payload Too Large', status: 413, code: 'REQUEST.TOO_LARGE', detail: 'the request body is larger than the limit' };
-  if (parser?.type === 'entity.parse.failed') return { type: 'urn:jalon:error:REQUEST.MALFORMED_JSON', title: 'Bad Request', status: 400, code: 'REQUEST.MALFORMED_JSON', detail: 'the request body is not valid JSON' };
+  if (parser?.type === 'entity.too.large') return problem(413, 'REQUEST.TOO_LARGE', 'the request body is larger than the limit');
+  if (parser?.type === 'entity.parse.failed') return problem(400, 'REQUEST.MALFORMED_JSON', 'the request body is not valid JSON');
+  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'the request body’s encoding or charset is not supported: send JSON in UTF-8');
+  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) return problem(parser.status, 'REQUEST.INVALID', 'the request body could not be read');
   if (exception instanceof PersonalDataReadNotRecordedError) {
     // The cause may be anything the database said: it is logged for operators, never answered.
     logger.error(`a read of personal data was refused because it could not be recorded: ${(exception.cause as Error | undefined)?.message ?? 'unknown cause'}`);
-    return { type: 'urn:jalon:error:PRIVACY.READ_NOT_RECORDED', title: 'Service Unavailable', status: 503, code: 'PRIVACY.READ_NOT_RECORDED', detail: exception.message };
+    return problem(503, 'PRIVACY.READ_NOT_RECORDED', exception.message);
   }
-  if (exception instanceof EventStoreError) {
-    const status = exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
-    return { type: `urn:jalon:error:${exception.code}`, title: HttpStatus[status], status, code: exception.code, detail: exception.message };
+  if (exception instanceof DataKeyUnreadableError) {
+    logger.error(exception.message);
+    return problem(503, exception.code, 'personal data needed by this request cannot be opened with the configured master keys; nothing was changed (operators: see the service log)');
   }
+  if (exception instanceof EventStoreError) return problem(exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT, exception.code, exception.message);
   logger.error(exception instanceof Error ? exception.stack : String(exception));
-  return { type: 'urn:jalon:error:INTERNAL', title: 'Internal Server Error', status: 500, code: 'INTERNAL', detail: 'an unexpected error occurred' };
+  return problem(500, 'INTERNAL', 'an unexpected error occurred');
 }

@@ -46,7 +46,10 @@ export class RequestBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body' || value === undefined) return value;
     const errors = bodyProblems(value);
-    if (errors.length > 0) throw new BadRequestException({ code: 'REQUEST.INVALID', message: 'the request body is not valid', errors });
+    if (errors.length > 0) {
+      const message = errors[0].field === 'body' && errors.length === 1 ? 'the request body is not a JSON object' : 'the request body is not valid: see errors for each field';
+      throw new BadRequestException({ code: 'REQUEST.INVALID', message, errors });
+    }
     return value;
   }
 }
