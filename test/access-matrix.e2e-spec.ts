@@ -5,6 +5,7 @@ import { Role, ROLES } from '@jalon/domain';
 import { AuthGuard } from '../apps/api/src/auth/auth.guard';
 import { ApiRoute, routesOf, samplePath } from './support/api-routes';
 import { actor } from './support/http-actors';
+import { capturingLoggedErrors } from './support/logged-errors';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -110,6 +111,7 @@ describe('who may do what: every route against every role', () => {
       getClass: () => Bare,
       switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
     };
-    await expect(guard.canActivate(context as never)).rejects.toMatchObject({ response: { code: 'AUTH.NO_RULE' } });
+    const { errors } = await capturingLoggedErrors(() => expect(guard.canActivate(context as never)).rejects.toMatchObject({ response: { code: 'AUTH.NO_RULE' } }));
+    expect(errors).toEqual(['route Bare.unguarded declares no roles: refused']);
   });
 });

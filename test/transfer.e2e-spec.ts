@@ -5,6 +5,7 @@ import { Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
 import { STORAGE, TransferCompletion } from '@jalon/runtime';
 import { actor, HttpActor } from './support/http-actors';
+import { capturingLoggedErrors } from './support/logged-errors';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
 import { startTestApp, TestApp } from './support/test-app';
@@ -39,7 +40,9 @@ describe('transfer to another version (PostgreSQL)', () => {
     await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
     await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
     try {
-      await admin.post(`/enrollments/${id}/transfer`, transfer).expect(500);
+      const { errors } = await capturingLoggedErrors(() => admin.post(`/enrollments/${id}/transfer`, transfer).expect(500));
+      // The operator is told what the database said; the caller only that something failed.
+      expect(errors).toEqual([expect.stringContaining('refused for the test')]);
     } finally {
       await sql`DROP TRIGGER refuse_transfer_in ON events`.execute(db);
       await sql`DROP FUNCTION refuse_transfer_in()`.execute(db);

@@ -121,7 +121,7 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
       // Only the new master key now: the same stored events still open.
       expect(await new PersonalDataVault(new DataKeys(ownHome.db, [fresh])).open(sealedBefore)).toEqual([granted, registered]);
       // Without the master key that wraps a row, opening fails loudly rather than guessing.
-      await expect(new PersonalDataVault(new DataKeys(ownHome.db, [master('unknown')])).open(sealedBefore)).rejects.toThrow(/not configured/);
+      await expect(new PersonalDataVault(new DataKeys(ownHome.db, [master('unknown')])).open(sealedBefore)).rejects.toThrow(/which MASTER_KEYS does not hold/);
     } finally {
       await ownHome.close();
       await own.drop();
