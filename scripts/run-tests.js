@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the type check, then every Jest test, and ends with the one line CI reads:
-// `tests: N passed, M failed, K skipped`, derived from Jest's JSON result (never written by hand).
+// Runs the type check, then every Jest test, then the console's browser tests, and ends with the one
+// line CI reads: `tests: N passed, M failed, K skipped`, derived from Jest's and Playwright's JSON
+// results (never written by hand).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -44,5 +45,31 @@ try {
   failed += 1;
 }
 if (typecheck.status !== 0) failed += 1;
+
+// The console: its own type check, then its browser tests (Playwright, Debian's Chromium).
+const webTypecheck = spawnSync(bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
+if (webTypecheck.status !== 0) {
+  console.error('type check of the console failed');
+  failed += 1;
+}
+const browserResultFile = path.join(os.tmpdir(), `jalon-playwright-${process.pid}.json`);
+const browser = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: browserResultFile },
+});
+try {
+  const { stats } = JSON.parse(fs.readFileSync(browserResultFile, 'utf8'));
+  passed += stats.expected + stats.flaky;
+  failed += stats.unexpected;
+  skipped += stats.skipped;
+  // Nothing ran (the web server did not start, Chromium is missing): that is a failure too.
+  if (stats.expected + stats.flaky + stats.unexpected === 0) failed += 1;
+  fs.unlinkSync(browserResultFile);
+} catch (error) {
+  console.error(`could not read Playwright's JSON result: ${error.message}`);
+  failed += 1;
+}
+
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(jest.status === 0 && typecheck.status === 0 && failed === 0 ? 0 : 1);
+process.exit(jest.status === 0 && typecheck.status === 0 && browser.status === 0 && failed === 0 ? 0 : 1);

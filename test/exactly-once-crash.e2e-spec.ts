@@ -39,7 +39,11 @@ function buildApi(): string {
   // Inside the checkout (dist/ is ignored), so the compiled files find node_modules as production's do.
   mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
   const out = mkdtempSync(join(REPO_ROOT, 'dist', 'exactly-once-'));
-  execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  try {
+    execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`the api does not compile: ${(error as { stdout?: Buffer }).stdout?.toString() ?? String(error)}`);
+  }
   rmSync(join(out, 'referentials'), { recursive: true, force: true });
   cpSync(join(REPO_ROOT, 'referentials'), join(out, 'referentials'), { recursive: true });
   return out;
@@ -122,7 +126,7 @@ let build: string;
 beforeAll(() => {
   build = buildApi();
 }, 120_000);
-afterAll(() => rmSync(build, { recursive: true, force: true }));
+afterAll(() => build && rmSync(build, { recursive: true, force: true }));
 
 describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of the api (%s)', (backend) => {
   let dataDir: string;

@@ -107,6 +107,11 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     expect(throttled.headers['retry-after']).toBeDefined();
   });
 
+  it('the development sign-in is refused where it is off (outside the embedded mode unless DEV_SIGN_IN=true)', async () => {
+    const refused = await request(server()).post('/auth/dev-sign-in').send({ role: 'admin', organisationId: 'org-1', subject: 'admin-1' }).expect(403);
+    expect(refused.body.code).toBe('AUTH.DEV_SIGN_IN_DISABLED');
+  });
+
   it('limits count per caller: one caller throttled leaves another of the same address and school alone', async () => {
     const [busy, calm] = [actor(testApp.app, 'admin', 'admin-busy'), actor(testApp.app, 'admin', 'admin-calm')];
     let last = 0;

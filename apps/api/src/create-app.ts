@@ -1,12 +1,12 @@
 import { INestApplication, ValidationError as FieldError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Express, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@jalon/config';
 import { openStorage } from '@jalon/event-store';
 import { ServiceLogger } from '@jalon/runtime';
 import { AppModule } from './app.module';
+import { serveConsole } from './console/serve-console';
 import { acceptJsonBodies } from './shared/json-bodies';
 import { RequestBodyPipe } from './shared/request-body.pipe';
 import { invalidRequest } from './shared/invalid-request';
@@ -46,9 +46,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'npm run cli -- token --role ROLE [--subject ID] [--org ORG]' })
       .build(),
   );
-  // Swagger UI at /docs, the OpenAPI JSON at /docs-json; the root leads there.
+  // Swagger UI at /docs, the OpenAPI JSON at /docs-json; the console at / and its own paths.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  (app.getHttpAdapter().getInstance() as Express).get('/', (_request: Request, response: Response) => response.redirect(302, '/docs'));
+  serveConsole(app, config.consoleDir, [...Object.keys(document.paths), '/docs', '/docs-json']);
   return app;
 }
 

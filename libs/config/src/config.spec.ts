@@ -16,7 +16,7 @@ const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 6000, bodyLimitBytes: 2097152, masterKeys: undefined, streamStateCacheSize: 2000 });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 6000, bodyLimitBytes: 2097152, masterKeys: undefined, streamStateCacheSize: 2000, devSignIn: true, consoleDir: 'dist/web' });
   });
 
   it('reads the variables it knows', () => {
@@ -57,6 +57,15 @@ describe('configuration', () => {
       'MASTER_KEYS is required when EVENT_STORE=eventstoredb',
     ]);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: ED25519_PEM, MASTER_KEYS: KEYS })).toEqual([]);
+  });
+
+  it('hands out development sign-ins only where asked or embedded, never in production', () => {
+    const server = { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/j', JWT_SECRET: 'x'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    expect(loadConfig({}).devSignIn).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).devSignIn).toBe(false);
+    expect(loadConfig(server).devSignIn).toBe(false);
+    expect(loadConfig({ ...server, DEV_SIGN_IN: 'true' }).devSignIn).toBe(true);
+    expect(() => loadConfig({ ...server, NODE_ENV: 'production', DEV_SIGN_IN: 'true' })).toThrow('DEV_SIGN_IN cannot be true when NODE_ENV=production');
   });
 
   it('checks master keys without ever echoing one', () => {

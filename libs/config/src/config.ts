@@ -41,6 +41,10 @@ export interface AppConfig {
    * wraps new keys and `keys rotate` rewraps the others; embedded mode keeps a generated one in DATA_DIR.
    */
   readonly masterKeys?: readonly MasterKey[];
+  /** Whether POST /auth/dev-sign-in hands out tokens (development only: a person picks a role, an organisation and an id). */
+  readonly devSignIn: boolean;
+  /** The built web console the api serves at `/` (npm start builds it there). */
+  readonly consoleDir: string;
   /** Enrollment states the api keeps folded in memory, so a command on a recent stream reads nothing first (0: none). */
   readonly streamStateCacheSize: number;
 }
@@ -88,6 +92,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (issuerSigningKey !== undefined && !isEd25519PrivateKey(issuerSigningKey)) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)');
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
+  const production = env.NODE_ENV === 'production';
+  // The development sign-in mints any role's token for whoever asks: on by default only where the
+  // service is one person's (embedded mode), never in production.
+  const devSignIn = oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production ? 'true' : 'false', problems) === 'true';
+  if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -111,6 +120,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes,
     masterKeys,
     streamStateCacheSize,
+    devSignIn,
+    consoleDir: env.CONSOLE_DIR || 'dist/web',
   };
 }
 

@@ -1,0 +1,75 @@
+import { createTheme, Loader, MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import 'dayjs/locale/fr';
+import { lazy, Suspense, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { currentSession, onSessionChange } from './auth/session';
+import { Shell } from './components/Shell';
+import { NotFound } from './pages/NotFound';
+import { SignIn } from './pages/SignIn';
+
+// Each screen is loaded when first visited: the first screen downloads only what it shows.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const Enrollments = lazy(() => import('./pages/Enrollments').then((m) => ({ default: m.Enrollments })));
+const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
+
+/** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
+const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: true, luminanceThreshold: 0.4 });
+
+/** Mantine's dimmed text (gray 6) is below AA contrast on white: gray 7 instead. */
+const contrastVariables = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+
+const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false } } });
+
+function useSession() {
+  const token = useSyncExternalStore(onSessionChange, () => currentSession()?.token);
+  return token ? currentSession() : undefined;
+}
+
+/** Signed-in screens: without a session (or once it expired), the sign-in page, then back here. */
+function SignedIn() {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
+  return (
+    <Suspense fallback={<Loader m="xl" aria-label="…" />}>
+      <Shell session={session} />
+    </Suspense>
+  );
+}
+
+function Home() {
+  const session = useSession();
+  return <Navigate to={session && ['admin', 'jury', 'referent', 'auditor'].includes(session.role) ? '/tableau-de-bord' : '/inscriptions'} replace />;
+}
+
+/** The console's own paths are French words, apart from the api's (English) paths it shares the origin with. */
+const router = createBrowserRouter([
+  { path: '/connexion', element: <SignIn /> },
+  {
+    element: <SignedIn />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: '/tableau-de-bord', element: <Dashboard /> },
+      { path: '/inscriptions', element: <Enrollments /> },
+      { path: '/parcours/:enrollmentId', element: <Path /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={contrastVariables}>
+      <DatesProvider settings={{ locale: i18n.language }}>
+        <QueryClientProvider client={queries}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}
+

@@ -1,0 +1,68 @@
+import { Anchor, AppShell, Badge, Button, Group, Loader, NativeSelect, Text } from '@mantine/core';
+import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { endSession, Session } from '../auth/session';
+import { LANGUAGES } from '../i18n';
+
+/** Which screens each role has: exactly what the api answers that role. */
+export function screensOf(role: string): { to: string; label: string }[] {
+  const screens = [];
+  if (['admin', 'jury', 'referent', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
+  screens.push({ to: '/inscriptions', label: 'nav.enrollments' });
+  return screens;
+}
+
+export function Shell({ session }: { session: Session }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  return (
+    <AppShell header={{ height: 64 }} padding="lg">
+      <a href="#contenu" className="skip-link">
+        {t('app.skip')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="lg" justify="space-between" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap">
+            {/* The page's own title is its one h1; the name only leads home. */}
+            <Anchor component={Link} to="/" underline="never" c="inherit" fw={700} size="xl">
+              {t('app.name')}
+            </Anchor>
+            <nav aria-label={t('app.name')}>
+              <Group gap="xs">
+                {screensOf(session.role).map((screen) => (
+                  <Button key={screen.to} component={Link} to={screen.to} variant={location.pathname.startsWith(screen.to) ? 'filled' : 'subtle'} aria-current={location.pathname.startsWith(screen.to) ? 'page' : undefined} size="sm">
+                    {t(screen.label)}
+                  </Button>
+                ))}
+              </Group>
+            </nav>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <Text size="sm">
+              {t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}
+            </Text>
+            <Badge variant="light">{session.role}</Badge>
+            <NativeSelect aria-label={t('app.language')} size="xs" value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.currentTarget.value)} data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))} />
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => {
+                endSession();
+                navigate('/connexion');
+              }}
+            >
+              {t('app.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main id="contenu" tabIndex={-1}>
+        <Suspense fallback={<Loader aria-label="…" />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

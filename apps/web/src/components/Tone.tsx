@@ -1,0 +1,16 @@
+import { Badge, BadgeProps } from '@mantine/core';
+import React, { ReactNode } from 'react';
+
+export type Tone = 'green' | 'red' | 'blue' | 'teal' | 'gray' | 'orange' | 'violet';
+
+/**
+ * A status as a badge tinted with its colour, its text near black: even a colour's darkest shade on its
+ * own tint stays under AA contrast (3.8:1 for green), dark text on it is well above (RGAA).
+ */
+export function ToneBadge({ tone, children, ...props }: { tone: Tone; children: ReactNode } & Omit<BadgeProps, 'color' | 'variant' | 'c'>) {
+  return (
+    <Badge color={tone} variant="light" style={{ '--badge-color': 'var(--mantine-color-dark-9)', '--badge-bg': `var(--mantine-color-${tone}-1)` } as React.CSSProperties} {...props}>
+      {children}
+    </Badge>
+  );
+}

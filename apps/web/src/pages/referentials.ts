@@ -1,0 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
+import { answer, api } from '../api/client';
+import type { components, paths } from '../api/schema';
+
+/** The published référentiel versions, for the selects that pick a certification. */
+export function useReferentials() {
+  return useQuery({ queryKey: ['referentials'], queryFn: () => answer(api.GET('/referentials')), staleTime: 60_000 });
+}
+
+export type EnrollmentsQuery = NonNullable<paths['/enrollments']['get']['parameters']['query']>;
+export type EnrollmentListPage = components['schemas']['EnrollmentListPage'];
+
+/** A page of the enrollments list (the same route answers CSV when asked: never here). */
+export async function listEnrollments(query: EnrollmentsQuery): Promise<EnrollmentListPage> {
+  const page = await answer(api.GET('/enrollments', { params: { query } }));
+  if (typeof page === 'string') throw new Error('the list answered CSV where a page was asked for');
+  return page;
+}
+
+export const PATH_STATUSES = ['in-progress', 'eligible', 'certified', 'withdrawn', 'transferred'] as const;
