@@ -101,6 +101,18 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     const bc01View = final.blocs.find((b: { code: string }) => b.code === 'BC01');
     expect(bc01View.competencies[0].assessments.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2]);
     const provenance = (await admin.get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
-    expect(provenance.history.find((h: { type: string }) => h.type === 'AssessmentCorrected')).toMatchObject({ corrects: sat.assessmentId, reason: 'erreur de saisie du critère', by: { id: 'assessor-1', role: 'assessor' } });
+    type Item = { type: string; assessmentId?: string; correctionId?: string; correctedBy?: string[]; evidence?: { criterion: string; assessmentId: string; correctionId?: string }[] };
+    const correction = (provenance.history as Item[]).find((h) => h.type === 'AssessmentCorrected');
+    expect(correction).toMatchObject({ corrects: sat.assessmentId, reason: 'erreur de saisie du critère', by: { id: 'assessor-1', role: 'assessor' } });
+    // The corrected assessment is marked, and the evidence of the mis-keyed criterion names the correction that made it met.
+    expect((provenance.history as Item[]).find((h) => h.type === 'AssessmentRecorded' && h.assessmentId === sat.assessmentId)?.correctedBy).toEqual([correction!.correctionId]);
+    const evidence = (provenance.history as Item[]).filter((h) => h.type === 'CompetencyAcquired').flatMap((h) => h.evidence ?? []);
+    expect(evidence.filter((e) => e.criterion === mistaken)).toEqual([{ criterion: mistaken, assessmentId: sat.assessmentId, correctionId: correction!.correctionId }]);
+    expect(evidence.filter((e) => e.criterion !== mistaken).every((e) => e.correctionId === undefined)).toBe(true);
+    // The path shows the corrected counts under the assessment, marked as corrected.
+    const bc02View = final.blocs.find((b: { code: string }) => b.code === 'BC02');
+    const shown = bc02View.competencies.flatMap((c: { assessments: { assessmentId: string; correctedBy?: string }[] }) => c.assessments).filter((a: { assessmentId: string }) => a.assessmentId === sat.assessmentId);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((a: { correctedBy?: string }) => a.correctedBy === correction!.correctionId)).toBe(true);
   });
 });

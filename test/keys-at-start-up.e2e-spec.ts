@@ -6,9 +6,12 @@ import { INestApplication } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { IssuanceQueue } from '@jalon/issuance';
-import { ISSUER_KEY } from '@jalon/runtime';
+import { sql } from 'kysely';
+import { Storage } from '@jalon/event-store';
+import { ISSUER_KEY, STORAGE } from '@jalon/runtime';
 import { createApp } from '../apps/api/src/create-app';
 import { actor, registerCandidate } from './support/http-actors';
+import { capturingLoggedErrors } from './support/logged-errors';
 
 /**
  * Keys that changed under existing data stop start-up in one line that says what is wrong and how
@@ -68,6 +71,23 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
   it('a new key put first with the old one after it starts (a rotation in progress)', async () => {
     await withApp({ MASTER_KEYS: `k2:${key()},k1:${firstKey}` }, async (app) => {
       await actor(app, 'admin').get('/enrollments').expect(200);
+    });
+  });
+
+  it('a command that needs personal data it cannot open refuses with a clear code and writes nothing', async () => {
+    await withApp({}, async (app) => {
+      const [admin, referent] = [actor(app, 'admin'), actor(app, 'referent')];
+      const candidateId = await registerCandidate(admin);
+      const enrolled = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)).body;
+      const db = app.get<Storage>(STORAGE).sql.db;
+      // The key is there but wrapped by a master key this service does not hold (taken away while it runs).
+      await sql`UPDATE candidate_keys SET master_key_id = 'gone' WHERE candidate_id = ${candidateId}`.execute(db);
+      const { result: refused, errors } = await capturingLoggedErrors(() => referent.post(`/enrollments/${enrolled.id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(503));
+      expect(refused.body).toMatchObject({ code: 'PRIVACY.KEY_UNREADABLE', title: 'Service Unavailable' });
+      expect(errors).toEqual([expect.stringContaining('which MASTER_KEYS does not hold')]);
+      const events = await app.get<Storage>(STORAGE).store.readStream(`enrollment-${enrolled.id}`);
+      expect(events.map((e) => e.type)).toEqual(['CandidateEnrolled']);
+      await sql`UPDATE candidate_keys SET master_key_id = 'k1' WHERE candidate_id = ${candidateId}`.execute(db);
     });
   });
 

@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import { APIRequestContext, expect, Page, request, test } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { expect, request, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkScreen, criteriaOf, person, Referential, signIn } from './console-support';
 
 /**
  * A school admin's read side of the console, in Debian's Chromium against the real api: sign in,
@@ -9,52 +9,10 @@ import { join } from 'node:path';
  * with axe-core (no serious or critical WCAG 2.1 AA violation) and photographed for people to look at.
  */
 
-const SCREENS = join(__dirname, '../../test-results/console-screens');
-mkdirSync(SCREENS, { recursive: true });
-
 const REFERENTIAL = 'data-ia-quatre-blocs';
+const COHORT = '2026-A';
 /** A school of its own for each worker's data: a worker restarted after a failure starts afresh. */
 const ORGANISATION = `ecole-${process.pid}-${Date.now()}`;
-const COHORT = '2026-A';
-
-interface Criterion {
-  code: string;
-}
-interface Epreuve {
-  code: string;
-  covers: string[];
-  criteria?: Criterion[];
-  timedParts?: { code: string; baseDurationMinutes: number }[];
-}
-interface Referential {
-  blocs: { code: string; competencies: { code: string; criteria?: Criterion[] }[]; epreuves: Epreuve[] }[];
-}
-
-/** A person of the school, signed in through the development sign-in, acting through the api. */
-async function person(api: APIRequestContext, role: string, subject = `${role}-1`) {
-  const signedIn = await api.post('/auth/dev-sign-in', { data: { role, organisationId: ORGANISATION, subject } });
-  expect(signedIn.status()).toBe(200);
-  const headers = { authorization: `Bearer ${(await signedIn.json()).accessToken}` };
-  return {
-    subject,
-    async post(path: string, data: object = {}) {
-      const answer = await api.post(path, { data, headers });
-      expect(answer.ok(), `${path}: ${answer.status()} ${await answer.text()}`).toBe(true);
-      return answer.json();
-    },
-    async get(path: string) {
-      const answer = await api.get(path, { headers });
-      expect(answer.ok(), `${path}: ${answer.status()}`).toBe(true);
-      return answer.json();
-    },
-  };
-}
-
-/** Criteria ids an assessment of the épreuve answers: the covered competencies' own, then the épreuve's. */
-function criteriaOf(referential: Referential, epreuve: Epreuve): string[] {
-  const competencies = new Map(referential.blocs.flatMap((b) => b.competencies).map((c) => [c.code, c]));
-  return [...epreuve.covers.flatMap((code) => (competencies.get(code)?.criteria ?? []).map((c) => `${code}/${c.code}`)), ...(epreuve.criteria ?? []).map((c) => `${epreuve.code}/${c.code}`)];
-}
 
 let withdrawnId = '';
 let validatedId = '';
@@ -62,7 +20,7 @@ let enrolled = 0;
 
 test.beforeAll(async ({ baseURL }) => {
   const api = await request.newContext({ baseURL });
-  const [admin, assessor, jury] = [await person(api, 'admin'), await person(api, 'assessor'), await person(api, 'jury')];
+  const [admin, assessor, jury] = [await person(api, ORGANISATION, 'admin'), await person(api, ORGANISATION, 'assessor'), await person(api, ORGANISATION, 'jury')];
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   const enroll = async (n: number) => {
     const candidate = await admin.post('/candidates', { birthName: `Martin${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `lea${n}@example.org` });
@@ -89,32 +47,11 @@ test.beforeAll(async ({ baseURL }) => {
   await api.dispose();
 });
 
-/** No serious or critical accessibility violation on the screen, then its photograph. */
-async function checkScreen(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(" ")} ${JSON.stringify(n.any[0]?.data ?? "")}`).join(", ")})`);
-  expect(serious, `${name}: accessibility`).toEqual([]);
-  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, role = 'admin') {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/connexion$/);
-  await expect(page.getByText('Connexion de développement')).toBeVisible();
-  await checkScreen(page, 'sign-in');
-  if (role !== 'admin') {
-    await page.getByRole('combobox', { name: 'Rôle' }).click();
-    await page.getByRole('option', { name: new RegExp(role, 'i') }).click();
-  }
-  await page.getByRole('textbox', { name: 'Organisme' }).fill(ORGANISATION);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
 test('an admin reads the dashboard, narrows the list and opens a path', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, ORGANISATION);
   await expect(page).toHaveURL(/\/tableau-de-bord$/);
   await page.getByRole('combobox', { name: 'Certification et version' }).click();
-  await page.getByRole('option', { name: /4 blocs/ }).click();
+  await page.getByRole('option', { name: /4 blocs.*\(v1\)/ }).click();
   await expect(page.getByText('Abandon : 1')).toBeVisible();
   await expect(page.getByText(`En cours : ${enrolled - 1}`)).toBeVisible();
   await checkScreen(page, 'admin-dashboard');
@@ -148,7 +85,7 @@ test('an admin reads the dashboard, narrows the list and opens a path', async ({
 });
 
 test('the list can be used with the keyboard alone', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, ORGANISATION);
   await page.goto('/inscriptions');
   await expect(page.getByText(`${enrolled} inscriptions correspondantes`)).toBeVisible();
   // From the status filter: open it, pick "Abandon", and reach the one candidate's path.
@@ -167,7 +104,7 @@ test('the list can be used with the keyboard alone', async ({ page }) => {
 });
 
 test('an unknown page and a lost session lead somewhere sensible', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, ORGANISATION);
   await page.goto('/nulle-part');
   await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
   await checkScreen(page, 'not-found');
@@ -179,4 +116,29 @@ test('an unknown page and a lost session lead somewhere sensible', async ({ page
   await expect(page).toHaveURL(/\/connexion$/);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(/\/inscriptions\?status=eligible$/);
+});
+
+test('an admin browses a référentiel and imports a version, seeing each problem beside its line', async ({ page }) => {
+  await signIn(page, ORGANISATION);
+  await page.getByRole('link', { name: 'Référentiels' }).click();
+  await page.getByRole('link', { name: `Parcourir ${REFERENTIAL} v1` }).click();
+  await page.getByRole('button', { name: /^BC01/ }).click();
+  await expect(page.getByText(/BC01-E1 — /)).toBeVisible();
+  await checkScreen(page, 'referential-version');
+
+  await page.goto('/referentiels');
+  const shipped = readFileSync(join(__dirname, `../../referentials/${REFERENTIAL}@1.yaml`), 'utf8');
+  // A version with a bloc title missing and a competency code twice: refused, each problem on its line.
+  const broken = shipped.replace(/^version: .*$/m, 'version: "broken"').replace(/^(\s+)title: Analyse exploratoire.*$/m, '$1titre: oublié').replace('code: C2\n', 'code: C1\n');
+  await page.locator('input[type=file]').setInputFiles({ name: 'casse.yaml', mimeType: 'application/yaml', buffer: Buffer.from(broken) });
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByText(/problèmes? à corriger/)).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'REFERENTIAL.SCHEMA' }).first()).toBeVisible();
+  await expect(page.getByText(/↳ REFERENTIAL\.SCHEMA/).first()).toBeVisible();
+  await checkScreen(page, 'referential-import-problems');
+
+  await page.locator('input[type=file]').setInputFiles({ name: 'v2.yaml', mimeType: 'application/yaml', buffer: Buffer.from(shipped.replace(/^version: .*$/m, `version: "${ORGANISATION}"`)) });
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await expect(page.getByText(/Version publiée dans le flux/)).toBeVisible();
+  await expect(page.getByRole('link', { name: `Parcourir ${REFERENTIAL} v${ORGANISATION}` })).toBeVisible();
 });

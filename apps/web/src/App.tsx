@@ -6,7 +6,7 @@ import { lazy, Suspense, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { currentSession, onSessionChange } from './auth/session';
-import { Shell } from './components/Shell';
+import { screensOf, Shell } from './components/Shell';
 import { NotFound } from './pages/NotFound';
 import { SignIn } from './pages/SignIn';
 
@@ -14,6 +14,10 @@ import { SignIn } from './pages/SignIn';
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 const Enrollments = lazy(() => import('./pages/Enrollments').then((m) => ({ default: m.Enrollments })));
 const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
+const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
+const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
+const Referentials = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.Referentials })));
+const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.ReferentialVersion })));
 
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
 const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: true, luminanceThreshold: 0.4 });
@@ -42,7 +46,7 @@ function SignedIn() {
 
 function Home() {
   const session = useSession();
-  return <Navigate to={session && ['admin', 'jury', 'referent', 'auditor'].includes(session.role) ? '/tableau-de-bord' : '/inscriptions'} replace />;
+  return <Navigate to={session ? screensOf(session.role)[0].to : '/connexion'} replace />;
 }
 
 /** The console's own paths are French words, apart from the api's (English) paths it shares the origin with. */
@@ -55,6 +59,10 @@ const router = createBrowserRouter([
       { path: '/tableau-de-bord', element: <Dashboard /> },
       { path: '/inscriptions', element: <Enrollments /> },
       { path: '/parcours/:enrollmentId', element: <Path /> },
+      { path: '/parcours/:enrollmentId/blocs/:blocCode/provenance', element: <Provenance /> },
+      { path: '/constats', element: <Findings /> },
+      { path: '/referentiels', element: <Referentials /> },
+      { path: '/referentiels/:referential/:version', element: <ReferentialVersion /> },
       { path: '*', element: <NotFound /> },
     ],
   },

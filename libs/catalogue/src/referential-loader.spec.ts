@@ -30,6 +30,18 @@ describe('référentiel loading', () => {
     expect(result.problems).toEqual([{ file: 'broken.yaml', path: expect.stringMatching(/^line 21, column \d+$/), code: 'REFERENTIAL.YAML', message: expect.any(String), line: 21, column: expect.any(Number) }]);
   });
 
+  it('puts each schema and content problem on the line of the node its path names', () => {
+    const shipped = readFileSync(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'), 'utf8');
+    const lines = shipped.split('\n');
+    const c2 = lines.findIndex((l) => /^\s+- code: C2$/.test(l));
+    const result = loadReferentialText(shipped.replace(/^(\s+- code:) C2$/m, '$1 C1').replace(/^certification:$/m, 'certification:\n  colour: blue'), 'broken.yaml');
+    expect(result.ok).toBe(false);
+    // The unknown field is reported on its parent's line; the duplicate code on its own competency's line.
+    expect(result.problems.find((p) => p.code === 'REFERENTIAL.SCHEMA' && p.path === '/certification')).toMatchObject({ line: lines.findIndex((l) => l === 'certification:') + 2 });
+    const duplicate = result.problems.find((p) => p.code !== 'REFERENTIAL.SCHEMA');
+    expect(duplicate?.line).toBe(c2 + 2);
+  });
+
   it('reports every schema problem with its path, not only the first', () => {
     const result = loadReferentialText(stringify({ referential: 'Bad Id', version: '1', certification: { title: 't', level: 12, certifier: 'c' }, validationPolicy: { blocValidation: 'vote', competencyAcquisition: 'all-criteria-met' }, blocs: [], colour: 'blue' }), 'bad.yaml');
     expect(result.ok).toBe(false);

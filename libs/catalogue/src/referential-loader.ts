@@ -2,7 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, parseDocument } from 'yaml';
 import { Referential, validateReferentialContent } from '@jalon/domain';
 import referentialSchema from '../../../referentials/schema/referential.schema.json';
 
@@ -12,7 +12,7 @@ export interface ReferentialFileProblem {
   readonly path: string;
   readonly code: string;
   readonly message: string;
-  /** Where in the file, for a problem of its syntax (1-based). */
+  /** Where in the file (1-based): of a syntax error, or of the node the path names. */
   readonly line?: number;
   readonly column?: number;
 }
@@ -51,13 +51,29 @@ export function loadReferentialText(text: string, file = '<input>'): LoadResult 
   } catch (error) {
     return { ok: false, problems: [{ file, path: '/', code: 'REFERENTIAL.YAML', message: error instanceof Error ? error.message : String(error) }] };
   }
+  // Each problem also says where in the file it is: the line of the node its path names.
+  const located = (problem: ReferentialFileProblem): ReferentialFileProblem => ({ ...problem, ...lineOf(document, lineCounter, problem.path) });
   if (!validateSchema(data)) {
     // Every problem at once: the content rules too, where the structure lets them run.
-    return { ok: false, problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))] };
+    return { ok: false, problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))].map(located) };
   }
-  const problems = validateReferentialContent(data).map((p) => ({ file, ...p }));
+  const problems = validateReferentialContent(data).map((p) => located({ file, ...p }));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, referential: data, contentHash: contentHash(data), problems: [] };
+}
+
+/** The line and column of the node a JSON pointer (`/blocs/0/title`) names, or of its nearest parent that exists. */
+function lineOf(document: Document, lineCounter: LineCounter, pointer: string): { line?: number; column?: number } {
+  if (!pointer.startsWith('/')) return {};
+  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  for (let depth = segments.length; depth >= 0; depth--) {
+    const node = depth === 0 ? document.contents : document.getIn(segments.slice(0, depth), true);
+    const start = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+    if (start === undefined) continue;
+    const { line, col } = lineCounter.linePos(start);
+    return { line, column: col };
+  }
+  return {};
 }
 
 /**

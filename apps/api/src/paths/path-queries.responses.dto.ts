@@ -39,6 +39,7 @@ export class CompetencyAssessmentView {
   @ApiProperty({ type: 'integer', example: 1 }) attempt!: number;
   @ApiProperty({ type: 'integer', description: 'Criteria bearing on the competency that were met' }) criteriaMet!: number;
   @ApiProperty({ type: 'integer', description: 'Criteria of the assessment bearing on the competency' }) criteria!: number;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The last correction of the assessment: the counts are its corrected results' }) correctedBy?: string;
 }
 
 export class CompetencyView {
@@ -376,7 +377,7 @@ export class AccommodationHistoryItem extends EventTraceView {
 
 @ApiSchema({
   description:
-    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results, passed, assessor, at), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired, CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
+    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
 })
 export class ProvenanceHistoryItem extends EventTraceView {}
 

@@ -297,10 +297,14 @@ export class PathQueries {
           assessments.add(domain.data.assessmentId);
           items.push({ ...trace(event), assessmentId: domain.data.assessmentId, sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, results: domain.data.results, passed: domain.data.passed, assessor: domain.data.by, at: domain.data.at });
           break;
-        case 'AssessmentCorrected':
+        case 'AssessmentCorrected': {
           if (!assessments.has(domain.data.assessmentId)) break;
           items.push({ ...trace(event), correctionId: domain.data.correctionId, corrects: domain.data.assessmentId, results: domain.data.results, reason: domain.data.reason, by: domain.data.by, at: domain.data.at });
+          // The assessment it corrects is marked: its results are no longer what stands.
+          const corrected = items.find((item) => item.type === 'AssessmentRecorded' && item.assessmentId === domain.data.assessmentId)!;
+          corrected.correctedBy = [...((corrected.correctedBy as string[] | undefined) ?? []), domain.data.correctionId];
           break;
+        }
         case 'CompetencyAcquired':
         case 'CompetencyAcquisitionRevoked':
           if (!competencies.has(domain.data.competencyCode)) break;

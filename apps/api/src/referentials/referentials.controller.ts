@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadReferentialText } from '@jalon/catalogue';
 import { ValidationError } from '@jalon/domain';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Referential } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
-import { ApiCommandResponses, ApiProblemResponses } from '../shared/api-responses';
+import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
+import { ConsistencyQuery } from '../paths/path-queries.requests.dto';
+import { ReadConsistency } from '../paths/read-consistency.service';
 import { CommandOutcome } from '../shared/command-outcome';
 import { ImportReferentialRequest } from './publish-referential/import-referential.request.dto';
 import { PublishReferentialCommand } from './publish-referential/publish-referential.command';
@@ -20,6 +22,7 @@ export class ReferentialsController {
   constructor(
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
+    private readonly consistency: ReadConsistency,
   ) {}
 
   @Post()
@@ -28,13 +31,13 @@ export class ReferentialsController {
   @ApiOperation({ summary: 'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.' })
   @ApiResponse({ status: 201, type: CommandOutcome })
   @ApiCommandResponses(
-    { status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message }]' },
+    { status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message, line, column }] (line and column of the file, where known)' },
     { status: 409, description: 'REFERENTIAL.VERSION_CONTENT_CHANGED: that version is published with other content' },
   )
   async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     const loaded = loadReferentialText(body.content, 'content');
     if (!loaded.ok) {
-      throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, { problems: loaded.problems.map(({ path, code, message }) => ({ path, code, message })) });
+      throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, { problems: loaded.problems.map(({ path, code, message, line, column }) => ({ path, code, message, ...(line !== undefined ? { line, column } : {}) })) });
     }
     return this.commands.execute(new PublishReferentialCommand(loaded.referential, loaded.contentHash, { id: actor.id, role: actor.role }));
   }
@@ -43,8 +46,10 @@ export class ReferentialsController {
   @Public()
   @ApiOperation({ summary: 'The catalogue: every shipped référentiel version with its blocs, option groups and extra requirements' })
   @ApiOkResponse({ type: [ReferentialSummaryDto] })
-  @ApiProblemResponses(429)
-  list(): Promise<ReferentialSummaryDto[]> {
+  @ApiProblemResponses(Problems.invalidQuery, 429, Problems.readModelsNotThere)
+  async list(@Query() query: ConsistencyQuery): Promise<ReferentialSummaryDto[]> {
+    // After an import, the next read asks for its position: the version just published is listed.
+    await this.consistency.await(query.consistentWith);
     return this.queries.execute(new ListReferentialsQuery());
   }
 

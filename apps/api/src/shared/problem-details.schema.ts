@@ -11,8 +11,14 @@ export class FieldProblem {
 
 /** One problem of a référentiel file (REFERENTIAL.INVALID). */
 export class ReferentialFileProblem {
-  @ApiProperty({ example: '/blocs/0/competencies', description: 'Where in the file: a JSON pointer, or `line N` for a YAML syntax error' })
+  @ApiProperty({ example: '/blocs/0/competencies', description: 'Where in the file: a JSON pointer, or `line N, column C` for a YAML syntax error' })
   path!: string;
+
+  @ApiPropertyOptional({ type: 'integer', example: 42, description: 'The line of the file it is on (1-based), where known' })
+  line?: number;
+
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Its column (1-based), with line' })
+  column?: number;
 
   @ApiProperty({ example: 'REFERENTIAL.SCHEMA' })
   code!: string;

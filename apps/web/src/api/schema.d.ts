@@ -675,10 +675,20 @@ export interface components {
         };
         ReferentialFileProblem: {
             /**
-             * @description Where in the file: a JSON pointer, or `line N` for a YAML syntax error
+             * @description Where in the file: a JSON pointer, or `line N, column C` for a YAML syntax error
              * @example /blocs/0/competencies
              */
             path: string;
+            /**
+             * @description The line of the file it is on (1-based), where known
+             * @example 42
+             */
+            line?: number;
+            /**
+             * @description Its column (1-based), with line
+             * @example 7
+             */
+            column?: number;
             /** @example REFERENTIAL.SCHEMA */
             code: string;
             message: string;
@@ -1534,6 +1544,11 @@ export interface components {
             criteriaMet: number;
             /** @description Criteria of the assessment bearing on the competency */
             criteria: number;
+            /**
+             * Format: uuid
+             * @description The last correction of the assessment: the counts are its corrected results
+             */
+            correctedBy?: string;
         };
         CompetencyView: {
             /** @example C1.1 */
@@ -1773,7 +1788,7 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
-        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results, passed, assessor, at), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired, CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
+        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
         ProvenanceHistoryItem: {
             /** Format: uuid */
             eventId: string;
@@ -2142,7 +2157,10 @@ export interface operations {
     };
     ReferentialsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2157,11 +2175,29 @@ export interface operations {
                     "application/json": components["schemas"]["ReferentialSummary"][];
                 };
             };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2194,7 +2230,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandOutcome"];
                 };
             };
-            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: REFERENTIAL.INVALID with `problems`: [{ path, code, message }] */
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: REFERENTIAL.INVALID with `problems`: [{ path, code, message, line, column }] (line and column of the file, where known) */
             400: {
                 headers: {
                     [name: string]: unknown;

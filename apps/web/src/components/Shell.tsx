@@ -8,8 +8,10 @@ import { LANGUAGES } from '../i18n';
 /** Which screens each role has: exactly what the api answers that role. */
 export function screensOf(role: string): { to: string; label: string }[] {
   const screens = [];
-  if (['admin', 'jury', 'referent', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
+  if (['admin', 'jury', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
   screens.push({ to: '/inscriptions', label: 'nav.enrollments' });
+  if (['admin', 'auditor'].includes(role)) screens.push({ to: '/constats', label: 'nav.findings' });
+  screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;
 }
 

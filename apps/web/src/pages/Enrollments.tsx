@@ -6,6 +6,7 @@ import { DataTable, DataTableColumn, DataTableSortStatus } from 'mantine-datatab
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { download, shouldRetry } from '../api/client';
+import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
@@ -19,7 +20,7 @@ const PAGE_SIZE = 25;
 /** The list's filters live in the address: a selection can be bookmarked and sent to a colleague. */
 function queryOf(params: URLSearchParams): EnrollmentsQuery {
   const query: Record<string, string | number> = {};
-  for (const key of ['referentialId', 'version', 'cohort', 'status', 'bloc', 'blocStatus', 'noProgressSince', 'sort', 'order']) {
+  for (const key of ['referentialId', 'version', 'cohort', 'status', 'bloc', 'blocStatus', 'noProgressSince', 'organisationId', 'sort', 'order']) {
     const value = params.get(key);
     if (value) query[key] = value;
   }
@@ -33,6 +34,8 @@ export function Enrollments() {
   const [params, setParams] = useSearchParams();
   const query = queryOf(params);
   const referentials = useReferentials();
+  // An auditor reads every organisation's paths: they may narrow to one.
+  const auditor = currentSession()?.role === 'auditor';
   const list = useQuery({
     queryKey: ['enrollments', query],
     queryFn: () => listEnrollments(query),
@@ -77,7 +80,10 @@ export function Enrollments() {
         <Select label={t('enrollments.status')} placeholder={t('enrollments.anyStatus')} clearable w={200} data={PATH_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} value={query.status ?? null} onChange={(status) => set({ status })} />
         <TextInput label={t('enrollments.bloc')} w={100} placeholder="BC01" defaultValue={query.bloc ?? ''} key={`bloc-${query.bloc ?? ''}`} onBlur={(e) => set({ bloc: e.currentTarget.value.trim() || null })} onKeyDown={(e) => e.key === 'Enter' && set({ bloc: e.currentTarget.value.trim() || null })} />
         <Select label={t('enrollments.blocStatus')} clearable w={170} disabled={!query.bloc} data={BLOC_STATUSES.map((s) => ({ value: s, label: t(`blocStatus.${s}`) }))} value={query.blocStatus ?? null} onChange={(blocStatus) => set({ blocStatus })} />
-        <DateInput label={t('enrollments.noProgressSince')} clearable w={180} valueFormat="DD/MM/YYYY" value={query.noProgressSince ?? null} onChange={(value) => set({ noProgressSince: value ? dayjs(value).format('YYYY-MM-DD') : null })} />
+        <DateInput label={t('enrollments.noProgressSince')} clearable clearButtonProps={{ 'aria-label': t('enrollments.reset') }} w={180} valueFormat="DD/MM/YYYY" value={query.noProgressSince ?? null} onChange={(value) => set({ noProgressSince: value ? dayjs(value).format('YYYY-MM-DD') : null })} />
+        {auditor && (
+          <TextInput label={t('enrollments.organisation')} w={160} defaultValue={query.organisationId ?? ''} key={`org-${query.organisationId ?? ''}`} onBlur={(e) => set({ organisationId: e.currentTarget.value.trim() || null })} onKeyDown={(e) => e.key === 'Enter' && set({ organisationId: e.currentTarget.value.trim() || null })} />
+        )}
         <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
           {t('enrollments.reset')}
         </Button>
@@ -111,6 +117,7 @@ export function Enrollments() {
               </Anchor>
             ),
           },
+          ...(auditor ? [{ accessor: 'organisationId' as const, title: t('enrollments.organisation') }] : []),
           { accessor: 'referentialId', title: t('enrollments.columns.certification'), render: (item) => `${item.referentialId} v${item.version}` },
           { accessor: 'cohort', title: t('enrollments.columns.cohort'), sortable: true },
           { accessor: 'accessRoute', title: t('enrollments.columns.accessRoute'), render: (item) => t(`accessRoute.${item.accessRoute}`) },

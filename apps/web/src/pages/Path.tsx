@@ -1,8 +1,10 @@
-import { Accordion, Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Accordion, Alert, Anchor, Badge, Button, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { DateTimePicker } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
+import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
@@ -15,13 +17,25 @@ const BLOC_TONES: Record<string, Tone> = { validated: 'green', validatable: 'tea
 export function Path() {
   const { t, i18n } = useTranslation();
   const { enrollmentId = '' } = useParams();
-  const path = useQuery({ queryKey: ['path', enrollmentId], queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })), retry: shouldRetry });
+  const [params, setParams] = useSearchParams();
+  // "As of": the path as it stood at an instant, replayed from the log by the api.
+  const asOf = params.get('asOf');
+  const path = useQuery({
+    queryKey: ['path', enrollmentId, asOf],
+    retry: shouldRetry,
+    queryFn: () =>
+      asOf
+        ? answer(api.GET('/enrollments/{enrollmentId}/as-of', { params: { path: { enrollmentId }, query: { at: asOf } } }))
+        : answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
+  });
+  const mayTrace = ['auditor', 'admin', 'jury'].includes(currentSession()?.role ?? '');
   const locale = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
   const date = (iso: string) => new Date(iso).toLocaleDateString(locale);
   const dateTime = (iso: string) => new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 
   if (!path.data) return <QueryState isLoading={path.isLoading} error={path.error} />;
   const p = path.data;
+  const stoodAt = 'asOf' in p ? (p as unknown as { asOf: string; position: string | null }) : undefined;
   const nothingMissing = p.missing.blocs.length === 0 && p.missing.optionGroups.length === 0 && p.missing.extraRequirements.length === 0;
   return (
     <Stack>
@@ -40,6 +54,28 @@ export function Path() {
           {t(`status.${p.status}`)}
         </Badge>
       </Group>
+
+      <Group align="flex-end">
+        <DateTimePicker
+          label={t('path.asOf')}
+          w={260}
+          clearable
+          valueFormat="DD/MM/YYYY HH:mm"
+          clearButtonProps={{ 'aria-label': t('path.clearAsOf') }}
+          value={asOf ? new Date(asOf) : null}
+          onChange={(value) => setParams(value ? { asOf: new Date(value).toISOString() } : {})}
+        />
+        {asOf && (
+          <Button variant="subtle" onClick={() => setParams({})}>
+            {t('path.now')}
+          </Button>
+        )}
+      </Group>
+      {stoodAt && (
+        <Alert color="blue.9" variant="outline">
+          {t('path.asOfNotice', { date: dateTime(stoodAt.asOf), position: stoodAt.position ?? '—' })}
+        </Alert>
+      )}
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
@@ -108,11 +144,17 @@ export function Path() {
                 <Group gap="xs" wrap="nowrap">
                   {!bloc.required && <Text size="xs" c="dimmed">{t('path.optional')}</Text>}
                   {bloc.validatedAt && <Text size="xs">{t('path.validatedAt', { date: date(bloc.validatedAt) })}</Text>}
+
                   <ToneBadge tone={BLOC_TONES[bloc.status]}>{t(`blocStatus.${bloc.status}`)}</ToneBadge>
                 </Group>
               </Group>
             </Accordion.Control>
             <Accordion.Panel>
+              {mayTrace && bloc.status !== 'not-started' && (
+                <Anchor component={Link} size="sm" to={`/parcours/${enrollmentId}/blocs/${bloc.code}/provenance`}>
+                  {t('path.provenance')} {bloc.code}
+                </Anchor>
+              )}
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -140,7 +182,12 @@ export function Path() {
                               {a.epreuve}, {t('path.attempt', { n: a.attempt })} : {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
                               <ToneBadge size="xs" tone={a.criteriaMet === a.criteria ? 'green' : 'red'}>
                                 {a.criteriaMet === a.criteria ? t('path.passed') : t('path.failed')}
-                              </ToneBadge>
+                              </ToneBadge>{' '}
+                              {a.correctedBy && (
+                                <ToneBadge size="xs" tone="orange">
+                                  {t('path.corrected')}
+                                </ToneBadge>
+                              )}
                             </Text>
                           ))
                         )}

@@ -1,10 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { answer, api } from '../api/client';
+import { answer, api, shouldRetry } from '../api/client';
 import type { components, paths } from '../api/schema';
 
 /** The published référentiel versions, for the selects that pick a certification. */
-export function useReferentials() {
-  return useQuery({ queryKey: ['referentials'], queryFn: () => answer(api.GET('/referentials')), staleTime: 60_000 });
+export function useReferentials(consistentWith?: string) {
+  return useQuery({
+    queryKey: ['referentials', consistentWith],
+    queryFn: () => answer(api.GET('/referentials', { params: { query: consistentWith ? { consistentWith } : {} } })),
+    staleTime: 60_000,
+    retry: shouldRetry,
+  });
 }
 
 export type EnrollmentsQuery = NonNullable<paths['/enrollments']['get']['parameters']['query']>;

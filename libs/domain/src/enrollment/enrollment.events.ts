@@ -25,6 +25,8 @@ export interface ApplicableAccommodation {
 export interface CriterionEvidence {
   readonly criterion: string;
   readonly assessmentId: string;
+  /** The correction of that assessment that made the criterion met, when it was not met as first assessed. */
+  readonly correctionId?: string;
 }
 
 export type EnrollmentEvent =

@@ -7,26 +7,29 @@ import { ActiveEnrollment } from './enrollment.state';
  * R5: for each criterion, the valid (non-voided) assessment in which it is met, if any.
  * Criteria met in any valid attempt count: a later failed attempt does not erase what was shown.
  */
-export function criteriaMet(state: ActiveEnrollment): Map<string, string> {
-  const met = new Map<string, string>();
+export function criteriaMet(state: ActiveEnrollment): Map<string, CriterionEvidence> {
+  const met = new Map<string, CriterionEvidence>();
   for (const assessment of Object.values(state.assessments)) {
     if (assessment.voided) continue;
     for (const [criterion, isMet] of Object.entries(assessment.results)) {
-      if (isMet && !met.has(criterion)) met.set(criterion, assessment.id);
+      if (!isMet || met.has(criterion)) continue;
+      // Met by a correction: the evidence names it, so an auditor is not sent to an assessment that says "not met".
+      const correctionId = assessment.metByCorrection?.[criterion];
+      met.set(criterion, { criterion, assessmentId: assessment.id, ...(correctionId ? { correctionId } : {}) });
     }
   }
   return met;
 }
 
 /** The evidence that a competency is acquired under the default rule, or undefined if it is not. */
-export function competencyEvidence(index: ReferentialIndex, competencyCode: string, met: Map<string, string>): CriterionEvidence[] | undefined {
+export function competencyEvidence(index: ReferentialIndex, competencyCode: string, met: Map<string, CriterionEvidence>): CriterionEvidence[] | undefined {
   const bearing = index.criteriaBearingOn.get(competencyCode) ?? [];
   if (bearing.length === 0) return undefined;
   const evidence: CriterionEvidence[] = [];
   for (const criterion of bearing) {
-    const assessmentId = met.get(criterion);
-    if (assessmentId === undefined) return undefined;
-    evidence.push({ criterion, assessmentId });
+    const found = met.get(criterion);
+    if (found === undefined) return undefined;
+    evidence.push(found);
   }
   return evidence;
 }

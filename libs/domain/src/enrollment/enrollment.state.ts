@@ -35,6 +35,10 @@ export interface AssessmentState {
   readonly blocCode: string;
   /** Criterion id → met, as last corrected. */
   readonly results: Readonly<Record<string, boolean>>;
+  /** The last correction of it, if any: a corrected assessment is marked as such wherever it shows. */
+  readonly correctedBy?: string;
+  /** Criterion id → the correction that made it met, for the criteria met by a correction rather than as first assessed. */
+  readonly metByCorrection?: Readonly<Record<string, string>>;
   /** Voided by the annulment of its bloc: it no longer counts for anything. */
   readonly voided: boolean;
 }
@@ -161,7 +165,15 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     }
     case 'AssessmentCorrected': {
       const current = s.assessments[event.data.assessmentId];
-      return { ...s, assessments: { ...s.assessments, [current.id]: { ...current, results: resultsOf(event.data.results) } } };
+      const results = resultsOf(event.data.results);
+      // A criterion the correction turned met is met by it; one met before stays met by what met it first.
+      const metByCorrection: Record<string, string> = {};
+      for (const [criterion, met] of Object.entries(results)) {
+        if (!met) continue;
+        const earlier = current.results[criterion] ? current.metByCorrection?.[criterion] : event.data.correctionId;
+        if (earlier) metByCorrection[criterion] = earlier;
+      }
+      return { ...s, assessments: { ...s.assessments, [current.id]: { ...current, results, correctedBy: event.data.correctionId, metByCorrection } } };
     }
     case 'CompetencyAcquired':
       return { ...s, acquiredCompetencies: { ...s.acquiredCompetencies, [event.data.competencyCode]: event.data.at } };

@@ -18,7 +18,7 @@ export interface PathView {
     optionGroup?: string;
     validatedAt?: string;
     decidedBy?: string;
-    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number }[] }[];
+    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string }[] }[];
   }[];
   sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
@@ -135,7 +135,8 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
             .filter((a) => Object.keys(a.results).some((c) => bearing.has(c)))
             .map((a) => {
               const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
-              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length };
+              // The counts are the corrected results: a corrected assessment says so, naming its last correction.
+              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length, ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}) };
             }),
         };
       }),
