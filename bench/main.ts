@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--only issuance|http] [--keep]`
+ * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--only issuance|http|console] [--keep]`
  *
  * Measures the event store and the candidate-path rebuild against raw `pg` baselines taken in the
  * same run on the same PostgreSQL (a fresh database, dropped at the end), then the api itself over
  * HTTP, its api and worker processes as deployed: a command against the store's own appends, and
- * the two path queries on a read model of 50,000 enrollments; last, the issuance of documents:
+ * the two path queries on a read model of 50,000 enrollments and the web console on it (headless
+ * Chromium: its first screen's weight, its list's response to a filter); last, the issuance of documents:
  * rendering and signing in-process, against decisions issued through Redis by two worker
  * processes. `--only issuance` runs that last part alone, `--only http` the commands against the
- * appends, each on a database holding only the référentiels. Prints a table and writes the
+ * appends, `--only console` the console over `--enrollments`, each on a database holding only the
+ * référentiels (and, for the console, the generated paths). Prints a table and writes the
  * numbers as JSON. It reports speeds; it never asserts them.
  */
 import { writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, re
 import { formatTable, Metric } from './report';
 import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
+import { ConsoleResult, measureConsole, p95 } from './console-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
@@ -38,7 +41,9 @@ const QUERY_WARMUP = 50;
 /** Issuance worker processes: issuance_ratio compares their speed with this many times one renderer. */
 const ISSUANCE_WORKERS = 2;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECTIONS = ['issuance', 'http'] as const;
+const SECTIONS = ['issuance', 'http', 'console'] as const;
+/** Filter changes timed in the console's list. */
+const CONSOLE_LIST_CHANGES = 40;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -288,6 +293,15 @@ async function main(): Promise<void> {
     };
     const metrics: Metric[] = [];
     const summary: string[] = [];
+    /** The console's two measures: compressed JS+CSS of the first screen, and the list's p95 from a filter change to the list rendered. */
+    const recordConsole = (console: ConsoleResult, enrollments: number) => {
+      Object.assign(results, { console_first_load_kb: round(console.firstLoadBytes / 1024, 1), console_list_p95_ms: round(p95(console.listMs), 1) });
+      Object.assign(meta, { console: { firstLoadFiles: console.firstLoadFiles, firstLoadBytes: console.firstLoadBytes, listChanges: console.listMs.length, listMs: console.listMs.map((ms) => round(ms, 1)), enrollments } });
+      metrics.push(
+        { name: 'console_first_load_kb', value: results.console_first_load_kb, atMost: 250, note: `an admin's dashboard: ${console.firstLoadFiles} JS/CSS files, gzip` },
+        { name: 'console_list_p95_ms', value: results.console_list_p95_ms, atMost: 1000, note: `status filter changed in the list, ${enrollments} enrollments, headless Chromium` },
+      );
+    };
 
     if (options.only === undefined) {
       log(`loading ≥ ${options.events} events (the 4 référentiels, then generated paths, one append per path)...`);
@@ -395,6 +409,9 @@ async function main(): Promise<void> {
         },
       });
 
+      log(`console: the first screen, then ${CONSOLE_LIST_CHANGES} filter changes in the list, in headless Chromium...`);
+      recordConsole(await measureConsole(api, { changes: CONSOLE_LIST_CHANGES }, log), queries.enrollments);
+
       metrics.push(
         { name: 'raw_insert_c1_per_s', value: results.raw_insert_c1_per_s },
         { name: 'append_c1_per_s', value: results.append_c1_per_s },
@@ -418,6 +435,21 @@ async function main(): Promise<void> {
         `http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s; queries: ${queries.enrollments} enrollments in ${ORGANISATION} ` +
           `(${organisation.paths} generated paths, ${organisation.events} events, appended in ${organisation.seconds.toFixed(1)} s and projected in ${organisation.catchUpSeconds.toFixed(1)} s; not measured)`,
       );
+    }
+
+    if (options.only === 'console') {
+      log('publishing the shipped référentiels...');
+      await publishShippedReferentials(store);
+      api = await startDeployedApi(database.url, home, store);
+      log(`console: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
+      const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
+      log(`  ${organisation.paths} paths appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
+      await sql`VACUUM (ANALYZE)`.execute(home.db);
+      api.projections.resume();
+      await api.projections.settle();
+      const enrollments = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db)).rows[0].n;
+      log(`console: the first screen, then ${CONSOLE_LIST_CHANGES} filter changes in the list, in headless Chromium...`);
+      recordConsole(await measureConsole(api, { changes: CONSOLE_LIST_CHANGES }, log), enrollments);
     }
 
     if (options.only === 'http') {

@@ -142,7 +142,8 @@ describe('the OpenAPI document says what the api answers', () => {
     for (const route of routes.filter((r) => r.method === 'GET' && r.queryType)) {
       const parameters = operationOf(route)!.parameters!.filter((p) => p.in === 'query');
       const required = parameters.filter((p) => p.required).map((p) => `${p.name}=${encodeURIComponent(String(p.schema!.example))}`);
-      const caller = actor(testApp.app, route.roles![0]);
+      // A public route is asked by an admin: a token changes nothing there.
+      const caller = actor(testApp.app, route.roles?.[0] ?? 'admin');
       for (const parameter of parameters.filter((p) => p.schema?.type === 'integer')) {
         const { minimum, maximum } = parameter.schema!;
         const values = [...(minimum !== undefined ? [[minimum, true], [minimum - 1, false]] : []), ...(maximum !== undefined ? [[maximum, true], [maximum + 1, false]] : []), [(minimum ?? 0) + 1.5, false]] as [number, boolean][];

@@ -55,7 +55,7 @@ export async function checkScreen(page: Page, name: string) {
 }
 
 /** Through the console's development sign-in page, as a person of `organisationId`. */
-export async function signIn(page: Page, organisationId: string, role = 'admin', roleLabel?: RegExp) {
+export async function signIn(page: Page, organisationId: string, role = 'admin', roleLabel?: RegExp, subject?: string) {
   await page.goto('/');
   await expect(page).toHaveURL(/\/connexion$/);
   await expect(page.getByText('Connexion de développement')).toBeVisible();
@@ -65,5 +65,6 @@ export async function signIn(page: Page, organisationId: string, role = 'admin',
     await page.getByRole('option', { name: roleLabel ?? new RegExp(role, 'i') }).click();
   }
   await page.getByRole('textbox', { name: 'Organisme' }).fill(organisationId);
+  if (subject) await page.getByRole('textbox', { name: 'Identifiant de la personne' }).fill(subject);
   await page.getByRole('button', { name: 'Se connecter' }).click();
 }

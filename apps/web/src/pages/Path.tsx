@@ -6,6 +6,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
+import { Accommodations } from '../components/Accommodations';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 
@@ -118,6 +119,8 @@ export function Path() {
           )}
         </Card>
       </SimpleGrid>
+
+      <Accommodations value={p.accommodations} />
 
       {p.juryDecision && (
         <Card withBorder>
