@@ -1,9 +1,6 @@
 import { createTheme, Loader, MantineProvider } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import 'dayjs/locale/fr';
 import { lazy, Suspense, useSyncExternalStore } from 'react';
-import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { currentSession, onSessionChange } from './auth/session';
 import { screensOf, Shell } from './components/Shell';
@@ -69,14 +66,11 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
-  const { i18n } = useTranslation();
   return (
     <MantineProvider theme={theme} cssVariablesResolver={contrastVariables}>
-      <DatesProvider settings={{ locale: i18n.language }}>
-        <QueryClientProvider client={queries}>
-          <RouterProvider router={router} />
-        </QueryClientProvider>
-      </DatesProvider>
+      <QueryClientProvider client={queries}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

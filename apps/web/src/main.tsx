@@ -1,7 +1,4 @@
 import '@mantine/core/styles.css';
-import '@mantine/dates/styles.css';
-import '@mantine/charts/styles.css';
-import 'mantine-datatable/styles.css';
 import './console.css';
 import './i18n';
 import { StrictMode } from 'react';

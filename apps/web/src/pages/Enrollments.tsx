@@ -1,3 +1,4 @@
+import 'mantine-datatable/styles.css';
 import { Anchor, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -8,6 +9,7 @@ import { Link, useSearchParams } from 'react-router';
 import { download, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
+import { Dates } from '../components/Dates';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { EnrollmentsQuery, listEnrollments, PATH_STATUSES, useReferentials } from './referentials';
@@ -56,6 +58,7 @@ export function Enrollments() {
   csvQuery.set('format', 'csv');
 
   return (
+    <Dates>
     <Stack>
       <Group justify="space-between">
         <Title order={1}>{t('enrollments.title')}</Title>
@@ -129,5 +132,6 @@ export function Enrollments() {
         ] satisfies DataTableColumn<Item>[]}
       />
     </Stack>
+    </Dates>
   );
 }

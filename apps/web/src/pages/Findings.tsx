@@ -1,3 +1,4 @@
+import 'mantine-datatable/styles.css';
 import { Anchor, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';

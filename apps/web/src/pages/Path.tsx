@@ -7,6 +7,7 @@ import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { Accommodations } from '../components/Accommodations';
+import { Dates } from '../components/Dates';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 
@@ -39,6 +40,7 @@ export function Path() {
   const stoodAt = 'asOf' in p ? (p as unknown as { asOf: string; position: string | null }) : undefined;
   const nothingMissing = p.missing.blocs.length === 0 && p.missing.optionGroups.length === 0 && p.missing.extraRequirements.length === 0;
   return (
+    <Dates>
     <Stack>
       <Anchor component={Link} to="/inscriptions" size="sm">
         ← {t('path.back')}
@@ -234,5 +236,6 @@ export function Path() {
         </Table>
       )}
     </Stack>
+    </Dates>
   );
 }
