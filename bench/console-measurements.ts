@@ -21,9 +21,16 @@ export interface ConsoleResult {
 const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 export const p95 = (values: readonly number[]) => percentile(values, 95);
 
+/**
+ * Builds the console if its sources changed, before any api starts: a running api keeps the page it
+ * read at start-up, which names the assets of that build.
+ */
+export function buildConsole(): void {
+  execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts/build-web.js')], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
 /** The console as a person meets it, in headless Chromium (Debian's), against the bench's api and its data. */
 export async function measureConsole(api: BenchApi, options: { changes: number }, log: (line: string) => void): Promise<ConsoleResult> {
-  execFileSync(process.execPath, [resolve(REPO_ROOT, 'scripts/build-web.js')], { cwd: REPO_ROOT, stdio: 'inherit' });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -43,7 +50,12 @@ export async function measureConsole(api: BenchApi, options: { changes: number }
       void response.body().then((body) => assets.set(response.url(), gzipSync(body, { level: 9 }).length)).catch(() => undefined);
     });
     await page.goto('/tableau-de-bord');
-    await page.getByText('Candidats par statut').waitFor();
+    try {
+      await page.getByText('Candidats par statut').waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await page.screenshot({ path: 'bench-console-failure.png', fullPage: true });
+      throw new Error(`the dashboard did not show (screenshot: bench-console-failure.png): ${(error as Error).message}`);
+    }
     await page.waitForLoadState('networkidle');
     const firstLoadBytes = [...assets.values()].reduce((a, b) => a + b, 0);
     const firstLoadFiles = assets.size;

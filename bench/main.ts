@@ -27,7 +27,7 @@ import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, re
 import { formatTable, Metric } from './report';
 import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
-import { ConsoleResult, measureConsole, p95 } from './console-measurements';
+import { buildConsole, ConsoleResult, measureConsole, p95 } from './console-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
@@ -270,6 +270,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
+    if (options.only === undefined || options.only === 'console') buildConsole();
     database = await createTestDatabase('jalon_bench');
     log(`database ${database.name}`);
     home = await openSqlDatabase({ kind: 'postgres', url: database.url, poolSize: 8 });

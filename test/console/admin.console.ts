@@ -105,6 +105,11 @@ test('the list can be used with the keyboard alone', async ({ page }) => {
 
 test('an unknown page and a lost session lead somewhere sensible', async ({ page }) => {
   await signIn(page, ORGANISATION);
+  // An error of the api is said in plain French, its code beside it.
+  await page.goto('/parcours/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByRole('alert')).toContainText('Cette inscription n’existe pas, ou vous n’y avez pas accès.');
+  await expect(page.getByRole('alert')).toContainText('ENROLLMENT.NOT_FOUND');
+  await checkScreen(page, 'error-not-found-enrollment');
   await page.goto('/nulle-part');
   await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
   await checkScreen(page, 'not-found');

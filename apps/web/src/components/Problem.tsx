@@ -2,18 +2,21 @@ import { Alert, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api/client';
 
-/** A query's state as a person reads it: loading, an error in plain words, or nothing. */
+/**
+ * A query's state as a person reads it: loading, or an error said in their language. The api's
+ * problem+json `code` picks the sentence; its `detail` (in English, for developers) is the fallback.
+ */
 export function QueryState({ isLoading, error }: { isLoading: boolean; error: unknown }) {
   const { t } = useTranslation();
   if (isLoading) return <Loader aria-label="…" />;
   if (!error) return null;
-  const detail = error instanceof ApiProblem ? error.detail : String(error);
+  const message = error instanceof ApiProblem ? t(`errors.codes.${error.code}`, { defaultValue: error.detail }) : String(error);
   return (
-    <Alert color="red" title={t('errors.generic', { detail: '' }).replace(/\s*:\s*$/, '')} role="alert">
+    <Alert color="red.9" variant="outline" title={t('errors.title')} role="alert">
       <Stack gap={4}>
-        <Text size="sm">{detail}</Text>
+        <Text size="sm">{message}</Text>
         {error instanceof ApiProblem && (
-          <Text size="xs" c="dimmed">
+          <Text size="xs" ff="monospace">
             {error.code}
           </Text>
         )}

@@ -26,7 +26,7 @@ export function SignIn() {
       startSession({ token: issued.accessToken, role, organisationId, subject, expiresAt: Date.now() + issued.expiresIn * 1000 });
       navigate((location.state as { from?: string } | null)?.from ?? '/', { replace: true });
     } catch (problem) {
-      setError(problem instanceof ApiProblem ? problem.detail : String(problem));
+      setError(problem instanceof ApiProblem ? t(`errors.codes.${problem.code}`, { defaultValue: problem.detail }) : String(problem));
     }
   }
 
