@@ -67,4 +67,6 @@ export async function signIn(page: Page, organisationId: string, role = 'admin',
   await page.getByRole('textbox', { name: 'Organisme' }).fill(organisationId);
   if (subject) await page.getByRole('textbox', { name: 'Identifiant de la personne' }).fill(subject);
   await page.getByRole('button', { name: 'Se connecter' }).click();
+  // Signed in once the console has left the sign-in page: a navigation before that would cancel it.
+  await expect(page).not.toHaveURL(/\/connexion$/);
 }
