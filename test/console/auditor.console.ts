@@ -64,6 +64,7 @@ test('an auditor finds a path in any organisation, traces a bloc, and looks back
   await checkScreen(page, 'auditor-provenance');
 
   await page.goto(`/parcours/${validatedId}?asOf=${encodeURIComponent(beforeDecision)}`);
+  await expect(page.getByText('Tel qu’il était le', { exact: true })).toBeVisible();
   await expect(page.getByText(/Parcours tel qu’il était le/)).toBeVisible();
   await expect(page.getByRole('button', { name: /^BC01/ })).toContainText('Validable');
   await checkScreen(page, 'auditor-path-as-of');

@@ -59,5 +59,8 @@ test('the candidate reads their own path and their own measure', async ({ page }
   await signIn(page, SCHOOL, 'candidate', /Candidat/, candidateId);
   await openThePath(page);
   await expect(page.getByText(new RegExp(`Tiers-temps.*${DETAILS}`))).toBeVisible();
+  // Looking back in time and tracing a bloc are the api's for admins, juries and auditors only.
+  await expect(page.getByText('Tel qu’il était le')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /^Provenance/ })).toHaveCount(0);
   await checkScreen(page, 'candidate-path');
 });

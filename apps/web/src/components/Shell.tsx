@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Badge, Button, Group, Loader, NativeSelect, Text } from '@mantine/core';
+import { Anchor, AppShell, Button, Group, Loader, NativeSelect, Text } from '@mantine/core';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -45,7 +45,6 @@ export function Shell({ session }: { session: Session }) {
             <Text size="sm">
               {t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}
             </Text>
-            <Badge variant="light">{session.role}</Badge>
             <NativeSelect aria-label={t('app.language')} size="xs" value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.currentTarget.value)} data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))} />
             <Button
               variant="default"

@@ -30,6 +30,7 @@ export function Path() {
         ? answer(api.GET('/enrollments/{enrollmentId}/as-of', { params: { path: { enrollmentId }, query: { at: asOf } } }))
         : answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
   });
+  // Provenance and "as of" are the api's for these roles only: the others are not offered them.
   const mayTrace = ['auditor', 'admin', 'jury'].includes(currentSession()?.role ?? '');
   const locale = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
   const date = (iso: string) => new Date(iso).toLocaleDateString(locale);
@@ -58,6 +59,7 @@ export function Path() {
         </Badge>
       </Group>
 
+      {mayTrace && (
       <Group align="flex-end">
         <DateTimePicker
           label={t('path.asOf')}
@@ -74,6 +76,7 @@ export function Path() {
           </Button>
         )}
       </Group>
+      )}
       {stoodAt && (
         <Alert color="blue.9" variant="outline">
           {t('path.asOfNotice', { date: dateTime(stoodAt.asOf), position: stoodAt.position ?? '—' })}
