@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { Role, ROLES } from '@jalon/domain';
 import { AuthGuard } from '../apps/api/src/auth/auth.guard';
+import { IdentityProvider } from '../apps/api/src/auth/identity-provider';
 import { ApiRoute, routesOf, samplePath } from './support/api-routes';
 import { actor } from './support/http-actors';
 import { capturingLoggedErrors } from './support/logged-errors';
@@ -80,11 +81,12 @@ describe('who may do what: every route against every role', () => {
       expect(candidateActs.sort()).toEqual(['POST /enrollments/:enrollmentId/jury-consent', 'POST /enrollments/:enrollmentId/jury-consent/withdrawal']);
     });
 
-    it('a candidate reads only their own path, identity and documents: these routes and no other, each scoped to the caller by its service', () => {
+    it('a candidate reads only who they are signed in as, their own path, identity and documents: these routes and no other, each scoped to the caller by its service', () => {
       // The services scope each answer to the caller (proven in the path-queries and personal-data
       // specs); this list makes opening a new route to candidates a deliberate change of the policy.
       const candidateReads = routes.filter((r) => !changesSomething(r) && r.roles?.includes('candidate')).map((r) => `${r.method} ${r.path}`);
       expect(candidateReads.sort()).toEqual([
+        'GET /auth/me',
         'GET /candidates/:candidateId',
         'GET /enrollments',
         'GET /enrollments/:enrollmentId',
@@ -102,7 +104,7 @@ describe('who may do what: every route against every role', () => {
   });
 
   it('a route without a rule is refused by the guard, not let through', async () => {
-    const guard = new AuthGuard(new Reflector(), testApp.app.get(JwtService));
+    const guard = new AuthGuard(new Reflector(), testApp.app.get(JwtService), testApp.app.get(IdentityProvider));
     const token = actor(testApp.app, 'admin').token;
     const handler = function unguarded() {};
     class Bare {}

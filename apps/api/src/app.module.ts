@@ -8,7 +8,8 @@ import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
-import { DevSignInController } from './auth/dev-sign-in.controller';
+import { AuthController } from './auth/auth.controller';
+import { IdentityProvider } from './auth/identity-provider';
 import { CandidatesController } from './candidates/candidates.controller';
 import { Erasure } from './candidates/erasure.service';
 import { DocumentsController } from './documents/documents.controller';
@@ -44,12 +45,13 @@ export class AppModule {
         // public key on every verification (and fails), which cost a fifth of a request's CPU.
         JwtModule.register({ secret: createSecretKey(Buffer.from(resolveJwtSecret(config), 'utf8')) as unknown as string, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [DevSignInController, HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
+      controllers: [AuthController, HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
       providers: [
         // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdentityProvider,
         CatalogueService,
         CataloguePublisher,
         EnrollmentCommands,

@@ -16,7 +16,7 @@ const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 6000, bodyLimitBytes: 2097152, masterKeys: undefined, streamStateCacheSize: 2000, devSignIn: true, consoleDir: 'dist/web' });
+    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 6000, bodyLimitBytes: 2097152, masterKeys: undefined, streamStateCacheSize: 2000, devSignIn: true, consoleDir: 'dist/web', oidc: undefined });
   });
 
   it('reads the variables it knows', () => {
@@ -66,6 +66,34 @@ describe('configuration', () => {
     expect(loadConfig(server).devSignIn).toBe(false);
     expect(loadConfig({ ...server, DEV_SIGN_IN: 'true' }).devSignIn).toBe(true);
     expect(() => loadConfig({ ...server, NODE_ENV: 'production', DEV_SIGN_IN: 'true' })).toThrow('DEV_SIGN_IN cannot be true when NODE_ENV=production');
+    const provider = { OIDC_ISSUER: 'https://id.ecole.example/realms/jalon', OIDC_CLIENT_ID: 'jalon-console' };
+    expect(loadConfig(provider).devSignIn).toBe(false);
+    expect(problemsOf({ ...provider, DEV_SIGN_IN: 'true' })).toEqual(['DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider']);
+  });
+
+  it('reads the identity provider with defaults for its audience, scopes and claims, and says what is missing', () => {
+    expect(loadConfig({ OIDC_ISSUER: 'https://id.ecole.example/realms/jalon', OIDC_CLIENT_ID: 'jalon-console' }).oidc).toEqual({
+      issuer: 'https://id.ecole.example/realms/jalon',
+      clientId: 'jalon-console',
+      audience: 'jalon-console',
+      scopes: 'openid',
+      roleClaim: 'jalon_role',
+      organisationClaim: 'jalon_org',
+    });
+    expect(loadConfig({ OIDC_ISSUER: 'https://id.example', OIDC_CLIENT_ID: 'c', OIDC_AUDIENCE: 'jalon-api', OIDC_SCOPES: ' openid  profile ', OIDC_ROLE_CLAIM: 'realm_access.roles', OIDC_ORGANISATION_CLAIM: 'https://jalon.example/org' }).oidc).toMatchObject({
+      audience: 'jalon-api',
+      scopes: 'openid profile',
+      roleClaim: 'realm_access.roles',
+      organisationClaim: 'https://jalon.example/org',
+    });
+    expect(problemsOf({ OIDC_CLIENT_ID: 'c' })).toEqual(['OIDC_ISSUER is required when OIDC_CLIENT_ID is set']);
+    expect(problemsOf({ OIDC_ISSUER: 'ftp://id.example' })).toEqual(['OIDC_ISSUER must start with https:// or http://']);
+    expect(problemsOf({ OIDC_ISSUER: 'https://id.example', OIDC_SCOPES: 'profile', OIDC_ROLE_CLAIM: 'role claim' })).toEqual([
+      "OIDC_CLIENT_ID is required when OIDC_ISSUER is set (the console's client id at the provider)",
+      'OIDC_SCOPES must include openid',
+      'OIDC_ROLE_CLAIM must name a claim, or a dotted path to one (letters, digits, _ : / - .)',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_CLIENT_ID: 'c' })).toContain('OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)');
   });
 
   it('checks master keys without ever echoing one', () => {

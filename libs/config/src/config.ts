@@ -45,8 +45,25 @@ export interface AppConfig {
   readonly devSignIn: boolean;
   /** The built web console the api serves at `/` (npm start builds it there). */
   readonly consoleDir: string;
+  /** The school's OpenID Connect provider people sign in through (none: the development sign-in, embedded mode only). */
+  readonly oidc?: OidcConfig;
   /** Enrollment states the api keeps folded in memory, so a command on a recent stream reads nothing first (0: none). */
   readonly streamStateCacheSize: number;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL exactly as its tokens name it (`iss`); its discovery document is under it. */
+  readonly issuer: string;
+  /** The console's client id at the provider (a public client: authorization code with PKCE). */
+  readonly clientId: string;
+  /** What the provider's access tokens must name in `aud` for the api to accept them (default: the client id). */
+  readonly audience: string;
+  /** What the console asks for when it sends a person to the provider. */
+  readonly scopes: string;
+  /** The claim (a dotted path into the token, e.g. `realm_access.roles`) naming the person's Jalon role; a string or a list holding one role. */
+  readonly roleClaim: string;
+  /** The claim naming the person's organisation. */
+  readonly organisationClaim: string;
 }
 
 export interface MasterKey {
@@ -93,10 +110,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   const production = env.NODE_ENV === 'production';
+  const oidc = oidcConfig(env, problems);
   // The development sign-in mints any role's token for whoever asks: on by default only where the
-  // service is one person's (embedded mode), never in production.
-  const devSignIn = oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production ? 'true' : 'false', problems) === 'true';
+  // service is one person's (embedded mode with no identity provider), never in production.
+  const devSignIn = oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production && !oidc ? 'true' : 'false', problems) === 'true';
   if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
+  if (devSignIn && oidc) problems.push('DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider');
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -122,6 +141,35 @@ export function loadConfig(env: Env = process.env): AppConfig {
     streamStateCacheSize,
     devSignIn,
     consoleDir: env.CONSOLE_DIR || 'dist/web',
+    oidc,
+  };
+}
+
+/** The identity provider, when OIDC_ISSUER is set: its client id is then required too. */
+function oidcConfig(env: Env, problems: string[]): OidcConfig | undefined {
+  const issuer = url(env, 'OIDC_ISSUER', ['https:', 'http:'], problems);
+  const named = ['OIDC_CLIENT_ID', 'OIDC_AUDIENCE', 'OIDC_SCOPES', 'OIDC_ROLE_CLAIM', 'OIDC_ORGANISATION_CLAIM'].filter((name) => env[name]);
+  if (!issuer) {
+    if (named.length > 0 && !problems.some((p) => p.startsWith('OIDC_ISSUER'))) problems.push(`OIDC_ISSUER is required when ${named.join(', ')} ${named.length > 1 ? 'are' : 'is'} set`);
+    return undefined;
+  }
+  if (env.NODE_ENV === 'production' && !issuer.startsWith('https:')) problems.push('OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)');
+  const clientId = env.OIDC_CLIENT_ID;
+  if (!clientId) problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set (the console\'s client id at the provider)');
+  const claim = (name: string, fallback: string) => {
+    const value = env[name] || fallback;
+    if (!/^[A-Za-z0-9_:/.-]+$/.test(value) || value.startsWith('.') || value.endsWith('.')) problems.push(`${name} must name a claim, or a dotted path to one (letters, digits, _ : / - .)`);
+    return value;
+  };
+  const scopes = (env.OIDC_SCOPES || 'openid').trim().split(/\s+/);
+  if (!scopes.includes('openid')) problems.push('OIDC_SCOPES must include openid');
+  return {
+    issuer,
+    clientId: clientId ?? '',
+    audience: env.OIDC_AUDIENCE || (clientId ?? ''),
+    scopes: scopes.join(' '),
+    roleClaim: claim('OIDC_ROLE_CLAIM', 'jalon_role'),
+    organisationClaim: claim('OIDC_ORGANISATION_CLAIM', 'jalon_org'),
   };
 }
 

@@ -15,7 +15,7 @@ export interface ProblemAnswer {
 const GENERIC: Record<ProblemStatus, string> = {
   400: 'The request is not valid: REQUEST.INVALID lists each field and why in `errors`; a refusal with a code of its own names its `field`',
   401: 'No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN',
-  403: 'The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED',
+  403: 'The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE',
   404: 'Not found, or not visible to the caller (another organisation’s, another candidate’s)',
   409: 'A conflict with the current state',
   410: 'It existed, and is gone for good',

@@ -5,6 +5,40 @@
  */
 
 export interface paths {
+    "/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a person signs in here: the identity provider (and what the console needs to reach it), the development sign-in, or neither */
+        get: operations["AuthController_signInMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the bearer token says the caller is, as the api applies it (role and organisation read from the provider’s claims) */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/dev-sign-in": {
         parameters: {
             query?: never;
@@ -15,7 +49,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Development sign-in: a token for the role, organisation and person chosen (refused unless DEV_SIGN_IN is on) */
-        post: operations["DevSignInController_signIn"];
+        post: operations["AuthController_signIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -736,6 +770,37 @@ export interface components {
              *     ]
              */
             projections?: string[];
+        };
+        ProviderSignIn: {
+            /** @example https://id.ecole.example/realms/jalon */
+            issuer: string;
+            /** @example jalon-console */
+            clientId: string;
+            /**
+             * @description Scopes to ask for, space-separated
+             * @example openid profile
+             */
+            scopes: string;
+            authorizationEndpoint: string;
+            tokenEndpoint: string;
+            /** @description Where a person signs out of the provider (RP-initiated logout), when it offers it */
+            endSessionEndpoint?: string;
+        };
+        SignInMethods: {
+            /**
+             * @description provider: OpenID Connect (authorization code with PKCE); development: POST /auth/dev-sign-in; none: tokens from `npm run cli -- token` only
+             * @enum {string}
+             */
+            method: "provider" | "development" | "none";
+            provider?: components["schemas"]["ProviderSignIn"];
+        };
+        SignedInPerson: {
+            /** @example admin-1 */
+            subject: string;
+            /** @enum {string} */
+            role: "admin" | "assessor" | "jury" | "referent" | "auditor" | "candidate" | "dpo";
+            /** @example org-1 */
+            organisationId: string;
         };
         DevSignInRequest: {
             /**
@@ -2038,7 +2103,103 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    DevSignInController_signIn: {
+    AuthController_signInMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethods"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTH.PROVIDER_UNREACHABLE: the identity provider did not answer its discovery document */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedInPerson"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description AUTH.NO_ROLE: the provider’s token names no single Jalon role or organisation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service cannot answer for now; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AuthController_signIn: {
         parameters: {
             query?: never;
             header?: never;
@@ -2248,7 +2409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,7 +2647,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +2725,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2640,7 +2801,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2775,7 +2936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2848,7 +3009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2960,7 +3121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3071,7 +3232,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3184,7 +3345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3297,7 +3458,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3409,7 +3570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3521,7 +3682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3632,7 +3793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3745,7 +3906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3857,7 +4018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3969,7 +4130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4083,7 +4244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4196,7 +4357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4310,7 +4471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4422,7 +4583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4534,7 +4695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4645,7 +4806,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,7 +4914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4835,7 +4996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4913,7 +5074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4996,7 +5157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5078,7 +5239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5272,7 +5433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5346,7 +5507,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5429,7 +5590,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5496,7 +5657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
                 headers: {
                     [name: string]: unknown;
