@@ -8,6 +8,8 @@ import { defineConfig } from '@playwright/test';
 // Chosen once, in the runner: its workers inherit it with the environment.
 process.env.CONSOLE_TEST_PORT ??= String(43_900 + (process.pid % 50));
 export const CONSOLE_TEST_PORT = Number(process.env.CONSOLE_TEST_PORT);
+/** The api behind a real identity provider (test/console/console-server.ts starts both). */
+export const CONSOLE_TEST_OIDC_PORT = CONSOLE_TEST_PORT + 50;
 
 export default defineConfig({
   testDir: 'test/console',
@@ -29,7 +31,7 @@ export default defineConfig({
   webServer: {
     command: 'node scripts/build-web.js && node -r ts-node/register/transpile-only -r tsconfig-paths/register test/console/console-server.ts',
     url: `http://127.0.0.1:${CONSOLE_TEST_PORT}/health`,
-    env: { CONSOLE_TEST_PORT: String(CONSOLE_TEST_PORT) },
+    env: { CONSOLE_TEST_PORT: String(CONSOLE_TEST_PORT), CONSOLE_TEST_OIDC_PORT: String(CONSOLE_TEST_OIDC_PORT) },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',

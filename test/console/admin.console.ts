@@ -90,9 +90,12 @@ test('the list can be used with the keyboard alone', async ({ page }) => {
   await expect(page.getByText(`${enrolled} inscriptions correspondantes`)).toBeVisible();
   // From the status filter: open it, pick "Abandon", and reach the one candidate's path.
   await page.getByRole('combobox', { name: 'Statut', exact: true }).focus();
-  // ArrowDown opens the list on its first status; three more reach the fourth, "Abandon".
-  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
-  await expect(page.getByRole('option', { name: 'Abandon' })).toHaveAttribute('data-combobox-selected', 'true');
+  // ArrowDown opens the list on its first status; more go down it to "Abandon".
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('listbox')).toBeVisible();
+  const withdrawn = page.getByRole('option', { name: 'Abandon' });
+  for (let i = 0; i < 8 && (await withdrawn.getAttribute('data-combobox-selected')) !== 'true'; i++) await page.keyboard.press('ArrowDown');
+  await expect(withdrawn).toHaveAttribute('data-combobox-selected', 'true');
   await page.keyboard.press('Enter');
   await expect(page.getByText('1 inscription correspondante')).toBeVisible();
   await expect(page).toHaveURL(/status=withdrawn/);

@@ -1,5 +1,8 @@
-// The api the console's browser tests drive: as `npm start` serves it (console included), on a
-// PostgreSQL database of its own, created here and dropped on SIGTERM, with the development sign-in on.
+// The apis the console's browser tests drive, as `npm start` serves them (console included), each
+// on a PostgreSQL database of its own, created here and dropped on SIGTERM:
+// - on CONSOLE_TEST_PORT, with the development sign-in on;
+// - on CONSOLE_TEST_OIDC_PORT, behind a real OpenID Connect provider started here (its people:
+//   OIDC_TEST_ACCOUNTS), with the development sign-in off.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,12 +12,20 @@ import { loadConfig } from '@jalon/config';
 import { createTestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { IssuanceQueue } from '@jalon/issuance';
 import { createApp } from '../../apps/api/src/create-app';
+import { startIdentityProvider } from '../support/identity-provider';
 
-async function main(): Promise<void> {
+/** The people of the school's identity provider in the browser tests: login → their Jalon claims. */
+export const OIDC_TEST_ACCOUNTS = {
+  'claire.martin': { role: 'admin', org: 'lycee-jean-moulin' },
+  'paul.sans-role': { role: 'staff', org: 'lycee-jean-moulin' },
+};
+export const OIDC_TEST_AUDIENCE = 'urn:jalon:console-tests';
+
+async function startApi(port: string, env: Record<string, string>): Promise<() => Promise<void>> {
   const database = await createTestDatabase('jalon_console');
   const dataDir = mkdtempSync(join(tmpdir(), 'jalon-console-'));
   const config = loadConfig({
-    PORT: process.env.CONSOLE_TEST_PORT ?? '43900',
+    PORT: port,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
     EVENT_STORE: 'postgres',
@@ -23,22 +34,38 @@ async function main(): Promise<void> {
     MASTER_KEYS: `console-1:${randomBytes(32).toString('base64')}`,
     REDIS_PREFIX: `jalon-console-${randomBytes(4).toString('hex')}`,
     POLL_INTERVAL_MS: '20',
-    DEV_SIGN_IN: 'true',
+    ...env,
   });
   const app = await createApp(config);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  await app.listen(config.port, '127.0.0.1');
+  return async () => {
     await app.get(IssuanceQueue).obliterate().catch(() => undefined);
     await app.close().catch(() => undefined);
     await database.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+async function main(): Promise<void> {
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(stops.map((stopOne) => stopOne().catch(() => undefined)));
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
-  await app.listen(config.port, '127.0.0.1');
+
+  const oidcPort = process.env.CONSOLE_TEST_OIDC_PORT;
+  if (oidcPort) {
+    const provider = await startIdentityProvider({ audience: OIDC_TEST_AUDIENCE, accounts: OIDC_TEST_ACCOUNTS, consoleClient: { clientId: 'jalon-console', origin: `http://127.0.0.1:${oidcPort}` } });
+    stops.push(() => provider.stop());
+    stops.push(await startApi(oidcPort, { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'jalon-console', OIDC_AUDIENCE: OIDC_TEST_AUDIENCE, OIDC_SCOPES: 'openid jalon' }));
+  }
+  // Last: the test runner waits for this one's /health, so everything is up when it answers.
+  stops.push(await startApi(process.env.CONSOLE_TEST_PORT ?? '43900', { DEV_SIGN_IN: 'true' }));
 }
 
 main().catch((error: unknown) => {

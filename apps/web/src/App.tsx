@@ -1,11 +1,12 @@
-import { createTheme, Loader, MantineProvider } from '@mantine/core';
+import { createTheme, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
-import { currentSession, onSessionChange } from './auth/session';
+import { currentSession, endSession, onSessionChange } from './auth/session';
+import { Loading } from './components/Problem';
 import { screensOf, Shell } from './components/Shell';
 import { NotFound } from './pages/NotFound';
-import { SignIn } from './pages/SignIn';
+import { SignIn, SignInReturn } from './pages/SignIn';
 
 // Each screen is loaded when first visited: the first screen downloads only what it shows.
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
@@ -23,6 +24,8 @@ const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: t
 const contrastVariables = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
 
 const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false } } });
+// What one person was shown is never shown to the next one signing in on this tab.
+onSessionChange(() => queries.clear());
 
 function useSession() {
   const token = useSyncExternalStore(onSessionChange, () => currentSession()?.token);
@@ -33,9 +36,15 @@ function useSession() {
 function SignedIn() {
   const session = useSession();
   const location = useLocation();
+  // The screen leaves for the sign-in page when the session lapses, not at the next click.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => endSession('expired'), Math.max(0, session.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session?.token, session?.expiresAt]);
   if (!session) return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
   return (
-    <Suspense fallback={<Loader m="xl" aria-label="…" />}>
+    <Suspense fallback={<Loading m="xl" />}>
       <Shell session={session} />
     </Suspense>
   );
@@ -49,6 +58,7 @@ function Home() {
 /** The console's own paths are French words, apart from the api's (English) paths it shares the origin with. */
 const router = createBrowserRouter([
   { path: '/connexion', element: <SignIn /> },
+  { path: '/connexion/retour', element: <SignInReturn /> },
   {
     element: <SignedIn />,
     children: [

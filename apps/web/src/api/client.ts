@@ -22,7 +22,7 @@ const bearer: Middleware = {
   },
   onResponse({ response }) {
     // A session the api no longer accepts (expired, secret changed): back to the sign-in page.
-    if (response.status === 401 && currentSession()) endSession();
+    if (response.status === 401 && currentSession()) endSession('expired');
     return response;
   },
 };

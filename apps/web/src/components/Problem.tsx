@@ -1,6 +1,12 @@
-import { Alert, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Loader, LoaderProps, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api/client';
+
+/** Something is on its way: announced to screen readers as a status, named in the person's language. */
+export function Loading(props: LoaderProps) {
+  const { t } = useTranslation();
+  return <Loader role="status" aria-label={t('app.loading')} {...props} />;
+}
 
 /**
  * A query's state as a person reads it: loading, or an error said in their language. The api's
@@ -8,7 +14,7 @@ import { ApiProblem } from '../api/client';
  */
 export function QueryState({ isLoading, error }: { isLoading: boolean; error: unknown }) {
   const { t } = useTranslation();
-  if (isLoading) return <Loader aria-label="…" />;
+  if (isLoading) return <Loading />;
   if (!error) return null;
   const message = error instanceof ApiProblem ? t(`errors.codes.${error.code}`, { defaultValue: error.detail }) : String(error);
   return (

@@ -1,4 +1,5 @@
-import { Anchor, AppShell, Button, Group, Loader, NativeSelect, Text } from '@mantine/core';
+import { Anchor, AppShell, Button, Group, NativeSelect, Text } from '@mantine/core';
+import { Loading } from './Problem';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -51,7 +52,9 @@ export function Shell({ session }: { session: Session }) {
               size="xs"
               onClick={() => {
                 endSession();
-                navigate('/connexion');
+                // Signed in at the school's provider: its session ends too, and it sends the person back to /connexion.
+                if (session.signOutUrl) window.location.assign(session.signOutUrl);
+                else navigate('/connexion');
               }}
             >
               {t('app.signOut')}
@@ -60,7 +63,7 @@ export function Shell({ session }: { session: Session }) {
         </Group>
       </AppShell.Header>
       <AppShell.Main id="contenu" tabIndex={-1}>
-        <Suspense fallback={<Loader aria-label="…" />}>
+        <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>
       </AppShell.Main>
