@@ -1,7 +1,7 @@
 import { createTheme, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
-import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { currentSession, endSession, onSessionChange } from './auth/session';
 import { Loading } from './components/Problem';
 import { screensOf, Shell } from './components/Shell';
@@ -55,33 +55,33 @@ function Home() {
   return <Navigate to={session ? screensOf(session.role)[0].to : '/connexion'} replace />;
 }
 
-/** The console's own paths are French words, apart from the api's (English) paths it shares the origin with. */
-const router = createBrowserRouter([
-  { path: '/connexion', element: <SignIn /> },
-  { path: '/connexion/retour', element: <SignInReturn /> },
-  {
-    element: <SignedIn />,
-    children: [
-      { index: true, element: <Home /> },
-      { path: '/tableau-de-bord', element: <Dashboard /> },
-      { path: '/inscriptions', element: <Enrollments /> },
-      { path: '/parcours/:enrollmentId', element: <Path /> },
-      { path: '/parcours/:enrollmentId/blocs/:blocCode/provenance', element: <Provenance /> },
-      { path: '/constats', element: <Findings /> },
-      { path: '/referentiels', element: <Referentials /> },
-      { path: '/referentiels/:referential/:version', element: <ReferentialVersion /> },
-      { path: '*', element: <NotFound /> },
-    ],
-  },
-]);
-
+/**
+ * The console's own paths are French words, apart from the api's (English) paths it shares the
+ * origin with. The declarative router: the console loads its data with TanStack Query, so the data
+ * router's loaders and actions (twice its weight on the first load) would go unused.
+ */
 export function App() {
   return (
     <MantineProvider theme={theme} cssVariablesResolver={contrastVariables}>
       <QueryClientProvider client={queries}>
-        <RouterProvider router={router} />
+        <BrowserRouter>
+          <Routes>
+            <Route path="/connexion" element={<SignIn />} />
+            <Route path="/connexion/retour" element={<SignInReturn />} />
+            <Route element={<SignedIn />}>
+              <Route index element={<Home />} />
+              <Route path="/tableau-de-bord" element={<Dashboard />} />
+              <Route path="/inscriptions" element={<Enrollments />} />
+              <Route path="/parcours/:enrollmentId" element={<Path />} />
+              <Route path="/parcours/:enrollmentId/blocs/:blocCode/provenance" element={<Provenance />} />
+              <Route path="/constats" element={<Findings />} />
+              <Route path="/referentiels" element={<Referentials />} />
+              <Route path="/referentiels/:referential/:version" element={<ReferentialVersion />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
       </QueryClientProvider>
     </MantineProvider>
   );
 }
-

@@ -4,7 +4,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { endSession, Session } from '../auth/session';
-import { LANGUAGES } from '../i18n';
+import { Language, LANGUAGES, switchLanguage } from '../i18n';
 
 /** Which screens each role has: exactly what the api answers that role. */
 export function screensOf(role: string): { to: string; label: string }[] {
@@ -46,7 +46,7 @@ export function Shell({ session }: { session: Session }) {
             <Text size="sm">
               {t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}
             </Text>
-            <NativeSelect aria-label={t('app.language')} size="xs" value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.currentTarget.value)} data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))} />
+            <NativeSelect aria-label={t('app.language')} size="xs" value={i18n.language} onChange={(e) => void switchLanguage(e.currentTarget.value as Language)} data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))} />
             <Button
               variant="default"
               size="xs"

@@ -1,5 +1,3 @@
-import '@mantine/charts/styles.css';
-import { BarChart, DonutChart } from '@mantine/charts';
 import { Anchor, Card, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -7,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
+import { Donut, StackedBars } from '../components/Charts';
 import { QueryState } from '../components/Problem';
 import { listEnrollments, PATH_STATUSES, useReferentials } from './referentials';
 
@@ -40,7 +39,7 @@ export function Dashboard() {
     queryFn: () => answer(api.GET('/cohorts/statistics', { params: { query: scope } })),
   });
   const listLink = (filter: Record<string, string>) => `/inscriptions?${new URLSearchParams({ ...scope, ...filter })}`;
-  const byStatus = PATH_STATUSES.map((status, i) => ({ name: t(`status.${status}`), value: counts[i].data ?? 0, color: STATUS_COLOURS[status] }));
+  const byStatus = PATH_STATUSES.map((status, i) => ({ key: status, name: t(`status.${status}`), value: counts[i].data ?? 0, color: STATUS_COLOURS[status] }));
   const stalled = counts[PATH_STATUSES.length].data;
   const ready = counts[PATH_STATUSES.indexOf('eligible')].data;
 
@@ -67,9 +66,7 @@ export function Dashboard() {
           <Text size="sm" c="dimmed">{t('dashboard.byStatus')}</Text>
           <Group gap="lg" wrap="nowrap">
             {/* The figures are the links beside it: the ring is a picture of them. */}
-            <div role="img" aria-label={byStatus.map((s) => `${s.name} ${s.value}`).join(', ')}>
-              <DonutChart data={byStatus} size={110} thickness={18} withTooltip={false} pieChartProps={{ accessibilityLayer: false }} />
-            </div>
+            <Donut parts={byStatus} size={110} thickness={18} description={byStatus.map((s) => `${s.name} ${s.value}`).join(', ')} />
             <Stack gap={2}>
               {PATH_STATUSES.map((status, i) => (
                 <Anchor key={status} component={Link} to={listLink({ status })} size="sm">
@@ -84,18 +81,17 @@ export function Dashboard() {
         <Title order={2} size="h4" mb="sm">{t('dashboard.byBloc')}</Title>
         {statistics.data && (
           <>
-            <BarChart
-              h={260}
-              data={statistics.data.blocs.map((b) => ({ bloc: b.bloc, [t('dashboard.validated')]: b.validated, [t('dashboard.inProgress')]: b.inProgress, [t('dashboard.notStarted')]: b.notStarted, [t('dashboard.annulled')]: b.annulled, [t('dashboard.withdrawn')]: b.withdrawn }))}
-              dataKey="bloc"
-              type="stacked"
-              withLegend
+            <StackedBars
+              height={260}
+              data={statistics.data.blocs}
+              category="bloc"
+              description={t('dashboard.byBlocPicture')}
               series={[
-                { name: t('dashboard.validated'), color: 'green.6' },
-                { name: t('dashboard.inProgress'), color: 'blue.6' },
-                { name: t('dashboard.notStarted'), color: 'gray.4' },
-                { name: t('dashboard.annulled'), color: 'red.6' },
-                { name: t('dashboard.withdrawn'), color: 'gray.7' },
+                { key: 'validated', label: t('dashboard.validated'), color: 'green.6' },
+                { key: 'inProgress', label: t('dashboard.inProgress'), color: 'blue.6' },
+                { key: 'notStarted', label: t('dashboard.notStarted'), color: 'gray.4' },
+                { key: 'annulled', label: t('dashboard.annulled'), color: 'red.6' },
+                { key: 'withdrawn', label: t('dashboard.withdrawn'), color: 'gray.7' },
               ]}
             />
             <Table mt="md" striped withTableBorder>
