@@ -236,5 +236,13 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     expect(bc01).toMatchObject({ candidates: 1, validated: 0, annulled: 1, withdrawn: 0 });
     // The buckets share out the candidates, bloc by bloc.
     for (const b of after.blocs) expect(b.validated + b.inProgress + b.notStarted + b.annulled + b.withdrawn).toBe(b.candidates);
+
+    // The path still shows what was assessed in the annulled bloc, each assessment marked voided; none counts.
+    const path = (await admin.get(`/enrollments/${id}`).expect(200)).body;
+    const annulled = path.blocs.find((b: { code: string }) => b.code === 'BC01');
+    expect(annulled.status).toBe('annulled');
+    const bearing = annulled.competencies.flatMap((c: { acquired: boolean; assessments: { voided?: boolean }[] }) => c.assessments.map((a) => ({ acquired: c.acquired, voided: a.voided })));
+    expect(bearing.length).toBeGreaterThan(0);
+    expect(bearing.every((a: { acquired: boolean; voided?: boolean }) => a.voided === true && !a.acquired)).toBe(true);
   });
 });

@@ -40,6 +40,7 @@ export class CompetencyAssessmentView {
   @ApiProperty({ type: 'integer', description: 'Criteria bearing on the competency that were met' }) criteriaMet!: number;
   @ApiProperty({ type: 'integer', description: 'Criteria of the assessment bearing on the competency' }) criteria!: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'The last correction of the assessment: the counts are its corrected results' }) correctedBy?: string;
+  @ApiPropertyOptional({ enum: [true], description: 'Voided by the annulment of its bloc: shown, but it no longer counts towards any competency' }) voided?: true;
 }
 
 export class CompetencyView {
@@ -47,7 +48,7 @@ export class CompetencyView {
   @ApiProperty() title!: string;
   @ApiProperty() acquired!: boolean;
   @ApiPropertyOptional({ format: 'date-time' }) acquiredAt?: string;
-  @ApiProperty({ type: [CompetencyAssessmentView], description: 'The assessments bearing on it (voided ones left out)' }) assessments!: CompetencyAssessmentView[];
+  @ApiProperty({ type: [CompetencyAssessmentView], description: 'The assessments bearing on it, voided ones marked' }) assessments!: CompetencyAssessmentView[];
 }
 
 export class BlocView {

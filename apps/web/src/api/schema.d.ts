@@ -1614,6 +1614,11 @@ export interface components {
              * @description The last correction of the assessment: the counts are its corrected results
              */
             correctedBy?: string;
+            /**
+             * @description Voided by the annulment of its bloc: shown, but it no longer counts towards any competency
+             * @enum {boolean}
+             */
+            voided?: true;
         };
         CompetencyView: {
             /** @example C1.1 */
@@ -1622,7 +1627,7 @@ export interface components {
             acquired: boolean;
             /** Format: date-time */
             acquiredAt?: string;
-            /** @description The assessments bearing on it (voided ones left out) */
+            /** @description The assessments bearing on it, voided ones marked */
             assessments: components["schemas"]["CompetencyAssessmentView"][];
         };
         BlocView: {

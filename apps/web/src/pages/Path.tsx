@@ -178,7 +178,8 @@ export function Path() {
                         <Text size="sm" fw={500}>{c.code}</Text>
                         <Text size="xs" c="dimmed">{c.title}</Text>
                       </Table.Td>
-                      <Table.Td>
+                      {/* The competency's title wraps; its status never shrinks to an ellipsis. */}
+                      <Table.Td style={{ minWidth: 130 }}>
                         <ToneBadge tone={c.acquired ? 'green' : 'gray'}>{c.acquired ? t('path.acquired') : t('path.notAcquired')}</ToneBadge>
                       </Table.Td>
                       <Table.Td>
@@ -194,6 +195,11 @@ export function Path() {
                               {a.correctedBy && (
                                 <ToneBadge size="xs" tone="orange">
                                   {t('path.corrected')}
+                                </ToneBadge>
+                              )}
+                              {a.voided && (
+                                <ToneBadge size="xs" tone="red">
+                                  {t('path.voided')}
                                 </ToneBadge>
                               )}
                             </Text>

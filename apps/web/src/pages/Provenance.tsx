@@ -28,6 +28,9 @@ export function Provenance() {
   if (!provenance.data) return <QueryState isLoading={provenance.isLoading} error={provenance.error} />;
   const p = provenance.data;
   const history = p.history as Item[];
+  const kinds = kindsById(p.accommodations);
+  /** Accommodation ids as the kinds a reader may know of (an id alone where the role knows no more). */
+  const asKinds = (ids: unknown) => ((ids ?? []) as string[]).map((id) => (kinds.has(id) ? t(`accommodations.kinds.${kinds.get(id)}`, { defaultValue: kinds.get(id) }) : id.slice(0, 8))).join(', ');
 
   const details = (item: Item) => {
     const actor = (item.by ?? item.assessor) as Actor | undefined;
@@ -64,7 +67,20 @@ export function Provenance() {
       case 'SittingScheduled':
         return <Text size="sm">{`${item.epreuve}, ${t('path.attempt', { n: item.attempt })} · ${dateTime(item.scheduledAt)} · ${t('path.assessors')} : ${(item.assessors as string[]).join(', ')}`}</Text>;
       case 'SittingHeld':
-        return <Text size="sm">{`${dateTime(item.heldAt)} · ${who}`}</Text>;
+        return (
+          <>
+            <Text size="sm">{`${dateTime(item.heldAt)} · ${who}`}</Text>
+            {((item.accommodationsApplied ?? []) as string[]).length > 0 && <Text size="sm">{t('provenance.applied', { kinds: asKinds(item.accommodationsApplied) })}</Text>}
+            {((item.accommodationsNotApplied ?? []) as string[]).length > 0 && <ToneBadge tone="orange">{t('provenance.notApplied', { kinds: asKinds(item.accommodationsNotApplied) })}</ToneBadge>}
+          </>
+        );
+      case 'BlocAnnulled':
+        return (
+          <>
+            <Text size="sm">{[who, dateTime(item.at)].join(' · ')}</Text>
+            <Text size="sm">{t('provenance.annulment', { reason: t(`provenance.annulmentReasons.${item.reason}`, { defaultValue: String(item.reason) }), details: String(item.details ?? '') })}</Text>
+          </>
+        );
       case 'EnrolledByTransfer': {
         const from = item.carriedFrom as { enrollmentId: string; version: string; bloc: string };
         return (
@@ -97,7 +113,8 @@ export function Provenance() {
           <List size="sm">
             {p.accommodationHistory.map((a) => (
               <List.Item key={a.eventId}>
-                {t(`provenance.types.${a.type}`, { defaultValue: a.type })} · {a.by.id} · {dateTime(a.at)} <Trace eventId={a.eventId} position={a.position} />
+                {t(`provenance.types.${a.type}`, { defaultValue: a.type })}
+                {kinds.has(a.accommodationId) ? ` : ${asKinds([a.accommodationId])}` : ''} · {t('provenance.by', { who: `${a.by.id} (${t(`roles.${a.by.role}`, { defaultValue: a.by.role })})` })} · {dateTime(a.at)} <Trace eventId={a.eventId} position={a.position} />
               </List.Item>
             ))}
           </List>
@@ -114,4 +131,15 @@ export function Provenance() {
       </Timeline>
     </Stack>
   );
+}
+
+/** The kind of each accommodation the reader's view names (the auditor's kinds, the referent's terms, the jury's consented measures). */
+function kindsById(view: unknown): Map<string, string> {
+  const listed = ((view as { accommodations?: unknown[] } | undefined)?.accommodations ?? []) as { accommodationId?: string; kind?: unknown; terms?: { kind?: unknown }; measure?: { kind?: unknown } }[];
+  const kinds = new Map<string, string>();
+  for (const a of listed) {
+    const kind = a.kind ?? a.terms?.kind ?? a.measure?.kind;
+    if (a.accommodationId && typeof kind === 'string') kinds.set(a.accommodationId, kind);
+  }
+  return kinds;
 }

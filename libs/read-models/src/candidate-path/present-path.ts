@@ -18,7 +18,7 @@ export interface PathView {
     optionGroup?: string;
     validatedAt?: string;
     decidedBy?: string;
-    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string }[] }[];
+    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string; voided?: true }[] }[];
   }[];
   sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
@@ -105,8 +105,8 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
   const blocs = blocProgress(state, referential);
   // Stored state is jsonb, which does not keep key order: order explicitly, by attempt.
   const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
+  // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
   const assessments = Object.values(state.assessments)
-    .filter((a) => !a.voided)
     .sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || attemptOf(a.sittingId) - attemptOf(b.sittingId));
   return {
     enrollmentId: state.enrollmentId,
@@ -136,7 +136,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
             .map((a) => {
               const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
               // The counts are the corrected results: a corrected assessment says so, naming its last correction.
-              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length, ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}) };
+              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length, ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}), ...(a.voided ? { voided: true as const } : {}) };
             }),
         };
       }),
