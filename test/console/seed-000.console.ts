@@ -11,6 +11,7 @@ import { checkScreen, criteriaOf, person, Referential, signIn } from './console-
 const REFERENTIAL = 'expert-ingenierie-science-donnees';
 const SCHOOL = `ecole-seed-000-${process.pid}-${Date.now()}`;
 let enrollmentId = '';
+let candidateId = '';
 let attestation = '';
 
 test.beforeAll(async ({ baseURL }) => {
@@ -19,6 +20,7 @@ test.beforeAll(async ({ baseURL }) => {
   const [admin, assessor, jury, referent] = await Promise.all(['admin', 'assessor', 'jury', 'referent'].map((role) => person(api, SCHOOL, role)));
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   const candidate = await admin.post('/candidates', { birthName: 'Lefèvre', firstNames: ['Camille'], birthDate: '1998-11-03', sex: 'F', birthPlace: 'Rennes (35)', email: 'camille.lefevre@example.org' });
+  candidateId = candidate.id;
   enrollmentId = (await admin.post('/enrollments', { candidateId: candidate.id, referentialId: REFERENTIAL, version: '1', cohort: '2026-M2', accessRoute: 'apprentissage', optionBlocs: ['BC05'] })).id;
   // A tiers-temps for the soutenances (the référentiel names it), applied at each sitting.
   const tiersTemps = await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', details: 'soutenances' });
@@ -46,6 +48,8 @@ test('an admin reads a seed 000 path: the option chosen, the annulled bloc, its 
   await signIn(page, SCHOOL);
   await page.goto(`/parcours/${enrollmentId}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Expert en ingénierie et science des données' })).toBeVisible();
+  // Their school's admin sees the candidate's name (a read the api records, R14).
+  await expect(page.getByText(/Candidat Camille Lefèvre/)).toBeVisible();
   await expect(page.getByRole('button', { name: /^BC01/ })).toContainText('Annulé');
   await checkScreen(page, 'admin-path-seed-000-annulled');
   await expect(page.getByRole('button', { name: /^BC05/ })).toBeVisible();
@@ -75,4 +79,29 @@ test('an auditor traces the annulled bloc: the sittings with their tiers-temps, 
   await expect(page.getByText('motif : plagiat — rapport de projet repris d’une promotion précédente')).toBeVisible();
   await expect(page.getByText('Attestation révoquée', { exact: true })).toBeVisible();
   await expect(page.getByText(attestation).first()).toBeVisible();
+});
+
+test('the DPO finds who read the candidate’s personal data; an auditor reaches the same log from the path', async ({ page }) => {
+  await signIn(page, SCHOOL, 'dpo', /Délégué/);
+  // The DPO answers for personal data: no paths to read, a screen for the read log.
+  await expect(page.getByRole('link', { name: 'Inscriptions' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Données personnelles' }).click();
+  await page.getByRole('textbox', { name: 'Identifiant du candidat' }).fill('pas-un-id');
+  await page.getByRole('textbox', { name: 'Identifiant du candidat' }).press('Enter');
+  await expect(page.getByText('Ce n’est pas un identifiant de candidat (uuid).')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Identifiant du candidat' }).fill(candidateId);
+  await page.getByRole('textbox', { name: 'Identifiant du candidat' }).press('Enter');
+  // The admin's read of the name on the path, and the referent's of the tiers-temps they granted.
+  const identityRead = page.getByRole('row').filter({ hasText: 'admin-1 (Administration de l’école)' }).filter({ hasText: 'Identité' });
+  await expect(identityRead.first()).toBeVisible();
+  await expect(identityRead.first()).toContainText('nom de naissance, prénoms, date de naissance');
+  await expect(page.getByRole('row').filter({ hasText: 'Aménagements, dans une provenance — natures seulement' }).first()).toContainText(/aménagement [0-9a-f]{8}/);
+  await checkScreen(page, 'dpo-personal-data-reads');
+
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await signIn(page, 'cnc', 'auditor', /Audit/);
+  await page.goto(`/parcours/${enrollmentId}`);
+  await page.getByRole('link', { name: 'Qui a lu les données personnelles de ce candidat' }).click();
+  await expect(page).toHaveURL(new RegExp(`/donnees-personnelles\\?candidat=${candidateId}$`));
+  await expect(identityRead.first()).toBeVisible();
 });

@@ -13,6 +13,7 @@ const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default:
 const Enrollments = lazy(() => import('./pages/Enrollments').then((m) => ({ default: m.Enrollments })));
 const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
 const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
+const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m) => ({ default: m.PersonalDataReads })));
 const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
 const Referentials = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.Referentials })));
 const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.ReferentialVersion })));
@@ -75,6 +76,7 @@ export function App() {
               <Route path="/parcours/:enrollmentId" element={<Path />} />
               <Route path="/parcours/:enrollmentId/blocs/:blocCode/provenance" element={<Provenance />} />
               <Route path="/constats" element={<Findings />} />
+              <Route path="/donnees-personnelles" element={<PersonalDataReads />} />
               <Route path="/referentiels" element={<Referentials />} />
               <Route path="/referentiels/:referential/:version" element={<ReferentialVersion />} />
               <Route path="*" element={<NotFound />} />

@@ -10,8 +10,10 @@ import { Language, LANGUAGES, switchLanguage } from '../i18n';
 export function screensOf(role: string): { to: string; label: string }[] {
   const screens = [];
   if (['admin', 'jury', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
-  screens.push({ to: '/inscriptions', label: 'nav.enrollments' });
+  // Every role but the DPO reads paths; the DPO answers for personal data only.
+  if (role !== 'dpo') screens.push({ to: '/inscriptions', label: 'nav.enrollments' });
   if (['admin', 'auditor'].includes(role)) screens.push({ to: '/constats', label: 'nav.findings' });
+  if (['dpo', 'auditor'].includes(role)) screens.push({ to: '/donnees-personnelles', label: 'nav.personalData' });
   screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;
 }

@@ -2,6 +2,7 @@ import { Accordion, Alert, Anchor, Badge, Button, Card, Group, List, SimpleGrid,
 import { DateTimePicker } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import i18n from '../i18n';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
@@ -31,7 +32,16 @@ export function Path() {
         : answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
   });
   // Provenance and "as of" are the api's for these roles only: the others are not offered them.
-  const mayTrace = ['auditor', 'admin', 'jury'].includes(currentSession()?.role ?? '');
+  const role = currentSession()?.role ?? '';
+  const mayTrace = ['auditor', 'admin', 'jury'].includes(role);
+  // The candidate's name, for their school's admins and themselves: each such read is recorded by the api (R14).
+  const candidateId = path.data?.candidateId ?? '';
+  const identity = useQuery({
+    queryKey: ['candidate', candidateId],
+    enabled: Boolean(candidateId) && ['admin', 'candidate'].includes(role),
+    retry: shouldRetry,
+    queryFn: () => answer(api.GET('/candidates/{candidateId}', { params: { path: { candidateId } } })),
+  });
   const locale = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
   const date = (iso: string) => new Date(iso).toLocaleDateString(locale);
   const dateTime = (iso: string) => new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
@@ -51,8 +61,13 @@ export function Path() {
           <Title order={1}>{p.certification.title}</Title>
           <Text c="dimmed">
             {p.certification.rncpCode ? `${p.certification.rncpCode} · ` : ''}
-            {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')} {p.candidateId.slice(0, 8)}
+            {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')} {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
           </Text>
+          {role === 'auditor' && (
+            <Anchor component={Link} to={`/donnees-personnelles?candidat=${p.candidateId}`} size="sm">
+              {t('path.personalDataReads')}
+            </Anchor>
+          )}
         </Stack>
         <Badge size="lg" variant="filled">
           {t(`status.${p.status}`)}
@@ -247,4 +262,12 @@ export function Path() {
     </Stack>
     </Dates>
   );
+}
+
+/** "Léa Martin" (the name in use when there is one); "données effacées" once erased; nothing until read. */
+function nameOf(identity: unknown): string | undefined {
+  if (!identity || typeof identity !== 'object') return undefined;
+  if ('withheld' in identity) return i18n.t('path.erased');
+  const { firstNames, birthName, usageName } = identity as { firstNames: string[]; birthName: string; usageName?: string };
+  return `${firstNames.join(' ')} ${usageName ?? birthName}`;
 }
