@@ -55,6 +55,13 @@ test('an admin reads the dashboard, narrows the list and opens a path', async ({
   await expect(page.getByText('Abandon : 1')).toBeVisible();
   await expect(page.getByText(`En cours : ${enrolled - 1}`)).toBeVisible();
   await checkScreen(page, 'admin-dashboard');
+  // English, second language: downloaded when chosen, kept for the next visit.
+  await page.getByRole('combobox', { name: 'Langue' }).selectOption('en');
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Tableau de bord' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Inscriptions' }).click();
   await expect(page.getByText(`${enrolled} inscriptions correspondantes`)).toBeVisible();
