@@ -2,7 +2,7 @@ import request from 'supertest';
 import { enrollmentStreamId, Referential } from '@jalon/domain';
 import { EventStore } from '@jalon/event-store';
 import { EVENT_STORE } from '@jalon/runtime';
-import { actor, HttpActor, registerCandidate } from './support/http-actors';
+import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { indexReferential, Referential } from '@jalon/domain';
 import { actor, HttpActor, registerCandidate } from './support/http-actors';
 import { startTestApp, TestApp } from './support/test-app';

@@ -6,7 +6,7 @@ import { Referential } from '@jalon/domain';
 import { ConsistencyQuery } from '../apps/api/src/paths/path-queries.requests.dto';
 import { ApiRoute, routesOf } from './support/api-routes';
 import { eventually } from './support/eventually';
-import { actor, HttpActor } from './support/http-actors';
+import { actor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
 import { startTestApp, TestApp } from './support/test-app';

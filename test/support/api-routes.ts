@@ -19,7 +19,7 @@ export interface ApiRoute {
   /** Whether the handler reads a body (`@Body`). */
   readonly takesBody: boolean;
   /** The class of its `@Query()` DTO, if it reads the query string. */
-  readonly queryType?: Function;
+  readonly queryType?: abstract new (...args: never[]) => unknown;
   /** Its path parameters that go through a pipe (ParseUUIDPipe): a malformed one answers 400. */
   readonly validatedParams: string[];
 }
@@ -35,7 +35,7 @@ function argumentsOf(controller: { prototype: object }, name: string) {
   const args = Object.entries((Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, RouteArgument>);
   // Keys are `<paramtype>:<index>` (custom decorators such as @CurrentActor have keys of their own).
   const ofType = (type: RouteParamtypes) => args.filter(([key]) => key.split(':')[0] === String(type)).map(([, arg]) => arg);
-  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as Function[];
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as (abstract new (...args: never[]) => unknown)[];
   const query = ofType(RouteParamtypes.QUERY)[0];
   return {
     takesBody: ofType(RouteParamtypes.BODY).length > 0,

@@ -25,7 +25,6 @@ import { CatalogueService } from './referentials/catalogue.service';
 import { GetReferentialHandler } from './referentials/get-referential/get-referential.handler';
 import { ListReferentialsHandler } from './referentials/list-referentials/list-referentials.handler';
 import { PublishReferentialHandler } from './referentials/publish-referential/publish-referential.handler';
-import { ReferentialResolver } from '@jalon/runtime';
 import { ReferentialsController } from './referentials/referentials.controller';
 import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';

@@ -38,11 +38,12 @@ function SignedIn() {
   const session = useSession();
   const location = useLocation();
   // The screen leaves for the sign-in page when the session lapses, not at the next click.
+  const expiresAt = session?.expiresAt;
   useEffect(() => {
-    if (!session) return;
-    const timer = setTimeout(() => endSession('expired'), Math.max(0, session.expiresAt - Date.now()));
+    if (expiresAt === undefined) return;
+    const timer = setTimeout(() => endSession('expired'), Math.max(0, expiresAt - Date.now()));
     return () => clearTimeout(timer);
-  }, [session?.token, session?.expiresAt]);
+  }, [expiresAt]);
   if (!session) return <Navigate to="/connexion" replace state={{ from: location.pathname + location.search }} />;
   return (
     <Suspense fallback={<Loading m="xl" />}>

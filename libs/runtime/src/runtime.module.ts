@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig, ConfigError, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
-import { EventStore, Storage } from '@jalon/event-store';
+import { Storage } from '@jalon/event-store';
 import { connect, createIssuanceProcess, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceQueue, issuerKeyFromPem, IssuerKey, reconcileIssuance, startIssuanceWorker } from '@jalon/issuance';
 import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand, newId } from '@jalon/event-store';

@@ -47,7 +47,10 @@ export function Enrollments() {
 
   const set = (changes: Record<string, string | null | undefined>) => {
     const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) (value ? next.set(key, value) : next.delete(key));
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     if (!('page' in changes)) next.delete('page');
     setParams(next);
   };

@@ -8,9 +8,8 @@
 import { sql } from 'kysely';
 import { migrateToLatest, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
-import { createCandidatePathProjection } from '@jalon/read-models';
-import { Projection } from '../projection';
-import { ProjectionRunner } from '../projection-runner';
+import { Projection, ProjectionRunner } from '@jalon/projections';
+import { createCandidatePathProjection } from '../candidate-path/candidate-path.projection';
 
 export const EVENT_COUNTS_PROJECTION = 'crash-event-counts';
 

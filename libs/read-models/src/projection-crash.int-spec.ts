@@ -4,8 +4,8 @@ import { Kysely, sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
 import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore, START } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { generatePath, prng, publishReferential, toNewEvents } from '../../read-models/src/testing/generate-paths';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionRunner } from '@jalon/projections';
+import { generatePath, prng, publishReferential, toNewEvents } from './testing/generate-paths';
 import { crashTestProjections } from './testing/run-projections.process';
 
 /**
