@@ -49,7 +49,10 @@ export default tseslint.config(
         {
           default: 'disallow',
           policies: [
-            ...Object.entries(LAYERS).map(([from, to]) => ({ from: { element: { type: from } }, allow: { to: { element: { types: { anyOf: [from, ...to] } } } } })),
+            ...Object.entries(LAYERS).map(([from, to]) => ({
+              from: { element: { type: from } },
+              allow: { to: { element: { types: { anyOf: [from, ...to] } } } },
+            })),
             { from: { element: { type: 'outside' } }, allow: { to: { element: { types: { anyOf: [...LIBRARIES, ...APPS, 'outside'] } } } } },
             { from: { file: { categories: 'test' } }, allow: { to: { element: { types: { anyOf: LIBRARIES } } } } },
           ],

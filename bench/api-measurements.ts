@@ -75,7 +75,11 @@ export class HttpCommandWorkload implements Workload {
     this.epreuves = referential.blocs
       .filter((b) => !b.optionGroup)
       .flatMap((b) => b.epreuves)
-      .map((e) => ({ code: e.code, criteria: [...index.epreuves.get(e.code)!.criteria], timedParts: (e.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })) }));
+      .map((e) => ({
+        code: e.code,
+        criteria: [...index.epreuves.get(e.code)!.criteria],
+        timedParts: (e.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
+      }));
   }
 
   /** Held sittings left to assess. */
@@ -101,12 +105,34 @@ export class HttpCommandWorkload implements Workload {
       while (next < enrollments) {
         next++;
         const n = ++this.registered;
-        const candidate = await client.expect(201, 'POST', '/candidates', this.adminToken, { birthName: `Bench${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `bench${n}@example.org` });
-        const enrollment = await client.expect(201, 'POST', '/enrollments', this.adminToken, { candidateId: candidate.id, referentialId: referential.referential, version: referential.version, cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: [] });
+        const candidate = await client.expect(201, 'POST', '/candidates', this.adminToken, {
+          birthName: `Bench${n}`,
+          firstNames: ['Léa'],
+          birthDate: '2001-03-14',
+          sex: 'F',
+          birthPlace: 'Lyon (69)',
+          email: `bench${n}@example.org`,
+        });
+        const enrollment = await client.expect(201, 'POST', '/enrollments', this.adminToken, {
+          candidateId: candidate.id,
+          referentialId: referential.referential,
+          version: referential.version,
+          cohort: '2026-A',
+          accessRoute: 'formation-continue',
+          optionBlocs: [],
+        });
         const sittings: HeldSitting[] = [];
         for (const epreuve of this.epreuves) {
-          const sitting = await client.expect(201, 'POST', `/enrollments/${enrollment.id}/sittings`, this.adminToken, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [this.assessorId] });
-          await client.expect(200, 'POST', `/enrollments/${enrollment.id}/sittings/${sitting.id}/held`, this.adminToken, { heldAt: '2026-06-15T09:00:00Z', timedParts: epreuve.timedParts, accommodationsApplied: [] });
+          const sitting = await client.expect(201, 'POST', `/enrollments/${enrollment.id}/sittings`, this.adminToken, {
+            epreuveCode: epreuve.code,
+            scheduledAt: '2026-06-15T09:00:00Z',
+            assessorIds: [this.assessorId],
+          });
+          await client.expect(200, 'POST', `/enrollments/${enrollment.id}/sittings/${sitting.id}/held`, this.adminToken, {
+            heldAt: '2026-06-15T09:00:00Z',
+            timedParts: epreuve.timedParts,
+            accommodationsApplied: [],
+          });
           sittings.push({ enrollmentId: enrollment.id, sittingId: sitting.id, criteria: epreuve.criteria });
         }
         // Whole enrollments go to the shortest queue: one stream is only ever written by one worker.
@@ -132,9 +158,12 @@ export class HttpCommandWorkload implements Workload {
    * (the code paths warm up), then `perWorker` more, timed.
    */
   async pilot(warm: number, perWorker: number, margin: number): Promise<number> {
-    const burst = (n: number) => Promise.all(this.queues.map(async (_, w) => {
-      for (let i = 0; i < n; i++) this.pilotPositions.push((await this.assess(w)).position);
-    }));
+    const burst = (n: number) =>
+      Promise.all(
+        this.queues.map(async (_, w) => {
+          for (let i = 0; i < n; i++) this.pilotPositions.push((await this.assess(w)).position);
+        }),
+      );
     await burst(warm);
     const { seconds } = await timed(() => burst(perWorker));
     this.rate = (perWorker * this.queues.length) / seconds;
@@ -193,9 +222,16 @@ export interface OrganisationLoad {
  * of the candidate-path projection by a runner of the bench, in batches of 2000 (the worker is
  * paused meanwhile; its other projections skip this history, see skipHistory).
  */
-export async function loadOrganisationPaths(api: BenchApi, home: SqlDatabase, store: SqlEventStore, target: number, onProgress?: (message: string) => void): Promise<OrganisationLoad> {
+export async function loadOrganisationPaths(
+  api: BenchApi,
+  home: SqlDatabase,
+  store: SqlEventStore,
+  target: number,
+  onProgress?: (message: string) => void,
+): Promise<OrganisationLoad> {
   const { entries } = loadCatalogue();
-  const existing = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db)).rows[0].n;
+  const existing = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db)).rows[0]
+    .n;
   const missing = Math.max(0, target - existing);
   const random = prng(20260301);
   let paths = 0;
@@ -261,11 +297,24 @@ export async function listRequests(home: SqlDatabase, random: () => number, coun
     const status = random() < 1 / 6 ? undefined : pick(LIST_STATUSES);
     const bloc = random() < 0.25;
     const byProgress = random() < 0.25;
-    const total = rows.filter((r) => r.referential_id === referentialId && r.cohort === cohort && (status === undefined || r.status === status)).reduce((n, r) => n + r.n, 0);
+    const total = rows
+      .filter((r) => r.referential_id === referentialId && r.cohort === cohort && (status === undefined || r.status === status))
+      .reduce((n, r) => n + r.n, 0);
     const pages = Math.max(1, Math.min(20, Math.ceil((bloc ? total / 2 : total) / 50)));
     const page = random() < 0.5 || pages === 1 ? 1 : 2 + Math.floor(random() * (pages - 1));
-    const params = new URLSearchParams({ referentialId, cohort, ...(status ? { status } : {}), ...(bloc ? { bloc: 'BC02', blocStatus: 'validated' } : {}), ...(byProgress ? { sort: 'lastProgressAt', order: 'desc' } : {}), page: String(page), pageSize: '50' });
-    requests.push({ kind: [status ? 'status' : 'all-statuses', ...(bloc ? ['bloc'] : []), ...(byProgress ? ['by-progress'] : [])].join('+'), query: `/enrollments?${params}` });
+    const params = new URLSearchParams({
+      referentialId,
+      cohort,
+      ...(status ? { status } : {}),
+      ...(bloc ? { bloc: 'BC02', blocStatus: 'validated' } : {}),
+      ...(byProgress ? { sort: 'lastProgressAt', order: 'desc' } : {}),
+      page: String(page),
+      pageSize: '50',
+    });
+    requests.push({
+      kind: [status ? 'status' : 'all-statuses', ...(bloc ? ['bloc'] : []), ...(byProgress ? ['by-progress'] : [])].join('+'),
+      query: `/enrollments?${params}`,
+    });
   }
   return requests;
 }
@@ -296,9 +345,17 @@ export async function measureQueries(api: BenchApi, home: SqlDatabase, options: 
     const token = api.token('admin', 'admin-bench');
     const random = prng(20260401);
     const total = options.warmup + options.requests;
-    const counts = (await sql<{ enrollments: number; rows: number }>`
-      SELECT (count(*) FILTER (WHERE organisation_id = ${ORGANISATION}))::int AS enrollments, count(*)::int AS rows FROM candidate_paths`.execute(home.db)).rows[0];
-    const ids = (await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE organisation_id = ${ORGANISATION} ORDER BY md5(enrollment_id || ${String(Date.now())}) LIMIT ${total}`.execute(home.db)).rows.map((r) => r.enrollment_id);
+    const counts = (
+      await sql<{ enrollments: number; rows: number }>`
+      SELECT (count(*) FILTER (WHERE organisation_id = ${ORGANISATION}))::int AS enrollments, count(*)::int AS rows FROM candidate_paths`.execute(home.db)
+    ).rows[0];
+    const ids = (
+      await sql<{
+        enrollment_id: string;
+      }>`SELECT enrollment_id FROM candidate_paths WHERE organisation_id = ${ORGANISATION} ORDER BY md5(enrollment_id || ${String(Date.now())}) LIMIT ${total}`.execute(
+        home.db,
+      )
+    ).rows.map((r) => r.enrollment_id);
     const lists = await listRequests(home, random, total);
     const pathTimes: number[] = [];
     const listTimes: number[] = [];

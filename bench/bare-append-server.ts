@@ -36,8 +36,15 @@ async function main(): Promise<void> {
     if (request.method !== 'POST' || !match) return answer(response, 404, { error: 'POST /streams/{id} only' });
     body(request)
       .then(async ({ expectedRevision, events }) => {
-        const result = await store.append(decodeURIComponent(match[1]), events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: e.metadata })), { expectedRevision });
-        answer(response, 201, { revision: result.nextExpectedRevision, position: { commit: result.position.commit.toString(), prepare: result.position.prepare.toString() } });
+        const result = await store.append(
+          decodeURIComponent(match[1]),
+          events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: e.metadata })),
+          { expectedRevision },
+        );
+        answer(response, 201, {
+          revision: result.nextExpectedRevision,
+          position: { commit: result.position.commit.toString(), prepare: result.position.prepare.toString() },
+        });
       })
       .catch((error: unknown) => answer(response, 500, { error: String(error) }));
   });

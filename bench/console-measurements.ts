@@ -18,7 +18,8 @@ export interface ConsoleResult {
   readonly listMs: readonly number[];
 }
 
-const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: readonly number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 export const p95 = (values: readonly number[]) => percentile(values, 95);
 
 /**
@@ -33,12 +34,26 @@ export function buildConsole(): void {
 export async function measureConsole(api: BenchApi, options: { changes: number }, log: (line: string) => void): Promise<ConsoleResult> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const context = await browser.newContext({ baseURL: `http://127.0.0.1:${api.port}`, viewport: { width: 1400, height: 900 }, locale: 'fr-FR' });
     // Signed in as the console signs in: its session in sessionStorage, with the api's own token.
-    const session = { token: api.token('admin', 'admin-bench'), role: 'admin', organisationId: ORGANISATION, subject: 'admin-bench', expiresAt: Date.now() + 3_600_000 };
+    const session = {
+      token: api.token('admin', 'admin-bench'),
+      role: 'admin',
+      organisationId: ORGANISATION,
+      subject: 'admin-bench',
+      expiresAt: Date.now() + 3_600_000,
+    };
     await context.addInitScript((value) => sessionStorage.setItem('jalon.session', value), JSON.stringify(session));
     const page = await context.newPage();
 
@@ -47,7 +62,10 @@ export async function measureConsole(api: BenchApi, options: { changes: number }
     page.on('response', (response) => {
       const type = response.request().resourceType();
       if (type !== 'script' && type !== 'stylesheet') return;
-      void response.body().then((body) => assets.set(response.url(), gzipSync(body, { level: 9 }).length)).catch(() => undefined);
+      void response
+        .body()
+        .then((body) => assets.set(response.url(), gzipSync(body, { level: 9 }).length))
+        .catch(() => undefined);
     });
     await page.goto('/tableau-de-bord');
     try {

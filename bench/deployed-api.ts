@@ -61,7 +61,9 @@ export async function skipHistory(home: SqlDatabase, store: EventStore, names: r
   const head = await store.headPosition();
   for (const name of names) {
     await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${name}, ${head.commit.toString()}::bigint, ${head.prepare.toString()}::bigint)
-      ON CONFLICT (projection) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = clock_timestamp()`.execute(home.db);
+      ON CONFLICT (projection) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = clock_timestamp()`.execute(
+      home.db,
+    );
   }
   return head;
 }
@@ -213,7 +215,12 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
       await skipHistory(home, store, others);
       return others;
     },
-    cpuSeconds: () => ({ api: cpuSecondsOf(api?.child.pid), worker: cpuSecondsOf(worker.child.pid), postgres: postgresCpuSeconds(), bench: cpuSecondsOf(process.pid) }),
+    cpuSeconds: () => ({
+      api: cpuSecondsOf(api?.child.pid),
+      worker: cpuSecondsOf(worker.child.pid),
+      postgres: postgresCpuSeconds(),
+      bench: cpuSecondsOf(process.pid),
+    }),
     close,
   };
 }

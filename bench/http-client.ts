@@ -66,7 +66,8 @@ export class HttpClient {
   /** The answer's body when its status is `expected`; otherwise an error naming the request and what came back. */
   async expect(expected: number, method: 'GET' | 'POST', path: string, token: string, body?: object): Promise<HttpAnswer['body']> {
     const answer = await this.send(method, path, token, body);
-    if (answer.status !== expected) throw new Error(`${method} ${path} answered ${answer.status} (expected ${expected}): ${JSON.stringify(answer.body).slice(0, 500)}`);
+    if (answer.status !== expected)
+      throw new Error(`${method} ${path} answered ${answer.status} (expected ${expected}): ${JSON.stringify(answer.body).slice(0, 500)}`);
     return answer.body;
   }
 

@@ -6,9 +6,32 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
-import { CandidateIdentity, decideCandidate, candidateStreamId, EnrollmentEvent, foldEnrollment, initialCandidateState, isWithheld, SEXES } from '@jalon/domain';
+import {
+  CandidateIdentity,
+  decideCandidate,
+  candidateStreamId,
+  EnrollmentEvent,
+  foldEnrollment,
+  initialCandidateState,
+  isWithheld,
+  SEXES,
+} from '@jalon/domain';
 import { fromRecorded, NewEvent, SqlDatabase, SqlEventStore } from '@jalon/event-store';
-import { connect, createIssuanceProcess, jobIdOf, FolderDocumentStorage, generateIssuerKey, Issuance, ISSUANCE_PROCESS, IssuanceQueue, IssuedDocumentModel, IssueJob, issueCredential, IssuerKey, renderPdf } from '@jalon/issuance';
+import {
+  connect,
+  createIssuanceProcess,
+  jobIdOf,
+  FolderDocumentStorage,
+  generateIssuerKey,
+  Issuance,
+  ISSUANCE_PROCESS,
+  IssuanceQueue,
+  IssuedDocumentModel,
+  IssueJob,
+  issueCredential,
+  IssuerKey,
+  renderPdf,
+} from '@jalon/issuance';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
@@ -25,8 +48,56 @@ const STALL_MS = 60_000;
 
 // Names as a French certifier's candidates have them: accents, ligatures, compound names, a few
 // letters outside WinAnsi (the PDF's font), which the renderer has to transliterate.
-const BIRTH_NAMES = ['Martin', 'Bernard', 'Lefèvre', 'Nguyễn', 'Dubois', 'Moreau', 'Lambert', 'Fontaine', 'Rousseau', 'Benali', 'Da Silva', 'Le Goff', 'Kowalski', 'Mercier', 'Faure', 'André', 'Chevalier', 'Bonnet', 'Dœuf', 'Garçon', "N'Diaye", 'Özdemir', 'Haddad', 'Petit-Jean'];
-const FIRST_NAMES = ['Anaïs', 'Hélène', 'Léa', 'Jean-Michel', 'Łukasz', 'Chloé', 'Noé', 'Inès', 'Raphaël', 'Zoé', 'Maël', 'Françoise', 'Thibault', 'Aïcha', 'Jérôme', 'Océane', 'Karim', 'Benoît', 'Marie', 'Élodie', 'Sébastien', 'Ilyès'];
+const BIRTH_NAMES = [
+  'Martin',
+  'Bernard',
+  'Lefèvre',
+  'Nguyễn',
+  'Dubois',
+  'Moreau',
+  'Lambert',
+  'Fontaine',
+  'Rousseau',
+  'Benali',
+  'Da Silva',
+  'Le Goff',
+  'Kowalski',
+  'Mercier',
+  'Faure',
+  'André',
+  'Chevalier',
+  'Bonnet',
+  'Dœuf',
+  'Garçon',
+  "N'Diaye",
+  'Özdemir',
+  'Haddad',
+  'Petit-Jean',
+];
+const FIRST_NAMES = [
+  'Anaïs',
+  'Hélène',
+  'Léa',
+  'Jean-Michel',
+  'Łukasz',
+  'Chloé',
+  'Noé',
+  'Inès',
+  'Raphaël',
+  'Zoé',
+  'Maël',
+  'Françoise',
+  'Thibault',
+  'Aïcha',
+  'Jérôme',
+  'Océane',
+  'Karim',
+  'Benoît',
+  'Marie',
+  'Élodie',
+  'Sébastien',
+  'Ilyès',
+];
 const PLACES = ['Lyon (69)', 'Paris (75)', 'Lille (59)', 'Saint-Étienne (42)', 'Nantes (44)', 'Alger (Algérie)', 'Dakar (Sénégal)'];
 
 function identityOf(random: () => number, n: number): CandidateIdentity {
@@ -76,10 +147,20 @@ async function appendDecisionPaths(store: SqlEventStore, random: () => number, t
         const newEvents = toNewEvents(path.events);
         const found = newEvents.filter((e) => DECISION_TYPES.has(e.type));
         if (found.length === 0) continue;
-        for (const event of found) decisions.push({ kind: event.type === 'BlocValidated' ? 'attestation' : 'certificate', enrollmentId: path.enrollmentId, decisionEventId: event.id });
+        for (const event of found)
+          decisions.push({ kind: event.type === 'BlocValidated' ? 'attestation' : 'certificate', enrollmentId: path.enrollmentId, decisionEventId: event.id });
         streams.push(path.streamId);
         const registration: NewEvent[] = decideCandidate(
-          { type: 'RegisterCandidate', data: { candidateId: enrolled.data.candidateId, organisationId: enrolled.data.organisationId, identity: identityOf(random, n), by: enrolled.data.by, now: '2026-01-02T09:00:00.000Z' } },
+          {
+            type: 'RegisterCandidate',
+            data: {
+              candidateId: enrolled.data.candidateId,
+              organisationId: enrolled.data.organisationId,
+              identity: identityOf(random, n),
+              by: enrolled.data.by,
+              now: '2026-01-02T09:00:00.000Z',
+            },
+          },
           initialCandidateState(),
         ).map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: { actor: event.data.by, occurredAt: event.data.at } }));
         await store.append(candidateStreamId(enrolled.data.candidateId), registration, { expectedRevision: 'no_stream' });
@@ -116,7 +197,14 @@ interface WorkerProcess {
  * `count` worker processes (issuance-worker.process.ts), resolved once every one printed `ready`;
  * each is pushed to `started` as soon as it is spawned, so the caller stops them even if this fails.
  */
-async function startWorkers(count: number, env: Record<string, string>, log: (message: string) => void, completions: Completions, started: WorkerProcess[], timeoutMs = 120_000): Promise<void> {
+async function startWorkers(
+  count: number,
+  env: Record<string, string>,
+  log: (message: string) => void,
+  completions: Completions,
+  started: WorkerProcess[],
+  timeoutMs = 120_000,
+): Promise<void> {
   const workers = Array.from({ length: count }, (_, i): WorkerProcess => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', WORKER_ENTRY], {
       cwd: REPO_ROOT,
@@ -184,7 +272,10 @@ async function stopWorkers(workers: readonly WorkerProcess[], timeoutMs = 30_000
           worker.child.kill('SIGTERM');
         });
       }
-      const line = worker.stdout().split('\n').find((l) => l.startsWith('stats '));
+      const line = worker
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith('stats '));
       return line ? (JSON.parse(line.slice('stats '.length)) as WorkerStats) : undefined;
     }),
   );
@@ -220,7 +311,15 @@ class Completions {
       const stall = setInterval(() => {
         if (performance.now() - this.lastAt < STALL_MS) return;
         finish();
-        void describe().then((state) => reject(new Error(`issuance stalled: ${ids.length - remaining.size}/${ids.length} jobs completed, none for ${STALL_MS / 1000} s; ${state}; last failures: ${this.failures.slice(-3).join('; ')}`)), reject);
+        void describe().then(
+          (state) =>
+            reject(
+              new Error(
+                `issuance stalled: ${ids.length - remaining.size}/${ids.length} jobs completed, none for ${STALL_MS / 1000} s; ${state}; last failures: ${this.failures.slice(-3).join('; ')}`,
+              ),
+            ),
+          reject,
+        );
       }, 1000);
       const finish = () => {
         clearInterval(stall);
@@ -278,7 +377,10 @@ async function serverCpu(home: SqlDatabase, redisPid: number | undefined): Promi
 }
 
 /** CPU ms spent between two samples; a backend that appeared meanwhile counts whole (it started in the window). */
-function serverCpuSpent(before: { postgres: Map<number, number>; redis?: number }, after: { postgres: Map<number, number>; redis?: number }): { postgres: number; redis?: number } {
+function serverCpuSpent(
+  before: { postgres: Map<number, number>; redis?: number },
+  after: { postgres: Map<number, number>; redis?: number },
+): { postgres: number; redis?: number } {
   let postgres = 0;
   for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
   return { postgres, ...(before.redis !== undefined && after.redis !== undefined ? { redis: after.redis - before.redis } : {}) };
@@ -303,7 +405,13 @@ export interface IssuanceRound {
 }
 
 export interface IssuanceResult {
-  readonly render: ThroughputResult & { readonly models: number; readonly attestations: number; readonly certificates: number; readonly meanPdfBytes: number; readonly meanCredentialBytes: number };
+  readonly render: ThroughputResult & {
+    readonly models: number;
+    readonly attestations: number;
+    readonly certificates: number;
+    readonly meanPdfBytes: number;
+    readonly meanCredentialBytes: number;
+  };
   readonly issuance: ThroughputResult & { readonly decisions: number; readonly rounds: readonly IssuanceRound[] };
   readonly warmup: IssuanceRound;
   readonly setup: { readonly paths: number; readonly events: number; readonly appendSeconds: number; readonly workersReadySeconds: number };
@@ -335,7 +443,13 @@ export interface IssuanceResult {
  * runner, and stops the clock when every decision of the batch has its DocumentIssued event; the
  * rendering is measured in slices between the rounds, so both see the machine in the same state.
  */
-export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, databaseUrl: string, options: IssuanceOptions, log: (message: string) => void): Promise<IssuanceResult> {
+export async function measureIssuance(
+  home: SqlDatabase,
+  store: SqlEventStore,
+  databaseUrl: string,
+  options: IssuanceOptions,
+  log: (message: string) => void,
+): Promise<IssuanceResult> {
   const prefix = `jalon-bench-issuance-${randomBytes(4).toString('hex')}`;
   const settings = { url: options.redisUrl, prefix };
   const redis = connect(settings);
@@ -343,7 +457,9 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
   const completions = new Completions();
   const documentsDir = mkdtempSync(join(tmpdir(), 'jalon-bench-documents-'));
   const key: IssuerKey = generateIssuerKey(`${PUBLIC_BASE_URL}/issuer`, 'Jalon');
-  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], { logger: { log: () => undefined, error: (message) => log(`  issuance process: ${message}`) } });
+  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], {
+    logger: { log: () => undefined, error: (message) => log(`  issuance process: ${message}`) },
+  });
   const workers: WorkerProcess[] = [];
   try {
     const evictionPolicy = await queue.evictionPolicy();
@@ -389,7 +505,14 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
 
     // The rendering's models: the warm-up batch's decisions, as the worker would build them.
     const resolver = new ReferentialResolver(store);
-    const builder = new Issuance({ store, documents: new FolderDocumentStorage(documentsDir), referential: (id, version) => resolver.resolve(id, version), key, publicBaseUrl: PUBLIC_BASE_URL, vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined))) });
+    const builder = new Issuance({
+      store,
+      documents: new FolderDocumentStorage(documentsDir),
+      referential: (id, version) => resolver.resolve(id, version),
+      key,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined))),
+    });
     const models = await modelsOf(builder, store, warmBatch.decisions);
     let sizes = { pdf: 0, credential: 0 };
     for (const model of models) {
@@ -423,7 +546,11 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
       // Outside the window: every decision's DocumentIssued is in the log (a job completed is one
       // whose append succeeded: this only guards the bench itself), and the process manager
       // records those it has not seen yet.
-      const issued = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY(${batch.streams}::text[]) AND event_type = 'DocumentIssued'`.execute(home.db)).rows[0].n;
+      const issued = (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY(${batch.streams}::text[]) AND event_type = 'DocumentIssued'`.execute(home.db)
+      ).rows[0].n;
       if (issued !== expected) throw new Error(`${expected} issuance jobs completed but ${issued} DocumentIssued events recorded`);
       await runner.catchUp(ISSUANCE_PROCESS);
       return { decisions: expected, seconds };
@@ -466,7 +593,9 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
       }
       const issued = rounds.reduce((n, r) => n + r.decisions, 0);
       const issueSeconds = rounds.reduce((n, r) => n + r.seconds, 0);
-      log(`  round ${round + 1}/${options.rounds}: render ${Math.round(rendered / (slice * (round + 1)))}/s, issuance ${Math.round(issued / issueSeconds)}/s (${batch.decisions.length} decisions in ${rounds[round].seconds.toFixed(2)} s)`);
+      log(
+        `  round ${round + 1}/${options.rounds}: render ${Math.round(rendered / (slice * (round + 1)))}/s, issuance ${Math.round(issued / issueSeconds)}/s (${batch.decisions.length} decisions in ${rounds[round].seconds.toFixed(2)} s)`,
+      );
     }
     const stats = await stopWorkers(workers);
     const documentFiles = readdirSync(documentsDir).filter((f) => statSync(join(documentsDir, f)).isFile()).length;
@@ -496,7 +625,14 @@ export async function measureIssuance(home: SqlDatabase, store: SqlEventStore, d
       renderCpuMsPerDocument: renderCpuMicros / 1000 / Math.max(1, rendered),
       ...(machineTotal > 0 ? { machineBusyDuringRounds: machineBusy / machineTotal } : {}),
       ...(machineTotal > 0 && postgresCpuMs !== undefined && redisCpuMs !== undefined && stats.every((s) => s !== undefined)
-        ? { othersShareDuringRounds: Math.max(0, (machineBusy * 1000) / CLK_TCK - cpuMicros / 1000 - postgresCpuMs - redisCpuMs - stats.reduce((ms, s) => ms + s!.cpuMsPerJob * s!.jobs, 0)) / ((machineTotal * 1000) / CLK_TCK) }
+        ? {
+            othersShareDuringRounds:
+              Math.max(
+                0,
+                (machineBusy * 1000) / CLK_TCK - cpuMicros / 1000 - postgresCpuMs - redisCpuMs - stats.reduce((ms, s) => ms + s!.cpuMsPerJob * s!.jobs, 0),
+              ) /
+              ((machineTotal * 1000) / CLK_TCK),
+          }
         : {}),
       documentFiles,
       redis: { prefix, evictionPolicy },

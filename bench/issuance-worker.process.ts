@@ -14,7 +14,16 @@
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
 import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
-import { DocumentFile, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceJobData, connect, issuerKeyFromPem, startIssuanceWorker } from '@jalon/issuance';
+import {
+  DocumentFile,
+  DocumentStorage,
+  FolderDocumentStorage,
+  Issuance,
+  IssuanceJobData,
+  connect,
+  issuerKeyFromPem,
+  startIssuanceWorker,
+} from '@jalon/issuance';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
@@ -133,7 +142,13 @@ async function main(): Promise<void> {
     await worker.close();
     const cpu = process.cpuUsage(cpuAtReady);
     const stages = Object.fromEntries([...spent].map(([stage, ms]) => [stage, Math.round((ms / Math.max(1, jobs + failed)) * 100) / 100]));
-    const stats: WorkerStats = { jobs, failed, msPerJob: stages, cpuMsPerJob: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, jobs)) * 100) / 100, concurrency: worker.opts.concurrency ?? 0 };
+    const stats: WorkerStats = {
+      jobs,
+      failed,
+      msPerJob: stages,
+      cpuMsPerJob: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, jobs)) * 100) / 100,
+      concurrency: worker.opts.concurrency ?? 0,
+    };
     process.stdout.write(`stats ${JSON.stringify(stats)}\n`);
     await redis.quit().catch(() => redis.disconnect());
     await home.close();

@@ -20,7 +20,15 @@ import { Client } from 'pg';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TEST_ADMIN_URL, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { GENERATED_ASSESSORS } from '../libs/read-models/src/testing/generate-paths';
-import { appendsAt, bareAppendWorkload, httpFloorWorkload, HttpCommandWorkload, loadOrganisationPaths, measureQueries, shippedReferential } from './api-measurements';
+import {
+  appendsAt,
+  bareAppendWorkload,
+  httpFloorWorkload,
+  HttpCommandWorkload,
+  loadOrganisationPaths,
+  measureQueries,
+  shippedReferential,
+} from './api-measurements';
 import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi } from './deployed-api';
 import { HttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
@@ -90,7 +98,8 @@ function parseOptions() {
     queries: Math.floor(number('queries', values.queries!, 1)),
     keep: values.keep!,
     decisions: Math.floor(number('decisions', values.decisions!, 1)),
-    issuanceConcurrency: values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
+    issuanceConcurrency:
+      values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
     only: only(values.only),
   };
 }
@@ -116,19 +125,30 @@ async function waitForDisconnections(name: string, timeoutMs = 3000): Promise<vo
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
-const roundAll = (p: { count: number; p50: number; p95: number; max: number }) => ({ count: p.count, p50: round(p.p50, 2), p95: round(p.p95, 2), max: round(p.max, 2) });
+const roundAll = (p: { count: number; p50: number; p95: number; max: number }) => ({
+  count: p.count,
+  p50: round(p.p50, 2),
+  p95: round(p.p95, 2),
+  max: round(p.max, 2),
+});
 
 /**
  * The HTTP command workload on the deployed api, its held sittings prepared over HTTP (not measured):
  * a few, a pilot for the rate, then enough for `seconds` of it with a margin.
  */
-async function prepareHttpCommands(api: BenchApi, client: HttpClient, seconds: number): Promise<{ http: HttpCommandWorkload; pilotPerSecond: number; setupSeconds: number }> {
+async function prepareHttpCommands(
+  api: BenchApi,
+  client: HttpClient,
+  seconds: number,
+): Promise<{ http: HttpCommandWorkload; pilotPerSecond: number; setupSeconds: number }> {
   const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
   const setup = await timed(async () => {
     await http.prepare(150);
     const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
     const enrollments = http.shortfall(seconds);
-    log(`  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`);
+    log(
+      `  pilot: ${Math.round(pilotPerSecond)} assessments/s; preparing ${enrollments} more enrollments (${HTTP_REFERENTIAL}@1, ${http.sittingsPerEnrollment} held sittings each)...`,
+    );
     await http.prepare(enrollments, (done) => log(`  ${done}/${enrollments} enrollments with held sittings`));
     api.projections.resume();
     await api.projections.settle();
@@ -153,7 +173,14 @@ async function measureWritesWithApi(
   throughput: { seconds: number; warmupSeconds: number },
   baselines: () => Promise<Workload[]>,
   started: (api: BenchApi, client: HttpClient) => void,
-): Promise<{ api: BenchApi; http: HttpCommandWorkload; writes: Map<string, ThroughputResult>; pilotPerSecond: number; setupSeconds: number; bare: BareAppendMeta }> {
+): Promise<{
+  api: BenchApi;
+  http: HttpCommandWorkload;
+  writes: Map<string, ThroughputResult>;
+  pilotPerSecond: number;
+  setupSeconds: number;
+  bare: BareAppendMeta;
+}> {
   log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
   const api = await startDeployedApi(databaseUrl, home, store);
   const client = new HttpClient(api.port, HTTP_CONNECTIONS);
@@ -219,7 +246,7 @@ function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: Throughput
     cpuMsPerCommand: Object.fromEntries(Object.entries(cpu).map(([process, ms]) => [process, round(ms, 2)])),
     projectionCatchUpAfterSliceMs: round(Math.max(...http.lags), 1),
     bareAppend: {
-      server: 'bench/bare-append-server.ts in its own process: node:http, JSON in and out, SqlEventStore.append on the api\'s pool size, nothing else',
+      server: "bench/bare-append-server.ts in its own process: node:http, JSON in and out, SqlEventStore.append on the api's pool size, nothing else",
       replays: `the events of the pilot's ${bare.appendsReplayed} commands as stored (types prefixed Bare), one command's per request`,
       eventsPerCommand: round(bare.eventsPerCommand, 2),
     },
@@ -230,7 +257,11 @@ function httpMetrics(results: Record<string, number>): Metric[] {
   return [
     { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections; api and worker processes as deployed` },
     { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
-    { name: 'http_floor_per_s', value: results.http_floor_per_s, note: `GET /health through the api, ${HTTP_CONNECTIONS} connections: its pipeline and one SQL read` },
+    {
+      name: 'http_floor_per_s',
+      value: results.http_floor_per_s,
+      note: `GET /health through the api, ${HTTP_CONNECTIONS} connections: its pipeline and one SQL read`,
+    },
     { name: 'http_floor_ratio', value: results.http_floor_ratio, note: 'to append_c4_per_s' },
     { name: 'http_bare_append_per_s', value: results.http_bare_append_per_s, note: `the commands' own appends behind bare node:http, nothing else` },
     { name: 'http_bare_append_ratio', value: results.http_bare_append_ratio, note: 'to append_c4_per_s: the ceiling of http_command_ratio here' },
@@ -276,8 +307,12 @@ async function main(): Promise<void> {
     home = await openSqlDatabase({ kind: 'postgres', url: database.url, poolSize: 8 });
     await migrateToLatest(home.db);
     const store = new SqlEventStore(home);
-    const server = (await sql<{ version: string; sync: string; buffers: string }>`
-      SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS buffers`.execute(home.db)).rows[0];
+    const server = (
+      await sql<{ version: string; sync: string; buffers: string }>`
+      SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('shared_buffers') AS buffers`.execute(
+        home.db,
+      )
+    ).rows[0];
 
     const results: Record<string, number> = {};
     const meta: Record<string, unknown> = {
@@ -297,17 +332,37 @@ async function main(): Promise<void> {
     /** The console's two measures: compressed JS+CSS of the first screen, and the list's p95 from a filter change to the list rendered. */
     const recordConsole = (console: ConsoleResult, enrollments: number) => {
       Object.assign(results, { console_first_load_kb: round(console.firstLoadBytes / 1024, 1), console_list_p95_ms: round(p95(console.listMs), 1) });
-      Object.assign(meta, { console: { firstLoadFiles: console.firstLoadFiles, firstLoadBytes: console.firstLoadBytes, listChanges: console.listMs.length, listMs: console.listMs.map((ms) => round(ms, 1)), enrollments } });
+      Object.assign(meta, {
+        console: {
+          firstLoadFiles: console.firstLoadFiles,
+          firstLoadBytes: console.firstLoadBytes,
+          listChanges: console.listMs.length,
+          listMs: console.listMs.map((ms) => round(ms, 1)),
+          enrollments,
+        },
+      });
       metrics.push(
-        { name: 'console_first_load_kb', value: results.console_first_load_kb, atMost: 250, note: `an admin's dashboard: ${console.firstLoadFiles} JS/CSS files, gzip` },
-        { name: 'console_list_p95_ms', value: results.console_list_p95_ms, atMost: 1000, note: `status filter changed in the list, ${enrollments} enrollments, headless Chromium` },
+        {
+          name: 'console_first_load_kb',
+          value: results.console_first_load_kb,
+          atMost: 250,
+          note: `an admin's dashboard: ${console.firstLoadFiles} JS/CSS files, gzip`,
+        },
+        {
+          name: 'console_list_p95_ms',
+          value: results.console_list_p95_ms,
+          atMost: 1000,
+          note: `status filter changed in the list, ${enrollments} enrollments, headless Chromium`,
+        },
       );
     };
 
     if (options.only === undefined) {
       log(`loading ≥ ${options.events} events (the 4 référentiels, then generated paths, one append per path)...`);
       const load = await loadPaths(store, options.events, (n) => log(`  ${n} events loaded`));
-      log(`loaded ${load.events} events (${load.paths} paths) in ${load.seconds.toFixed(1)} s (${Math.round(load.events / load.seconds)} events/s; not measured)`);
+      log(
+        `loaded ${load.events} events (${load.paths} paths) in ${load.seconds.toFixed(1)} s (${Math.round(load.events / load.seconds)} events/s; not measured)`,
+      );
       // Settle the freshly loaded tables, so autovacuum and a checkpoint flushing the load's dirty
       // pages do not land in the middle of a measurement.
       await sql`VACUUM (ANALYZE)`.execute(home.db);
@@ -329,14 +384,22 @@ async function main(): Promise<void> {
       log(`  ${scanAfter.events} events in ${scanAfter.seconds.toFixed(2)} s`);
       const scan = { events: scanBefore.events, seconds: (scanBefore.seconds + scanAfter.seconds) / 2, perSecond: 0 };
       scan.perSecond = scan.events / scan.seconds;
-      if (rebuild.events !== scan.events || scanAfter.events !== scan.events) log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
+      if (rebuild.events !== scan.events || scanAfter.events !== scan.events)
+        log(`  warning: the rebuild read ${rebuild.events} events, the raw scans ${scanBefore.events} and ${scanAfter.events}`);
 
-      const measured = await measureWritesWithApi(database.url, home, store, throughput, async () => [
-        await rawInsertWorkload(database!.url, 'raw_insert_c1', 1),
-        await appendWorkload(store, 'append_c1', 1),
-        await rawInsertWorkload(database!.url, 'raw_insert_c4', 4),
-        await appendWorkload(store, 'append_c4', 4),
-      ], (started, startedClient) => ((api = started), (client = startedClient)));
+      const measured = await measureWritesWithApi(
+        database.url,
+        home,
+        store,
+        throughput,
+        async () => [
+          await rawInsertWorkload(database!.url, 'raw_insert_c1', 1),
+          await appendWorkload(store, 'append_c1', 1),
+          await rawInsertWorkload(database!.url, 'raw_insert_c4', 4),
+          await appendWorkload(store, 'append_c4', 4),
+        ],
+        (started, startedClient) => ((api = started), (client = startedClient)),
+      );
       api = measured.api;
       const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const raw1 = writes.get('raw_insert_c1')!;
@@ -352,14 +415,18 @@ async function main(): Promise<void> {
       // paths through the port, projected (not measured), then the api's projections running again.
       log(`queries: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
       const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
-      log(`  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
+      log(
+        `  ${organisation.paths} paths (${organisation.events} events) appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`,
+      );
       await sql`VACUUM (ANALYZE)`.execute(home.db);
       await sql`CHECKPOINT`.execute(home.db);
       api.projections.resume();
       await api.projections.settle();
       log(`queries: ${QUERY_WARMUP} warm-up then ${options.queries} timed requests of each, alternately, on 1 connection...`);
       const queries = await measureQueries(api, home, { warmup: QUERY_WARMUP, requests: options.queries });
-      log(`  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms; assessor's list p95 ${queries.assessorList.p95.toFixed(2)} ms`);
+      log(
+        `  path p50 ${queries.path.p50.toFixed(2)} ms p95 ${queries.path.p95.toFixed(2)} ms; list p50 ${queries.list.p50.toFixed(2)} ms p95 ${queries.list.p95.toFixed(2)} ms; assessor's list p95 ${queries.assessorList.p95.toFixed(2)} ms`,
+      );
 
       Object.assign(results, {
         raw_insert_c1_per_s: round(raw1.perSecond, 1),
@@ -429,7 +496,12 @@ async function main(): Promise<void> {
         { name: 'query_path_p95_ms', value: results.query_path_p95_ms, atMost: 20 },
         { name: 'query_list_p50_ms', value: results.query_list_p50_ms, note: 'filter mix: see meta.queries.listByKind' },
         { name: 'query_list_p95_ms', value: results.query_list_p95_ms, atMost: 20 },
-        { name: 'query_assessor_list_p95_ms', value: results.query_assessor_list_p95_ms, atMost: 20, note: `an assessor's own list, page 1 or 2 (${queries.assessorPaths} paths each on average)` },
+        {
+          name: 'query_assessor_list_p95_ms',
+          value: results.query_assessor_list_p95_ms,
+          atMost: 20,
+          note: `an assessor's own list, page 1 or 2 (${queries.assessorPaths} paths each on average)`,
+        },
       );
       summary.push(`${load.events} events (loaded in ${load.seconds.toFixed(1)} s, not measured)`);
       summary.push(
@@ -444,11 +516,14 @@ async function main(): Promise<void> {
       api = await startDeployedApi(database.url, home, store);
       log(`console: loading generated paths until ${options.enrollments} enrollments in ${ORGANISATION}...`);
       const organisation = await loadOrganisationPaths(api, home, store, options.enrollments, log);
-      log(`  ${organisation.paths} paths appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`);
+      log(
+        `  ${organisation.paths} paths appended in ${organisation.seconds.toFixed(1)} s, projected in ${organisation.catchUpSeconds.toFixed(1)} s (not measured)`,
+      );
       await sql`VACUUM (ANALYZE)`.execute(home.db);
       api.projections.resume();
       await api.projections.settle();
-      const enrollments = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db)).rows[0].n;
+      const enrollments = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM candidate_paths WHERE organisation_id = ${ORGANISATION}`.execute(home.db))
+        .rows[0].n;
       log(`console: the first screen, then ${CONSOLE_LIST_CHANGES} filter changes in the list, in headless Chromium...`);
       recordConsole(await measureConsole(api, { changes: CONSOLE_LIST_CHANGES }, log), enrollments);
     }
@@ -456,10 +531,14 @@ async function main(): Promise<void> {
     if (options.only === 'http') {
       log('publishing the shipped référentiels...');
       await publishShippedReferentials(store);
-      const measured = await measureWritesWithApi(database.url, home, store, throughput, async () => [
-        await rawInsertWorkload(database!.url, 'raw_insert_c4', 4),
-        await appendWorkload(store, 'append_c4', 4),
-      ], (started, startedClient) => ((api = started), (client = startedClient)));
+      const measured = await measureWritesWithApi(
+        database.url,
+        home,
+        store,
+        throughput,
+        async () => [await rawInsertWorkload(database!.url, 'raw_insert_c4', 4), await appendWorkload(store, 'append_c4', 4)],
+        (started, startedClient) => ((api = started), (client = startedClient)),
+      );
       api = measured.api;
       const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const httpCommand = writes.get(http.name)!;
@@ -469,7 +548,11 @@ async function main(): Promise<void> {
         ...httpResults(writes, http),
       });
       Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds, bare) });
-      metrics.push({ name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s }, { name: 'append_c4_per_s', value: results.append_c4_per_s }, ...httpMetrics(results));
+      metrics.push(
+        { name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s },
+        { name: 'append_c4_per_s', value: results.append_c4_per_s },
+        ...httpMetrics(results),
+      );
       summary.push(`http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s (not measured)`);
     }
 
@@ -483,16 +566,24 @@ async function main(): Promise<void> {
     }
     if (options.only === undefined || options.only === 'issuance') {
       await sql`CHECKPOINT`.execute(home.db);
-      log(`issuance: ${ISSUANCE_WORKERS} worker processes, ${options.decisions} decisions in ${ROUNDS} rounds alternating with ${options.seconds} s of rendering in all (${options.warmupSeconds} s warm-up)...`);
-      const issuance = await measureIssuance(home, store, database.url, {
-        decisions: options.decisions,
-        rounds: ROUNDS,
-        seconds: options.seconds,
-        warmupSeconds: options.warmupSeconds,
-        workers: ISSUANCE_WORKERS,
-        concurrency: options.issuanceConcurrency,
-        redisUrl: REDIS_URL,
-      }, log);
+      log(
+        `issuance: ${ISSUANCE_WORKERS} worker processes, ${options.decisions} decisions in ${ROUNDS} rounds alternating with ${options.seconds} s of rendering in all (${options.warmupSeconds} s warm-up)...`,
+      );
+      const issuance = await measureIssuance(
+        home,
+        store,
+        database.url,
+        {
+          decisions: options.decisions,
+          rounds: ROUNDS,
+          seconds: options.seconds,
+          warmupSeconds: options.warmupSeconds,
+          workers: ISSUANCE_WORKERS,
+          concurrency: options.issuanceConcurrency,
+          redisUrl: REDIS_URL,
+        },
+        log,
+      );
       Object.assign(results, {
         render_per_s: round(issuance.render.perSecond, 1),
         issuance_per_s: round(issuance.issuance.perSecond, 1),
@@ -503,14 +594,25 @@ async function main(): Promise<void> {
       const pipelineCpuMs = Object.values(issuance.cpuMsPerDecision).reduce((a, b) => a + b, 0);
       const cpuCeiling = issuance.renderCpuMsPerDocument / pipelineCpuMs;
       meta.issuance = {
-        feed: 'decisions appended (BlocValidated, CertificationAwarded of generated paths, candidates registered), then createIssuanceProcess fed by a ProjectionRunner (default batch size and poll interval) enqueues into BullMQ; clock from the runner\'s start to the completion of the round\'s last job (each worker prints the jobs BullMQ records complete, after their DocumentIssued append; checked in SQL after each round)',
+        feed: "decisions appended (BlocValidated, CertificationAwarded of generated paths, candidates registered), then createIssuanceProcess fed by a ProjectionRunner (default batch size and poll interval) enqueues into BullMQ; clock from the runner's start to the completion of the round's last job (each worker prints the jobs BullMQ records complete, after their DocumentIssued append; checked in SQL after each round)",
         workers: ISSUANCE_WORKERS,
         workerConcurrency: options.issuanceConcurrency ?? 'startIssuanceWorker default',
         rounds: issuance.issuance.rounds.map((r) => ({ decisions: r.decisions, seconds: round(r.seconds, 3) })),
         warmup: { decisions: issuance.warmup.decisions, seconds: round(issuance.warmup.seconds, 3) },
         renderOperations: issuance.render.operations,
-        renderModels: { count: issuance.render.models, attestations: issuance.render.attestations, certificates: issuance.render.certificates, meanPdfBytes: issuance.render.meanPdfBytes, meanCredentialBytes: issuance.render.meanCredentialBytes },
-        setup: { paths: issuance.setup.paths, events: issuance.setup.events, appendSeconds: round(issuance.setup.appendSeconds, 1), workersReadySeconds: round(issuance.setup.workersReadySeconds, 1) },
+        renderModels: {
+          count: issuance.render.models,
+          attestations: issuance.render.attestations,
+          certificates: issuance.render.certificates,
+          meanPdfBytes: issuance.render.meanPdfBytes,
+          meanCredentialBytes: issuance.render.meanCredentialBytes,
+        },
+        setup: {
+          paths: issuance.setup.paths,
+          events: issuance.setup.events,
+          appendSeconds: round(issuance.setup.appendSeconds, 1),
+          workersReadySeconds: round(issuance.setup.workersReadySeconds, 1),
+        },
         workerStats: issuance.workers,
         cpuMsPerDecision: Object.fromEntries(Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => [process, round(ms, 2)])),
         renderCpuMsPerDocument: round(issuance.renderCpuMsPerDocument, 2),
@@ -522,13 +624,21 @@ async function main(): Promise<void> {
       };
       metrics.push(
         { name: 'render_per_s', value: results.render_per_s, note: 'renderPdf + issueCredential, in-process, one at a time' },
-        { name: 'issuance_per_s', value: results.issuance_per_s, note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})` },
+        {
+          name: 'issuance_per_s',
+          value: results.issuance_per_s,
+          note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})`,
+        },
         { name: 'issuance_ratio', value: results.issuance_ratio, target: 0.6, note: `to render_per_s × ${ISSUANCE_WORKERS}` },
       );
       summary.push(
         `issuance: ${issuance.setup.paths} generated paths (${issuance.setup.events} events, appended in ${issuance.setup.appendSeconds.toFixed(1)} s, not measured); ` +
           `${issuance.issuance.decisions} decisions measured after ${issuance.warmup.decisions} warm-up; ${issuance.documentFiles} document files written`,
-        `issuance CPU ms per decision: ${pipelineCpuMs.toFixed(1)} (${Object.entries(issuance.cpuMsPerDecision).map(([process, ms]) => `${process} ${ms.toFixed(1)}`).join(', ')}); rendering alone ${issuance.renderCpuMsPerDocument.toFixed(1)} ms per document, so a ratio of ${cpuCeiling.toFixed(2)} at best on an idle machine` +
+        `issuance CPU ms per decision: ${pipelineCpuMs.toFixed(1)} (${Object.entries(issuance.cpuMsPerDecision)
+          .map(([process, ms]) => `${process} ${ms.toFixed(1)}`)
+          .join(
+            ', ',
+          )}); rendering alone ${issuance.renderCpuMsPerDocument.toFixed(1)} ms per document, so a ratio of ${cpuCeiling.toFixed(2)} at best on an idle machine` +
           (issuance.machineBusyDuringRounds !== undefined ? `; machine ${Math.round(issuance.machineBusyDuringRounds * 100)}% busy during the rounds` : '') +
           (issuance.othersShareDuringRounds !== undefined ? `, ${Math.round(issuance.othersShareDuringRounds * 100)}% of it by other processes` : ''),
       );

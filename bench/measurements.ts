@@ -39,7 +39,9 @@ export async function appendWorkload(store: EventStore, name: string, concurrenc
     let seq = 0;
     return {
       op: async () => {
-        const result = await store.append(streamId, [{ id: randomUUID(), type: 'BenchPayloadRecorded', data: payload(w, seq++) }], { expectedRevision: expected });
+        const result = await store.append(streamId, [{ id: randomUUID(), type: 'BenchPayloadRecorded', data: payload(w, seq++) }], {
+          expectedRevision: expected,
+        });
         expected = result.nextExpectedRevision;
       },
     };
@@ -150,7 +152,11 @@ export interface RebuildResult {
 }
 
 /** A full rebuild of the candidate-path read model, from position 0 into fresh tables, swapped in. */
-export async function rebuildCandidatePaths(home: SqlDatabase, store: SqlEventStore, onProgress?: (done: number, perSecond: number) => void): Promise<RebuildResult> {
+export async function rebuildCandidatePaths(
+  home: SqlDatabase,
+  store: SqlEventStore,
+  onProgress?: (done: number, perSecond: number) => void,
+): Promise<RebuildResult> {
   const runner = new ProjectionRunner(home.db, store, [createCandidatePathProjection()]);
   await runner.prepare();
   let lastReport = 0;

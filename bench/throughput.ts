@@ -52,15 +52,23 @@ export interface ThroughputResult {
  * interleaving keeps a ratio of two workloads honest on a machine whose speed drifts (other
  * processes, checkpoints, disk caches).
  */
-export async function measureInterleaved(workloads: readonly Workload[], options: { seconds: number; warmupSeconds: number; rounds: number }, log?: (message: string) => void): Promise<Map<string, ThroughputResult>> {
+export async function measureInterleaved(
+  workloads: readonly Workload[],
+  options: { seconds: number; warmupSeconds: number; rounds: number },
+  log?: (message: string) => void,
+): Promise<Map<string, ThroughputResult>> {
   for (const workload of workloads) if (options.warmupSeconds > 0) await workload.run(options.warmupSeconds);
   const slice = options.seconds / options.rounds;
   const operations = new Map(workloads.map((w) => [w.name, 0]));
   for (let round = 0; round < options.rounds; round++) {
     for (const workload of workloads) operations.set(workload.name, operations.get(workload.name)! + (await workload.run(slice)));
-    log?.(`  round ${round + 1}/${options.rounds}: ${workloads.map((w) => `${w.name} ${Math.round(operations.get(w.name)! / (slice * (round + 1)))}/s`).join(', ')}`);
+    log?.(
+      `  round ${round + 1}/${options.rounds}: ${workloads.map((w) => `${w.name} ${Math.round(operations.get(w.name)! / (slice * (round + 1)))}/s`).join(', ')}`,
+    );
   }
-  return new Map(workloads.map((w) => [w.name, { operations: operations.get(w.name)!, seconds: options.seconds, perSecond: operations.get(w.name)! / options.seconds }]));
+  return new Map(
+    workloads.map((w) => [w.name, { operations: operations.get(w.name)!, seconds: options.seconds, perSecond: operations.get(w.name)! / options.seconds }]),
+  );
 }
 
 /** Seconds taken by `fn`, with its result. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the type check, then every Jest test, then the console's browser tests, and ends with the one
+// Runs the type check and the lint, then every Jest test, then the console's browser tests, and ends with the one
 // line CI reads: `tests: N passed, M failed, K skipped`, derived from Jest's and Playwright's JSON
 // results (never written by hand).
 'use strict';
@@ -14,6 +14,12 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const typecheck = spawnSync(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
 if (typecheck.status !== 0) {
   console.error('type check failed');
+}
+
+// ESLint (its boundaries between libraries and apps included) and Prettier's check: `npm run lint`.
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: root, stdio: 'inherit' });
+if (lint.status !== 0) {
+  console.error('lint failed (npm run lint; npm run format formats)');
 }
 
 const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
@@ -45,6 +51,7 @@ try {
   failed += 1;
 }
 if (typecheck.status !== 0) failed += 1;
+if (lint.status !== 0) failed += 1;
 
 // The console: its own type check, then its browser tests (Playwright, Debian's Chromium).
 const webTypecheck = spawnSync(bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
@@ -72,4 +79,4 @@ try {
 }
 
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(jest.status === 0 && typecheck.status === 0 && browser.status === 0 && failed === 0 ? 0 : 1);
+process.exit(jest.status === 0 && typecheck.status === 0 && lint.status === 0 && browser.status === 0 && failed === 0 ? 0 : 1);

@@ -59,13 +59,15 @@ describe('who may do what: every route against every role', () => {
         return (token ? test.set('authorization', `Bearer ${token}`) : test).send({});
       };
       const anonymous = await call();
-      if (route.isPublic ? anonymous.status === 401 || anonymous.status === 403 : anonymous.status !== 401) mismatches.push(`${route.method} ${route.path} without token: ${anonymous.status}`);
+      if (route.isPublic ? anonymous.status === 401 || anonymous.status === 403 : anonymous.status !== 401)
+        mismatches.push(`${route.method} ${route.path} without token: ${anonymous.status}`);
       if (route.isPublic) continue;
       for (const role of ROLES.filter((r) => r !== 'system')) {
         const response = await call(actor(testApp.app, role).token);
         const allowed = route.roles!.includes(role);
         const refused = response.status === 403 && ['AUTH.ROLE_NOT_ALLOWED'].includes(response.body.code);
-        if (allowed === refused || response.status === 401) mismatches.push(`${route.method} ${route.path} as ${role}: ${response.status} ${response.body.code ?? ''}`);
+        if (allowed === refused || response.status === 401)
+          mismatches.push(`${route.method} ${route.path} as ${role}: ${response.status} ${response.body.code ?? ''}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -113,7 +115,9 @@ describe('who may do what: every route against every role', () => {
       getClass: () => Bare,
       switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
     };
-    const { errors } = await capturingLoggedErrors(() => expect(guard.canActivate(context as never)).rejects.toMatchObject({ response: { code: 'AUTH.NO_RULE' } }));
+    const { errors } = await capturingLoggedErrors(() =>
+      expect(guard.canActivate(context as never)).rejects.toMatchObject({ response: { code: 'AUTH.NO_RULE' } }),
+    );
     expect(errors).toEqual(['route Bare.unguarded declares no roles: refused']);
   });
 });

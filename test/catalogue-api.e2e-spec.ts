@@ -21,14 +21,22 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
   it('GET /health answers ok with the store, the référentiels and each projection', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
     expect(response.body).toMatchObject({ status: 'ok', eventStore: 'postgres', referentials: 4 });
-    expect(response.body.projections.map((p: { name: string; status: string }) => `${p.name} ${p.status}`)).toEqual(['candidate-path running', 'issuance-process running']);
+    expect(response.body.projections.map((p: { name: string; status: string }) => `${p.name} ${p.status}`)).toEqual([
+      'candidate-path running',
+      'issuance-process running',
+    ]);
   });
 
   it('publishes the shipped catalogue into the log at start-up, and the read model follows', async () => {
     const storage = app.get<Storage>(STORAGE);
     await eventually(async () => {
       const published = (await storage.store.readAll({ maxCount: 100 })).filter((e) => e.type === 'ReferentialVersionPublished');
-      expect(published.map((e) => e.streamId).sort()).toEqual(['referential-data-engineer-data-scientist', 'referential-data-ia-quatre-blocs', 'referential-expert-en-data-science', 'referential-expert-ingenierie-science-donnees']);
+      expect(published.map((e) => e.streamId).sort()).toEqual([
+        'referential-data-engineer-data-scientist',
+        'referential-data-ia-quatre-blocs',
+        'referential-expert-en-data-science',
+        'referential-expert-ingenierie-science-donnees',
+      ]);
     });
     const runner = app.get(ProjectionRunner);
     expect(await runner.waitUntilReached(await storage.store.headPosition(), 5000)).toBe(true);
@@ -43,10 +51,17 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
       return answer;
     });
     const byId = Object.fromEntries(response.body.map((r: { referential: string }) => [r.referential, r]));
-    expect(Object.keys(byId).sort()).toEqual(['data-engineer-data-scientist', 'data-ia-quatre-blocs', 'expert-en-data-science', 'expert-ingenierie-science-donnees']);
+    expect(Object.keys(byId).sort()).toEqual([
+      'data-engineer-data-scientist',
+      'data-ia-quatre-blocs',
+      'expert-en-data-science',
+      'expert-ingenierie-science-donnees',
+    ]);
     const seed000 = byId['expert-ingenierie-science-donnees'];
     expect(seed000.optionGroups).toEqual([{ code: 'SPECIALISATION', title: expect.any(String), choose: 1 }]);
-    expect(seed000.blocs.filter((b: { optionGroup?: string }) => b.optionGroup === 'SPECIALISATION').map((b: { optionLabel: string }) => b.optionLabel)).toEqual(['Data Engineering', 'Data Science']);
+    expect(
+      seed000.blocs.filter((b: { optionGroup?: string }) => b.optionGroup === 'SPECIALISATION').map((b: { optionLabel: string }) => b.optionLabel),
+    ).toEqual(['Data Engineering', 'Data Science']);
     expect(byId['data-engineer-data-scientist'].extraRequirements.map((r: { code: string }) => r.code)).toEqual(['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE']);
     expect(seed000.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });

@@ -44,7 +44,11 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     expect(after.blocs.find((b: { code: string }) => b.code === 'BC02').status).toBe('annulled');
     expect(after.missing.blocs).toEqual(['BC02']);
     // The award stays as the jury took it, marked undone by the annulment.
-    expect(after.juryDecision).toMatchObject({ decision: 'awarded', place: 'Lille', revoked: { cause: 'bloc-annulled', blocCode: 'BC02', at: expect.any(String) } });
+    expect(after.juryDecision).toMatchObject({
+      decision: 'awarded',
+      place: 'Lille',
+      revoked: { cause: 'bloc-annulled', blocCode: 'BC02', at: expect.any(String) },
+    });
     await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Lille' }).expect(409);
 
     // The bloc is taken again, validated again, and the certification awarded again.
@@ -54,7 +58,13 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     expect(again.status).toBe('certified');
     expect(again.juryDecision.revoked).toBeUndefined();
     const provenance = (await actor(testApp.app, 'auditor', 'auditor-1', 'cnc').get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
-    expect(provenance.history.map((h: { type: string }) => h.type).filter((t: string) => t.startsWith('Bloc'))).toEqual(['BlocBecameValidatable', 'BlocValidated', 'BlocAnnulled', 'BlocBecameValidatable', 'BlocValidated']);
+    expect(provenance.history.map((h: { type: string }) => h.type).filter((t: string) => t.startsWith('Bloc'))).toEqual([
+      'BlocBecameValidatable',
+      'BlocValidated',
+      'BlocAnnulled',
+      'BlocBecameValidatable',
+      'BlocValidated',
+    ]);
   });
 
   it('a refused final decision is on the path, which stays ready for the jury; a later jury awards', async () => {
@@ -64,7 +74,10 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     const refused = await jury.post(`/enrollments/${id}/final-decision`, { decision: 'refused', place: 'Lille', reason: 'dossier incomplet' }).expect(200);
     expect(refused.body.events).toEqual(['FinalJuryDecisionRecorded']);
     const afterRefusal = await path(id);
-    expect(afterRefusal).toMatchObject({ status: 'eligible', juryDecision: { decision: 'refused', place: 'Lille', reason: 'dossier incomplet', by: 'jury-1', at: expect.any(String) } });
+    expect(afterRefusal).toMatchObject({
+      status: 'eligible',
+      juryDecision: { decision: 'refused', place: 'Lille', reason: 'dossier incomplet', by: 'jury-1', at: expect.any(String) },
+    });
     expect(afterRefusal.awardedAt).toBeUndefined();
     await jury.post(`/enrollments/${id}/final-decision`, { decision: 'awarded', place: 'Paris' }).expect(200);
     const awarded = await path(id);
@@ -90,7 +103,12 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     const bc02 = driver.referential.blocs[1].epreuves[0].code;
     const mistaken = driver.criteria(bc02)[1];
     const sat = await driver.sit(id, bc02, { met: (c) => c !== mistaken });
-    const corrected = await assessor.post(`/enrollments/${id}/assessments/${sat.assessmentId}/corrections`, { results: driver.criteria(bc02).map((criterion) => ({ criterion, met: true })), reason: 'erreur de saisie du critère' }).expect(201);
+    const corrected = await assessor
+      .post(`/enrollments/${id}/assessments/${sat.assessmentId}/corrections`, {
+        results: driver.criteria(bc02).map((criterion) => ({ criterion, met: true })),
+        reason: 'erreur de saisie du critère',
+      })
+      .expect(201);
     expect(corrected.body.events[0]).toBe('AssessmentCorrected');
     expect(corrected.body.events).toContain('BlocBecameValidatable');
     await jury.post(`/enrollments/${id}/blocs/BC02/validation`).expect(200);
@@ -101,17 +119,29 @@ describe('paths to the full certification over HTTP (PostgreSQL)', () => {
     const bc01View = final.blocs.find((b: { code: string }) => b.code === 'BC01');
     expect(bc01View.competencies[0].assessments.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2]);
     const provenance = (await admin.get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
-    type Item = { type: string; assessmentId?: string; correctionId?: string; correctedBy?: string[]; evidence?: { criterion: string; assessmentId: string; correctionId?: string }[] };
+    type Item = {
+      type: string;
+      assessmentId?: string;
+      correctionId?: string;
+      correctedBy?: string[];
+      evidence?: { criterion: string; assessmentId: string; correctionId?: string }[];
+    };
     const correction = (provenance.history as Item[]).find((h) => h.type === 'AssessmentCorrected');
     expect(correction).toMatchObject({ corrects: sat.assessmentId, reason: 'erreur de saisie du critère', by: { id: 'assessor-1', role: 'assessor' } });
     // The corrected assessment is marked, and the evidence of the mis-keyed criterion names the correction that made it met.
-    expect((provenance.history as Item[]).find((h) => h.type === 'AssessmentRecorded' && h.assessmentId === sat.assessmentId)?.correctedBy).toEqual([correction!.correctionId]);
+    expect((provenance.history as Item[]).find((h) => h.type === 'AssessmentRecorded' && h.assessmentId === sat.assessmentId)?.correctedBy).toEqual([
+      correction!.correctionId,
+    ]);
     const evidence = (provenance.history as Item[]).filter((h) => h.type === 'CompetencyAcquired').flatMap((h) => h.evidence ?? []);
-    expect(evidence.filter((e) => e.criterion === mistaken)).toEqual([{ criterion: mistaken, assessmentId: sat.assessmentId, correctionId: correction!.correctionId }]);
+    expect(evidence.filter((e) => e.criterion === mistaken)).toEqual([
+      { criterion: mistaken, assessmentId: sat.assessmentId, correctionId: correction!.correctionId },
+    ]);
     expect(evidence.filter((e) => e.criterion !== mistaken).every((e) => e.correctionId === undefined)).toBe(true);
     // The path shows the corrected counts under the assessment, marked as corrected.
     const bc02View = final.blocs.find((b: { code: string }) => b.code === 'BC02');
-    const shown = bc02View.competencies.flatMap((c: { assessments: { assessmentId: string; correctedBy?: string }[] }) => c.assessments).filter((a: { assessmentId: string }) => a.assessmentId === sat.assessmentId);
+    const shown = bc02View.competencies
+      .flatMap((c: { assessments: { assessmentId: string; correctedBy?: string }[] }) => c.assessments)
+      .filter((a: { assessmentId: string }) => a.assessmentId === sat.assessmentId);
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.every((a: { correctedBy?: string }) => a.correctedBy === correction!.correctionId)).toBe(true);
   });

@@ -31,7 +31,11 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
     const referential: Referential = (await admin.get('/referentials/data-engineer-data-scientist/versions/1').expect(200)).body;
     driver = new PathDriver(referential, { admin, referent, jury: actor(testApp.app, 'jury'), assessor: actor(testApp.app, 'assessor') });
     enrollmentId = await driver.enroll();
-    sittingId = (await admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: 'E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-1'] }).expect(201)).body.id;
+    sittingId = (
+      await admin
+        .post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: 'E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-1'] })
+        .expect(201)
+    ).body.id;
   }, 60_000);
   afterAll(() => testApp?.close());
 
@@ -43,7 +47,11 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
   }
 
   /** Each body is refused naming `field`, and the enrollment's stream is as it was. */
-  async function expectRefusedLeavingPathAsItWas(post: (body: Record<string, unknown>) => request.Test, field: string, bodies: { body: Record<string, unknown>; reason: RegExp }[]) {
+  async function expectRefusedLeavingPathAsItWas(
+    post: (body: Record<string, unknown>) => request.Test,
+    field: string,
+    bodies: { body: Record<string, unknown>; reason: RegExp }[],
+  ) {
     const before = await store.readStream(enrollmentStreamId(enrollmentId));
     for (const { body, reason } of bodies) expectFieldRefused(await post(body), field, reason);
     expect(await store.readStream(enrollmentStreamId(enrollmentId))).toEqual(before);
@@ -57,7 +65,8 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
   const NOT_A_FILTER = /^\w+ must be a calendar date YYYY-MM-DD, e\.g\. [\d-]+, or an instant with its time zone/;
 
   it('an accommodation’s validity is two calendar dates that exist', async () => {
-    const grant = (body: Record<string, unknown>) => referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', ...body });
+    const grant = (body: Record<string, unknown>) =>
+      referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', ...body });
     await expectRefusedLeavingPathAsItWas(grant, 'validFrom', [
       { body: { validFrom: '2026-02-30' }, reason: NOT_A_DAY },
       { body: { validFrom: '2026-02-31T00:00:00' }, reason: NOT_A_CALENDAR_DATE },
@@ -69,13 +78,20 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
     ]);
     const accommodationId = (await grant({ validFrom: '2026-01-01', validUntil: '2027-06-30' }).expect(201)).body.id;
 
-    const amend = (body: Record<string, unknown>) => referent.post(`/enrollments/${enrollmentId}/accommodations/${accommodationId}/amendment`, { kind: 'tiers-temps', validFrom: '2026-01-01', reason: 'prolongation', ...body });
+    const amend = (body: Record<string, unknown>) =>
+      referent.post(`/enrollments/${enrollmentId}/accommodations/${accommodationId}/amendment`, {
+        kind: 'tiers-temps',
+        validFrom: '2026-01-01',
+        reason: 'prolongation',
+        ...body,
+      });
     await expectRefusedLeavingPathAsItWas(amend, 'validUntil', [{ body: { validUntil: '2028-02-30' }, reason: NOT_A_DAY }]);
     await amend({ validUntil: '2028-02-29' }).expect(200);
   });
 
   it('a sitting is scheduled at an instant with its zone that exists', async () => {
-    const schedule = (body: Record<string, unknown>) => admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: 'E2', assessorIds: ['assessor-1'], ...body });
+    const schedule = (body: Record<string, unknown>) =>
+      admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: 'E2', assessorIds: ['assessor-1'], ...body });
     // One sitting of an épreuve is open at a time: each good value goes to an épreuve of its own.
     await expectRefusedLeavingPathAsItWas(schedule, 'scheduledAt', [
       { body: { scheduledAt: '2026-02-30T09:00:00Z' }, reason: NOT_A_TIME },
@@ -87,7 +103,8 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
   });
 
   it('a sitting is held at an instant with its zone that exists', async () => {
-    const held = (body: Record<string, unknown>) => admin.post(`/enrollments/${enrollmentId}/sittings/${sittingId}/held`, { timedParts: [], accommodationsApplied: [], ...body });
+    const held = (body: Record<string, unknown>) =>
+      admin.post(`/enrollments/${enrollmentId}/sittings/${sittingId}/held`, { timedParts: [], accommodationsApplied: [], ...body });
     await expectRefusedLeavingPathAsItWas(held, 'heldAt', [
       { body: { heldAt: '2026-02-31T10:00:00Z' }, reason: NOT_A_TIME },
       { body: { heldAt: '2026-06-15T09:00:00' }, reason: NOT_AN_INSTANT },
@@ -96,7 +113,8 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
   });
 
   it('a candidate’s birth date is a calendar date that exists; nothing is recorded for a refused one', async () => {
-    const register = (birthDate: string) => admin.post('/candidates', { birthName: 'Martin', firstNames: ['Léa'], birthDate, sex: 'F', birthPlace: 'Lyon (69)', email: 'lea.dates@example.org' });
+    const register = (birthDate: string) =>
+      admin.post('/candidates', { birthName: 'Martin', firstNames: ['Léa'], birthDate, sex: 'F', birthPlace: 'Lyon (69)', email: 'lea.dates@example.org' });
     const head = await store.headPosition();
     expectFieldRefused(await register('2001-01-01T10:00:00Z'), 'birthDate', NOT_A_CALENDAR_DATE);
     expectFieldRefused(await register('2001-02-30'), 'birthDate', NOT_A_DAY);
@@ -108,7 +126,9 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
     expectFieldRefused(await admin.get('/enrollments?noProgressSince=2026-02-30'), 'noProgressSince', NOT_A_FILTER_DAY);
     expectFieldRefused(await admin.get('/enrollments?noProgressSince=2026-09-01T00:00:00'), 'noProgressSince', NOT_A_FILTER);
     for (const since of ['2999-01-01', '2999-01-01T00:00:00Z', encodeURIComponent('2999-01-01T00:00:00+02:00')]) {
-      expect((await admin.get(`/enrollments?noProgressSince=${since}`).expect(200)).body.items.map((i: { enrollmentId: string }) => i.enrollmentId)).toContain(enrollmentId);
+      expect((await admin.get(`/enrollments?noProgressSince=${since}`).expect(200)).body.items.map((i: { enrollmentId: string }) => i.enrollmentId)).toContain(
+        enrollmentId,
+      );
     }
   });
 
@@ -125,7 +145,10 @@ describe('dates over HTTP: impossible or zone-less ones answer 400 naming the fi
   });
 
   it('statistics of a référentiel version never published answer 404, as the référentiel itself does', async () => {
-    for (const [referentialId, version] of [['nope', '1'], ['data-engineer-data-scientist', '99']]) {
+    for (const [referentialId, version] of [
+      ['nope', '1'],
+      ['data-engineer-data-scientist', '99'],
+    ]) {
       const response = await admin.get(`/cohorts/statistics?referentialId=${referentialId}&version=${version}`);
       expect([response.status, response.body.code]).toEqual([404, 'REFERENTIAL.NOT_FOUND']);
       expect([(await admin.get(`/referentials/${referentialId}/versions/${version}`)).body.code]).toEqual([response.body.code]);

@@ -23,20 +23,40 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   const criteria = (epreuveCode: string) => indexReferential(seed000).epreuves.get(epreuveCode)!.criteria;
 
   it('seed 000, Data Science option with a tiers-temps: a 30-minute soutenance is scheduled as 40, and the path reaches the certification', async () => {
-    const enrolled = await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC05'] }).expect(201);
+    const enrolled = await admin
+      .post('/enrollments', {
+        candidateId: await registerCandidate(admin),
+        referentialId: 'expert-ingenierie-science-donnees',
+        version: '1',
+        cohort: '2026-A',
+        accessRoute: 'formation-continue',
+        optionBlocs: ['BC05'],
+      })
+      .expect(201);
     const id = enrolled.body.id;
-    expect(enrolled.body).toMatchObject({ streamId: `enrollment-${id}`, revision: 0, events: ['CandidateEnrolled'], position: expect.stringMatching(/^\d+-\d+$/) });
+    expect(enrolled.body).toMatchObject({
+      streamId: `enrollment-${id}`,
+      revision: 0,
+      events: ['CandidateEnrolled'],
+      position: expect.stringMatching(/^\d+-\d+$/),
+    });
 
     const granted = await referent.post(`/enrollments/${id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201);
     const accommodationId = granted.body.id;
 
     for (const bloc of ['BC01', 'BC02', 'BC03', 'BC05']) {
       for (const epreuve of seed000.blocs.find((b) => b.code === bloc)!.epreuves) {
-        const scheduled = await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] }).expect(201);
+        const scheduled = await admin
+          .post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] })
+          .expect(201);
         const sittingId = scheduled.body.id;
         const timedParts = (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: Math.ceil((p.baseDurationMinutes * 4) / 3) }));
-        await admin.post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: [accommodationId] }).expect(200);
-        const assessed = await assessor.post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteria(epreuve.code).map((criterion) => ({ criterion, met: true })) }).expect(201);
+        await admin
+          .post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: [accommodationId] })
+          .expect(200);
+        const assessed = await assessor
+          .post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteria(epreuve.code).map((criterion) => ({ criterion, met: true })) })
+          .expect(201);
         expect(assessed.body.events[0]).toBe('AssessmentRecorded');
       }
       const validated = await jury.post(`/enrollments/${id}/blocs/${bloc}/validation`).expect(200);
@@ -53,13 +73,34 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   });
 
   it('a tiers-temps granted after the soutenance was scheduled lengthens it to 40 minutes; ended before it takes place, back to 30 (R11)', async () => {
-    const id = (await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC05'] }).expect(201)).body.id;
+    const id = (
+      await admin
+        .post('/enrollments', {
+          candidateId: await registerCandidate(admin),
+          referentialId: 'expert-ingenierie-science-donnees',
+          version: '1',
+          cohort: '2026-A',
+          accessRoute: 'formation-continue',
+          optionBlocs: ['BC05'],
+        })
+        .expect(201)
+    ).body.id;
     const epreuve = seed000.blocs.find((b) => b.code === 'BC01')!.epreuves.find((e) => (e.timedParts ?? []).length > 0)!;
     // Next year's session: the measure ended today no longer applies to it.
-    const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: `${new Date().getUTCFullYear() + 1}-06-15T09:00:00Z`, assessorIds: [assessor.id] }).expect(201)).body.id;
+    const sittingId = (
+      await admin
+        .post(`/enrollments/${id}/sittings`, {
+          epreuveCode: epreuve.code,
+          scheduledAt: `${new Date().getUTCFullYear() + 1}-06-15T09:00:00Z`,
+          assessorIds: [assessor.id],
+        })
+        .expect(201)
+    ).body.id;
     const minutes = async (position: string) => {
       const path = (await admin.get(`/enrollments/${id}?consistentWith=${position}`).expect(200)).body;
-      return path.sittings.find((s: { sittingId: string }) => s.sittingId === sittingId).timedParts.map((p: { effectiveDurationMinutes: number }) => p.effectiveDurationMinutes);
+      return path.sittings
+        .find((s: { sittingId: string }) => s.sittingId === sittingId)
+        .timedParts.map((p: { effectiveDurationMinutes: number }) => p.effectiveDurationMinutes);
     };
     const granted = await referent.post(`/enrollments/${id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201);
     expect(granted.body.events).toEqual(['AccommodationGranted', 'SittingConditionsRevised']);
@@ -74,7 +115,16 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   });
 
   it('a bad body answers 400 listing each field and reason, and appends nothing', async () => {
-    const response = await admin.post('/enrollments', { candidateId: 'not-a-uuid', referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '', accessRoute: 'by-post', role: 'admin' }).expect(400);
+    const response = await admin
+      .post('/enrollments', {
+        candidateId: 'not-a-uuid',
+        referentialId: 'expert-ingenierie-science-donnees',
+        version: '1',
+        cohort: '',
+        accessRoute: 'by-post',
+        role: 'admin',
+      })
+      .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.code).toBe('REQUEST.INVALID');
     const fields = response.body.errors.map((e: { field: string }) => e.field).sort();
@@ -82,12 +132,33 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
   });
 
   it('domain refusals come back with their code: 409 for an illegal state, 403 for the wrong actor, 404 for another organisation', async () => {
-    const id = (await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] }).expect(201)).body.id;
+    const id = (
+      await admin
+        .post('/enrollments', {
+          candidateId: await registerCandidate(admin),
+          referentialId: 'expert-ingenierie-science-donnees',
+          version: '1',
+          cohort: '2026-A',
+          accessRoute: 'vae',
+          optionBlocs: ['BC04'],
+        })
+        .expect(201)
+    ).body.id;
     const notValidatable = await jury.post(`/enrollments/${id}/blocs/BC01/validation`).expect(409);
     expect(notValidatable.body).toMatchObject({ code: 'BLOC.NOT_VALIDATABLE', status: 409 });
-    const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: 'BC01-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-9'] }).expect(201)).body.id;
-    await admin.post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts: [{ code: 'soutenance', actualDurationMinutes: 30 }], accommodationsApplied: [] }).expect(200);
-    const notAssigned = await assessor.post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteria('BC01-E1').map((criterion) => ({ criterion, met: true })) }).expect(403);
+    const sittingId = (
+      await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: 'BC01-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-9'] }).expect(201)
+    ).body.id;
+    await admin
+      .post(`/enrollments/${id}/sittings/${sittingId}/held`, {
+        heldAt: '2026-06-15T09:00:00Z',
+        timedParts: [{ code: 'soutenance', actualDurationMinutes: 30 }],
+        accommodationsApplied: [],
+      })
+      .expect(200);
+    const notAssigned = await assessor
+      .post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteria('BC01-E1').map((criterion) => ({ criterion, met: true })) })
+      .expect(403);
     expect(notAssigned.body.code).toBe('ASSESSMENT.ASSESSOR_NOT_ASSIGNED');
     const otherOrg = actor(testApp.app, 'admin', 'admin-2', 'org-2');
     const hidden = await otherOrg.post(`/enrollments/${id}/withdrawal`, { reason: 'x' }).expect(404);
@@ -102,7 +173,15 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
     const { default: request } = await import('supertest');
     await request(server).post('/enrollments').send({}).expect(401);
     await request(server).post('/enrollments').set('authorization', 'Bearer abc.def.ghi').send({}).expect(401);
-    const forbidden = await assessor.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(403);
+    const forbidden = await assessor
+      .post('/enrollments', {
+        candidateId: await registerCandidate(admin),
+        referentialId: 'expert-ingenierie-science-donnees',
+        version: '1',
+        cohort: '2026-A',
+        accessRoute: 'vae',
+      })
+      .expect(403);
     expect(forbidden.body.code).toBe('AUTH.ROLE_NOT_ALLOWED');
   });
 });

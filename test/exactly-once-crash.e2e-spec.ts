@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { Redis } from 'ioredis';
-import { Kysely, sql } from 'kysely';
-import { comparePositions, formatPosition, migrateToLatest, openSqlDatabase, parsePosition, SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { sql } from 'kysely';
+import { comparePositions, formatPosition, migrateToLatest, openSqlDatabase, parsePosition, SqlDatabase, SqlDb, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { REDIS_TEST_DATABASES, redisTestUrl } from '@jalon/issuance/testing/redis-test-databases';
 import { ProjectionRunner } from '@jalon/projections';
@@ -30,9 +30,6 @@ const KILL_AFTER_MS: readonly [number, number] = [150, 900];
 const CLIENTS = 4;
 const REPO_ROOT = resolve(__dirname, '..');
 const PORT_BASE = 43_000 + (process.pid % 1000) * 2;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- projection tables are not part of the store's schema type
-type AnyDb = Kysely<any>;
 
 /** The api compiled once, as the Dockerfile builds it: main.js under tsconfig-paths, the catalogue beside it. */
 function buildApi(): string {
@@ -162,7 +159,9 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
       await migrateToLatest(home.db);
       await sql`CREATE FUNCTION hold_answer() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF random() < 0.5 THEN PERFORM pg_sleep(0.15 + random() * 0.25); END IF; RETURN NEW; END $$`.execute(home.db);
-      await sql`CREATE TRIGGER hold_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.state = 'done') EXECUTE FUNCTION hold_answer()`.execute(home.db);
+      await sql`CREATE TRIGGER hold_answer BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.state = 'done') EXECUTE FUNCTION hold_answer()`.execute(
+        home.db,
+      );
       // A server backend notices its client died only when it next talks to it: without this, a
       // held answer would still be kept after the kill, as if the process had lived to keep it.
       if (database) await sql`ALTER DATABASE ${sql.id(database.name)} SET client_connection_check_interval = 50`.execute(home.db);
@@ -183,11 +182,15 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
   });
 
   /** The api's SQL home, opened by the test (the embedded one only while the api is stopped). */
-  const openHome = (): Promise<SqlDatabase> => (backend === 'postgres' ? openSqlDatabase({ kind: 'postgres', url: database!.url }) : openSqlDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }));
+  const openHome = (): Promise<SqlDatabase> =>
+    backend === 'postgres' ? openSqlDatabase({ kind: 'postgres', url: database!.url }) : openSqlDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
 
   it(`every acknowledged write is stored once, and every retry answers it, through ${KILLS} kills`, async () => {
     const base = `http://127.0.0.1:${env.PORT}`;
-    const token = new JwtService({ secret, signOptions: { algorithm: 'HS256' } }).sign({ role: 'admin', org: 'org-1' }, { subject: 'admin-1', expiresIn: '1h' });
+    const token = new JwtService({ secret, signOptions: { algorithm: 'HS256' } }).sign(
+      { role: 'admin', org: 'org-1' },
+      { subject: 'admin-1', expiresIn: '1h' },
+    );
     const inProgress = { count: 0 };
     const sent: Sent[] = [];
     let stopping = false;
@@ -197,10 +200,18 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
     const client = async () => {
       while (!stopping) {
         const n = next++;
-        const register: Sent = { path: '/candidates', key: `reg-${n}`, body: { birthName: `Crash${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `crash${n}@example.org` } };
+        const register: Sent = {
+          path: '/candidates',
+          key: `reg-${n}`,
+          body: { birthName: `Crash${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `crash${n}@example.org` },
+        };
         sent.push(register);
         await sendUntilAnswered(base, token, register, inProgress);
-        const enroll: Sent = { path: '/enrollments', key: `enr-${n}`, body: { candidateId: register.answer!.id, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' } };
+        const enroll: Sent = {
+          path: '/enrollments',
+          key: `enr-${n}`,
+          body: { candidateId: register.answer!.id, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' },
+        };
         sent.push(enroll);
         await sendUntilAnswered(base, token, enroll, inProgress);
       }
@@ -226,8 +237,17 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
 
     // Every key replays its acknowledged answer, and nothing more is written.
     for (const s of sent) {
-      const replay = await fetch(`${base}${s.path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': s.key }, body: JSON.stringify(s.body) });
-      expect({ key: s.key, status: replay.status, replayed: replay.headers.get('idempotent-replayed'), body: await replay.json() }).toEqual({ key: s.key, status: s.status, replayed: 'true', body: s.answer });
+      const replay = await fetch(`${base}${s.path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': s.key },
+        body: JSON.stringify(s.body),
+      });
+      expect({ key: s.key, status: replay.status, replayed: replay.headers.get('idempotent-replayed'), body: await replay.json() }).toEqual({
+        key: s.key,
+        status: s.status,
+        replayed: 'true',
+        body: s.answer,
+      });
     }
 
     // The lists show every acknowledged enrollment, once, once the read models reach the last write.
@@ -242,21 +262,31 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
     api = undefined;
     const home = await openHome();
     try {
-      const db = home.db as AnyDb;
-      const events = (await sql<{ event_type: string; id: string; candidate_id: string; recorded_at: string }>`
+      const db = home.db as SqlDb;
+      const events = (
+        await sql<{ event_type: string; id: string; candidate_id: string; recorded_at: string }>`
         SELECT event_type, COALESCE(data->>'enrollmentId', data->>'candidateId') AS id, data->>'candidateId' AS candidate_id, recorded_at::text AS recorded_at
-        FROM events WHERE event_type IN ('CandidateRegistered', 'CandidateEnrolled')`.execute(db)).rows;
-      const ids = (type: string) => events.filter((e) => e.event_type === type).map((e) => e.id).sort();
+        FROM events WHERE event_type IN ('CandidateRegistered', 'CandidateEnrolled')`.execute(db)
+      ).rows;
+      const ids = (type: string) =>
+        events
+          .filter((e) => e.event_type === type)
+          .map((e) => e.id)
+          .sort();
       // Exactly the acknowledged writes: each once, and none that no acknowledged key asked for.
       expect(ids('CandidateRegistered')).toEqual(registrations.map((s) => s.answer!.id).sort());
       expect(ids('CandidateEnrolled')).toEqual(enrollments.map((s) => s.answer!.id).sort());
       expect(new Set(events.filter((e) => e.event_type === 'CandidateEnrolled').map((e) => e.candidate_id)).size).toBe(enrollments.length);
 
       // Some requests were answered from what a killed process had appended: the events are older than the claim that answered them.
-      const rescued = Number((await sql<{ n: string }>`
+      const rescued = Number(
+        (
+          await sql<{ n: string }>`
         SELECT count(*)::text AS n FROM idempotency_keys k
         WHERE k.state = 'done' AND EXISTS (SELECT 1 FROM events e WHERE e.event_type IN ('CandidateRegistered', 'CandidateEnrolled')
-          AND COALESCE(e.data->>'enrollmentId', e.data->>'candidateId') = k.response->>'id' AND e.recorded_at < k.created_at)`.execute(db)).rows[0].n);
+          AND COALESCE(e.data->>'enrollmentId', e.data->>'candidateId') = k.response->>'id' AND e.recorded_at < k.created_at)`.execute(db)
+        ).rows[0].n,
+      );
       expect(rescued).toBeGreaterThan(0);
 
       // The read models equal a rebuild from the log.

@@ -31,7 +31,9 @@ describe('Idempotency-Key: abandoned claims and answers that ask for a retry (Po
   }
 
   async function enrollmentsOf(candidateId: string): Promise<number> {
-    const { rows } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM events WHERE event_type = 'CandidateEnrolled' AND data->>'candidateId' = ${candidateId}`.execute(db);
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT count(*)::text AS n FROM events WHERE event_type = 'CandidateEnrolled' AND data->>'candidateId' = ${candidateId}`.execute(db);
     return Number(rows[0].n);
   }
 
@@ -58,12 +60,20 @@ describe('Idempotency-Key: abandoned claims and answers that ask for a retry (Po
     expect(ran).toHaveLength(1);
     const other = answers.find((a) => a !== ran[0])!;
     if (other.status === 409) expect(other.body.code).toBe('IDEMPOTENCY.IN_PROGRESS');
-    else expect({ status: other.status, replayed: other.headers['idempotent-replayed'], body: other.body }).toEqual({ status: 201, replayed: 'true', body: ran[0].body });
+    else
+      expect({ status: other.status, replayed: other.headers['idempotent-replayed'], body: other.body }).toEqual({
+        status: 201,
+        replayed: 'true',
+        body: ran[0].body,
+      });
     expect(await enrollmentsOf(body.candidateId)).toBe(1);
   });
 
   it('a claim younger than the bound still answers 409 IN_PROGRESS and runs nothing', async () => {
-    for (const [key, ageSeconds] of [['running-1', 0], ['running-2', ABANDONED_CLAIM_AFTER_SECONDS - 5]] as const) {
+    for (const [key, ageSeconds] of [
+      ['running-1', 0],
+      ['running-2', ABANDONED_CLAIM_AFTER_SECONDS - 5],
+    ] as const) {
       const body = { ...enroll, candidateId: await registerCandidate(admin) };
       await leavePendingClaim(key, body, ageSeconds);
       const refused = await admin.post('/enrollments', body, { 'Idempotency-Key': key }).expect(409);
@@ -86,7 +96,9 @@ describe('Idempotency-Key: abandoned claims and answers that ask for a retry (Po
    * put back as that run left it (pending, its process gone). The retry runs the request again.
    */
   async function forgetAnswer(actorId: string, key: string): Promise<void> {
-    await sql`UPDATE idempotency_keys SET state = 'pending', status_code = NULL, response = NULL, owner_lock = ${GONE_LOCK_ID}, created_at = clock_timestamp() WHERE actor_id = ${actorId} AND key = ${key}`.execute(db);
+    await sql`UPDATE idempotency_keys SET state = 'pending', status_code = NULL, response = NULL, owner_lock = ${GONE_LOCK_ID}, created_at = clock_timestamp() WHERE actor_id = ${actorId} AND key = ${key}`.execute(
+      db,
+    );
   }
   /** A process lock id nobody holds: the process that claimed with it is dead. */
   const GONE_LOCK_ID = 123_456_789;
@@ -145,8 +157,11 @@ describe('Idempotency-Key: abandoned claims and answers that ask for a retry (Po
     const streamId = `enrollment-${id}`;
     // Every append to this stream misses its expected revision, as if others kept writing it.
     await sql`CREATE FUNCTION hold_stream() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`.execute(db);
-    await sql`CREATE TRIGGER hold_stream BEFORE UPDATE ON streams FOR EACH ROW WHEN (OLD.stream_id = ${sql.lit(streamId)}) EXECUTE FUNCTION hold_stream()`.execute(db);
-    const optionChanges = async () => (await sql<{ n: string }>`SELECT count(*)::text AS n FROM events WHERE stream_id = ${streamId} AND stream_revision > 0`.execute(db)).rows[0].n;
+    await sql`CREATE TRIGGER hold_stream BEFORE UPDATE ON streams FOR EACH ROW WHEN (OLD.stream_id = ${sql.lit(streamId)}) EXECUTE FUNCTION hold_stream()`.execute(
+      db,
+    );
+    const optionChanges = async () =>
+      (await sql<{ n: string }>`SELECT count(*)::text AS n FROM events WHERE stream_id = ${streamId} AND stream_revision > 0`.execute(db)).rows[0].n;
     try {
       const conflict = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['BC05'] }, { 'Idempotency-Key': 'opt-conflict' }).expect(409);
       expect(conflict.body.code).toBe('EVENT_STORE.CONCURRENCY_CONFLICT');

@@ -31,13 +31,20 @@ describe('signing in through an identity provider', () => {
           'no-role': { secret: SECRET, role: ['staff'], org: 'org-1', alg: 'ES256' },
           'two-roles': { secret: SECRET, role: ['admin', 'jury'], org: 'org-1', alg: 'ES256' },
           'no-org': { secret: SECRET, role: 'admin', alg: 'ES256' },
-          'brief': { secret: SECRET, role: 'admin', org: 'org-1', alg: 'ES256', ttl: 1 },
-          'elsewhere': { secret: SECRET, role: 'admin', org: 'org-1', alg: 'ES256', audience: 'urn:another:api' },
+          brief: { secret: SECRET, role: 'admin', org: 'org-1', alg: 'ES256', ttl: 1 },
+          elsewhere: { secret: SECRET, role: 'admin', org: 'org-1', alg: 'ES256', audience: 'urn:another:api' },
         },
       }),
       startIdentityProvider({ audience: AUDIENCE, machineClients: { 'admin-rs': { secret: SECRET, role: 'admin', org: 'org-1', alg: 'RS256' } } }),
     ]);
-    testApp = await startTestApp({ OIDC_ISSUER: school.issuer, OIDC_CLIENT_ID: 'jalon-console', OIDC_AUDIENCE: AUDIENCE, OIDC_ROLE_CLAIM: 'groups', OIDC_ORGANISATION_CLAIM: 'https://jalon.example/org', OIDC_SCOPES: 'openid jalon' });
+    testApp = await startTestApp({
+      OIDC_ISSUER: school.issuer,
+      OIDC_CLIENT_ID: 'jalon-console',
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_ROLE_CLAIM: 'groups',
+      OIDC_ORGANISATION_CLAIM: 'https://jalon.example/org',
+      OIDC_SCOPES: 'openid jalon',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -80,17 +87,32 @@ describe('signing in through an identity provider', () => {
   it('refuses a token of another issuer, for another api, or expired, saying why', async () => {
     const brief = await school.tokenFor('brief');
     const foreign = await another.tokenFor('admin-rs');
-    expect((await me(foreign).expect(401)).body).toMatchObject({ code: 'AUTH.INVALID_TOKEN', detail: 'the token is not valid: no key of the identity provider signed it' });
-    expect((await me(await school.tokenFor('elsewhere')).expect(401)).body).toMatchObject({ code: 'AUTH.INVALID_TOKEN', detail: 'the token is not valid: its aud claim is not the one this api expects' });
+    expect((await me(foreign).expect(401)).body).toMatchObject({
+      code: 'AUTH.INVALID_TOKEN',
+      detail: 'the token is not valid: no key of the identity provider signed it',
+    });
+    expect((await me(await school.tokenFor('elsewhere')).expect(401)).body).toMatchObject({
+      code: 'AUTH.INVALID_TOKEN',
+      detail: 'the token is not valid: its aud claim is not the one this api expects',
+    });
     // One second to live, five of tolerance for clocks apart: gone after that.
     await new Promise((resolve) => setTimeout(resolve, 6_500));
     expect((await me(brief).expect(401)).body).toMatchObject({ code: 'AUTH.INVALID_TOKEN', detail: 'the token is not valid: it has expired' });
   }, 20_000);
 
   it('refuses a person whose token names no Jalon role, several, or no organisation (403: signed in, but nothing to do here)', async () => {
-    expect((await me(await school.tokenFor('no-role')).expect(403)).body).toMatchObject({ code: 'AUTH.NO_ROLE', detail: expect.stringContaining('names no Jalon role in its claim groups') });
-    expect((await me(await school.tokenFor('two-roles')).expect(403)).body).toMatchObject({ code: 'AUTH.NO_ROLE', detail: expect.stringContaining('several Jalon roles in its claim groups (admin, jury)') });
-    expect((await me(await school.tokenFor('no-org')).expect(403)).body).toMatchObject({ code: 'AUTH.NO_ROLE', detail: 'the token names no single organisation in its claim https://jalon.example/org' });
+    expect((await me(await school.tokenFor('no-role')).expect(403)).body).toMatchObject({
+      code: 'AUTH.NO_ROLE',
+      detail: expect.stringContaining('names no Jalon role in its claim groups'),
+    });
+    expect((await me(await school.tokenFor('two-roles')).expect(403)).body).toMatchObject({
+      code: 'AUTH.NO_ROLE',
+      detail: expect.stringContaining('several Jalon roles in its claim groups (admin, jury)'),
+    });
+    expect((await me(await school.tokenFor('no-org')).expect(403)).body).toMatchObject({
+      code: 'AUTH.NO_ROLE',
+      detail: 'the token names no single organisation in its claim https://jalon.example/org',
+    });
   });
 
   it('still accepts its own tokens (the cli’s), and refuses the development sign-in', async () => {
@@ -110,7 +132,11 @@ describe('signing in through an identity provider', () => {
       const before = await eventCount();
       const signIn = await request(unreachable.app.getHttpServer()).get('/auth/sign-in').expect(503);
       expect(signIn.body.code).toBe('AUTH.PROVIDER_UNREACHABLE');
-      const act = await request(unreachable.app.getHttpServer()).post('/candidates').set('authorization', `Bearer ${token}`).send({ birthName: 'X', firstNames: ['Y'], birthDate: '2000-01-01', sex: 'F', birthPlace: 'Lyon (69)', email: 'x@example.org' }).expect(503);
+      const act = await request(unreachable.app.getHttpServer())
+        .post('/candidates')
+        .set('authorization', `Bearer ${token}`)
+        .send({ birthName: 'X', firstNames: ['Y'], birthDate: '2000-01-01', sex: 'F', birthPlace: 'Lyon (69)', email: 'x@example.org' })
+        .expect(503);
       expect(act.body.code).toBe('AUTH.PROVIDER_UNREACHABLE');
       expect(await eventCount()).toBe(before);
     } finally {

@@ -6,7 +6,17 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
-import { connect, identityHash, ISSUANCE_QUEUE, Issuance, IssuanceQueue, nameIdentity, reconcileIssuance, startIssuanceWorker, verifyCredential } from '@jalon/issuance';
+import {
+  connect,
+  identityHash,
+  ISSUANCE_QUEUE,
+  Issuance,
+  IssuanceQueue,
+  nameIdentity,
+  reconcileIssuance,
+  startIssuanceWorker,
+  verifyCredential,
+} from '@jalon/issuance';
 import { pdfText, withInflatedContent } from '@jalon/issuance/render/testing/pdf-inspection';
 import { STORAGE } from '@jalon/runtime';
 import { eventually } from './support/eventually';
@@ -22,7 +32,11 @@ describe('issuance: attestations and certificates anyone can verify, issued once
   let jury: HttpActor;
   let driver: PathDriver;
 
-  const documentsOf = (id: string) => admin.get(`/enrollments/${id}/documents`).expect(200).then((r) => r.body as { number: string; kind: string; blocCode?: string; status: string }[]);
+  const documentsOf = (id: string) =>
+    admin
+      .get(`/enrollments/${id}/documents`)
+      .expect(200)
+      .then((r) => r.body as { number: string; kind: string; blocCode?: string; status: string }[]);
   const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
 
   beforeAll(async () => {
@@ -45,7 +59,12 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     expect(attestation).toMatchObject({ kind: 'attestation', blocCode: 'BC01', status: 'valid' });
     const server = testApp.app.getHttpServer();
     const verification = (await request(server).get(`/verifications/${attestation.number}`).expect(200)).body;
-    expect(verification).toMatchObject({ status: 'valid', kind: 'attestation', checks: { pdfHash: true, credentialHash: true, credentialSignature: true }, document: { bloc: { code: 'BC01' } } });
+    expect(verification).toMatchObject({
+      status: 'valid',
+      kind: 'attestation',
+      checks: { pdfHash: true, credentialHash: true, credentialSignature: true },
+      document: { bloc: { code: 'BC01' } },
+    });
     const page = await request(server).get(`/verify/${attestation.number}`).expect(200);
     expect(page.text).toContain('Document authentique et valide');
     expect((await request(server).get('/verifications/JAL-A-0000000000A').expect(200)).body.status).toBe('unknown');
@@ -62,7 +81,10 @@ describe('issuance: attestations and certificates anyone can verify, issued once
 
     // A file altered on disk no longer verifies.
     writeFileSync(join(testApp.config.documentsDir, `${attestation.number}.pdf`), Buffer.from('%PDF-1.7 forged'));
-    expect((await request(server).get(`/verifications/${attestation.number}`).expect(200)).body).toMatchObject({ status: 'invalid', checks: { pdfHash: false } });
+    expect((await request(server).get(`/verifications/${attestation.number}`).expect(200)).body).toMatchObject({
+      status: 'invalid',
+      checks: { pdfHash: false },
+    });
   }, 60_000);
 
   it('the certificate follows the award; an annulment revokes the attestation and the certificate, which then say so', async () => {
@@ -79,7 +101,12 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     await jury.post(`/enrollments/${id}/blocs/BC02/annulment`, { reason: 'fraud', details: 'fraude avérée' }).expect(200);
     await until(async () => {
       const all = await documentsOf(id);
-      expect(all.filter((d) => d.status === 'revoked').map((d) => d.number).sort()).toEqual([bc02.number, certificate.number].sort());
+      expect(
+        all
+          .filter((d) => d.status === 'revoked')
+          .map((d) => d.number)
+          .sort(),
+      ).toEqual([bc02.number, certificate.number].sort());
     });
     const server = testApp.app.getHttpServer();
     const verification = (await request(server).get(`/verifications/${certificate.number}`).expect(200)).body;
@@ -97,26 +124,55 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     for (const bloc of ['BC01', 'BC02']) await source.passBloc(old, bloc);
     const attestations = await until(async () => {
       const all = await documentsOf(old);
-      expect(all.map((d) => [d.blocCode, d.status]).sort()).toEqual([['BC01', 'valid'], ['BC02', 'valid']]);
+      expect(all.map((d) => [d.blocCode, d.status]).sort()).toEqual([
+        ['BC01', 'valid'],
+        ['BC02', 'valid'],
+      ]);
       return all;
     });
     const bc01 = attestations.find((d) => d.blocCode === 'BC01')!;
     const bc02 = attestations.find((d) => d.blocCode === 'BC02')!;
-    const carriedBlocs = [{ fromBloc: 'BC01', toBloc: 'BC01' }, { fromBloc: 'BC02', toBloc: 'BC02' }];
-    const moved = (await admin.post(`/enrollments/${old}/transfer`, { toReferentialId: 'data-ia-quatre-blocs', toVersion: '1', carriedBlocs }).expect(201)).body.id as string;
+    const carriedBlocs = [
+      { fromBloc: 'BC01', toBloc: 'BC01' },
+      { fromBloc: 'BC02', toBloc: 'BC02' },
+    ];
+    const moved = (await admin.post(`/enrollments/${old}/transfer`, { toReferentialId: 'data-ia-quatre-blocs', toVersion: '1', carriedBlocs }).expect(201)).body
+      .id as string;
 
     await jury.post(`/enrollments/${moved}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
     // The source is closed: the annulment is the new enrollment's to record.
-    expect((await jury.post(`/enrollments/${old}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(409)).body.code).toBe('ENROLLMENT.TRANSFERRED');
+    expect((await jury.post(`/enrollments/${old}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(409)).body.code).toBe(
+      'ENROLLMENT.TRANSFERRED',
+    );
     const server = testApp.app.getHttpServer();
-    await until(async () => expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({ status: 'revoked', revocation: { reasonCategory: 'bloc-annulled' } }));
+    await until(async () =>
+      expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({
+        status: 'revoked',
+        revocation: { reasonCategory: 'bloc-annulled' },
+      }),
+    );
     // The other carried bloc stands, and so does its attestation.
     expect((await request(server).get(`/verifications/${bc02.number}`).expect(200)).body.status).toBe('valid');
-    expect((await documentsOf(old)).map((d) => [d.blocCode, d.status]).sort()).toEqual([['BC01', 'revoked'], ['BC02', 'valid']]);
+    expect((await documentsOf(old)).map((d) => [d.blocCode, d.status]).sort()).toEqual([
+      ['BC01', 'revoked'],
+      ['BC02', 'valid'],
+    ]);
   }, 90_000);
 
   it('the PDF, the credential and both verification answers name the holder alike: prénoms, NOM DE NAISSANCE, then the nom d’usage', async () => {
-    const candidateId = (await admin.post('/candidates', { birthName: 'Martin', usageName: 'Durand', firstNames: ['Léa', 'Marie'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: 'lea.durand@example.org' }).expect(201)).body.id;
+    const candidateId = (
+      await admin
+        .post('/candidates', {
+          birthName: 'Martin',
+          usageName: 'Durand',
+          firstNames: ['Léa', 'Marie'],
+          birthDate: '2001-03-14',
+          sex: 'F',
+          birthPlace: 'Lyon (69)',
+          email: 'lea.durand@example.org',
+        })
+        .expect(201)
+    ).body.id;
     const id = await driver.enroll({ candidateId });
     await driver.passBloc(id, 'BC01');
     const [attestation] = await until(async () => {
@@ -142,7 +198,19 @@ describe('issuance: attestations and certificates anyone can verify, issued once
 
   it('after an erasure: the verification keeps its shape and still answers, downloads say the files went with the data, and a later decision says it is not issued', async () => {
     const dpo = actor(testApp.app, 'dpo');
-    const candidateId = (await admin.post('/candidates', { birthName: 'Lefèvre', usageName: 'Garçon', firstNames: ['Anaïs'], birthDate: '1998-03-01', sex: 'F', birthPlace: 'Lille (59)', email: 'anais@example.org' }).expect(201)).body.id;
+    const candidateId = (
+      await admin
+        .post('/candidates', {
+          birthName: 'Lefèvre',
+          usageName: 'Garçon',
+          firstNames: ['Anaïs'],
+          birthDate: '1998-03-01',
+          sex: 'F',
+          birthPlace: 'Lille (59)',
+          email: 'anais@example.org',
+        })
+        .expect(201)
+    ).body.id;
     const id = await driver.enroll({ candidateId });
     await driver.passBloc(id, 'BC01');
     const [bc01] = await until(async () => {
@@ -167,7 +235,10 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     expect(page).toContain('Données personnelles effacées à la demande du titulaire');
 
     // The PDF and the credential answer alike: the files were deleted with the holder's personal data.
-    const downloads = [await admin.get(`/enrollments/${id}/documents/${bc01.number}/pdf`), await admin.get(`/enrollments/${id}/documents/${bc01.number}/credential`)];
+    const downloads = [
+      await admin.get(`/enrollments/${id}/documents/${bc01.number}/pdf`),
+      await admin.get(`/enrollments/${id}/documents/${bc01.number}/credential`),
+    ];
     for (const answer of downloads) {
       expect(answer.status).toBe(410);
       expect(answer.headers['content-type']).toContain('application/problem+json');
@@ -179,26 +250,43 @@ describe('issuance: attestations and certificates anyone can verify, issued once
 
     // A bloc validated after the erasure: decided, but no document can name an erased holder — and that is said.
     await driver.passBloc(id, 'BC02');
-    expect((await documentsOf(id)).filter((d) => d.blocCode === 'BC02')).toEqual([{ kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]);
+    expect((await documentsOf(id)).filter((d) => d.blocCode === 'BC02')).toEqual([
+      { kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' },
+    ]);
     type NotIssued = { enrollmentId: string; kind: string; blocCode?: string; decisionEventId: string; status: string; reason: string };
-    const notIssuedFor = async (reader: HttpActor) => ((await reader.get('/admin/issuance').expect(200)).body.notIssued as NotIssued[]).filter((d) => d.enrollmentId === id);
+    const notIssuedFor = async (reader: HttpActor) =>
+      ((await reader.get('/admin/issuance').expect(200)).body.notIssued as NotIssued[]).filter((d) => d.enrollmentId === id);
     const [entry] = await until(async () => {
       const entries = await notIssuedFor(admin);
-      expect(entries).toEqual([{ enrollmentId: id, kind: 'attestation', blocCode: 'BC02', decisionEventId: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]);
+      expect(entries).toEqual([
+        { enrollmentId: id, kind: 'attestation', blocCode: 'BC02', decisionEventId: expect.any(String), status: 'not-issued', reason: 'holder-erased' },
+      ]);
       return entries;
     });
     expect(await notIssuedFor(actor(testApp.app, 'auditor', 'auditor-1', 'cnc'))).toEqual([entry]);
     // The path and the bloc's provenance say it too.
-    await until(async () => expect((await admin.get(`/enrollments/${id}`).expect(200)).body.documents.filter((d: { blocCode?: string }) => d.blocCode === 'BC02')).toEqual([{ kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' }]));
+    await until(async () =>
+      expect((await admin.get(`/enrollments/${id}`).expect(200)).body.documents.filter((d: { blocCode?: string }) => d.blocCode === 'BC02')).toEqual([
+        { kind: 'attestation', blocCode: 'BC02', decidedAt: expect.any(String), status: 'not-issued', reason: 'holder-erased' },
+      ]),
+    );
     const provenance = (await actor(testApp.app, 'auditor', 'auditor-1', 'cnc').get(`/enrollments/${id}/blocs/BC02/provenance`).expect(200)).body;
-    expect(provenance.attestations).toEqual([expect.objectContaining({ kind: 'attestation', blocCode: 'BC02', status: 'not-issued', reason: 'holder-erased' })]);
+    expect(provenance.attestations).toEqual([
+      expect.objectContaining({ kind: 'attestation', blocCode: 'BC02', status: 'not-issued', reason: 'holder-erased' }),
+    ]);
     expect(await notIssuedFor(actor(testApp.app, 'admin', 'admin-2', 'org-2'))).toEqual([]);
     // Its job finds the holder erased, and issues nothing.
     expect(await testApp.app.get(Issuance).issue({ kind: 'attestation', enrollmentId: id, decisionEventId: entry.decisionEventId })).toBe('holder-erased');
 
     // An annulment still revokes, and the verification still says so.
     await jury.post(`/enrollments/${id}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
-    await until(async () => expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({ status: 'revoked', holderErased: true, document: { holder: null } }));
+    await until(async () =>
+      expect((await request(server).get(`/verifications/${bc01.number}`).expect(200)).body).toMatchObject({
+        status: 'revoked',
+        holderErased: true,
+        document: { holder: null },
+      }),
+    );
     expect((await admin.get(`/enrollments/${id}/documents/${bc01.number}/pdf`).expect(410)).body.code).toBe('DOCUMENT.ERASED');
   }, 90_000);
 
@@ -224,8 +312,23 @@ describe('issuance: attestations and certificates anyone can verify, issued once
   it('the failed jobs an admin sees are those of their organisation’s enrollments; an auditor sees all', async () => {
     const other = actor(testApp.app, 'admin', 'admin-2', 'org-2');
     const enrollIn = async (admin: HttpActor) => {
-      const candidateId = (await admin.post('/candidates', { birthName: 'Durand', firstNames: ['Inès'], birthDate: '2000-05-02', sex: 'F', birthPlace: 'Nantes (44)', email: 'ines@example.org' }).expect(201)).body.id;
-      return (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id as string;
+      const candidateId = (
+        await admin
+          .post('/candidates', {
+            birthName: 'Durand',
+            firstNames: ['Inès'],
+            birthDate: '2000-05-02',
+            sex: 'F',
+            birthPlace: 'Nantes (44)',
+            email: 'ines@example.org',
+          })
+          .expect(201)
+      ).body.id;
+      return (
+        await admin
+          .post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] })
+          .expect(201)
+      ).body.id as string;
     };
     const ours = await enrollIn(admin);
     const theirs = await enrollIn(other);
@@ -233,11 +336,13 @@ describe('issuance: attestations and certificates anyone can verify, issued once
     // A job for a decision that is not in the enrollment fails; once, here, so it fails for good at once.
     const queue = new Queue(ISSUANCE_QUEUE, { connection: testApp.redis, prefix: testApp.config.redisPrefix });
     try {
-      for (const enrollmentId of [ours, theirs]) await queue.add('issue', { type: 'issue', job: { kind: 'attestation', enrollmentId, decisionEventId: randomUUID() } }, { attempts: 1 });
+      for (const enrollmentId of [ours, theirs])
+        await queue.add('issue', { type: 'issue', job: { kind: 'attestation', enrollmentId, decisionEventId: randomUUID() } }, { attempts: 1 });
     } finally {
       await queue.close();
     }
-    const failedFor = async (reader: HttpActor) => ((await reader.get('/admin/issuance').expect(200)).body.failed as { data: { job: { enrollmentId: string } } }[]).map((f) => f.data.job.enrollmentId);
+    const failedFor = async (reader: HttpActor) =>
+      ((await reader.get('/admin/issuance').expect(200)).body.failed as { data: { job: { enrollmentId: string } } }[]).map((f) => f.data.job.enrollmentId);
     await until(async () => expect(await failedFor(actor(testApp.app, 'auditor', 'auditor-1', 'cnc'))).toEqual(expect.arrayContaining([ours, theirs])));
     expect(await failedFor(admin)).toContain(ours);
     expect(await failedFor(admin)).not.toContain(theirs);
@@ -257,7 +362,12 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
   it('wipes the queued jobs, then the reconciler finds each decision without its document and it is issued once', async () => {
     const admin = actor(testApp.app, 'admin');
     const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
-    const driver = new PathDriver(referential, { admin, jury: actor(testApp.app, 'jury'), assessor: actor(testApp.app, 'assessor'), referent: actor(testApp.app, 'referent') });
+    const driver = new PathDriver(referential, {
+      admin,
+      jury: actor(testApp.app, 'jury'),
+      assessor: actor(testApp.app, 'assessor'),
+      referent: actor(testApp.app, 'referent'),
+    });
     const ids = [await driver.enroll(), await driver.enroll()];
     for (const id of ids) for (const bloc of ['BC01', 'BC02']) await driver.passBloc(id, bloc);
     const queue = testApp.app.get(IssuanceQueue);
@@ -274,7 +384,11 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
     expect((await queue.counts()).waiting).toBe(4);
 
     const connection = connect({ url: redisTestUrl(REDIS_TEST_DATABASES.issuanceAfterRedisLoss) });
-    const worker = startIssuanceWorker((data) => (data.type === 'issue' ? testApp.app.get(Issuance).issue(data.job) : testApp.app.get(Issuance).revoke(data.job)), connection, { url: redisTestUrl(REDIS_TEST_DATABASES.issuanceAfterRedisLoss), prefix: testApp.config.redisPrefix });
+    const worker = startIssuanceWorker(
+      (data) => (data.type === 'issue' ? testApp.app.get(Issuance).issue(data.job) : testApp.app.get(Issuance).revoke(data.job)),
+      connection,
+      { url: redisTestUrl(REDIS_TEST_DATABASES.issuanceAfterRedisLoss), prefix: testApp.config.redisPrefix },
+    );
     try {
       await eventually(async () => {
         for (const id of ids) {
@@ -288,4 +402,3 @@ describe('issuance after Redis lost its data (FLUSHDB): the reconciler issues ev
     }
   }, 90_000);
 });
-

@@ -28,7 +28,16 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
   beforeAll(async () => {
     database = await createTestDatabase('jalon_keys');
     dataDir = mkdtempSync(join(tmpdir(), 'jalon-keys-'));
-    env = { DATA_DIR: dataDir, LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('hex'), MASTER_KEYS: `k1:${firstKey}`, RUN_ISSUANCE: 'false', REDIS_PREFIX: `jalon-keys-${randomBytes(4).toString('hex')}` };
+    env = {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MASTER_KEYS: `k1:${firstKey}`,
+      RUN_ISSUANCE: 'false',
+      REDIS_PREFIX: `jalon-keys-${randomBytes(4).toString('hex')}`,
+    };
     // A candidate registered: their data key is stored, wrapped by k1.
     await withApp(env, async (app) => void (await registerCandidate(actor(app, 'admin'))));
   });
@@ -43,7 +52,10 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
       await app.init();
       await use(app);
     } finally {
-      await app.get(IssuanceQueue).obliterate().catch(() => undefined);
+      await app
+        .get(IssuanceQueue)
+        .obliterate()
+        .catch(() => undefined);
       await app.close().catch(() => undefined);
     }
   }
@@ -59,7 +71,9 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
 
   it('a new key under the same id (a MASTER_KEYS generated again) is refused, saying how to recover', async () => {
     const message = await startUpError({ MASTER_KEYS: `k1:${key()}` });
-    expect(message).toMatch(/^invalid configuration: MASTER_KEYS does not open the stored candidate keys: .*master key "k1" configured is not the one they were wrapped with/);
+    expect(message).toMatch(
+      /^invalid configuration: MASTER_KEYS does not open the stored candidate keys: .*master key "k1" configured is not the one they were wrapped with/,
+    );
     expect(message).toContain('start with the MASTER_KEYS the data was written with');
     expect(message.split('\n')).toHaveLength(1);
   });
@@ -78,11 +92,15 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     await withApp({}, async (app) => {
       const [admin, referent] = [actor(app, 'admin'), actor(app, 'referent')];
       const candidateId = await registerCandidate(admin);
-      const enrolled = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)).body;
+      const enrolled = (
+        await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)
+      ).body;
       const db = app.get<Storage>(STORAGE).sql.db;
       // The key is there but wrapped by a master key this service does not hold (taken away while it runs).
       await sql`UPDATE candidate_keys SET master_key_id = 'gone' WHERE candidate_id = ${candidateId}`.execute(db);
-      const { result: refused, errors } = await capturingLoggedErrors(() => referent.post(`/enrollments/${enrolled.id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(503));
+      const { result: refused, errors } = await capturingLoggedErrors(() =>
+        referent.post(`/enrollments/${enrolled.id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(503),
+      );
       expect(refused.body).toMatchObject({ code: 'PRIVACY.KEY_UNREADABLE', title: 'Service Unavailable' });
       expect(errors).toEqual([expect.stringContaining('which MASTER_KEYS does not hold')]);
       const events = await app.get<Storage>(STORAGE).store.readStream(`enrollment-${enrolled.id}`);
@@ -96,7 +114,9 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     mkdirSync(documents, { recursive: true });
     const credential = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid })).toString('base64url')}.e30.c2ln`;
     writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential('an-older-key'));
-    expect(await startUpError({})).toMatch(/^invalid configuration: ISSUER_SIGNING_KEY is not the key the stored documents were signed with \(their kid an-older-key, this key's [\w-]+\)/);
+    expect(await startUpError({})).toMatch(
+      /^invalid configuration: ISSUER_SIGNING_KEY is not the key the stored documents were signed with \(their kid an-older-key, this key's [\w-]+\)/,
+    );
 
     let keyId = '';
     await withApp({ DOCUMENTS_DIR: join(dataDir, 'elsewhere') }, async (app) => void (keyId = app.get<{ keyId: string }>(ISSUER_KEY).keyId));

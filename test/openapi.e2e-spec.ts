@@ -75,7 +75,8 @@ describe('the OpenAPI document says what the api answers', () => {
   });
   afterAll(() => testApp?.close());
 
-  const operationOf = (route: Pick<ApiRoute, 'method' | 'path'>): Operation | undefined => document.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
+  const operationOf = (route: Pick<ApiRoute, 'method' | 'path'>): Operation | undefined =>
+    document.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
 
   /** The error statuses a route can answer, from what it is: who may call it, what it reads, whether it names something. */
   function problemsExpectedOf(route: ApiRoute): number[] {
@@ -101,16 +102,21 @@ describe('the OpenAPI document says what the api answers', () => {
     for (const route of routes) {
       const responses = operationOf(route)?.responses ?? {};
       const successes = Object.keys(responses).filter((status) => status.startsWith('2'));
-      if (successes.join() !== String(route.successStatus)) wrong.push(`${label(route)}: documents ${successes.join(', ') || 'no success'}, answers ${route.successStatus}`);
+      if (successes.join() !== String(route.successStatus))
+        wrong.push(`${label(route)}: documents ${successes.join(', ') || 'no success'}, answers ${route.successStatus}`);
       const content = responses[String(route.successStatus)]?.content ?? {};
       if (Object.keys(content).length === 0) wrong.push(`${label(route)}: no content documented for ${route.successStatus}`);
       for (const [type, media] of Object.entries(content)) {
-        if (type === 'application/json' ? !media.schema?.$ref && !media.schema?.type : !NON_JSON.includes(type) || !media.schema) wrong.push(`${label(route)}: ${type} without a schema`);
+        if (type === 'application/json' ? !media.schema?.$ref && !media.schema?.type : !NON_JSON.includes(type) || !media.schema)
+          wrong.push(`${label(route)}: ${type} without a schema`);
       }
     }
     expect(wrong).toEqual([]);
     // What a command answers: its revision an integer, its position a string, each null when there is none.
-    expect(document.components.schemas.CommandOutcome.properties).toMatchObject({ revision: { type: 'integer', nullable: true }, position: { type: 'string', nullable: true } });
+    expect(document.components.schemas.CommandOutcome.properties).toMatchObject({
+      revision: { type: 'integer', nullable: true },
+      position: { type: 'string', nullable: true },
+    });
   });
 
   it('every route documents each error it can answer (401, 403, 400, 404, 429…) as ProblemDetails in application/problem+json, and nothing else', () => {
@@ -122,7 +128,9 @@ describe('the OpenAPI document says what the api answers', () => {
         if (Number(status) < 400) continue;
         const types = Object.keys(response.content ?? {});
         if (types.join() !== 'application/problem+json' || response.content!['application/problem+json'].schema?.$ref !== PROBLEM) {
-          wrong.push(`${label(route)}: ${status} is not documented as ProblemDetails in application/problem+json (${JSON.stringify(response.content ?? null)})`);
+          wrong.push(
+            `${label(route)}: ${status} is not documented as ProblemDetails in application/problem+json (${JSON.stringify(response.content ?? null)})`,
+          );
         }
       }
       const header = operationOf(route)?.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
@@ -146,10 +154,25 @@ describe('the OpenAPI document says what the api answers', () => {
       const caller = actor(testApp.app, route.roles?.[0] ?? 'admin');
       for (const parameter of parameters.filter((p) => p.schema?.type === 'integer')) {
         const { minimum, maximum } = parameter.schema!;
-        const values = [...(minimum !== undefined ? [[minimum, true], [minimum - 1, false]] : []), ...(maximum !== undefined ? [[maximum, true], [maximum + 1, false]] : []), [(minimum ?? 0) + 1.5, false]] as [number, boolean][];
+        const values = [
+          ...(minimum !== undefined
+            ? [
+                [minimum, true],
+                [minimum - 1, false],
+              ]
+            : []),
+          ...(maximum !== undefined
+            ? [
+                [maximum, true],
+                [maximum + 1, false],
+              ]
+            : []),
+          [(minimum ?? 0) + 1.5, false],
+        ] as [number, boolean][];
         for (const [value, taken] of values) {
           const response = await caller.get(`${route.path}?${[...required, `${parameter.name}=${value}`].join('&')}`);
-          if ((response.status === 200) !== taken || (!taken && response.status !== 400)) wrong.push(`${label(route)} ${parameter.name}=${value}: ${response.status}`);
+          if ((response.status === 200) !== taken || (!taken && response.status !== 400))
+            wrong.push(`${label(route)} ${parameter.name}=${value}: ${response.status}`);
         }
         checked.push(`${route.path} ${parameter.name}`);
       }
@@ -182,23 +205,43 @@ describe('the OpenAPI document says what the api answers', () => {
 
   it('real answers match the schema documented for their status: the path as each reader sees it, lists, statistics, provenance, documents, commands', async () => {
     const app = testApp.app;
-    const [admin, referent, assessor, jury, auditor, dpo] = (['admin', 'referent', 'assessor', 'jury', 'auditor', 'dpo'] as const).map((role) => actor(app, role));
+    const [admin, referent, assessor, jury, auditor, dpo] = (['admin', 'referent', 'assessor', 'jury', 'auditor', 'dpo'] as const).map((role) =>
+      actor(app, role),
+    );
     const anyone = request(server());
 
     await documented('GET /health', request(server()).get('/health'));
     await documented('GET /referentials', request(server()).get('/referentials'));
-    const referential: Referential = (await documented('GET /referentials/:referential/versions/:version', anyone.get('/referentials/data-ia-quatre-blocs/versions/1'))).body;
+    const referential: Referential = (
+      await documented('GET /referentials/:referential/versions/:version', anyone.get('/referentials/data-ia-quatre-blocs/versions/1'))
+    ).body;
     await documented('GET /issuer', request(server()).get('/issuer'));
     await documented('GET /.well-known/jwks.json', request(server()).get('/.well-known/jwks.json'));
 
     // A path with an accommodation granted, consented to for the jury, and not applied at the sittings (a finding).
-    const registered = await documented('POST /candidates', admin.post('/candidates', { birthName: 'Martin', firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: 'lea@example.org' }));
+    const registered = await documented(
+      'POST /candidates',
+      admin.post('/candidates', {
+        birthName: 'Martin',
+        firstNames: ['Léa'],
+        birthDate: '2001-03-14',
+        sex: 'F',
+        birthPlace: 'Lyon (69)',
+        email: 'lea@example.org',
+      }),
+    );
     const candidateId: string = registered.body.id;
     const candidate = actor(app, 'candidate', candidateId);
-    const enrolled = await documented('POST /enrollments', admin.post('/enrollments', { candidateId, referentialId: referential.referential, version: referential.version, cohort: '2026-A', accessRoute: 'vae' }));
+    const enrolled = await documented(
+      'POST /enrollments',
+      admin.post('/enrollments', { candidateId, referentialId: referential.referential, version: referential.version, cohort: '2026-A', accessRoute: 'vae' }),
+    );
     expect(enrolled.body).toMatchObject({ id: expect.any(String), revision: expect.any(Number), position: expect.any(String), events: ['CandidateEnrolled'] });
     const id: string = enrolled.body.id;
-    await documented('POST /enrollments/:enrollmentId/accommodations', referent.post(`/enrollments/${id}/accommodations`, { kind: 'third-party-assistance', validFrom: '2026-01-01', details: 'un lecteur' }));
+    await documented(
+      'POST /enrollments/:enrollmentId/accommodations',
+      referent.post(`/enrollments/${id}/accommodations`, { kind: 'third-party-assistance', validFrom: '2026-01-01', details: 'un lecteur' }),
+    );
     await documented('POST /enrollments/:enrollmentId/jury-consent', candidate.post(`/enrollments/${id}/jury-consent`, {}));
     const driver = new PathDriver(referential, { admin, assessor, jury, referent });
     for (const epreuve of referential.blocs.find((b) => b.code === 'BC01')!.epreuves) await driver.sit(id, epreuve.code);
@@ -209,7 +252,9 @@ describe('the OpenAPI document says what the api answers', () => {
     // Each reader's view of the accommodations is one of the documented five.
     const views: Record<string, string> = {};
     for (const reader of [admin, referent, assessor, jury, auditor, candidate]) {
-      views[reader.role] = (await documented('GET /enrollments/:enrollmentId', reader.get(`/enrollments/${id}?consistentWith=${validated.body.position}`))).body.accommodations.view;
+      views[reader.role] = (
+        await documented('GET /enrollments/:enrollmentId', reader.get(`/enrollments/${id}?consistentWith=${validated.body.position}`))
+      ).body.accommodations.view;
     }
     expect(views).toEqual({ admin: 'none', referent: 'full', assessor: 'to-apply', jury: 'consented', auditor: 'kinds', candidate: 'full' });
     const page = await documented('GET /enrollments', admin.get('/enrollments?pageSize=5'));
@@ -219,7 +264,10 @@ describe('the OpenAPI document says what the api answers', () => {
     await documented('GET /enrollments/:enrollmentId/as-of', auditor.get(`/enrollments/${id}/as-of?at=${encodeURIComponent(new Date().toISOString())}`));
     await documented('GET /enrollments/:enrollmentId/blocs/:blocCode/provenance', auditor.get(`/enrollments/${id}/blocs/BC01/provenance`));
     await documented('GET /enrollments/:enrollmentId/blocs/:blocCode/provenance', jury.get(`/enrollments/${id}/blocs/BC01/provenance`));
-    await documented('GET /cohorts/statistics', admin.get(`/cohorts/statistics?referentialId=${referential.referential}&version=${referential.version}&cohort=2026-A`));
+    await documented(
+      'GET /cohorts/statistics',
+      admin.get(`/cohorts/statistics?referentialId=${referential.referential}&version=${referential.version}&cohort=2026-A`),
+    );
     expect((await documented('GET /findings/unapplied-accommodations', auditor.get('/findings/unapplied-accommodations'))).body.length).toBeGreaterThan(0);
 
     // The attestation of the validated bloc, issued by the worker.
@@ -261,12 +309,27 @@ describe('the OpenAPI document says what the api answers', () => {
     expect(await codeOf('GET /enrollments/:enrollmentId', admin.get('/enrollments/not-a-uuid'))).toBe('400 REQUEST.INVALID');
     expect(await codeOf('GET /enrollments', admin.get('/enrollments?page=0'))).toBe('400 REQUEST.INVALID');
     expect(await codeOf('GET /enrollments', request(server()).get('/enrollments'))).toBe('401 AUTH.TOKEN_REQUIRED');
-    expect(await codeOf('GET /cohorts/statistics', assessor.get('/cohorts/statistics?referentialId=data-ia-quatre-blocs&version=1'))).toBe('403 AUTH.ROLE_NOT_ALLOWED');
+    expect(await codeOf('GET /cohorts/statistics', assessor.get('/cohorts/statistics?referentialId=data-ia-quatre-blocs&version=1'))).toBe(
+      '403 AUTH.ROLE_NOT_ALLOWED',
+    );
     expect(await codeOf('GET /enrollments/:enrollmentId', admin.get(`/enrollments/${randomUUID()}`))).toBe('404 ENROLLMENT.NOT_FOUND');
-    expect(await codeOf('GET /referentials/:referential/versions/:version', request(server()).get('/referentials/none/versions/1'))).toBe('404 REFERENTIAL.NOT_FOUND');
+    expect(await codeOf('GET /referentials/:referential/versions/:version', request(server()).get('/referentials/none/versions/1'))).toBe(
+      '404 REFERENTIAL.NOT_FOUND',
+    );
 
     // A refused act, and the idempotency answers of a command.
-    const candidateId = (await admin.post('/candidates', { birthName: 'Durand', firstNames: ['Jules'], birthDate: '1999-05-02', sex: 'M', birthPlace: 'Nantes (44)', email: 'jules@example.org' }).expect(201)).body.id;
+    const candidateId = (
+      await admin
+        .post('/candidates', {
+          birthName: 'Durand',
+          firstNames: ['Jules'],
+          birthDate: '1999-05-02',
+          sex: 'M',
+          birthPlace: 'Nantes (44)',
+          email: 'jules@example.org',
+        })
+        .expect(201)
+    ).body.id;
     const id = (await admin.post('/enrollments', { ...enroll, candidateId }).expect(201)).body.id;
     await admin.post(`/enrollments/${id}/withdrawal`, { reason: 'départ' }).expect(200);
     expect(await codeOf('POST /enrollments/:enrollmentId/withdrawal', admin.post(`/enrollments/${id}/withdrawal`, { reason: 'départ' }))).toMatch(/^409 /);
@@ -282,8 +345,12 @@ describe('the OpenAPI document says what the api answers', () => {
     expect(notAnObject.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID', detail: 'the request body is not a JSON object' });
     const key = randomUUID();
     await admin.post(`/enrollments/${id}/withdrawal`, { reason: 'a' }, { 'idempotency-key': key });
-    expect(await codeOf('POST /enrollments/:enrollmentId/withdrawal', admin.post(`/enrollments/${id}/withdrawal`, { reason: 'b' }, { 'idempotency-key': key }))).toBe('422 IDEMPOTENCY.KEY_REUSED');
-    expect(await codeOf('POST /referentials', admin.post('/referentials', { content: 'x'.repeat(testApp.config.bodyLimitBytes) }))).toBe('413 REQUEST.TOO_LARGE');
+    expect(
+      await codeOf('POST /enrollments/:enrollmentId/withdrawal', admin.post(`/enrollments/${id}/withdrawal`, { reason: 'b' }, { 'idempotency-key': key })),
+    ).toBe('422 IDEMPOTENCY.KEY_REUSED');
+    expect(await codeOf('POST /referentials', admin.post('/referentials', { content: 'x'.repeat(testApp.config.bodyLimitBytes) }))).toBe(
+      '413 REQUEST.TOO_LARGE',
+    );
     // A position the read models will not reach within the wait.
     expect(await codeOf('GET /enrollments', admin.get('/enrollments?consistentWith=999999999-999999999'))).toBe('503 READ_MODEL.BEHIND');
   }, 30_000);
@@ -296,7 +363,11 @@ describe('the OpenAPI document says what the api answers', () => {
       await get();
       const response = await documented('GET /health', get());
       expect(response.status).toBe(429);
-      expect(response.body).toMatchObject({ title: 'Too Many Requests', code: 'REQUEST.TOO_MANY', detail: expect.stringMatching(/^this address made more than 2 requests in the last minute; retry in \d+ seconds?$/) });
+      expect(response.body).toMatchObject({
+        title: 'Too Many Requests',
+        code: 'REQUEST.TOO_MANY',
+        detail: expect.stringMatching(/^this address made more than 2 requests in the last minute; retry in \d+ seconds?$/),
+      });
       expect(response.headers['retry-after']).toBeDefined();
     } finally {
       await throttled.close();

@@ -27,12 +27,14 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
 
     ids.certified = await driver.enroll({ cohort: '2026-A' });
     for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(ids.certified, bloc);
-    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE']) await jury.post(`/enrollments/${ids.certified}/requirements/${requirement}/validation`).expect(200);
+    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'])
+      await jury.post(`/enrollments/${ids.certified}/requirements/${requirement}/validation`).expect(200);
     await jury.post(`/enrollments/${ids.certified}/final-decision`, { decision: 'awarded', place: 'Paris' }).expect(200);
 
     ids.ready = await driver.enroll({ cohort: '2026-A' });
     for (const bloc of ['BC01', 'BC02', 'BC03', 'BC04']) await driver.passBloc(ids.ready, bloc);
-    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE']) await jury.post(`/enrollments/${ids.ready}/requirements/${requirement}/validation`).expect(200);
+    for (const requirement of ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'])
+      await jury.post(`/enrollments/${ids.ready}/requirements/${requirement}/validation`).expect(200);
 
     ids.started = await driver.enroll({ cohort: '2026-B' });
     tiersTempsId = (await referent.post(`/enrollments/${ids.started}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201)).body.id;
@@ -50,11 +52,18 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
   it('a candidate’s path, read consistently with the last command', async () => {
     const last = await referent.post(`/enrollments/${ids.started}/jury-consent`).expect(200);
     const path = (await admin.get(`/enrollments/${ids.started}?consistentWith=${last.body.position}`).expect(200)).body;
-    expect(path).toMatchObject({ enrollmentId: ids.started, status: 'in-progress', certification: { referentialId: 'data-engineer-data-scientist', version: '1', certifier: 'OMNES Education' } });
+    expect(path).toMatchObject({
+      enrollmentId: ids.started,
+      status: 'in-progress',
+      certification: { referentialId: 'data-engineer-data-scientist', version: '1', certifier: 'OMNES Education' },
+    });
     const bc01 = path.blocs.find((b: { code: string }) => b.code === 'BC01');
     expect(bc01).toMatchObject({ status: 'validated', decidedBy: 'jury', required: true });
     expect(bc01.competencies[0].assessments.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2]);
-    expect(path.sittings.map((s: { attempt: number; status: string }) => [s.attempt, s.status])).toEqual([[1, 'assessed'], [2, 'assessed']]);
+    expect(path.sittings.map((s: { attempt: number; status: string }) => [s.attempt, s.status])).toEqual([
+      [1, 'assessed'],
+      [2, 'assessed'],
+    ]);
     expect(path.sittings[0].timedParts).toEqual([]);
     expect(path.missing).toEqual({ blocs: ['BC02', 'BC03', 'BC04'], optionGroups: [], extraRequirements: ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'] });
     const certified = (await admin.get(`/enrollments/${ids.certified}`).expect(200)).body;
@@ -82,7 +91,9 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const csv = await admin.get('/enrollments?format=csv&cohort=2026-B').expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('enrollmentId,candidateId,organisationId,referentialId,version,cohort,accessRoute,status,optionBlocs,validatedBlocs,missingBlocs,enrolledAt,lastProgressAt');
+    expect(lines[0]).toBe(
+      'enrollmentId,candidateId,organisationId,referentialId,version,cohort,accessRoute,status,optionBlocs,validatedBlocs,missingBlocs,enrolledAt,lastProgressAt',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${ids.started},`);
     await admin.get('/enrollments?status=lost').expect(400);
@@ -96,7 +107,20 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const enrolled: string[] = [];
     for (let i = 0; i < 55; i++) {
       const candidateId = await registerCandidate(school);
-      enrolled.push((await school.post('/enrollments', { candidateId, referentialId: 'data-engineer-data-scientist', version: '1', cohort: '2026-C', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id);
+      enrolled.push(
+        (
+          await school
+            .post('/enrollments', {
+              candidateId,
+              referentialId: 'data-engineer-data-scientist',
+              version: '1',
+              cohort: '2026-C',
+              accessRoute: 'vae',
+              optionBlocs: [],
+            })
+            .expect(201)
+        ).body.id,
+      );
     }
     await settle(testApp.app);
     expect((await school.get('/enrollments').expect(200)).body).toMatchObject({ total: 55, pageSize: 50 });
@@ -119,15 +143,33 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
 
   it('the provenance of a bloc: rule, assessments with attempts, accommodations granted and applied, the decision, each with its event', async () => {
     const provenance = (await auditor.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
-    expect(provenance.referential).toMatchObject({ referentialId: 'data-engineer-data-scientist', version: '1', rule: 'all-competencies-acquired', validationPolicy: { blocValidation: 'jury' } });
+    expect(provenance.referential).toMatchObject({
+      referentialId: 'data-engineer-data-scientist',
+      version: '1',
+      rule: 'all-competencies-acquired',
+      validationPolicy: { blocValidation: 'jury' },
+    });
     const types = provenance.history.map((h: { type: string }) => h.type);
     expect(types.filter((t: string) => t === 'AssessmentRecorded')).toHaveLength(2);
     const validated = provenance.history.find((h: { type: string }) => h.type === 'BlocValidated');
-    expect(validated).toMatchObject({ decidedBy: 'jury', by: { id: 'jury-1', role: 'jury' }, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/) });
+    expect(validated).toMatchObject({
+      decidedBy: 'jury',
+      by: { id: 'jury-1', role: 'jury' },
+      eventId: expect.any(String),
+      position: expect.stringMatching(/^\d+-\d+$/),
+    });
     // The attestation issued for the decision (by the issuance worker, shortly after), with its own event.
     const issued = await eventually(async () => {
       const { attestations, history } = (await auditor.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
-      expect(attestations).toEqual([expect.objectContaining({ status: 'valid', decisionEventId: validated.eventId, eventId: expect.any(String), position: expect.stringMatching(/^\d+-\d+$/), verification: expect.stringMatching(/^\/verifications\/JAL-A-/) })]);
+      expect(attestations).toEqual([
+        expect.objectContaining({
+          status: 'valid',
+          decisionEventId: validated.eventId,
+          eventId: expect.any(String),
+          position: expect.stringMatching(/^\d+-\d+$/),
+          verification: expect.stringMatching(/^\/verifications\/JAL-A-/),
+        }),
+      ]);
       expect(history.at(-1)).toMatchObject({ type: 'DocumentIssued', number: attestations[0].number, decisionEventId: validated.eventId });
       return attestations[0];
     }, 30_000);
@@ -138,27 +180,48 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     expect(held[0].accommodationsNotApplied).toEqual([tiersTempsId]);
     expect(held[1].accommodationsApplied).toEqual([tiersTempsId]);
     // The auditor sees the kind of the measure and where it was given, never its terms (R14).
-    expect(provenance.accommodations).toEqual({ view: 'kinds', accommodations: [{ accommodationId: tiersTempsId, kind: 'tiers-temps', grantedAt: expect.any(String), appliedAt: [held[1].sittingId], notAppliedAt: [held[0].sittingId] }] });
-    expect(provenance.accommodationHistory).toEqual([expect.objectContaining({ type: 'AccommodationGranted', accommodationId: tiersTempsId, eventId: expect.any(String) })]);
+    expect(provenance.accommodations).toEqual({
+      view: 'kinds',
+      accommodations: [
+        {
+          accommodationId: tiersTempsId,
+          kind: 'tiers-temps',
+          grantedAt: expect.any(String),
+          appliedAt: [held[1].sittingId],
+          notAppliedAt: [held[0].sittingId],
+        },
+      ],
+    });
+    expect(provenance.accommodationHistory).toEqual([
+      expect.objectContaining({ type: 'AccommodationGranted', accommodationId: tiersTempsId, eventId: expect.any(String) }),
+    ]);
     // An admin sees the same history with the durations, and nothing of the measure; the jury, with
     // the consent recorded here, the measure without its details.
     const forAdmin = (await admin.get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
     expect(forAdmin.accommodations).toEqual({ view: 'none' });
     expect(JSON.stringify(forAdmin)).not.toContain('tiers-temps');
     const forJury = (await actor(testApp.app, 'jury').get(`/enrollments/${ids.started}/blocs/BC01/provenance`).expect(200)).body;
-    expect(forJury.accommodations).toEqual({ view: 'consented', accommodations: [{ accommodationId: tiersTempsId, grantedAt: expect.any(String), measure: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' } }] });
+    expect(forJury.accommodations).toEqual({
+      view: 'consented',
+      accommodations: [
+        { accommodationId: tiersTempsId, grantedAt: expect.any(String), measure: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' } },
+      ],
+    });
   });
 
   it('the jury, without the candidate’s consent, finds no trace of an accommodation in a provenance; with it, the ids and the grant (R10)', async () => {
     const id = await driver.enroll({ cohort: '2026-C' });
-    const accommodationId = (await referent.post(`/enrollments/${id}/accommodations`, { kind: 'third-party-assistance', validFrom: '2026-01-01' }).expect(201)).body.id;
+    const accommodationId = (await referent.post(`/enrollments/${id}/accommodations`, { kind: 'third-party-assistance', validFrom: '2026-01-01' }).expect(201))
+      .body.id;
     await driver.passBloc(id, 'BC01', { applied: [accommodationId] });
     const withoutConsent = (await jury.get(`/enrollments/${id}/blocs/BC01/provenance`).expect(200)).body;
     expect(withoutConsent.accommodations).toEqual({ view: 'none' });
     expect(withoutConsent.accommodationHistory).toEqual([]);
     expect(JSON.stringify(withoutConsent)).not.toContain(accommodationId);
     // The rest of how the bloc was granted is all there.
-    expect(withoutConsent.history.map((h: { type: string }) => h.type)).toEqual(expect.arrayContaining(['SittingScheduled', 'SittingHeld', 'AssessmentRecorded', 'BlocValidated']));
+    expect(withoutConsent.history.map((h: { type: string }) => h.type)).toEqual(
+      expect.arrayContaining(['SittingScheduled', 'SittingHeld', 'AssessmentRecorded', 'BlocValidated']),
+    );
 
     const consent = await referent.post(`/enrollments/${id}/jury-consent`).expect(200);
     const withConsent = (await jury.get(`/enrollments/${id}/blocs/BC01/provenance?consistentWith=${consent.body.position}`).expect(200)).body;
@@ -190,7 +253,9 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
 
   it('findings: the tiers-temps granted but not applied at the first sitting', async () => {
     const findings = (await auditor.get('/findings/unapplied-accommodations').expect(200)).body;
-    expect(findings).toEqual([expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', accommodationId: tiersTempsId })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', accommodationId: tiersTempsId }),
+    ]);
     expect(JSON.stringify(findings)).not.toContain('tiers-temps');
   });
 
@@ -209,7 +274,8 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
   it('an assessor lists the enrollments with a sitting assigned to them; the referent, the organisation’s', async () => {
     const unassessed = await driver.enroll({ cohort: '2026-Z' });
     await settle(testApp.app);
-    const listed = async (reader: HttpActor, query = '') => ((await reader.get(`/enrollments?pageSize=500${query}`).expect(200)).body.items as { enrollmentId: string }[]).map((i) => i.enrollmentId);
+    const listed = async (reader: HttpActor, query = '') =>
+      ((await reader.get(`/enrollments?pageSize=500${query}`).expect(200)).body.items as { enrollmentId: string }[]).map((i) => i.enrollmentId);
     const assigned = await listed(actor(testApp.app, 'assessor'));
     expect(assigned).toEqual(expect.arrayContaining([ids.certified, ids.ready, ids.started]));
     expect(assigned).not.toContain(unassessed);
@@ -241,7 +307,9 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
     const path = (await admin.get(`/enrollments/${id}`).expect(200)).body;
     const annulled = path.blocs.find((b: { code: string }) => b.code === 'BC01');
     expect(annulled.status).toBe('annulled');
-    const bearing = annulled.competencies.flatMap((c: { acquired: boolean; assessments: { voided?: boolean }[] }) => c.assessments.map((a) => ({ acquired: c.acquired, voided: a.voided })));
+    const bearing = annulled.competencies.flatMap((c: { acquired: boolean; assessments: { voided?: boolean }[] }) =>
+      c.assessments.map((a) => ({ acquired: c.acquired, voided: a.voided })),
+    );
     expect(bearing.length).toBeGreaterThan(0);
     expect(bearing.every((a: { acquired: boolean; voided?: boolean }) => a.voided === true && !a.acquired)).toBe(true);
   });

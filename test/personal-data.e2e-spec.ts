@@ -63,7 +63,9 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(tables.length).toBeGreaterThan(5);
     const holding: string[] = [];
     for (const t of tables) {
-      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(`${t.schema}.${t.name}`)} AS r WHERE r::text ILIKE ${`%${needle}%`}`.execute(db());
+      const { rows } = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM ${sql.table(`${t.schema}.${t.name}`)} AS r WHERE r::text ILIKE ${`%${needle}%`}`.execute(db());
       if (rows[0].n > 0) holding.push(`${t.schema}.${t.name}`);
     }
     return holding;
@@ -75,13 +77,19 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     for (const key of await redis().keys('*')) {
       const type = await redis().type(key);
       const values: unknown =
-        type === 'string' ? await redis().get(key)
-        : type === 'hash' ? await redis().hgetall(key)
-        : type === 'list' ? await redis().lrange(key, 0, -1)
-        : type === 'set' ? await redis().smembers(key)
-        : type === 'zset' ? await redis().zrange(key, '0', '-1')
-        : type === 'stream' ? await redis().xrange(key, '-', '+')
-        : null;
+        type === 'string'
+          ? await redis().get(key)
+          : type === 'hash'
+            ? await redis().hgetall(key)
+            : type === 'list'
+              ? await redis().lrange(key, 0, -1)
+              : type === 'set'
+                ? await redis().smembers(key)
+                : type === 'zset'
+                  ? await redis().zrange(key, '0', '-1')
+                  : type === 'stream'
+                    ? await redis().xrange(key, '-', '+')
+                    : null;
       if (`${key} ${JSON.stringify(values)}`.includes(needle)) holding.push(key);
     }
     return holding;
@@ -110,14 +118,35 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
 
     candidateId = (
       await admin
-        .post('/candidates', { birthName: `Nom${MARKER}`, usageName: `Usage${MARKER}`, firstNames: [`Prenom${MARKER}`], birthDate: '2001-03-14', sex: 'F', birthPlace: `Lieu${MARKER}`, email: `${MARKER}@example.org` })
+        .post('/candidates', {
+          birthName: `Nom${MARKER}`,
+          usageName: `Usage${MARKER}`,
+          firstNames: [`Prenom${MARKER}`],
+          birthDate: '2001-03-14',
+          sex: 'F',
+          birthPlace: `Lieu${MARKER}`,
+          email: `${MARKER}@example.org`,
+        })
         .expect(201)
     ).body.id;
     enrollmentId = await driver.enroll({ candidateId });
     accommodationId = (
-      await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', details: `Details${MARKER}` }, { 'Idempotency-Key': `grant-${randomBytes(6).toString('hex')}` }).expect(201)
+      await referent
+        .post(
+          `/enrollments/${enrollmentId}/accommodations`,
+          { kind: 'tiers-temps', validFrom: '2026-01-01', details: `Details${MARKER}` },
+          { 'Idempotency-Key': `grant-${randomBytes(6).toString('hex')}` },
+        )
+        .expect(201)
     ).body.id;
-    await referent.post(`/enrollments/${enrollmentId}/accommodations/${accommodationId}/amendment`, { kind: 'tiers-temps', validFrom: '2026-01-01', details: `Amended${MARKER}`, reason: `Reason${MARKER}` }).expect(200);
+    await referent
+      .post(`/enrollments/${enrollmentId}/accommodations/${accommodationId}/amendment`, {
+        kind: 'tiers-temps',
+        validFrom: '2026-01-01',
+        details: `Amended${MARKER}`,
+        reason: `Reason${MARKER}`,
+      })
+      .expect(200);
     await referent.post(`/enrollments/${enrollmentId}/jury-consent`, { note: `Note${MARKER}` }).expect(200);
     // A bloc validated with the tiers-temps applied: its attestation is issued, rendered with the name.
     await driver.passBloc(enrollmentId, referential.blocs[0].code, { applied: [accommodationId], extraTime: true });
@@ -158,19 +187,32 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     const identity = (await admin.get(`/candidates/${candidateId}`).expect(200)).body.identity;
     expect(identity).toMatchObject({ birthName: `Nom${MARKER}`, birthPlace: `Lieu${MARKER}` });
     const path = (await referent.get(`/enrollments/${enrollmentId}`).expect(200)).body;
-    expect(path.accommodations).toMatchObject({ view: 'full', accommodations: [{ accommodationId, terms: { kind: 'tiers-temps', details: `Amended${MARKER}` } }] });
+    expect(path.accommodations).toMatchObject({
+      view: 'full',
+      accommodations: [{ accommodationId, terms: { kind: 'tiers-temps', details: `Amended${MARKER}` } }],
+    });
     expect((await redis().keys('*')).length).toBeGreaterThan(0);
     expect(await tablesHolding(MARKER)).toEqual([]);
     expect(await redisKeysHolding(MARKER)).toEqual([]);
     expect(logsHolding(MARKER)).toEqual([]);
     expect(readdirSync(documentsDir()).filter((name) => name.startsWith(attestation))).toHaveLength(2);
     // Every read above was recorded, without a value.
-    const { rows } = await sql<{ view: string; actor_role: string }>`SELECT view, actor_role FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(db());
-    expect(rows).toEqual([{ view: 'identity', actor_role: 'admin' }, { view: 'accommodations:full', actor_role: 'referent' }]);
+    const { rows } = await sql<{
+      view: string;
+      actor_role: string;
+    }>`SELECT view, actor_role FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(db());
+    expect(rows).toEqual([
+      { view: 'identity', actor_role: 'admin' },
+      { view: 'accommodations:full', actor_role: 'referent' },
+    ]);
   });
 
   it('over HTTP each role sees what it must of the measures and of the durations (R14, R10)', async () => {
-    const get = (who: HttpActor) => who.get(`/enrollments/${enrollmentId}`).expect(200).then((r) => r.body as { accommodations: { view: string }; sittings: { timedParts: { effectiveDurationMinutes?: number }[] }[] });
+    const get = (who: HttpActor) =>
+      who
+        .get(`/enrollments/${enrollmentId}`)
+        .expect(200)
+        .then((r) => r.body as { accommodations: { view: string }; sittings: { timedParts: { effectiveDurationMinutes?: number }[] }[] });
     const jury = actor(testApp.app, 'jury');
     const ownAssessor = actor(testApp.app, 'assessor');
     const otherAssessor = actor(testApp.app, 'assessor', 'assessor-2');
@@ -181,7 +223,10 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(forAdmin.sittings[0].timedParts[0].effectiveDurationMinutes).toBeGreaterThan(0);
     expect((await get(candidate)).accommodations).toMatchObject({ view: 'full', accommodations: [{ terms: { details: `Amended${MARKER}` } }] });
     const forAssessor = await get(ownAssessor);
-    expect(forAssessor.accommodations).toMatchObject({ view: 'to-apply', sittings: [{ measures: [{ kind: 'tiers-temps', instruction: expect.stringContaining('Temps majoré') }] }] });
+    expect(forAssessor.accommodations).toMatchObject({
+      view: 'to-apply',
+      sittings: [{ measures: [{ kind: 'tiers-temps', instruction: expect.stringContaining('Temps majoré') }] }],
+    });
     expect(JSON.stringify(forAssessor)).not.toContain(MARKER);
     const forOtherAssessor = await get(otherAssessor);
     expect(forOtherAssessor.accommodations).toEqual({ view: 'to-apply', sittings: [] });
@@ -199,7 +244,10 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(withoutConsent.sittings[0].timedParts[0]).not.toHaveProperty('effectiveDurationMinutes');
 
     // Each read of the values was recorded, by whom and through which view; admins and the other assessor read none.
-    const { rows } = await sql<{ actor_id: string; view: string }>`SELECT actor_id, view FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(db());
+    const { rows } = await sql<{
+      actor_id: string;
+      view: string;
+    }>`SELECT actor_id, view FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(db());
     expect(rows.slice(2)).toEqual([
       { actor_id: candidateId, view: 'accommodations:full' },
       { actor_id: 'assessor-1', view: 'accommodations:to-apply' },
@@ -207,8 +255,21 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
       { actor_id: 'jury-1', view: 'accommodations:consented' },
     ]);
     // The DPO (and auditors) read the log itself; no one else does, and a DPO of another organisation finds no such candidate.
-    const log = (await dpo.get(`/candidates/${candidateId}/personal-data-reads`).expect(200)).body as { actorId: string; actorRole: string; view: string; subjects: string[]; readAt: string }[];
-    expect(log.map((r) => [r.actorRole, r.view])).toEqual([['admin', 'identity'], ['referent', 'accommodations:full'], ['candidate', 'accommodations:full'], ['assessor', 'accommodations:to-apply'], ['auditor', 'accommodations:kinds'], ['jury', 'accommodations:consented']]);
+    const log = (await dpo.get(`/candidates/${candidateId}/personal-data-reads`).expect(200)).body as {
+      actorId: string;
+      actorRole: string;
+      view: string;
+      subjects: string[];
+      readAt: string;
+    }[];
+    expect(log.map((r) => [r.actorRole, r.view])).toEqual([
+      ['admin', 'identity'],
+      ['referent', 'accommodations:full'],
+      ['candidate', 'accommodations:full'],
+      ['assessor', 'accommodations:to-apply'],
+      ['auditor', 'accommodations:kinds'],
+      ['jury', 'accommodations:consented'],
+    ]);
     expect(log[1].subjects).toEqual([`accommodation:${accommodationId}`]);
     expect(JSON.stringify(log)).not.toContain(MARKER);
     await auditor.get(`/candidates/${candidateId}/personal-data-reads`).expect(200);
@@ -240,7 +301,11 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
 
     for (const projection of testApp.app.get(ProjectionRunner).projections) await testApp.app.get(ProjectionRunner).rebuild(projection.name);
 
-    expect((await admin.get(`/candidates/${candidateId}`).expect(200)).body).toMatchObject({ candidateId, identity: { withheld: 'erased' }, erasedAt: expect.any(String) });
+    expect((await admin.get(`/candidates/${candidateId}`).expect(200)).body).toMatchObject({
+      candidateId,
+      identity: { withheld: 'erased' },
+      erasedAt: expect.any(String),
+    });
     const path = (await referent.get(`/enrollments/${enrollmentId}?consistentWith=${erased.position}`).expect(200)).body;
     expect(path.accommodations).toMatchObject({ view: 'full', accommodations: [{ accommodationId, terms: { withheld: 'erased' } }] });
     expect(path.blocs[0]).toMatchObject({ status: 'validated' });
@@ -249,14 +314,20 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     const { rows: stored } = await sql<{ state: string }>`SELECT state::text AS state FROM candidate_paths WHERE candidate_id = ${candidateId}`.execute(db());
     expect(stored[0].state).toContain('"withheld": "erased"');
     expect(stored[0].state).not.toContain('"withheld": "sealed"');
-    expect((await auditor.get(`/enrollments/${enrollmentId}`).expect(200)).body.accommodations).toMatchObject({ view: 'kinds', accommodations: [{ accommodationId, kind: { withheld: 'erased' }, appliedAt: [expect.any(String)] }] });
+    expect((await auditor.get(`/enrollments/${enrollmentId}`).expect(200)).body.accommodations).toMatchObject({
+      view: 'kinds',
+      accommodations: [{ accommodationId, kind: { withheld: 'erased' }, appliedAt: [expect.any(String)] }],
+    });
     const verification = (await admin.get(`/verifications/${attestation}`).expect(200)).body;
     expect(verification).toMatchObject({ number: attestation, status: 'valid', holderErased: true, document: { holder: null } });
     expect(readdirSync(documentsDir()).filter((name) => name.startsWith(attestation))).toEqual([]);
     // Its files went with the data: both downloads say so alike.
-    for (const file of ['pdf', 'credential']) expect((await admin.get(`/enrollments/${enrollmentId}/documents/${attestation}/${file}`).expect(410)).body.code).toBe('DOCUMENT.ERASED');
+    for (const file of ['pdf', 'credential'])
+      expect((await admin.get(`/enrollments/${enrollmentId}/documents/${attestation}/${file}`).expect(410)).body.code).toBe('DOCUMENT.ERASED');
     // No new personal data for an erased candidate.
-    expect((await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'adapted-supports', validFrom: '2026-01-01' }).expect(409)).body.code).toBe('PERSONAL_DATA.ERASED');
+    expect(
+      (await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'adapted-supports', validFrom: '2026-01-01' }).expect(409)).body.code,
+    ).toBe('PERSONAL_DATA.ERASED');
   });
 
   it('after the erasure and a rebuild of every projection, the marker is found nowhere: every table, Redis, the documents, the logs', async () => {

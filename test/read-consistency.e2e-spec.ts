@@ -22,7 +22,18 @@ describe('consistentWith when a projection has failed (PostgreSQL)', () => {
   afterAll(() => testApp?.close());
 
   const enroll = async () =>
-    (await admin.post('/enrollments', { candidateId: await registerCandidate(admin), referentialId: 'expert-ingenierie-science-donnees', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC04'] }).expect(201)).body as { id: string; position: string };
+    (
+      await admin
+        .post('/enrollments', {
+          candidateId: await registerCandidate(admin),
+          referentialId: 'expert-ingenierie-science-donnees',
+          version: '1',
+          cohort: '2026-A',
+          accessRoute: 'vae',
+          optionBlocs: ['BC04'],
+        })
+        .expect(201)
+    ).body as { id: string; position: string };
 
   it('a query waiting on a position a failed projection has not reached answers 503 READ_MODEL.FAILED at once, naming it; positions it reached still answer', async () => {
     const before = await enroll();
@@ -55,7 +66,11 @@ describe('consistentWith when a projection has failed (PostgreSQL)', () => {
     const failed = runner.projections[0].name;
     await sql`UPDATE projection_checkpoints SET status = 'failed', error = 'test: stopped on purpose' WHERE projection = ${failed}`.execute(db);
     // A second enrollment of the candidate, which the stopped read model does not hold.
-    const second = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] }).expect(201)).body.id as string;
+    const second = (
+      await admin
+        .post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [] })
+        .expect(201)
+    ).body.id as string;
     try {
       const refused = await actor(testApp.app, 'dpo').post(`/candidates/${candidateId}/erasure`).expect(503);
       expect(refused.body).toMatchObject({ code: 'READ_MODEL.FAILED', projections: [failed] });
@@ -63,6 +78,9 @@ describe('consistentWith when a projection has failed (PostgreSQL)', () => {
     } finally {
       await runner.rebuild(failed);
     }
-    expect((await actor(testApp.app, 'dpo').post(`/candidates/${candidateId}/erasure`).expect(200)).body).toMatchObject({ candidateId, enrollments: [id, second].sort() });
+    expect((await actor(testApp.app, 'dpo').post(`/candidates/${candidateId}/erasure`).expect(200)).body).toMatchObject({
+      candidateId,
+      enrollments: [id, second].sort(),
+    });
   });
 });

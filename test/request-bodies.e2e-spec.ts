@@ -51,8 +51,15 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     const unnamed: string[] = [];
     for (const route of posts) {
       const role = route.roles![0];
-      const response = await request(server).post(samplePath(route)).set('authorization', `Bearer ${actor(testApp.app, role).token}`).send({ decidedBy: 'x' });
-      const named = response.status === 400 && response.body.errors?.some((e: { field: string; reasons: string[] }) => e.field === 'decidedBy' && e.reasons.includes('property decidedBy should not exist'));
+      const response = await request(server)
+        .post(samplePath(route))
+        .set('authorization', `Bearer ${actor(testApp.app, role).token}`)
+        .send({ decidedBy: 'x' });
+      const named =
+        response.status === 400 &&
+        response.body.errors?.some(
+          (e: { field: string; reasons: string[] }) => e.field === 'decidedBy' && e.reasons.includes('property decidedBy should not exist'),
+        );
       if (!named) unnamed.push(`${route.method} ${route.path} as ${role}: ${response.status} ${JSON.stringify(response.body)}`);
     }
     expect(unnamed).toEqual([]);
@@ -64,8 +71,14 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     const accepted: string[] = [];
     for (const route of posts) {
       for (const body of [[], [{ decidedBy: 'x' }]]) {
-        const response = await request(server).post(samplePath(route)).set('authorization', `Bearer ${actor(testApp.app, route.roles![0]).token}`).send(body);
-        const refused = response.status === 400 && response.body.code === 'REQUEST.INVALID' && response.body.errors?.some((e: { field: string; reasons: string[] }) => e.field === 'body' && e.reasons.includes('the body must be a JSON object'));
+        const response = await request(server)
+          .post(samplePath(route))
+          .set('authorization', `Bearer ${actor(testApp.app, route.roles![0]).token}`)
+          .send(body);
+        const refused =
+          response.status === 400 &&
+          response.body.code === 'REQUEST.INVALID' &&
+          response.body.errors?.some((e: { field: string; reasons: string[] }) => e.field === 'body' && e.reasons.includes('the body must be a JSON object'));
         if (!refused) accepted.push(`${route.method} ${route.path} with ${JSON.stringify(body)}: ${response.status} ${JSON.stringify(response.body)}`);
       }
     }
@@ -78,7 +91,11 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     const posts = routesOf(testApp).filter((r) => r.method === 'POST');
     expect(posts.filter((r) => !bodyOf(r.path)?.content?.['application/json']?.schema).map((r) => r.path)).toEqual([]);
     const withoutFields = posts.filter((r) => bodyOf(r.path).content['application/json'].schema.$ref === '#/components/schemas/NoFieldsRequest');
-    expect(withoutFields.map((r) => r.path).sort()).toEqual(['/candidates/:candidateId/erasure', '/enrollments/:enrollmentId/blocs/:blocCode/validation', '/enrollments/:enrollmentId/requirements/:requirementCode/validation']);
+    expect(withoutFields.map((r) => r.path).sort()).toEqual([
+      '/candidates/:candidateId/erasure',
+      '/enrollments/:enrollmentId/blocs/:blocCode/validation',
+      '/enrollments/:enrollmentId/requirements/:requirementCode/validation',
+    ]);
     expect(withoutFields.map((r) => bodyOf(r.path).required)).toEqual([false, false, false]);
     expect(document.components.schemas.NoFieldsRequest).toEqual({ type: 'object', properties: {} });
     // And what each answers on success: every act says where the stream and the log stand.
@@ -97,17 +114,26 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     expectUnknownFieldsRefused(await jury.post(`/enrollments/${id}/blocs/BC01/validation`, { decidedBy: 'x', anything: 1 }), ['decidedBy', 'anything']);
     expect(await store.readStream(enrollmentStreamId(id))).toEqual(before);
 
-    expect((await jury.post(`/enrollments/${id}/blocs/BC01/validation`).expect(200)).body).toMatchObject({ revision: before.length, events: ['BlocValidated'] });
+    expect((await jury.post(`/enrollments/${id}/blocs/BC01/validation`).expect(200)).body).toMatchObject({
+      revision: before.length,
+      events: ['BlocValidated'],
+    });
   });
 
   it('extra-requirement validation: a body with fields is refused and the requirement stays unvalidated; without a body the jury validates it', async () => {
     const id = await dataEngineer.enroll();
     const before = await store.readStream(enrollmentStreamId(id));
 
-    expectUnknownFieldsRefused(await jury.post(`/enrollments/${id}/requirements/PROJET-FIL-ROUGE/validation`, { decidedBy: 'x', anything: 1 }), ['decidedBy', 'anything']);
+    expectUnknownFieldsRefused(await jury.post(`/enrollments/${id}/requirements/PROJET-FIL-ROUGE/validation`, { decidedBy: 'x', anything: 1 }), [
+      'decidedBy',
+      'anything',
+    ]);
     expect(await store.readStream(enrollmentStreamId(id))).toEqual(before);
 
-    expect((await jury.post(`/enrollments/${id}/requirements/PROJET-FIL-ROUGE/validation`).expect(200)).body).toMatchObject({ revision: before.length, events: ['ExtraRequirementValidated'] });
+    expect((await jury.post(`/enrollments/${id}/requirements/PROJET-FIL-ROUGE/validation`).expect(200)).body).toMatchObject({
+      revision: before.length,
+      events: ['ExtraRequirementValidated'],
+    });
   });
 
   it('erasure: a body with fields is refused before any key is destroyed; without a body the DPO erases', async () => {

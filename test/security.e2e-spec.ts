@@ -14,7 +14,9 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     testApp = await startTestApp({ THROTTLE_PER_MINUTE: '300', BODY_LIMIT_BYTES: String(64 * 1024) });
     admin = actor(testApp.app, 'admin');
     const candidateId = await registerCandidate(admin);
-    enrollmentId = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)).body.id;
+    enrollmentId = (
+      await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)
+    ).body.id;
   });
   afterAll(() => testApp?.close());
 
@@ -30,10 +32,20 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     });
 
     it.each([
-      ['__proto__', '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","__proto__":{"role":"jury"}}'],
-      ['constructor', '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","constructor":{"prototype":{"role":"jury"}}}'],
+      [
+        '__proto__',
+        '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","__proto__":{"role":"jury"}}',
+      ],
+      [
+        'constructor',
+        '{"referentialId":"data-ia-quatre-blocs","version":"1","cohort":"2026-A","accessRoute":"vae","candidateId":"00000000-0000-4000-8000-000000000000","constructor":{"prototype":{"role":"jury"}}}',
+      ],
     ])('%s', async (_name, raw) => {
-      const response = await request(server()).post('/enrollments').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send(raw).expect(400);
+      const response = await request(server())
+        .post('/enrollments')
+        .set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' })
+        .send(raw)
+        .expect(400);
       expect(response.body.code).toBe('REQUEST.INVALID');
       expect(({} as Record<string, unknown>).role).toBeUndefined();
     });
@@ -46,7 +58,13 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     expect((await intruder.get(`/enrollments/${enrollmentId}/documents`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
     const path = (await admin.get(`/enrollments/${enrollmentId}`).expect(200)).body;
     expect((await intruder.get(`/candidates/${path.candidateId}`).expect(404)).body.code).toBe('CANDIDATE.NOT_FOUND');
-    expect((await intruder.post('/enrollments', { candidateId: path.candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: 'x', accessRoute: 'vae' }).expect(400)).body.code).toBe('CANDIDATE.NOT_REGISTERED');
+    expect(
+      (
+        await intruder
+          .post('/enrollments', { candidateId: path.candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: 'x', accessRoute: 'vae' })
+          .expect(400)
+      ).body.code,
+    ).toBe('CANDIDATE.NOT_REGISTERED');
   });
 
   describe('tokens that are expired, unsigned, signed with another key or alg none answer 401', () => {
@@ -77,18 +95,35 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
   });
 
   it('malformed JSON answers 400', async () => {
-    const response = await request(server()).post('/enrollments').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send('{"cohort": ').expect(400);
+    const response = await request(server())
+      .post('/enrollments')
+      .set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' })
+      .send('{"cohort": ')
+      .expect(400);
     expect(response.body).toMatchObject({ status: 400, code: expect.stringMatching(/^REQUEST\.(INVALID|MALFORMED_JSON)$/) });
   });
 
   it('a body nested beyond reason answers 400 naming where, and a référentiel whose aliases would explode answers 400 too', async () => {
     const deep = `{"birthName":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const response = await request(server()).post('/candidates').set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }).send(deep).expect(400);
-    expect(response.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: expect.stringMatching(/^birthName(\.0)+$/), reasons: ['the body is nested deeper than 16 levels'] }] });
+    const response = await request(server())
+      .post('/candidates')
+      .set({ authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' })
+      .send(deep)
+      .expect(400);
+    expect(response.body).toMatchObject({
+      code: 'REQUEST.INVALID',
+      errors: [{ field: expect.stringMatching(/^birthName(\.0)+$/), reasons: ['the body is nested deeper than 16 levels'] }],
+    });
 
-    const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`)];
+    const levels = [
+      'a: &l0 [x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`),
+    ];
     const bomb = await admin.post('/referentials', { content: levels.join('\n') }).expect(400);
-    expect(bomb.body).toMatchObject({ code: 'REFERENTIAL.INVALID', problems: [{ path: '/', code: 'REFERENTIAL.YAML', message: expect.stringContaining('alias') }] });
+    expect(bomb.body).toMatchObject({
+      code: 'REFERENTIAL.INVALID',
+      problems: [{ path: '/', code: 'REFERENTIAL.YAML', message: expect.stringContaining('alias') }],
+    });
   });
 
   it('a body over the size limit answers 413', async () => {
@@ -118,7 +153,10 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     for (let i = 0; i < 320 && last !== 429; i++) last = (await busy.get('/enrollments?pageSize=1')).status;
     expect(last).toBe(429);
     const throttled = await busy.get('/enrollments?pageSize=1').expect(429);
-    expect(throttled.body).toMatchObject({ code: 'REQUEST.TOO_MANY', detail: expect.stringMatching(/^this caller made more than 300 requests in the last minute; retry in \d+ seconds?$/) });
+    expect(throttled.body).toMatchObject({
+      code: 'REQUEST.TOO_MANY',
+      detail: expect.stringMatching(/^this caller made more than 300 requests in the last minute; retry in \d+ seconds?$/),
+    });
     await calm.get('/enrollments?pageSize=1').expect(200);
   });
 });

@@ -27,7 +27,12 @@ describe('transfer to another version (PostgreSQL)', () => {
     const v1 = readFileSync(join(__dirname, '../referentials/data-ia-quatre-blocs@1.yaml'), 'utf8');
     await admin.post('/referentials', { content: v1.replace(/^version: .*$/m, 'version: "2"') }).expect(201);
     const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
-    driver = new PathDriver(referential, { admin, jury: actor(testApp.app, 'jury'), assessor: actor(testApp.app, 'assessor'), referent: actor(testApp.app, 'referent') });
+    driver = new PathDriver(referential, {
+      admin,
+      jury: actor(testApp.app, 'jury'),
+      assessor: actor(testApp.app, 'assessor'),
+      referent: actor(testApp.app, 'referent'),
+    });
   });
   afterAll(() => testApp?.close());
 
@@ -38,7 +43,9 @@ describe('transfer to another version (PostgreSQL)', () => {
     const id = await driver.enroll();
     await driver.passBloc(id, 'BC01');
     await sql`CREATE FUNCTION refuse_transfer_in() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(db);
-    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(db);
+    await sql`CREATE TRIGGER refuse_transfer_in BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_type = 'EnrolledByTransfer') EXECUTE FUNCTION refuse_transfer_in()`.execute(
+      db,
+    );
     try {
       const { errors } = await capturingLoggedErrors(() => admin.post(`/enrollments/${id}/transfer`, transfer).expect(500));
       // The operator is told what the database said; the caller only that something failed.
@@ -58,12 +65,20 @@ describe('transfer to another version (PostgreSQL)', () => {
     await driver.passBloc(id, 'BC01');
     const moved = (await admin.post(`/enrollments/${id}/transfer`, transfer).expect(201)).body;
     await settle(testApp.app);
-    expect((await admin.get(`/enrollments/${id}`).expect(200)).body).toMatchObject({ status: 'transferred', transferredTo: { enrollmentId: moved.id, referentialId: 'data-ia-quatre-blocs', version: '2' } });
+    expect((await admin.get(`/enrollments/${id}`).expect(200)).body).toMatchObject({
+      status: 'transferred',
+      transferredTo: { enrollmentId: moved.id, referentialId: 'data-ia-quatre-blocs', version: '2' },
+    });
     const path = (await admin.get(`/enrollments/${moved.id}`).expect(200)).body;
     expect(path).toMatchObject({ certification: { version: '2' }, status: 'in-progress' });
     expect(path.blocs.find((b: { code: string }) => b.code === 'BC01')).toMatchObject({ status: 'validated', decidedBy: 'transfer' });
     const provenance = (await auditor.get(`/enrollments/${moved.id}/blocs/BC01/provenance`).expect(200)).body;
-    expect(provenance.history).toEqual([expect.objectContaining({ type: 'EnrolledByTransfer', carriedFrom: { enrollmentId: id, version: '1', bloc: 'BC01', validatedAt: expect.any(String), provenance: `/enrollments/${id}/blocs/BC01/provenance` } })]);
+    expect(provenance.history).toEqual([
+      expect.objectContaining({
+        type: 'EnrolledByTransfer',
+        carriedFrom: { enrollmentId: id, version: '1', bloc: 'BC01', validatedAt: expect.any(String), provenance: `/enrollments/${id}/blocs/BC01/provenance` },
+      }),
+    ]);
     // Followed back, it tells how the bloc was granted.
     const source = (await auditor.get(provenance.history[0].carriedFrom.provenance).expect(200)).body;
     expect(source.history.some((h: { type: string }) => h.type === 'BlocValidated')).toBe(true);
@@ -98,7 +113,17 @@ describe('transfer to another version (PostgreSQL)', () => {
     const out = (await store.readStream(`enrollment-${id}`)).find((e) => e.type === 'EnrollmentTransferredOut')!;
     const toId = (out.data as { toEnrollmentId: string }).toEnrollmentId;
     const [enrolled] = await store.readStream(`enrollment-${toId}`);
-    expect(enrolled).toMatchObject({ type: 'EnrolledByTransfer', data: { fromEnrollmentId: id, referentialId: 'data-ia-quatre-blocs', version: '2', carriedBlocs: [expect.objectContaining({ fromBloc: 'BC01', toBloc: 'BC01' })], by: { id: 'admin-1', role: 'admin' }, at: (out.data as { at: string }).at } });
+    expect(enrolled).toMatchObject({
+      type: 'EnrolledByTransfer',
+      data: {
+        fromEnrollmentId: id,
+        referentialId: 'data-ia-quatre-blocs',
+        version: '2',
+        carriedBlocs: [expect.objectContaining({ fromBloc: 'BC01', toBloc: 'BC01' })],
+        by: { id: 'admin-1', role: 'admin' },
+        at: (out.data as { at: string }).at,
+      },
+    });
     await settle(testApp.app);
     expect((await admin.get(`/enrollments/${toId}`).expect(200)).body.blocs[0]).toMatchObject({ code: 'BC01', status: 'validated' });
     // Done once: again, nothing.

@@ -40,11 +40,26 @@ describe('two api instances writing the same enrollment (PostgreSQL)', () => {
 
   async function enrollWithHeldSittings(admin: HttpActor, assessor: HttpActor, count: number) {
     const candidateId = await registerCandidate(admin);
-    const id = (await admin.post('/enrollments', { candidateId, referentialId: referential.referential, version: referential.version, cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: [] }).expect(201)).body.id as string;
+    const id = (
+      await admin
+        .post('/enrollments', {
+          candidateId,
+          referentialId: referential.referential,
+          version: referential.version,
+          cohort: '2026-A',
+          accessRoute: 'formation-continue',
+          optionBlocs: [],
+        })
+        .expect(201)
+    ).body.id as string;
     const sittings: { sittingId: string; epreuveCode: string }[] = [];
     for (const bloc of referential.blocs.slice(0, count)) {
       const epreuve = bloc.epreuves[0];
-      const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] }).expect(201)).body.id as string;
+      const sittingId = (
+        await admin
+          .post(`/enrollments/${id}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] })
+          .expect(201)
+      ).body.id as string;
       const timedParts = (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes }));
       await admin.post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: [] }).expect(200);
       sittings.push({ sittingId, epreuveCode: epreuve.code });
@@ -69,14 +84,17 @@ describe('two api instances writing the same enrollment (PostgreSQL)', () => {
 
     // On its own state, the first would not know the assessment the second recorded (404): it corrects it.
     const reason = 'erreur de saisie';
-    const corrected = (await a.assessor.post(`/enrollments/${id}/assessments/${assessed2.id}/corrections`, { ...allMet(s2.epreuveCode), reason }).expect(201)).body;
+    const corrected = (await a.assessor.post(`/enrollments/${id}/assessments/${assessed2.id}/corrections`, { ...allMet(s2.epreuveCode), reason }).expect(201))
+      .body;
     expect(corrected.revision).toBe(await streamRevision(id));
 
     // The second's state now lags: assessing s2 again is refused for what the stream holds (already assessed)…
     const again = await b.assessor.post(`/enrollments/${id}/sittings/${s2.sittingId}/assessments`, allMet(s2.epreuveCode)).expect(409);
     expect(again.body.code).toBe('ASSESSMENT.ALREADY_RECORDED');
     // …and a decision its lagging state allows conflicts at the append, then goes through on the stream.
-    const correctedBySecond = (await b.assessor.post(`/enrollments/${id}/assessments/${assessed1.id}/corrections`, { ...allMet(s1.epreuveCode), reason }).expect(201)).body;
+    const correctedBySecond = (
+      await b.assessor.post(`/enrollments/${id}/assessments/${assessed1.id}/corrections`, { ...allMet(s1.epreuveCode), reason }).expect(201)
+    ).body;
     expect(correctedBySecond.revision).toBe(await streamRevision(id));
 
     // The first, one write behind again, assesses the last sitting: its revision follows the second's.
@@ -86,8 +104,16 @@ describe('two api instances writing the same enrollment (PostgreSQL)', () => {
 
     // Every act is in the stream once, whichever instance recorded it, and the path shows the three assessments.
     const stream = await first.app.get<EventStore>(EVENT_STORE).readStream(`enrollment-${id}`);
-    const acts = stream.filter((e) => e.type === 'AssessmentRecorded' || e.type === 'AssessmentCorrected').map((e) => `${e.type} ${(e.data as { assessmentId: string }).assessmentId}`);
-    expect(acts).toEqual([`AssessmentRecorded ${assessed1.id}`, `AssessmentRecorded ${assessed2.id}`, `AssessmentCorrected ${assessed2.id}`, `AssessmentCorrected ${assessed1.id}`, `AssessmentRecorded ${assessed3.id}`]);
+    const acts = stream
+      .filter((e) => e.type === 'AssessmentRecorded' || e.type === 'AssessmentCorrected')
+      .map((e) => `${e.type} ${(e.data as { assessmentId: string }).assessmentId}`);
+    expect(acts).toEqual([
+      `AssessmentRecorded ${assessed1.id}`,
+      `AssessmentRecorded ${assessed2.id}`,
+      `AssessmentCorrected ${assessed2.id}`,
+      `AssessmentCorrected ${assessed1.id}`,
+      `AssessmentRecorded ${assessed3.id}`,
+    ]);
     const path = JSON.stringify((await a.admin.get(`/enrollments/${id}?consistentWith=${assessed3.position}`).expect(200)).body);
     for (const assessmentId of [assessed1.id, assessed2.id, assessed3.id]) expect(path).toContain(assessmentId);
   });

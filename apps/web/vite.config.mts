@@ -3,7 +3,22 @@ import { defineConfig } from 'vite';
 
 /** The api the dev server forwards to (`npm run dev:web`): every path but the console's own. */
 const API = process.env.JALON_API_URL ?? 'http://localhost:3000';
-const API_PATHS = ['/auth', '/health', '/referentials', '/candidates', '/enrollments', '/cohorts', '/findings', '/verifications', '/verify', '/admin', '/issuer', '/.well-known', '/docs', '/docs-json'];
+const API_PATHS = [
+  '/auth',
+  '/health',
+  '/referentials',
+  '/candidates',
+  '/enrollments',
+  '/cohorts',
+  '/findings',
+  '/verifications',
+  '/verify',
+  '/admin',
+  '/issuer',
+  '/.well-known',
+  '/docs',
+  '/docs-json',
+];
 
 export default defineConfig({
   root: import.meta.dirname,

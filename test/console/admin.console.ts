@@ -20,12 +20,31 @@ let enrolled = 0;
 
 test.beforeAll(async ({ baseURL }) => {
   const api = await request.newContext({ baseURL });
-  const [admin, assessor, jury] = [await person(api, ORGANISATION, 'admin'), await person(api, ORGANISATION, 'assessor'), await person(api, ORGANISATION, 'jury')];
+  const [admin, assessor, jury] = [
+    await person(api, ORGANISATION, 'admin'),
+    await person(api, ORGANISATION, 'assessor'),
+    await person(api, ORGANISATION, 'jury'),
+  ];
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   const enroll = async (n: number) => {
-    const candidate = await admin.post('/candidates', { birthName: `Martin${n}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `lea${n}@example.org` });
+    const candidate = await admin.post('/candidates', {
+      birthName: `Martin${n}`,
+      firstNames: ['Léa'],
+      birthDate: '2001-03-14',
+      sex: 'F',
+      birthPlace: 'Lyon (69)',
+      email: `lea${n}@example.org`,
+    });
     enrolled += 1;
-    return (await admin.post('/enrollments', { candidateId: candidate.id, referentialId: REFERENTIAL, version: '1', cohort: COHORT, accessRoute: n % 2 ? 'vae' : 'apprentissage' })).id as string;
+    return (
+      await admin.post('/enrollments', {
+        candidateId: candidate.id,
+        referentialId: REFERENTIAL,
+        version: '1',
+        cohort: COHORT,
+        accessRoute: n % 2 ? 'vae' : 'apprentissage',
+      })
+    ).id as string;
   };
   for (let n = 1; n <= 4; n++) await enroll(n);
   withdrawnId = await enroll(5);
@@ -36,9 +55,19 @@ test.beforeAll(async ({ baseURL }) => {
   for (const [i, epreuve] of bc01.epreuves.entries()) {
     const attempts = i === 0 ? [false, true] : [true];
     for (const passed of attempts) {
-      const sitting = await admin.post(`/enrollments/${validatedId}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.subject] });
-      await admin.post(`/enrollments/${validatedId}/sittings/${sitting.id}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })), accommodationsApplied: [] });
-      await assessor.post(`/enrollments/${validatedId}/sittings/${sitting.id}/assessments`, { results: criteriaOf(referential, epreuve).map((criterion, k) => ({ criterion, met: passed || k > 0 })) });
+      const sitting = await admin.post(`/enrollments/${validatedId}/sittings`, {
+        epreuveCode: epreuve.code,
+        scheduledAt: '2026-06-15T09:00:00Z',
+        assessorIds: [assessor.subject],
+      });
+      await admin.post(`/enrollments/${validatedId}/sittings/${sitting.id}/held`, {
+        heldAt: '2026-06-15T09:00:00Z',
+        timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
+        accommodationsApplied: [],
+      });
+      await assessor.post(`/enrollments/${validatedId}/sittings/${sitting.id}/assessments`, {
+        results: criteriaOf(referential, epreuve).map((criterion, k) => ({ criterion, met: passed || k > 0 })),
+      });
     }
   }
   const validated = await jury.post(`/enrollments/${validatedId}/blocs/BC01/validation`);
@@ -107,7 +136,13 @@ test('the list can be used with the keyboard alone', async ({ page }) => {
   await expect(page.getByText('1 inscription correspondante')).toBeVisible();
   await expect(page).toHaveURL(/status=withdrawn/);
   const link = page.getByRole('link', { name: /Ouvrir le parcours/ });
-  for (let i = 0; i < 30 && !(await link.evaluate((element) => element === (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)); i++) await page.keyboard.press('Tab');
+  for (
+    let i = 0;
+    i < 30 &&
+    !(await link.evaluate((element) => element === (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement));
+    i++
+  )
+    await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/parcours/${withdrawnId}$`));
   await expect(page.getByText('Abandon').first()).toBeVisible();
@@ -144,7 +179,10 @@ test('an admin browses a référentiel and imports a version, seeing each proble
   await page.goto('/referentiels');
   const shipped = readFileSync(join(__dirname, `../../referentials/${REFERENTIAL}@1.yaml`), 'utf8');
   // A version with a bloc title missing and a competency code twice: refused, each problem on its line.
-  const broken = shipped.replace(/^version: .*$/m, 'version: "broken"').replace(/^(\s+)title: Analyse exploratoire.*$/m, '$1titre: oublié').replace('code: C2\n', 'code: C1\n');
+  const broken = shipped
+    .replace(/^version: .*$/m, 'version: "broken"')
+    .replace(/^(\s+)title: Analyse exploratoire.*$/m, '$1titre: oublié')
+    .replace('code: C2\n', 'code: C1\n');
   await page.locator('input[type=file]').setInputFiles({ name: 'casse.yaml', mimeType: 'application/yaml', buffer: Buffer.from(broken) });
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByText(/problèmes? à corriger/)).toBeVisible();
@@ -152,7 +190,9 @@ test('an admin browses a référentiel and imports a version, seeing each proble
   await expect(page.getByText(/↳ REFERENTIAL\.SCHEMA/).first()).toBeVisible();
   await checkScreen(page, 'referential-import-problems');
 
-  await page.locator('input[type=file]').setInputFiles({ name: 'v2.yaml', mimeType: 'application/yaml', buffer: Buffer.from(shipped.replace(/^version: .*$/m, `version: "${ORGANISATION}"`)) });
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'v2.yaml', mimeType: 'application/yaml', buffer: Buffer.from(shipped.replace(/^version: .*$/m, `version: "${ORGANISATION}"`)) });
   await page.getByRole('button', { name: 'Publier' }).click();
   await expect(page.getByText(/Version publiée dans le flux/)).toBeVisible();
   await expect(page.getByRole('link', { name: `Parcourir ${REFERENTIAL} v${ORGANISATION}` })).toBeVisible();

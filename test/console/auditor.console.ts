@@ -17,14 +17,40 @@ test.beforeAll(async ({ baseURL }) => {
   const [admin, assessor, jury, referent] = await Promise.all(['admin', 'assessor', 'jury', 'referent'].map((role) => person(api, SCHOOL, role)));
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   const enroll = async (n: number) => {
-    const candidate = await admin.post('/candidates', { birthName: `Durand${n}`, firstNames: ['Inès'], birthDate: '2000-01-02', sex: 'F', birthPlace: 'Nantes (44)', email: `ines${n}@example.org` });
-    return (await admin.post('/enrollments', { candidateId: candidate.id, referentialId: REFERENTIAL, version: '1', cohort: '2026-B', accessRoute: 'formation-continue' })).id as string;
+    const candidate = await admin.post('/candidates', {
+      birthName: `Durand${n}`,
+      firstNames: ['Inès'],
+      birthDate: '2000-01-02',
+      sex: 'F',
+      birthPlace: 'Nantes (44)',
+      email: `ines${n}@example.org`,
+    });
+    return (
+      await admin.post('/enrollments', {
+        candidateId: candidate.id,
+        referentialId: REFERENTIAL,
+        version: '1',
+        cohort: '2026-B',
+        accessRoute: 'formation-continue',
+      })
+    ).id as string;
   };
   const sit = async (enrollmentId: string, epreuveCode: string, options: { assess: boolean }) => {
     const epreuve = referential.blocs.flatMap((b) => b.epreuves).find((e) => e.code === epreuveCode)!;
-    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.subject] });
-    await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })), accommodationsApplied: [] });
-    if (options.assess) await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, { results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })) });
+    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
+      epreuveCode,
+      scheduledAt: '2026-06-15T09:00:00Z',
+      assessorIds: [assessor.subject],
+    });
+    await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, {
+      heldAt: '2026-06-15T09:00:00Z',
+      timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
+      accommodationsApplied: [],
+    });
+    if (options.assess)
+      await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, {
+        results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })),
+      });
   };
 
   validatedId = await enroll(1);
@@ -37,9 +63,17 @@ test.beforeAll(async ({ baseURL }) => {
   // A tiers-temps granted, then a sitting held without it: a finding (R11).
   findingId = await enroll(2);
   await referent.post(`/enrollments/${findingId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' });
-  const last = await admin.post(`/enrollments/${findingId}/sittings`, { epreuveCode: 'BC02-E1', scheduledAt: '2026-06-16T09:00:00Z', assessorIds: [assessor.subject] });
+  const last = await admin.post(`/enrollments/${findingId}/sittings`, {
+    epreuveCode: 'BC02-E1',
+    scheduledAt: '2026-06-16T09:00:00Z',
+    assessorIds: [assessor.subject],
+  });
   const epreuve = referential.blocs.flatMap((b) => b.epreuves).find((e) => e.code === 'BC02-E1')!;
-  const held = await admin.post(`/enrollments/${findingId}/sittings/${last.id}/held`, { heldAt: '2026-06-16T09:00:00Z', timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })), accommodationsApplied: [] });
+  const held = await admin.post(`/enrollments/${findingId}/sittings/${last.id}/held`, {
+    heldAt: '2026-06-16T09:00:00Z',
+    timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
+    accommodationsApplied: [],
+  });
   await admin.get(`/enrollments?pageSize=1&consistentWith=${held.position}`);
   await api.dispose();
 });

@@ -39,7 +39,10 @@ async function startApi(port: string, env: Record<string, string>): Promise<() =
   const app = await createApp(config);
   await app.listen(config.port, '127.0.0.1');
   return async () => {
-    await app.get(IssuanceQueue).obliterate().catch(() => undefined);
+    await app
+      .get(IssuanceQueue)
+      .obliterate()
+      .catch(() => undefined);
     await app.close().catch(() => undefined);
     await database.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
@@ -60,9 +63,20 @@ async function main(): Promise<void> {
 
   const oidcPort = process.env.CONSOLE_TEST_OIDC_PORT;
   if (oidcPort) {
-    const provider = await startIdentityProvider({ audience: OIDC_TEST_AUDIENCE, accounts: OIDC_TEST_ACCOUNTS, consoleClient: { clientId: 'jalon-console', origin: `http://127.0.0.1:${oidcPort}` } });
+    const provider = await startIdentityProvider({
+      audience: OIDC_TEST_AUDIENCE,
+      accounts: OIDC_TEST_ACCOUNTS,
+      consoleClient: { clientId: 'jalon-console', origin: `http://127.0.0.1:${oidcPort}` },
+    });
     stops.push(() => provider.stop());
-    stops.push(await startApi(oidcPort, { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'jalon-console', OIDC_AUDIENCE: OIDC_TEST_AUDIENCE, OIDC_SCOPES: 'openid jalon' }));
+    stops.push(
+      await startApi(oidcPort, {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: 'jalon-console',
+        OIDC_AUDIENCE: OIDC_TEST_AUDIENCE,
+        OIDC_SCOPES: 'openid jalon',
+      }),
+    );
   }
   // Last: the test runner waits for this one's /health, so everything is up when it answers.
   stops.push(await startApi(process.env.CONSOLE_TEST_PORT ?? '43900', { DEV_SIGN_IN: 'true' }));

@@ -43,13 +43,18 @@ export async function person(api: APIRequestContext, organisationId: string, rol
 /** Criteria ids an assessment of the épreuve answers: the covered competencies' own, then the épreuve's. */
 export function criteriaOf(referential: Referential, epreuve: Epreuve): string[] {
   const competencies = new Map(referential.blocs.flatMap((b) => b.competencies).map((c) => [c.code, c]));
-  return [...epreuve.covers.flatMap((code) => (competencies.get(code)?.criteria ?? []).map((c) => `${code}/${c.code}`)), ...(epreuve.criteria ?? []).map((c) => `${epreuve.code}/${c.code}`)];
+  return [
+    ...epreuve.covers.flatMap((code) => (competencies.get(code)?.criteria ?? []).map((c) => `${code}/${c.code}`)),
+    ...(epreuve.criteria ?? []).map((c) => `${epreuve.code}/${c.code}`),
+  ];
 }
 
 /** No serious or critical accessibility violation on the screen (WCAG 2.1 AA, which RGAA follows), then its photograph. */
 export async function checkScreen(page: Page, name: string) {
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${JSON.stringify(n.any[0]?.data ?? '')}`).join(', ')})`);
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${JSON.stringify(n.any[0]?.data ?? '')}`).join(', ')})`);
   expect(serious, `${name}: accessibility`).toEqual([]);
   await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 }

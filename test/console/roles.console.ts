@@ -15,10 +15,25 @@ let candidateId = '';
 test.beforeAll(async ({ baseURL }) => {
   const api = await request.newContext({ baseURL });
   const [admin, referent] = [await person(api, SCHOOL, 'admin'), await person(api, SCHOOL, 'referent')];
-  candidateId = (await admin.post('/candidates', { birthName: 'Petit', firstNames: ['Noé'], birthDate: '2002-05-20', sex: 'M', birthPlace: 'Lille (59)', email: 'noe@example.org' })).id;
-  enrollmentId = (await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-C', accessRoute: 'apprentissage' })).id;
+  candidateId = (
+    await admin.post('/candidates', {
+      birthName: 'Petit',
+      firstNames: ['Noé'],
+      birthDate: '2002-05-20',
+      sex: 'M',
+      birthPlace: 'Lille (59)',
+      email: 'noe@example.org',
+    })
+  ).id;
+  enrollmentId = (
+    await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-C', accessRoute: 'apprentissage' })
+  ).id;
   await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', details: DETAILS });
-  const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: 'BC01-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: ['assessor-1'] });
+  const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
+    epreuveCode: 'BC01-E1',
+    scheduledAt: '2026-06-15T09:00:00Z',
+    assessorIds: ['assessor-1'],
+  });
   await admin.get(`/enrollments?pageSize=1&consistentWith=${sitting.position}`);
   await api.dispose();
 });

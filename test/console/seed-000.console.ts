@@ -19,26 +19,59 @@ test.beforeAll(async ({ baseURL }) => {
   const api = await request.newContext({ baseURL });
   const [admin, assessor, jury, referent] = await Promise.all(['admin', 'assessor', 'jury', 'referent'].map((role) => person(api, SCHOOL, role)));
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
-  const candidate = await admin.post('/candidates', { birthName: 'Lefèvre', firstNames: ['Camille'], birthDate: '1998-11-03', sex: 'F', birthPlace: 'Rennes (35)', email: 'camille.lefevre@example.org' });
+  const candidate = await admin.post('/candidates', {
+    birthName: 'Lefèvre',
+    firstNames: ['Camille'],
+    birthDate: '1998-11-03',
+    sex: 'F',
+    birthPlace: 'Rennes (35)',
+    email: 'camille.lefevre@example.org',
+  });
   candidateId = candidate.id;
-  enrollmentId = (await admin.post('/enrollments', { candidateId: candidate.id, referentialId: REFERENTIAL, version: '1', cohort: '2026-M2', accessRoute: 'apprentissage', optionBlocs: ['BC05'] })).id;
+  enrollmentId = (
+    await admin.post('/enrollments', {
+      candidateId: candidate.id,
+      referentialId: REFERENTIAL,
+      version: '1',
+      cohort: '2026-M2',
+      accessRoute: 'apprentissage',
+      optionBlocs: ['BC05'],
+    })
+  ).id;
   // A tiers-temps for the soutenances (the référentiel names it), applied at each sitting.
-  const tiersTemps = await referent.post(`/enrollments/${enrollmentId}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01', details: 'soutenances' });
+  const tiersTemps = await referent.post(`/enrollments/${enrollmentId}/accommodations`, {
+    kind: 'tiers-temps',
+    validFrom: '2026-01-01',
+    details: 'soutenances',
+  });
 
   for (const epreuve of referential.blocs.find((b) => b.code === 'BC01')!.epreuves) {
-    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, { epreuveCode: epreuve.code, scheduledAt: '2026-05-12T08:00:00Z', assessorIds: [assessor.subject] });
+    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
+      epreuveCode: epreuve.code,
+      scheduledAt: '2026-05-12T08:00:00Z',
+      assessorIds: [assessor.subject],
+    });
     await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, {
       heldAt: '2026-05-12T08:00:00Z',
       timedParts: (epreuve.timedParts ?? []).map((part) => ({ code: part.code, actualDurationMinutes: Math.ceil((part.baseDurationMinutes * 4) / 3) })),
       accommodationsApplied: [tiersTemps.id],
     });
-    await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, { results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })) });
+    await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, {
+      results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })),
+    });
   }
   await jury.post(`/enrollments/${enrollmentId}/blocs/BC01/validation`);
   // The attestation is issued by the issuance jobs; the annulment then revokes it.
-  await expect.poll(async () => (await admin.get(`/enrollments/${enrollmentId}/documents`)).find((d: { blocCode?: string }) => d.blocCode === 'BC01')?.number ?? '', { timeout: 30_000 }).not.toBe('');
+  await expect
+    .poll(async () => (await admin.get(`/enrollments/${enrollmentId}/documents`)).find((d: { blocCode?: string }) => d.blocCode === 'BC01')?.number ?? '', {
+      timeout: 30_000,
+    })
+    .not.toBe('');
   attestation = (await admin.get(`/enrollments/${enrollmentId}/documents`))[0].number;
-  const annulled = await jury.post(`/enrollments/${enrollmentId}/blocs/BC01/annulment`, { reason: 'plagiarism', details: 'rapport de projet repris d’une promotion précédente' });
+  const annulled = await jury.post(`/enrollments/${enrollmentId}/blocs/BC01/annulment`, {
+    reason: 'plagiarism',
+    details: 'rapport de projet repris d’une promotion précédente',
+  });
   await expect.poll(async () => (await admin.get(`/enrollments/${enrollmentId}/documents`))[0].status, { timeout: 30_000 }).toBe('revoked');
   await admin.get(`/enrollments?pageSize=1&consistentWith=${annulled.position}`);
   await api.dispose();
@@ -68,7 +101,9 @@ test('an admin reads a seed 000 path: the option chosen, the annulled bloc, its 
   await verification.close();
 });
 
-test('an auditor traces the annulled bloc: the sittings with their tiers-temps, the validation, the annulment and the revoked attestation', async ({ page }) => {
+test('an auditor traces the annulled bloc: the sittings with their tiers-temps, the validation, the annulment and the revoked attestation', async ({
+  page,
+}) => {
   await signIn(page, 'cnc', 'auditor', /Audit/);
   await page.goto(`/parcours/${enrollmentId}/blocs/BC01/provenance`);
   await expect(page.getByText('Bloc validé', { exact: true })).toBeVisible();
@@ -95,7 +130,9 @@ test('the DPO finds who read the candidate’s personal data; an auditor reaches
   const identityRead = page.getByRole('row').filter({ hasText: 'admin-1 (Administration de l’école)' }).filter({ hasText: 'Identité' });
   await expect(identityRead.first()).toBeVisible();
   await expect(identityRead.first()).toContainText('nom de naissance, prénoms, date de naissance');
-  await expect(page.getByRole('row').filter({ hasText: 'Aménagements, dans une provenance — natures seulement' }).first()).toContainText(/aménagement [0-9a-f]{8}/);
+  await expect(page.getByRole('row').filter({ hasText: 'Aménagements, dans une provenance — natures seulement' }).first()).toContainText(
+    /aménagement [0-9a-f]{8}/,
+  );
   await checkScreen(page, 'dpo-personal-data-reads');
 
   await page.getByRole('button', { name: 'Se déconnecter' }).click();

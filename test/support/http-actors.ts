@@ -19,7 +19,11 @@ export function actor(app: INestApplication, role: Role, id = `${role}-1`, organ
     id,
     role,
     token,
-    post: (path, body = {}, headers = {}) => request(server).post(path).set({ authorization: `Bearer ${token}`, ...headers }).send(body),
+    post: (path, body = {}, headers = {}) =>
+      request(server)
+        .post(path)
+        .set({ authorization: `Bearer ${token}`, ...headers })
+        .send(body),
     get: (path) => request(server).get(path).set('authorization', `Bearer ${token}`),
   };
 }
@@ -30,7 +34,14 @@ let registered = 0;
 export async function registerCandidate(admin: HttpActor): Promise<string> {
   registered += 1;
   const response = await admin
-    .post('/candidates', { birthName: `Martin${registered}`, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon (69)', email: `lea${registered}@example.org` })
+    .post('/candidates', {
+      birthName: `Martin${registered}`,
+      firstNames: ['Léa'],
+      birthDate: '2001-03-14',
+      sex: 'F',
+      birthPlace: 'Lyon (69)',
+      email: `lea${registered}@example.org`,
+    })
     .expect(201);
   return response.body.id;
 }

@@ -14,7 +14,14 @@ export class PathDriver {
 
   async enroll(body: { optionBlocs?: string[]; cohort?: string; candidateId?: string } = {}): Promise<string> {
     const response = await this.actors.admin
-      .post('/enrollments', { candidateId: body.candidateId ?? (await registerCandidate(this.actors.admin)), referentialId: this.referential.referential, version: this.referential.version, cohort: body.cohort ?? '2026-A', accessRoute: 'formation-continue', optionBlocs: body.optionBlocs ?? [] })
+      .post('/enrollments', {
+        candidateId: body.candidateId ?? (await registerCandidate(this.actors.admin)),
+        referentialId: this.referential.referential,
+        version: this.referential.version,
+        cohort: body.cohort ?? '2026-A',
+        accessRoute: 'formation-continue',
+        optionBlocs: body.optionBlocs ?? [],
+      })
       .expect(201);
     return response.body.id;
   }
@@ -23,17 +30,29 @@ export class PathDriver {
   async sit(id: string, epreuveCode: string, options: { met?: (criterion: string) => boolean; applied?: string[]; extraTime?: boolean } = {}) {
     const { admin, assessor } = this.actors;
     const epreuve = indexReferential(this.referential).epreuves.get(epreuveCode)!.epreuve;
-    const sittingId = (await admin.post(`/enrollments/${id}/sittings`, { epreuveCode, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] }).expect(201)).body.id;
-    const timedParts = (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: options.extraTime ? Math.ceil((p.baseDurationMinutes * 4) / 3) : p.baseDurationMinutes }));
-    await admin.post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: options.applied ?? [] }).expect(200);
+    const sittingId = (
+      await admin.post(`/enrollments/${id}/sittings`, { epreuveCode, scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] }).expect(201)
+    ).body.id;
+    const timedParts = (epreuve.timedParts ?? []).map((p) => ({
+      code: p.code,
+      actualDurationMinutes: options.extraTime ? Math.ceil((p.baseDurationMinutes * 4) / 3) : p.baseDurationMinutes,
+    }));
+    await admin
+      .post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: options.applied ?? [] })
+      .expect(200);
     const met = options.met ?? (() => true);
-    const assessed = await assessor.post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: this.criteria(epreuveCode).map((criterion) => ({ criterion, met: met(criterion) })) }).expect(201);
+    const assessed = await assessor
+      .post(`/enrollments/${id}/sittings/${sittingId}/assessments`, {
+        results: this.criteria(epreuveCode).map((criterion) => ({ criterion, met: met(criterion) })),
+      })
+      .expect(201);
     return { sittingId, assessmentId: assessed.body.id as string, outcome: assessed.body };
   }
 
   async passBloc(id: string, blocCode: string, options: { applied?: string[]; extraTime?: boolean } = {}) {
     for (const epreuve of this.referential.blocs.find((b) => b.code === blocCode)!.epreuves) await this.sit(id, epreuve.code, options);
-    if (this.referential.validationPolicy.blocValidation === 'jury') return (await this.actors.jury.post(`/enrollments/${id}/blocs/${blocCode}/validation`).expect(200)).body;
+    if (this.referential.validationPolicy.blocValidation === 'jury')
+      return (await this.actors.jury.post(`/enrollments/${id}/blocs/${blocCode}/validation`).expect(200)).body;
     return undefined;
   }
 }

@@ -23,7 +23,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // Generated keys and issued documents go to a folder of this app's own.
   const dataDir = mkdtempSync(join(tmpdir(), 'jalon-e2e-'));
   const config = loadConfig({
-    DATA_DIR: dataDir, LOG_LEVEL: 'error', EVENT_STORE: 'postgres', DATABASE_URL: database.url, POLL_INTERVAL_MS: '20', JWT_SECRET: randomBytes(32).toString('hex'), MASTER_KEYS: `test-1:${randomBytes(32).toString('base64')}`, REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`, ...env });
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: database.url,
+    POLL_INTERVAL_MS: '20',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    MASTER_KEYS: `test-1:${randomBytes(32).toString('base64')}`,
+    REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`,
+    ...env,
+  });
   const app = await createApp(config);
   await app.init();
   return {
@@ -32,7 +41,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     database,
     async close() {
       // Leave nothing behind in Redis: this app's queue goes with it.
-      await app.get(IssuanceQueue).obliterate().catch(() => undefined);
+      await app
+        .get(IssuanceQueue)
+        .obliterate()
+        .catch(() => undefined);
       await app.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -42,9 +42,21 @@ export class AppModule {
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }], storage: new WindowThrottlerStorage() }),
         // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
         // public key on every verification (and fails), which cost a fifth of a request's CPU.
-        JwtModule.register({ secret: createSecretKey(Buffer.from(resolveJwtSecret(config), 'utf8')) as unknown as string, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        JwtModule.register({
+          secret: createSecretKey(Buffer.from(resolveJwtSecret(config), 'utf8')) as unknown as string,
+          signOptions: { algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
       ],
-      controllers: [AuthController, HealthController, ReferentialsController, CandidatesController, EnrollmentCommandsController, PathsController, DocumentsController],
+      controllers: [
+        AuthController,
+        HealthController,
+        ReferentialsController,
+        CandidatesController,
+        EnrollmentCommandsController,
+        PathsController,
+        DocumentsController,
+      ],
       providers: [
         // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },

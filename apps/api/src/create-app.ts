@@ -17,7 +17,11 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   const storage = await openStorage(config);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, storage), { logger: new ServiceLogger(config.logLevel), abortOnError: false, bodyParser: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, storage), {
+      logger: new ServiceLogger(config.logLevel),
+      abortOnError: false,
+      bodyParser: false,
+    });
   } catch (error) {
     await storage.close();
     throw error;

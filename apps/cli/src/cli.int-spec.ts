@@ -43,7 +43,12 @@ describe('npm run cli (PostgreSQL)', () => {
       events += path.events.length;
     }
     await waitUntilVisible(store, last!.position);
-    env = { EVENT_STORE: 'postgres', DATABASE_URL: database.url, JWT_SECRET: randomBytes(24).toString('hex'), MASTER_KEYS: `cli-1:${randomBytes(32).toString('base64')}` };
+    env = {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      MASTER_KEYS: `cli-1:${randomBytes(32).toString('base64')}`,
+    };
   });
   afterAll(async () => {
     await home?.close();
@@ -77,7 +82,15 @@ describe('npm run cli (PostgreSQL)', () => {
   it('keys rotate rewraps the candidates’ keys under the first master key; the old one can then go', async () => {
     const oldKey = env.MASTER_KEYS;
     const vault = new PersonalDataVault(new DataKeys(home.db, parseMasterKeys(oldKey)));
-    const sealed = await vault.seal([{ type: 'AccommodationEnded', data: { accommodationId: 'a-1', reason: 'fin du semestre', by: { id: 'r-1', role: 'referent' }, at: '2026-01-01T00:00:00.000Z' } }], 'cand-cli');
+    const sealed = await vault.seal(
+      [
+        {
+          type: 'AccommodationEnded',
+          data: { accommodationId: 'a-1', reason: 'fin du semestre', by: { id: 'r-1', role: 'referent' }, at: '2026-01-01T00:00:00.000Z' },
+        },
+      ],
+      'cand-cli',
+    );
     const newKey = `cli-2:${randomBytes(32).toString('base64')}`;
     const run = cli(['keys', 'rotate'], { ...env, MASTER_KEYS: `${newKey},${oldKey}` });
     expect(run.stderr).toBe('');

@@ -44,7 +44,12 @@ async function projections(args: string[]): Promise<number> {
           continue;
         }
         // The checkpoint says how far it got, not whether a process runs it now: say where it stands against the log.
-        const standing = s.status === 'failed' ? `FAILED  error: ${s.error} (event ${s.failedEventId})` : comparePositions(parsePosition(s.position)!, head) >= 0 ? 'caught up with the log' : `behind the log (head ${formatPosition(head)})`;
+        const standing =
+          s.status === 'failed'
+            ? `FAILED  error: ${s.error} (event ${s.failedEventId})`
+            : comparePositions(parsePosition(s.position)!, head) >= 0
+              ? 'caught up with the log'
+              : `behind the log (head ${formatPosition(head)})`;
         console.log(`${s.name}  ${standing}  position ${s.position}  ${s.eventsApplied} events applied  last written ${s.updatedAt}`);
       }
       return 0;
@@ -82,7 +87,10 @@ async function keys(args: string[]): Promise<number> {
 }
 
 function token(args: string[]): number {
-  const { values } = parseArgs({ args, options: { role: { type: 'string' }, subject: { type: 'string' }, org: { type: 'string' }, expires: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { role: { type: 'string' }, subject: { type: 'string' }, org: { type: 'string' }, expires: { type: 'string' } },
+  });
   const role = values.role as Role | undefined;
   if (!role || !ROLES.includes(role) || role === 'system') {
     console.error(`--role is one of ${ROLES.filter((r) => r !== 'system').join(', ')}`);

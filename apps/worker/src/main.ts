@@ -8,7 +8,10 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   const storage = await openStorage(config);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, storage), { abortOnError: false, logger: new ServiceLogger(config.logLevel) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, storage), {
+    abortOnError: false,
+    logger: new ServiceLogger(config.logLevel),
+  });
   app.enableShutdownHooks();
   await app.init();
   console.log(`Jalon worker running projections and issuance jobs (events in ${config.eventStore}, jobs in ${config.redisUrl})`);

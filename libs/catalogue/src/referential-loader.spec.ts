@@ -27,26 +27,56 @@ describe('référentiel loading', () => {
     const shipped = readFileSync(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'), 'utf8').split('\n');
     shipped[20] = `${shipped[20]} : : [`;
     const result = loadReferentialText(shipped.join('\n'), 'broken.yaml');
-    expect(result.problems).toEqual([{ file: 'broken.yaml', path: expect.stringMatching(/^line 21, column \d+$/), code: 'REFERENTIAL.YAML', message: expect.any(String), line: 21, column: expect.any(Number) }]);
+    expect(result.problems).toEqual([
+      {
+        file: 'broken.yaml',
+        path: expect.stringMatching(/^line 21, column \d+$/),
+        code: 'REFERENTIAL.YAML',
+        message: expect.any(String),
+        line: 21,
+        column: expect.any(Number),
+      },
+    ]);
   });
 
   it('puts each schema and content problem on the line of the node its path names', () => {
     const shipped = readFileSync(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'), 'utf8');
     const lines = shipped.split('\n');
     const c2 = lines.findIndex((l) => /^\s+- code: C2$/.test(l));
-    const result = loadReferentialText(shipped.replace(/^(\s+- code:) C2$/m, '$1 C1').replace(/^certification:$/m, 'certification:\n  colour: blue'), 'broken.yaml');
+    const result = loadReferentialText(
+      shipped.replace(/^(\s+- code:) C2$/m, '$1 C1').replace(/^certification:$/m, 'certification:\n  colour: blue'),
+      'broken.yaml',
+    );
     expect(result.ok).toBe(false);
     // The unknown field is reported on its parent's line; the duplicate code on its own competency's line.
-    expect(result.problems.find((p) => p.code === 'REFERENTIAL.SCHEMA' && p.path === '/certification')).toMatchObject({ line: lines.findIndex((l) => l === 'certification:') + 2 });
+    expect(result.problems.find((p) => p.code === 'REFERENTIAL.SCHEMA' && p.path === '/certification')).toMatchObject({
+      line: lines.findIndex((l) => l === 'certification:') + 2,
+    });
     const duplicate = result.problems.find((p) => p.code !== 'REFERENTIAL.SCHEMA');
     expect(duplicate?.line).toBe(c2 + 2);
   });
 
   it('reports every schema problem with its path, not only the first', () => {
-    const result = loadReferentialText(stringify({ referential: 'Bad Id', version: '1', certification: { title: 't', level: 12, certifier: 'c' }, validationPolicy: { blocValidation: 'vote', competencyAcquisition: 'all-criteria-met' }, blocs: [], colour: 'blue' }), 'bad.yaml');
+    const result = loadReferentialText(
+      stringify({
+        referential: 'Bad Id',
+        version: '1',
+        certification: { title: 't', level: 12, certifier: 'c' },
+        validationPolicy: { blocValidation: 'vote', competencyAcquisition: 'all-criteria-met' },
+        blocs: [],
+        colour: 'blue',
+      }),
+      'bad.yaml',
+    );
     expect(result.ok).toBe(false);
     expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(
-      expect.arrayContaining(['/ REFERENTIAL.SCHEMA', '/referential REFERENTIAL.SCHEMA', '/certification/level REFERENTIAL.SCHEMA', '/validationPolicy/blocValidation REFERENTIAL.SCHEMA', '/blocs REFERENTIAL.SCHEMA']),
+      expect.arrayContaining([
+        '/ REFERENTIAL.SCHEMA',
+        '/referential REFERENTIAL.SCHEMA',
+        '/certification/level REFERENTIAL.SCHEMA',
+        '/validationPolicy/blocValidation REFERENTIAL.SCHEMA',
+        '/blocs REFERENTIAL.SCHEMA',
+      ]),
     );
     expect(result.problems.find((p) => p.path === '/')?.message).toContain('colour');
   });
@@ -56,7 +86,13 @@ describe('référentiel loading', () => {
     expect(text).toContain('C99');
     const result = loadReferentialText(text, 'edited.yaml');
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.objectContaining({ file: 'edited.yaml', code: 'REFERENTIAL.UNKNOWN_COMPETENCY', path: expect.stringMatching(/^\/blocs\/3\/epreuves\/0\/covers\/5$/) })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        file: 'edited.yaml',
+        code: 'REFERENTIAL.UNKNOWN_COMPETENCY',
+        path: expect.stringMatching(/^\/blocs\/3\/epreuves\/0\/covers\/5$/),
+      }),
+    ]);
   });
 
   it('lists schema and content problems together when a file has both', () => {
@@ -65,11 +101,22 @@ describe('référentiel loading', () => {
       .replace(/^(\s*)level: \d+/m, '$1level: 42');
     const result = loadReferentialText(text, 'both.yaml');
     expect(result.ok).toBe(false);
-    expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(expect.arrayContaining(['/certification/level REFERENTIAL.SCHEMA', '/blocs/3/epreuves/0/covers/5 REFERENTIAL.UNKNOWN_COMPETENCY']));
+    expect(result.problems.map((p) => `${p.path} ${p.code}`)).toEqual(
+      expect.arrayContaining(['/certification/level REFERENTIAL.SCHEMA', '/blocs/3/epreuves/0/covers/5 REFERENTIAL.UNKNOWN_COMPETENCY']),
+    );
   });
 
   it('a file too broken for the content rules still lists its schema problems', () => {
-    const result = loadReferentialText(stringify({ referential: 'x', version: '1', certification: { title: 't', level: 6, certifier: 'c' }, validationPolicy: { blocValidation: 'jury', competencyAcquisition: 'all-criteria-met' }, blocs: [{ code: 'BC01' }] }), 'broken.yaml');
+    const result = loadReferentialText(
+      stringify({
+        referential: 'x',
+        version: '1',
+        certification: { title: 't', level: 6, certifier: 'c' },
+        validationPolicy: { blocValidation: 'jury', competencyAcquisition: 'all-criteria-met' },
+        blocs: [{ code: 'BC01' }],
+      }),
+      'broken.yaml',
+    );
     expect(result.ok).toBe(false);
     expect(result.problems.length).toBeGreaterThan(0);
     expect(result.problems.every((p) => p.code === 'REFERENTIAL.SCHEMA')).toBe(true);
@@ -77,7 +124,10 @@ describe('référentiel loading', () => {
 
   it('refuses, as a YAML problem, aliases that would expand without bound and nesting beyond reason', () => {
     // Each level repeats the previous one 9 times: 9^8 nodes once expanded ("billion laughs").
-    const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`)];
+    const levels = [
+      'a: &l0 [x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 7 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`),
+    ];
     const bomb = loadReferentialText(levels.join('\n'), 'bomb.yaml');
     expect(bomb).toMatchObject({ ok: false, problems: [{ file: 'bomb.yaml', code: 'REFERENTIAL.YAML', message: expect.stringContaining('alias') }] });
     const deep = loadReferentialText(`referential: ${'['.repeat(5000)}${']'.repeat(5000)}`, 'deep.yaml');

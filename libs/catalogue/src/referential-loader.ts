@@ -55,7 +55,12 @@ export function loadReferentialText(text: string, file = '<input>'): LoadResult 
   const located = (problem: ReferentialFileProblem): ReferentialFileProblem => ({ ...problem, ...lineOf(document, lineCounter, problem.path) });
   if (!validateSchema(data)) {
     // Every problem at once: the content rules too, where the structure lets them run.
-    return { ok: false, problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))].map(located) };
+    return {
+      ok: false,
+      problems: [...(validateSchema.errors ?? []).map((e) => schemaProblem(file, e)), ...contentProblemsOfInvalid(data).map((p) => ({ file, ...p }))].map(
+        located,
+      ),
+    };
   }
   const problems = validateReferentialContent(data).map((p) => located({ file, ...p }));
   if (problems.length > 0) return { ok: false, problems };
@@ -65,7 +70,11 @@ export function loadReferentialText(text: string, file = '<input>'): LoadResult 
 /** The line and column of the node a JSON pointer (`/blocs/0/title`) names, or of its nearest parent that exists. */
 function lineOf(document: Document, lineCounter: LineCounter, pointer: string): { line?: number; column?: number } {
   if (!pointer.startsWith('/')) return {};
-  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   for (let depth = segments.length; depth >= 0; depth--) {
     const node = depth === 0 ? document.contents : document.getIn(segments.slice(0, depth), true);
     const start = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
@@ -117,7 +126,9 @@ export interface CatalogueEntry {
 export function loadCatalogue(dir: string = REFERENTIALS_DIR): { entries: CatalogueEntry[]; problems: ReferentialFileProblem[] } {
   const entries: CatalogueEntry[] = [];
   const problems: ReferentialFileProblem[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const file = join(dir, name);
     const result = loadReferentialFile(file);
     if (!result.ok) {

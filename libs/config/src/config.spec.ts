@@ -16,18 +16,57 @@ const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32
 
 describe('configuration', () => {
   it('defaults to the embedded mode on port 3000 with data in ./data', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, logLevel: 'log', eventStore: 'pglite', databaseUrl: undefined, dataDir: './data', eventStoreConnectionString: undefined, pollIntervalMs: 100, runProjections: true, jwtSecret: undefined, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'jalon', runIssuance: true, publicBaseUrl: 'http://localhost:3000', issuerSigningKey: undefined, issuerName: 'Jalon', documentsDir: './data/documents', throttlePerMinute: 6000, bodyLimitBytes: 2097152, masterKeys: undefined, streamStateCacheSize: 2000, devSignIn: true, consoleDir: 'dist/web', oidc: undefined });
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      logLevel: 'log',
+      eventStore: 'pglite',
+      databaseUrl: undefined,
+      dataDir: './data',
+      eventStoreConnectionString: undefined,
+      pollIntervalMs: 100,
+      runProjections: true,
+      jwtSecret: undefined,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'jalon',
+      runIssuance: true,
+      publicBaseUrl: 'http://localhost:3000',
+      issuerSigningKey: undefined,
+      issuerName: 'Jalon',
+      documentsDir: './data/documents',
+      throttlePerMinute: 6000,
+      bodyLimitBytes: 2097152,
+      masterKeys: undefined,
+      streamStateCacheSize: 2000,
+      devSignIn: true,
+      consoleDir: 'dist/web',
+      oidc: undefined,
+    });
   });
 
   it('reads the variables it knows', () => {
-    expect(loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/var/jalon', POLL_INTERVAL_MS: '25', JWT_SECRET: 's'.repeat(32), ISSUER_SIGNING_KEY: ED25519_PEM, MASTER_KEYS: KEYS })).toMatchObject({
+    expect(
+      loadConfig({
+        PORT: '8080',
+        LOG_LEVEL: 'debug',
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: 'postgres://u@h:5432/d',
+        DATA_DIR: '/var/jalon',
+        POLL_INTERVAL_MS: '25',
+        JWT_SECRET: 's'.repeat(32),
+        ISSUER_SIGNING_KEY: ED25519_PEM,
+        MASTER_KEYS: KEYS,
+      }),
+    ).toMatchObject({
       port: 8080,
       logLevel: 'debug',
       eventStore: 'postgres',
       databaseUrl: 'postgres://u@h:5432/d',
       dataDir: '/var/jalon',
       pollIntervalMs: 25,
-      masterKeys: [{ id: 'k2', key: Buffer.alloc(32, 2) }, { id: 'k1', key: Buffer.alloc(32, 1) }],
+      masterKeys: [
+        { id: 'k2', key: Buffer.alloc(32, 2) },
+        { id: 'k1', key: Buffer.alloc(32, 1) },
+      ],
     });
   });
 
@@ -40,7 +79,11 @@ describe('configuration', () => {
   });
 
   it('asks for what each store needs', () => {
-    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual(['DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)', 'JWT_SECRET is required when EVENT_STORE=postgres', 'MASTER_KEYS is required when EVENT_STORE=postgres']);
+    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual([
+      'DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)',
+      'JWT_SECRET is required when EVENT_STORE=postgres',
+      'MASTER_KEYS is required when EVENT_STORE=postgres',
+    ]);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
     expect(problemsOf({ ISSUER_SIGNING_KEY: 'abc', REDIS_URL: 'http://x', PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
       'REDIS_URL must start with redis:// or rediss://',
@@ -49,18 +92,33 @@ describe('configuration', () => {
     ]);
     // A PEM header with garbage, or a key of another algorithm, is refused here, in one line, not by a stack trace later.
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    for (const key of ['-----BEGIN PRIVATE KEY-----garbage', rsa]) expect(problemsOf({ ISSUER_SIGNING_KEY: key })).toEqual([expect.stringMatching(/^ISSUER_SIGNING_KEY must be an Ed25519 private key/)]);
+    for (const key of ['-----BEGIN PRIVATE KEY-----garbage', rsa])
+      expect(problemsOf({ ISSUER_SIGNING_KEY: key })).toEqual([expect.stringMatching(/^ISSUER_SIGNING_KEY must be an Ed25519 private key/)]);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
       'JWT_SECRET is required when EVENT_STORE=eventstoredb',
       'MASTER_KEYS is required when EVENT_STORE=eventstoredb',
     ]);
-    expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://h/d', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', JWT_SECRET: 'x'.repeat(32), ISSUER_SIGNING_KEY: ED25519_PEM, MASTER_KEYS: KEYS })).toEqual([]);
+    expect(
+      problemsOf({
+        EVENT_STORE: 'eventstoredb',
+        DATABASE_URL: 'postgres://h/d',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+        JWT_SECRET: 'x'.repeat(32),
+        ISSUER_SIGNING_KEY: ED25519_PEM,
+        MASTER_KEYS: KEYS,
+      }),
+    ).toEqual([]);
   });
 
   it('hands out development sign-ins only where asked or embedded, never in production', () => {
-    const server = { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/j', JWT_SECRET: 'x'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    const server = {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://localhost/j',
+      JWT_SECRET: 'x'.repeat(32),
+      MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+    };
     expect(loadConfig({}).devSignIn).toBe(true);
     expect(loadConfig({ NODE_ENV: 'production' }).devSignIn).toBe(false);
     expect(loadConfig(server).devSignIn).toBe(false);
@@ -68,7 +126,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...server, NODE_ENV: 'production', DEV_SIGN_IN: 'true' })).toThrow('DEV_SIGN_IN cannot be true when NODE_ENV=production');
     const provider = { OIDC_ISSUER: 'https://id.ecole.example/realms/jalon', OIDC_CLIENT_ID: 'jalon-console' };
     expect(loadConfig(provider).devSignIn).toBe(false);
-    expect(problemsOf({ ...provider, DEV_SIGN_IN: 'true' })).toEqual(['DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider']);
+    expect(problemsOf({ ...provider, DEV_SIGN_IN: 'true' })).toEqual([
+      'DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider',
+    ]);
   });
 
   it('reads the identity provider with defaults for its audience, scopes and claims, and says what is missing', () => {
@@ -80,7 +140,16 @@ describe('configuration', () => {
       roleClaim: 'jalon_role',
       organisationClaim: 'jalon_org',
     });
-    expect(loadConfig({ OIDC_ISSUER: 'https://id.example', OIDC_CLIENT_ID: 'c', OIDC_AUDIENCE: 'jalon-api', OIDC_SCOPES: ' openid  profile ', OIDC_ROLE_CLAIM: 'realm_access.roles', OIDC_ORGANISATION_CLAIM: 'https://jalon.example/org' }).oidc).toMatchObject({
+    expect(
+      loadConfig({
+        OIDC_ISSUER: 'https://id.example',
+        OIDC_CLIENT_ID: 'c',
+        OIDC_AUDIENCE: 'jalon-api',
+        OIDC_SCOPES: ' openid  profile ',
+        OIDC_ROLE_CLAIM: 'realm_access.roles',
+        OIDC_ORGANISATION_CLAIM: 'https://jalon.example/org',
+      }).oidc,
+    ).toMatchObject({
       audience: 'jalon-api',
       scopes: 'openid profile',
       roleClaim: 'realm_access.roles',
@@ -93,7 +162,9 @@ describe('configuration', () => {
       'OIDC_SCOPES must include openid',
       'OIDC_ROLE_CLAIM must name a claim, or a dotted path to one (letters, digits, _ : / - .)',
     ]);
-    expect(problemsOf({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_CLIENT_ID: 'c' })).toContain('OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)');
+    expect(problemsOf({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_CLIENT_ID: 'c' })).toContain(
+      'OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)',
+    );
   });
 
   it('checks master keys without ever echoing one', () => {

@@ -106,14 +106,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const streamStateCacheSize = integer(env, 'STREAM_STATE_CACHE_SIZE', 2000, 0, 1_000_000, problems);
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
-  if (issuerSigningKey !== undefined && !isEd25519PrivateKey(issuerSigningKey)) problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)');
+  if (issuerSigningKey !== undefined && !isEd25519PrivateKey(issuerSigningKey))
+    problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)');
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   const production = env.NODE_ENV === 'production';
   const oidc = oidcConfig(env, problems);
   // The development sign-in mints any role's token for whoever asks: on by default only where the
   // service is one person's (embedded mode with no identity provider), never in production.
-  const devSignIn = oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production && !oidc ? 'true' : 'false', problems) === 'true';
+  const devSignIn =
+    oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production && !oidc ? 'true' : 'false', problems) === 'true';
   if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
   if (devSignIn && oidc) problems.push('DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -150,15 +152,18 @@ function oidcConfig(env: Env, problems: string[]): OidcConfig | undefined {
   const issuer = url(env, 'OIDC_ISSUER', ['https:', 'http:'], problems);
   const named = ['OIDC_CLIENT_ID', 'OIDC_AUDIENCE', 'OIDC_SCOPES', 'OIDC_ROLE_CLAIM', 'OIDC_ORGANISATION_CLAIM'].filter((name) => env[name]);
   if (!issuer) {
-    if (named.length > 0 && !problems.some((p) => p.startsWith('OIDC_ISSUER'))) problems.push(`OIDC_ISSUER is required when ${named.join(', ')} ${named.length > 1 ? 'are' : 'is'} set`);
+    if (named.length > 0 && !problems.some((p) => p.startsWith('OIDC_ISSUER')))
+      problems.push(`OIDC_ISSUER is required when ${named.join(', ')} ${named.length > 1 ? 'are' : 'is'} set`);
     return undefined;
   }
-  if (env.NODE_ENV === 'production' && !issuer.startsWith('https:')) problems.push('OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)');
+  if (env.NODE_ENV === 'production' && !issuer.startsWith('https:'))
+    problems.push('OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)');
   const clientId = env.OIDC_CLIENT_ID;
-  if (!clientId) problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set (the console\'s client id at the provider)');
+  if (!clientId) problems.push("OIDC_CLIENT_ID is required when OIDC_ISSUER is set (the console's client id at the provider)");
   const claim = (name: string, fallback: string) => {
     const value = env[name] || fallback;
-    if (!/^[A-Za-z0-9_:/.-]+$/.test(value) || value.startsWith('.') || value.endsWith('.')) problems.push(`${name} must name a claim, or a dotted path to one (letters, digits, _ : / - .)`);
+    if (!/^[A-Za-z0-9_:/.-]+$/.test(value) || value.startsWith('.') || value.endsWith('.'))
+      problems.push(`${name} must name a claim, or a dotted path to one (letters, digits, _ : / - .)`);
     return value;
   };
   const scopes = (env.OIDC_SCOPES || 'openid').trim().split(/\s+/);
@@ -176,14 +181,17 @@ function oidcConfig(env: Env, problems: string[]): OidcConfig | undefined {
 /** `id:base64` pairs, comma-separated, newest first; each key is 32 random bytes. Never echoes a key. */
 export function parseMasterKeys(raw: string, problems: string[] = []): MasterKey[] {
   const keys: MasterKey[] = [];
-  raw.split(',').map((entry) => entry.trim()).forEach((entry, i) => {
-    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_=-]+)$/.exec(entry);
-    if (!match) return void problems.push(`MASTER_KEYS entry ${i + 1} must be id:base64 (id of letters, digits, - or _)`);
-    const key = Buffer.from(match[2], 'base64');
-    if (key.length !== 32) return void problems.push(`MASTER_KEYS key "${match[1]}" must be 32 bytes in base64 (it is ${key.length})`);
-    if (keys.some((k) => k.id === match[1])) return void problems.push(`MASTER_KEYS id "${match[1]}" appears twice`);
-    keys.push({ id: match[1], key });
-  });
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .forEach((entry, i) => {
+      const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_=-]+)$/.exec(entry);
+      if (!match) return void problems.push(`MASTER_KEYS entry ${i + 1} must be id:base64 (id of letters, digits, - or _)`);
+      const key = Buffer.from(match[2], 'base64');
+      if (key.length !== 32) return void problems.push(`MASTER_KEYS key "${match[1]}" must be 32 bytes in base64 (it is ${key.length})`);
+      if (keys.some((k) => k.id === match[1])) return void problems.push(`MASTER_KEYS id "${match[1]}" appears twice`);
+      keys.push({ id: match[1], key });
+    });
   return keys;
 }
 

@@ -12,7 +12,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 function importsOf(source: string): string[] {
-  return [...source.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return [...source.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
 }
 
 describe('libs/domain boundary', () => {
@@ -23,12 +25,18 @@ describe('libs/domain boundary', () => {
   });
 
   it.each(files.map((file) => [relative(root, file), file]))('%s imports nothing outside libs/domain', (_name, file) => {
-    const outside = importsOf(readFileSync(file, 'utf8')).filter((specifier) => !specifier.startsWith('.') || relative(root, resolve(dirname(file), specifier)).startsWith('..'));
+    const outside = importsOf(readFileSync(file, 'utf8')).filter(
+      (specifier) => !specifier.startsWith('.') || relative(root, resolve(dirname(file), specifier)).startsWith('..'),
+    );
     expect(outside).toEqual([]);
   });
 
   it('the import scanner sees package, node and escaping imports', () => {
-    expect(importsOf("import { Injectable } from '@nestjs/common';\nimport x from '../../catalogue/src';\nconst fs = require('node:fs');")).toEqual(['@nestjs/common', '../../catalogue/src', 'node:fs']);
+    expect(importsOf("import { Injectable } from '@nestjs/common';\nimport x from '../../catalogue/src';\nconst fs = require('node:fs');")).toEqual([
+      '@nestjs/common',
+      '../../catalogue/src',
+      'node:fs',
+    ]);
   });
 
   it('domain code never reads the clock: time is an input', () => {

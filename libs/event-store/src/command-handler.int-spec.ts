@@ -89,7 +89,14 @@ describe('command pipeline (embedded PGlite store)', () => {
     await counter(storage.store, stream, () => [{ type: 'Incremented', data: { to: 5 } }]);
     const known = await storage.store.readStream(stream);
     const withKnown = (decide: (value: number) => CounterEvent[]) =>
-      handleCommand<number, CounterEvent>(storage.store, { streamId: stream, initial: () => 0, evolve: (_v, e) => e.data.to, decide, metadata: () => ({ actor: { id: 'tester', role: 'admin' } }), known });
+      handleCommand<number, CounterEvent>(storage.store, {
+        streamId: stream,
+        initial: () => 0,
+        evolve: (_v, e) => e.data.to,
+        decide,
+        metadata: () => ({ actor: { id: 'tester', role: 'admin' } }),
+        known,
+      });
     const seen: number[] = [];
     expect((await withKnown((v) => (seen.push(v), [{ type: 'Incremented', data: { to: v + 1 } }]))).events).toEqual([{ type: 'Incremented', data: { to: 6 } }]);
     // `known` now lags one event behind: the first attempt decides on it and conflicts, the second reads the stream.
@@ -134,7 +141,14 @@ describe('command pipeline (embedded PGlite store)', () => {
       };
     };
     const add = (store: EventStore, cache: RecentStreamStates<number>, streamId: string, decide: (total: number) => AddedEvent[]) =>
-      handleCommand<number, AddedEvent>(store, { streamId, initial: () => 0, evolve: (total, e) => total + e.data.amount, decide, metadata: () => ({ actor: { id: 'tester', role: 'admin' } }), cache });
+      handleCommand<number, AddedEvent>(store, {
+        streamId,
+        initial: () => 0,
+        evolve: (total, e) => total + e.data.amount,
+        decide,
+        metadata: () => ({ actor: { id: 'tester', role: 'admin' } }),
+        cache,
+      });
     const fold = async (streamId: string) => (await storage.store.readStream(streamId)).reduce((total, e) => total + (e.data as { amount: number }).amount, 0);
     beforeEach(() => reads.splice(0));
 
@@ -168,10 +182,12 @@ describe('command pipeline (embedded PGlite store)', () => {
     it('a refusal or a decision of nothing on a stale state is decided again on the stream; on a current one it stands', async () => {
       const cache = new RecentStreamStates<number>(10);
       const stream = `sum-${randomUUID()}`;
-      const atLeast = (needed: number) => (total: number): AddedEvent[] => {
-        if (total < needed) throw new Error(`TOTAL.TOO_LOW: ${total}`);
-        return [{ type: 'Added', data: { amount: 1 } }];
-      };
+      const atLeast =
+        (needed: number) =>
+        (total: number): AddedEvent[] => {
+          if (total < needed) throw new Error(`TOTAL.TOO_LOW: ${total}`);
+          return [{ type: 'Added', data: { amount: 1 } }];
+        };
       await add(storage.store, cache, stream, () => [{ type: 'Added', data: { amount: 1 } }]);
       await storage.store.append(stream, [{ id: randomUUID(), type: 'Added', data: { amount: 50 } }], { expectedRevision: 0 });
       // The cached total (1) would refuse; the stream (51) does not.
@@ -269,7 +285,14 @@ describe('command pipeline (embedded PGlite store)', () => {
 
 describe('opening the configured storage', () => {
   it('an unreachable PostgreSQL stops start-up with one line naming it', async () => {
-    const error = await openStorage(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` })).catch((e: unknown) => e);
+    const error = await openStorage(
+      loadConfig({
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon',
+        JWT_SECRET: 'j'.repeat(32),
+        MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^PostgreSQL at postgres:\/\/jalon:\*\*\*@127\.0\.0\.1:1\/jalon is unreachable: .+/);
     expect((error as Error).message).not.toContain('\n');
@@ -278,7 +301,13 @@ describe('opening the configured storage', () => {
 
   it('an unreachable EventStoreDB stops start-up with one line naming it', async () => {
     const error = await openStorage(
-      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }),
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+        JWT_SECRET: 'j'.repeat(32),
+        MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^EventStoreDB at esdb:\/\/127\.0\.0\.1:1\?tls=false is unreachable: /);
@@ -286,11 +315,16 @@ describe('opening the configured storage', () => {
 
   it('a connection string the EventStoreDB client cannot parse stops start-up with one line naming the variable', async () => {
     const error = await openStorage(
-      loadConfig({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=maybe', JWT_SECRET: 'j'.repeat(32), MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}` }),
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=maybe',
+        JWT_SECRET: 'j'.repeat(32),
+        MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
     expect((error as Error).message).toMatch(/^EVENTSTORE_CONNECTION_STRING is not a valid connection string: .*maybe/);
     expect((error as Error).message).not.toContain('\n');
   }, 20_000);
 });
-

@@ -131,7 +131,12 @@ export async function handleCommand<S, E extends TypedEvent>(store: EventStore, 
       if (cache && current !== null) cache.set(streamId, { state, revision: current });
       const earlier = derived ? findOwnBatch(recorded, eventIdAt) : undefined;
       // This very request was appended before (by an attempt whose answer was lost): answer what it appended.
-      if (earlier) return { events: decoded.slice(earlier.from, earlier.to + 1), nextExpectedRevision: recorded[earlier.to].streamRevision, position: recorded[earlier.to].position };
+      if (earlier)
+        return {
+          events: decoded.slice(earlier.from, earlier.to + 1),
+          nextExpectedRevision: recorded[earlier.to].streamRevision,
+          position: recorded[earlier.to].position,
+        };
     }
     let events: readonly E[];
     try {

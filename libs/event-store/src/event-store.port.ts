@@ -94,7 +94,10 @@ export class WrongExpectedRevisionError extends EventStoreError {
     readonly expected: ExpectedRevision,
     readonly actual: number | 'no_stream',
   ) {
-    super('EVENT_STORE.WRONG_EXPECTED_REVISION', `stream ${streamId} is at ${actual === 'no_stream' ? 'no stream' : `revision ${actual}`}, expected ${typeof expected === 'number' ? `revision ${expected}` : expected}`);
+    super(
+      'EVENT_STORE.WRONG_EXPECTED_REVISION',
+      `stream ${streamId} is at ${actual === 'no_stream' ? 'no stream' : `revision ${actual}`}, expected ${typeof expected === 'number' ? `revision ${expected}` : expected}`,
+    );
   }
 }
 
@@ -112,8 +115,12 @@ export function assertValidAppend(streamId: string, events: readonly NewEvent[],
   if (typeof streamId !== 'string' || streamId.trim() === '') throw new InvalidAppendError('the stream id is empty');
   if (streamId.length > MAX_STREAM_ID_LENGTH) throw new InvalidAppendError(`the stream id is longer than ${MAX_STREAM_ID_LENGTH} characters`);
   if (streamId.startsWith('$')) throw new InvalidAppendError('stream ids starting with $ are reserved');
-  const validRevision = typeof expectedRevision === 'number' ? Number.isSafeInteger(expectedRevision) && expectedRevision >= 0 : ['no_stream', 'stream_exists', 'any'].includes(expectedRevision as string);
-  if (!validRevision) throw new InvalidAppendError(`unknown expected revision ${String(expectedRevision)}: use 'no_stream', 'stream_exists', 'any' or a revision ≥ 0`);
+  const validRevision =
+    typeof expectedRevision === 'number'
+      ? Number.isSafeInteger(expectedRevision) && expectedRevision >= 0
+      : ['no_stream', 'stream_exists', 'any'].includes(expectedRevision as string);
+  if (!validRevision)
+    throw new InvalidAppendError(`unknown expected revision ${String(expectedRevision)}: use 'no_stream', 'stream_exists', 'any' or a revision ≥ 0`);
   if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError('nothing to append');
   const ids = new Set<string>();
   for (const event of events) {

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
 import { Actor, candidateStreamId, decideCandidate, EnrollmentEvent, initialCandidateState, IssuedDocument } from '@jalon/domain';
-import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore, START } from '@jalon/event-store';
+import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore, START } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from '../../read-models/src/testing/generate-paths';
@@ -76,9 +76,7 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const count = async (db: Kysely<any>, query: ReturnType<typeof sql>) => Number(((await query.execute(db)).rows[0] as { n: string | null }).n ?? 0);
+const count = async (db: SqlDb, query: ReturnType<typeof sql>) => Number(((await query.execute(db)).rows[0] as { n: string | null }).n ?? 0);
 
 describe('issuance survives SIGKILL of its worker in the middle of jobs (PostgreSQL, Redis, separate process)', () => {
   let database: TestDatabase;
@@ -156,19 +154,31 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
             data: {
               candidateId,
               organisationId,
-              identity: { birthName: `Crashtest-${n}`, firstNames: ['Camille', `N${n}`], birthDate: '1990-05-12', sex: n % 2 ? 'F' : 'M', birthPlace: 'Lyon', email: `candidate-${n}@example.org` },
+              identity: {
+                birthName: `Crashtest-${n}`,
+                firstNames: ['Camille', `N${n}`],
+                birthDate: '1990-05-12',
+                sex: n % 2 ? 'F' : 'M',
+                birthPlace: 'Lyon',
+                email: `candidate-${n}@example.org`,
+              },
               by: admin,
               now: '2026-01-02T09:00:00.000Z',
             },
           },
           initialCandidateState(),
         );
-        await store.append(candidateStreamId(candidateId), registered.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { actor: e.data.by, occurredAt: e.data.at } })), { expectedRevision: 'no_stream' });
+        await store.append(
+          candidateStreamId(candidateId),
+          registered.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { actor: e.data.by, occurredAt: e.data.at } })),
+          { expectedRevision: 'no_stream' },
+        );
         const newEvents = toNewEvents(generated.events);
         track((await store.append(generated.streamId, newEvents, { expectedRevision: 'no_stream' })).position);
         newEvents.forEach((event, i) => {
           const type = generated.events[i].type;
-          if (type === 'BlocValidated' || type === 'CertificationAwarded') decisions.set(event.id, { enrollmentId: generated.enrollmentId, kind: type === 'BlocValidated' ? 'attestation' : 'certificate' });
+          if (type === 'BlocValidated' || type === 'CertificationAwarded')
+            decisions.set(event.id, { enrollmentId: generated.enrollmentId, kind: type === 'BlocValidated' ? 'attestation' : 'certificate' });
         });
       }
       // The log is read only up to the oldest running transaction of the server (decision 3), which
@@ -203,7 +213,12 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
 
     const summary = () =>
       `issuance crash test: seed ${seed}, ${ROUNDS} rounds, ${decisions.size} decisions in ${new Set([...decisions.values()].map((d) => d.enrollmentId)).size} enrollments, worker ${JSON.stringify(WORKER_SETTINGS)}\n` +
-      kills.map((k) => `  round ${k.round}: killed after ${k.delayMs} ms, ${k.during} issued during the run (${k.before} before, of ${k.total}), ${k.interrupted} job(s) of this worker interrupted`).join('\n') +
+      kills
+        .map(
+          (k) =>
+            `  round ${k.round}: killed after ${k.delayMs} ms, ${k.during} issued during the run (${k.before} before, of ${k.total}), ${k.interrupted} job(s) of this worker interrupted`,
+        )
+        .join('\n') +
       '\n';
 
     // A last worker, left alone until every decision is issued and the queue is drained: killed
@@ -252,7 +267,11 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     expect(await issuedCount()).toBe(decisions.size);
     for (const document of issued) {
       const decision = decisions.get(document.decisionEventId)!;
-      expect({ decision: document.decisionEventId, kind: document.kind, number: document.number }).toEqual({ decision: document.decisionEventId, kind: decision.kind, number: documentNumber(decision.kind, document.decisionEventId) });
+      expect({ decision: document.decisionEventId, kind: document.kind, number: document.number }).toEqual({
+        decision: document.decisionEventId,
+        kind: decision.kind,
+        number: documentNumber(decision.kind, document.decisionEventId),
+      });
     }
 
     // Exactly the two files of each issued number, holding the bytes whose hashes were recorded.
@@ -261,8 +280,14 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     const expected = issued.flatMap((d) => [`${d.number}.pdf`, `${d.number}.vc.jwt`]).sort();
     expect(files.filter((name) => !name.endsWith('.part'))).toEqual(expected);
     for (const document of issued) {
-      expect({ number: document.number, pdf: sha256(readFileSync(path.join(documentsDir, `${document.number}.pdf`))) }).toEqual({ number: document.number, pdf: document.pdfSha256 });
-      expect({ number: document.number, credential: sha256(readFileSync(path.join(documentsDir, `${document.number}.vc.jwt`))) }).toEqual({ number: document.number, credential: document.credentialSha256 });
+      expect({ number: document.number, pdf: sha256(readFileSync(path.join(documentsDir, `${document.number}.pdf`))) }).toEqual({
+        number: document.number,
+        pdf: document.pdfSha256,
+      });
+      expect({ number: document.number, credential: sha256(readFileSync(path.join(documentsDir, `${document.number}.vc.jwt`))) }).toEqual({
+        number: document.number,
+        credential: document.credentialSha256,
+      });
     }
     // A kill between the write of a file and its rename leaves its `.part` behind, never under a
     // document's name; each worker sweeps them at its start, so the last one's start left none.

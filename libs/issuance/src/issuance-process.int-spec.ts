@@ -63,7 +63,11 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     await append('enrollment-annulled', [issued(attestation(annulled)), event('BlocAnnulled', { blocCode: 'BC01' })]);
     // Issued, annulled, revoked: nothing left.
     const [revoked] = await append('enrollment-revoked', [event('BlocValidated', { blocCode: 'BC01' })]);
-    await append('enrollment-revoked', [issued(attestation(revoked)), event('BlocAnnulled', { blocCode: 'BC01' }), event('DocumentRevoked', { number: attestation(revoked) })]);
+    await append('enrollment-revoked', [
+      issued(attestation(revoked)),
+      event('BlocAnnulled', { blocCode: 'BC01' }),
+      event('DocumentRevoked', { number: attestation(revoked) }),
+    ]);
     // A certificate issued, then the certification revoked.
     const [awarded] = await append('enrollment-certified', [event('CertificationAwarded')]);
     const certificate = documentNumber('certificate', awarded.id);
@@ -78,8 +82,14 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
 
     const applied = await runner.catchUp();
     expect(applied).toBe(20);
-    const issueOf = (e: NewEvent, kind: 'attestation' | 'certificate' = 'attestation', enrollmentId: string): IssuanceJobData => ({ type: 'issue', job: { kind, enrollmentId, decisionEventId: e.id } });
-    const revokeOf = (number: string, enrollmentId: string, reasonCategory: 'bloc-annulled' | 'certification-revoked' = 'bloc-annulled'): IssuanceJobData => ({ type: 'revoke', job: { enrollmentId, number, reasonCategory } });
+    const issueOf = (e: NewEvent, kind: 'attestation' | 'certificate' = 'attestation', enrollmentId: string): IssuanceJobData => ({
+      type: 'issue',
+      job: { kind, enrollmentId, decisionEventId: e.id },
+    });
+    const revokeOf = (number: string, enrollmentId: string, reasonCategory: 'bloc-annulled' | 'certification-revoked' = 'bloc-annulled'): IssuanceJobData => ({
+      type: 'revoke',
+      job: { enrollmentId, number, reasonCategory },
+    });
     const expected = [
       issueOf(pending, 'attestation', 'pending'),
       issueOf(done, 'attestation', 'done'),
@@ -98,17 +108,40 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     expect(calls.flat()).toEqual(expected);
     expect(calls).toHaveLength(batchSize === 1 ? expected.length : 1);
     // The withdrawn decision: revocation asked, never issued, no revoke job.
-    const rows = await sql<{ number: string; issued: boolean; revocation_requested: string | null; revoked: boolean }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions ORDER BY number`.execute(home.db);
+    const rows = await sql<{
+      number: string;
+      issued: boolean;
+      revocation_requested: string | null;
+      revoked: boolean;
+    }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions ORDER BY number`.execute(home.db);
     expect(rows.rows).toHaveLength(8);
-    expect(rows.rows.find((r) => r.number === attestation(withdrawn))).toEqual({ number: attestation(withdrawn), issued: false, revocation_requested: 'bloc-annulled', revoked: false });
-    expect(rows.rows.find((r) => r.number === attestation(revoked))).toEqual({ number: attestation(revoked), issued: true, revocation_requested: 'bloc-annulled', revoked: true });
+    expect(rows.rows.find((r) => r.number === attestation(withdrawn))).toEqual({
+      number: attestation(withdrawn),
+      issued: false,
+      revocation_requested: 'bloc-annulled',
+      revoked: false,
+    });
+    expect(rows.rows.find((r) => r.number === attestation(revoked))).toEqual({
+      number: attestation(revoked),
+      issued: true,
+      revocation_requested: 'bloc-annulled',
+      revoked: true,
+    });
 
     // What the reconciler finds still to do: the pending decision and the second validation to
     // issue, three revocations of issued documents; not the withdrawn decision, either way.
     const reconciled: IssuanceJobData[][] = [];
     const enqueue: EnqueueIssuanceJobs = async (jobs) => void reconciled.push([...jobs]);
     expect(await reconcileIssuance(home.db, enqueue)).toEqual({ issue: 2, revoke: 3 });
-    expect(ids(reconciled.flat())).toEqual(ids([issueOf(pending, 'attestation', 'pending'), issueOf(second, 'attestation', 'late'), revokeOf(attestation(annulled), 'annulled'), revokeOf(certificate, 'certified', 'certification-revoked'), revokeOf(attestation(first), 'late')]));
+    expect(ids(reconciled.flat())).toEqual(
+      ids([
+        issueOf(pending, 'attestation', 'pending'),
+        issueOf(second, 'attestation', 'late'),
+        revokeOf(attestation(annulled), 'annulled'),
+        revokeOf(certificate, 'certified', 'certification-revoked'),
+        revokeOf(attestation(first), 'late'),
+      ]),
+    );
     expect(reconciled.flat()).toContainEqual(revokeOf(certificate, 'certified', 'certification-revoked'));
 
     // Replaying the log (a rebuild) hands the same jobs over again and changes nothing.
@@ -135,7 +168,10 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     // The revocations asked for this test's enrollments (a rebuild replays the other tests' too).
     const revokes = () => calls.flat().filter((job) => job.type === 'revoke' && ours.includes(job.job.enrollmentId));
     const attestation = (e: NewEvent) => documentNumber('attestation', e.id);
-    const revokeOf = (e: NewEvent, enrollmentId: string): IssuanceJobData => ({ type: 'revoke', job: { enrollmentId, number: attestation(e), reasonCategory: 'bloc-annulled' } });
+    const revokeOf = (e: NewEvent, enrollmentId: string): IssuanceJobData => ({
+      type: 'revoke',
+      job: { enrollmentId, number: attestation(e), reasonCategory: 'bloc-annulled' },
+    });
     const stream = (enrollmentId: string) => `enrollment-${enrollmentId}`;
     /** The two events of a transfer: out of `from`, into `to`, each carried bloc as [fromBloc, toBloc]. */
     const transfer = async (from: string, to: string, carried: [string, string][]) => {
@@ -147,7 +183,10 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     // A's BC01 and BC02 carried to B (BC01 becoming BC11); B validates BC03 itself.
     const [a1, a2] = await append(stream(a), [event('BlocValidated', { blocCode: 'BC01' }), event('BlocValidated', { blocCode: 'BC02' })]);
     await append(stream(a), [issued(attestation(a1)), issued(attestation(a2))]);
-    await transfer(a, b, [['BC01', 'BC11'], ['BC02', 'BC02']]);
+    await transfer(a, b, [
+      ['BC01', 'BC11'],
+      ['BC02', 'BC02'],
+    ]);
     const [b3] = await append(stream(b), [event('BlocValidated', { blocCode: 'BC03' })]);
     await append(stream(b), [issued(attestation(b3))]);
     await runner.catchUp();
@@ -186,10 +225,22 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     expect(revokes()).toEqual([revokeOf(a1, a), revokeOf(c1, c), revokeOf(f1, f)]);
 
     const state = async () =>
-      (await sql<{ number: string; issued: boolean; revocation_requested: string | null; revoked: boolean }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions
-        WHERE enrollment_id = ANY(${ours}::text[]) ORDER BY number`.execute(home.db)).rows;
+      (
+        await sql<{
+          number: string;
+          issued: boolean;
+          revocation_requested: string | null;
+          revoked: boolean;
+        }>`SELECT number, issued, revocation_requested, revoked FROM issuance_decisions
+        WHERE enrollment_id = ANY(${ours}::text[]) ORDER BY number`.execute(home.db)
+      ).rows;
     const rows = await state();
-    expect(rows.filter((r) => r.revocation_requested).map((r) => r.number).sort()).toEqual([a1, c1, f1].map(attestation).sort());
+    expect(
+      rows
+        .filter((r) => r.revocation_requested)
+        .map((r) => r.number)
+        .sort(),
+    ).toEqual([a1, c1, f1].map(attestation).sort());
     expect(rows.find((r) => r.number === attestation(a2))).toMatchObject({ issued: true, revocation_requested: null });
     expect(rows.find((r) => r.number === attestation(b3))).toMatchObject({ issued: true, revocation_requested: null });
     // The reconciler finds the three revocations still to record, then none once they are.
@@ -214,8 +265,14 @@ describe.each([500, 1])('issuance process manager and reconciler (PostgreSQL), b
     await runner.prepare();
     const holder = `cand-${randomUUID()}`;
     const other = `cand-${randomUUID()}`;
-    const [, erasedDecision] = await append(`enrollment-erased-${batchSize}`, [event('CandidateEnrolled', { candidateId: holder }), event('BlocValidated', { blocCode: 'BC01' })]);
-    const [, keptDecision] = await append(`enrollment-kept-${batchSize}`, [event('CandidateEnrolled', { candidateId: other }), event('BlocValidated', { blocCode: 'BC01' })]);
+    const [, erasedDecision] = await append(`enrollment-erased-${batchSize}`, [
+      event('CandidateEnrolled', { candidateId: holder }),
+      event('BlocValidated', { blocCode: 'BC01' }),
+    ]);
+    const [, keptDecision] = await append(`enrollment-kept-${batchSize}`, [
+      event('CandidateEnrolled', { candidateId: other }),
+      event('BlocValidated', { blocCode: 'BC01' }),
+    ]);
     await runner.catchUp();
     const pendingIds = async () => {
       const found: IssuanceJobData[] = [];
@@ -245,16 +302,29 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
         // batch's transaction written already, it would hold that event back until its end
         // (DESIGN.md decision 3), and this wait would time out.
         const { position } = await store.append('enrollment-other', [event('Noted')], { expectedRevision: 'any' });
-        shownMeanwhile.push(await waitUntilVisible(store, position, 5_000).then(() => true, () => false));
+        shownMeanwhile.push(
+          await waitUntilVisible(store, position, 5_000).then(
+            () => true,
+            () => false,
+          ),
+        );
       }),
     ]);
     await runner.prepare();
     // A holder and a carried bloc to record in the same batch: written after the jobs too.
     await store.append('enrollment-0', [event('CandidateEnrolled', { candidateId: 'cand-0' })], { expectedRevision: 'no_stream' });
-    const { position } = await store.append('enrollment-1', [
-      event('EnrolledByTransfer', { candidateId: 'cand-0', fromEnrollmentId: '0', carriedBlocs: [{ fromBloc: 'BC02', toBloc: 'BC02', validatedAt: '2026-06-01T00:00:00.000Z' }] }),
-      event('BlocValidated', { blocCode: 'BC01' }),
-    ], { expectedRevision: 'no_stream' });
+    const { position } = await store.append(
+      'enrollment-1',
+      [
+        event('EnrolledByTransfer', {
+          candidateId: 'cand-0',
+          fromEnrollmentId: '0',
+          carriedBlocs: [{ fromBloc: 'BC02', toBloc: 'BC02', validatedAt: '2026-06-01T00:00:00.000Z' }],
+        }),
+        event('BlocValidated', { blocCode: 'BC01' }),
+      ],
+      { expectedRevision: 'no_stream' },
+    );
     await waitUntilVisible(store, position);
     expect(await runner.catchUp()).toBeGreaterThanOrEqual(3);
     expect(shownMeanwhile).toEqual([true]);
@@ -262,7 +332,9 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
   });
 
   it('moves no checkpoint and writes no row when the jobs cannot be queued', async () => {
-    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async () => Promise.reject(new Error('Redis is gone')))], { logger: { log: () => undefined, error: () => undefined } });
+    const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess(async () => Promise.reject(new Error('Redis is gone')))], {
+      logger: { log: () => undefined, error: () => undefined },
+    });
     const before = (await runner.statuses())[0];
     const decision = event('BlocValidated', { blocCode: 'BC02' });
     const { position } = await store.append('enrollment-2', [decision], { expectedRevision: 'no_stream' });
@@ -272,5 +344,4 @@ describe('issuance process manager while the queue is slow or failing (PostgreSQ
     expect(after).toMatchObject({ status: 'failed', position: before.position, eventsApplied: before.eventsApplied });
     expect((await sql`SELECT * FROM issuance_decisions WHERE decision_event_id = ${decision.id}`.execute(home.db)).rows).toEqual([]);
   });
-
 });

@@ -1,5 +1,5 @@
-import { Kysely, sql } from 'kysely';
-import { RecordedEvent } from '@jalon/event-store';
+import { sql } from 'kysely';
+import { RecordedEvent, SqlDb } from '@jalon/event-store';
 import { Projection, TableNames } from '@jalon/projections';
 import { documentNumber } from './document-number';
 import { EnqueueIssuanceJobs, IssuanceJobData } from './issuance-queue';
@@ -83,8 +83,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         ],
       },
     ],
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async apply(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames) {
+    async apply(trx: SqlDb, events: readonly RecordedEvent[], tables: TableNames) {
       const table = sql.table(tables.issuance_decisions);
       const holders = events.filter((event) => event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer');
       // The blocs carried into the enrollments this batch opens by transfer: each proven by its source's bloc.
@@ -93,7 +92,12 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         if (event.type !== 'EnrolledByTransfer' || !event.streamId.startsWith(ENROLLMENT)) continue;
         const data = event.data as { fromEnrollmentId: string; carriedBlocs: readonly { fromBloc: string; toBloc: string }[] };
         for (const carried of data.carriedBlocs) {
-          const link = { enrollmentId: event.streamId.slice(ENROLLMENT.length), blocCode: carried.toBloc, fromEnrollmentId: data.fromEnrollmentId, fromBlocCode: carried.fromBloc };
+          const link = {
+            enrollmentId: event.streamId.slice(ENROLLMENT.length),
+            blocCode: carried.toBloc,
+            fromEnrollmentId: data.fromEnrollmentId,
+            fromBlocCode: carried.fromBloc,
+          };
           carriedNow.set(blocKey(link), link);
         }
       }
@@ -134,7 +138,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       // What proves a bloc: its own attestations, and those of the bloc it was carried from, back to where it was validated.
       const provenBy = (bloc: BlocRef): Map<string, BlocRef> => {
         const proof = new Map<string, BlocRef>();
-        for (let at: BlocRef | undefined = bloc; at && !proof.has(blocKey(at)); ) {
+        for (let at: BlocRef | undefined = bloc; at && !proof.has(blocKey(at));) {
           proof.set(blocKey(at), at);
           const link = links.get(blocKey(at));
           at = link && { enrollmentId: link.fromEnrollmentId, blocCode: link.fromBlocCode };
@@ -148,12 +152,16 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         for (const bloc of annulled) for (const { enrollmentId } of provenBy(bloc).values()) annulledIn.add(enrollmentId);
       }
       const rows = new Map<string, DecisionRow>();
-      const found = await sql<DecisionRow>`SELECT * FROM ${table} WHERE number = ANY(${[...numbers]}::text[]) OR enrollment_id = ANY(${[...annulledIn]}::text[])`.execute(trx);
+      const found =
+        await sql<DecisionRow>`SELECT * FROM ${table} WHERE number = ANY(${[...numbers]}::text[]) OR enrollment_id = ANY(${[...annulledIn]}::text[])`.execute(
+          trx,
+        );
       for (const row of found.rows) rows.set(row.number, row);
       const inserted = new Set<string>();
       const changed = new Set<string>();
       const jobs: IssuanceJobData[] = [];
-      const revoke = (row: DecisionRow, reasonCategory: RevokeJob['reasonCategory']) => jobs.push({ type: 'revoke', job: { enrollmentId: row.enrollment_id, number: row.number, reasonCategory } });
+      const revoke = (row: DecisionRow, reasonCategory: RevokeJob['reasonCategory']) =>
+        jobs.push({ type: 'revoke', job: { enrollmentId: row.enrollment_id, number: row.number, reasonCategory } });
       const withdraw = (row: DecisionRow, reasonCategory: RevokeJob['reasonCategory']) => {
         row.revocation_requested = reasonCategory;
         changed.add(row.number);
@@ -169,7 +177,16 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             const kind = event.type === 'BlocValidated' ? 'attestation' : 'certificate';
             const number = documentNumber(kind, event.id);
             if (!rows.has(number)) {
-              rows.set(number, { decision_event_id: event.id, enrollment_id: enrollmentId, kind, bloc_code: (data.blocCode as string) ?? null, number, issued: false, revocation_requested: null, revoked: false });
+              rows.set(number, {
+                decision_event_id: event.id,
+                enrollment_id: enrollmentId,
+                kind,
+                bloc_code: (data.blocCode as string) ?? null,
+                number,
+                issued: false,
+                revocation_requested: null,
+                revoked: false,
+              });
               inserted.add(number);
             }
             // Asked again on a replay: the job id makes it one job.
@@ -187,11 +204,14 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
           case 'BlocAnnulled': {
             // A carried bloc's attestation is its source's (R13): annulled here, it is revoked there.
             const proof = provenBy({ enrollmentId, blocCode: data.blocCode as string });
-            for (const row of rows.values()) if (!row.revoked && row.kind === 'attestation' && proof.has(blocKey({ enrollmentId: row.enrollment_id, blocCode: row.bloc_code! }))) withdraw(row, 'bloc-annulled');
+            for (const row of rows.values())
+              if (!row.revoked && row.kind === 'attestation' && proof.has(blocKey({ enrollmentId: row.enrollment_id, blocCode: row.bloc_code! })))
+                withdraw(row, 'bloc-annulled');
             break;
           }
           case 'CertificationRevoked': {
-            for (const row of rows.values()) if (!row.revoked && row.kind === 'certificate' && row.enrollment_id === enrollmentId) withdraw(row, 'certification-revoked');
+            for (const row of rows.values())
+              if (!row.revoked && row.kind === 'certificate' && row.enrollment_id === enrollmentId) withdraw(row, 'certification-revoked');
             break;
           }
           case 'DocumentRevoked': {
@@ -209,9 +229,18 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       await recordEnrollments();
 
       const values = (numbers: Iterable<string>) =>
-        sql.join([...numbers].map((number) => rows.get(number)!).map((r) => sql`(${r.decision_event_id}, ${r.enrollment_id}, ${r.kind}, ${r.bloc_code}, ${r.number}, ${r.issued}::boolean, ${r.revocation_requested}::text, ${r.revoked}::boolean)`));
+        sql.join(
+          [...numbers]
+            .map((number) => rows.get(number)!)
+            .map(
+              (r) =>
+                sql`(${r.decision_event_id}, ${r.enrollment_id}, ${r.kind}, ${r.bloc_code}, ${r.number}, ${r.issued}::boolean, ${r.revocation_requested}::text, ${r.revoked}::boolean)`,
+            ),
+        );
       if (inserted.size > 0) {
-        await sql`INSERT INTO ${table} (decision_event_id, enrollment_id, kind, bloc_code, number, issued, revocation_requested, revoked) VALUES ${values(inserted)} ON CONFLICT DO NOTHING`.execute(trx);
+        await sql`INSERT INTO ${table} (decision_event_id, enrollment_id, kind, bloc_code, number, issued, revocation_requested, revoked) VALUES ${values(inserted)} ON CONFLICT DO NOTHING`.execute(
+          trx,
+        );
       }
       const updated = [...changed].filter((number) => !inserted.has(number));
       if (updated.length > 0) {
@@ -238,8 +267,7 @@ interface BlocRef {
 const blocKey = (bloc: BlocRef) => JSON.stringify([bloc.enrollmentId, bloc.blocCode]);
 
 /** The links recorded by earlier batches behind the given blocs, and behind theirs, back to where each was validated: one query. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function carriedEarlier(trx: Kysely<any>, tables: TableNames, blocs: readonly BlocRef[]): Promise<CarriedLink[]> {
+async function carriedEarlier(trx: SqlDb, tables: TableNames, blocs: readonly BlocRef[]): Promise<CarriedLink[]> {
   const carried = sql.table(tables.issuance_carried_blocs);
   const { rows } = await sql<CarriedLink>`
     WITH RECURSIVE chain AS (
@@ -249,7 +277,9 @@ async function carriedEarlier(trx: Kysely<any>, tables: TableNames, blocs: reado
       SELECT c.enrollment_id, c.bloc_code, c.from_enrollment_id, c.from_bloc_code
       FROM ${carried} c JOIN chain ON c.enrollment_id = chain.from_enrollment_id AND c.bloc_code = chain.from_bloc_code
     )
-    SELECT enrollment_id AS "enrollmentId", bloc_code AS "blocCode", from_enrollment_id AS "fromEnrollmentId", from_bloc_code AS "fromBlocCode" FROM chain`.execute(trx);
+    SELECT enrollment_id AS "enrollmentId", bloc_code AS "blocCode", from_enrollment_id AS "fromEnrollmentId", from_bloc_code AS "fromBlocCode" FROM chain`.execute(
+    trx,
+  );
   return rows;
 }
 
@@ -271,8 +301,7 @@ const HOLDER_ERASED = sql`EXISTS (SELECT 1 FROM issuance_holders h JOIN candidat
  * alone: there is nothing to revoke, and its decision, withdrawn, is not issued either. A decision
  * whose holder was erased is left alone too: notIssuedForErasedHolders lists them, for people to see.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function reconcileIssuance(db: Kysely<any>, enqueue: EnqueueIssuanceJobs): Promise<{ issue: number; revoke: number }> {
+export async function reconcileIssuance(db: SqlDb, enqueue: EnqueueIssuanceJobs): Promise<{ issue: number; revoke: number }> {
   const pending = await sql<DecisionRow>`
     SELECT * FROM issuance_decisions d
     WHERE (${AWAITING_ISSUE} AND NOT ${HOLDER_ERASED})
@@ -302,8 +331,7 @@ export interface NotIssuedDecision {
  * their document was issued (the issuing job answers 'holder-erased'): the same condition, so that
  * what is skipped is said; at most `limit`, in a stable order.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function notIssuedForErasedHolders(db: Kysely<any>, limit: number): Promise<NotIssuedDecision[]> {
+export async function notIssuedForErasedHolders(db: SqlDb, limit: number): Promise<NotIssuedDecision[]> {
   const { rows } = await sql<DecisionRow>`SELECT * FROM issuance_decisions d WHERE ${AWAITING_ISSUE} AND ${HOLDER_ERASED}
     ORDER BY d.enrollment_id, d.decision_event_id LIMIT ${limit}`.execute(db);
   return rows.map((row) => ({

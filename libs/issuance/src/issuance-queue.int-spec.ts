@@ -47,7 +47,11 @@ describe('IssuanceQueue.enqueueAll (Redis)', () => {
     expect(await queue.counts()).toMatchObject({ waiting: 3, active: 0, failed: 0 });
     const waiting = await inspector.getWaiting();
     expect(waiting.map((job) => job.id).sort()).toEqual(['issue-d-1', 'issue-d-2', 'revoke-JAL-A-0000000000A']);
-    expect(waiting.find((job) => job.id === 'issue-d-1')).toMatchObject({ name: 'issue', data: issue('d-1'), opts: expect.objectContaining({ attempts: 10, backoff: { type: 'exponential', delay: 1000 } }) });
+    expect(waiting.find((job) => job.id === 'issue-d-1')).toMatchObject({
+      name: 'issue',
+      data: issue('d-1'),
+      opts: expect.objectContaining({ attempts: 10, backoff: { type: 'exponential', delay: 1000 } }),
+    });
     // The same batch again (a replay, a reconciler pass): nothing new.
     await queue.enqueueAll([issue('d-1'), issue('d-2'), revoke('JAL-A-0000000000A')]);
     expect(await queue.counts()).toMatchObject({ waiting: 3 });

@@ -82,7 +82,13 @@ export class IssuanceQueue {
 
   async failed(limit = 100): Promise<{ id: string; data: IssuanceJobData; attempts: number; error: string; failedAt?: string }[]> {
     const jobs = await this.queue.getFailed(0, limit - 1);
-    return jobs.map((job) => ({ id: String(job.id), data: job.data, attempts: job.attemptsMade, error: job.failedReason, ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}) }));
+    return jobs.map((job) => ({
+      id: String(job.id),
+      data: job.data,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      ...(job.finishedOn ? { failedAt: new Date(job.finishedOn).toISOString() } : {}),
+    }));
   }
 
   /** Redis must keep every key: an evicted job is a lost certificate. */
@@ -116,7 +122,12 @@ export interface IssuanceWorkerOptions {
 }
 
 /** The issuance worker: the service's, the worker process's, the crash test's and the bench's. */
-export function startIssuanceWorker(process: (data: IssuanceJobData) => Promise<string>, connection: Redis, settings: RedisSettings, options: IssuanceWorkerOptions = {}): Worker<IssuanceJobData, string> {
+export function startIssuanceWorker(
+  process: (data: IssuanceJobData) => Promise<string>,
+  connection: Redis,
+  settings: RedisSettings,
+  options: IssuanceWorkerOptions = {},
+): Worker<IssuanceJobData, string> {
   return new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => process(job.data), {
     connection,
     prefix: settings.prefix,

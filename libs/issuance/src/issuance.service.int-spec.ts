@@ -27,8 +27,15 @@ describe('Issuance.issue (PostgreSQL)', () => {
 
   const enrollmentOf = async (candidateId: string, commands: Parameters<typeof history>[0]) => {
     const identity = { birthName: 'Martin', firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F' as const, birthPlace: 'Lyon', email: 'lea@example.org' };
-    const registered: CandidateEvent[] = await new PersonalDataVault(keys).seal([{ type: 'CandidateRegistered', data: { candidateId, organisationId: 'org-1', identity, by: admin, at: '2026-01-01T00:00:00.000Z' } }], candidateId);
-    await store.append(candidateStreamId(candidateId), registered.map((e) => ({ id: randomUUID(), type: e.type, data: e.data })), { expectedRevision: 'no_stream' });
+    const registered: CandidateEvent[] = await new PersonalDataVault(keys).seal(
+      [{ type: 'CandidateRegistered', data: { candidateId, organisationId: 'org-1', identity, by: admin, at: '2026-01-01T00:00:00.000Z' } }],
+      candidateId,
+    );
+    await store.append(
+      candidateStreamId(candidateId),
+      registered.map((e) => ({ id: randomUUID(), type: e.type, data: e.data })),
+      { expectedRevision: 'no_stream' },
+    );
     const enrollmentId = randomUUID();
     const events: NewEvent[] = history([cmd.enroll({ enrollmentId, candidateId }), ...commands]).map((e) => ({ id: randomUUID(), type: e.type, data: e.data }));
     await store.append(enrollmentStreamId(enrollmentId), events, { expectedRevision: 'no_stream' });
@@ -42,7 +49,14 @@ describe('Issuance.issue (PostgreSQL)', () => {
     store = new SqlEventStore(home);
     dir = mkdtempSync(join(tmpdir(), 'jalon-issue-'));
     keys = new DataKeys(home.db, masterKeysOrThrowaway(undefined));
-    issuance = new Issuance({ store, documents: new FolderDocumentStorage(dir), referential: async () => fixtureReferential, key: generateIssuerKey('https://jalon.example.org/issuer', 'Jalon'), publicBaseUrl: 'https://jalon.example.org', vault: new PersonalDataVault(keys) });
+    issuance = new Issuance({
+      store,
+      documents: new FolderDocumentStorage(dir),
+      referential: async () => fixtureReferential,
+      key: generateIssuerKey('https://jalon.example.org/issuer', 'Jalon'),
+      publicBaseUrl: 'https://jalon.example.org',
+      vault: new PersonalDataVault(keys),
+    });
   });
   afterAll(async () => {
     await home?.close();
@@ -51,7 +65,12 @@ describe('Issuance.issue (PostgreSQL)', () => {
   });
 
   it('an annulled decision gets no document, even once its bloc is validated again; the new decision gets its own', async () => {
-    const { enrollmentId, decisions } = await enrollmentOf('cand-revalidated', [...passBloc('BC01'), cmd.annulBloc('BC01'), ...sit('s-E1-again', 'E1', true, fixtureTimedParts('E1')), cmd.validateBloc('BC01')]);
+    const { enrollmentId, decisions } = await enrollmentOf('cand-revalidated', [
+      ...passBloc('BC01'),
+      cmd.annulBloc('BC01'),
+      ...sit('s-E1-again', 'E1', true, fixtureTimedParts('E1')),
+      cmd.validateBloc('BC01'),
+    ]);
     expect(decisions).toHaveLength(2);
     expect(await issuance.issue({ kind: 'attestation', enrollmentId, decisionEventId: decisions[0] })).toBe('decision-withdrawn');
     expect(await issuance.issue({ kind: 'attestation', enrollmentId, decisionEventId: decisions[1] })).toBe('issued');
@@ -62,12 +81,36 @@ describe('Issuance.issue (PostgreSQL)', () => {
   it('a decision whose bloc was carried by transfers and annulled where it went gets no document; another carried bloc still gets its own (R13)', async () => {
     const v2: Referential = { ...fixtureReferential, version: '2' };
     const carried = (blocs: string[]) => blocs.map((code) => ({ fromBloc: code, toBloc: code }));
-    const transferOut = (toEnrollmentId: string, toVersion: string, blocs: string[]): EnrollmentCommand => ({ type: 'TransferOut', data: { toEnrollmentId, toReferentialId: 'fixture-cert', toVersion, carriedBlocs: carried(blocs), by: admin, now: at(30) } });
+    const transferOut = (toEnrollmentId: string, toVersion: string, blocs: string[]): EnrollmentCommand => ({
+      type: 'TransferOut',
+      data: { toEnrollmentId, toReferentialId: 'fixture-cert', toVersion, carriedBlocs: carried(blocs), by: admin, now: at(30) },
+    });
     /** An enrollment opened by a transfer from `from`, then `commands` on it. */
-    const transferredIn = async (enrollmentId: string, from: { enrollmentId: string; version: string }, referential: Referential, blocs: string[], commands: EnrollmentCommand[], candidateId = 'cand-carried') => {
+    const transferredIn = async (
+      enrollmentId: string,
+      from: { enrollmentId: string; version: string },
+      referential: Referential,
+      blocs: string[],
+      commands: EnrollmentCommand[],
+      candidateId = 'cand-carried',
+    ) => {
       const enroll: EnrollmentCommand = {
         type: 'EnrollByTransfer',
-        data: { enrollmentId, fromEnrollmentId: from.enrollmentId, fromVersion: from.version, candidateId, organisationId: 'org-1', referentialId: 'fixture-cert', version: referential.version, cohort: '2026-A', accessRoute: 'formation-continue', optionBlocs: ['BC04'], carriedBlocs: carried(blocs).map((c) => ({ ...c, validatedAt: at(20) })), by: admin, now: at(30) },
+        data: {
+          enrollmentId,
+          fromEnrollmentId: from.enrollmentId,
+          fromVersion: from.version,
+          candidateId,
+          organisationId: 'org-1',
+          referentialId: 'fixture-cert',
+          version: referential.version,
+          cohort: '2026-A',
+          accessRoute: 'formation-continue',
+          optionBlocs: ['BC04'],
+          carriedBlocs: carried(blocs).map((c) => ({ ...c, validatedAt: at(20) })),
+          by: admin,
+          now: at(30),
+        },
       };
       const events = history([enroll, ...commands], referential).map((e) => ({ id: randomUUID(), type: e.type, data: e.data }));
       await store.append(enrollmentStreamId(enrollmentId), events, { expectedRevision: 'no_stream' });

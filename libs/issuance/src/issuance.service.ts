@@ -94,7 +94,14 @@ export class Issuance {
       await this.deps.documents.remove(model.number);
       return 'holder-erased';
     }
-    const document = { kind: job.kind, number: model.number, decisionEventId: job.decisionEventId, ...(model.bloc ? { blocCode: model.bloc.code } : {}), pdfSha256: sha256(pdf), credentialSha256: sha256(credential) };
+    const document = {
+      kind: job.kind,
+      number: model.number,
+      decisionEventId: job.decisionEventId,
+      ...(model.bloc ? { blocCode: model.bloc.code } : {}),
+      pdfSha256: sha256(pdf),
+      credentialSha256: sha256(credential),
+    };
     try {
       const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentIssued', data: { document, by: SYSTEM, now } }), events);
       return result.events.length > 0 ? 'issued' : 'already-issued';
@@ -110,11 +117,21 @@ export class Issuance {
     if (state.status === 'none') throw new Error(`enrollment ${job.enrollmentId} does not exist`);
     // Not issued yet: the issuing job will find the decision withdrawn and issue nothing.
     if (!state.documents[job.number]) return 'never-issued';
-    const result = await this.record(job.enrollmentId, state, (now) => ({ type: 'RecordDocumentRevoked', data: { number: job.number, reasonCategory: job.reasonCategory, by: SYSTEM, now } }), events);
+    const result = await this.record(
+      job.enrollmentId,
+      state,
+      (now) => ({ type: 'RecordDocumentRevoked', data: { number: job.number, reasonCategory: job.reasonCategory, by: SYSTEM, now } }),
+      events,
+    );
     return result.events.length > 0 ? 'revoked' : 'already-revoked';
   }
 
-  private async record(enrollmentId: string, current: ActiveEnrollment, build: (now: string) => Parameters<typeof decideEnrollment>[0], known?: readonly RecordedEvent[]) {
+  private async record(
+    enrollmentId: string,
+    current: ActiveEnrollment,
+    build: (now: string) => Parameters<typeof decideEnrollment>[0],
+    known?: readonly RecordedEvent[],
+  ) {
     const referential = await this.deps.referential(current.referentialId, current.version);
     return handleCommand<EnrollmentState, EnrollmentEvent>(this.deps.store, {
       streamId: enrollmentStreamId(enrollmentId),
@@ -136,7 +153,12 @@ export class Issuance {
     if (candidate.status === 'none') throw new Error(`candidate ${candidateId} is not registered`);
     if (isWithheld(candidate.identity)) return candidate.identity;
     const identity: CandidateIdentity = candidate.identity;
-    return { birthName: identity.birthName, ...(identity.usageName ? { usageName: identity.usageName } : {}), firstNames: identity.firstNames, birthDate: identity.birthDate };
+    return {
+      birthName: identity.birthName,
+      ...(identity.usageName ? { usageName: identity.usageName } : {}),
+      firstNames: identity.firstNames,
+      birthDate: identity.birthDate,
+    };
   }
 
   /** What the document shows besides its holder, from the decision event and the référentiel. */
@@ -144,7 +166,14 @@ export class Issuance {
     const decision = events.find((e) => e.id === job.decisionEventId);
     if (!decision) throw new Error(`decision ${job.decisionEventId} is not in enrollment ${job.enrollmentId}`);
     const referential = await this.deps.referential(state.referentialId, state.version);
-    const data = decision.data as { blocCode?: string; decidedBy?: 'jury' | 'automatic-rule'; at: string; place?: string; optionBlocs?: string[]; blocs?: string[] };
+    const data = decision.data as {
+      blocCode?: string;
+      decidedBy?: 'jury' | 'automatic-rule';
+      at: string;
+      place?: string;
+      optionBlocs?: string[];
+      blocs?: string[];
+    };
     const number = documentNumber(job.kind, job.decisionEventId);
     const blocTitle = (code: string) => referential.blocs.find((b) => b.code === code)?.title ?? code;
     return {
@@ -183,7 +212,7 @@ async function withdrawnSince(job: IssueJob, events: readonly RecordedEvent[], r
   if (job.kind === 'certificate') return events.slice(at + 1).some((e) => e.type === 'CertificationRevoked');
   let blocCode = (events[at].data as { blocCode?: string }).blocCode;
   let later = events.slice(at + 1);
-  for (const followed = new Set<string>(); ; ) {
+  for (const followed = new Set<string>(); ;) {
     if (later.some((e) => e.type === 'BlocAnnulled' && (e.data as { blocCode?: string }).blocCode === blocCode)) return true;
     const out = later.find((e) => e.type === 'EnrollmentTransferredOut')?.data as EventOf<'EnrollmentTransferredOut'>['data'] | undefined;
     const carried = out?.carriedBlocs.find((c) => c.fromBloc === blocCode);

@@ -1,4 +1,5 @@
-import { Kysely, sql } from 'kysely';
+import { SqlDb } from '@jalon/event-store';
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, MasterKey, parseMasterKeys } from '@jalon/config';
 import { decrypt, encrypt, newDataKey } from './sealed-box';
@@ -16,8 +17,7 @@ export class DataKeys {
   private readonly current: MasterKey;
 
   constructor(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table is created by a migration
-    private readonly db: Kysely<any>,
+    private readonly db: SqlDb,
     private readonly masterKeys: readonly MasterKey[],
   ) {
     if (masterKeys.length === 0) throw new Error('at least one master key is needed');
@@ -51,7 +51,9 @@ export class DataKeys {
    */
   async destroy(candidateId: string): Promise<void> {
     await sql`INSERT INTO candidate_keys (candidate_id, master_key_id, wrapped_key, erased_at) VALUES (${candidateId}, NULL, NULL, clock_timestamp())
-      ON CONFLICT (candidate_id) DO UPDATE SET master_key_id = NULL, wrapped_key = NULL, erased_at = coalesce(candidate_keys.erased_at, clock_timestamp())`.execute(this.db);
+      ON CONFLICT (candidate_id) DO UPDATE SET master_key_id = NULL, wrapped_key = NULL, erased_at = coalesce(candidate_keys.erased_at, clock_timestamp())`.execute(
+      this.db,
+    );
     await sql`VACUUM candidate_keys`.execute(this.db).catch(() => undefined);
   }
 
@@ -66,7 +68,8 @@ export class DataKeys {
         const key = this.unwrapRow(row);
         if (key.state !== 'live') continue;
         // Only the row still wrapped by the key read is rewrapped: a concurrent rotation or erasure wins.
-        const { numAffectedRows } = await sql`UPDATE candidate_keys SET master_key_id = ${this.current.id}, wrapped_key = ${this.wrap(row.candidate_id, key.key, this.current)}
+        const { numAffectedRows } =
+          await sql`UPDATE candidate_keys SET master_key_id = ${this.current.id}, wrapped_key = ${this.wrap(row.candidate_id, key.key, this.current)}
           WHERE candidate_id = ${row.candidate_id} AND master_key_id = ${row.master_key_id} AND wrapped_key = ${row.wrapped_key}`.execute(this.db);
         rewrapped += Number(numAffectedRows ?? 0);
       }
@@ -81,7 +84,8 @@ export class DataKeys {
   async assertMasterKeysOpenStoredKeys(): Promise<void> {
     const { rows } = await sql<KeyRow>`SELECT DISTINCT ON (master_key_id) candidate_id, master_key_id, wrapped_key, erased_at FROM candidate_keys
       WHERE wrapped_key IS NOT NULL ORDER BY master_key_id, candidate_id`.execute(this.db);
-    const recover = 'start with the MASTER_KEYS the data was written with (embedded mode: the file master-keys in DATA_DIR); to change keys, put the new one first, keep the old after it, and run `npm run cli -- keys rotate`';
+    const recover =
+      'start with the MASTER_KEYS the data was written with (embedded mode: the file master-keys in DATA_DIR); to change keys, put the new one first, keep the old after it, and run `npm run cli -- keys rotate`';
     for (const row of rows) {
       try {
         this.unwrapRow(row);

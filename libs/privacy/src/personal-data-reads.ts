@@ -1,4 +1,5 @@
-import { Kysely, sql } from 'kysely';
+import { SqlDb } from '@jalon/event-store';
+import { sql } from 'kysely';
 
 /** One read of personal data: who read what of whom, through which view. No value is ever logged. */
 export interface PersonalDataRead {
@@ -25,22 +26,43 @@ export class PersonalDataReadNotRecordedError extends Error {
  * when the record fails, they answer nothing.
  */
 export class PersonalDataReadLog {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table is created by a migration
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(private readonly db: SqlDb) {}
 
   async record(read: PersonalDataRead): Promise<void> {
     try {
       await sql`INSERT INTO personal_data_reads (actor_id, actor_role, organisation_id, candidate_id, enrollment_id, view, subjects)
-        VALUES (${read.actor.id}, ${read.actor.role}, ${read.actor.organisationId}, ${read.candidateId}, ${read.enrollmentId ?? null}, ${read.view}, ${JSON.stringify(read.subjects)}::jsonb)`.execute(this.db);
+        VALUES (${read.actor.id}, ${read.actor.role}, ${read.actor.organisationId}, ${read.candidateId}, ${read.enrollmentId ?? null}, ${read.view}, ${JSON.stringify(read.subjects)}::jsonb)`.execute(
+        this.db,
+      );
     } catch (error) {
       throw new PersonalDataReadNotRecordedError(error);
     }
   }
 
   /** The reads of one candidate's data, oldest first: what a DPO or an auditor asks. */
-  async of(candidateId: string): Promise<{ readAt: string; actorId: string; actorRole: string; organisationId: string; enrollmentId: string | null; view: string; subjects: string[] }[]> {
-    const { rows } = await sql<{ read_at: Date; actor_id: string; actor_role: string; organisation_id: string; enrollment_id: string | null; view: string; subjects: string[] }>`
-      SELECT read_at, actor_id, actor_role, organisation_id, enrollment_id, view, subjects FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(this.db);
-    return rows.map((r) => ({ readAt: new Date(r.read_at).toISOString(), actorId: r.actor_id, actorRole: r.actor_role, organisationId: r.organisation_id, enrollmentId: r.enrollment_id, view: r.view, subjects: r.subjects }));
+  async of(
+    candidateId: string,
+  ): Promise<{ readAt: string; actorId: string; actorRole: string; organisationId: string; enrollmentId: string | null; view: string; subjects: string[] }[]> {
+    const { rows } = await sql<{
+      read_at: Date;
+      actor_id: string;
+      actor_role: string;
+      organisation_id: string;
+      enrollment_id: string | null;
+      view: string;
+      subjects: string[];
+    }>`
+      SELECT read_at, actor_id, actor_role, organisation_id, enrollment_id, view, subjects FROM personal_data_reads WHERE candidate_id = ${candidateId} ORDER BY id`.execute(
+      this.db,
+    );
+    return rows.map((r) => ({
+      readAt: new Date(r.read_at).toISOString(),
+      actorId: r.actor_id,
+      actorRole: r.actor_role,
+      organisationId: r.organisation_id,
+      enrollmentId: r.enrollment_id,
+      view: r.view,
+      subjects: r.subjects,
+    }));
   }
 }

@@ -38,7 +38,8 @@ export class PersonalDataVault {
     const slotsOf = events.map((event) => this.slots(event).filter((slot) => slot.value !== undefined && !isWithheld(slot.value)));
     if (slotsOf.every((slots) => slots.length === 0)) return [...events];
     const key = await this.keys.obtain(candidateId);
-    if (key.state === 'erased') throw new ConflictError('PERSONAL_DATA.ERASED', 'this candidate’s personal data was erased: no new personal data can be recorded for them');
+    if (key.state === 'erased')
+      throw new ConflictError('PERSONAL_DATA.ERASED', 'this candidate’s personal data was erased: no new personal data can be recorded for them');
     return events.map((event, i) => {
       const slots = slotsOf[i];
       if (slots.length === 0) return event;
@@ -62,8 +63,11 @@ export class PersonalDataVault {
     const key = keys.get(part.key);
     if (!key) throw new Error(`an event of type ${event.type} is sealed with a key that does not exist (candidate ${part.key})`);
     const { sealed: _sealed, ...clear } = event.data as Record<string, unknown>;
-    const slots = this.slots({ type: event.type, data: clear }).filter((slot) => isWithheld(slot.value) && (slot.value as { withheld: string }).withheld === 'sealed');
-    const values: unknown[] = key.state === 'erased' ? slots.map(() => ERASED) : JSON.parse(decrypt(key.key, context(event.type, part.key), part).toString('utf8'));
+    const slots = this.slots({ type: event.type, data: clear }).filter(
+      (slot) => isWithheld(slot.value) && (slot.value as { withheld: string }).withheld === 'sealed',
+    );
+    const values: unknown[] =
+      key.state === 'erased' ? slots.map(() => ERASED) : JSON.parse(decrypt(key.key, context(event.type, part.key), part).toString('utf8'));
     if (values.length !== slots.length) throw new Error(`a sealed ${event.type} holds ${values.length} values for ${slots.length} fields`);
     slots.forEach((slot, i) => slot.set(values[i]));
     return { ...event, data: slots.length > 0 ? slots[0].root : clear };

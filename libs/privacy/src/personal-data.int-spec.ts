@@ -14,21 +14,41 @@ const MARKER = `marker-${randomBytes(6).toString('hex')}`;
 
 const granted: EnrollmentEvent = {
   type: 'AccommodationGranted',
-  data: { accommodationId: 'acc-1', terms: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01', details: `salle calme ${MARKER}` }, by, at: '2026-01-02T00:00:00.000Z' },
+  data: {
+    accommodationId: 'acc-1',
+    terms: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01', details: `salle calme ${MARKER}` },
+    by,
+    at: '2026-01-02T00:00:00.000Z',
+  },
 };
 const scheduled: EnrollmentEvent = {
   type: 'SittingScheduled',
   data: {
-    sittingId: 's1', epreuveCode: 'E1', blocCode: 'BC01', attempt: 1, scheduledAt: '2026-02-01T09:00:00.000Z', assessorIds: ['assessor-1'],
+    sittingId: 's1',
+    epreuveCode: 'E1',
+    blocCode: 'BC01',
+    attempt: 1,
+    scheduledAt: '2026-02-01T09:00:00.000Z',
+    assessorIds: ['assessor-1'],
     timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }],
-    applicableAccommodations: [{ accommodationId: 'acc-1', kind: 'tiers-temps' }, { accommodationId: 'acc-2', kind: 'third-party-assistance' }],
-    by, at: '2026-01-03T00:00:00.000Z',
+    applicableAccommodations: [
+      { accommodationId: 'acc-1', kind: 'tiers-temps' },
+      { accommodationId: 'acc-2', kind: 'third-party-assistance' },
+    ],
+    by,
+    at: '2026-01-03T00:00:00.000Z',
   },
 };
 const noAccommodation: EnrollmentEvent = { ...scheduled, data: { ...scheduled.data, applicableAccommodations: [] } } as EnrollmentEvent;
 const registered: CandidateEvent = {
   type: 'CandidateRegistered',
-  data: { candidateId: 'cand-1', organisationId: 'org-1', identity: { birthName: MARKER, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon', email: 'lea@example.org' }, by, at: '2026-01-01T00:00:00.000Z' },
+  data: {
+    candidateId: 'cand-1',
+    organisationId: 'org-1',
+    identity: { birthName: MARKER, firstNames: ['Léa'], birthDate: '2001-03-14', sex: 'F', birthPlace: 'Lyon', email: 'lea@example.org' },
+    by,
+    at: '2026-01-01T00:00:00.000Z',
+  },
 };
 
 describe('personal data: keys per candidate, sealed fields, erasure, rotation, the read log (PostgreSQL)', () => {
@@ -52,7 +72,13 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     expect(JSON.stringify(storedSitting)).not.toContain('tiers-temps');
     expect(storedGrant.data).toMatchObject({ accommodationId: 'acc-1', terms: SEALED, at: granted.data.at, sealed: { v: 1, key: 'cand-seal' } });
     // The clear facts stay readable to every reader: durations, ids, dates.
-    expect(storedSitting.data).toMatchObject({ timedParts: scheduled.data.timedParts, applicableAccommodations: [{ accommodationId: 'acc-1', kind: SEALED }, { accommodationId: 'acc-2', kind: SEALED }] });
+    expect(storedSitting.data).toMatchObject({
+      timedParts: scheduled.data.timedParts,
+      applicableAccommodations: [
+        { accommodationId: 'acc-1', kind: SEALED },
+        { accommodationId: 'acc-2', kind: SEALED },
+      ],
+    });
     // Nothing sensitive, nothing sealed, no key needed.
     expect(storedPlain).toEqual(noAccommodation);
     expect(await vault.open([storedGrant, storedSitting, storedPlain])).toEqual([granted, scheduled, noAccommodation]);
@@ -73,17 +99,21 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     const data = stored.data as unknown as { sealed: { data: string; key: string } };
     await expect(vault.open([{ ...stored, type: 'AccommodationAmended' } as EnrollmentEvent])).rejects.toThrow();
     const [other] = await vault.seal([granted], 'cand-aad-2');
-    await expect(vault.open([{ ...stored, data: { ...stored.data, sealed: { ...data.sealed, key: 'cand-aad-2' } } } as EnrollmentEvent, other])).rejects.toThrow();
+    await expect(
+      vault.open([{ ...stored, data: { ...stored.data, sealed: { ...data.sealed, key: 'cand-aad-2' } } } as EnrollmentEvent, other]),
+    ).rejects.toThrow();
     const flipped = Buffer.from(data.sealed.data, 'base64url');
     flipped[0] ^= 1;
-    await expect(vault.open([{ ...stored, data: { ...stored.data, sealed: { ...data.sealed, data: flipped.toString('base64url') } } } as EnrollmentEvent])).rejects.toThrow();
+    await expect(
+      vault.open([{ ...stored, data: { ...stored.data, sealed: { ...data.sealed, data: flipped.toString('base64url') } } } as EnrollmentEvent]),
+    ).rejects.toThrow();
   });
 
   it('one key per candidate, created once even when two writers race for it', async () => {
     const keys = new DataKeys(home.db, [master('m1')]);
     const [a, b] = await Promise.all([keys.obtain('cand-race'), keys.obtain('cand-race')]);
     expect(a).toEqual(b);
-    expect((await keys.obtain('cand-other'))).not.toEqual(a);
+    expect(await keys.obtain('cand-other')).not.toEqual(a);
   });
 
   it('erasure destroys the key: sealed fields open as "erased" everywhere, the rest holds, and nothing new can be sealed', async () => {
@@ -100,7 +130,10 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     await keys.destroy('cand-1');
     await keys.destroy('cand-never');
     expect((await keys.obtain('cand-never')).state).toBe('erased');
-    const { rows } = await sql<{ wrapped_key: string | null; erased_at: Date | null }>`SELECT wrapped_key, erased_at FROM candidate_keys WHERE candidate_id = 'cand-1'`.execute(home.db);
+    const { rows } = await sql<{
+      wrapped_key: string | null;
+      erased_at: Date | null;
+    }>`SELECT wrapped_key, erased_at FROM candidate_keys WHERE candidate_id = 'cand-1'`.execute(home.db);
     expect(rows).toEqual([{ wrapped_key: null, erased_at: expect.any(Date) }]);
   });
 
@@ -130,14 +163,32 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
 
   it('the read log records who read what, is append-only, and a read it cannot record is refused', async () => {
     const log = new PersonalDataReadLog(home.db);
-    await log.record({ actor: { id: 'referent-1', role: 'referent', organisationId: 'org-1' }, candidateId: 'cand-log', enrollmentId: 'enr-1', view: 'accommodations:full', subjects: ['accommodation:acc-1'] });
-    expect(await log.of('cand-log')).toEqual([{ readAt: expect.any(String), actorId: 'referent-1', actorRole: 'referent', organisationId: 'org-1', enrollmentId: 'enr-1', view: 'accommodations:full', subjects: ['accommodation:acc-1'] }]);
+    await log.record({
+      actor: { id: 'referent-1', role: 'referent', organisationId: 'org-1' },
+      candidateId: 'cand-log',
+      enrollmentId: 'enr-1',
+      view: 'accommodations:full',
+      subjects: ['accommodation:acc-1'],
+    });
+    expect(await log.of('cand-log')).toEqual([
+      {
+        readAt: expect.any(String),
+        actorId: 'referent-1',
+        actorRole: 'referent',
+        organisationId: 'org-1',
+        enrollmentId: 'enr-1',
+        view: 'accommodations:full',
+        subjects: ['accommodation:acc-1'],
+      },
+    ]);
     await expect(sql`UPDATE personal_data_reads SET actor_id = 'someone-else'`.execute(home.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM personal_data_reads`.execute(home.db)).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE personal_data_reads`.execute(home.db)).rejects.toThrow(/append-only/);
     await sql`ALTER TABLE personal_data_reads ADD CONSTRAINT refuse_for_test CHECK (view <> 'refused') NOT VALID`.execute(home.db);
     try {
-      await expect(log.record({ actor: { id: 'x', role: 'referent', organisationId: 'org-1' }, candidateId: 'cand-log', view: 'refused', subjects: [] })).rejects.toBeInstanceOf(PersonalDataReadNotRecordedError);
+      await expect(
+        log.record({ actor: { id: 'x', role: 'referent', organisationId: 'org-1' }, candidateId: 'cand-log', view: 'refused', subjects: [] }),
+      ).rejects.toBeInstanceOf(PersonalDataReadNotRecordedError);
     } finally {
       await sql`ALTER TABLE personal_data_reads DROP CONSTRAINT refuse_for_test`.execute(home.db);
     }

@@ -11,19 +11,25 @@ export function enrollmentCodec(vault: PersonalDataVault, options: { open: boole
   return {
     // Least privilege: a decision that does not need the facts decides on them sealed.
     ...(options.open ? { decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<EnrollmentEvent>(r))) } : {}),
-    encode: (events: readonly EnrollmentEvent[], state: EnrollmentState) => vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
+    encode: (events: readonly EnrollmentEvent[], state: EnrollmentState) =>
+      vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
   };
 }
 
 export function candidateCodec(vault: PersonalDataVault) {
   return {
     decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<CandidateEvent>(r))),
-    encode: (events: readonly CandidateEvent[], state: CandidateState) => vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
+    encode: (events: readonly CandidateEvent[], state: CandidateState) =>
+      vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
   };
 }
 
 /** A stream read and opened: the stored events (ids, positions) and their domain form. */
-export async function readOpened<E extends { type: string; data: unknown }>(store: EventStore, vault: PersonalDataVault, streamId: string): Promise<{ recorded: RecordedEvent[]; events: E[] }> {
+export async function readOpened<E extends { type: string; data: unknown }>(
+  store: EventStore,
+  vault: PersonalDataVault,
+  streamId: string,
+): Promise<{ recorded: RecordedEvent[]; events: E[] }> {
   const recorded = await store.readStream(streamId);
   return { recorded, events: await vault.open(recorded.map((r) => fromRecorded<E>(r))) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kysely, sql } from 'kysely';
-import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
+import { sql } from 'kysely';
+import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
 import { Projection } from './projection';
@@ -20,10 +20,13 @@ function counting(name: string, poison?: (type: string) => boolean): Projection 
     },
   };
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const counts = async (db: Kysely<any>, table: string) =>
-  Object.fromEntries((await sql<{ stream_id: string; count: number }>`SELECT stream_id, count FROM ${sql.table(table)} ORDER BY stream_id`.execute(db)).rows.map((r) => [r.stream_id, r.count]));
+const counts = async (db: SqlDb, table: string) =>
+  Object.fromEntries(
+    (await sql<{ stream_id: string; count: number }>`SELECT stream_id, count FROM ${sql.table(table)} ORDER BY stream_id`.execute(db)).rows.map((r) => [
+      r.stream_id,
+      r.count,
+    ]),
+  );
 
 describe('projection runner (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -57,7 +60,7 @@ describe('projection runner (PostgreSQL)', () => {
     expect(await counts(home.db, 'basic_counts')).toEqual({ a: 10, b: 5 });
     const [status] = await runner.statuses();
     expect(status).toMatchObject({ name: 'basic', status: 'running', eventsApplied: 15 });
-    expect(await runner.waitUntilReached((await store.headPosition()), 100)).toBe(true);
+    expect(await runner.waitUntilReached(await store.headPosition(), 100)).toBe(true);
   });
 
   it('several runners on the same projection never apply an event twice', async () => {
@@ -68,7 +71,12 @@ describe('projection runner (PostgreSQL)', () => {
       await runners[0].prepare();
       await Promise.all(runners.map((r) => r.catchUp()));
       await runners[0].catchUp();
-      const total = (await home.db.selectFrom('events').select(sql<string>`count(*)::text`.as('n')).executeTakeFirstOrThrow()).n;
+      const total = (
+        await home.db
+          .selectFrom('events')
+          .select(sql<string>`count(*)::text`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
       const perStream = await counts(home.db, 'shared_counts');
       expect(Object.values(perStream).reduce((a, b) => a + b, 0)).toBe(Number(total));
       expect(perStream.c).toBe(40);
@@ -80,7 +88,10 @@ describe('projection runner (PostgreSQL)', () => {
 
   it('a failing event stops the projection at its position with the error kept, never skipped', async () => {
     const logged: string[] = [];
-    const runner = new ProjectionRunner(home.db, store, [counting('fragile', (type) => type === 'Poison')], { batchSize: 50, logger: { log: () => undefined, error: (m) => logged.push(m) } });
+    const runner = new ProjectionRunner(home.db, store, [counting('fragile', (type) => type === 'Poison')], {
+      batchSize: 50,
+      logger: { log: () => undefined, error: (m) => logged.push(m) },
+    });
     await runner.prepare();
     await runner.catchUp();
     await appendMany('d', 3);
@@ -135,10 +146,16 @@ describe('projection runner (PostgreSQL)', () => {
   it('an index added to a table that already exists is created at the next start, and keeps its name through rebuilds', async () => {
     const shipped = counting('grown');
     await new ProjectionRunner(home.db, store, [shipped]).prepare();
-    const indexesOf = async () => (await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'grown_counts' ORDER BY indexname`.execute(home.db)).rows.map((r) => r.name);
+    const indexesOf = async () =>
+      (await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'grown_counts' ORDER BY indexname`.execute(home.db)).rows.map(
+        (r) => r.name,
+      );
     expect(await indexesOf()).toEqual(['grown_counts_pkey']);
     // A later version of the projection adds an index: no rebuild needed for the live table to get it.
-    const grown: Projection = { ...shipped, tables: [{ ...shipped.tables[0], indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_count`)} ON ${sql.table(t)} (count)`] }] };
+    const grown: Projection = {
+      ...shipped,
+      tables: [{ ...shipped.tables[0], indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_count`)} ON ${sql.table(t)} (count)`] }],
+    };
     const runner = new ProjectionRunner(home.db, store, [grown], { rebuildBatchSize: 50 });
     await runner.prepare();
     expect(await indexesOf()).toEqual(['grown_counts_count', 'grown_counts_pkey']);

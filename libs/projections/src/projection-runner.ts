@@ -26,7 +26,8 @@ export interface RunnerLogger {
 }
 
 /** How a wait for a position ended; `failed` names the projections that stopped short of it. */
-export type PositionWait = { readonly outcome: 'reached' } | { readonly outcome: 'timed-out' } | { readonly outcome: 'failed'; readonly projections: readonly string[] };
+export type PositionWait =
+  { readonly outcome: 'reached' } | { readonly outcome: 'timed-out' } | { readonly outcome: 'failed'; readonly projections: readonly string[] };
 
 interface Checkpoint {
   readonly position: GlobalPosition;
@@ -56,7 +57,13 @@ export class ProjectionRunner {
     private readonly db: Kysely<JalonTables>,
     private readonly store: EventStore,
     readonly projections: readonly Projection[],
-    private readonly options: { readonly batchSize?: number; readonly rebuildBatchSize?: number; readonly pollIntervalMs?: number; readonly gatherMs?: number; readonly logger?: RunnerLogger } = {},
+    private readonly options: {
+      readonly batchSize?: number;
+      readonly rebuildBatchSize?: number;
+      readonly pollIntervalMs?: number;
+      readonly gatherMs?: number;
+      readonly logger?: RunnerLogger;
+    } = {},
   ) {}
 
   private get logger(): RunnerLogger {
@@ -83,7 +90,9 @@ export class ProjectionRunner {
           const statements = exists.rows[0].found === null ? tableDdl(table, table.name) : (table.indexes?.(table.name) ?? []);
           for (const statement of statements) await statement.execute(trx);
         }
-        await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(trx);
+        await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(
+          trx,
+        );
       });
     }
   }
@@ -190,7 +199,12 @@ export class ProjectionRunner {
   }
 
   /** Applies the events one by one up to the failing one, then stops the projection there. */
-  private async isolateFailure(projection: Projection, from: GlobalPosition, events: readonly RecordedEvent[], batchError: unknown): Promise<number | 'failed'> {
+  private async isolateFailure(
+    projection: Projection,
+    from: GlobalPosition,
+    events: readonly RecordedEvent[],
+    batchError: unknown,
+  ): Promise<number | 'failed'> {
     let position = from;
     let applied = 0;
     for (const event of events) {
@@ -201,20 +215,39 @@ export class ProjectionRunner {
         position = event.position;
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-        await sql`UPDATE projection_checkpoints SET status = 'failed', error = ${message}, failed_event_id = ${event.id}::uuid, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(this.db);
-        this.logger.error(`projection ${projection.name} stopped at ${formatPosition(position)}: event ${event.id} (${event.type}, ${event.streamId}@${event.streamRevision}) failed: ${message}`);
+        await sql`UPDATE projection_checkpoints SET status = 'failed', error = ${message}, failed_event_id = ${event.id}::uuid, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(
+          this.db,
+        );
+        this.logger.error(
+          `projection ${projection.name} stopped at ${formatPosition(position)}: event ${event.id} (${event.type}, ${event.streamId}@${event.streamRevision}) failed: ${message}`,
+        );
         return 'failed';
       }
     }
-    this.logger.error(`projection ${projection.name}: a batch failed but each of its events applies alone (${batchError instanceof Error ? batchError.message : String(batchError)})`);
+    this.logger.error(
+      `projection ${projection.name}: a batch failed but each of its events applies alone (${batchError instanceof Error ? batchError.message : String(batchError)})`,
+    );
     return applied;
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
     const rows = await this.db
       .selectFrom('projection_checkpoints')
-      .select(['projection', 'status', 'error', 'failed_event_id', 'updated_at', sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), sql<string>`events_applied::text`.as('events_applied')])
-      .where('projection', 'in', this.projections.map((p) => p.name))
+      .select([
+        'projection',
+        'status',
+        'error',
+        'failed_event_id',
+        'updated_at',
+        sql<string>`commit_position::text`.as('commit'),
+        sql<string>`prepare_position::text`.as('prepare'),
+        sql<string>`events_applied::text`.as('events_applied'),
+      ])
+      .where(
+        'projection',
+        'in',
+        this.projections.map((p) => p.name),
+      )
       .orderBy('projection')
       .execute();
     return rows.map((r) => ({
@@ -296,10 +329,13 @@ export class ProjectionRunner {
           // finds its `IF NOT EXISTS` indexes under the names it gives them.
           const { rows } = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE i.indrelid = to_regclass(${table.name}) AND starts_with(c.relname, ${fresh[table.name]})`.execute(trx);
-          for (const { name: index } of rows) await sql`ALTER INDEX ${sql.id(index)} RENAME TO ${sql.id(table.name + index.slice(fresh[table.name].length))}`.execute(trx);
+          for (const { name: index } of rows)
+            await sql`ALTER INDEX ${sql.id(index)} RENAME TO ${sql.id(table.name + index.slice(fresh[table.name].length))}`.execute(trx);
         }
         await sql`UPDATE projection_checkpoints SET commit_position = ${position.commit.toString()}::bigint, prepare_position = ${position.prepare.toString()}::bigint,
-          events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, updated_at = clock_timestamp() WHERE projection = ${name}`.execute(trx);
+          events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, updated_at = clock_timestamp() WHERE projection = ${name}`.execute(
+          trx,
+        );
       });
     } catch (error) {
       for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db).catch(() => undefined);

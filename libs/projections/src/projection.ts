@@ -1,5 +1,5 @@
-import { Kysely, RawBuilder } from 'kysely';
-import { RecordedEvent } from '@jalon/event-store';
+import { RawBuilder } from 'kysely';
+import { RecordedEvent, SqlDb } from '@jalon/event-store';
 
 /** Base table name → the name it has right now (a rebuild writes into fresh tables, then swaps). */
 export type TableNames = Readonly<Record<string, string>>;
@@ -23,6 +23,5 @@ export interface ProjectionTable {
 export interface Projection {
   readonly name: string;
   readonly tables: readonly ProjectionTable[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each projection owns its own tables
-  apply(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
+  apply(trx: SqlDb, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
 }

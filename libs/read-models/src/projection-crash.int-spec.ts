@@ -1,8 +1,8 @@
 import { ChildWorker, killAllChildWorkers, spawnChildWorker, waitReady } from '@jalon/event-store/testing/child-worker';
 import path from 'node:path';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { loadCatalogue } from '@jalon/catalogue';
-import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore, START } from '@jalon/event-store';
+import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore, START } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from './testing/generate-paths';
@@ -32,17 +32,23 @@ interface Checkpoint {
   readonly eventsApplied: number;
   readonly status: string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function checkpoints(db: Kysely<any>): Promise<Map<string, Checkpoint>> {
+async function checkpoints(db: SqlDb): Promise<Map<string, Checkpoint>> {
   const { rows } = await sql<{ projection: string; commit: string; prepare: string; events_applied: string; status: string }>`
     SELECT projection, commit_position::text AS commit, prepare_position::text AS prepare, events_applied::text AS events_applied, status
     FROM projection_checkpoints`.execute(db);
-  return new Map(rows.map((r) => [r.projection, { projection: r.projection, position: { commit: BigInt(r.commit), prepare: BigInt(r.prepare) }, eventsApplied: Number(r.events_applied), status: r.status }]));
+  return new Map(
+    rows.map((r) => [
+      r.projection,
+      {
+        projection: r.projection,
+        position: { commit: BigInt(r.commit), prepare: BigInt(r.prepare) },
+        eventsApplied: Number(r.events_applied),
+        status: r.status,
+      },
+    ]),
+  );
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- projection tables are not part of the store's schema type
-async function snapshot(db: Kysely<any>) {
+async function snapshot(db: SqlDb) {
   const rows = async (query: ReturnType<typeof sql>) => (await query.execute(db)).rows;
   return {
     referentialVersions: await rows(sql`SELECT * FROM referential_versions ORDER BY referential_id, version`),
@@ -50,9 +56,7 @@ async function snapshot(db: Kysely<any>) {
     eventCounts: await rows(sql`SELECT * FROM crash_event_counts ORDER BY event_id`),
   };
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const count = async (db: Kysely<any>, query: ReturnType<typeof sql>) => Number(((await query.execute(db)).rows[0] as { n: string | null }).n ?? 0);
+const count = async (db: SqlDb, query: ReturnType<typeof sql>) => Number(((await query.execute(db)).rows[0] as { n: string | null }).n ?? 0);
 
 describe('projections survive SIGKILL at random points (PostgreSQL, separate process)', () => {
   let database: TestDatabase;
@@ -142,9 +146,13 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
       for (;;) {
         const now = await checkpoints(home.db);
         const failed = [...now.values()].filter((c) => c.status !== 'running');
-        if (failed.length > 0) throw new Error(`round ${round}: projection failed: ${JSON.stringify(failed, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n${survivor.stderr()}`);
+        if (failed.length > 0)
+          throw new Error(
+            `round ${round}: projection failed: ${JSON.stringify(failed, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n${survivor.stderr()}`,
+          );
         if (PROJECTIONS.every((name) => comparePositions(now.get(name)!.position, target) >= 0)) break;
-        if (Date.now() - restartedAt > 60_000) throw new Error(`round ${round}: the restarted worker did not catch up within 60 s; stderr:\n${survivor.stderr()}`);
+        if (Date.now() - restartedAt > 60_000)
+          throw new Error(`round ${round}: the restarted worker did not catch up within 60 s; stderr:\n${survivor.stderr()}`);
         await sleep(20);
       }
       const catchUpMs = Date.now() - restartedAt;
@@ -176,11 +184,14 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
         for (const name of PROJECTIONS) await rebuilder.rebuild(name);
         lap('rebuild');
         const rebuilt = await snapshot(home.db);
-        expect(rebuilt.candidatePaths).toHaveLength(await count(home.db, sql`SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE stream_id LIKE 'enrollment-%'`));
+        expect(rebuilt.candidatePaths).toHaveLength(
+          await count(home.db, sql`SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE stream_id LIKE 'enrollment-%'`),
+        );
         expect(liveRows).toEqual(rebuilt);
         lap('compare');
       } catch (error) {
-        if (error instanceof Error) error.message = `round ${round} (killed after ${delayMs} ms, progress ${JSON.stringify(progress)} of ${roundEvents}): ${error.message}`;
+        if (error instanceof Error)
+          error.message = `round ${round} (killed after ${delayMs} ms, progress ${JSON.stringify(progress)} of ${roundEvents}): ${error.message}`;
         throw error;
       }
     }
@@ -192,7 +203,12 @@ describe('projections survive SIGKILL at random points (PostgreSQL, separate pro
     process.stdout.write(
       `projection crash test: seed ${seed}, ${ROUNDS} rounds, ${totalEvents} events, ${midWork.length} kills mid-work (${bothMidWork.length} with both projections mid-round), ` +
         `${Math.round((Date.now() - started) / 1000)} s ${JSON.stringify(timings)}\n` +
-        kills.map((k) => `  round ${k.round}: killed after ${k.delayMs} ms, ${PROJECTIONS.map((name) => `${name} ${k.progress[name]}`).join(', ')} of ${k.roundEvents}`).join('\n') +
+        kills
+          .map(
+            (k) =>
+              `  round ${k.round}: killed after ${k.delayMs} ms, ${PROJECTIONS.map((name) => `${name} ${k.progress[name]}`).join(', ')} of ${k.roundEvents}`,
+          )
+          .join('\n') +
         '\n',
     );
     expect(kills).toHaveLength(ROUNDS);

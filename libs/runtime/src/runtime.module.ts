@@ -3,7 +3,18 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig, ConfigError, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
-import { connect, createIssuanceProcess, DocumentStorage, FolderDocumentStorage, Issuance, IssuanceQueue, issuerKeyFromPem, IssuerKey, reconcileIssuance, startIssuanceWorker } from '@jalon/issuance';
+import {
+  connect,
+  createIssuanceProcess,
+  DocumentStorage,
+  FolderDocumentStorage,
+  Issuance,
+  IssuanceQueue,
+  issuerKeyFromPem,
+  IssuerKey,
+  reconcileIssuance,
+  startIssuanceWorker,
+} from '@jalon/issuance';
 import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -79,7 +90,10 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
       this.transfers = setInterval(() => void this.completeTransfers(), RECONCILE_EVERY_MS);
     }
     if (this.config.runIssuance) {
-      this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
+      this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, {
+        url: this.config.redisUrl,
+        prefix: this.config.redisPrefix,
+      });
       this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
       this.worker.on('error', (error) => this.warnRedis(error));
       void this.checkRedis();
@@ -92,7 +106,10 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
   private async checkRedis(): Promise<void> {
     try {
       const policy = await this.queue.evictionPolicy();
-      if (policy !== 'noeviction') this.logger.warn(`Redis maxmemory-policy is ${policy}: set it to noeviction, or queued certificates may be evicted (the reconciler would re-issue them)`);
+      if (policy !== 'noeviction')
+        this.logger.warn(
+          `Redis maxmemory-policy is ${policy}: set it to noeviction, or queued certificates may be evicted (the reconciler would re-issue them)`,
+        );
     } catch (error) {
       this.logger.warn(`Redis at ${this.config.redisUrl} cannot be checked: ${(error as Error).message}`);
     }
@@ -142,7 +159,9 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   private async bounded(what: string, closing: Promise<unknown> | undefined, ms = 3000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(() => (this.logger.warn(`${what} did not close within ${ms} ms: left behind`), resolve()), ms)));
+    const late = new Promise<void>(
+      (resolve) => (timer = setTimeout(() => (this.logger.warn(`${what} did not close within ${ms} ms: left behind`), resolve()), ms)),
+    );
     await Promise.race([closing?.catch((error: Error) => this.logger.warn(`closing ${what}: ${error.message}`)), late]);
     clearTimeout(timer);
   }
@@ -166,13 +185,20 @@ export class RuntimeModule {
         { provide: EVENT_STORE, useValue: storage.store },
         { provide: SQL_DB, useValue: storage.sql.db },
         { provide: Redis, useFactory: () => connect({ url: config.redisUrl }) },
-        { provide: IssuanceQueue, inject: [Redis], useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }) },
+        {
+          provide: IssuanceQueue,
+          inject: [Redis],
+          useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }),
+        },
         { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
         {
           provide: ISSUER_KEY,
           useFactory: (): IssuerKey => {
             const { pem, generated } = resolveIssuerSigningKey(config);
-            if (generated && config.eventStore !== 'pglite') new Logger('Runtime').warn('ISSUER_SIGNING_KEY is not set: documents are signed with a key generated in DATA_DIR; set it so every instance signs with the same key');
+            if (generated && config.eventStore !== 'pglite')
+              new Logger('Runtime').warn(
+                'ISSUER_SIGNING_KEY is not set: documents are signed with a key generated in DATA_DIR; set it so every instance signs with the same key',
+              );
             return issuerKeyFromPem(pem, `${config.publicBaseUrl.replace(/\/+$/, '')}/issuer`, config.issuerName);
           },
         },
@@ -186,7 +212,14 @@ export class RuntimeModule {
           provide: Issuance,
           inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault],
           useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey, vault: PersonalDataVault) =>
-            new Issuance({ store: storage.store, documents, referential: (id, version) => referentials.resolve(id, version), key, publicBaseUrl: config.publicBaseUrl, vault }),
+            new Issuance({
+              store: storage.store,
+              documents,
+              referential: (id, version) => referentials.resolve(id, version),
+              key,
+              publicBaseUrl: config.publicBaseUrl,
+              vault,
+            }),
         },
         {
           provide: ProjectionRunner,
@@ -199,7 +232,24 @@ export class RuntimeModule {
         },
         RuntimeLifecycle,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE, SQL_DB, DOCUMENT_STORAGE, ISSUER_KEY, ProjectionRunner, IssuanceQueue, Issuance, ReferentialResolver, TransferCompletion, ProcessLiveness, Redis, DataKeys, PersonalDataVault, PersonalDataReadLog],
+      exports: [
+        APP_CONFIG,
+        STORAGE,
+        EVENT_STORE,
+        SQL_DB,
+        DOCUMENT_STORAGE,
+        ISSUER_KEY,
+        ProjectionRunner,
+        IssuanceQueue,
+        Issuance,
+        ReferentialResolver,
+        TransferCompletion,
+        ProcessLiveness,
+        Redis,
+        DataKeys,
+        PersonalDataVault,
+        PersonalDataReadLog,
+      ],
     };
   }
 }

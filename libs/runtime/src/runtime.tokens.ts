@@ -1,5 +1,3 @@
-import { Kysely } from 'kysely';
-
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const STORAGE = Symbol('STORAGE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -7,6 +5,4 @@ export const DOCUMENT_STORAGE = Symbol('DOCUMENT_STORAGE');
 export const ISSUER_KEY = Symbol('ISSUER_KEY');
 /** The SQL database of the read models and the service's own tables (keys, read log, idempotency). */
 export const SQL_DB = Symbol('SQL_DB');
-/** Queries over tables owned by projections and migrations, which the store's schema type does not describe. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SqlDb = Kysely<any>;
+export type { SqlDb } from '@jalon/event-store';

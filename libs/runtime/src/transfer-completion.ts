@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { decideEnrollment, EnrollmentEvent, EnrollmentState, enrollmentStreamId, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import {
+  decideEnrollment,
+  EnrollmentEvent,
+  EnrollmentState,
+  enrollmentStreamId,
+  evolveEnrollment,
+  initialEnrollmentState,
+  transferInCommand,
+} from '@jalon/domain';
 import { CommandResult, EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { ReferentialResolver } from './referential-resolver.service';
 import { EVENT_STORE, SQL_DB, SqlDb } from './runtime.tokens';
@@ -42,7 +50,9 @@ export class TransferCompletion {
 
   /** Writes the new enrollment of the source's transfer if it does not exist; undefined when there is nothing to do. */
   async complete(sourceEnrollmentId: string): Promise<CommandResult<EnrollmentEvent> | undefined> {
-    const source = (await this.store.readStream(enrollmentStreamId(sourceEnrollmentId))).map((e) => fromRecorded<EnrollmentEvent>(e)).reduce(evolveEnrollment, initialEnrollmentState());
+    const source = (await this.store.readStream(enrollmentStreamId(sourceEnrollmentId)))
+      .map((e) => fromRecorded<EnrollmentEvent>(e))
+      .reduce(evolveEnrollment, initialEnrollmentState());
     if (source.status !== 'transferred') return undefined;
     const command = transferInCommand(sourceEnrollmentId, source);
     const referential = await this.referentials.resolve(command.data.referentialId, command.data.version);
@@ -52,7 +62,12 @@ export class TransferCompletion {
       evolve: evolveEnrollment,
       // Written already (by the request, or another worker, even meanwhile: a conflict decides again): nothing left to do.
       decide: (state) => (state.status === 'none' ? decideEnrollment(command, state, { referential }) : []),
-      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: source.organisationId, causationId: `transfer-completion:${sourceEnrollmentId}` }),
+      metadata: (event) => ({
+        actor: event.data.by,
+        occurredAt: event.data.at,
+        organisationId: source.organisationId,
+        causationId: `transfer-completion:${sourceEnrollmentId}`,
+      }),
     });
     return result.events.length > 0 ? result : undefined;
   }

@@ -14,8 +14,16 @@ const SESSION_SECONDS = 8 * 3600;
 
 export class DevSignInRequest {
   @ApiProperty({ enum: PERSON_ROLES, example: 'admin' }) @IsIn(PERSON_ROLES) role!: (typeof PERSON_ROLES)[number];
-  @ApiProperty({ example: 'org-1', minLength: 1, maxLength: 80 }) @IsString() @Length(1, 80) @Matches(/^\S+$/, { message: 'organisationId has no spaces' }) organisationId!: string;
-  @ApiProperty({ example: 'admin-1', minLength: 1, maxLength: 120 }) @IsString() @Length(1, 120) @Matches(/^\S+$/, { message: 'subject has no spaces' }) subject!: string;
+  @ApiProperty({ example: 'org-1', minLength: 1, maxLength: 80 })
+  @IsString()
+  @Length(1, 80)
+  @Matches(/^\S+$/, { message: 'organisationId has no spaces' })
+  organisationId!: string;
+  @ApiProperty({ example: 'admin-1', minLength: 1, maxLength: 120 })
+  @IsString()
+  @Length(1, 120)
+  @Matches(/^\S+$/, { message: 'subject has no spaces' })
+  subject!: string;
 }
 
 export class DevSignInAnswer {
@@ -34,7 +42,10 @@ export class ProviderSignIn {
 }
 
 export class SignInMethods {
-  @ApiProperty({ enum: ['provider', 'development', 'none'], description: 'provider: OpenID Connect (authorization code with PKCE); development: POST /auth/dev-sign-in; none: tokens from `npm run cli -- token` only' })
+  @ApiProperty({
+    enum: ['provider', 'development', 'none'],
+    description: 'provider: OpenID Connect (authorization code with PKCE); development: POST /auth/dev-sign-in; none: tokens from `npm run cli -- token` only',
+  })
   method!: 'provider' | 'development' | 'none';
   @ApiPropertyOptional({ type: ProviderSignIn }) provider?: ProviderSignIn;
 }
@@ -87,9 +98,19 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Development sign-in: a token for the role, organisation and person chosen (refused unless DEV_SIGN_IN is on)' })
   @ApiOkResponse({ type: DevSignInAnswer })
-  @ApiProblemResponses(400, { status: 403, description: 'AUTH.DEV_SIGN_IN_DISABLED: this service signs people in through its identity provider only' }, 413, 415, 429)
+  @ApiProblemResponses(
+    400,
+    { status: 403, description: 'AUTH.DEV_SIGN_IN_DISABLED: this service signs people in through its identity provider only' },
+    413,
+    415,
+    429,
+  )
   signIn(@Body() body: DevSignInRequest): DevSignInAnswer {
-    if (!this.config.devSignIn) throw new ForbiddenException({ code: 'AUTH.DEV_SIGN_IN_DISABLED', message: 'the development sign-in is off on this service: sign in through the identity provider' });
+    if (!this.config.devSignIn)
+      throw new ForbiddenException({
+        code: 'AUTH.DEV_SIGN_IN_DISABLED',
+        message: 'the development sign-in is off on this service: sign in through the identity provider',
+      });
     const accessToken = this.jwt.sign({ role: body.role, org: body.organisationId }, { subject: body.subject, expiresIn: SESSION_SECONDS });
     return { accessToken, tokenType: 'Bearer', expiresIn: SESSION_SECONDS };
   }

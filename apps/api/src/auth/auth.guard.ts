@@ -36,13 +36,16 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header);
     if (!match) throw new UnauthorizedException({ code: 'AUTH.TOKEN_REQUIRED', message: 'a bearer token is required' });
-    request.actor = (PROVIDER_ALGORITHMS as readonly string[]).includes(algorithmOf(match[1]) ?? '') ? await this.provider.actorOf(match[1]) : await this.ownTokenActor(match[1]);
+    request.actor = (PROVIDER_ALGORITHMS as readonly string[]).includes(algorithmOf(match[1]) ?? '')
+      ? await this.provider.actorOf(match[1])
+      : await this.ownTokenActor(match[1]);
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!allowed) {
       this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no roles: refused`);
       throw new ForbiddenException({ code: 'AUTH.NO_RULE', message: 'this route declares no access rule' });
     }
-    if (!allowed.includes(request.actor.role)) throw new ForbiddenException({ code: 'AUTH.ROLE_NOT_ALLOWED', message: `a ${request.actor.role} may not do this` });
+    if (!allowed.includes(request.actor.role))
+      throw new ForbiddenException({ code: 'AUTH.ROLE_NOT_ALLOWED', message: `a ${request.actor.role} may not do this` });
     return true;
   }
 

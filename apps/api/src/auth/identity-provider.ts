@@ -57,25 +57,39 @@ export class IdentityProvider {
   /** The caller a provider's access token names, or a 401 (bad token) / 403 (no Jalon role) / 503 (provider unreachable). */
   async actorOf(token: string): Promise<AuthenticatedActor> {
     const oidc = this.config.oidc;
-    if (!oidc) throw new UnauthorizedException({ code: 'AUTH.INVALID_TOKEN', message: 'the token is not valid: this service accepts no identity provider tokens (OIDC_ISSUER is not set)' });
+    if (!oidc)
+      throw new UnauthorizedException({
+        code: 'AUTH.INVALID_TOKEN',
+        message: 'the token is not valid: this service accepts no identity provider tokens (OIDC_ISSUER is not set)',
+      });
     const { keys } = await this.discover();
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, keys, { issuer: oidc.issuer, audience: oidc.audience, algorithms: [...PROVIDER_ALGORITHMS], clockTolerance: 5 }));
+      ({ payload: claims } = await jwtVerify(token, keys, {
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        algorithms: [...PROVIDER_ALGORITHMS],
+        clockTolerance: 5,
+      }));
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) throw new ProviderUnreachable((error as Error).message);
       throw new UnauthorizedException({ code: 'AUTH.INVALID_TOKEN', message: `the token is not valid: ${reasonOf(error)}` });
     }
-    if (typeof claims.sub !== 'string' || claims.sub === '') throw new UnauthorizedException({ code: 'AUTH.INVALID_TOKEN', message: 'the token is not valid: it names no subject (sub)' });
+    if (typeof claims.sub !== 'string' || claims.sub === '')
+      throw new UnauthorizedException({ code: 'AUTH.INVALID_TOKEN', message: 'the token is not valid: it names no subject (sub)' });
     const roles = valuesAt(claims, oidc.roleClaim).filter((value): value is Role => PERSON_ROLES.includes(value as Role));
     if (roles.length !== 1) {
       throw new ForbiddenException({
         code: 'AUTH.NO_ROLE',
-        message: roles.length === 0 ? `the token names no Jalon role in its claim ${oidc.roleClaim} (one of ${PERSON_ROLES.join(', ')})` : `the token names several Jalon roles in its claim ${oidc.roleClaim} (${roles.join(', ')}): a person acts in one`,
+        message:
+          roles.length === 0
+            ? `the token names no Jalon role in its claim ${oidc.roleClaim} (one of ${PERSON_ROLES.join(', ')})`
+            : `the token names several Jalon roles in its claim ${oidc.roleClaim} (${roles.join(', ')}): a person acts in one`,
       });
     }
     const organisations = valuesAt(claims, oidc.organisationClaim);
-    if (organisations.length !== 1 || organisations[0] === '') throw new ForbiddenException({ code: 'AUTH.NO_ROLE', message: `the token names no single organisation in its claim ${oidc.organisationClaim}` });
+    if (organisations.length !== 1 || organisations[0] === '')
+      throw new ForbiddenException({ code: 'AUTH.NO_ROLE', message: `the token names no single organisation in its claim ${oidc.organisationClaim}` });
     return { id: claims.sub, role: roles[0], organisationId: organisations[0] };
   }
 
@@ -116,7 +130,8 @@ async function readDiscovery(issuer: string): Promise<Discovered> {
   const jwksUri = text('jwks_uri');
   const authorizationEndpoint = text('authorization_endpoint');
   const tokenEndpoint = text('token_endpoint');
-  if (!jwksUri || !authorizationEndpoint || !tokenEndpoint) throw new ProviderUnreachable('its discovery document lacks jwks_uri, authorization_endpoint or token_endpoint');
+  if (!jwksUri || !authorizationEndpoint || !tokenEndpoint)
+    throw new ProviderUnreachable('its discovery document lacks jwks_uri, authorization_endpoint or token_endpoint');
   return {
     issuer,
     authorizationEndpoint,
@@ -130,14 +145,18 @@ async function readDiscovery(issuer: string): Promise<Discovered> {
 
 /** The string values at a dotted claim path: a claim may hold one string or a list (`realm_access.roles`); a full claim name containing dots wins. */
 function valuesAt(claims: JWTPayload, path: string): string[] {
-  let value: unknown = path in claims ? claims[path] : path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), claims);
+  let value: unknown =
+    path in claims
+      ? claims[path]
+      : path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), claims);
   if (typeof value === 'string') value = [value];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function reasonOf(error: errors.JOSEError): string {
   if (error instanceof errors.JWTExpired) return 'it has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not the one this api expects'}`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `its ${error.claim} claim ${error.reason === 'missing' ? 'is missing' : 'is not the one this api expects'}`;
   if (error instanceof errors.JOSEAlgNotAllowed) return `it is signed with an algorithm this api does not accept (only ${PROVIDER_ALGORITHMS.join(', ')})`;
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the identity provider signed it';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify';

@@ -6,7 +6,13 @@ import { IsCalendarDate } from '../shared/date-fields';
 export class RegisterCandidateRequest {
   @ApiProperty({ example: 'Martin', description: 'Nom de naissance' }) @IsString() @Length(1, 120) birthName!: string;
   @ApiPropertyOptional({ example: 'Durand', description: "Nom d'usage" }) @IsOptional() @IsString() @Length(1, 120) usageName?: string;
-  @ApiProperty({ example: ['Léa', 'Marie'], description: 'Prénoms, in civil-status order' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(6) @IsString({ each: true }) @Length(1, 80, { each: true }) firstNames!: string[];
+  @ApiProperty({ example: ['Léa', 'Marie'], description: 'Prénoms, in civil-status order' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @IsString({ each: true })
+  @Length(1, 80, { each: true })
+  firstNames!: string[];
   @ApiProperty({ format: 'date', example: '2001-03-14', description: 'YYYY-MM-DD' }) @IsCalendarDate() birthDate!: string;
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex!: (typeof SEXES)[number];
   @ApiProperty({ example: 'Lyon (69)' }) @IsString() @Length(1, 160) birthPlace!: string;

@@ -1,6 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, evolveCandidate, initialCandidateState, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
+import {
+  CandidateEvent,
+  CandidateState,
+  candidateStreamId,
+  decideCandidate,
+  evolveCandidate,
+  initialCandidateState,
+  isWithheld,
+  NotFoundError,
+  registeredIn,
+} from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand, newId } from '@jalon/event-store';
 import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
 import { EVENT_STORE } from '@jalon/runtime';
@@ -35,13 +45,28 @@ export class CandidatesController {
   async register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const candidateId = newId('candidate');
     const streamId = candidateStreamId(candidateId);
-    const identity = { birthName: body.birthName, ...(body.usageName ? { usageName: body.usageName } : {}), firstNames: body.firstNames, birthDate: body.birthDate, sex: body.sex, birthPlace: body.birthPlace, email: body.email };
+    const identity = {
+      birthName: body.birthName,
+      ...(body.usageName ? { usageName: body.usageName } : {}),
+      firstNames: body.firstNames,
+      birthDate: body.birthDate,
+      sex: body.sex,
+      birthPlace: body.birthPlace,
+      email: body.email,
+    };
     const result = await handleCommand<CandidateState, CandidateEvent>(this.store, {
       streamId,
       initial: initialCandidateState,
       evolve: evolveCandidate,
       ...candidateCodec(this.vault),
-      decide: (state) => decideCandidate({ type: 'RegisterCandidate', data: { candidateId, organisationId: actor.organisationId, identity, by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
+      decide: (state) =>
+        decideCandidate(
+          {
+            type: 'RegisterCandidate',
+            data: { candidateId, organisationId: actor.organisationId, identity, by: { id: actor.id, role: actor.role }, now: new Date().toISOString() },
+          },
+          state,
+        ),
       metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
     });
     return { id: candidateId, ...CommandOutcome.of(streamId, result) };
@@ -49,22 +74,43 @@ export class CandidatesController {
 
   @Get(':candidateId')
   @Roles('admin', 'candidate')
-  @ApiOperation({ summary: 'A candidate’s identity (their organisation’s admins, and the candidate); each read is recorded; after an erasure, `identity` is `{"withheld":"erased"}`' })
+  @ApiOperation({
+    summary:
+      'A candidate’s identity (their organisation’s admins, and the candidate); each read is recorded; after an erasure, `identity` is `{"withheld":"erased"}`',
+  })
   @ApiOkResponse({ type: CandidateView })
-  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation (a candidate: not themselves)' }, 429, Problems.readNotRecorded)
+  @ApiProblemResponses(
+    Problems.invalidId,
+    401,
+    403,
+    { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation (a candidate: not themselves)' },
+    429,
+    Problems.readNotRecorded,
+  )
   async get(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
     const { events } = await readOpened<CandidateEvent>(this.store, this.vault, candidateStreamId(candidateId));
     const candidate = registeredIn(events.reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
     if (!isWithheld(candidate.identity)) await this.reads.record({ actor, candidateId, view: 'identity', subjects: Object.keys(candidate.identity) });
-    return { candidateId, organisationId: candidate.organisationId, identity: candidate.identity, ...(candidate.erasedAt ? { erasedAt: candidate.erasedAt } : {}) };
+    return {
+      candidateId,
+      organisationId: candidate.organisationId,
+      identity: candidate.identity,
+      ...(candidate.erasedAt ? { erasedAt: candidate.erasedAt } : {}),
+    };
   }
 
   @Get(':candidateId/personal-data-reads')
   @Roles('dpo', 'auditor')
   @ApiOperation({ summary: 'Who read this candidate’s personal data, when, and through which view (the append-only read log; never the values)' })
   @ApiOkResponse({ type: [PersonalDataReadView], description: 'Oldest first' })
-  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'CANDIDATE.NOT_FOUND: a DPO asked about a candidate not of their organisation' }, 429)
+  @ApiProblemResponses(
+    Problems.invalidId,
+    401,
+    403,
+    { status: 404, description: 'CANDIDATE.NOT_FOUND: a DPO asked about a candidate not of their organisation' },
+    429,
+  )
   async personalDataReads(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     // The DPO answers for their organisation's candidates; auditors read across organisations.
     if (actor.role !== 'auditor') {
@@ -79,14 +125,18 @@ export class CandidatesController {
   @HttpCode(200)
   @Roles('dpo')
   @ApiOperation({
-    summary: 'Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe.',
+    summary:
+      'Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe.',
   })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the candidate is in the path, the DPO in the token' })
   @ApiResponse({ status: 200, type: ErasureOutcome })
   @ApiCommandResponses(
     Problems.invalidId,
     { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the DPO’s organisation' },
-    { status: 503, description: 'READ_MODEL.BEHIND or READ_MODEL.FAILED: the read models cannot yet name every enrollment of the candidate; nothing was erased, retry' },
+    {
+      status: 503,
+      description: 'READ_MODEL.BEHIND or READ_MODEL.FAILED: the read models cannot yet name every enrollment of the candidate; nothing was erased, retry',
+    },
   )
   erase(@UuidParam('candidateId') candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
     return this.erasure.erase(candidateId, actor);

@@ -1,7 +1,18 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { sql } from 'kysely';
-import { CandidateEvent, CandidateState, candidateStreamId, decideCandidate, EnrollmentEvent, enrollmentStreamId, evolveCandidate, foldEnrollment, initialCandidateState, registeredIn } from '@jalon/domain';
+import {
+  CandidateEvent,
+  CandidateState,
+  candidateStreamId,
+  decideCandidate,
+  EnrollmentEvent,
+  enrollmentStreamId,
+  evolveCandidate,
+  foldEnrollment,
+  initialCandidateState,
+  registeredIn,
+} from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
@@ -58,7 +69,8 @@ export class Erasure {
       streamId,
       initial: initialCandidateState,
       evolve: evolveCandidate,
-      decide: (state) => decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
+      decide: (state) =>
+        decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
       metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
     });
     if (result.position) this.projections.wake();
@@ -69,13 +81,22 @@ export class Erasure {
   private async enrollmentsOf(candidateId: string): Promise<string[]> {
     const wait = await this.projections.waitForPosition(await this.store.headPosition(), ENROLLMENTS_WAIT_MS);
     if (wait.outcome === 'timed-out') {
-      throw new ServiceUnavailableException({ code: 'READ_MODEL.BEHIND', message: 'the read models are behind the log, so the candidate’s enrollments cannot all be found yet; nothing was erased, retry shortly' });
+      throw new ServiceUnavailableException({
+        code: 'READ_MODEL.BEHIND',
+        message: 'the read models are behind the log, so the candidate’s enrollments cannot all be found yet; nothing was erased, retry shortly',
+      });
     }
     // A read model stopped on an error may lack an enrollment of the candidate: erasing now could miss it.
     if (wait.outcome === 'failed') {
-      throw new ServiceUnavailableException({ code: 'READ_MODEL.FAILED', message: `the read models ${wait.projections.join(', ')} stopped on an error; nothing was erased: rebuild them, then retry`, projections: wait.projections });
+      throw new ServiceUnavailableException({
+        code: 'READ_MODEL.FAILED',
+        message: `the read models ${wait.projections.join(', ')} stopped on an error; nothing was erased: rebuild them, then retry`,
+        projections: wait.projections,
+      });
     }
-    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE candidate_id = ${candidateId} ORDER BY enrollment_id`.execute(this.db);
+    const { rows } = await sql<{
+      enrollment_id: string;
+    }>`SELECT enrollment_id FROM candidate_paths WHERE candidate_id = ${candidateId} ORDER BY enrollment_id`.execute(this.db);
     return rows.map((r) => r.enrollment_id);
   }
 

@@ -6,7 +6,15 @@ import { ISSUER_KEY } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
 import { ApiProblemResponses, Problems } from '../shared/api-responses';
-import { DOWNLOAD_GONE, DOWNLOAD_HEADERS, DOWNLOAD_NOT_FOUND, IssuanceQueueView, IssuerProfileView, JwkSetView, VerificationView } from './documents.responses.dto';
+import {
+  DOWNLOAD_GONE,
+  DOWNLOAD_HEADERS,
+  DOWNLOAD_NOT_FOUND,
+  IssuanceQueueView,
+  IssuerProfileView,
+  JwkSetView,
+  VerificationView,
+} from './documents.responses.dto';
 import { DocumentsService } from './documents.service';
 import { verificationPage } from './verification-page';
 import { UuidParam } from '../shared/uuid-param';
@@ -25,8 +33,10 @@ export class DocumentsController {
   @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature',
-    description: '`document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.',
+    summary:
+      'Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature',
+    description:
+      '`document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.',
   })
   @ApiOkResponse({ type: VerificationView })
   @ApiProblemResponses(429)
@@ -66,9 +76,21 @@ export class DocumentsController {
   @Get('enrollments/:enrollmentId/documents')
   @Roles('admin', 'candidate', 'auditor', 'jury')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number)' })
-  @ApiOkResponse({ schema: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(IssuedDocumentView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] } }, description: 'Issued ones oldest first, then those not issued' })
-  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429)
+  @ApiOperation({
+    summary:
+      'The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number)',
+  })
+  @ApiOkResponse({
+    schema: { type: 'array', items: { oneOf: [{ $ref: getSchemaPath(IssuedDocumentView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] } },
+    description: 'Issued ones oldest first, then those not issued',
+  })
+  @ApiProblemResponses(
+    Problems.invalidId,
+    401,
+    403,
+    { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller' },
+    429,
+  )
   list(@UuidParam('enrollmentId') id: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.documents.list(id, actor);
   }
@@ -94,7 +116,12 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
   @ApiOkResponse({ description: 'The credential, a compact JWS', content: { 'application/vc+jwt': { schema: { type: 'string' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
-  async credential(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+  async credential(
+    @UuidParam('enrollmentId') id: string,
+    @Param('number') number: string,
+    @CurrentActor() actor: AuthenticatedActor,
+    @Res() response: Response,
+  ) {
     const { jwt, revoked } = await this.documents.credential(id, number, actor);
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
@@ -106,10 +133,14 @@ export class DocumentsController {
   @ApiBearerAuth()
   @ApiOkResponse({
     type: IssuanceQueueView,
-    description: 'Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased")',
+    description:
+      'Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased")',
   })
   @ApiProblemResponses(401, 403, 429)
-  @ApiOperation({ summary: 'The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all' })
+  @ApiOperation({
+    summary:
+      'The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all',
+  })
   async queueView(@CurrentActor() actor: AuthenticatedActor) {
     return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor), notIssued: await this.documents.notIssued(actor) };
   }

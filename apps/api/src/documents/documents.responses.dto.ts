@@ -27,7 +27,8 @@ export class VerifiedDocumentView {
   @ApiProperty({ example: '1' }) version!: string;
   @ApiPropertyOptional({ type: VerifiedBlocView, description: 'An attestation’s bloc' }) bloc?: VerifiedBlocView;
   @ApiPropertyOptional({ type: [VerifiedOptionView], description: 'A certificate’s options' }) options?: VerifiedOptionView[];
-  @ApiProperty({ type: 'string', nullable: true, description: 'The holder’s name as the document prints it; null once their personal data is erased' }) holder!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The holder’s name as the document prints it; null once their personal data is erased' })
+  holder!: string | null;
   @ApiPropertyOptional({ description: 'The nom d’usage printed under the name' }) holderUsageName?: string;
   @ApiProperty({ example: '2026-07-01' }) decisionDate!: string;
   @ApiPropertyOptional() decisionPlace?: string;
@@ -48,11 +49,17 @@ export class VerificationView {
   @ApiProperty({ example: 'JAL-A-0000000000A' }) number!: string;
   @ApiProperty({ enum: ['valid', 'revoked', 'invalid', 'unknown'], description: '"invalid": a stored file does not match what was recorded' }) status!: string;
   @ApiPropertyOptional({ enum: ['attestation', 'certificate'] }) kind?: string;
-  @ApiPropertyOptional({ type: VerifiedDocumentView, description: 'What the document shows, and nothing more (R14); absent when unknown' }) document?: VerifiedDocumentView;
+  @ApiPropertyOptional({ type: VerifiedDocumentView, description: 'What the document shows, and nothing more (R14); absent when unknown' })
+  document?: VerifiedDocumentView;
   @ApiPropertyOptional({ format: 'date-time' }) issuedAt?: string;
   @ApiPropertyOptional({ type: RevocationView }) revocation?: RevocationView;
-  @ApiPropertyOptional({ type: VerificationChecksView, description: 'Absent once the holder’s personal data (and so the files) are erased' }) checks?: VerificationChecksView;
-  @ApiPropertyOptional({ enum: [true], description: 'The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone' }) holderErased?: true;
+  @ApiPropertyOptional({ type: VerificationChecksView, description: 'Absent once the holder’s personal data (and so the files) are erased' })
+  checks?: VerificationChecksView;
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone',
+  })
+  holderErased?: true;
 }
 
 // ---- The issuer (GET /issuer, GET /.well-known/jwks.json) ----
@@ -120,7 +127,8 @@ export class NotIssuedDecisionView {
 export class IssuanceQueueView {
   @ApiProperty({ type: IssuanceJobCountsView, description: 'Jobs by state' }) counts!: IssuanceJobCountsView;
   @ApiProperty({ type: [FailedIssuanceJobView], description: 'Failed for good; they stay until dealt with' }) failed!: FailedIssuanceJobView[];
-  @ApiProperty({ type: [NotIssuedDecisionView], description: 'Decisions whose document will never be issued: their holder’s personal data was erased first' }) notIssued!: NotIssuedDecisionView[];
+  @ApiProperty({ type: [NotIssuedDecisionView], description: 'Decisions whose document will never be issued: their holder’s personal data was erased first' })
+  notIssued!: NotIssuedDecisionView[];
 }
 
 // ---- Downloads (the PDF, the credential) ----
@@ -130,5 +138,12 @@ export const DOWNLOAD_HEADERS = {
   'Content-Disposition': { description: 'attachment, with the file named after the document number', schema: { type: 'string' } },
   'Jalon-Document-Status': { description: 'Whether the document stands', schema: { type: 'string', enum: ['valid', 'revoked'] } },
 };
-export const DOWNLOAD_NOT_FOUND = { status: 404, description: 'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing' } satisfies ProblemAnswer;
-export const DOWNLOAD_GONE = { status: 410, description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data' } satisfies ProblemAnswer;
+export const DOWNLOAD_NOT_FOUND = {
+  status: 404,
+  description:
+    'ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing',
+} satisfies ProblemAnswer;
+export const DOWNLOAD_GONE = {
+  status: 410,
+  description: 'DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data',
+} satisfies ProblemAnswer;

@@ -3,7 +3,19 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError } from '@jalon/domain';
 import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
-import { DOCUMENT_NUMBER, DocumentFacts, DocumentStorage, HolderName, holderName, Issuance, IssuanceQueue, IssuerKey, notIssuedForErasedHolders, renderPdf, verifyCredential } from '@jalon/issuance';
+import {
+  DOCUMENT_NUMBER,
+  DocumentFacts,
+  DocumentStorage,
+  HolderName,
+  holderName,
+  Issuance,
+  IssuanceQueue,
+  IssuerKey,
+  notIssuedForErasedHolders,
+  renderPdf,
+  verifyCredential,
+} from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
 import { pathDocuments } from '@jalon/read-models';
@@ -20,7 +32,19 @@ export interface Verification {
    * identity hash is of it), `holderUsageName` the nom d'usage printed under it; once the holder's
    * personal data is erased, `holder` is null (and `holderErased` true).
    */
-  document?: { certificationTitle: string; certifier: string; level: number; rncpCode?: string; version: string; bloc?: { code: string; title: string }; options?: { code: string; label: string }[]; holder: string | null; holderUsageName?: string; decisionDate: string; decisionPlace?: string };
+  document?: {
+    certificationTitle: string;
+    certifier: string;
+    level: number;
+    rncpCode?: string;
+    version: string;
+    bloc?: { code: string; title: string };
+    options?: { code: string; label: string }[];
+    holder: string | null;
+    holderUsageName?: string;
+    decisionDate: string;
+    decisionPlace?: string;
+  };
   issuedAt?: string;
   revocation?: { date: string; reasonCategory: string };
   /** Whether the stored files match what was recorded; absent once the holder's personal data (and so the files) are erased. */
@@ -31,7 +55,10 @@ export interface Verification {
 
 /** A document whose files went with its holder's personal data (R14): it existed, and is gone for good. */
 const filesErased = () =>
-  new GoneException({ code: 'DOCUMENT.ERASED', message: 'the document’s files were deleted with its holder’s personal data (erasure): its verification still answers, but it can no longer be downloaded' });
+  new GoneException({
+    code: 'DOCUMENT.ERASED',
+    message: 'the document’s files were deleted with its holder’s personal data (erasure): its verification still answers, but it can no longer be downloaded',
+  });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -56,7 +83,10 @@ export class DocumentsService {
   }
 
   /** The enrollment as stored; missing, it is not found, as on every route that names it (a verification says the document is). */
-  private async load(enrollmentId: string, missing = () => new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment')): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
+  private async load(
+    enrollmentId: string,
+    missing = () => new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment'),
+  ): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
     const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
     const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status === 'none') throw missing();
@@ -74,7 +104,15 @@ export class DocumentsService {
     const holder = await this.issuance.holder(state.candidateId);
     const revocation = issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {};
     if (isWithheld(holder)) {
-      return { number, status: issued.revokedAt ? 'revoked' : 'valid', kind: issued.kind, document: describe(facts, null), issuedAt: issued.issuedAt, ...revocation, holderErased: true };
+      return {
+        number,
+        status: issued.revokedAt ? 'revoked' : 'valid',
+        kind: issued.kind,
+        document: describe(facts, null),
+        issuedAt: issued.issuedAt,
+        ...revocation,
+        holderErased: true,
+      };
     }
     const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
     const checks = {
@@ -99,7 +137,10 @@ export class DocumentsService {
     // Read past the first hundred: other organisations' failures must not hide this one's.
     const failed = await this.queue.failed(actor.role === 'auditor' ? 100 : 1000);
     if (actor.role === 'auditor' || failed.length === 0) return failed;
-    const own = await this.ownEnrollments(failed.map((f) => f.data.job.enrollmentId), actor);
+    const own = await this.ownEnrollments(
+      failed.map((f) => f.data.job.enrollmentId),
+      actor,
+    );
     return failed.filter((f) => own.has(f.data.job.enrollmentId));
   }
 
@@ -116,14 +157,19 @@ export class DocumentsService {
   async notIssued(actor: AuthenticatedActor) {
     const notIssued = await notIssuedForErasedHolders(this.db, actor.role === 'auditor' ? 100 : 1000);
     if (actor.role === 'auditor' || notIssued.length === 0) return notIssued;
-    const own = await this.ownEnrollments(notIssued.map((d) => d.enrollmentId), actor);
+    const own = await this.ownEnrollments(
+      notIssued.map((d) => d.enrollmentId),
+      actor,
+    );
     return notIssued.filter((d) => own.has(d.enrollmentId));
   }
 
   /** Of these enrollments, those of the actor's organisation. */
   private async ownEnrollments(enrollmentIds: readonly string[], actor: AuthenticatedActor): Promise<Set<string>> {
     const ids = [...new Set(enrollmentIds)];
-    const { rows } = await sql<{ enrollment_id: string }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
+    const { rows } = await sql<{
+      enrollment_id: string;
+    }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
     return new Set(rows.map((r) => r.enrollment_id));
   }
 
@@ -155,8 +201,14 @@ export class DocumentsService {
       const holder = await this.issuance.holder(state.candidateId);
       // Erased between the two reads: the same answer.
       if (isWithheld(holder)) throw filesErased();
-      const model = { ...(await this.issuance.facts({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events)), candidate: holder };
-      return { bytes: await renderPdf(model, { revoked: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } }), revoked: true };
+      const model = {
+        ...(await this.issuance.facts({ kind: issued.kind, enrollmentId, decisionEventId: issued.decisionEventId }, state, events)),
+        candidate: holder,
+      };
+      return {
+        bytes: await renderPdf(model, { revoked: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } }),
+        revoked: true,
+      };
     }
     const bytes = await this.documents.get(number, 'pdf');
     if (!bytes) throw new NotFoundError('DOCUMENT.NOT_STORED', 'the document is recorded but its file is missing');

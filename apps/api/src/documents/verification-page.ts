@@ -26,7 +26,12 @@ export function verificationPage(v: Verification): string {
     if (d.bloc) rows.push(['Bloc', `${d.bloc.code} — ${d.bloc.title}`]);
     if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
     // The holder as the document prints them, line by line (holderNameLines): the same name, the same nom d'usage.
-    rows.push(['Titulaire', d.holder !== null ? holderNameLines({ name: d.holder, ...(d.holderUsageName ? { usageName: d.holderUsageName } : {}) }) : 'Données personnelles effacées à la demande du titulaire']);
+    rows.push([
+      'Titulaire',
+      d.holder !== null
+        ? holderNameLines({ name: d.holder, ...(d.holderUsageName ? { usageName: d.holderUsageName } : {}) })
+        : 'Données personnelles effacées à la demande du titulaire',
+    ]);
     rows.push(['Décision', `${frenchDate(d.decisionDate)}${d.decisionPlace ? ` à ${d.decisionPlace}` : ''}`]);
   }
   if (v.revocation) rows.push(['Révocation', `${frenchDate(v.revocation.date)} (${REASONS[v.revocation.reasonCategory] ?? v.revocation.reasonCategory})`]);

@@ -1,6 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AccommodationTerms, ActiveEnrollment, Actor, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import {
+  AccommodationTerms,
+  ActiveEnrollment,
+  Actor,
+  decideEnrollment,
+  EnrollmentCommand,
+  evolveEnrollment,
+  initialEnrollmentState,
+  transferInCommand,
+} from '@jalon/domain';
 import { newId } from '@jalon/event-store';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
@@ -48,7 +57,11 @@ const terms = (body: AccommodationTermsRequest): AccommodationTerms => ({
 @ApiTags('enrollments: acts')
 @ApiBearerAuth()
 @ApiCommandResponses(
-  { status: 400, description: 'The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid' },
+  {
+    status: 400,
+    description:
+      'The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid',
+  },
   { status: 403, description: 'The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE' },
   { status: 404, description: 'No such enrollment (or not visible to the caller)' },
   { status: 409, description: 'The path does not allow this now, or a concurrent change' },
@@ -73,7 +86,18 @@ export class EnrollmentCommandsController {
     const enrollmentId = newId('enrollment');
     return this.created(enrollmentId, enrollmentId, actor, (now) => ({
       type: 'Enroll',
-      data: { enrollmentId, candidateId: body.candidateId, organisationId: actor.organisationId, referentialId: body.referentialId, version: body.version, cohort: body.cohort, accessRoute: body.accessRoute, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now },
+      data: {
+        enrollmentId,
+        candidateId: body.candidateId,
+        organisationId: actor.organisationId,
+        referentialId: body.referentialId,
+        version: body.version,
+        cohort: body.cohort,
+        accessRoute: body.accessRoute,
+        optionBlocs: body.optionBlocs ?? [],
+        by: actorOf(actor),
+        now,
+      },
     }));
   }
 
@@ -90,9 +114,16 @@ export class EnrollmentCommandsController {
   @Roles('referent')
   @ApiOperation({ summary: 'Grant an accommodation (the disability referent): kind, scope, validity; the measure, never a diagnosis' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  grantAccommodation(@UuidParam('enrollmentId') id: string, @Body() body: AccommodationTermsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  grantAccommodation(
+    @UuidParam('enrollmentId') id: string,
+    @Body() body: AccommodationTermsRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CreatedOutcome> {
     const accommodationId = newId('accommodation');
-    return this.created(id, accommodationId, actor, (now) => ({ type: 'GrantAccommodation', data: { accommodationId, terms: terms(body), by: actorOf(actor), now } }));
+    return this.created(id, accommodationId, actor, (now) => ({
+      type: 'GrantAccommodation',
+      data: { accommodationId, terms: terms(body), by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/accommodations/:accommodationId/amendment')
@@ -100,8 +131,16 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'Amend an accommodation: its new terms and why' })
-  amendAccommodation(@UuidParam('enrollmentId') id: string, @UuidParam('accommodationId') accommodationId: string, @Body() body: AmendAccommodationRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'AmendAccommodation', data: { accommodationId, terms: terms(body), reason: body.reason, by: actorOf(actor), now } }));
+  amendAccommodation(
+    @UuidParam('enrollmentId') id: string,
+    @UuidParam('accommodationId') accommodationId: string,
+    @Body() body: AmendAccommodationRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({
+      type: 'AmendAccommodation',
+      data: { accommodationId, terms: terms(body), reason: body.reason, by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/accommodations/:accommodationId/end')
@@ -109,7 +148,12 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('referent')
   @ApiOperation({ summary: 'End an accommodation' })
-  endAccommodation(@UuidParam('enrollmentId') id: string, @UuidParam('accommodationId') accommodationId: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  endAccommodation(
+    @UuidParam('enrollmentId') id: string,
+    @UuidParam('accommodationId') accommodationId: string,
+    @Body() body: ReasonRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'EndAccommodation', data: { accommodationId, reason: body.reason, by: actorOf(actor), now } }));
   }
 
@@ -119,7 +163,10 @@ export class EnrollmentCommandsController {
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
   recordConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'RecordJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
+    return this.commands.run(id, actor, (now) => ({
+      type: 'RecordJuryDisclosureConsent',
+      data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/jury-consent/withdrawal')
@@ -128,16 +175,26 @@ export class EnrollmentCommandsController {
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Withdraw that consent' })
   withdrawConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'WithdrawJuryDisclosureConsent', data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now } }));
+    return this.commands.run(id, actor, (now) => ({
+      type: 'WithdrawJuryDisclosureConsent',
+      data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/sittings')
   @Roles('admin')
   @ApiOperation({ summary: 'Schedule a sitting of an épreuve with its assessors; effective durations follow the accommodations in force' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  scheduleSitting(@UuidParam('enrollmentId') id: string, @Body() body: ScheduleSittingRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  scheduleSitting(
+    @UuidParam('enrollmentId') id: string,
+    @Body() body: ScheduleSittingRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CreatedOutcome> {
     const sittingId = newId('sitting');
-    return this.created(id, sittingId, actor, (now) => ({ type: 'ScheduleSitting', data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now } }));
+    return this.created(id, sittingId, actor, (now) => ({
+      type: 'ScheduleSitting',
+      data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/sittings/:sittingId/held')
@@ -145,10 +202,22 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
   @ApiOperation({ summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied)' })
-  recordHeld(@UuidParam('enrollmentId') id: string, @UuidParam('sittingId') sittingId: string, @Body() body: RecordSittingHeldRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  recordHeld(
+    @UuidParam('enrollmentId') id: string,
+    @UuidParam('sittingId') sittingId: string,
+    @Body() body: RecordSittingHeldRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({
       type: 'RecordSittingHeld',
-      data: { sittingId, heldAt: body.heldAt, timedParts: body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes })), accommodationsApplied: body.accommodationsApplied, by: actorOf(actor), now },
+      data: {
+        sittingId,
+        heldAt: body.heldAt,
+        timedParts: body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes })),
+        accommodationsApplied: body.accommodationsApplied,
+        by: actorOf(actor),
+        now,
+      },
     }));
   }
 
@@ -156,18 +225,47 @@ export class EnrollmentCommandsController {
   @Roles('assessor')
   @ApiOperation({ summary: 'Record the assessment of a held sitting: each criterion met or not (an assigned assessor)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  recordAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('sittingId') sittingId: string, @Body() body: RecordAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  recordAssessment(
+    @UuidParam('enrollmentId') id: string,
+    @UuidParam('sittingId') sittingId: string,
+    @Body() body: RecordAssessmentRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CreatedOutcome> {
     const assessmentId = newId('assessment');
-    return this.created(id, assessmentId, actor, (now) => ({ type: 'RecordAssessment', data: { assessmentId, sittingId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), by: actorOf(actor), now } }));
+    return this.created(id, assessmentId, actor, (now) => ({
+      type: 'RecordAssessment',
+      data: {
+        assessmentId,
+        sittingId,
+        results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })),
+        by: actorOf(actor),
+        now,
+      },
+    }));
   }
 
   @Post(':enrollmentId/assessments/:assessmentId/corrections')
   @Roles('assessor', 'jury')
   @ApiOperation({ summary: 'Correct an assessment: a new fact pointing at it, with the reason (never an overwrite)' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  correctAssessment(@UuidParam('enrollmentId') id: string, @UuidParam('assessmentId') assessmentId: string, @Body() body: CorrectAssessmentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+  correctAssessment(
+    @UuidParam('enrollmentId') id: string,
+    @UuidParam('assessmentId') assessmentId: string,
+    @Body() body: CorrectAssessmentRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CreatedOutcome> {
     const correctionId = newId('correction');
-    return this.created(id, correctionId, actor, (now) => ({ type: 'CorrectAssessment', data: { correctionId, assessmentId, results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })), reason: body.reason, by: actorOf(actor), now } }));
+    return this.created(id, correctionId, actor, (now) => ({
+      type: 'CorrectAssessment',
+      data: {
+        correctionId,
+        assessmentId,
+        results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })),
+        reason: body.reason,
+        by: actorOf(actor),
+        now,
+      },
+    }));
   }
 
   @Post(':enrollmentId/blocs/:blocCode/validation')
@@ -176,7 +274,12 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Validate a bloc whose competencies are all acquired (jury decision)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the bloc is in the path, the jury member in the token' })
-  validateBloc(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  validateBloc(
+    @UuidParam('enrollmentId') id: string,
+    @Param('blocCode') blocCode: string,
+    @Body() _body: NoFieldsRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateBloc', data: { blocCode, by: actorOf(actor), now } }));
   }
 
@@ -185,8 +288,16 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('jury')
   @ApiOperation({ summary: 'Annul a validated bloc (fraud, plagiarism) with a reason; revokes a certificate resting on it' })
-  annulBloc(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @Body() body: AnnulBlocRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'AnnulBloc', data: { blocCode, reason: body.reason, details: body.details, by: actorOf(actor), now } }));
+  annulBloc(
+    @UuidParam('enrollmentId') id: string,
+    @Param('blocCode') blocCode: string,
+    @Body() body: AnnulBlocRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
+    return this.commands.run(id, actor, (now) => ({
+      type: 'AnnulBloc',
+      data: { blocCode, reason: body.reason, details: body.details, by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/requirements/:requirementCode/validation')
@@ -195,7 +306,12 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Validate an extra requirement of the full certification (projet fil rouge, soutenance finale)' })
   @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the requirement is in the path, the jury member in the token' })
-  validateRequirement(@UuidParam('enrollmentId') id: string, @Param('requirementCode') requirementCode: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  validateRequirement(
+    @UuidParam('enrollmentId') id: string,
+    @Param('requirementCode') requirementCode: string,
+    @Body() _body: NoFieldsRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
     return this.commands.run(id, actor, (now) => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by: actorOf(actor), now } }));
   }
 
@@ -205,7 +321,10 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Record the final jury decision; "awarded" awards the certification when every requirement is met' })
   finalDecision(@UuidParam('enrollmentId') id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'RecordFinalJuryDecision', data: { decision: body.decision, place: body.place, ...(body.reason ? { reason: body.reason } : {}), by: actorOf(actor), now } }));
+    return this.commands.run(id, actor, (now) => ({
+      type: 'RecordFinalJuryDecision',
+      data: { decision: body.decision, place: body.place, ...(body.reason ? { reason: body.reason } : {}), by: actorOf(actor), now },
+    }));
   }
 
   @Post(':enrollmentId/withdrawal')
@@ -234,12 +353,22 @@ export class EnrollmentCommandsController {
     if (!unfinished) {
       const transferOut: EnrollmentCommand = {
         type: 'TransferOut',
-        data: { toEnrollmentId: newId('transfer-target'), toReferentialId: body.toReferentialId, toVersion: body.toVersion, carriedBlocs: body.carriedBlocs, optionBlocs: body.optionBlocs ?? [], by: actorOf(actor), now: new Date().toISOString() },
+        data: {
+          toEnrollmentId: newId('transfer-target'),
+          toReferentialId: body.toReferentialId,
+          toVersion: body.toVersion,
+          carriedBlocs: body.carriedBlocs,
+          optionBlocs: body.optionBlocs ?? [],
+          by: actorOf(actor),
+          now: new Date().toISOString(),
+        },
       };
       // Both decisions are taken before either stream is written, so a refused transfer changes nothing.
       const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
       transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
-      decideEnrollment(transferInCommand(id, transferred), initialEnrollmentState(), { referential: await this.referentials.resolve(body.toReferentialId, body.toVersion) });
+      decideEnrollment(transferInCommand(id, transferred), initialEnrollmentState(), {
+        referential: await this.referentials.resolve(body.toReferentialId, body.toVersion),
+      });
       await this.commands.run(id, actor, () => transferOut);
     }
     const transferIn = transferInCommand(id, transferred);
@@ -249,7 +378,10 @@ export class EnrollmentCommandsController {
 
 /** Whether a request asks for the transfer the source recorded: same version, same blocs carried. */
 function sameTransfer(recorded: NonNullable<ActiveEnrollment['transferredTo']>, asked: TransferRequest): boolean {
-  const pairs = (blocs: readonly { fromBloc: string; toBloc: string }[]) => blocs.map((c) => `${c.fromBloc}>${c.toBloc}`).sort().join(',');
+  const pairs = (blocs: readonly { fromBloc: string; toBloc: string }[]) =>
+    blocs
+      .map((c) => `${c.fromBloc}>${c.toBloc}`)
+      .sort()
+      .join(',');
   return recorded.referentialId === asked.toReferentialId && recorded.version === asked.toVersion && pairs(recorded.carriedBlocs) === pairs(asked.carriedBlocs);
 }
-

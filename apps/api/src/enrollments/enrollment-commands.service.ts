@@ -29,7 +29,13 @@ import { CommandOutcome } from '../shared/command-outcome';
  * sitting, what a change to one does to the sittings not yet held): only they open the sealed
  * values; the others decide on the markers (R14, least privilege).
  */
-const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set(['ScheduleSitting', 'RecordSittingHeld', 'GrantAccommodation', 'AmendAccommodation', 'EndAccommodation']);
+const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set([
+  'ScheduleSitting',
+  'RecordSittingHeld',
+  'GrantAccommodation',
+  'AmendAccommodation',
+  'EndAccommodation',
+]);
 
 /** Builds the domain command once the clock is read: commands take time as an input. */
 export type CommandBuilder = (now: string) => EnrollmentCommand;
@@ -90,7 +96,9 @@ export class EnrollmentCommands {
 
   /** Only a candidate registered in the actor's organisation can be enrolled (400 otherwise: the body names it). */
   async assertCandidateRegistered(candidateId: string, actor: AuthenticatedActor): Promise<void> {
-    const state = (await this.store.readStream(candidateStreamId(candidateId))).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
+    const state = (await this.store.readStream(candidateStreamId(candidateId)))
+      .map((e) => fromRecorded<CandidateEvent>(e))
+      .reduce(evolveCandidate, initialCandidateState());
     if (state.status === 'none' || state.organisationId !== actor.organisationId) {
       throw new ValidationError('CANDIDATE.NOT_REGISTERED', `candidate ${candidateId} is not registered in this organisation`, { field: 'candidateId' });
     }

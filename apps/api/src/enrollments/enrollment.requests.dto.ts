@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ACCESS_ROUTES, ACCOMMODATION_KINDS, ANNULMENT_REASONS } from '@jalon/domain';
 import { IsCalendarDate, IsInstant } from '../shared/date-fields';
 
@@ -21,7 +37,11 @@ export class EnrollRequest {
   @ApiProperty({ example: '2026-A' }) @IsString() @Length(1, 80) cohort!: string;
   @ApiProperty({ enum: ACCESS_ROUTES }) @IsIn(ACCESS_ROUTES) accessRoute!: (typeof ACCESS_ROUTES)[number];
   @ApiPropertyOptional({ example: ['BC05'], description: 'Chosen option blocs (e.g. one of BC04/BC05 in seed 000)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(CODE, { each: true }) optionBlocs?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(CODE, { each: true })
+  optionBlocs?: string[];
 }
 
 export class ChooseOptionRequest {
@@ -35,11 +55,27 @@ export class ExtraTimeDto {
 
 export class AccommodationTermsRequest {
   @ApiProperty({ enum: ACCOMMODATION_KINDS }) @IsIn(ACCOMMODATION_KINDS) kind!: (typeof ACCOMMODATION_KINDS)[number];
-  @ApiPropertyOptional({ type: ExtraTimeDto, description: 'Only for kind extra-time' }) @IsOptional() @ValidateNested() @Type(() => ExtraTimeDto) extraTime?: ExtraTimeDto;
+  @ApiPropertyOptional({ type: ExtraTimeDto, description: 'Only for kind extra-time' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ExtraTimeDto)
+  extraTime?: ExtraTimeDto;
   @ApiPropertyOptional({ example: ['BC01-E1'], description: 'Épreuves it applies to; absent for all épreuves' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(CODE, { each: true }) epreuves?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(CODE, { each: true })
+  epreuves?: string[];
   @ApiProperty({ format: 'date', example: '2026-01-01', description: 'First day the measure is in force (YYYY-MM-DD)' }) @IsCalendarDate() validFrom!: string;
-  @ApiPropertyOptional({ format: 'date', example: '2027-06-30', description: 'Last day the measure is in force (YYYY-MM-DD); absent until the end of the course' }) @IsOptional() @IsCalendarDate() validUntil?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2027-06-30',
+    description: 'Last day the measure is in force (YYYY-MM-DD); absent until the end of the course',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  validUntil?: string;
   @ApiPropertyOptional({ description: 'Practical details of the measure (never a diagnosis)' }) @IsOptional() @IsString() @MaxLength(2000) details?: string;
 }
 
@@ -48,7 +84,11 @@ export class AmendAccommodationRequest extends AccommodationTermsRequest {
 }
 
 export class ConsentRequest {
-  @ApiPropertyOptional({ description: 'A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only)' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ description: 'A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }
 
 export class ReasonRequest {
@@ -57,8 +97,16 @@ export class ReasonRequest {
 
 export class ScheduleSittingRequest {
   @ApiProperty({ example: 'BC01-E1' }) @Matches(CODE) epreuveCode!: string;
-  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' }) @IsInstant() scheduledAt!: string;
-  @ApiProperty({ example: ['assessor-1'] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsString({ each: true }) @Length(1, 200, { each: true }) assessorIds!: string[];
+  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' })
+  @IsInstant()
+  scheduledAt!: string;
+  @ApiProperty({ example: ['assessor-1'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  assessorIds!: string[];
 }
 
 export class TimedPartConditionsDto {
@@ -67,9 +115,20 @@ export class TimedPartConditionsDto {
 }
 
 export class RecordSittingHeldRequest {
-  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' }) @IsInstant() heldAt!: string;
-  @ApiProperty({ type: [TimedPartConditionsDto] }) @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TimedPartConditionsDto) timedParts!: TimedPartConditionsDto[];
-  @ApiProperty({ example: [], description: 'Ids of the accommodations actually given at the sitting' }) @IsArray() @ArrayMaxSize(20) @IsUUID('all', { each: true }) accommodationsApplied!: string[];
+  @ApiProperty({ format: 'date-time', example: '2026-06-15T09:00:00+02:00', description: 'An instant with its time zone (Z or ±hh:mm)' })
+  @IsInstant()
+  heldAt!: string;
+  @ApiProperty({ type: [TimedPartConditionsDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => TimedPartConditionsDto)
+  timedParts!: TimedPartConditionsDto[];
+  @ApiProperty({ example: [], description: 'Ids of the accommodations actually given at the sitting' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('all', { each: true })
+  accommodationsApplied!: string[];
 }
 
 export class CriterionResultDto {
@@ -79,7 +138,13 @@ export class CriterionResultDto {
 }
 
 export class RecordAssessmentRequest {
-  @ApiProperty({ type: [CriterionResultDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => CriterionResultDto) results!: CriterionResultDto[];
+  @ApiProperty({ type: [CriterionResultDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionResultDto)
+  results!: CriterionResultDto[];
 }
 
 export class CorrectAssessmentRequest extends RecordAssessmentRequest {
@@ -106,6 +171,10 @@ export class TransferRequest {
   @ApiProperty() @Matches(SLUG) toReferentialId!: string;
   @ApiProperty() @IsString() @Length(1, 40) toVersion!: string;
   @ApiProperty({ type: [BlocCorrespondenceDto], description: 'Acquired blocs that carry over (correspondance)' })
-  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => BlocCorrespondenceDto) carriedBlocs!: BlocCorrespondenceDto[];
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => BlocCorrespondenceDto)
+  carriedBlocs!: BlocCorrespondenceDto[];
   @ApiPropertyOptional({ example: ['BC05'] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(CODE, { each: true }) optionBlocs?: string[];
 }

@@ -23,7 +23,12 @@ export class HealthController {
   @ApiOkResponse({
     type: HealthView,
     description: 'Always 200 while the api answers; `status` says whether every projection runs',
-    example: { status: 'ok', eventStore: 'pglite', referentials: 4, projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }] },
+    example: {
+      status: 'ok',
+      eventStore: 'pglite',
+      referentials: 4,
+      projections: [{ name: 'candidate-path', status: 'running', position: '812-1043', eventsApplied: 1043, updatedAt: '2026-11-22T10:00:00.000Z' }],
+    },
   })
   @ApiProblemResponses(429)
   async health(): Promise<HealthView> {

@@ -40,7 +40,8 @@ export class CompetencyAssessmentView {
   @ApiProperty({ type: 'integer', description: 'Criteria bearing on the competency that were met' }) criteriaMet!: number;
   @ApiProperty({ type: 'integer', description: 'Criteria of the assessment bearing on the competency' }) criteria!: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'The last correction of the assessment: the counts are its corrected results' }) correctedBy?: string;
-  @ApiPropertyOptional({ enum: [true], description: 'Voided by the annulment of its bloc: shown, but it no longer counts towards any competency' }) voided?: true;
+  @ApiPropertyOptional({ enum: [true], description: 'Voided by the annulment of its bloc: shown, but it no longer counts towards any competency' })
+  voided?: true;
 }
 
 export class CompetencyView {
@@ -65,7 +66,8 @@ export class BlocView {
 export class SittingTimedPartView {
   @ApiProperty({ example: 'ORAL' }) code!: string;
   @ApiProperty({ type: 'integer' }) baseDurationMinutes!: number;
-  @ApiPropertyOptional({ type: 'integer', description: 'With the accommodations in force; only for readers who may know of an extra time (R14)' }) effectiveDurationMinutes?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'With the accommodations in force; only for readers who may know of an extra time (R14)' })
+  effectiveDurationMinutes?: number;
 }
 
 export class SittingView {
@@ -230,7 +232,13 @@ export class NoAccommodationsView {
 }
 
 /** The five views, for `@ApiExtraModels` and `oneOf`. */
-export const ACCOMMODATIONS_VIEWS = [FullAccommodationsView, ToApplyAccommodationsView, ConsentedAccommodationsView, KindsAccommodationsView, NoAccommodationsView];
+export const ACCOMMODATIONS_VIEWS = [
+  FullAccommodationsView,
+  ToApplyAccommodationsView,
+  ConsentedAccommodationsView,
+  KindsAccommodationsView,
+  NoAccommodationsView,
+];
 const accommodationsProperty = {
   oneOf: ACCOMMODATIONS_VIEWS.map((view) => ({ $ref: getSchemaPath(view) })),
   description: 'What this reader may know of the accommodations, by `view`: full, to-apply, consented, kinds or none',
@@ -309,7 +317,13 @@ export class BlocStatisticsView {
   @ApiProperty({ type: 'integer' }) notStarted!: number;
   @ApiProperty({ type: 'integer' }) annulled!: number;
   @ApiProperty({ type: 'integer', description: 'Withdrawn without the bloc validated' }) withdrawn!: number;
-  @ApiProperty({ type: 'number', nullable: true, example: 41.5, description: 'Median days from enrollment to validation, to a tenth; null when none validated' }) medianDaysToValidation!: number | null;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    example: 41.5,
+    description: 'Median days from enrollment to validation, to a tenth; null when none validated',
+  })
+  medianDaysToValidation!: number | null;
 }
 
 export class CohortStatisticsView {
@@ -400,15 +414,28 @@ export class ProvenanceView {
   @ApiProperty({ type: ProvenanceBlocView }) bloc!: ProvenanceBlocView;
   @ApiProperty({ type: ProvenanceReferentialView, description: 'The version and the rule the bloc was granted under' }) referential!: ProvenanceReferentialView;
   @ApiProperty(accommodationsProperty) accommodations!: unknown;
-  @ApiProperty({ type: [AccommodationHistoryItem], description: 'Grants, amendments and ends of the measures that applied to the bloc’s sittings (facts only)' }) accommodationHistory!: AccommodationHistoryItem[];
+  @ApiProperty({
+    type: [AccommodationHistoryItem],
+    description: 'Grants, amendments and ends of the measures that applied to the bloc’s sittings (facts only)',
+  })
+  accommodationHistory!: AccommodationHistoryItem[];
   @ApiProperty({ type: [ProvenanceHistoryItem], description: 'Every fact bearing on the bloc, in the log’s order' }) history!: ProvenanceHistoryItem[];
   @ApiProperty({
     type: 'array',
     items: { oneOf: [{ $ref: getSchemaPath(ProvenanceAttestationView) }, { $ref: getSchemaPath(NotIssuedDocumentView) }] },
-    description: 'Each attestation issued for the bloc and whether it still stands; then, its holder’s personal data erased, the decision whose attestation will never be issued',
+    description:
+      'Each attestation issued for the bloc and whether it still stands; then, its holder’s personal data erased, the decision whose attestation will never be issued',
   })
   attestations!: unknown[];
 }
 
 /** Every model reached only through a `oneOf`: the controllers list them in `@ApiExtraModels`. */
-export const PATH_EXTRA_MODELS = [...ACCOMMODATIONS_VIEWS, AccommodationTermsView, AccommodationMeasureView, MeasureToApplyView, IssuedDocumentView, NotIssuedDocumentView, ProvenanceAttestationView];
+export const PATH_EXTRA_MODELS = [
+  ...ACCOMMODATIONS_VIEWS,
+  AccommodationTermsView,
+  AccommodationMeasureView,
+  MeasureToApplyView,
+  IssuedDocumentView,
+  NotIssuedDocumentView,
+  ProvenanceAttestationView,
+];

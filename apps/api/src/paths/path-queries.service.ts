@@ -59,7 +59,8 @@ export class PathQueries {
   /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
   private scope(actor: AuthenticatedActor, organisationId?: string) {
     if (actor.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;
-    if (organisationId !== undefined && organisationId !== actor.organisationId) throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
+    if (organisationId !== undefined && organisationId !== actor.organisationId)
+      throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
     if (actor.role === 'candidate') return sql`organisation_id = ${actor.organisationId} AND candidate_id = ${actor.id}`;
     return sql`organisation_id = ${actor.organisationId}`;
   }
@@ -72,7 +73,11 @@ export class PathQueries {
     const { state, personal_data_erased_at: erasedAt } = rows[0];
     const holder = erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {};
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version), holder);
-    return { ...view, ...holder, accommodations: await this.accommodationsFor(actor, state, { enrollmentId, view: 'accommodations', open: () => this.openedEvents(enrollmentId) }) };
+    return {
+      ...view,
+      ...holder,
+      accommodations: await this.accommodationsFor(actor, state, { enrollmentId, view: 'accommodations', open: () => this.openedEvents(enrollmentId) }),
+    };
   }
 
   /**
@@ -90,7 +95,14 @@ export class PathQueries {
     const opened = foldEnrollment(await read.open());
     if (opened.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     const view = accommodationsAsSeenBy(actor, opened, read.only);
-    if (readsAccommodations(view)) await this.reads.record({ actor, candidateId: opened.candidateId, enrollmentId: read.enrollmentId, view: `${read.view}:${view.view}`, subjects: subjectsOf(view) });
+    if (readsAccommodations(view))
+      await this.reads.record({
+        actor,
+        candidateId: opened.candidateId,
+        enrollmentId: read.enrollmentId,
+        view: `${read.view}:${view.view}`,
+        subjects: subjectsOf(view),
+      });
     return view;
   }
 
@@ -123,14 +135,29 @@ export class PathQueries {
     if (query.blocStatus && !query.bloc) throw new ValidationError('QUERY.BLOC_REQUIRED', 'blocStatus needs bloc', { field: 'blocStatus' });
     if (query.bloc) conditions.push(sql`blocs @> ${JSON.stringify([{ code: query.bloc, ...(query.blocStatus ? { status: query.blocStatus } : {}) }])}::jsonb`);
     // Read here, not by PostgreSQL in its session's time zone: a day alone means 00:00 UTC, as in as-of.
-    if (query.noProgressSince) conditions.push(sql`last_progress_at < ${new Date(query.noProgressSince).toISOString()}::timestamptz AND status IN (${sql.join(OPEN_STATUSES)})`);
+    if (query.noProgressSince)
+      conditions.push(sql`last_progress_at < ${new Date(query.noProgressSince).toISOString()}::timestamptz AND status IN (${sql.join(OPEN_STATUSES)})`);
     const where = sql.join(conditions, sql` AND `);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const column = sql.ref(SORT_COLUMNS[query.sort ?? 'enrolledAt']);
     const direction = query.order === 'desc' ? sql`DESC` : sql`ASC`;
     const [{ rows: items }, { rows: count }] = await Promise.all([
-      sql<{ enrollment_id: string; candidate_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; access_route: string; status: string; option_blocs: string[]; blocs: { code: string; status: string; required: boolean }[]; missing: { blocs: string[] }; enrolled_at: Date; last_progress_at: Date }>`
+      sql<{
+        enrollment_id: string;
+        candidate_id: string;
+        organisation_id: string;
+        referential_id: string;
+        version: string;
+        cohort: string;
+        access_route: string;
+        status: string;
+        option_blocs: string[];
+        blocs: { code: string; status: string; required: boolean }[];
+        missing: { blocs: string[] };
+        enrolled_at: Date;
+        last_progress_at: Date;
+      }>`
         SELECT enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, enrolled_at, last_progress_at
         FROM candidate_paths WHERE ${where} ORDER BY ${column} ${direction}, enrollment_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(this.db),
       sql<{ total: number }>`SELECT count(*)::int AS total FROM candidate_paths WHERE ${where}`.execute(this.db),
@@ -166,13 +193,28 @@ export class PathQueries {
     // Statistics of a référentiel version that was never published would be an empty table taken for
     // "no candidates yet": the version is looked up first, answered as GET /referentials/{id}/versions/{v} does.
     await this.referentials.resolve(query.referentialId, query.version).catch((error: unknown) => {
-      if (error instanceof ValidationError && error.code === 'REFERENTIAL.NOT_PUBLISHED') throw new NotFoundError('REFERENTIAL.NOT_FOUND', `no published référentiel ${query.referentialId}@${query.version}`);
+      if (error instanceof ValidationError && error.code === 'REFERENTIAL.NOT_PUBLISHED')
+        throw new NotFoundError('REFERENTIAL.NOT_FOUND', `no published référentiel ${query.referentialId}@${query.version}`);
       throw error;
     });
-    const conditions = [this.scope(actor, query.organisationId), sql`referential_id = ${query.referentialId}`, sql`version = ${query.version}`, sql`status <> 'transferred'`];
+    const conditions = [
+      this.scope(actor, query.organisationId),
+      sql`referential_id = ${query.referentialId}`,
+      sql`version = ${query.version}`,
+      sql`status <> 'transferred'`,
+    ];
     if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
     const where = sql.join(conditions, sql` AND `);
-    const { rows } = await sql<{ bloc: string; candidates: number; validated: number; in_progress: number; not_started: number; annulled: number; withdrawn: number; median_days: number | null }>`
+    const { rows } = await sql<{
+      bloc: string;
+      candidates: number;
+      validated: number;
+      in_progress: number;
+      not_started: number;
+      annulled: number;
+      withdrawn: number;
+      median_days: number | null;
+    }>`
       SELECT b->>'code' AS bloc,
         count(*)::int AS candidates,
         (count(*) FILTER (WHERE b->>'status' = 'validated'))::int AS validated,
@@ -189,7 +231,16 @@ export class PathQueries {
       referentialId: query.referentialId,
       version: query.version,
       ...(query.cohort ? { cohort: query.cohort } : {}),
-      blocs: rows.map((r) => ({ bloc: r.bloc, candidates: r.candidates, validated: r.validated, inProgress: r.in_progress, notStarted: r.not_started, annulled: r.annulled, withdrawn: r.withdrawn, medianDaysToValidation: r.median_days === null ? null : Math.round(Number(r.median_days) * 10) / 10 })),
+      blocs: rows.map((r) => ({
+        bloc: r.bloc,
+        candidates: r.candidates,
+        validated: r.validated,
+        inProgress: r.in_progress,
+        notStarted: r.not_started,
+        annulled: r.annulled,
+        withdrawn: r.withdrawn,
+        medianDaysToValidation: r.median_days === null ? null : Math.round(Number(r.median_days) * 10) / 10,
+      })),
     };
   }
 
@@ -197,8 +248,22 @@ export class PathQueries {
     const where = this.scope(actor, query.organisationId);
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
-    const { rows } = await sql<{ event_id: string; accommodation_id: string; enrollment_id: string; organisation_id: string; referential_id: string; version: string; cohort: string; sitting_id: string; epreuve_code: string; held_at: Date; position: string }>`
-      SELECT * FROM accommodation_findings WHERE ${where} ORDER BY held_at, event_id, accommodation_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(this.db);
+    const { rows } = await sql<{
+      event_id: string;
+      accommodation_id: string;
+      enrollment_id: string;
+      organisation_id: string;
+      referential_id: string;
+      version: string;
+      cohort: string;
+      sitting_id: string;
+      epreuve_code: string;
+      held_at: Date;
+      position: string;
+    }>`
+      SELECT * FROM accommodation_findings WHERE ${where} ORDER BY held_at, event_id, accommodation_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(
+      this.db,
+    );
     return rows.map((r) => ({
       finding: 'accommodation-granted-not-applied',
       enrollmentId: r.enrollment_id,
@@ -218,7 +283,9 @@ export class PathQueries {
   /** The stream as stored (sealed) and its state; sealed values stay sealed until a view needs them. */
   /** Whether the path's holder had their personal data erased, as the read model knows it. */
   private async holderOf(enrollmentId: string): Promise<PathHolder> {
-    const { rows } = await sql<{ erased_at: Date | null }>`SELECT personal_data_erased_at AS erased_at FROM candidate_paths WHERE enrollment_id = ${enrollmentId}`.execute(this.db);
+    const { rows } = await sql<{
+      erased_at: Date | null;
+    }>`SELECT personal_data_erased_at AS erased_at FROM candidate_paths WHERE enrollment_id = ${enrollmentId}`.execute(this.db);
     return rows[0]?.erased_at ? { personalDataErasedAt: new Date(rows[0].erased_at).toISOString() } : {};
   }
 
@@ -231,7 +298,11 @@ export class PathQueries {
   }
 
   /** The path as it stood at an instant: the log replayed up to what was recorded by then. */
-  async asOf(enrollmentId: string, at: string, actor: AuthenticatedActor): Promise<PathView & { accommodations: AccommodationsView; asOf: string; position: string | null }> {
+  async asOf(
+    enrollmentId: string,
+    at: string,
+    actor: AuthenticatedActor,
+  ): Promise<PathView & { accommodations: AccommodationsView; asOf: string; position: string | null }> {
     const { events, state: now } = await this.history(enrollmentId, actor);
     const cutoff = Date.parse(at);
     const known = events.filter((e) => Date.parse(e.recordedAt) <= cutoff);
@@ -242,8 +313,17 @@ export class PathQueries {
     // opens what it opened then (R10).
     const state: ActiveEnrollment = { ...past, juryDisclosureConsent: past.juryDisclosureConsent && now.juryDisclosureConsent };
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version));
-    const accommodations = await this.accommodationsFor(actor, state, { enrollmentId, view: 'as-of:accommodations', open: () => this.vault.open(known.map(toDomain)) });
-    return { ...view, accommodations, asOf: new Date(cutoff).toISOString(), position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null };
+    const accommodations = await this.accommodationsFor(actor, state, {
+      enrollmentId,
+      view: 'as-of:accommodations',
+      open: () => this.vault.open(known.map(toDomain)),
+    });
+    return {
+      ...view,
+      accommodations,
+      asOf: new Date(cutoff).toISOString(),
+      position: known.length > 0 ? formatPosition(known[known.length - 1].position) : null,
+    };
   }
 
   /** How a bloc was granted, for auditors: every fact that bears on it, each with its event id and position. */
@@ -277,29 +357,81 @@ export class PathQueries {
           sittings.add(domain.data.sittingId);
           if (mayKnow(domain.data.assessorIds)) domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
           // Which measures applied is told in `accommodations`, to the readers who may know (R14): here, ids only.
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, scheduledAt: domain.data.scheduledAt, assessors: domain.data.assessorIds, timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds), accommodationsApplicable: idsFor(domain.data.applicableAccommodations.map((a) => a.accommodationId), domain.data.assessorIds), by: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            sittingId: domain.data.sittingId,
+            epreuve: domain.data.epreuveCode,
+            attempt: domain.data.attempt,
+            scheduledAt: domain.data.scheduledAt,
+            assessors: domain.data.assessorIds,
+            timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds),
+            accommodationsApplicable: idsFor(
+              domain.data.applicableAccommodations.map((a) => a.accommodationId),
+              domain.data.assessorIds,
+            ),
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         case 'SittingConditionsRevised':
           // An accommodation changed before the sitting was held: what it owed from then on (R11).
           // The revision itself says "has a measure": told only to readers who may know.
           if (!sittings.has(domain.data.sittingId) || !mayKnow(state.sittings[domain.data.sittingId]?.assessorIds ?? [])) break;
           domain.data.applicableAccommodations.forEach((a) => accommodations.add(a.accommodationId));
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, timedParts: domain.data.timedParts, accommodationsApplicable: domain.data.applicableAccommodations.map((a) => a.accommodationId), cause: domain.data.cause, by: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            sittingId: domain.data.sittingId,
+            timedParts: domain.data.timedParts,
+            accommodationsApplicable: domain.data.applicableAccommodations.map((a) => a.accommodationId),
+            cause: domain.data.cause,
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         case 'SittingHeld': {
           if (!sittings.has(domain.data.sittingId)) break;
           const assessorIds = state.sittings[domain.data.sittingId]?.assessorIds ?? [];
-          items.push({ ...trace(event), sittingId: domain.data.sittingId, heldAt: domain.data.heldAt, timedParts: heldDurationsFor(domain.data.timedParts, assessorIds), accommodationsApplied: idsFor(domain.data.accommodationsApplied, assessorIds), accommodationsNotApplied: idsFor(domain.data.accommodationsNotApplied.map((a) => a.accommodationId), assessorIds), by: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            sittingId: domain.data.sittingId,
+            heldAt: domain.data.heldAt,
+            timedParts: heldDurationsFor(domain.data.timedParts, assessorIds),
+            accommodationsApplied: idsFor(domain.data.accommodationsApplied, assessorIds),
+            accommodationsNotApplied: idsFor(
+              domain.data.accommodationsNotApplied.map((a) => a.accommodationId),
+              assessorIds,
+            ),
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         }
         case 'AssessmentRecorded':
           if (domain.data.blocCode !== blocCode) break;
           assessments.add(domain.data.assessmentId);
-          items.push({ ...trace(event), assessmentId: domain.data.assessmentId, sittingId: domain.data.sittingId, epreuve: domain.data.epreuveCode, attempt: domain.data.attempt, results: domain.data.results, passed: domain.data.passed, assessor: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            assessmentId: domain.data.assessmentId,
+            sittingId: domain.data.sittingId,
+            epreuve: domain.data.epreuveCode,
+            attempt: domain.data.attempt,
+            results: domain.data.results,
+            passed: domain.data.passed,
+            assessor: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         case 'AssessmentCorrected': {
           if (!assessments.has(domain.data.assessmentId)) break;
-          items.push({ ...trace(event), correctionId: domain.data.correctionId, corrects: domain.data.assessmentId, results: domain.data.results, reason: domain.data.reason, by: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            correctionId: domain.data.correctionId,
+            corrects: domain.data.assessmentId,
+            results: domain.data.results,
+            reason: domain.data.reason,
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           // The assessment it corrects is marked: its results are no longer what stands.
           const corrected = items.find((item) => item.type === 'AssessmentRecorded' && item.assessmentId === domain.data.assessmentId)!;
           corrected.correctedBy = [...((corrected.correctedBy as string[] | undefined) ?? []), domain.data.correctionId];
@@ -321,22 +453,55 @@ export class PathQueries {
           // A bloc carried over from the previous version (R13): its grant is in the source enrollment.
           const carried = domain.data.carriedBlocs.find((c) => c.toBloc === blocCode);
           if (!carried) break;
-          items.push({ ...trace(event), carriedFrom: { enrollmentId: domain.data.fromEnrollmentId, version: domain.data.fromVersion, bloc: carried.fromBloc, validatedAt: carried.validatedAt, provenance: `/enrollments/${domain.data.fromEnrollmentId}/blocs/${carried.fromBloc}/provenance` }, by: domain.data.by, at: domain.data.at });
+          items.push({
+            ...trace(event),
+            carriedFrom: {
+              enrollmentId: domain.data.fromEnrollmentId,
+              version: domain.data.fromVersion,
+              bloc: carried.fromBloc,
+              validatedAt: carried.validatedAt,
+              provenance: `/enrollments/${domain.data.fromEnrollmentId}/blocs/${carried.fromBloc}/provenance`,
+            },
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         }
         case 'DocumentIssued': {
           const { document } = domain.data;
           if (document.kind !== 'attestation' || document.blocCode !== blocCode) break;
-          const issued = { ...trace(event), number: document.number, decisionEventId: document.decisionEventId, pdfSha256: document.pdfSha256, credentialSha256: document.credentialSha256, by: domain.data.by, at: domain.data.at };
+          const issued = {
+            ...trace(event),
+            number: document.number,
+            decisionEventId: document.decisionEventId,
+            pdfSha256: document.pdfSha256,
+            credentialSha256: document.credentialSha256,
+            by: domain.data.by,
+            at: domain.data.at,
+          };
           items.push(issued);
-          attestations.set(document.number, { number: document.number, status: 'valid', issuedAt: domain.data.at, decisionEventId: document.decisionEventId, eventId: event.id, position: formatPosition(event.position), verification: `/verifications/${document.number}` });
+          attestations.set(document.number, {
+            number: document.number,
+            status: 'valid',
+            issuedAt: domain.data.at,
+            decisionEventId: document.decisionEventId,
+            eventId: event.id,
+            position: formatPosition(event.position),
+            verification: `/verifications/${document.number}`,
+          });
           break;
         }
         case 'DocumentRevoked': {
           const attestation = attestations.get(domain.data.number);
           if (!attestation) break;
           items.push({ ...trace(event), number: domain.data.number, reasonCategory: domain.data.reasonCategory, by: domain.data.by, at: domain.data.at });
-          attestations.set(domain.data.number, { ...attestation, status: 'revoked', revokedAt: domain.data.at, revocationReason: domain.data.reasonCategory, revocationEventId: event.id });
+          attestations.set(domain.data.number, {
+            ...attestation,
+            status: 'revoked',
+            revokedAt: domain.data.at,
+            revocationReason: domain.data.reasonCategory,
+            revocationEventId: event.id,
+          });
           break;
         }
         default:
@@ -347,15 +512,37 @@ export class PathQueries {
     // (ids, dates, who); what they were is in `accommodations`, as this reader may see it (R14).
     const granted = events
       .map((event) => ({ event, domain: toDomain(event) }))
-      .filter(({ domain }) => (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') && accommodations.has(domain.data.accommodationId))
-      .map(({ event, domain }) => ({ ...trace(event), accommodationId: (domain.data as { accommodationId: string }).accommodationId, by: domain.data.by, at: domain.data.at }));
-    const measures = await this.accommodationsFor(actor, state, { enrollmentId, view: 'provenance:accommodations', open: () => this.vault.open(events.map(toDomain)), only: accommodations });
+      .filter(
+        ({ domain }) =>
+          (domain.type === 'AccommodationGranted' || domain.type === 'AccommodationAmended' || domain.type === 'AccommodationEnded') &&
+          accommodations.has(domain.data.accommodationId),
+      )
+      .map(({ event, domain }) => ({
+        ...trace(event),
+        accommodationId: (domain.data as { accommodationId: string }).accommodationId,
+        by: domain.data.by,
+        at: domain.data.at,
+      }));
+    const measures = await this.accommodationsFor(actor, state, {
+      enrollmentId,
+      view: 'provenance:accommodations',
+      open: () => this.vault.open(events.map(toDomain)),
+      only: accommodations,
+    });
     // A decision whose attestation will never be issued (its holder's personal data erased) says so.
-    const notIssued = pathDocuments(state, await this.holderOf(enrollmentId)).filter((d) => d.status === 'not-issued' && d.kind === 'attestation' && d.blocCode === blocCode);
+    const notIssued = pathDocuments(state, await this.holderOf(enrollmentId)).filter(
+      (d) => d.status === 'not-issued' && d.kind === 'attestation' && d.blocCode === blocCode,
+    );
     return {
       enrollmentId,
       bloc: { code: bloc.code, title: bloc.title, status: state.blocs[blocCode]?.status ?? 'not-validated' },
-      referential: { referentialId: referential.referential, version: referential.version, validationPolicy: referential.validationPolicy, rule: 'all-competencies-acquired', competencies: bloc.competencies.map((c) => ({ code: c.code, criteria: index.criteriaBearingOn.get(c.code) ?? [] })) },
+      referential: {
+        referentialId: referential.referential,
+        version: referential.version,
+        validationPolicy: referential.validationPolicy,
+        rule: 'all-competencies-acquired',
+        competencies: bloc.competencies.map((c) => ({ code: c.code, criteria: index.criteriaBearingOn.get(c.code) ?? [] })),
+      },
       accommodations: measures,
       accommodationHistory: granted,
       history: items,

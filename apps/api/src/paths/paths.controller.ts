@@ -6,7 +6,15 @@ import { ApiProblemResponses, Problems } from '../shared/api-responses';
 import { WithheldValue } from '../shared/withheld.responses.dto';
 import { toCsv } from './csv';
 import { AsOfQuery, CohortStatisticsQuery, ConsistencyQuery, FindingsQuery, ListEnrollmentsQuery } from './path-queries.requests.dto';
-import { CohortStatisticsView, EnrollmentListPage, PATH_EXTRA_MODELS, PathAsOfView, PathView, ProvenanceView, UnappliedAccommodationFinding } from './path-queries.responses.dto';
+import {
+  CohortStatisticsView,
+  EnrollmentListPage,
+  PATH_EXTRA_MODELS,
+  PathAsOfView,
+  PathView,
+  ProvenanceView,
+  UnappliedAccommodationFinding,
+} from './path-queries.responses.dto';
 import { PathQueries } from './path-queries.service';
 import { ReadConsistency } from './read-consistency.service';
 import { UuidParam } from '../shared/uuid-param';
@@ -24,7 +32,10 @@ export class PathsController {
 
   @Get('enrollments')
   @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
-  @ApiOperation({ summary: 'Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)' })
+  @ApiOperation({
+    summary:
+      'Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given)',
+  })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
     description: 'A page of enrollments; with format=csv, a spreadsheet (every matching enrollment unless page or pageSize is given)',
@@ -41,16 +52,56 @@ export class PathsController {
     response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="enrollments.csv"');
     response.setHeader('X-Total-Count', String(result.total));
     return toCsv(
-      ['enrollmentId', 'candidateId', 'organisationId', 'referentialId', 'version', 'cohort', 'accessRoute', 'status', 'optionBlocs', 'validatedBlocs', 'missingBlocs', 'enrolledAt', 'lastProgressAt'],
-      result.items.map((i) => [i.enrollmentId, i.candidateId, i.organisationId, i.referentialId, i.version, i.cohort, i.accessRoute, i.status, i.optionBlocs, i.blocs.filter((b) => b.status === 'validated').map((b) => b.code), i.missingBlocs, i.enrolledAt, i.lastProgressAt]),
+      [
+        'enrollmentId',
+        'candidateId',
+        'organisationId',
+        'referentialId',
+        'version',
+        'cohort',
+        'accessRoute',
+        'status',
+        'optionBlocs',
+        'validatedBlocs',
+        'missingBlocs',
+        'enrolledAt',
+        'lastProgressAt',
+      ],
+      result.items.map((i) => [
+        i.enrollmentId,
+        i.candidateId,
+        i.organisationId,
+        i.referentialId,
+        i.version,
+        i.cohort,
+        i.accessRoute,
+        i.status,
+        i.optionBlocs,
+        i.blocs.filter((b) => b.status === 'validated').map((b) => b.code),
+        i.missingBlocs,
+        i.enrolledAt,
+        i.lastProgressAt,
+      ]),
     );
   }
 
   @Get('enrollments/:enrollmentId')
   @Roles('admin', 'jury', 'referent', 'assessor', 'auditor', 'candidate')
-  @ApiOperation({ summary: 'A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing' })
+  @ApiOperation({
+    summary:
+      'A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing',
+  })
   @ApiOkResponse({ type: PathView, description: 'The path as this reader may see it' })
-  @ApiProblemResponses(Problems.invalidId, Problems.invalidQuery, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller' }, 429, Problems.readModelsNotThere, Problems.readNotRecorded)
+  @ApiProblemResponses(
+    Problems.invalidId,
+    Problems.invalidQuery,
+    401,
+    403,
+    { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller' },
+    429,
+    Problems.readModelsNotThere,
+    Problems.readNotRecorded,
+  )
   async path(@UuidParam('enrollmentId') id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.path(id, actor);
@@ -65,7 +116,10 @@ export class PathsController {
     Problems.invalidQuery,
     401,
     403,
-    { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant' },
+    {
+      status: 404,
+      description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant',
+    },
     429,
     Problems.readModelsNotThere,
     Problems.readNotRecorded,
@@ -77,9 +131,19 @@ export class PathsController {
 
   @Get('enrollments/:enrollmentId/blocs/:blocCode/provenance')
   @Roles('auditor', 'admin', 'jury')
-  @ApiOperation({ summary: 'How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position' })
+  @ApiOperation({
+    summary:
+      'How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position',
+  })
   @ApiOkResponse({ type: ProvenanceView })
-  @ApiProblemResponses(Problems.invalidId, 401, 403, { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version' }, 429, Problems.readNotRecorded)
+  @ApiProblemResponses(
+    Problems.invalidId,
+    401,
+    403,
+    { status: 404, description: 'ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version' },
+    429,
+    Problems.readNotRecorded,
+  )
   provenance(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
     return this.queries.provenance(id, blocCode, actor);
   }
@@ -88,7 +152,14 @@ export class PathsController {
   @Roles('admin', 'jury', 'auditor')
   @ApiOperation({ summary: 'Per bloc: how many validated, in progress, not started, annulled, and the median days to validation' })
   @ApiOkResponse({ type: CohortStatisticsView })
-  @ApiProblemResponses(Problems.invalidQuery, 401, 403, { status: 404, description: 'REFERENTIAL.NOT_FOUND: no such published référentiel version' }, 429, Problems.readModelsNotThere)
+  @ApiProblemResponses(
+    Problems.invalidQuery,
+    401,
+    403,
+    { status: 404, description: 'REFERENTIAL.NOT_FOUND: no such published référentiel version' },
+    429,
+    Problems.readModelsNotThere,
+  )
   async cohortStatistics(@Query() query: CohortStatisticsQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
     return this.queries.cohortStatistics(query, actor);

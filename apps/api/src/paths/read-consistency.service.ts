@@ -18,7 +18,10 @@ export class ReadConsistency {
   async await(consistentWith: string | undefined): Promise<void> {
     if (consistentWith === undefined || consistentWith === '') return;
     const position = parsePosition(consistentWith);
-    if (!position) throw new ValidationError('QUERY.INVALID_POSITION', `consistentWith must be a position like 1042-5531, not ${consistentWith}`, { field: 'consistentWith' });
+    if (!position)
+      throw new ValidationError('QUERY.INVALID_POSITION', `consistentWith must be a position like 1042-5531, not ${consistentWith}`, {
+        field: 'consistentWith',
+      });
     const wait = await this.projections.waitForPosition(position, CONSISTENCY_WAIT_MS);
     if (wait.outcome === 'timed-out') {
       throw new ServiceUnavailableException({ code: 'READ_MODEL.BEHIND', message: `the read models have not reached ${consistentWith} yet; retry shortly` });

@@ -12,7 +12,9 @@ export class CatalogueService {
   constructor() {
     const { entries, problems } = loadCatalogue();
     if (problems.length > 0) {
-      throw new Error(`the référentiel catalogue has ${problems.length} problem(s):\n${problems.map((p) => `  ${p.file} ${p.path} ${p.code}: ${p.message}`).join('\n')}`);
+      throw new Error(
+        `the référentiel catalogue has ${problems.length} problem(s):\n${problems.map((p) => `  ${p.file} ${p.path} ${p.code}: ${p.message}`).join('\n')}`,
+      );
     }
     this.entries = entries;
   }

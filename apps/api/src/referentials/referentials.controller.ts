@@ -28,7 +28,10 @@ export class ReferentialsController {
   @Post()
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.' })
+  @ApiOperation({
+    summary:
+      'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.',
+  })
   @ApiResponse({ status: 201, type: CommandOutcome })
   @ApiCommandResponses(
     { status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message, line, column }] (line and column of the file, where known)' },
@@ -37,7 +40,9 @@ export class ReferentialsController {
   async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     const loaded = loadReferentialText(body.content, 'content');
     if (!loaded.ok) {
-      throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, { problems: loaded.problems.map(({ path, code, message, line, column }) => ({ path, code, message, ...(line !== undefined ? { line, column } : {}) })) });
+      throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, {
+        problems: loaded.problems.map(({ path, code, message, line, column }) => ({ path, code, message, ...(line !== undefined ? { line, column } : {}) })),
+      });
     }
     return this.commands.execute(new PublishReferentialCommand(loaded.referential, loaded.contentHash, { id: actor.id, role: actor.role }));
   }

@@ -10,7 +10,8 @@ export class ReferentialCriterionView {
   @ApiProperty({ example: 'C1.1-a' }) code!: string;
   @ApiProperty() text!: string;
   @ApiPropertyOptional({ type: [String] }) indicators?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Only on épreuve criteria: the covered competencies it bears on (default: all covered)' }) competencies?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Only on épreuve criteria: the covered competencies it bears on (default: all covered)' })
+  competencies?: string[];
 }
 
 export class ReferentialCompetencyView {

@@ -28,18 +28,26 @@ const GENERIC: Record<ProblemStatus, string> = {
 
 /** Answers shared by several routes, described once. */
 export const Problems = {
-  invalidQuery: { status: 400, description: 'A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field`' },
+  invalidQuery: {
+    status: 400,
+    description: 'A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field`',
+  },
   invalidId: { status: 400, description: 'An id in the path is not a uuid: REQUEST.INVALID' },
   readModelsNotThere: {
     status: 503,
-    description: 'consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them)',
+    description:
+      'consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them)',
   },
   readNotRecorded: { status: 503, description: 'PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered' },
 } satisfies Record<string, ProblemAnswer>;
 
 /** What any command (every POST) may answer besides its own refusals. */
 const COMMAND_ANSWERS: readonly ProblemAnswer[] = [
-  { status: 400, description: 'REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters' },
+  {
+    status: 400,
+    description:
+      'REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters',
+  },
   { status: 401, description: GENERIC[401] },
   { status: 403, description: GENERIC[403] },
   { status: 409, description: 'IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds' },
@@ -66,7 +74,11 @@ export function ApiProblemResponses(...answers: (ProblemStatus | ProblemAnswer)[
   }
   return applyDecorators(
     ApiExtraModels(ProblemDetailsSchema),
-    ...[...meanings].sort(([a], [b]) => a - b).map(([status, descriptions]) => ApiResponse({ status, description: descriptions.join('. Or: '), content: PROBLEM_CONTENT, ...(status === 429 ? { headers: RETRY_AFTER } : {}) })),
+    ...[...meanings]
+      .sort(([a], [b]) => a - b)
+      .map(([status, descriptions]) =>
+        ApiResponse({ status, description: descriptions.join('. Or: '), content: PROBLEM_CONTENT, ...(status === 429 ? { headers: RETRY_AFTER } : {}) }),
+      ),
   );
 }
 

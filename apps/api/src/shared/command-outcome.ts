@@ -9,13 +9,23 @@ export class CommandOutcome {
   @ApiProperty({ type: 'integer', example: 4, nullable: true, description: 'Stream revision after the command (null if the stream does not exist)' })
   revision!: number | null;
 
-  @ApiProperty({ type: 'string', example: '1042-5531', nullable: true, description: 'Global position of the last event written; pass it as consistentWith to queries. Null when nothing was written.' })
+  @ApiProperty({
+    type: 'string',
+    example: '1042-5531',
+    nullable: true,
+    description: 'Global position of the last event written; pass it as consistentWith to queries. Null when nothing was written.',
+  })
   position!: string | null;
 
   @ApiProperty({ type: [String], example: ['BlocValidated'], description: 'Types of the events the command appended' })
   events!: string[];
 
   static of(streamId: string, result: CommandResult<{ type: string }>): CommandOutcome {
-    return { streamId, revision: result.nextExpectedRevision, position: result.position ? formatPosition(result.position) : null, events: result.events.map((e) => e.type) };
+    return {
+      streamId,
+      revision: result.nextExpectedRevision,
+      position: result.position ? formatPosition(result.position) : null,
+      events: result.events.map((e) => e.type),
+    };
   }
 }

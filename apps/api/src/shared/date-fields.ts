@@ -65,7 +65,9 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: isCalendarDate,
         defaultMessage: ({ property, value }: ValidationArguments) =>
-          readCalendarDate(value) === 'not-real' ? `${property} must be a day that exists in the calendar: ${CALENDAR_DATE_FORM}` : `${property} must be ${CALENDAR_DATE_FORM}`,
+          readCalendarDate(value) === 'not-real'
+            ? `${property} must be a day that exists in the calendar: ${CALENDAR_DATE_FORM}`
+            : `${property} must be ${CALENDAR_DATE_FORM}`,
       },
     },
     options,

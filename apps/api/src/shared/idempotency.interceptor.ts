@@ -1,4 +1,14 @@
-import { BadRequestException, CallHandler, ConflictException, ExecutionContext, HttpException, Inject, Injectable, NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  CallHandler,
+  ConflictException,
+  ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
@@ -21,7 +31,9 @@ export const ABANDONED_CLAIM_AFTER_SECONDS = 30;
 
 /** The fingerprint of a request: its retries must send exactly this. */
 export function idempotencyRequestHash(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? {})}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${url}\n${JSON.stringify(body ?? {})}`)
+    .digest('hex');
 }
 
 /**
@@ -29,7 +41,9 @@ export function idempotencyRequestHash(method: string, url: string, body: unknow
  * request. Another caller's key, or another request under the key, derives other ids.
  */
 export function idempotencySeed(actor: { organisationId: string; id: string }, key: string, requestHash: string): string {
-  return createHash('sha256').update(JSON.stringify([actor.organisationId, actor.id, key, requestHash])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([actor.organisationId, actor.id, key, requestHash]))
+    .digest('hex');
 }
 
 /** Answers that say "try again" rather than decide anything: never kept as the final answer. */
@@ -67,7 +81,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
-    if (typeof key !== 'string' || !KEY.test(key)) throw new BadRequestException({ code: 'IDEMPOTENCY.INVALID_KEY', message: 'Idempotency-Key is 1 to 200 visible ASCII characters' });
+    if (typeof key !== 'string' || !KEY.test(key))
+      throw new BadRequestException({ code: 'IDEMPOTENCY.INVALID_KEY', message: 'Idempotency-Key is 1 to 200 visible ASCII characters' });
     return from(this.handle(context, next, request, request.actor, key));
   }
 
@@ -117,13 +132,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async replay(response: Response, actor: AuthenticatedActor, key: string, requestHash: string): Promise<unknown> {
     const { rows } = await sql<{ request_hash: string; state: string; status_code: number; response: unknown }>`
-      SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key}`.execute(this.db);
+      SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key}`.execute(
+      this.db,
+    );
     const first = rows[0];
     if (!first) throw new ConflictException({ code: 'IDEMPOTENCY.IN_PROGRESS', message: 'a request with this Idempotency-Key was just abandoned; retry' });
-    if (first.request_hash !== requestHash) throw new UnprocessableEntityException({ code: 'IDEMPOTENCY.KEY_REUSED', message: 'this Idempotency-Key was used for another request' });
+    if (first.request_hash !== requestHash)
+      throw new UnprocessableEntityException({ code: 'IDEMPOTENCY.KEY_REUSED', message: 'this Idempotency-Key was used for another request' });
     if (first.state !== 'done') {
       response.setHeader('Retry-After', '1');
-      throw new ConflictException({ code: 'IDEMPOTENCY.IN_PROGRESS', message: 'the first request with this Idempotency-Key is still running; retry in a second' });
+      throw new ConflictException({
+        code: 'IDEMPOTENCY.IN_PROGRESS',
+        message: 'the first request with this Idempotency-Key is still running; retry in a second',
+      });
     }
     response.setHeader('Idempotent-Replayed', 'true');
     if (first.status_code >= 400) {

@@ -15,9 +15,17 @@ export function acceptJsonBodies(app: NestExpressApplication, limitBytes: number
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (!hasBody || request.is(JSON_TYPES)) return next();
     const sent = request.headers['content-type'] ? `was sent as ${request.headers['content-type']}` : 'came with no Content-Type';
-    sendProblem(response, { type: 'urn:jalon:error:REQUEST.UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type', status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', detail: `the request body ${sent}: send JSON with Content-Type: application/json` });
+    sendProblem(response, {
+      type: 'urn:jalon:error:REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      title: 'Unsupported Media Type',
+      status: 415,
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      detail: `the request body ${sent}: send JSON with Content-Type: application/json`,
+    });
   });
   app.use(json({ limit: limitBytes, strict: false, type: JSON_TYPES }));
   // Only the body parser's errors can reach here: no route has run yet.
-  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => (response.headersSent ? next(error) : sendProblem(response, toProblem(error))));
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) =>
+    response.headersSent ? next(error) : sendProblem(response, toProblem(error)),
+  );
 }

@@ -63,8 +63,10 @@ export function toProblem(exception: unknown): ProblemDetails {
   const parser = exception as { type?: string; status?: number };
   if (parser?.type === 'entity.too.large') return problem(413, 'REQUEST.TOO_LARGE', 'the request body is larger than the limit');
   if (parser?.type === 'entity.parse.failed') return problem(400, 'REQUEST.MALFORMED_JSON', 'the request body is not valid JSON');
-  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'the request body’s encoding or charset is not supported: send JSON in UTF-8');
-  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) return problem(parser.status, 'REQUEST.INVALID', 'the request body could not be read');
+  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported')
+    return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'the request body’s encoding or charset is not supported: send JSON in UTF-8');
+  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500)
+    return problem(parser.status, 'REQUEST.INVALID', 'the request body could not be read');
   if (exception instanceof PersonalDataReadNotRecordedError) {
     // The cause may be anything the database said: it is logged for operators, never answered.
     logger.error(`a read of personal data was refused because it could not be recorded: ${(exception.cause as Error | undefined)?.message ?? 'unknown cause'}`);
@@ -72,9 +74,14 @@ export function toProblem(exception: unknown): ProblemDetails {
   }
   if (exception instanceof DataKeyUnreadableError) {
     logger.error(exception.message);
-    return problem(503, exception.code, 'personal data needed by this request cannot be opened with the configured master keys; nothing was changed (operators: see the service log)');
+    return problem(
+      503,
+      exception.code,
+      'personal data needed by this request cannot be opened with the configured master keys; nothing was changed (operators: see the service log)',
+    );
   }
-  if (exception instanceof EventStoreError) return problem(exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT, exception.code, exception.message);
+  if (exception instanceof EventStoreError)
+    return problem(exception.code === 'EVENT_STORE.INVALID_ARGUMENT' ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT, exception.code, exception.message);
   logger.error(exception instanceof Error ? exception.stack : String(exception));
   return problem(500, 'INTERNAL', 'an unexpected error occurred');
 }

@@ -40,13 +40,19 @@ export class ProblemDetailsSchema {
   @ApiProperty({ example: 'urn:jalon:error:ENROLLMENT.NOT_FOUND', description: '`urn:jalon:error:` followed by the code' })
   type!: string;
 
-  @ApiProperty({ example: 'not-found', description: 'The kind of a domain refusal (validation, illegal-state, conflict, not-found, forbidden), else the HTTP status name' })
+  @ApiProperty({
+    example: 'not-found',
+    description: 'The kind of a domain refusal (validation, illegal-state, conflict, not-found, forbidden), else the HTTP status name',
+  })
   title!: string;
 
   @ApiProperty({ type: 'integer', example: 404, description: 'The HTTP status, repeated' })
   status!: number;
 
-  @ApiProperty({ example: 'ENROLLMENT.NOT_FOUND', description: 'Stable code: REQUEST.INVALID, AUTH.TOKEN_REQUIRED, READ_MODEL.BEHIND, IDEMPOTENCY.KEY_REUSED…' })
+  @ApiProperty({
+    example: 'ENROLLMENT.NOT_FOUND',
+    description: 'Stable code: REQUEST.INVALID, AUTH.TOKEN_REQUIRED, READ_MODEL.BEHIND, IDEMPOTENCY.KEY_REUSED…',
+  })
   code!: string;
 
   @ApiProperty({ example: 'no such enrollment', description: 'What went wrong, for a person' })
@@ -55,7 +61,10 @@ export class ProblemDetailsSchema {
   @ApiPropertyOptional({ type: [FieldProblem], description: 'REQUEST.INVALID: each field refused, and why' })
   errors?: FieldProblem[];
 
-  @ApiPropertyOptional({ example: 'consistentWith', description: 'The field a refusal with a code of its own bears on (QUERY.INVALID_POSITION, CANDIDATE.NOT_REGISTERED…)' })
+  @ApiPropertyOptional({
+    example: 'consistentWith',
+    description: 'The field a refusal with a code of its own bears on (QUERY.INVALID_POSITION, CANDIDATE.NOT_REGISTERED…)',
+  })
   field?: string;
 
   @ApiPropertyOptional({ type: [ReferentialFileProblem], description: 'REFERENTIAL.INVALID: every problem of the file' })

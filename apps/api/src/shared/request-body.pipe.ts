@@ -47,7 +47,10 @@ export class RequestBodyPipe implements PipeTransform {
     if (metadata.type !== 'body' || value === undefined) return value;
     const errors = bodyProblems(value);
     if (errors.length > 0) {
-      const message = errors[0].field === 'body' && errors.length === 1 ? 'the request body is not a JSON object' : 'the request body is not valid: see errors for each field';
+      const message =
+        errors[0].field === 'body' && errors.length === 1
+          ? 'the request body is not a JSON object'
+          : 'the request body is not valid: see errors for each field';
       throw new BadRequestException({ code: 'REQUEST.INVALID', message, errors });
     }
     return value;

@@ -2,7 +2,10 @@ import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** What a reader sees in place of personal data it does not hold (R14; the domain's `Withheld`). */
-@ApiSchema({ name: 'Withheld', description: 'Personal data this reader does not see: `sealed` (not opened for this view) or `erased` (the candidate’s key was destroyed)' })
+@ApiSchema({
+  name: 'Withheld',
+  description: 'Personal data this reader does not see: `sealed` (not opened for this view) or `erased` (the candidate’s key was destroyed)',
+})
 export class WithheldValue {
   @ApiProperty({ enum: ['sealed', 'erased'] })
   withheld!: 'sealed' | 'erased';

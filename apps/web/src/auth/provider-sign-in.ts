@@ -18,7 +18,12 @@ const RETURN_PATH = '/connexion/retour';
 
 /** The provider as oauth4webapi takes it: the endpoints the api read from its discovery document. */
 function serverOf(provider: ProviderSignIn): oauth.AuthorizationServer {
-  return { issuer: provider.issuer, authorization_endpoint: provider.authorizationEndpoint, token_endpoint: provider.tokenEndpoint, end_session_endpoint: provider.endSessionEndpoint };
+  return {
+    issuer: provider.issuer,
+    authorization_endpoint: provider.authorizationEndpoint,
+    token_endpoint: provider.tokenEndpoint,
+    end_session_endpoint: provider.endSessionEndpoint,
+  };
 }
 
 /** Plain http only where the api accepts it (never in production: OIDC_ISSUER must be https there). */
@@ -28,7 +33,12 @@ function requestOptions(provider: ProviderSignIn) {
 
 /** Sends the person to the provider: authorization code with PKCE (S256), a state and a nonce of this tab. */
 export async function leaveForProvider(provider: ProviderSignIn, from: string): Promise<void> {
-  const pending: PendingSignIn = { codeVerifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), from };
+  const pending: PendingSignIn = {
+    codeVerifier: oauth.generateRandomCodeVerifier(),
+    state: oauth.generateRandomState(),
+    nonce: oauth.generateRandomNonce(),
+    from,
+  };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
   const address = new URL(provider.authorizationEndpoint);
   address.search = new URLSearchParams({
@@ -61,7 +71,15 @@ export async function completeProviderSignIn(provider: ProviderSignIn, returnedT
   const server = serverOf(provider);
   const client: oauth.Client = { client_id: provider.clientId };
   const parameters = oauth.validateAuthResponse(server, client, returnedTo, pending.state);
-  const response = await oauth.authorizationCodeGrantRequest(server, client, oauth.None(), parameters, `${window.location.origin}${RETURN_PATH}`, pending.codeVerifier, requestOptions(provider));
+  const response = await oauth.authorizationCodeGrantRequest(
+    server,
+    client,
+    oauth.None(),
+    parameters,
+    `${window.location.origin}${RETURN_PATH}`,
+    pending.codeVerifier,
+    requestOptions(provider),
+  );
   const tokens = await oauth.processAuthorizationCodeResponse(server, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
   return { accessToken: tokens.access_token, expiresIn: tokens.expires_in ?? 300, signOutUrl: signOutUrl(provider, tokens.id_token), from: pending.from };
 }
@@ -70,6 +88,10 @@ export async function completeProviderSignIn(provider: ProviderSignIn, returnedT
 function signOutUrl(provider: ProviderSignIn, idToken: string | undefined): string | undefined {
   if (!provider.endSessionEndpoint) return undefined;
   const address = new URL(provider.endSessionEndpoint);
-  address.search = new URLSearchParams({ client_id: provider.clientId, post_logout_redirect_uri: `${window.location.origin}/connexion`, ...(idToken ? { id_token_hint: idToken } : {}) }).toString();
+  address.search = new URLSearchParams({
+    client_id: provider.clientId,
+    post_logout_redirect_uri: `${window.location.origin}/connexion`,
+    ...(idToken ? { id_token_hint: idToken } : {}),
+  }).toString();
   return address.toString();
 }

@@ -2,13 +2,36 @@ import { Card, List, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 type Withheld = { withheld: string };
-type Measure = { kind: string; extraTime?: { numerator: number; denominator: number }; scope: { all: boolean; epreuves?: string[] }; validFrom: string; validUntil?: string; details?: string };
+type Measure = {
+  kind: string;
+  extraTime?: { numerator: number; denominator: number };
+  scope: { all: boolean; epreuves?: string[] };
+  validFrom: string;
+  validUntil?: string;
+  details?: string;
+};
 type Views =
   | { view: 'none' }
-  | { view: 'full'; juryDisclosureConsent: boolean; accommodations: { accommodationId: string; terms: Measure | Withheld; grantedAt: string; endedAt?: string }[] }
+  | {
+      view: 'full';
+      juryDisclosureConsent: boolean;
+      accommodations: { accommodationId: string; terms: Measure | Withheld; grantedAt: string; endedAt?: string }[];
+    }
   | { view: 'consented'; accommodations: { accommodationId: string; measure: Measure | Withheld; grantedAt: string; endedAt?: string }[] }
-  | { view: 'kinds'; accommodations: { accommodationId: string; kind: string | Withheld; grantedAt: string; endedAt?: string; appliedAt: string[]; notAppliedAt: string[] }[] }
-  | { view: 'to-apply'; sittings: { sittingId: string; epreuve: string; scheduledAt: string; timedParts: { code: string; durationMinutes: number }[]; measures: ({ kind: string; instruction: string } | Withheld)[] }[] };
+  | {
+      view: 'kinds';
+      accommodations: { accommodationId: string; kind: string | Withheld; grantedAt: string; endedAt?: string; appliedAt: string[]; notAppliedAt: string[] }[];
+    }
+  | {
+      view: 'to-apply';
+      sittings: {
+        sittingId: string;
+        epreuve: string;
+        scheduledAt: string;
+        timedParts: { code: string; durationMinutes: number }[];
+        measures: ({ kind: string; instruction: string } | Withheld)[];
+      }[];
+    };
 
 const withheld = (value: unknown): value is Withheld => typeof value === 'object' && value !== null && 'withheld' in value;
 
@@ -36,19 +59,25 @@ export function Accommodations({ value }: { value: unknown }) {
         ]
           .filter(Boolean)
           .join(' · ');
-  const period = (a: { grantedAt: string; endedAt?: string }) => [t('accommodations.granted', { date: date(a.grantedAt) }), a.endedAt ? t('accommodations.ended', { date: date(a.endedAt) }) : ''].filter(Boolean).join(', ');
+  const period = (a: { grantedAt: string; endedAt?: string }) =>
+    [t('accommodations.granted', { date: date(a.grantedAt) }), a.endedAt ? t('accommodations.ended', { date: date(a.endedAt) }) : '']
+      .filter(Boolean)
+      .join(', ');
   return (
     <Card withBorder>
       <Title order={2} size="h4" mb="xs">
         {views.view === 'to-apply' ? t('accommodations.toApply') : t('accommodations.title')}
       </Title>
-      {views.view === 'full' && <Text size="sm">{t('accommodations.consent', { value: views.juryDisclosureConsent ? t('accommodations.yes') : t('accommodations.no') })}</Text>}
+      {views.view === 'full' && (
+        <Text size="sm">{t('accommodations.consent', { value: views.juryDisclosureConsent ? t('accommodations.yes') : t('accommodations.no') })}</Text>
+      )}
       {views.view === 'to-apply' ? (
         <List size="sm">
           {views.sittings.map((s) => (
             <List.Item key={s.sittingId}>
               {s.epreuve}, {date(s.scheduledAt)} : {s.measures.map((m) => (withheld(m) ? t('accommodations.withheld') : m.instruction)).join(' ; ')}
-              {s.timedParts.length > 0 && ` (${s.timedParts.map((p) => t('accommodations.duration', { code: p.code, minutes: p.durationMinutes })).join(', ')})`}
+              {s.timedParts.length > 0 &&
+                ` (${s.timedParts.map((p) => t('accommodations.duration', { code: p.code, minutes: p.durationMinutes })).join(', ')})`}
             </List.Item>
           ))}
         </List>
@@ -56,8 +85,18 @@ export function Accommodations({ value }: { value: unknown }) {
         <Text size="sm">{t('accommodations.none')}</Text>
       ) : (
         <List size="sm">
-          {views.view === 'full' && views.accommodations.map((a) => <List.Item key={a.accommodationId}>{measure(a.terms)} — {period(a)}</List.Item>)}
-          {views.view === 'consented' && views.accommodations.map((a) => <List.Item key={a.accommodationId}>{measure(a.measure)} — {period(a)}</List.Item>)}
+          {views.view === 'full' &&
+            views.accommodations.map((a) => (
+              <List.Item key={a.accommodationId}>
+                {measure(a.terms)} — {period(a)}
+              </List.Item>
+            ))}
+          {views.view === 'consented' &&
+            views.accommodations.map((a) => (
+              <List.Item key={a.accommodationId}>
+                {measure(a.measure)} — {period(a)}
+              </List.Item>
+            ))}
           {views.view === 'kinds' &&
             views.accommodations.map((a) => (
               <List.Item key={a.accommodationId}>

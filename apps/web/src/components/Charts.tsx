@@ -36,7 +36,19 @@ const MAX_BAR_WIDTH = 72;
  * Stacked bars, one per category (a bloc), as wide as their card. The figures are in the table
  * beside it: the picture is named by a sentence (`description`) for screen readers.
  */
-export function StackedBars<T extends Record<string, string | number | null>>({ data, category, series, height, description }: { data: readonly T[]; category: keyof T & string; series: readonly ChartSeries[]; height: number; description: string }) {
+export function StackedBars<T extends Record<string, string | number | null>>({
+  data,
+  category,
+  series,
+  height,
+  description,
+}: {
+  data: readonly T[];
+  category: keyof T & string;
+  series: readonly ChartSeries[];
+  height: number;
+  description: string;
+}) {
   const { ref, width } = useElementSize();
   const innerWidth = Math.max(0, width - MARGIN.left - MARGIN.right);
   const innerHeight = height - MARGIN.top - MARGIN.bottom;
@@ -49,19 +61,49 @@ export function StackedBars<T extends Record<string, string | number | null>>({ 
       {width > 0 && (
         <svg width={width} height={height} role="img" aria-label={description}>
           <SvgGroup left={MARGIN.left} top={MARGIN.top}>
-            <BarStack<T, string> data={[...data]} keys={series.map((s) => s.key)} x={(row) => String(row[category])} xScale={x} yScale={y} color={color} value={(row, key) => Number(row[key] ?? 0)}>
+            <BarStack<T, string>
+              data={[...data]}
+              keys={series.map((s) => s.key)}
+              x={(row) => String(row[category])}
+              xScale={x}
+              yScale={y}
+              color={color}
+              value={(row, key) => Number(row[key] ?? 0)}
+            >
               {(stacks) =>
                 stacks.map((stack) =>
                   stack.bars.map((bar) => {
                     // A few blocs would make slabs of their bands: bars stay slim, centred in them.
                     const barWidth = Math.min(bar.width, MAX_BAR_WIDTH);
-                    return <rect key={`${stack.index}-${bar.index}`} x={bar.x + (bar.width - barWidth) / 2} y={bar.y} width={barWidth} height={Math.max(0, bar.height)} fill={bar.color} />;
+                    return (
+                      <rect
+                        key={`${stack.index}-${bar.index}`}
+                        x={bar.x + (bar.width - barWidth) / 2}
+                        y={bar.y}
+                        width={barWidth}
+                        height={Math.max(0, bar.height)}
+                        fill={bar.color}
+                      />
+                    );
                   }),
                 )
               }
             </BarStack>
-            <AxisLeft scale={y} numTicks={5} tickFormat={(value) => String(value)} stroke="var(--mantine-color-gray-5)" tickStroke="var(--mantine-color-gray-5)" tickLabelProps={{ fill: 'var(--mantine-color-text)', fontSize: 12, textAnchor: 'end', dx: -4, dy: 4 }} />
-            <AxisBottom top={innerHeight} scale={x} stroke="var(--mantine-color-gray-5)" tickStroke="var(--mantine-color-gray-5)" tickLabelProps={{ fill: 'var(--mantine-color-text)', fontSize: 12, textAnchor: 'middle' }} />
+            <AxisLeft
+              scale={y}
+              numTicks={5}
+              tickFormat={(value) => String(value)}
+              stroke="var(--mantine-color-gray-5)"
+              tickStroke="var(--mantine-color-gray-5)"
+              tickLabelProps={{ fill: 'var(--mantine-color-text)', fontSize: 12, textAnchor: 'end', dx: -4, dy: 4 }}
+            />
+            <AxisBottom
+              top={innerHeight}
+              scale={x}
+              stroke="var(--mantine-color-gray-5)"
+              tickStroke="var(--mantine-color-gray-5)"
+              tickLabelProps={{ fill: 'var(--mantine-color-text)', fontSize: 12, textAnchor: 'middle' }}
+            />
           </SvgGroup>
         </svg>
       )}
@@ -71,7 +113,17 @@ export function StackedBars<T extends Record<string, string | number | null>>({ 
 }
 
 /** A ring of the parts of a whole; the figures are the links beside it, the ring a picture of them. */
-export function Donut({ parts, size, thickness, description }: { parts: readonly { key: string; value: number; color: string }[]; size: number; thickness: number; description: string }) {
+export function Donut({
+  parts,
+  size,
+  thickness,
+  description,
+}: {
+  parts: readonly { key: string; value: number; color: string }[];
+  size: number;
+  thickness: number;
+  description: string;
+}) {
   const radius = size / 2;
   const shown = parts.filter((part) => part.value > 0);
   return (

@@ -37,7 +37,14 @@ export function Shell({ session }: { session: Session }) {
             <nav aria-label={t('app.name')}>
               <Group gap="xs">
                 {screensOf(session.role).map((screen) => (
-                  <Button key={screen.to} component={Link} to={screen.to} variant={location.pathname.startsWith(screen.to) ? 'filled' : 'subtle'} aria-current={location.pathname.startsWith(screen.to) ? 'page' : undefined} size="sm">
+                  <Button
+                    key={screen.to}
+                    component={Link}
+                    to={screen.to}
+                    variant={location.pathname.startsWith(screen.to) ? 'filled' : 'subtle'}
+                    aria-current={location.pathname.startsWith(screen.to) ? 'page' : undefined}
+                    size="sm"
+                  >
                     {t(screen.label)}
                   </Button>
                 ))}
@@ -45,10 +52,14 @@ export function Shell({ session }: { session: Session }) {
             </nav>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <Text size="sm">
-              {t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}
-            </Text>
-            <NativeSelect aria-label={t('app.language')} size="xs" value={i18n.language} onChange={(e) => void switchLanguage(e.currentTarget.value as Language)} data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))} />
+            <Text size="sm">{t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}</Text>
+            <NativeSelect
+              aria-label={t('app.language')}
+              size="xs"
+              value={i18n.language}
+              onChange={(e) => void switchLanguage(e.currentTarget.value as Language)}
+              data={LANGUAGES.map((l) => ({ value: l, label: l.toUpperCase() }))}
+            />
             <Button
               variant="default"
               size="xs"

@@ -9,7 +9,12 @@ export type Tone = 'green' | 'red' | 'blue' | 'teal' | 'gray' | 'orange' | 'viol
  */
 export function ToneBadge({ tone, children, ...props }: { tone: Tone; children: ReactNode } & Omit<BadgeProps, 'color' | 'variant' | 'c'>) {
   return (
-    <Badge color={tone} variant="light" style={{ '--badge-color': 'var(--mantine-color-dark-9)', '--badge-bg': `var(--mantine-color-${tone}-1)` } as React.CSSProperties} {...props}>
+    <Badge
+      color={tone}
+      variant="light"
+      style={{ '--badge-color': 'var(--mantine-color-dark-9)', '--badge-bg': `var(--mantine-color-${tone}-1)` } as React.CSSProperties}
+      {...props}
+    >
       {children}
     </Badge>
   );

@@ -9,7 +9,13 @@ import { Donut, StackedBars } from '../components/Charts';
 import { QueryState } from '../components/Problem';
 import { listEnrollments, PATH_STATUSES, useReferentials } from './referentials';
 
-const STATUS_COLOURS: Record<string, string> = { 'in-progress': 'blue.6', eligible: 'teal.6', certified: 'green.6', withdrawn: 'gray.5', transferred: 'violet.5' };
+const STATUS_COLOURS: Record<string, string> = {
+  'in-progress': 'blue.6',
+  eligible: 'teal.6',
+  certified: 'green.6',
+  withdrawn: 'gray.5',
+  transferred: 'violet.5',
+};
 const STALLED_DAYS = 30;
 
 /** Per certification version and cohort: who stands where, bloc by bloc, who is stalled, who is ready for the jury. */
@@ -47,23 +53,51 @@ export function Dashboard() {
     <Stack>
       <Title order={1}>{t('dashboard.title')}</Title>
       <Group align="flex-end">
-        <Select label={t('dashboard.version')} w={380} allowDeselect={false} data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))} value={certification} onChange={setChosen} />
-        <TextInput label={t('dashboard.cohort')} placeholder={t('dashboard.allCohorts')} w={200} defaultValue={cohort} onBlur={(e) => setCohort(e.currentTarget.value.trim())} onKeyDown={(e) => e.key === 'Enter' && setCohort(e.currentTarget.value.trim())} />
+        <Select
+          label={t('dashboard.version')}
+          w={380}
+          allowDeselect={false}
+          data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))}
+          value={certification}
+          onChange={setChosen}
+        />
+        <TextInput
+          label={t('dashboard.cohort')}
+          placeholder={t('dashboard.allCohorts')}
+          w={200}
+          defaultValue={cohort}
+          onBlur={(e) => setCohort(e.currentTarget.value.trim())}
+          onKeyDown={(e) => e.key === 'Enter' && setCohort(e.currentTarget.value.trim())}
+        />
       </Group>
       <QueryState isLoading={referentials.isLoading} error={referentials.error ?? statistics.error} />
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <Card withBorder>
-          <Text size="sm" c="dimmed">{t('dashboard.ready')}</Text>
-          <Text size="xl" fw={700}>{ready ?? '…'}</Text>
-          <Anchor component={Link} to={listLink({ status: 'eligible' })} size="sm">{t('dashboard.seeList')}</Anchor>
+          <Text size="sm" c="dimmed">
+            {t('dashboard.ready')}
+          </Text>
+          <Text size="xl" fw={700}>
+            {ready ?? '…'}
+          </Text>
+          <Anchor component={Link} to={listLink({ status: 'eligible' })} size="sm">
+            {t('dashboard.seeList')}
+          </Anchor>
         </Card>
         <Card withBorder>
-          <Text size="sm" c="dimmed">{t('dashboard.stalled')}</Text>
-          <Text size="xl" fw={700}>{stalled ?? '…'}</Text>
-          <Anchor component={Link} to={listLink({ status: 'in-progress', noProgressSince: stalledSince })} size="sm">{t('dashboard.seeList')}</Anchor>
+          <Text size="sm" c="dimmed">
+            {t('dashboard.stalled')}
+          </Text>
+          <Text size="xl" fw={700}>
+            {stalled ?? '…'}
+          </Text>
+          <Anchor component={Link} to={listLink({ status: 'in-progress', noProgressSince: stalledSince })} size="sm">
+            {t('dashboard.seeList')}
+          </Anchor>
         </Card>
         <Card withBorder>
-          <Text size="sm" c="dimmed">{t('dashboard.byStatus')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('dashboard.byStatus')}
+          </Text>
           <Group gap="lg" wrap="nowrap">
             {/* The figures are the links beside it: the ring is a picture of them. */}
             <Donut parts={byStatus} size={110} thickness={18} description={byStatus.map((s) => `${s.name} ${s.value}`).join(', ')} />
@@ -78,7 +112,9 @@ export function Dashboard() {
         </Card>
       </SimpleGrid>
       <Card withBorder>
-        <Title order={2} size="h4" mb="sm">{t('dashboard.byBloc')}</Title>
+        <Title order={2} size="h4" mb="sm">
+          {t('dashboard.byBloc')}
+        </Title>
         {statistics.data && (
           <>
             <StackedBars
@@ -108,7 +144,11 @@ export function Dashboard() {
               <Table.Tbody>
                 {statistics.data.blocs.map((b) => (
                   <Table.Tr key={b.bloc}>
-                    <Table.Td><Anchor component={Link} to={listLink({ bloc: b.bloc })}>{b.bloc}</Anchor></Table.Td>
+                    <Table.Td>
+                      <Anchor component={Link} to={listLink({ bloc: b.bloc })}>
+                        {b.bloc}
+                      </Anchor>
+                    </Table.Td>
                     <Table.Td>{b.validated}</Table.Td>
                     <Table.Td>{b.inProgress}</Table.Td>
                     <Table.Td>{b.notStarted}</Table.Td>

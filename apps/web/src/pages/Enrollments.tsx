@@ -57,84 +57,145 @@ export function Enrollments() {
   const certification = query.referentialId && query.version ? `${query.referentialId}@${query.version}` : null;
   const sortStatus: DataTableSortStatus<Item> = { columnAccessor: (query.sort as string) ?? 'enrolledAt', direction: (query.order as 'asc' | 'desc') ?? 'asc' };
   const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB');
-  const csvQuery = new URLSearchParams(Object.entries(query).filter(([key]) => key !== 'page' && key !== 'pageSize').map(([key, value]) => [key, String(value)]));
+  const csvQuery = new URLSearchParams(
+    Object.entries(query)
+      .filter(([key]) => key !== 'page' && key !== 'pageSize')
+      .map(([key, value]) => [key, String(value)]),
+  );
   csvQuery.set('format', 'csv');
 
   return (
     <Dates>
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>{t('enrollments.title')}</Title>
-        <Button variant="light" onClick={() => void download(`/enrollments?${csvQuery}`, 'inscriptions.csv')}>
-          {t('enrollments.csv')}
-        </Button>
-      </Group>
-      <Group align="flex-end" gap="sm" role="search">
-        <Select
-          label={t('enrollments.certification')}
-          placeholder={t('enrollments.anyCertification')}
-          clearable
-          w={320}
-          data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))}
-          value={certification}
-          onChange={(value) => {
-            const [referentialId, version] = value ? value.split('@') : [null, null];
-            set({ referentialId, version });
-          }}
+      <Stack>
+        <Group justify="space-between">
+          <Title order={1}>{t('enrollments.title')}</Title>
+          <Button variant="light" onClick={() => void download(`/enrollments?${csvQuery}`, 'inscriptions.csv')}>
+            {t('enrollments.csv')}
+          </Button>
+        </Group>
+        <Group align="flex-end" gap="sm" role="search">
+          <Select
+            label={t('enrollments.certification')}
+            placeholder={t('enrollments.anyCertification')}
+            clearable
+            w={320}
+            data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))}
+            value={certification}
+            onChange={(value) => {
+              const [referentialId, version] = value ? value.split('@') : [null, null];
+              set({ referentialId, version });
+            }}
+          />
+          <TextInput
+            label={t('enrollments.cohort')}
+            w={140}
+            defaultValue={query.cohort ?? ''}
+            key={`cohort-${query.cohort ?? ''}`}
+            onBlur={(e) => set({ cohort: e.currentTarget.value.trim() || null })}
+            onKeyDown={(e) => e.key === 'Enter' && set({ cohort: e.currentTarget.value.trim() || null })}
+          />
+          <Select
+            label={t('enrollments.status')}
+            placeholder={t('enrollments.anyStatus')}
+            clearable
+            w={200}
+            data={PATH_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            value={query.status ?? null}
+            onChange={(status) => set({ status })}
+          />
+          <TextInput
+            label={t('enrollments.bloc')}
+            w={100}
+            placeholder="BC01"
+            defaultValue={query.bloc ?? ''}
+            key={`bloc-${query.bloc ?? ''}`}
+            onBlur={(e) => set({ bloc: e.currentTarget.value.trim() || null })}
+            onKeyDown={(e) => e.key === 'Enter' && set({ bloc: e.currentTarget.value.trim() || null })}
+          />
+          <Select
+            label={t('enrollments.blocStatus')}
+            clearable
+            w={170}
+            disabled={!query.bloc}
+            data={BLOC_STATUSES.map((s) => ({ value: s, label: t(`blocStatus.${s}`) }))}
+            value={query.blocStatus ?? null}
+            onChange={(blocStatus) => set({ blocStatus })}
+          />
+          <DateInput
+            label={t('enrollments.noProgressSince')}
+            clearable
+            clearButtonProps={{ 'aria-label': t('enrollments.reset') }}
+            w={180}
+            valueFormat="DD/MM/YYYY"
+            value={query.noProgressSince ?? null}
+            onChange={(value) => set({ noProgressSince: value ? dayjs(value).format('YYYY-MM-DD') : null })}
+          />
+          {auditor && (
+            <TextInput
+              label={t('enrollments.organisation')}
+              w={160}
+              defaultValue={query.organisationId ?? ''}
+              key={`org-${query.organisationId ?? ''}`}
+              onBlur={(e) => set({ organisationId: e.currentTarget.value.trim() || null })}
+              onKeyDown={(e) => e.key === 'Enter' && set({ organisationId: e.currentTarget.value.trim() || null })}
+            />
+          )}
+          <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
+            {t('enrollments.reset')}
+          </Button>
+        </Group>
+        <Text size="sm" aria-live="polite">
+          {list.data ? t('enrollments.total', { count: list.data.total }) : ' '}
+        </Text>
+        <QueryState isLoading={false} error={list.error} />
+        <DataTable<Item>
+          withTableBorder
+          striped
+          highlightOnHover
+          minHeight={200}
+          idAccessor="enrollmentId"
+          records={list.data?.items ?? []}
+          fetching={list.isFetching}
+          totalRecords={list.data?.total ?? 0}
+          recordsPerPage={PAGE_SIZE}
+          page={query.page ?? 1}
+          onPageChange={(page) => set({ page: String(page) })}
+          sortStatus={sortStatus}
+          onSortStatusChange={(status) => set({ sort: String(status.columnAccessor), order: status.direction })}
+          noRecordsText={t('enrollments.empty')}
+          columns={
+            [
+              {
+                accessor: 'candidateId',
+                title: t('enrollments.columns.candidate'),
+                render: (item) => (
+                  <Anchor component={Link} to={`/parcours/${item.enrollmentId}`} aria-label={`${t('enrollments.open')} ${item.candidateId.slice(0, 8)}`}>
+                    {item.candidateId.slice(0, 8)}
+                  </Anchor>
+                ),
+              },
+              ...(auditor ? [{ accessor: 'organisationId' as const, title: t('enrollments.organisation') }] : []),
+              { accessor: 'referentialId', title: t('enrollments.columns.certification'), render: (item) => `${item.referentialId} v${item.version}` },
+              { accessor: 'cohort', title: t('enrollments.columns.cohort'), sortable: true },
+              { accessor: 'accessRoute', title: t('enrollments.columns.accessRoute'), render: (item) => t(`accessRoute.${item.accessRoute}`) },
+              {
+                accessor: 'status',
+                title: t('enrollments.columns.status'),
+                sortable: true,
+                render: (item) => <ToneBadge tone="blue">{t(`status.${item.status}`)}</ToneBadge>,
+              },
+              {
+                accessor: 'blocs',
+                title: t('enrollments.columns.blocs'),
+                render: (item) => `${item.blocs.filter((b) => b.status === 'validated').length} / ${item.blocs.filter((b) => b.required).length}`,
+              },
+              { accessor: 'missingBlocs', title: t('enrollments.columns.missing'), render: (item) => item.missingBlocs.join(', ') },
+              { accessor: 'enrolledAt', title: t('enrollments.columns.enrolledAt'), sortable: true, render: (item) => date(item.enrolledAt) },
+              { accessor: 'lastProgressAt', title: t('enrollments.columns.lastProgressAt'), sortable: true, render: (item) => date(item.lastProgressAt) },
+            ] satisfies DataTableColumn<Item>[]
+          }
         />
-        <TextInput label={t('enrollments.cohort')} w={140} defaultValue={query.cohort ?? ''} key={`cohort-${query.cohort ?? ''}`} onBlur={(e) => set({ cohort: e.currentTarget.value.trim() || null })} onKeyDown={(e) => e.key === 'Enter' && set({ cohort: e.currentTarget.value.trim() || null })} />
-        <Select label={t('enrollments.status')} placeholder={t('enrollments.anyStatus')} clearable w={200} data={PATH_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} value={query.status ?? null} onChange={(status) => set({ status })} />
-        <TextInput label={t('enrollments.bloc')} w={100} placeholder="BC01" defaultValue={query.bloc ?? ''} key={`bloc-${query.bloc ?? ''}`} onBlur={(e) => set({ bloc: e.currentTarget.value.trim() || null })} onKeyDown={(e) => e.key === 'Enter' && set({ bloc: e.currentTarget.value.trim() || null })} />
-        <Select label={t('enrollments.blocStatus')} clearable w={170} disabled={!query.bloc} data={BLOC_STATUSES.map((s) => ({ value: s, label: t(`blocStatus.${s}`) }))} value={query.blocStatus ?? null} onChange={(blocStatus) => set({ blocStatus })} />
-        <DateInput label={t('enrollments.noProgressSince')} clearable clearButtonProps={{ 'aria-label': t('enrollments.reset') }} w={180} valueFormat="DD/MM/YYYY" value={query.noProgressSince ?? null} onChange={(value) => set({ noProgressSince: value ? dayjs(value).format('YYYY-MM-DD') : null })} />
-        {auditor && (
-          <TextInput label={t('enrollments.organisation')} w={160} defaultValue={query.organisationId ?? ''} key={`org-${query.organisationId ?? ''}`} onBlur={(e) => set({ organisationId: e.currentTarget.value.trim() || null })} onKeyDown={(e) => e.key === 'Enter' && set({ organisationId: e.currentTarget.value.trim() || null })} />
-        )}
-        <Button variant="subtle" onClick={() => setParams(new URLSearchParams())}>
-          {t('enrollments.reset')}
-        </Button>
-      </Group>
-      <Text size="sm" aria-live="polite">
-        {list.data ? t('enrollments.total', { count: list.data.total }) : ' '}
-      </Text>
-      <QueryState isLoading={false} error={list.error} />
-      <DataTable<Item>
-        withTableBorder
-        striped
-        highlightOnHover
-        minHeight={200}
-        idAccessor="enrollmentId"
-        records={list.data?.items ?? []}
-        fetching={list.isFetching}
-        totalRecords={list.data?.total ?? 0}
-        recordsPerPage={PAGE_SIZE}
-        page={query.page ?? 1}
-        onPageChange={(page) => set({ page: String(page) })}
-        sortStatus={sortStatus}
-        onSortStatusChange={(status) => set({ sort: String(status.columnAccessor), order: status.direction })}
-        noRecordsText={t('enrollments.empty')}
-        columns={[
-          {
-            accessor: 'candidateId',
-            title: t('enrollments.columns.candidate'),
-            render: (item) => (
-              <Anchor component={Link} to={`/parcours/${item.enrollmentId}`} aria-label={`${t('enrollments.open')} ${item.candidateId.slice(0, 8)}`}>
-                {item.candidateId.slice(0, 8)}
-              </Anchor>
-            ),
-          },
-          ...(auditor ? [{ accessor: 'organisationId' as const, title: t('enrollments.organisation') }] : []),
-          { accessor: 'referentialId', title: t('enrollments.columns.certification'), render: (item) => `${item.referentialId} v${item.version}` },
-          { accessor: 'cohort', title: t('enrollments.columns.cohort'), sortable: true },
-          { accessor: 'accessRoute', title: t('enrollments.columns.accessRoute'), render: (item) => t(`accessRoute.${item.accessRoute}`) },
-          { accessor: 'status', title: t('enrollments.columns.status'), sortable: true, render: (item) => <ToneBadge tone="blue">{t(`status.${item.status}`)}</ToneBadge> },
-          { accessor: 'blocs', title: t('enrollments.columns.blocs'), render: (item) => `${item.blocs.filter((b) => b.status === 'validated').length} / ${item.blocs.filter((b) => b.required).length}` },
-          { accessor: 'missingBlocs', title: t('enrollments.columns.missing'), render: (item) => item.missingBlocs.join(', ') },
-          { accessor: 'enrolledAt', title: t('enrollments.columns.enrolledAt'), sortable: true, render: (item) => date(item.enrolledAt) },
-          { accessor: 'lastProgressAt', title: t('enrollments.columns.lastProgressAt'), sortable: true, render: (item) => date(item.lastProgressAt) },
-        ] satisfies DataTableColumn<Item>[]}
-      />
-    </Stack>
+      </Stack>
     </Dates>
   );
 }

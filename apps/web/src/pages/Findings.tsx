@@ -13,7 +13,19 @@ const PAGE_SIZE = 50;
 
 /** A spreadsheet of the rows, for the auditor's report: the same columns as the table. */
 function toCsv(rows: Finding[]): string {
-  const columns = ['enrollmentId', 'organisationId', 'referentialId', 'version', 'cohort', 'epreuve', 'sittingId', 'heldAt', 'accommodationId', 'eventId', 'position'] as const;
+  const columns = [
+    'enrollmentId',
+    'organisationId',
+    'referentialId',
+    'version',
+    'cohort',
+    'epreuve',
+    'sittingId',
+    'heldAt',
+    'accommodationId',
+    'eventId',
+    'position',
+  ] as const;
   const cell = (value: string) => (/[",\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(String(row[c]))).join(','))].join('\r\n');
 }
@@ -25,7 +37,12 @@ export function Findings() {
   const page = Number(params.get('page') ?? 1);
   const organisationId = params.get('organisationId') ?? undefined;
   const query = { page, pageSize: PAGE_SIZE, ...(organisationId ? { organisationId } : {}) };
-  const findings = useQuery({ queryKey: ['findings', query], placeholderData: keepPreviousData, retry: shouldRetry, queryFn: () => answer(api.GET('/findings/unapplied-accommodations', { params: { query } })) });
+  const findings = useQuery({
+    queryKey: ['findings', query],
+    placeholderData: keepPreviousData,
+    retry: shouldRetry,
+    queryFn: () => answer(api.GET('/findings/unapplied-accommodations', { params: { query } })),
+  });
   const rows = findings.data ?? [];
   const saveCsv = () => {
     const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv' }));
@@ -42,7 +59,12 @@ export function Findings() {
       </Group>
       <Text>{t('findings.intro')}</Text>
       <Group align="flex-end" role="search">
-        <TextInput label={t('enrollments.organisation')} w={220} defaultValue={organisationId ?? ''} onKeyDown={(e) => e.key === 'Enter' && setParams(e.currentTarget.value.trim() ? { organisationId: e.currentTarget.value.trim() } : {})} />
+        <TextInput
+          label={t('enrollments.organisation')}
+          w={220}
+          defaultValue={organisationId ?? ''}
+          onKeyDown={(e) => e.key === 'Enter' && setParams(e.currentTarget.value.trim() ? { organisationId: e.currentTarget.value.trim() } : {})}
+        />
       </Group>
       <QueryState isLoading={false} error={findings.error} />
       <DataTable<Finding>
@@ -59,7 +81,11 @@ export function Findings() {
         page={page}
         onPageChange={(next) => setParams({ ...(organisationId ? { organisationId } : {}), page: String(next) })}
         columns={[
-          { accessor: 'heldAt', title: t('findings.heldAt'), render: (f) => new Date(f.heldAt).toLocaleString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }) },
+          {
+            accessor: 'heldAt',
+            title: t('findings.heldAt'),
+            render: (f) => new Date(f.heldAt).toLocaleString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }),
+          },
           { accessor: 'organisationId', title: t('enrollments.organisation') },
           { accessor: 'referentialId', title: t('enrollments.columns.certification'), render: (f) => `${f.referentialId} v${f.version}` },
           { accessor: 'cohort', title: t('enrollments.columns.cohort') },
@@ -73,7 +99,15 @@ export function Findings() {
               </Anchor>
             ),
           },
-          { accessor: 'position', title: t('provenance.position'), render: (f) => <Text size="xs" ff="monospace">{f.position}</Text> },
+          {
+            accessor: 'position',
+            title: t('provenance.position'),
+            render: (f) => (
+              <Text size="xs" ff="monospace">
+                {f.position}
+              </Text>
+            ),
+          },
         ]}
       />
     </Stack>

@@ -52,214 +52,236 @@ export function Path() {
   const nothingMissing = p.missing.blocs.length === 0 && p.missing.optionGroups.length === 0 && p.missing.extraRequirements.length === 0;
   return (
     <Dates>
-    <Stack>
-      <Anchor component={Link} to="/inscriptions" size="sm">
-        ← {t('path.back')}
-      </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={2}>
-          <Title order={1}>{p.certification.title}</Title>
-          <Text c="dimmed">
-            {p.certification.rncpCode ? `${p.certification.rncpCode} · ` : ''}
-            {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')} {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
-          </Text>
-          {role === 'auditor' && (
-            <Anchor component={Link} to={`/donnees-personnelles?candidat=${p.candidateId}`} size="sm">
-              {t('path.personalDataReads')}
-            </Anchor>
-          )}
-        </Stack>
-        <Badge size="lg" variant="filled">
-          {t(`status.${p.status}`)}
-        </Badge>
-      </Group>
+      <Stack>
+        <Anchor component={Link} to="/inscriptions" size="sm">
+          ← {t('path.back')}
+        </Anchor>
+        <Group justify="space-between" align="flex-start">
+          <Stack gap={2}>
+            <Title order={1}>{p.certification.title}</Title>
+            <Text c="dimmed">
+              {p.certification.rncpCode ? `${p.certification.rncpCode} · ` : ''}
+              {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')}{' '}
+              {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
+            </Text>
+            {role === 'auditor' && (
+              <Anchor component={Link} to={`/donnees-personnelles?candidat=${p.candidateId}`} size="sm">
+                {t('path.personalDataReads')}
+              </Anchor>
+            )}
+          </Stack>
+          <Badge size="lg" variant="filled">
+            {t(`status.${p.status}`)}
+          </Badge>
+        </Group>
 
-      {mayTrace && (
-      <Group align="flex-end">
-        <DateTimePicker
-          label={t('path.asOf')}
-          w={260}
-          clearable
-          valueFormat="DD/MM/YYYY HH:mm"
-          clearButtonProps={{ 'aria-label': t('path.clearAsOf') }}
-          value={asOf ? new Date(asOf) : null}
-          onChange={(value) => setParams(value ? { asOf: new Date(value).toISOString() } : {})}
-        />
-        {asOf && (
-          <Button variant="subtle" onClick={() => setParams({})}>
-            {t('path.now')}
-          </Button>
+        {mayTrace && (
+          <Group align="flex-end">
+            <DateTimePicker
+              label={t('path.asOf')}
+              w={260}
+              clearable
+              valueFormat="DD/MM/YYYY HH:mm"
+              clearButtonProps={{ 'aria-label': t('path.clearAsOf') }}
+              value={asOf ? new Date(asOf) : null}
+              onChange={(value) => setParams(value ? { asOf: new Date(value).toISOString() } : {})}
+            />
+            {asOf && (
+              <Button variant="subtle" onClick={() => setParams({})}>
+                {t('path.now')}
+              </Button>
+            )}
+          </Group>
         )}
-      </Group>
-      )}
-      {stoodAt && (
-        <Alert color="blue.9" variant="outline">
-          {t('path.asOfNotice', { date: dateTime(stoodAt.asOf), position: stoodAt.position ?? '—' })}
-        </Alert>
-      )}
+        {stoodAt && (
+          <Alert color="blue.9" variant="outline">
+            {t('path.asOfNotice', { date: dateTime(stoodAt.asOf), position: stoodAt.position ?? '—' })}
+          </Alert>
+        )}
 
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder>
-          <Title order={2} size="h4" mb="xs">
-            {t('path.missing')}
-          </Title>
-          {nothingMissing ? (
-            <Text>{t('path.nothingMissing')}</Text>
-          ) : (
-            <List size="sm">
-              {p.missing.blocs.length > 0 && <List.Item>{t('path.missingBlocs')} : {p.missing.blocs.join(', ')}</List.Item>}
-              {p.missing.optionGroups.map((g) => (
-                <List.Item key={g.group}>
-                  {t('path.missingGroups')} : {g.group} ({g.missing})
-                </List.Item>
-              ))}
-              {p.missing.extraRequirements.length > 0 && <List.Item>{t('path.missingRequirements')} : {p.missing.extraRequirements.join(', ')}</List.Item>}
-            </List>
-          )}
-        </Card>
-        <Card withBorder>
-          <Title order={2} size="h4" mb="xs">
-            {t('path.documents')}
-          </Title>
-          {(p.documents as Document[]).length === 0 ? (
-            <Text>{t('path.noDocument')}</Text>
-          ) : (
-            <List size="sm">
-              {(p.documents as Document[]).map((d, i) => (
-                <List.Item key={'number' in d ? d.number : `not-issued-${i}`}>
-                  {d.kind === 'attestation' ? t('path.attestation', { bloc: d.blocCode }) : t('path.certificate')} — <ToneBadge tone={d.status === 'valid' ? 'green' : d.status === 'revoked' ? 'red' : 'gray'}>{t(`path.documentStatus.${d.status}`)}</ToneBadge>{' '}
-                  {'number' in d && (
-                    <Anchor href={`/verify/${d.number}`} target="_blank">
-                      {t('path.verify')} {d.number}
-                    </Anchor>
-                  )}
-                </List.Item>
-              ))}
-            </List>
-          )}
-        </Card>
-      </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Card withBorder>
+            <Title order={2} size="h4" mb="xs">
+              {t('path.missing')}
+            </Title>
+            {nothingMissing ? (
+              <Text>{t('path.nothingMissing')}</Text>
+            ) : (
+              <List size="sm">
+                {p.missing.blocs.length > 0 && (
+                  <List.Item>
+                    {t('path.missingBlocs')} : {p.missing.blocs.join(', ')}
+                  </List.Item>
+                )}
+                {p.missing.optionGroups.map((g) => (
+                  <List.Item key={g.group}>
+                    {t('path.missingGroups')} : {g.group} ({g.missing})
+                  </List.Item>
+                ))}
+                {p.missing.extraRequirements.length > 0 && (
+                  <List.Item>
+                    {t('path.missingRequirements')} : {p.missing.extraRequirements.join(', ')}
+                  </List.Item>
+                )}
+              </List>
+            )}
+          </Card>
+          <Card withBorder>
+            <Title order={2} size="h4" mb="xs">
+              {t('path.documents')}
+            </Title>
+            {(p.documents as Document[]).length === 0 ? (
+              <Text>{t('path.noDocument')}</Text>
+            ) : (
+              <List size="sm">
+                {(p.documents as Document[]).map((d, i) => (
+                  <List.Item key={'number' in d ? d.number : `not-issued-${i}`}>
+                    {d.kind === 'attestation' ? t('path.attestation', { bloc: d.blocCode }) : t('path.certificate')} —{' '}
+                    <ToneBadge tone={d.status === 'valid' ? 'green' : d.status === 'revoked' ? 'red' : 'gray'}>
+                      {t(`path.documentStatus.${d.status}`)}
+                    </ToneBadge>{' '}
+                    {'number' in d && (
+                      <Anchor href={`/verify/${d.number}`} target="_blank">
+                        {t('path.verify')} {d.number}
+                      </Anchor>
+                    )}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Card>
+        </SimpleGrid>
 
-      <Accommodations value={p.accommodations} />
+        <Accommodations value={p.accommodations} />
 
-      {p.juryDecision && (
-        <Card withBorder>
-          <Title order={2} size="h4">
-            {t('path.juryDecision')}
-          </Title>
-          <Text>
-            {t(`path.decision.${p.juryDecision.decision}`)} — {p.juryDecision.place}, {dateTime(p.juryDecision.at)} ({p.juryDecision.by})
-          </Text>
-        </Card>
-      )}
+        {p.juryDecision && (
+          <Card withBorder>
+            <Title order={2} size="h4">
+              {t('path.juryDecision')}
+            </Title>
+            <Text>
+              {t(`path.decision.${p.juryDecision.decision}`)} — {p.juryDecision.place}, {dateTime(p.juryDecision.at)} ({p.juryDecision.by})
+            </Text>
+          </Card>
+        )}
 
-      <Title order={2} size="h3">
-        {t('path.blocs')}
-      </Title>
-      <Accordion multiple variant="separated" defaultValue={p.blocs.filter((b) => b.status !== 'not-started').map((b) => b.code)}>
-        {p.blocs.map((bloc) => (
-          <Accordion.Item key={bloc.code} value={bloc.code}>
-            <Accordion.Control>
-              <Group justify="space-between" wrap="nowrap" pr="md">
-                <Text fw={600}>
-                  {bloc.code} — {bloc.title}
-                </Text>
-                <Group gap="xs" wrap="nowrap">
-                  {!bloc.required && <Text size="xs" c="dimmed">{t('path.optional')}</Text>}
-                  {bloc.validatedAt && <Text size="xs">{t('path.validatedAt', { date: date(bloc.validatedAt) })}</Text>}
+        <Title order={2} size="h3">
+          {t('path.blocs')}
+        </Title>
+        <Accordion multiple variant="separated" defaultValue={p.blocs.filter((b) => b.status !== 'not-started').map((b) => b.code)}>
+          {p.blocs.map((bloc) => (
+            <Accordion.Item key={bloc.code} value={bloc.code}>
+              <Accordion.Control>
+                <Group justify="space-between" wrap="nowrap" pr="md">
+                  <Text fw={600}>
+                    {bloc.code} — {bloc.title}
+                  </Text>
+                  <Group gap="xs" wrap="nowrap">
+                    {!bloc.required && (
+                      <Text size="xs" c="dimmed">
+                        {t('path.optional')}
+                      </Text>
+                    )}
+                    {bloc.validatedAt && <Text size="xs">{t('path.validatedAt', { date: date(bloc.validatedAt) })}</Text>}
 
-                  <ToneBadge tone={BLOC_TONES[bloc.status]}>{t(`blocStatus.${bloc.status}`)}</ToneBadge>
+                    <ToneBadge tone={BLOC_TONES[bloc.status]}>{t(`blocStatus.${bloc.status}`)}</ToneBadge>
+                  </Group>
                 </Group>
-              </Group>
-            </Accordion.Control>
-            <Accordion.Panel>
-              {mayTrace && bloc.status !== 'not-started' && (
-                <Anchor component={Link} size="sm" to={`/parcours/${enrollmentId}/blocs/${bloc.code}/provenance`}>
-                  {t('path.provenance')} {bloc.code}
-                </Anchor>
-              )}
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('path.competency')}</Table.Th>
-                    <Table.Th>{t('path.status')}</Table.Th>
-                    <Table.Th>{t('path.assessments')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {bloc.competencies.map((c) => (
-                    <Table.Tr key={c.code}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>{c.code}</Text>
-                        <Text size="xs" c="dimmed">{c.title}</Text>
-                      </Table.Td>
-                      {/* The competency's title wraps; its status never shrinks to an ellipsis. */}
-                      <Table.Td style={{ minWidth: 130 }}>
-                        <ToneBadge tone={c.acquired ? 'green' : 'gray'}>{c.acquired ? t('path.acquired') : t('path.notAcquired')}</ToneBadge>
-                      </Table.Td>
-                      <Table.Td>
-                        {c.assessments.length === 0 ? (
-                          <Text size="sm" c="dimmed">{t('path.noAssessment')}</Text>
-                        ) : (
-                          c.assessments.map((a) => (
-                            <Text size="sm" key={a.assessmentId}>
-                              {a.epreuve}, {t('path.attempt', { n: a.attempt })} : {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
-                              <ToneBadge size="xs" tone={a.criteriaMet === a.criteria ? 'green' : 'red'}>
-                                {a.criteriaMet === a.criteria ? t('path.passed') : t('path.failed')}
-                              </ToneBadge>{' '}
-                              {a.correctedBy && (
-                                <ToneBadge size="xs" tone="orange">
-                                  {t('path.corrected')}
-                                </ToneBadge>
-                              )}
-                              {a.voided && (
-                                <ToneBadge size="xs" tone="red">
-                                  {t('path.voided')}
-                                </ToneBadge>
-                              )}
-                            </Text>
-                          ))
-                        )}
-                      </Table.Td>
+              </Accordion.Control>
+              <Accordion.Panel>
+                {mayTrace && bloc.status !== 'not-started' && (
+                  <Anchor component={Link} size="sm" to={`/parcours/${enrollmentId}/blocs/${bloc.code}/provenance`}>
+                    {t('path.provenance')} {bloc.code}
+                  </Anchor>
+                )}
+                <Table striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('path.competency')}</Table.Th>
+                      <Table.Th>{t('path.status')}</Table.Th>
+                      <Table.Th>{t('path.assessments')}</Table.Th>
                     </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Accordion.Panel>
-          </Accordion.Item>
-        ))}
-      </Accordion>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {bloc.competencies.map((c) => (
+                      <Table.Tr key={c.code}>
+                        <Table.Td>
+                          <Text size="sm" fw={500}>
+                            {c.code}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {c.title}
+                          </Text>
+                        </Table.Td>
+                        {/* The competency's title wraps; its status never shrinks to an ellipsis. */}
+                        <Table.Td style={{ minWidth: 130 }}>
+                          <ToneBadge tone={c.acquired ? 'green' : 'gray'}>{c.acquired ? t('path.acquired') : t('path.notAcquired')}</ToneBadge>
+                        </Table.Td>
+                        <Table.Td>
+                          {c.assessments.length === 0 ? (
+                            <Text size="sm" c="dimmed">
+                              {t('path.noAssessment')}
+                            </Text>
+                          ) : (
+                            c.assessments.map((a) => (
+                              <Text size="sm" key={a.assessmentId}>
+                                {a.epreuve}, {t('path.attempt', { n: a.attempt })} : {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
+                                <ToneBadge size="xs" tone={a.criteriaMet === a.criteria ? 'green' : 'red'}>
+                                  {a.criteriaMet === a.criteria ? t('path.passed') : t('path.failed')}
+                                </ToneBadge>{' '}
+                                {a.correctedBy && (
+                                  <ToneBadge size="xs" tone="orange">
+                                    {t('path.corrected')}
+                                  </ToneBadge>
+                                )}
+                                {a.voided && (
+                                  <ToneBadge size="xs" tone="red">
+                                    {t('path.voided')}
+                                  </ToneBadge>
+                                )}
+                              </Text>
+                            ))
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Accordion.Panel>
+            </Accordion.Item>
+          ))}
+        </Accordion>
 
-      <Title order={2} size="h3">
-        {t('path.sittings')}
-      </Title>
-      {p.sittings.length === 0 ? (
-        <Text>{t('path.noSitting')}</Text>
-      ) : (
-        <Table withTableBorder striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Épreuve</Table.Th>
-              <Table.Th>{t('path.scheduledAt')}</Table.Th>
-              <Table.Th>{t('path.status')}</Table.Th>
-              <Table.Th>{t('path.assessors')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {p.sittings.map((s) => (
-              <Table.Tr key={s.sittingId}>
-                <Table.Td>
-                  {s.epreuve} ({s.bloc}), {t('path.attempt', { n: s.attempt })}
-                </Table.Td>
-                <Table.Td>{dateTime(s.scheduledAt)}</Table.Td>
-                <Table.Td>{t(`path.sittingStatus.${s.status}`, { defaultValue: s.status })}</Table.Td>
-                <Table.Td>{s.assessors.join(', ')}</Table.Td>
+        <Title order={2} size="h3">
+          {t('path.sittings')}
+        </Title>
+        {p.sittings.length === 0 ? (
+          <Text>{t('path.noSitting')}</Text>
+        ) : (
+          <Table withTableBorder striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Épreuve</Table.Th>
+                <Table.Th>{t('path.scheduledAt')}</Table.Th>
+                <Table.Th>{t('path.status')}</Table.Th>
+                <Table.Th>{t('path.assessors')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Stack>
+            </Table.Thead>
+            <Table.Tbody>
+              {p.sittings.map((s) => (
+                <Table.Tr key={s.sittingId}>
+                  <Table.Td>
+                    {s.epreuve} ({s.bloc}), {t('path.attempt', { n: s.attempt })}
+                  </Table.Td>
+                  <Table.Td>{dateTime(s.scheduledAt)}</Table.Td>
+                  <Table.Td>{t(`path.sittingStatus.${s.status}`, { defaultValue: s.status })}</Table.Td>
+                  <Table.Td>{s.assessors.join(', ')}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
     </Dates>
   );
 }

@@ -35,7 +35,9 @@ export function PersonalDataReads() {
   /** A field of the identity, or a measure by its short id: what was shown, never its value. */
   const subjectLabel = (subject: string) => {
     const [kind, id] = subject.split(':');
-    return id ? `${t(`personalData.subjectKinds.${kind}`, { defaultValue: kind })} ${id.slice(0, 8)}` : t(`personalData.fields.${subject}`, { defaultValue: subject });
+    return id
+      ? `${t(`personalData.subjectKinds.${kind}`, { defaultValue: kind })} ${id.slice(0, 8)}`
+      : t(`personalData.fields.${subject}`, { defaultValue: subject });
   };
   const dateTime = (iso: string) => new Date(iso).toLocaleString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
   return (
@@ -85,9 +87,7 @@ export function PersonalDataReads() {
                         (read.enrollmentId?.slice(0, 8) ?? '—')
                       )}
                     </Table.Td>
-                    <Table.Td>
-                      {read.subjects.map(subjectLabel).join(', ')}
-                    </Table.Td>
+                    <Table.Td>{read.subjects.map(subjectLabel).join(', ')}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

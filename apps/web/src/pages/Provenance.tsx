@@ -24,13 +24,17 @@ export function Provenance() {
     retry: shouldRetry,
     queryFn: () => answer(api.GET('/enrollments/{enrollmentId}/blocs/{blocCode}/provenance', { params: { path: { enrollmentId, blocCode } } })),
   });
-  const dateTime = (iso: unknown) => new Date(String(iso)).toLocaleString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const dateTime = (iso: unknown) =>
+    new Date(String(iso)).toLocaleString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
   if (!provenance.data) return <QueryState isLoading={provenance.isLoading} error={provenance.error} />;
   const p = provenance.data;
   const history = p.history as Item[];
   const kinds = kindsById(p.accommodations);
   /** Accommodation ids as the kinds a reader may know of (an id alone where the role knows no more). */
-  const asKinds = (ids: unknown) => ((ids ?? []) as string[]).map((id) => (kinds.has(id) ? t(`accommodations.kinds.${kinds.get(id)}`, { defaultValue: kinds.get(id) }) : id.slice(0, 8))).join(', ');
+  const asKinds = (ids: unknown) =>
+    ((ids ?? []) as string[])
+      .map((id) => (kinds.has(id) ? t(`accommodations.kinds.${kinds.get(id)}`, { defaultValue: kinds.get(id) }) : id.slice(0, 8)))
+      .join(', ');
 
   const details = (item: Item) => {
     const actor = (item.by ?? item.assessor) as Actor | undefined;
@@ -43,7 +47,10 @@ export function Provenance() {
         return (
           <>
             <Text size="sm">
-              {item.type === 'AssessmentRecorded' ? `${item.epreuve}, ${t('path.attempt', { n: item.attempt })} — ${item.passed ? t('path.passed') : t('path.failed')}` : t('provenance.corrects', { id: String(item.corrects).slice(0, 8) })} · {who} · {dateTime(item.at)}
+              {item.type === 'AssessmentRecorded'
+                ? `${item.epreuve}, ${t('path.attempt', { n: item.attempt })} — ${item.passed ? t('path.passed') : t('path.failed')}`
+                : t('provenance.corrects', { id: String(item.corrects).slice(0, 8) })}{' '}
+              · {who} · {dateTime(item.at)}
             </Text>
             {item.reason ? <Text size="sm">{t('provenance.reason', { reason: item.reason })}</Text> : null}
             {corrected.length > 0 && <ToneBadge tone="orange">{t('provenance.correctedBy', { ids: corrected.join(', ') })}</ToneBadge>}
@@ -61,24 +68,40 @@ export function Provenance() {
       case 'CompetencyAcquired':
         return (
           <Text size="sm">
-            {String(item.competencyCode)} · {t('provenance.evidence', { items: ((item.evidence ?? []) as { criterion: string; assessmentId: string; correctionId?: string }[]).map((e) => `${e.criterion} ← ${e.assessmentId.slice(0, 8)}${e.correctionId ? ` (${t('path.corrected')} ${e.correctionId.slice(0, 8)})` : ''}`).join(', ') })}
+            {String(item.competencyCode)} ·{' '}
+            {t('provenance.evidence', {
+              items: ((item.evidence ?? []) as { criterion: string; assessmentId: string; correctionId?: string }[])
+                .map((e) => `${e.criterion} ← ${e.assessmentId.slice(0, 8)}${e.correctionId ? ` (${t('path.corrected')} ${e.correctionId.slice(0, 8)})` : ''}`)
+                .join(', '),
+            })}
           </Text>
         );
       case 'SittingScheduled':
-        return <Text size="sm">{`${item.epreuve}, ${t('path.attempt', { n: item.attempt })} · ${dateTime(item.scheduledAt)} · ${t('path.assessors')} : ${(item.assessors as string[]).join(', ')}`}</Text>;
+        return (
+          <Text size="sm">{`${item.epreuve}, ${t('path.attempt', { n: item.attempt })} · ${dateTime(item.scheduledAt)} · ${t('path.assessors')} : ${(item.assessors as string[]).join(', ')}`}</Text>
+        );
       case 'SittingHeld':
         return (
           <>
             <Text size="sm">{`${dateTime(item.heldAt)} · ${who}`}</Text>
-            {((item.accommodationsApplied ?? []) as string[]).length > 0 && <Text size="sm">{t('provenance.applied', { kinds: asKinds(item.accommodationsApplied) })}</Text>}
-            {((item.accommodationsNotApplied ?? []) as string[]).length > 0 && <ToneBadge tone="orange">{t('provenance.notApplied', { kinds: asKinds(item.accommodationsNotApplied) })}</ToneBadge>}
+            {((item.accommodationsApplied ?? []) as string[]).length > 0 && (
+              <Text size="sm">{t('provenance.applied', { kinds: asKinds(item.accommodationsApplied) })}</Text>
+            )}
+            {((item.accommodationsNotApplied ?? []) as string[]).length > 0 && (
+              <ToneBadge tone="orange">{t('provenance.notApplied', { kinds: asKinds(item.accommodationsNotApplied) })}</ToneBadge>
+            )}
           </>
         );
       case 'BlocAnnulled':
         return (
           <>
             <Text size="sm">{[who, dateTime(item.at)].join(' · ')}</Text>
-            <Text size="sm">{t('provenance.annulment', { reason: t(`provenance.annulmentReasons.${item.reason}`, { defaultValue: String(item.reason) }), details: String(item.details ?? '') })}</Text>
+            <Text size="sm">
+              {t('provenance.annulment', {
+                reason: t(`provenance.annulmentReasons.${item.reason}`, { defaultValue: String(item.reason) }),
+                details: String(item.details ?? ''),
+              })}
+            </Text>
           </>
         );
       case 'EnrolledByTransfer': {
@@ -109,18 +132,24 @@ export function Provenance() {
       </Text>
       {p.accommodationHistory.length > 0 && (
         <Card withBorder>
-          <Title order={2} size="h4">{t('provenance.accommodations')}</Title>
+          <Title order={2} size="h4">
+            {t('provenance.accommodations')}
+          </Title>
           <List size="sm">
             {p.accommodationHistory.map((a) => (
               <List.Item key={a.eventId}>
                 {t(`provenance.types.${a.type}`, { defaultValue: a.type })}
-                {kinds.has(a.accommodationId) ? ` : ${asKinds([a.accommodationId])}` : ''} · {t('provenance.by', { who: `${a.by.id} (${t(`roles.${a.by.role}`, { defaultValue: a.by.role })})` })} · {dateTime(a.at)} <Trace eventId={a.eventId} position={a.position} />
+                {kinds.has(a.accommodationId) ? ` : ${asKinds([a.accommodationId])}` : ''} ·{' '}
+                {t('provenance.by', { who: `${a.by.id} (${t(`roles.${a.by.role}`, { defaultValue: a.by.role })})` })} · {dateTime(a.at)}{' '}
+                <Trace eventId={a.eventId} position={a.position} />
               </List.Item>
             ))}
           </List>
         </Card>
       )}
-      <Title order={2} size="h3">{t('provenance.history')}</Title>
+      <Title order={2} size="h3">
+        {t('provenance.history')}
+      </Title>
       <Timeline bulletSize={14} lineWidth={2} active={history.length}>
         {history.map((item) => (
           <Timeline.Item key={item.eventId} title={<Text fw={600}>{t(`provenance.types.${item.type}`, { defaultValue: item.type })}</Text>}>
@@ -135,7 +164,12 @@ export function Provenance() {
 
 /** The kind of each accommodation the reader's view names (the auditor's kinds, the referent's terms, the jury's consented measures). */
 function kindsById(view: unknown): Map<string, string> {
-  const listed = ((view as { accommodations?: unknown[] } | undefined)?.accommodations ?? []) as { accommodationId?: string; kind?: unknown; terms?: { kind?: unknown }; measure?: { kind?: unknown } }[];
+  const listed = ((view as { accommodations?: unknown[] } | undefined)?.accommodations ?? []) as {
+    accommodationId?: string;
+    kind?: unknown;
+    terms?: { kind?: unknown };
+    measure?: { kind?: unknown };
+  }[];
   const kinds = new Map<string, string>();
   for (const a of listed) {
     const kind = a.kind ?? a.terms?.kind ?? a.measure?.kind;

@@ -59,13 +59,22 @@ function ImportReferential({ onPublished }: { onPublished: (position: string) =>
   const problemLines = new Set(problems.map((p) => p.line).filter((l): l is number => l !== undefined));
   return (
     <Card withBorder>
-      <Title order={2} size="h3" mb="sm">{t('referentials.import')}</Title>
+      <Title order={2} size="h3" mb="sm">
+        {t('referentials.import')}
+      </Title>
       <Group align="flex-end">
-        <FileInput label={t('referentials.file')} accept=".yaml,.yml" w={360} clearable clearButtonProps={{ 'aria-label': t('referentials.clearFile') }} onChange={(file) => {
-          publish.reset();
-          void file?.text().then(setText);
-          if (!file) setText(undefined);
-        }} />
+        <FileInput
+          label={t('referentials.file')}
+          accept=".yaml,.yml"
+          w={360}
+          clearable
+          clearButtonProps={{ 'aria-label': t('referentials.clearFile') }}
+          onChange={(file) => {
+            publish.reset();
+            void file?.text().then(setText);
+            if (!file) setText(undefined);
+          }}
+        />
         <Button disabled={!text} loading={publish.isPending} onClick={() => text && publish.mutate(text)}>
           {t('referentials.publish')}
         </Button>
@@ -78,7 +87,9 @@ function ImportReferential({ onPublished }: { onPublished: (position: string) =>
       {publish.error && problems.length === 0 && <QueryState isLoading={false} error={publish.error} />}
       {problems.length > 0 && (
         <Stack mt="md">
-          <Text fw={600} role="alert">{t('referentials.problems', { count: problems.length })}</Text>
+          <Text fw={600} role="alert">
+            {t('referentials.problems', { count: problems.length })}
+          </Text>
           <Table withTableBorder striped>
             <Table.Thead>
               <Table.Tr>
@@ -92,8 +103,12 @@ function ImportReferential({ onPublished }: { onPublished: (position: string) =>
               {problems.map((p, i) => (
                 <Table.Tr key={i}>
                   <Table.Td>{p.line ?? '—'}</Table.Td>
-                  <Table.Td><Code>{p.path}</Code></Table.Td>
-                  <Table.Td><Code>{p.code}</Code></Table.Td>
+                  <Table.Td>
+                    <Code>{p.path}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code>{p.code}</Code>
+                  </Table.Td>
                   <Table.Td>{p.message}</Table.Td>
                 </Table.Tr>
               ))}
@@ -127,12 +142,18 @@ function ImportReferential({ onPublished }: { onPublished: (position: string) =>
 export function ReferentialVersion() {
   const { t } = useTranslation();
   const { referential = '', version = '' } = useParams();
-  const content = useQuery({ queryKey: ['referential', referential, version], retry: shouldRetry, queryFn: () => answer(api.GET('/referentials/{referential}/versions/{version}', { params: { path: { referential, version } } })) });
+  const content = useQuery({
+    queryKey: ['referential', referential, version],
+    retry: shouldRetry,
+    queryFn: () => answer(api.GET('/referentials/{referential}/versions/{version}', { params: { path: { referential, version } } })),
+  });
   if (!content.data) return <QueryState isLoading={content.isLoading} error={content.error} />;
   const r = content.data;
   return (
     <Stack>
-      <Anchor component={Link} to="/referentiels" size="sm">← {t('referentials.title')}</Anchor>
+      <Anchor component={Link} to="/referentiels" size="sm">
+        ← {t('referentials.title')}
+      </Anchor>
       <Title order={1}>{r.certification.title}</Title>
       <Text>
         {r.referential} · v{r.version} · {t('referentials.level', { level: r.certification.level })} · {r.certification.certifier}
@@ -142,37 +163,62 @@ export function ReferentialVersion() {
           <Accordion.Item key={bloc.code} value={bloc.code}>
             <Accordion.Control>
               <Group gap="xs">
-                <Text fw={600}>{bloc.code} — {bloc.title}</Text>
-                {bloc.optionLabel && <Badge variant="outline" color="dark">{t('referentials.option', { label: bloc.optionLabel })}</Badge>}
+                <Text fw={600}>
+                  {bloc.code} — {bloc.title}
+                </Text>
+                {bloc.optionLabel && (
+                  <Badge variant="outline" color="dark">
+                    {t('referentials.option', { label: bloc.optionLabel })}
+                  </Badge>
+                )}
               </Group>
             </Accordion.Control>
             <Accordion.Panel>
-              <Title order={3} size="h5">{t('referentials.competencies')}</Title>
+              <Title order={3} size="h5">
+                {t('referentials.competencies')}
+              </Title>
               <List size="sm" mb="sm">
                 {bloc.competencies.map((c) => (
                   <List.Item key={c.code}>
-                    <Text size="sm" fw={500}>{c.code} — {c.title}</Text>
+                    <Text size="sm" fw={500}>
+                      {c.code} — {c.title}
+                    </Text>
                     {c.criteria && (
                       <List size="xs" withPadding>
-                        {c.criteria.map((k) => <List.Item key={k.code}>{k.code} : {k.text}</List.Item>)}
+                        {c.criteria.map((k) => (
+                          <List.Item key={k.code}>
+                            {k.code} : {k.text}
+                          </List.Item>
+                        ))}
                       </List>
                     )}
                   </List.Item>
                 ))}
               </List>
-              <Title order={3} size="h5">{t('referentials.epreuves')}</Title>
+              <Title order={3} size="h5">
+                {t('referentials.epreuves')}
+              </Title>
               {bloc.epreuves.map((e) => (
                 <Card key={e.code} withBorder mb="xs" padding="sm">
-                  <Text size="sm" fw={600}>{e.code} — {e.title}</Text>
-                  <Text size="xs">{e.kind} · {t('referentials.covers', { codes: e.covers.join(', ') })}</Text>
+                  <Text size="sm" fw={600}>
+                    {e.code} — {e.title}
+                  </Text>
+                  <Text size="xs">
+                    {e.kind} · {t('referentials.covers', { codes: e.covers.join(', ') })}
+                  </Text>
                   {e.timedParts && (
                     <Text size="xs">
-                      {t('referentials.timedParts')} : {e.timedParts.map((p) => `${p.title} (${t('referentials.minutes', { minutes: p.baseDurationMinutes })})`).join(', ')}
+                      {t('referentials.timedParts')} :{' '}
+                      {e.timedParts.map((p) => `${p.title} (${t('referentials.minutes', { minutes: p.baseDurationMinutes })})`).join(', ')}
                     </Text>
                   )}
                   {e.criteria && (
                     <List size="xs" withPadding>
-                      {e.criteria.map((k) => <List.Item key={k.code}>{k.code} : {k.text}</List.Item>)}
+                      {e.criteria.map((k) => (
+                        <List.Item key={k.code}>
+                          {k.code} : {k.text}
+                        </List.Item>
+                      ))}
                     </List>
                   )}
                 </Card>
@@ -183,8 +229,16 @@ export function ReferentialVersion() {
       </Accordion>
       {r.extraRequirements && r.extraRequirements.length > 0 && (
         <Card withBorder>
-          <Title order={2} size="h4">{t('referentials.extraRequirements')}</Title>
-          <List size="sm">{r.extraRequirements.map((x) => <List.Item key={x.code}>{x.code} — {x.title}</List.Item>)}</List>
+          <Title order={2} size="h4">
+            {t('referentials.extraRequirements')}
+          </Title>
+          <List size="sm">
+            {r.extraRequirements.map((x) => (
+              <List.Item key={x.code}>
+                {x.code} — {x.title}
+              </List.Item>
+            ))}
+          </List>
         </Card>
       )}
     </Stack>

@@ -16,7 +16,12 @@ function useSignInMethods() {
 
 function useProblemText() {
   const { t } = useTranslation();
-  return (problem: unknown) => (problem instanceof ApiProblem ? t(`errors.codes.${problem.code}`, { defaultValue: problem.detail }) : problem instanceof Error ? problem.message : String(problem));
+  return (problem: unknown) =>
+    problem instanceof ApiProblem
+      ? t(`errors.codes.${problem.code}`, { defaultValue: problem.detail })
+      : problem instanceof Error
+        ? problem.message
+        : String(problem);
 }
 
 function SignInCard({ children }: { children: ReactNode }) {
@@ -156,7 +161,14 @@ export function SignInReturn() {
         const { completeProviderSignIn } = await import('../auth/provider-sign-in');
         tokens = await completeProviderSignIn(provider, new URL(window.location.href));
         const person = await answer(api.GET('/auth/me', { headers: { authorization: `Bearer ${tokens.accessToken}` } }));
-        startSession({ token: tokens.accessToken, role: person.role, organisationId: person.organisationId, subject: person.subject, expiresAt: Date.now() + tokens.expiresIn * 1000, signOutUrl: tokens.signOutUrl });
+        startSession({
+          token: tokens.accessToken,
+          role: person.role,
+          organisationId: person.organisationId,
+          subject: person.subject,
+          expiresAt: Date.now() + tokens.expiresIn * 1000,
+          signOutUrl: tokens.signOutUrl,
+        });
         navigate(tokens.from, { replace: true });
       } catch (problem) {
         setError(problemText(problem));

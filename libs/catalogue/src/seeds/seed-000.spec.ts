@@ -21,23 +21,57 @@ const SEED_FILE = path.resolve(__dirname, '../../../../../shared/seeds/000_c0a59
 const YAML_FILE = path.resolve(__dirname, '../../../../referentials/expert-ingenierie-science-donnees@1.yaml');
 
 /** The file's shape, as plain mutable data (the spec clones and alters it to show that it can fail). */
-interface Criterion { code: string; text: string; indicators?: string[]; competencies?: string[] }
-interface Competency { code: string; title: string; criteria?: Criterion[] }
-interface TimedPart { code: string; title: string; baseDurationMinutes: number; note?: string }
+interface Criterion {
+  code: string;
+  text: string;
+  indicators?: string[];
+  competencies?: string[];
+}
+interface Competency {
+  code: string;
+  title: string;
+  criteria?: Criterion[];
+}
+interface TimedPart {
+  code: string;
+  title: string;
+  baseDurationMinutes: number;
+  note?: string;
+}
 interface Epreuve {
-  code: string; label?: string; title: string; kind: string; description?: string; covers: string[];
-  criteria?: Criterion[]; deliverables: string[]; assessorKind: string; timedParts?: TimedPart[];
+  code: string;
+  label?: string;
+  title: string;
+  kind: string;
+  description?: string;
+  covers: string[];
+  criteria?: Criterion[];
+  deliverables: string[];
+  assessorKind: string;
+  timedParts?: TimedPart[];
 }
 interface Bloc {
-  code: string; title: string; optionGroup?: string; optionLabel?: string;
-  competencies: Competency[]; epreuves: Epreuve[];
+  code: string;
+  title: string;
+  optionGroup?: string;
+  optionLabel?: string;
+  competencies: Competency[];
+  epreuves: Epreuve[];
 }
-interface OptionGroup { code: string; title: string; choose: number }
+interface OptionGroup {
+  code: string;
+  title: string;
+  choose: number;
+}
 interface Referential {
-  referential: string; version: string; source?: string;
+  referential: string;
+  version: string;
+  source?: string;
   certification: { title: string; rncpCode?: string; level: number; certifier: string };
   validationPolicy: { blocValidation: string; competencyAcquisition: string };
-  optionGroups?: OptionGroup[]; blocs: Bloc[]; extraRequirements?: unknown[];
+  optionGroups?: OptionGroup[];
+  blocs: Bloc[];
+  extraRequirements?: unknown[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -46,7 +80,11 @@ interface Referential {
 
 /** Text without HTML tags (<i> dropped, other tags as a space) and with whitespace (TABs too) collapsed. */
 function plain(text: string): string {
-  return text.replace(/<\/?i>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<\/?i>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function norm(text: string): string {
@@ -58,7 +96,10 @@ function normaliseCompetencyCode(raw: string): string {
   return raw.replace(/^C\./, 'C').replace(/\.$/, '');
 }
 
-interface SeedCriterion { code: string; textStart: string }
+interface SeedCriterion {
+  code: string;
+  textStart: string;
+}
 interface SeedCompetency {
   code: string;
   titleStart: string;
@@ -67,8 +108,19 @@ interface SeedCompetency {
   /** The modalité cell this competency is assessed by (index within the bloc). */
   modalite: number;
 }
-interface SeedModalite { covers: string[]; etudeDeCas: boolean; expertTechnique: boolean; soutenanceDistancielle: boolean }
-interface SeedBloc { number: number; title: string; optionLabel: string | null; competencies: SeedCompetency[]; modalites: SeedModalite[] }
+interface SeedModalite {
+  covers: string[];
+  etudeDeCas: boolean;
+  expertTechnique: boolean;
+  soutenanceDistancielle: boolean;
+}
+interface SeedBloc {
+  number: number;
+  title: string;
+  optionLabel: string | null;
+  competencies: SeedCompetency[];
+  modalites: SeedModalite[];
+}
 
 const BLOC_HEADER = /BLOC (\d+)\. ([^<\t\n]+)/g;
 /** A competency code opening a cell: "C1.1.1 ", "C1.1.2. ", "C.2.3.1. " */
@@ -107,7 +159,9 @@ function extractSeed(seed: string): SeedBloc[] {
 
       const found = [...segment.matchAll(CRITERION)].map((c) => ({
         code: `CE${c[1] === 'I' ? '1' : c[1]}`,
-        textStart: norm(c[2].replace(/\s-\s.*$/, '').replace(/\s*:\s*$/, '')).slice(0, 20).trim(),
+        textStart: norm(c[2].replace(/\s-\s.*$/, '').replace(/\s*:\s*$/, ''))
+          .slice(0, 20)
+          .trim(),
       }));
       let criteria: SeedCriterion[];
       if (found.length > 0 && found[0].code !== 'CE1' && previousCriteria) {
@@ -159,7 +213,10 @@ function compare(seedBlocs: SeedBloc[], seedPlain: string, ref: Referential): st
   for (const seedBloc of seedBlocs) {
     const code = `BC${String(seedBloc.number).padStart(2, '0')}`;
     const bloc = ref.blocs.find((b) => b.code === code);
-    if (!bloc) { problems.push(`${code}: missing`); continue; }
+    if (!bloc) {
+      problems.push(`${code}: missing`);
+      continue;
+    }
     if (norm(bloc.title) !== seedBloc.title) problems.push(`${code}: title "${bloc.title}" ≠ seed "${seedBloc.title}"`);
 
     // Option blocs
@@ -200,9 +257,7 @@ function compare(seedBlocs: SeedBloc[], seedPlain: string, ref: Referential): st
     let expectedEpreuves = 0;
     for (const m of seedBloc.modalites) {
       expectedEpreuves += m.etudeDeCas ? 2 : 1;
-      const msp = bloc.epreuves.filter(
-        (e) => e.kind === 'mise-en-situation-professionnelle' && JSON.stringify(e.covers) === JSON.stringify(m.covers),
-      );
+      const msp = bloc.epreuves.filter((e) => e.kind === 'mise-en-situation-professionnelle' && JSON.stringify(e.covers) === JSON.stringify(m.covers));
       if (msp.length !== 1) problems.push(`${code}: expected one mise en situation covering ${JSON.stringify(m.covers)}, found ${msp.length}`);
       for (const e of msp) {
         if (m.soutenanceDistancielle) {
@@ -289,19 +344,47 @@ describe('seed 000 → referentials/expert-ingenierie-science-donnees@1.yaml', (
     };
 
     it('a competency dropped', () => {
-      expect(mutate((r) => { r.blocs[2].competencies.splice(1, 1); })).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[2].competencies.splice(1, 1);
+        }),
+      ).not.toEqual([]);
     });
     it('a competency renamed (code or title)', () => {
-      expect(mutate((r) => { r.blocs[1].competencies[0].code = 'C2.1.9'; })).not.toEqual([]);
-      expect(mutate((r) => { r.blocs[1].competencies[0].title = 'Autre chose'; })).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[1].competencies[0].code = 'C2.1.9';
+        }),
+      ).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[1].competencies[0].title = 'Autre chose';
+        }),
+      ).not.toEqual([]);
     });
     it('a criterion dropped', () => {
-      expect(mutate((r) => { r.blocs[3].competencies[0].criteria!.pop(); })).not.toEqual([]);
-      expect(mutate((r) => { r.blocs[0].epreuves[0].criteria!.pop(); })).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[3].competencies[0].criteria!.pop();
+        }),
+      ).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[0].epreuves[0].criteria!.pop();
+        }),
+      ).not.toEqual([]);
     });
     it('an épreuve covering other competencies, or the étude de cas missing', () => {
-      expect(mutate((r) => { r.blocs[0].epreuves[1].covers.pop(); })).not.toEqual([]);
-      expect(mutate((r) => { r.blocs[4].epreuves.pop(); })).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[0].epreuves[1].covers.pop();
+        }),
+      ).not.toEqual([]);
+      expect(
+        mutate((r) => {
+          r.blocs[4].epreuves.pop();
+        }),
+      ).not.toEqual([]);
     });
   });
 });

@@ -21,23 +21,58 @@ import { loadReferentialFile } from '../referential-loader';
 
 const SEED_FILE = path.resolve(__dirname, '../../../../../shared/seeds/001_92ba9ac8d2aa0f31.txt');
 /** SEED_001_YAML lets a reviewer point the spec at an altered copy to see it fail. */
-const YAML_FILE =
-  process.env.SEED_001_YAML ?? path.resolve(__dirname, '../../../../referentials/data-engineer-data-scientist@1.yaml');
+const YAML_FILE = process.env.SEED_001_YAML ?? path.resolve(__dirname, '../../../../referentials/data-engineer-data-scientist@1.yaml');
 
-interface Criterion { code: string; text: string; indicators?: string[]; competencies?: string[] }
-interface Competency { code: string; title: string; criteria?: Criterion[] }
-interface TimedPart { code: string; title: string; baseDurationMinutes: number; note?: string }
-interface Epreuve {
-  code: string; label?: string; title: string; kind: string; description?: string; covers: string[];
-  criteria?: Criterion[]; deliverables: string[]; assessorKind: string; timedParts?: TimedPart[];
+interface Criterion {
+  code: string;
+  text: string;
+  indicators?: string[];
+  competencies?: string[];
 }
-interface Bloc { code: string; title: string; optionGroup?: string; competencies: Competency[]; epreuves: Epreuve[] }
-interface ExtraRequirement { code: string; title: string; description?: string }
+interface Competency {
+  code: string;
+  title: string;
+  criteria?: Criterion[];
+}
+interface TimedPart {
+  code: string;
+  title: string;
+  baseDurationMinutes: number;
+  note?: string;
+}
+interface Epreuve {
+  code: string;
+  label?: string;
+  title: string;
+  kind: string;
+  description?: string;
+  covers: string[];
+  criteria?: Criterion[];
+  deliverables: string[];
+  assessorKind: string;
+  timedParts?: TimedPart[];
+}
+interface Bloc {
+  code: string;
+  title: string;
+  optionGroup?: string;
+  competencies: Competency[];
+  epreuves: Epreuve[];
+}
+interface ExtraRequirement {
+  code: string;
+  title: string;
+  description?: string;
+}
 interface Referential {
-  referential: string; version: string; source?: string;
+  referential: string;
+  version: string;
+  source?: string;
   certification: { title: string; rncpCode?: string; level: number; certifier: string };
   validationPolicy: { blocValidation: string; competencyAcquisition: string };
-  optionGroups?: unknown[]; blocs: Bloc[]; extraRequirements?: ExtraRequirement[];
+  optionGroups?: unknown[];
+  blocs: Bloc[];
+  extraRequirements?: ExtraRequirement[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,8 +95,17 @@ function norm(text: string): string {
     .trim();
 }
 
-interface SeedEpreuve { label: string; kind: string; covers: string[]; oral: boolean; jury: boolean }
-interface SeedCriteriaBlock { heading: string; bullets: string[] }
+interface SeedEpreuve {
+  label: string;
+  kind: string;
+  covers: string[];
+  oral: boolean;
+  jury: boolean;
+}
+interface SeedCriteriaBlock {
+  heading: string;
+  bullets: string[];
+}
 interface SeedBloc {
   number: number;
   title: string;
@@ -128,9 +172,7 @@ function extractSeed(text: string): SeedBloc[] {
     // moves one place left (row of C2): a cell holding "Cn - Le candidat ..." is a criteria cell.
     const isCriteriaCell = (cell: string) => /C\d+\s*[-–]\s*Le candidat/.test(cell) && !/\bE\d+\s/.test(cell);
     const columns = rows.map(([, competency = '', modalites = '', criteria = '']) =>
-      isCriteriaCell(modalites) && criteria.trim() === ''
-        ? [competency, '', modalites]
-        : [competency, modalites, criteria],
+      isCriteriaCell(modalites) && criteria.trim() === '' ? [competency, '', modalites] : [competency, modalites, criteria],
     );
     const column = (n: 1 | 2 | 3) => columns.map((cells) => cells[n - 1]).join(' ');
 
@@ -138,9 +180,19 @@ function extractSeed(text: string): SeedBloc[] {
     const outside: string[] = [];
     let capturing = false;
     for (const line of section) {
-      if (line.includes('\t')) { capturing = false; continue; }
-      if (/^C\d+\s*[-–]\s*Le candidat/.test(line)) { capturing = true; outside.push(line); continue; }
-      if (capturing && (/^\s*$/.test(line) || /^\s*-\s/.test(line))) { outside.push(line); continue; }
+      if (line.includes('\t')) {
+        capturing = false;
+        continue;
+      }
+      if (/^C\d+\s*[-–]\s*Le candidat/.test(line)) {
+        capturing = true;
+        outside.push(line);
+        continue;
+      }
+      if (capturing && (/^\s*$/.test(line) || /^\s*-\s/.test(line))) {
+        outside.push(line);
+        continue;
+      }
       capturing = false;
     }
     const paragraphs = section.filter((line) => !line.includes('\t') && line.trim() !== '').map(norm);
@@ -279,12 +331,17 @@ describe('seed 001 (Data Engineer - Data Scientist) → data-engineer-data-scien
 
     it('assesses every competency of the bloc', () => {
       const covered = new Set(bloc().epreuves.flatMap((e) => e.covers));
-      expect(bloc().competencies.map((c) => c.code).filter((c) => !covered.has(c))).toEqual([]);
+      expect(
+        bloc()
+          .competencies.map((c) => c.code)
+          .filter((c) => !covered.has(c)),
+      ).toEqual([]);
     });
   });
 
   it('has the extra requirements of the full certification', () => {
-    const sentence = /La certification totale est délivrée au candidat ayant obtenu les 4 blocs de compétences et ayant validé le projet fil rouge et la soutenance finale devant jury\./;
+    const sentence =
+      /La certification totale est délivrée au candidat ayant obtenu les 4 blocs de compétences et ayant validé le projet fil rouge et la soutenance finale devant jury\./;
     expect(seedText).toMatch(sentence);
     const extras = referential.extraRequirements ?? [];
     expect(extras.map((e) => [e.code, e.title])).toEqual([

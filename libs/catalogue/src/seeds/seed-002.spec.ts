@@ -15,21 +15,58 @@ const SEED_FILE = path.resolve(__dirname, '../../../../../shared/seeds/002_df3be
 const YAML_FILE = path.resolve(__dirname, '../../../../referentials/expert-en-data-science@1.yaml');
 const LOADER_FILE = path.resolve(__dirname, '../referential-loader');
 
-interface Criterion { code: string; text: string; indicators?: string[]; competencies?: string[] }
-interface Competency { code: string; title: string; criteria?: Criterion[] }
-interface TimedPart { code: string; title: string; baseDurationMinutes: number; note?: string }
-interface Epreuve {
-  code: string; label?: string; title: string; kind: string; description?: string; covers: string[];
-  criteria?: Criterion[]; deliverables: string[]; assessorKind: string; timedParts?: TimedPart[];
+interface Criterion {
+  code: string;
+  text: string;
+  indicators?: string[];
+  competencies?: string[];
 }
-interface Bloc { code: string; title: string; optionGroup?: string; competencies: Competency[]; epreuves: Epreuve[] }
+interface Competency {
+  code: string;
+  title: string;
+  criteria?: Criterion[];
+}
+interface TimedPart {
+  code: string;
+  title: string;
+  baseDurationMinutes: number;
+  note?: string;
+}
+interface Epreuve {
+  code: string;
+  label?: string;
+  title: string;
+  kind: string;
+  description?: string;
+  covers: string[];
+  criteria?: Criterion[];
+  deliverables: string[];
+  assessorKind: string;
+  timedParts?: TimedPart[];
+}
+interface Bloc {
+  code: string;
+  title: string;
+  optionGroup?: string;
+  competencies: Competency[];
+  epreuves: Epreuve[];
+}
 interface Referential {
-  referential: string; version: string; source?: string;
+  referential: string;
+  version: string;
+  source?: string;
   certification: { title: string; rncpCode?: string; level: number; certifier: string };
   validationPolicy: { blocValidation: string; competencyAcquisition: string };
-  optionGroups?: unknown[]; blocs: Bloc[]; extraRequirements?: unknown[];
+  optionGroups?: unknown[];
+  blocs: Bloc[];
+  extraRequirements?: unknown[];
 }
-interface LoadProblem { file: string; path: string; code: string; message: string }
+interface LoadProblem {
+  file: string;
+  path: string;
+  code: string;
+  message: string;
+}
 type LoadResult = { ok: true; referential: Referential; problems: LoadProblem[] } | { ok: false; problems: LoadProblem[] };
 
 /** True when libs/catalogue/src/referential-loader.ts exists (it is written in parallel with this spec). */
@@ -69,8 +106,18 @@ function head(text: string, n: number): string {
   return text.replace(/\s+/g, ' ').replace(/ +\./g, '.').replace(/d' /g, "d'").trim().slice(0, n);
 }
 
-interface SeedCompetency { code: string; titleStart: string; criteria: { code: string; textStart: string }[]; modalite: string | null; soutenanceExpert: boolean }
-interface SeedBloc { number: number; title: string; competencies: SeedCompetency[] }
+interface SeedCompetency {
+  code: string;
+  titleStart: string;
+  criteria: { code: string; textStart: string }[];
+  modalite: string | null;
+  soutenanceExpert: boolean;
+}
+interface SeedBloc {
+  number: number;
+  title: string;
+  competencies: SeedCompetency[];
+}
 
 const COMPETENCY_CODE = /\bC\d+(?:\.\d+)+\b/g;
 

@@ -63,7 +63,11 @@ interface SeedBloc {
 }
 
 /** Strips HTML tags and normalises whitespace. */
-const clean = (s: string): string => s.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+const clean = (s: string): string =>
+  s
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 const codeNumber = (code: string): number => Number(code.replace(/^C/, ''));
 
 function readSeed(file: string): SeedBloc[] {
@@ -161,9 +165,7 @@ describe('seed 003 → referentials/data-ia-quatre-blocs@1.yaml', () => {
 
   it('reads four blocs and C1…C21 from the seed (sanity check of the extraction itself)', () => {
     expect(seed.map((b) => b.number)).toEqual([1, 2, 3, 4]);
-    expect(seed.flatMap((b) => b.competencies.map((c) => c.code))).toEqual(
-      Array.from({ length: 21 }, (_, i) => `C${i + 1}`),
-    );
+    expect(seed.flatMap((b) => b.competencies.map((c) => c.code))).toEqual(Array.from({ length: 21 }, (_, i) => `C${i + 1}`));
     for (const bloc of seed) {
       expect(bloc.epreuves.size).toBeGreaterThan(0);
       expect(bloc.criteria.length).toBeGreaterThan(0);
@@ -180,9 +182,7 @@ describe('seed 003 → referentials/data-ia-quatre-blocs@1.yaml', () => {
   });
 
   it('has the same blocs, in order, all mandatory', () => {
-    expect(referential.blocs.map((b) => b.code)).toEqual(
-      seed.map((b) => `BC${String(b.number).padStart(2, '0')}`),
-    );
+    expect(referential.blocs.map((b) => b.code)).toEqual(seed.map((b) => `BC${String(b.number).padStart(2, '0')}`));
     for (const bloc of referential.blocs) expect(bloc.optionGroup).toBeUndefined();
   });
 
@@ -230,9 +230,7 @@ describe('seed 003 → referentials/data-ia-quatre-blocs@1.yaml', () => {
       for (const competency of bloc.competencies) {
         const covering = bloc.epreuves.filter((e) => e.covers.includes(competency.code));
         expect(covering.length).toBeGreaterThan(0);
-        const bearing = covering.flatMap((e) =>
-          (e.criteria ?? []).filter((c) => !c.competencies || c.competencies.includes(competency.code)),
-        );
+        const bearing = covering.flatMap((e) => (e.criteria ?? []).filter((c) => !c.competencies || c.competencies.includes(competency.code)));
         expect(bearing.length).toBeGreaterThan(0);
       }
     });

@@ -6,8 +6,19 @@ import { admin, T0 } from '../testing/enrollment-fixtures';
 import { CandidateCommand, CandidateEvent, CandidateState, decideCandidate, evolveCandidate, initialCandidateState, registeredIn } from './candidate.decider';
 
 const spec = deciderSpec<CandidateCommand, CandidateEvent, CandidateState>(decideCandidate, evolveCandidate, initialCandidateState);
-const identity = { birthName: 'Martin', usageName: 'Durand', firstNames: ['Léa', 'Marie'], birthDate: '2001-03-14', sex: 'F' as const, birthPlace: 'Lyon (69)', email: 'lea.durand@example.org' };
-const register = (over: Partial<typeof identity> = {}): CandidateCommand => ({ type: 'RegisterCandidate', data: { candidateId: 'c-1', organisationId: 'org-1', identity: { ...identity, ...over }, by: admin, now: T0 } });
+const identity = {
+  birthName: 'Martin',
+  usageName: 'Durand',
+  firstNames: ['Léa', 'Marie'],
+  birthDate: '2001-03-14',
+  sex: 'F' as const,
+  birthPlace: 'Lyon (69)',
+  email: 'lea.durand@example.org',
+};
+const register = (over: Partial<typeof identity> = {}): CandidateCommand => ({
+  type: 'RegisterCandidate',
+  data: { candidateId: 'c-1', organisationId: 'org-1', identity: { ...identity, ...over }, by: admin, now: T0 },
+});
 const registered: CandidateEvent = { type: 'CandidateRegistered', data: { candidateId: 'c-1', organisationId: 'org-1', identity, by: admin, at: T0 } };
 
 describe('candidate identity', () => {
@@ -17,8 +28,14 @@ describe('candidate identity', () => {
 
   it('refuses a second registration, a future birth date and no first name', () => {
     spec.given([registered]).when(register()).thenThrows(ConflictError, 'CANDIDATE.ALREADY_REGISTERED');
-    spec.given([]).when(register({ birthDate: '2999-01-01' })).thenThrows(ValidationError, 'CANDIDATE.INVALID_BIRTH_DATE');
-    spec.given([]).when(register({ firstNames: [] })).thenThrows(ValidationError, 'CANDIDATE.FIRST_NAME_REQUIRED');
+    spec
+      .given([])
+      .when(register({ birthDate: '2999-01-01' }))
+      .thenThrows(ValidationError, 'CANDIDATE.INVALID_BIRTH_DATE');
+    spec
+      .given([])
+      .when(register({ firstNames: [] }))
+      .thenThrows(ValidationError, 'CANDIDATE.FIRST_NAME_REQUIRED');
   });
 
   it('a candidate of another organisation does not exist for it', () => {
@@ -43,7 +60,10 @@ describe('candidate identity', () => {
     });
 
     it('a candidate whose identity is erased still folds, with the erasure date and the marker', () => {
-      const state = [{ ...registered, data: { ...registered.data, identity: ERASED } } as CandidateEvent, erased].reduce(evolveCandidate, initialCandidateState());
+      const state = [{ ...registered, data: { ...registered.data, identity: ERASED } } as CandidateEvent, erased].reduce(
+        evolveCandidate,
+        initialCandidateState(),
+      );
       expect(state).toEqual({ status: 'registered', candidateId: 'c-1', organisationId: 'org-1', identity: ERASED, erasedAt: T0 });
     });
   });

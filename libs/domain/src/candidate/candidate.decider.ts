@@ -24,12 +24,21 @@ export type CandidateCommand =
   | { readonly type: 'RecordPersonalDataErased'; readonly data: { by: Actor; now: string } };
 
 export type CandidateEvent =
-  | { readonly type: 'CandidateRegistered'; readonly data: { candidateId: string; organisationId: string; identity: Protected<CandidateIdentity>; by: Actor; at: string } }
+  | {
+      readonly type: 'CandidateRegistered';
+      readonly data: { candidateId: string; organisationId: string; identity: Protected<CandidateIdentity>; by: Actor; at: string };
+    }
   | { readonly type: 'CandidatePersonalDataErased'; readonly data: { candidateId: string; by: Actor; at: string } };
 
 export type CandidateState =
   | { readonly status: 'none' }
-  | { readonly status: 'registered'; readonly candidateId: string; readonly organisationId: string; readonly identity: Protected<CandidateIdentity>; readonly erasedAt?: string };
+  | {
+      readonly status: 'registered';
+      readonly candidateId: string;
+      readonly organisationId: string;
+      readonly identity: Protected<CandidateIdentity>;
+      readonly erasedAt?: string;
+    };
 
 export const initialCandidateState = (): CandidateState => ({ status: 'none' });
 

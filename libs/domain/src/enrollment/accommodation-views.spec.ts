@@ -83,8 +83,17 @@ describe('R14: each reader sees what they must of the accommodations', () => {
     const withdrawn = history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1'), cmd.withdraw()]);
     expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(withdrawn))).toEqual({ view: 'to-apply', sittings: [] });
     // What was held stays: the assessor sees what was owed there.
-    const heldThenWithdrawn = history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1'), cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1']), cmd.withdraw()]);
-    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(heldThenWithdrawn))).toMatchObject({ view: 'to-apply', sittings: [{ sittingId: 's1' }] });
+    const heldThenWithdrawn = history([
+      cmd.enroll(),
+      cmd.grant('acc-1', withDetails),
+      cmd.schedule('s1', 'E1'),
+      cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1']),
+      cmd.withdraw(),
+    ]);
+    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(heldThenWithdrawn))).toMatchObject({
+      view: 'to-apply',
+      sittings: [{ sittingId: 's1' }],
+    });
   });
 
   it('the jury sees the measures, without details, only once the candidate consented (R10)', () => {
@@ -140,16 +149,33 @@ describe('R14: a path whose accommodation facts are sealed or erased still folds
 
   it('views show the marker where the data was, and the rest stands', () => {
     const erased = stateOf(sealed(path(), ERASED));
-    expect(accommodationsAsSeenBy(viewer('referent'), erased)).toMatchObject({ accommodations: [{ accommodationId: 'acc-1', terms: ERASED }, { accommodationId: 'acc-2', terms: ERASED }] });
-    expect(accommodationsAsSeenBy(viewer('auditor'), erased)).toMatchObject({ accommodations: [{ kind: ERASED, appliedAt: ['s1'] }, { kind: ERASED, notAppliedAt: ['s1'] }] });
-    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), erased)).toMatchObject({ sittings: [{ timedParts: [{ code: 'soutenance', durationMinutes: 40 }], measures: [ERASED, ERASED] }] });
+    expect(accommodationsAsSeenBy(viewer('referent'), erased)).toMatchObject({
+      accommodations: [
+        { accommodationId: 'acc-1', terms: ERASED },
+        { accommodationId: 'acc-2', terms: ERASED },
+      ],
+    });
+    expect(accommodationsAsSeenBy(viewer('auditor'), erased)).toMatchObject({
+      accommodations: [
+        { kind: ERASED, appliedAt: ['s1'] },
+        { kind: ERASED, notAppliedAt: ['s1'] },
+      ],
+    });
+    expect(accommodationsAsSeenBy(viewer('assessor', assessor.id), erased)).toMatchObject({
+      sittings: [{ timedParts: [{ code: 'soutenance', durationMinutes: 40 }], measures: [ERASED, ERASED] }],
+    });
     expect(erased.sittings.s1.timedParts).toEqual([{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }]);
   });
 
   it('a measure whose terms are erased applies to no new sitting, and holding that sitting needs nothing of it', () => {
     const events = sealed(history([cmd.enroll(), cmd.grant('acc-1', withDetails)]), ERASED);
     const scheduled = decideEnrollment(cmd.schedule('s2', 'E1', at(12)), stateOf(events), { referential: fixtureReferential });
-    expect(scheduled).toMatchObject([{ type: 'SittingScheduled', data: { applicableAccommodations: [], timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 30 }] } }]);
+    expect(scheduled).toMatchObject([
+      {
+        type: 'SittingScheduled',
+        data: { applicableAccommodations: [], timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 30 }] },
+      },
+    ]);
     const held = decideEnrollment(cmd.hold('s2', fixtureTimedParts('E1')), stateOf([...events, ...scheduled]), { referential: fixtureReferential });
     expect(held).toMatchObject([{ type: 'SittingHeld', data: { accommodationsApplied: [], accommodationsNotApplied: [] } }]);
   });
@@ -157,6 +183,11 @@ describe('R14: a path whose accommodation facts are sealed or erased still folds
   it('a sitting scheduled before the erasure keeps its durations and still records which measure was not given', () => {
     const events = sealed(history([cmd.enroll(), cmd.grant('acc-1', withDetails), cmd.schedule('s1', 'E1')]), ERASED);
     const held = decideEnrollment(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }]), stateOf(events), { referential: fixtureReferential });
-    expect(held).toMatchObject([{ type: 'SittingHeld', data: { timedParts: [{ code: 'soutenance', scheduledMinutes: 40 }], accommodationsNotApplied: [{ accommodationId: 'acc-1', kind: ERASED }] } }]);
+    expect(held).toMatchObject([
+      {
+        type: 'SittingHeld',
+        data: { timedParts: [{ code: 'soutenance', scheduledMinutes: 40 }], accommodationsNotApplied: [{ accommodationId: 'acc-1', kind: ERASED }] },
+      },
+    ]);
   });
 });

@@ -19,10 +19,36 @@ export interface Viewer {
  *   jury without consent (it is then not even told whether there is anything to withhold).
  */
 export type AccommodationsView =
-  | { readonly view: 'full'; readonly juryDisclosureConsent: boolean; readonly accommodations: readonly { accommodationId: string; terms: Protected<AccommodationTerms>; grantedAt: string; endedAt?: string }[] }
-  | { readonly view: 'to-apply'; readonly sittings: readonly { sittingId: string; epreuve: string; scheduledAt: string; timedParts: readonly { code: string; durationMinutes: number }[]; measures: readonly Protected<MeasureToApply>[] }[] }
-  | { readonly view: 'consented'; readonly accommodations: readonly { accommodationId: string; measure: Protected<ConsentedMeasure>; grantedAt: string; endedAt?: string }[] }
-  | { readonly view: 'kinds'; readonly accommodations: readonly { accommodationId: string; kind: Protected<AccommodationKind>; grantedAt: string; endedAt?: string; appliedAt: readonly string[]; notAppliedAt: readonly string[] }[] }
+  | {
+      readonly view: 'full';
+      readonly juryDisclosureConsent: boolean;
+      readonly accommodations: readonly { accommodationId: string; terms: Protected<AccommodationTerms>; grantedAt: string; endedAt?: string }[];
+    }
+  | {
+      readonly view: 'to-apply';
+      readonly sittings: readonly {
+        sittingId: string;
+        epreuve: string;
+        scheduledAt: string;
+        timedParts: readonly { code: string; durationMinutes: number }[];
+        measures: readonly Protected<MeasureToApply>[];
+      }[];
+    }
+  | {
+      readonly view: 'consented';
+      readonly accommodations: readonly { accommodationId: string; measure: Protected<ConsentedMeasure>; grantedAt: string; endedAt?: string }[];
+    }
+  | {
+      readonly view: 'kinds';
+      readonly accommodations: readonly {
+        accommodationId: string;
+        kind: Protected<AccommodationKind>;
+        grantedAt: string;
+        endedAt?: string;
+        appliedAt: readonly string[];
+        notAppliedAt: readonly string[];
+      }[];
+    }
   | { readonly view: 'none' };
 
 export interface MeasureToApply {
@@ -46,18 +72,31 @@ const INSTRUCTIONS: Record<AccommodationKind, (extraTime?: ExtraTime) => string>
 
 /** `only`: the accommodations the question bears on (e.g. those that applied to one bloc's sittings). */
 export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, only?: ReadonlySet<string>): AccommodationsView {
-  const accommodations = Object.values(state.accommodations).filter((a) => !only || only.has(a.id)).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.id.localeCompare(b.id));
+  const accommodations = Object.values(state.accommodations)
+    .filter((a) => !only || only.has(a.id))
+    .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.id.localeCompare(b.id));
   const ended = (endedAt: string | undefined) => (endedAt !== undefined ? { endedAt } : {});
   switch (viewer.role) {
     case 'referent':
-      return { view: 'full', juryDisclosureConsent: state.juryDisclosureConsent, accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })) };
+      return {
+        view: 'full',
+        juryDisclosureConsent: state.juryDisclosureConsent,
+        accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })),
+      };
     case 'candidate':
       return viewer.id === state.candidateId
-        ? { view: 'full', juryDisclosureConsent: state.juryDisclosureConsent, accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })) }
+        ? {
+            view: 'full',
+            juryDisclosureConsent: state.juryDisclosureConsent,
+            accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })),
+          }
         : { view: 'none' };
     case 'jury':
       if (!state.juryDisclosureConsent) return { view: 'none' };
-      return { view: 'consented', accommodations: accommodations.map((a) => ({ accommodationId: a.id, measure: withoutDetails(a.terms), grantedAt: a.grantedAt, ...ended(a.endedAt) })) };
+      return {
+        view: 'consented',
+        accommodations: accommodations.map((a) => ({ accommodationId: a.id, measure: withoutDetails(a.terms), grantedAt: a.grantedAt, ...ended(a.endedAt) })),
+      };
     case 'assessor':
       return {
         view: 'to-apply',
@@ -84,7 +123,9 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
             grantedAt: a.grantedAt,
             ...ended(a.endedAt),
             appliedAt: sittings.filter((s) => s.accommodationsApplied!.includes(a.id)).map((s) => s.id),
-            notAppliedAt: sittings.filter((s) => s.applicableAccommodations.some((x) => x.accommodationId === a.id) && !s.accommodationsApplied!.includes(a.id)).map((s) => s.id),
+            notAppliedAt: sittings
+              .filter((s) => s.applicableAccommodations.some((x) => x.accommodationId === a.id) && !s.accommodationsApplied!.includes(a.id))
+              .map((s) => s.id),
           };
         }),
       };
@@ -120,7 +161,11 @@ export function maySeeSittingConditions(viewer: Viewer, state: ActiveEnrollment,
 
 /** Whether answering this reader means opening sealed accommodation facts (and so recording the read). */
 export const readsAccommodations = (view: AccommodationsView): boolean =>
-  view.view === 'full' || view.view === 'consented' || view.view === 'kinds' ? view.accommodations.length > 0 : view.view === 'to-apply' ? view.sittings.some((s) => s.measures.length > 0) : false;
+  view.view === 'full' || view.view === 'consented' || view.view === 'kinds'
+    ? view.accommodations.length > 0
+    : view.view === 'to-apply'
+      ? view.sittings.some((s) => s.measures.length > 0)
+      : false;
 
 function sittingsOf(state: ActiveEnrollment): SittingState[] {
   return Object.values(state.sittings).sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.id.localeCompare(b.id));

@@ -27,26 +27,71 @@ export interface BlocCorrespondence {
 }
 
 export type EnrollmentCommand =
-  | { readonly type: 'Enroll'; readonly data: CommandBase & { enrollmentId: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[] } }
+  | {
+      readonly type: 'Enroll';
+      readonly data: CommandBase & {
+        enrollmentId: string;
+        candidateId: string;
+        organisationId: string;
+        referentialId: string;
+        version: string;
+        cohort: string;
+        accessRoute: AccessRoute;
+        optionBlocs: readonly string[];
+      };
+    }
   | { readonly type: 'ChooseOption'; readonly data: CommandBase & { optionBlocs: readonly string[] } }
   | { readonly type: 'GrantAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms } }
   | { readonly type: 'AmendAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms; reason: string } }
   | { readonly type: 'EndAccommodation'; readonly data: CommandBase & { accommodationId: string; reason: string } }
   | { readonly type: 'RecordJuryDisclosureConsent'; readonly data: CommandBase & { note?: string } }
   | { readonly type: 'WithdrawJuryDisclosureConsent'; readonly data: CommandBase & { note?: string } }
-  | { readonly type: 'ScheduleSitting'; readonly data: CommandBase & { sittingId: string; epreuveCode: string; scheduledAt: string; assessorIds: readonly string[] } }
-  | { readonly type: 'RecordSittingHeld'; readonly data: CommandBase & { sittingId: string; heldAt: string; timedParts: readonly TimedPartConditions[]; accommodationsApplied: readonly string[] } }
+  | {
+      readonly type: 'ScheduleSitting';
+      readonly data: CommandBase & { sittingId: string; epreuveCode: string; scheduledAt: string; assessorIds: readonly string[] };
+    }
+  | {
+      readonly type: 'RecordSittingHeld';
+      readonly data: CommandBase & { sittingId: string; heldAt: string; timedParts: readonly TimedPartConditions[]; accommodationsApplied: readonly string[] };
+    }
   | { readonly type: 'RecordAssessment'; readonly data: CommandBase & { assessmentId: string; sittingId: string; results: readonly CriterionResult[] } }
-  | { readonly type: 'CorrectAssessment'; readonly data: CommandBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string } }
+  | {
+      readonly type: 'CorrectAssessment';
+      readonly data: CommandBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string };
+    }
   | { readonly type: 'ValidateBloc'; readonly data: CommandBase & { blocCode: string } }
   | { readonly type: 'AnnulBloc'; readonly data: CommandBase & { blocCode: string; reason: AnnulmentReason; details: string } }
   | { readonly type: 'ValidateExtraRequirement'; readonly data: CommandBase & { requirementCode: string } }
   | { readonly type: 'RecordFinalJuryDecision'; readonly data: CommandBase & { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string } }
   | { readonly type: 'Withdraw'; readonly data: CommandBase & { reason: string } }
-  | { readonly type: 'TransferOut'; readonly data: CommandBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly BlocCorrespondence[]; optionBlocs?: readonly string[] } }
+  | {
+      readonly type: 'TransferOut';
+      readonly data: CommandBase & {
+        toEnrollmentId: string;
+        toReferentialId: string;
+        toVersion: string;
+        carriedBlocs: readonly BlocCorrespondence[];
+        optionBlocs?: readonly string[];
+      };
+    }
   | { readonly type: 'RecordDocumentIssued'; readonly data: CommandBase & { document: IssuedDocument } }
   | { readonly type: 'RecordDocumentRevoked'; readonly data: CommandBase & { number: string; reasonCategory: RevocationReason } }
-  | { readonly type: 'EnrollByTransfer'; readonly data: CommandBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } };
+  | {
+      readonly type: 'EnrollByTransfer';
+      readonly data: CommandBase & {
+        enrollmentId: string;
+        fromEnrollmentId: string;
+        fromVersion: string;
+        candidateId: string;
+        organisationId: string;
+        referentialId: string;
+        version: string;
+        cohort: string;
+        accessRoute: AccessRoute;
+        optionBlocs: readonly string[];
+        carriedBlocs: readonly CarriedBloc[];
+      };
+    };
 
 /** An attestation (one bloc) or the certificate, as stored: the hashes let anyone check the files. */
 export interface IssuedDocument {

@@ -86,10 +86,15 @@ function existing(state: EnrollmentState): ActiveEnrollment {
 function open(state: EnrollmentState, index: ReferentialIndex, options: { allowWithdrawn?: boolean; allowTransferred?: boolean } = {}): ActiveEnrollment {
   const s = existing(state);
   if (s.referentialId !== index.referential.referential || s.version !== index.referential.version) {
-    throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the enrollment is pinned to ${s.referentialId}@${s.version}, not ${index.referential.referential}@${index.referential.version}`);
+    throw new ValidationError(
+      'ENROLLMENT.VERSION_MISMATCH',
+      `the enrollment is pinned to ${s.referentialId}@${s.version}, not ${index.referential.referential}@${index.referential.version}`,
+    );
   }
-  if (s.status === 'withdrawn' && !options.allowWithdrawn) throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
-  if (s.status === 'transferred' && !options.allowTransferred) throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
+  if (s.status === 'withdrawn' && !options.allowWithdrawn)
+    throw new IllegalStateError('ENROLLMENT.WITHDRAWN', 'the candidate has withdrawn: no further decision can be recorded');
+  if (s.status === 'transferred' && !options.allowTransferred)
+    throw new IllegalStateError('ENROLLMENT.TRANSFERRED', 'the enrollment was transferred to another version: act on the new enrollment');
   return s;
 }
 
@@ -126,7 +131,11 @@ function checkOptionBlocs(optionBlocs: readonly string[], index: ReferentialInde
   for (const [group, count] of perGroup) {
     const choose = index.referential.optionGroups?.find((g) => g.code === group)?.choose ?? 0;
     if (count > choose) {
-      throw new ValidationError('OPTION.TOO_MANY_IN_GROUP', `option group ${group} takes ${choose} bloc(s); ${count} were chosen`, { group, choose, chosen: count });
+      throw new ValidationError('OPTION.TOO_MANY_IN_GROUP', `option group ${group} takes ${choose} bloc(s); ${count} were chosen`, {
+        group,
+        choose,
+        chosen: count,
+      });
     }
   }
 }
@@ -159,7 +168,10 @@ function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: Ref
 
 function checkPinnedVersion(referentialId: string, version: string, index: ReferentialIndex): void {
   if (referentialId !== index.referential.referential || version !== index.referential.version) {
-    throw new ValidationError('ENROLLMENT.VERSION_MISMATCH', `the référentiel given is ${index.referential.referential}@${index.referential.version}, not ${referentialId}@${version}`);
+    throw new ValidationError(
+      'ENROLLMENT.VERSION_MISMATCH',
+      `the référentiel given is ${index.referential.referential}@${index.referential.version}, not ${referentialId}@${version}`,
+    );
   }
 }
 
@@ -168,11 +180,18 @@ function enrollByTransfer(command: CommandOf<'EnrollByTransfer'>, state: Enrollm
   if (state.status !== 'none') throw new ConflictError('ENROLLMENT.ALREADY_EXISTS', `enrollment ${d.enrollmentId} already exists`);
   checkPinnedVersion(d.referentialId, d.version, index);
   checkOptionBlocs(d.optionBlocs, index);
-  checkCarriedTargets(d.carriedBlocs.map((c) => c.toBloc), index);
+  checkCarriedTargets(
+    d.carriedBlocs.map((c) => c.toBloc),
+    index,
+  );
   // A bloc carried into an option is acquired within that option: the new enrollment chooses it (R2).
   const unchosen = d.carriedBlocs.map((c) => c.toBloc).filter((code) => index.blocs.get(code)?.optionGroup && !d.optionBlocs.includes(code));
   if (unchosen.length > 0) {
-    throw new ValidationError('TRANSFER.TARGET_OPTION_NOT_CHOSEN', `bloc(s) ${unchosen.join(', ')} belong to an option the new enrollment does not choose: add them to optionBlocs`, { field: 'optionBlocs', blocs: unchosen });
+    throw new ValidationError(
+      'TRANSFER.TARGET_OPTION_NOT_CHOSEN',
+      `bloc(s) ${unchosen.join(', ')} belong to an option the new enrollment does not choose: add them to optionBlocs`,
+      { field: 'optionBlocs', blocs: unchosen },
+    );
   }
   const { now, by, ...rest } = d;
   return [{ type: 'EnrolledByTransfer', data: { ...rest, by, at: now } }];
@@ -184,7 +203,8 @@ function chooseOption(command: CommandOf<'ChooseOption'>, state: ActiveEnrollmen
   // An option bloc already validated is part of the path for good (R7): it cannot be dropped.
   const dropped = state.optionBlocs.filter((code) => !d.optionBlocs.includes(code));
   const locked = dropped.filter((code) => state.blocs[code]?.status === 'validated');
-  if (locked.length > 0) throw new IllegalStateError('OPTION.LOCKED', `option bloc(s) ${locked.join(', ')} already validated: the option can no longer change`, { blocs: locked });
+  if (locked.length > 0)
+    throw new IllegalStateError('OPTION.LOCKED', `option bloc(s) ${locked.join(', ')} already validated: the option can no longer change`, { blocs: locked });
   if (dropped.length === 0 && d.optionBlocs.length === state.optionBlocs.length) return [];
   const chosen: EnrollmentEvent = { type: 'OptionChosen', data: { optionBlocs: d.optionBlocs, previousOptionBlocs: state.optionBlocs, by: d.by, at: d.now } };
   return withConsequences(state, [chosen], index, d.by, d.now, 'assessment-corrected');
@@ -209,7 +229,8 @@ function checkTerms(terms: AccommodationTerms, index: ReferentialIndex): void {
   if (!terms.scope.all) {
     if (terms.scope.epreuves.length === 0) throw new ValidationError('ACCOMMODATION.EMPTY_SCOPE', 'a scoped accommodation lists at least one épreuve');
     const unknown = terms.scope.epreuves.filter((code) => !index.epreuves.has(code));
-    if (unknown.length > 0) throw new ValidationError('ACCOMMODATION.UNKNOWN_EPREUVE', `unknown épreuve(s) in scope: ${unknown.join(', ')}`, { epreuves: unknown });
+    if (unknown.length > 0)
+      throw new ValidationError('ACCOMMODATION.UNKNOWN_EPREUVE', `unknown épreuve(s) in scope: ${unknown.join(', ')}`, { epreuves: unknown });
   }
 }
 
@@ -218,7 +239,12 @@ function grantAccommodation(command: CommandOf<'GrantAccommodation'>, state: Act
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   if (state.accommodations[d.accommodationId]) throw new ConflictError('ACCOMMODATION.ALREADY_EXISTS', `accommodation ${d.accommodationId} already exists`);
   checkTerms(d.terms, index);
-  return withRevisedSittings(state, { type: 'AccommodationGranted', data: { accommodationId: d.accommodationId, terms: d.terms, by: d.by, at: d.now } }, index, 'granted');
+  return withRevisedSittings(
+    state,
+    { type: 'AccommodationGranted', data: { accommodationId: d.accommodationId, terms: d.terms, by: d.by, at: d.now } },
+    index,
+    'granted',
+  );
 }
 
 function liveAccommodation(state: ActiveEnrollment, accommodationId: string) {
@@ -233,14 +259,24 @@ function amendAccommodation(command: CommandOf<'AmendAccommodation'>, state: Act
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   liveAccommodation(state, d.accommodationId);
   checkTerms(d.terms, index);
-  return withRevisedSittings(state, { type: 'AccommodationAmended', data: { accommodationId: d.accommodationId, terms: d.terms, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }, index, 'amended');
+  return withRevisedSittings(
+    state,
+    { type: 'AccommodationAmended', data: { accommodationId: d.accommodationId, terms: d.terms, reason: required(d.reason, 'reason'), by: d.by, at: d.now } },
+    index,
+    'amended',
+  );
 }
 
 function endAccommodation(command: CommandOf<'EndAccommodation'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
   const d = command.data;
   requireRole(d.by, 'referent', 'ACCOMMODATION.NOT_REFERENT', 'an accommodation');
   liveAccommodation(state, d.accommodationId);
-  return withRevisedSittings(state, { type: 'AccommodationEnded', data: { accommodationId: d.accommodationId, reason: required(d.reason, 'reason'), by: d.by, at: d.now } }, index, 'ended');
+  return withRevisedSittings(
+    state,
+    { type: 'AccommodationEnded', data: { accommodationId: d.accommodationId, reason: required(d.reason, 'reason'), by: d.by, at: d.now } },
+    index,
+    'ended',
+  );
 }
 
 /**
@@ -248,7 +284,12 @@ function endAccommodation(command: CommandOf<'EndAccommodation'>, state: ActiveE
  * held (R11): a tiers-temps granted after the soutenance was scheduled lengthens it, one ended
  * before it no longer applies. Held sittings keep the conditions they were held under.
  */
-function withRevisedSittings(state: ActiveEnrollment, change: EventOf<'AccommodationGranted' | 'AccommodationAmended' | 'AccommodationEnded'>, index: ReferentialIndex, kind: 'granted' | 'amended' | 'ended'): EnrollmentEvent[] {
+function withRevisedSittings(
+  state: ActiveEnrollment,
+  change: EventOf<'AccommodationGranted' | 'AccommodationAmended' | 'AccommodationEnded'>,
+  index: ReferentialIndex,
+  kind: 'granted' | 'amended' | 'ended',
+): EnrollmentEvent[] {
   const after = evolveEnrollment(state, change) as ActiveEnrollment;
   const revisions: EnrollmentEvent[] = [];
   for (const sitting of Object.values(after.sittings)) {
@@ -256,9 +297,19 @@ function withRevisedSittings(state: ActiveEnrollment, change: EventOf<'Accommoda
     const conditions = sittingConditions(after, index.epreuves.get(sitting.epreuveCode)!.epreuve, sitting.scheduledAt);
     const same =
       JSON.stringify(conditions.timedParts) === JSON.stringify(sitting.timedParts) &&
-      JSON.stringify(conditions.applicableAccommodations.map((a) => a.accommodationId)) === JSON.stringify(sitting.applicableAccommodations.map((a) => a.accommodationId));
+      JSON.stringify(conditions.applicableAccommodations.map((a) => a.accommodationId)) ===
+        JSON.stringify(sitting.applicableAccommodations.map((a) => a.accommodationId));
     if (same) continue;
-    revisions.push({ type: 'SittingConditionsRevised', data: { sittingId: sitting.id, ...conditions, cause: { accommodationId: change.data.accommodationId, change: kind }, by: change.data.by, at: change.data.at } });
+    revisions.push({
+      type: 'SittingConditionsRevised',
+      data: {
+        sittingId: sitting.id,
+        ...conditions,
+        cause: { accommodationId: change.data.accommodationId, change: kind },
+        by: change.data.by,
+        at: change.data.at,
+      },
+    });
   }
   return [change, ...revisions];
 }
@@ -268,16 +319,28 @@ function withRevisedSittings(state: ActiveEnrollment, change: EventOf<'Accommoda
  * then, and each timed part's effective duration under the most generous extra time (R11).
  * Decided on opened facts only: a measure still sealed here would silently count for nothing.
  */
-function sittingConditions(state: ActiveEnrollment, epreuve: Epreuve, scheduledAt: string): { timedParts: TimedPartSchedule[]; applicableAccommodations: ApplicableAccommodation[] } {
+function sittingConditions(
+  state: ActiveEnrollment,
+  epreuve: Epreuve,
+  scheduledAt: string,
+): { timedParts: TimedPartSchedule[]; applicableAccommodations: ApplicableAccommodation[] } {
   const accommodations = Object.values(state.accommodations);
-  if (accommodations.some((a) => isWithheld(a.terms) && a.terms.withheld === 'sealed')) throw new Error('the conditions of a sitting are decided on opened accommodation facts');
+  if (accommodations.some((a) => isWithheld(a.terms) && a.terms.withheld === 'sealed'))
+    throw new Error('the conditions of a sitting are decided on opened accommodation facts');
   // Erased terms are gone for good (R14): a measure whose terms nobody can read applies to no sitting.
   const applicable = accommodations
     .map((a) => ({ id: a.id, terms: disclosed(a.terms), endedAt: a.endedAt }))
-    .filter((a): a is { id: string; terms: AccommodationTerms; endedAt: string | undefined } => a.terms !== undefined && isInForce(a.terms, a.endedAt, scheduledAt, epreuve.code));
+    .filter(
+      (a): a is { id: string; terms: AccommodationTerms; endedAt: string | undefined } =>
+        a.terms !== undefined && isInForce(a.terms, a.endedAt, scheduledAt, epreuve.code),
+    );
   const extraTimes = applicable.map((a) => extraTimeOf(a.terms)).filter((t) => t !== undefined);
   return {
-    timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, baseDurationMinutes: p.baseDurationMinutes, effectiveDurationMinutes: effectiveDurationMinutes(p.baseDurationMinutes, extraTimes) })),
+    timedParts: (epreuve.timedParts ?? []).map((p) => ({
+      code: p.code,
+      baseDurationMinutes: p.baseDurationMinutes,
+      effectiveDurationMinutes: effectiveDurationMinutes(p.baseDurationMinutes, extraTimes),
+    })),
     applicableAccommodations: applicable.map((a) => ({ accommodationId: a.id, kind: a.terms.kind })),
   };
 }
@@ -316,11 +379,13 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
     throw new IllegalStateError('SITTING.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`, { bloc: bloc.code });
   }
   if (state.blocs[bloc.code]?.status === 'validated') throw new IllegalStateError('SITTING.BLOC_ALREADY_VALIDATED', `bloc ${bloc.code} is already validated`);
-  if (d.assessorIds.length === 0 || d.assessorIds.some((id) => id.trim() === '')) throw new ValidationError('SITTING.NO_ASSESSOR', 'a sitting is assigned at least one assessor');
+  if (d.assessorIds.length === 0 || d.assessorIds.some((id) => id.trim() === ''))
+    throw new ValidationError('SITTING.NO_ASSESSOR', 'a sitting is assigned at least one assessor');
   validDate(d.scheduledAt, 'scheduledAt');
   const previous = Object.values(state.sittings).filter((s) => s.epreuveCode === d.epreuveCode);
   // One attempt at a time per épreuve: the next is scheduled once the previous one is assessed (R12).
-  if (previous.some((s) => s.status !== 'assessed')) throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
+  if (previous.some((s) => s.status !== 'assessed'))
+    throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
 
   const conditions = sittingConditions(state, indexed.epreuve, d.scheduledAt);
   return [
@@ -358,24 +423,54 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
   const s = sitting(state, d.sittingId);
   if (s.status !== 'scheduled') throw new IllegalStateError('SITTING.ALREADY_HELD', `sitting ${d.sittingId} is already recorded as held`);
   validDate(d.heldAt, 'heldAt');
-  if (Date.parse(d.heldAt) > Date.parse(d.now) + HELD_CLOCK_SKEW_MS) throw new ValidationError('SITTING.HELD_IN_FUTURE', `heldAt ${d.heldAt} is in the future: a sitting is recorded once held`, { field: 'heldAt' });
+  if (Date.parse(d.heldAt) > Date.parse(d.now) + HELD_CLOCK_SKEW_MS)
+    throw new ValidationError('SITTING.HELD_IN_FUTURE', `heldAt ${d.heldAt} is in the future: a sitting is recorded once held`, { field: 'heldAt' });
   // Attempts follow one another (R12): the next is scheduled once the previous is assessed, so it cannot have taken place before it.
-  const earlier = Object.values(state.sittings).find((other) => other.epreuveCode === s.epreuveCode && other.attempt < s.attempt && other.heldAt !== undefined && Date.parse(other.heldAt) > Date.parse(d.heldAt));
-  if (earlier) throw new ValidationError('SITTING.HELD_BEFORE_PREVIOUS_ATTEMPT', `attempt ${s.attempt} at ${s.epreuveCode} cannot be held at ${d.heldAt}, before attempt ${earlier.attempt} (held at ${earlier.heldAt})`, { field: 'heldAt' });
+  const earlier = Object.values(state.sittings).find(
+    (other) =>
+      other.epreuveCode === s.epreuveCode && other.attempt < s.attempt && other.heldAt !== undefined && Date.parse(other.heldAt) > Date.parse(d.heldAt),
+  );
+  if (earlier)
+    throw new ValidationError(
+      'SITTING.HELD_BEFORE_PREVIOUS_ATTEMPT',
+      `attempt ${s.attempt} at ${s.epreuveCode} cannot be held at ${d.heldAt}, before attempt ${earlier.attempt} (held at ${earlier.heldAt})`,
+      { field: 'heldAt' },
+    );
   const repeatedParts = repeatedIn(d.timedParts.map((p) => p.code));
-  if (repeatedParts.length > 0) throw new ValidationError('SITTING.TIMED_PART_REPEATED', `timed part(s) ${repeatedParts.join(', ')} given more than once`, { field: 'timedParts', timedParts: repeatedParts });
+  if (repeatedParts.length > 0)
+    throw new ValidationError('SITTING.TIMED_PART_REPEATED', `timed part(s) ${repeatedParts.join(', ')} given more than once`, {
+      field: 'timedParts',
+      timedParts: repeatedParts,
+    });
   const repeatedAccommodations = repeatedIn(d.accommodationsApplied);
-  if (repeatedAccommodations.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_REPEATED', `accommodation(s) ${repeatedAccommodations.join(', ')} listed more than once`, { field: 'accommodationsApplied', accommodations: repeatedAccommodations });
+  if (repeatedAccommodations.length > 0)
+    throw new ValidationError('SITTING.ACCOMMODATION_REPEATED', `accommodation(s) ${repeatedAccommodations.join(', ')} listed more than once`, {
+      field: 'accommodationsApplied',
+      accommodations: repeatedAccommodations,
+    });
   const applicableIds = s.applicableAccommodations.map((a) => a.accommodationId);
   const unknown = d.accommodationsApplied.filter((id) => !applicableIds.includes(id));
-  if (unknown.length > 0) throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, { field: 'accommodationsApplied', accommodations: unknown });
+  if (unknown.length > 0)
+    throw new ValidationError('SITTING.ACCOMMODATION_NOT_APPLICABLE', `accommodation(s) ${unknown.join(', ')} did not apply to this sitting`, {
+      field: 'accommodationsApplied',
+      accommodations: unknown,
+    });
   // A part the épreuve does not have is named first: it is often a misspelt one that then looks missing.
   const extra = d.timedParts.filter((p) => !s.timedParts.some((part) => part.code === p.code));
-  if (extra.length > 0) throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, { field: 'timedParts', timedPart: extra[0].code });
+  if (extra.length > 0)
+    throw new ValidationError('SITTING.UNKNOWN_TIMED_PART', `épreuve ${s.epreuveCode} has no timed part ${extra[0].code}`, {
+      field: 'timedParts',
+      timedPart: extra[0].code,
+    });
   const parts = s.timedParts.map((part) => {
     const given = d.timedParts.find((p) => p.code === part.code);
-    if (!given) throw new ValidationError('SITTING.TIMED_PART_MISSING', `the actual duration of ${part.code} is required`, { field: 'timedParts', timedPart: part.code });
-    if (!(given.actualDurationMinutes > 0)) throw new ValidationError('SITTING.INVALID_DURATION', `the actual duration of ${part.code} must be positive`, { field: 'timedParts', timedPart: part.code });
+    if (!given)
+      throw new ValidationError('SITTING.TIMED_PART_MISSING', `the actual duration of ${part.code} is required`, { field: 'timedParts', timedPart: part.code });
+    if (!(given.actualDurationMinutes > 0))
+      throw new ValidationError('SITTING.INVALID_DURATION', `the actual duration of ${part.code} must be positive`, {
+        field: 'timedParts',
+        timedPart: part.code,
+      });
     return { code: part.code, scheduledMinutes: part.effectiveDurationMinutes, actualDurationMinutes: given.actualDurationMinutes };
   });
   // An extra time said applied while a part lasted less than that measure gives contradicts itself
@@ -388,7 +483,11 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
       const due = effectiveDurationMinutes(part.baseDurationMinutes, [extraTime]);
       const lasted = parts.find((p) => p.code === part.code)!.actualDurationMinutes;
       if (lasted < due) {
-        throw new ValidationError('SITTING.EXTRA_TIME_NOT_GIVEN', `accommodation ${accommodationId} is said applied, but ${part.code} lasted ${lasted} minutes, less than the ${due} it gives: record the time actually given, or the measure as not applied`, { field: 'accommodationsApplied', accommodation: accommodationId, timedPart: part.code, lastedMinutes: lasted, dueMinutes: due });
+        throw new ValidationError(
+          'SITTING.EXTRA_TIME_NOT_GIVEN',
+          `accommodation ${accommodationId} is said applied, but ${part.code} lasted ${lasted} minutes, less than the ${due} it gives: record the time actually given, or the measure as not applied`,
+          { field: 'accommodationsApplied', accommodation: accommodationId, timedPart: part.code, lastedMinutes: lasted, dueMinutes: due },
+        );
       }
     }
   }
@@ -418,7 +517,11 @@ function checkResults(results: readonly CriterionResult[], expected: readonly st
   const unknown = given.filter((c) => !expected.includes(c));
   const repeated = given.filter((c, i) => given.indexOf(c) !== i);
   if (missing.length || unknown.length || repeated.length) {
-    throw new ValidationError('ASSESSMENT.CRITERIA_MISMATCH', `an assessment of ${epreuveCode} rules once on each of its ${expected.length} criteria`, { missing, unknown, repeated });
+    throw new ValidationError('ASSESSMENT.CRITERIA_MISMATCH', `an assessment of ${epreuveCode} rules once on each of its ${expected.length} criteria`, {
+      missing,
+      unknown,
+      repeated,
+    });
   }
 }
 
@@ -427,7 +530,8 @@ function recordAssessment(command: CommandOf<'RecordAssessment'>, state: ActiveE
   if (state.assessments[d.assessmentId]) throw new ConflictError('ASSESSMENT.ALREADY_EXISTS', `assessment ${d.assessmentId} already exists`);
   const s = sitting(state, d.sittingId);
   if (s.status === 'scheduled') throw new IllegalStateError('ASSESSMENT.SITTING_NOT_HELD', `sitting ${d.sittingId} has not been recorded as held`);
-  if (s.status === 'assessed') throw new IllegalStateError('ASSESSMENT.ALREADY_RECORDED', `sitting ${d.sittingId} is already assessed; record a correction instead`);
+  if (s.status === 'assessed')
+    throw new IllegalStateError('ASSESSMENT.ALREADY_RECORDED', `sitting ${d.sittingId} is already assessed; record a correction instead`);
   if (!s.assessorIds.includes(d.by.id)) throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${d.sittingId}`);
   checkResults(d.results, index.epreuves.get(s.epreuveCode)!.criteria, s.epreuveCode);
   const recorded: EnrollmentEvent = {
@@ -454,11 +558,20 @@ function correctAssessment(command: CommandOf<'CorrectAssessment'>, state: Activ
   if (assessment.voided) throw new IllegalStateError('ASSESSMENT.VOIDED', `assessment ${d.assessmentId} was voided by an annulment`);
   const s = state.sittings[assessment.sittingId];
   // A correction is made by one of the sitting's assessors, or by the jury.
-  if (d.by.role !== 'jury' && !s.assessorIds.includes(d.by.id)) throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${s.id}`);
+  if (d.by.role !== 'jury' && !s.assessorIds.includes(d.by.id))
+    throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${s.id}`);
   checkResults(d.results, index.epreuves.get(assessment.epreuveCode)!.criteria, assessment.epreuveCode);
   const corrected: EnrollmentEvent = {
     type: 'AssessmentCorrected',
-    data: { correctionId: d.correctionId, assessmentId: d.assessmentId, results: d.results, reason: required(d.reason, 'reason'), passed: d.results.every((r) => r.met), by: d.by, at: d.now },
+    data: {
+      correctionId: d.correctionId,
+      assessmentId: d.assessmentId,
+      results: d.results,
+      reason: required(d.reason, 'reason'),
+      passed: d.results.every((r) => r.met),
+      by: d.by,
+      at: d.now,
+    },
   };
   return withConsequences(state, [corrected], index, d.by, d.now, 'assessment-corrected');
 }
@@ -512,11 +625,21 @@ function withConsequences(
 
 // ---- blocs (R6, R7) ---------------------------------------------------------------------------
 
-function blocValidated(state: ActiveEnrollment, index: ReferentialIndex, blocCode: string, decidedBy: 'jury' | 'automatic-rule', by: Actor, at: string): EnrollmentEvent {
+function blocValidated(
+  state: ActiveEnrollment,
+  index: ReferentialIndex,
+  blocCode: string,
+  decidedBy: 'jury' | 'automatic-rule',
+  by: Actor,
+  at: string,
+): EnrollmentEvent {
   const codes = index.blocs.get(blocCode)!.competencies.map((c) => c.code);
   const met = criteriaMet(state);
   const assessments = new Set(codes.flatMap((code) => (competencyEvidence(index, code, met) ?? []).map((e) => e.assessmentId)));
-  return { type: 'BlocValidated', data: { blocCode, decidedBy, rule: 'all-competencies-acquired', competencies: codes, assessments: [...assessments].sort(), by, at } };
+  return {
+    type: 'BlocValidated',
+    data: { blocCode, decidedBy, rule: 'all-competencies-acquired', competencies: codes, assessments: [...assessments].sort(), by, at },
+  };
 }
 
 function knownBloc(index: ReferentialIndex, blocCode: string) {
@@ -529,12 +652,15 @@ function validateBloc(command: CommandOf<'ValidateBloc'>, state: ActiveEnrollmen
   const d = command.data;
   requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'a bloc validation');
   const bloc = knownBloc(index, d.blocCode);
-  if (bloc.optionGroup && !state.optionBlocs.includes(bloc.code)) throw new IllegalStateError('BLOC.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`);
+  if (bloc.optionGroup && !state.optionBlocs.includes(bloc.code))
+    throw new IllegalStateError('BLOC.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`);
   const status = state.blocs[bloc.code]?.status;
   if (status === 'validated') throw new IllegalStateError('BLOC.ALREADY_VALIDATED', `bloc ${bloc.code} is already validated`);
   if (status !== 'validatable') {
     const missing = bloc.competencies.map((c) => c.code).filter((c) => state.acquiredCompetencies[c] === undefined);
-    throw new IllegalStateError('BLOC.NOT_VALIDATABLE', `bloc ${bloc.code} cannot be validated: competencies not acquired: ${missing.join(', ')}`, { missingCompetencies: missing });
+    throw new IllegalStateError('BLOC.NOT_VALIDATABLE', `bloc ${bloc.code} cannot be validated: competencies not acquired: ${missing.join(', ')}`, {
+      missingCompetencies: missing,
+    });
   }
   return [blocValidated(state, index, bloc.code, 'jury', d.by, d.now)];
 }
@@ -543,7 +669,8 @@ function annulBloc(command: CommandOf<'AnnulBloc'>, state: ActiveEnrollment, ind
   const d = command.data;
   requireRole(d.by, 'jury', 'DECISION.NOT_JURY', 'an annulment');
   const bloc = knownBloc(index, d.blocCode);
-  if (state.blocs[bloc.code]?.status !== 'validated') throw new IllegalStateError('BLOC.NOT_VALIDATED', `bloc ${bloc.code} is not validated: there is nothing to annul`);
+  if (state.blocs[bloc.code]?.status !== 'validated')
+    throw new IllegalStateError('BLOC.NOT_VALIDATED', `bloc ${bloc.code} is not validated: there is nothing to annul`);
   if (!ANNULMENT_REASONS.includes(d.reason)) throw new ValidationError('BLOC.UNKNOWN_ANNULMENT_REASON', `unknown annulment reason ${d.reason}`);
   const details = required(d.details, 'details');
   const voided = Object.values(state.assessments)
@@ -565,7 +692,8 @@ function validateExtraRequirement(command: CommandOf<'ValidateExtraRequirement'>
   if (!(index.referential.extraRequirements ?? []).some((r) => r.code === d.requirementCode)) {
     throw new ValidationError('REQUIREMENT.UNKNOWN', `requirement ${d.requirementCode} does not exist in this référentiel`);
   }
-  if (state.extraRequirements[d.requirementCode]) throw new IllegalStateError('REQUIREMENT.ALREADY_VALIDATED', `requirement ${d.requirementCode} is already validated`);
+  if (state.extraRequirements[d.requirementCode])
+    throw new IllegalStateError('REQUIREMENT.ALREADY_VALIDATED', `requirement ${d.requirementCode} is already validated`);
   return [{ type: 'ExtraRequirementValidated', data: { requirementCode: d.requirementCode, by: d.by, at: d.now } }];
 }
 
@@ -610,19 +738,37 @@ function recordFinalJuryDecision(command: CommandOf<'RecordFinalJuryDecision'>, 
 
 function checkCarriedTargets(targets: readonly string[], index: ReferentialIndex): void {
   const unknown = targets.filter((code) => !index.blocs.has(code));
-  if (unknown.length > 0) throw new ValidationError('TRANSFER.UNKNOWN_TARGET_BLOC', `bloc(s) ${unknown.join(', ')} do not exist in the target version`, { blocs: unknown });
+  if (unknown.length > 0)
+    throw new ValidationError('TRANSFER.UNKNOWN_TARGET_BLOC', `bloc(s) ${unknown.join(', ')} do not exist in the target version`, { blocs: unknown });
   if (new Set(targets).size !== targets.length) throw new ValidationError('TRANSFER.DUPLICATE_BLOC', 'a target bloc is named twice');
 }
 
 function transferOut(command: CommandOf<'TransferOut'>, state: ActiveEnrollment): EnrollmentEvent[] {
   const d = command.data;
-  if (d.toReferentialId === state.referentialId && d.toVersion === state.version) throw new ValidationError('TRANSFER.SAME_VERSION', 'the enrollment is already on this version');
+  if (d.toReferentialId === state.referentialId && d.toVersion === state.version)
+    throw new ValidationError('TRANSFER.SAME_VERSION', 'the enrollment is already on this version');
   const froms = d.carriedBlocs.map((c) => c.fromBloc);
   if (new Set(froms).size !== froms.length) throw new ValidationError('TRANSFER.DUPLICATE_BLOC', 'a source bloc is named twice');
   const notAcquired = froms.filter((code) => state.blocs[code]?.status !== 'validated');
-  if (notAcquired.length > 0) throw new IllegalStateError('TRANSFER.BLOC_NOT_ACQUIRED', `only validated blocs carry over; not validated: ${notAcquired.join(', ')}`, { blocs: notAcquired });
+  if (notAcquired.length > 0)
+    throw new IllegalStateError('TRANSFER.BLOC_NOT_ACQUIRED', `only validated blocs carry over; not validated: ${notAcquired.join(', ')}`, {
+      blocs: notAcquired,
+    });
   const carriedBlocs = d.carriedBlocs.map((c) => ({ fromBloc: c.fromBloc, toBloc: c.toBloc, validatedAt: state.blocs[c.fromBloc].validatedAt! }));
-  return [{ type: 'EnrollmentTransferredOut', data: { toEnrollmentId: d.toEnrollmentId, toReferentialId: d.toReferentialId, toVersion: d.toVersion, carriedBlocs, optionBlocs: d.optionBlocs ?? [], by: d.by, at: d.now } }];
+  return [
+    {
+      type: 'EnrollmentTransferredOut',
+      data: {
+        toEnrollmentId: d.toEnrollmentId,
+        toReferentialId: d.toReferentialId,
+        toVersion: d.toVersion,
+        carriedBlocs,
+        optionBlocs: d.optionBlocs ?? [],
+        by: d.by,
+        at: d.now,
+      },
+    },
+  ];
 }
 
 /**

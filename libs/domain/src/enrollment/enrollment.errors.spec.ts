@@ -2,7 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, DomainError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
 import { EnrollmentCommand } from './enrollment.commands';
-import { cmd, T0, at, assessor, candidate, history, jury, otherAssessor, passBloc, referent, results, sit, specFor, tiersTemps, admin, fixtureTimedParts } from '../testing/enrollment-fixtures';
+import {
+  cmd,
+  T0,
+  at,
+  assessor,
+  candidate,
+  history,
+  jury,
+  otherAssessor,
+  passBloc,
+  referent,
+  results,
+  sit,
+  specFor,
+  tiersTemps,
+  admin,
+  fixtureTimedParts,
+} from '../testing/enrollment-fixtures';
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 interface ErrorCase {
@@ -19,7 +36,17 @@ const withdrawn = [...enrolled, cmd.withdraw()];
 const certified = [...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement(), cmd.award()];
 const transferred: EnrollmentCommand[] = [
   ...bc01Validated,
-  { type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '2', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }], by: admin, now: at(30) } },
+  {
+    type: 'TransferOut',
+    data: {
+      toEnrollmentId: 'enr-2',
+      toReferentialId: 'fixture-cert',
+      toVersion: '2',
+      carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }],
+      by: admin,
+      now: at(30),
+    },
+  },
 ];
 
 const cases: ErrorCase[] = [
@@ -43,11 +70,26 @@ const cases: ErrorCase[] = [
   { code: 'ACCOMMODATION.ALREADY_EXISTS', kind: ConflictError, given: [...enrolled, cmd.grant()], when: cmd.grant() },
   { code: 'ACCOMMODATION.UNKNOWN_KIND', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, kind: 'diagnostic' as never }) },
   { code: 'ACCOMMODATION.EXTRA_TIME_REQUIRED', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, kind: 'extra-time' }) },
-  { code: 'ACCOMMODATION.EXTRA_TIME_NOT_APPLICABLE', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, kind: 'adapted-supports', extraTime: { numerator: 1, denominator: 2 } }) },
+  {
+    code: 'ACCOMMODATION.EXTRA_TIME_NOT_APPLICABLE',
+    kind: ValidationError,
+    given: enrolled,
+    when: cmd.grant('acc-1', { ...tiersTemps, kind: 'adapted-supports', extraTime: { numerator: 1, denominator: 2 } }),
+  },
   { code: 'ACCOMMODATION.INVALID_PERIOD', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, validUntil: '2025-01-01' }) },
   { code: 'COMMAND.INVALID_DATE', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, validFrom: 'demain' }) },
-  { code: 'ACCOMMODATION.EMPTY_SCOPE', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, scope: { all: false, epreuves: [] } }) },
-  { code: 'ACCOMMODATION.UNKNOWN_EPREUVE', kind: ValidationError, given: enrolled, when: cmd.grant('acc-1', { ...tiersTemps, scope: { all: false, epreuves: ['E9'] } }) },
+  {
+    code: 'ACCOMMODATION.EMPTY_SCOPE',
+    kind: ValidationError,
+    given: enrolled,
+    when: cmd.grant('acc-1', { ...tiersTemps, scope: { all: false, epreuves: [] } }),
+  },
+  {
+    code: 'ACCOMMODATION.UNKNOWN_EPREUVE',
+    kind: ValidationError,
+    given: enrolled,
+    when: cmd.grant('acc-1', { ...tiersTemps, scope: { all: false, epreuves: ['E9'] } }),
+  },
   { code: 'ACCOMMODATION.NOT_FOUND', kind: NotFoundError, given: enrolled, when: cmd.end('acc-404') },
   { code: 'ACCOMMODATION.ENDED', kind: IllegalStateError, given: [...enrolled, cmd.grant(), cmd.end()], when: cmd.amend('acc-1', tiersTemps) },
   // consent (R10)
@@ -63,56 +105,209 @@ const cases: ErrorCase[] = [
   { code: 'SITTING.ATTEMPT_IN_PROGRESS', kind: IllegalStateError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.schedule('s2', 'E1') },
   { code: 'SITTING.NOT_FOUND', kind: NotFoundError, given: enrolled, when: cmd.hold('s404') },
   { code: 'SITTING.ALREADY_HELD', kind: IllegalStateError, given: heldE1, when: cmd.hold('s1', fixtureTimedParts('E1')) },
-  { code: 'SITTING.ACCOMMODATION_NOT_APPLICABLE', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', fixtureTimedParts('E1'), ['acc-1']) },
+  {
+    code: 'SITTING.ACCOMMODATION_NOT_APPLICABLE',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: cmd.hold('s1', fixtureTimedParts('E1'), ['acc-1']),
+  },
   { code: 'SITTING.TIMED_PART_MISSING', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', []) },
-  { code: 'SITTING.INVALID_DURATION', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 0 }]) },
-  { code: 'SITTING.UNKNOWN_TIMED_PART', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E2')], when: cmd.hold('s1', [{ code: 'oral', actualDurationMinutes: 20 }]) },
+  {
+    code: 'SITTING.INVALID_DURATION',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 0 }]),
+  },
+  {
+    code: 'SITTING.UNKNOWN_TIMED_PART',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E2')],
+    when: cmd.hold('s1', [{ code: 'oral', actualDurationMinutes: 20 }]),
+  },
   {
     code: 'SITTING.HELD_BEFORE_PREVIOUS_ATTEMPT',
     kind: ValidationError,
     given: [...enrolled, ...sit('s1', 'E1', false, fixtureTimedParts('E1')), cmd.schedule('s2', 'E1')],
-    when: { type: 'RecordSittingHeld', data: { sittingId: 's2', heldAt: at(9), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: admin, now: at(12) } },
+    when: {
+      type: 'RecordSittingHeld',
+      data: { sittingId: 's2', heldAt: at(9), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: admin, now: at(12) },
+    },
   },
-  { code: 'SITTING.TIMED_PART_REPEATED', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [...fixtureTimedParts('E1'), ...fixtureTimedParts('E1')]) },
-  { code: 'SITTING.ACCOMMODATION_REPEATED', kind: ValidationError, given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1', 'acc-1']) },
-  { code: 'SITTING.EXTRA_TIME_NOT_GIVEN', kind: ValidationError, given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')], when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], ['acc-1']) },
-  { code: 'SITTING.HELD_IN_FUTURE', kind: ValidationError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: { type: 'RecordSittingHeld', data: { sittingId: 's1', heldAt: at(30), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: admin, now: at(10) } } },
+  {
+    code: 'SITTING.TIMED_PART_REPEATED',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: cmd.hold('s1', [...fixtureTimedParts('E1'), ...fixtureTimedParts('E1')]),
+  },
+  {
+    code: 'SITTING.ACCOMMODATION_REPEATED',
+    kind: ValidationError,
+    given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')],
+    when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1', 'acc-1']),
+  },
+  {
+    code: 'SITTING.EXTRA_TIME_NOT_GIVEN',
+    kind: ValidationError,
+    given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')],
+    when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], ['acc-1']),
+  },
+  {
+    code: 'SITTING.HELD_IN_FUTURE',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: {
+      type: 'RecordSittingHeld',
+      data: { sittingId: 's1', heldAt: at(30), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: admin, now: at(10) },
+    },
+  },
   // assessments (R5)
   { code: 'ASSESSMENT.SITTING_NOT_HELD', kind: IllegalStateError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.assess('a1', 's1', results('E1')) },
   { code: 'ASSESSMENT.ASSESSOR_NOT_ASSIGNED', kind: ForbiddenError, given: heldE1, when: cmd.assess('a1', 's1', results('E1'), otherAssessor) },
   { code: 'ASSESSMENT.CRITERIA_MISMATCH', kind: ValidationError, given: heldE1, when: cmd.assess('a1', 's1', results('E1').slice(1)) },
-  { code: 'ASSESSMENT.ALREADY_EXISTS', kind: ConflictError, given: [...heldE1, cmd.assess('a1', 's1', results('E1'))], when: cmd.assess('a1', 's1', results('E1')) },
-  { code: 'ASSESSMENT.ALREADY_RECORDED', kind: IllegalStateError, given: [...heldE1, cmd.assess('a1', 's1', results('E1'))], when: cmd.assess('a2', 's1', results('E1')) },
+  {
+    code: 'ASSESSMENT.ALREADY_EXISTS',
+    kind: ConflictError,
+    given: [...heldE1, cmd.assess('a1', 's1', results('E1'))],
+    when: cmd.assess('a1', 's1', results('E1')),
+  },
+  {
+    code: 'ASSESSMENT.ALREADY_RECORDED',
+    kind: IllegalStateError,
+    given: [...heldE1, cmd.assess('a1', 's1', results('E1'))],
+    when: cmd.assess('a2', 's1', results('E1')),
+  },
   { code: 'ASSESSMENT.NOT_FOUND', kind: NotFoundError, given: heldE1, when: cmd.correct('c1', 'a404', results('E1')) },
-  { code: 'ASSESSMENT.VOIDED', kind: IllegalStateError, given: [...bc01Validated, cmd.annulBloc('BC01')], when: cmd.correct('c1', 'assess-s-E1', results('E1')) },
+  {
+    code: 'ASSESSMENT.VOIDED',
+    kind: IllegalStateError,
+    given: [...bc01Validated, cmd.annulBloc('BC01')],
+    when: cmd.correct('c1', 'assess-s-E1', results('E1')),
+  },
   // blocs (R6, R7)
   { code: 'BLOC.UNKNOWN', kind: ValidationError, given: enrolled, when: cmd.validateBloc('BC09') },
   { code: 'BLOC.OPTION_NOT_CHOSEN', kind: IllegalStateError, given: enrolled, when: cmd.validateBloc('BC03') },
-  { code: 'BLOC.NOT_VALIDATABLE', kind: IllegalStateError, given: [...enrolled, ...sit('s1', 'E1', (c) => c !== 'C2/CE1', fixtureTimedParts('E1'))], when: cmd.validateBloc('BC01') },
+  {
+    code: 'BLOC.NOT_VALIDATABLE',
+    kind: IllegalStateError,
+    given: [...enrolled, ...sit('s1', 'E1', (c) => c !== 'C2/CE1', fixtureTimedParts('E1'))],
+    when: cmd.validateBloc('BC01'),
+  },
   { code: 'BLOC.ALREADY_VALIDATED', kind: IllegalStateError, given: bc01Validated, when: cmd.validateBloc('BC01') },
-  { code: 'DECISION.NOT_JURY', kind: ForbiddenError, given: [...enrolled, ...sit('s1', 'E1', true, fixtureTimedParts('E1'))], when: cmd.validateBloc('BC01', assessor) },
+  {
+    code: 'DECISION.NOT_JURY',
+    kind: ForbiddenError,
+    given: [...enrolled, ...sit('s1', 'E1', true, fixtureTimedParts('E1'))],
+    when: cmd.validateBloc('BC01', assessor),
+  },
   { code: 'BLOC.NOT_VALIDATED', kind: IllegalStateError, given: enrolled, when: cmd.annulBloc('BC01') },
-  { code: 'BLOC.UNKNOWN_ANNULMENT_REASON', kind: ValidationError, given: bc01Validated, when: { type: 'AnnulBloc', data: { blocCode: 'BC01', reason: 'erreur' as never, details: 'x', by: jury, now: at(40) } } },
+  {
+    code: 'BLOC.UNKNOWN_ANNULMENT_REASON',
+    kind: ValidationError,
+    given: bc01Validated,
+    when: { type: 'AnnulBloc', data: { blocCode: 'BC01', reason: 'erreur' as never, details: 'x', by: jury, now: at(40) } },
+  },
   // full certification (R8)
   { code: 'REQUIREMENT.UNKNOWN', kind: ValidationError, given: enrolled, when: cmd.validateRequirement('SOUTENANCE-FINALE') },
   { code: 'REQUIREMENT.ALREADY_VALIDATED', kind: IllegalStateError, given: [...enrolled, cmd.validateRequirement()], when: cmd.validateRequirement() },
-  { code: 'DECISION.UNKNOWN', kind: ValidationError, given: enrolled, when: { type: 'RecordFinalJuryDecision', data: { decision: 'ajourné' as never, place: 'Paris', reason: 'x', by: jury, now: at(30) } } },
-  { code: 'CERTIFICATION.REQUIREMENTS_NOT_MET', kind: IllegalStateError, given: [...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04')], when: cmd.award() },
+  {
+    code: 'DECISION.UNKNOWN',
+    kind: ValidationError,
+    given: enrolled,
+    when: { type: 'RecordFinalJuryDecision', data: { decision: 'ajourné' as never, place: 'Paris', reason: 'x', by: jury, now: at(30) } },
+  },
+  {
+    code: 'CERTIFICATION.REQUIREMENTS_NOT_MET',
+    kind: IllegalStateError,
+    given: [...enrolled, ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04')],
+    when: cmd.award(),
+  },
   // transfer (R1, R13)
-  { code: 'TRANSFER.SAME_VERSION', kind: ValidationError, given: bc01Validated, when: { type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1', carriedBlocs: [], by: admin, now: at(30) } } },
-  { code: 'TRANSFER.BLOC_NOT_ACQUIRED', kind: IllegalStateError, given: bc01Validated, when: { type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '2', carriedBlocs: [{ fromBloc: 'BC02', toBloc: 'BC02' }], by: admin, now: at(30) } } },
-  { code: 'TRANSFER.DUPLICATE_BLOC', kind: ValidationError, given: bc01Validated, when: { type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '2', carriedBlocs: [{ fromBloc: 'BC01', toBloc: 'BC01' }, { fromBloc: 'BC01', toBloc: 'BC02' }], by: admin, now: at(30) } } },
+  {
+    code: 'TRANSFER.SAME_VERSION',
+    kind: ValidationError,
+    given: bc01Validated,
+    when: { type: 'TransferOut', data: { toEnrollmentId: 'enr-2', toReferentialId: 'fixture-cert', toVersion: '1', carriedBlocs: [], by: admin, now: at(30) } },
+  },
+  {
+    code: 'TRANSFER.BLOC_NOT_ACQUIRED',
+    kind: IllegalStateError,
+    given: bc01Validated,
+    when: {
+      type: 'TransferOut',
+      data: {
+        toEnrollmentId: 'enr-2',
+        toReferentialId: 'fixture-cert',
+        toVersion: '2',
+        carriedBlocs: [{ fromBloc: 'BC02', toBloc: 'BC02' }],
+        by: admin,
+        now: at(30),
+      },
+    },
+  },
+  {
+    code: 'TRANSFER.DUPLICATE_BLOC',
+    kind: ValidationError,
+    given: bc01Validated,
+    when: {
+      type: 'TransferOut',
+      data: {
+        toEnrollmentId: 'enr-2',
+        toReferentialId: 'fixture-cert',
+        toVersion: '2',
+        carriedBlocs: [
+          { fromBloc: 'BC01', toBloc: 'BC01' },
+          { fromBloc: 'BC01', toBloc: 'BC02' },
+        ],
+        by: admin,
+        now: at(30),
+      },
+    },
+  },
   {
     code: 'TRANSFER.UNKNOWN_TARGET_BLOC',
     kind: ValidationError,
     given: [],
-    when: { type: 'EnrollByTransfer', data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '0', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: [], carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC99', validatedAt: T0 }], by: admin, now: at(30) } },
+    when: {
+      type: 'EnrollByTransfer',
+      data: {
+        enrollmentId: 'enr-2',
+        fromEnrollmentId: 'enr-1',
+        fromVersion: '0',
+        candidateId: 'cand-1',
+        organisationId: 'org-1',
+        referentialId: 'fixture-cert',
+        version: '1',
+        cohort: '2026-A',
+        accessRoute: 'vae',
+        optionBlocs: [],
+        carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC99', validatedAt: T0 }],
+        by: admin,
+        now: at(30),
+      },
+    },
   },
   {
     code: 'TRANSFER.TARGET_OPTION_NOT_CHOSEN',
     kind: ValidationError,
     given: [],
-    when: { type: 'EnrollByTransfer', data: { enrollmentId: 'enr-2', fromEnrollmentId: 'enr-1', fromVersion: '0', candidateId: 'cand-1', organisationId: 'org-1', referentialId: 'fixture-cert', version: '1', cohort: '2026-A', accessRoute: 'vae', optionBlocs: ['BC03'], carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC04', validatedAt: T0 }], by: admin, now: at(30) } },
+    when: {
+      type: 'EnrollByTransfer',
+      data: {
+        enrollmentId: 'enr-2',
+        fromEnrollmentId: 'enr-1',
+        fromVersion: '0',
+        candidateId: 'cand-1',
+        organisationId: 'org-1',
+        referentialId: 'fixture-cert',
+        version: '1',
+        cohort: '2026-A',
+        accessRoute: 'vae',
+        optionBlocs: ['BC03'],
+        carriedBlocs: [{ fromBloc: 'B1', toBloc: 'BC04', validatedAt: T0 }],
+        by: admin,
+        now: at(30),
+      },
+    },
   },
   // issuance
   { code: 'ISSUANCE.NOT_SYSTEM', kind: ForbiddenError, given: bc01Validated, when: cmd.issue({}, admin) },
@@ -137,8 +332,16 @@ describe('enrollment decider: every typed error', () => {
 
   it('a rejected command leaves the candidate able to go on: the history is unchanged', () => {
     const events = history(heldE1);
-    expect(() => specFor().given(events).when(cmd.assess('a1', 's1', results('E1'), otherAssessor)).events()).toThrow();
-    specFor().given(events).when(cmd.assess('a1', 's1', results('E1'))).events();
+    expect(() =>
+      specFor()
+        .given(events)
+        .when(cmd.assess('a1', 's1', results('E1'), otherAssessor))
+        .events(),
+    ).toThrow();
+    specFor()
+      .given(events)
+      .when(cmd.assess('a1', 's1', results('E1')))
+      .events();
   });
 
   it('every actor of an error case stays who they are (no anonymous decision)', () => {

@@ -30,35 +30,148 @@ export interface CriterionEvidence {
 }
 
 export type EnrollmentEvent =
-  | { readonly type: 'CandidateEnrolled'; readonly data: EventBase & { enrollmentId: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[] } }
-  | { readonly type: 'EnrolledByTransfer'; readonly data: EventBase & { enrollmentId: string; fromEnrollmentId: string; fromVersion: string; candidateId: string; organisationId: string; referentialId: string; version: string; cohort: string; accessRoute: AccessRoute; optionBlocs: readonly string[]; carriedBlocs: readonly CarriedBloc[] } }
+  | {
+      readonly type: 'CandidateEnrolled';
+      readonly data: EventBase & {
+        enrollmentId: string;
+        candidateId: string;
+        organisationId: string;
+        referentialId: string;
+        version: string;
+        cohort: string;
+        accessRoute: AccessRoute;
+        optionBlocs: readonly string[];
+      };
+    }
+  | {
+      readonly type: 'EnrolledByTransfer';
+      readonly data: EventBase & {
+        enrollmentId: string;
+        fromEnrollmentId: string;
+        fromVersion: string;
+        candidateId: string;
+        organisationId: string;
+        referentialId: string;
+        version: string;
+        cohort: string;
+        accessRoute: AccessRoute;
+        optionBlocs: readonly string[];
+        carriedBlocs: readonly CarriedBloc[];
+      };
+    }
   | { readonly type: 'OptionChosen'; readonly data: EventBase & { optionBlocs: readonly string[]; previousOptionBlocs: readonly string[] } }
   | { readonly type: 'AccommodationGranted'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms> } }
-  | { readonly type: 'AccommodationAmended'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms>; reason: Protected<string> } }
+  | {
+      readonly type: 'AccommodationAmended';
+      readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms>; reason: Protected<string> };
+    }
   | { readonly type: 'AccommodationEnded'; readonly data: EventBase & { accommodationId: string; reason: Protected<string> } }
   | { readonly type: 'JuryDisclosureConsentRecorded'; readonly data: EventBase & { note?: Protected<string> } }
   | { readonly type: 'JuryDisclosureConsentWithdrawn'; readonly data: EventBase & { note?: Protected<string> } }
-  | { readonly type: 'SittingScheduled'; readonly data: EventBase & { sittingId: string; epreuveCode: string; blocCode: string; attempt: number; scheduledAt: string; assessorIds: readonly string[]; timedParts: readonly TimedPartSchedule[]; applicableAccommodations: readonly ApplicableAccommodation[] } }
+  | {
+      readonly type: 'SittingScheduled';
+      readonly data: EventBase & {
+        sittingId: string;
+        epreuveCode: string;
+        blocCode: string;
+        attempt: number;
+        scheduledAt: string;
+        assessorIds: readonly string[];
+        timedParts: readonly TimedPartSchedule[];
+        applicableAccommodations: readonly ApplicableAccommodation[];
+      };
+    }
   // R11: an accommodation granted, amended or ended after a sitting was scheduled, and before it is held, changes what that sitting owes.
-  | { readonly type: 'SittingConditionsRevised'; readonly data: EventBase & { sittingId: string; timedParts: readonly TimedPartSchedule[]; applicableAccommodations: readonly ApplicableAccommodation[]; cause: { accommodationId: string; change: 'granted' | 'amended' | 'ended' } } }
-  | { readonly type: 'SittingHeld'; readonly data: EventBase & { sittingId: string; heldAt: string; timedParts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[]; accommodationsApplied: readonly string[]; accommodationsNotApplied: readonly ApplicableAccommodation[] } }
-  | { readonly type: 'AssessmentRecorded'; readonly data: EventBase & { assessmentId: string; sittingId: string; epreuveCode: string; blocCode: string; attempt: number; results: readonly CriterionResult[]; passed: boolean } }
-  | { readonly type: 'AssessmentCorrected'; readonly data: EventBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string; passed: boolean } }
-  | { readonly type: 'CompetencyAcquired'; readonly data: EventBase & { competencyCode: string; blocCode: string; rule: 'all-criteria-met'; evidence: readonly CriterionEvidence[] } }
-  | { readonly type: 'CompetencyAcquisitionRevoked'; readonly data: EventBase & { competencyCode: string; blocCode: string; cause: 'assessment-corrected' | 'bloc-annulled' } }
-  | { readonly type: 'BlocBecameValidatable'; readonly data: EventBase & { blocCode: string; rule: 'all-competencies-acquired'; competencies: readonly string[] } }
+  | {
+      readonly type: 'SittingConditionsRevised';
+      readonly data: EventBase & {
+        sittingId: string;
+        timedParts: readonly TimedPartSchedule[];
+        applicableAccommodations: readonly ApplicableAccommodation[];
+        cause: { accommodationId: string; change: 'granted' | 'amended' | 'ended' };
+      };
+    }
+  | {
+      readonly type: 'SittingHeld';
+      readonly data: EventBase & {
+        sittingId: string;
+        heldAt: string;
+        timedParts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[];
+        accommodationsApplied: readonly string[];
+        accommodationsNotApplied: readonly ApplicableAccommodation[];
+      };
+    }
+  | {
+      readonly type: 'AssessmentRecorded';
+      readonly data: EventBase & {
+        assessmentId: string;
+        sittingId: string;
+        epreuveCode: string;
+        blocCode: string;
+        attempt: number;
+        results: readonly CriterionResult[];
+        passed: boolean;
+      };
+    }
+  | {
+      readonly type: 'AssessmentCorrected';
+      readonly data: EventBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string; passed: boolean };
+    }
+  | {
+      readonly type: 'CompetencyAcquired';
+      readonly data: EventBase & { competencyCode: string; blocCode: string; rule: 'all-criteria-met'; evidence: readonly CriterionEvidence[] };
+    }
+  | {
+      readonly type: 'CompetencyAcquisitionRevoked';
+      readonly data: EventBase & { competencyCode: string; blocCode: string; cause: 'assessment-corrected' | 'bloc-annulled' };
+    }
+  | {
+      readonly type: 'BlocBecameValidatable';
+      readonly data: EventBase & { blocCode: string; rule: 'all-competencies-acquired'; competencies: readonly string[] };
+    }
   | { readonly type: 'BlocNoLongerValidatable'; readonly data: EventBase & { blocCode: string; missingCompetencies: readonly string[] } }
-  | { readonly type: 'BlocValidated'; readonly data: EventBase & { blocCode: string; decidedBy: 'jury' | 'automatic-rule'; rule: 'all-competencies-acquired'; competencies: readonly string[]; assessments: readonly string[] } }
-  | { readonly type: 'BlocAnnulled'; readonly data: EventBase & { blocCode: string; reason: AnnulmentReason; details: string; voidedAssessments: readonly string[] } }
+  | {
+      readonly type: 'BlocValidated';
+      readonly data: EventBase & {
+        blocCode: string;
+        decidedBy: 'jury' | 'automatic-rule';
+        rule: 'all-competencies-acquired';
+        competencies: readonly string[];
+        assessments: readonly string[];
+      };
+    }
+  | {
+      readonly type: 'BlocAnnulled';
+      readonly data: EventBase & { blocCode: string; reason: AnnulmentReason; details: string; voidedAssessments: readonly string[] };
+    }
   | { readonly type: 'ExtraRequirementValidated'; readonly data: EventBase & { requirementCode: string } }
   | { readonly type: 'FinalJuryDecisionRecorded'; readonly data: EventBase & { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string } }
-  | { readonly type: 'CertificationAwarded'; readonly data: EventBase & { referentialId: string; version: string; optionBlocs: readonly string[]; blocs: readonly string[]; extraRequirements: readonly string[]; place: string } }
+  | {
+      readonly type: 'CertificationAwarded';
+      readonly data: EventBase & {
+        referentialId: string;
+        version: string;
+        optionBlocs: readonly string[];
+        blocs: readonly string[];
+        extraRequirements: readonly string[];
+        place: string;
+      };
+    }
   | { readonly type: 'CertificationRevoked'; readonly data: EventBase & { cause: 'bloc-annulled'; blocCode: string } }
   | { readonly type: 'CandidateWithdrew'; readonly data: EventBase & { reason: string } }
   | { readonly type: 'DocumentIssued'; readonly data: EventBase & { document: IssuedDocument } }
   | { readonly type: 'DocumentRevoked'; readonly data: EventBase & { number: string; kind: 'attestation' | 'certificate'; reasonCategory: RevocationReason } }
   // optionBlocs: the new enrollment's option, so that the transfer can be completed from this event alone (absent before it was recorded: none).
-  | { readonly type: 'EnrollmentTransferredOut'; readonly data: EventBase & { toEnrollmentId: string; toReferentialId: string; toVersion: string; carriedBlocs: readonly CarriedBloc[]; optionBlocs?: readonly string[] } };
+  | {
+      readonly type: 'EnrollmentTransferredOut';
+      readonly data: EventBase & {
+        toEnrollmentId: string;
+        toReferentialId: string;
+        toVersion: string;
+        carriedBlocs: readonly CarriedBloc[];
+        optionBlocs?: readonly string[];
+      };
+    };
 
 export type EnrollmentEventType = EnrollmentEvent['type'];
 export type EventOf<T extends EnrollmentEventType> = Extract<EnrollmentEvent, { type: T }>;

@@ -65,11 +65,15 @@ export function pathProgress(state: ActiveEnrollment, referential: Referential):
   const missingExtraRequirements = (referential.extraRequirements ?? []).map((r) => r.code).filter((code) => state.extraRequirements[code] === undefined);
   const complete = missingBlocs.length === 0 && optionGroupsToChoose.length === 0 && missingExtraRequirements.length === 0;
   const status: PathStatus =
-    state.status === 'withdrawn' ? 'withdrawn'
-    : state.status === 'transferred' ? 'transferred'
-    : state.status === 'certified' ? 'certified'
-    : complete ? 'eligible'
-    : 'in-progress';
+    state.status === 'withdrawn'
+      ? 'withdrawn'
+      : state.status === 'transferred'
+        ? 'transferred'
+        : state.status === 'certified'
+          ? 'certified'
+          : complete
+            ? 'eligible'
+            : 'in-progress';
   return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements };
 }
 

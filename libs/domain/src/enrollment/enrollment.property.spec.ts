@@ -59,9 +59,7 @@ const resultsFor = (epreuveCode: string, metWeight = 3): fc.Arbitrary<CriterionR
   const wellFormed = fc
     .array(weighted<boolean>([metWeight, fc.constant(true)], [1, fc.constant(false)]), { minLength: criteria.length, maxLength: criteria.length })
     .map((met) => criteria.map((criterion, i) => ({ criterion, met: met[i] })));
-  const malformed = wellFormed.chain((rs) =>
-    fc.constantFrom(rs.slice(1), [...rs, { criterion: 'X/CE9', met: true }], [...rs, rs[0]]),
-  );
+  const malformed = wellFormed.chain((rs) => fc.constantFrom(rs.slice(1), [...rs, { criterion: 'X/CE9', met: true }], [...rs, rs[0]]));
   return weighted([12, wellFormed], [1, malformed]);
 };
 
@@ -88,7 +86,9 @@ const latest = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b)
 type TimedParts = { code: string; actualDurationMinutes: number }[];
 const timedPartsFor = (epreuveCode: string): fc.Arbitrary<TimedParts> => {
   const expected = epreuveCode === 'E1' || epreuveCode === 'E4';
-  const right: fc.Arbitrary<TimedParts> = expected ? fc.integer({ min: 1, max: 90 }).map((m) => [{ code: 'soutenance', actualDurationMinutes: m }]) : fc.constant([]);
+  const right: fc.Arbitrary<TimedParts> = expected
+    ? fc.integer({ min: 1, max: 90 }).map((m) => [{ code: 'soutenance', actualDurationMinutes: m }])
+    : fc.constant([]);
   const wrong = fc.constantFrom<TimedParts>(
     [],
     [{ code: 'soutenance', actualDurationMinutes: 0 }],
@@ -190,13 +190,20 @@ const commandArb = (referential: Referential): fc.Arbitrary<EnrollmentCommand[]>
     .map(({ now: n, ...d }): EnrollmentCommand => ({ type: 'ValidateExtraRequirement', data: { ...d, now: n } }));
   const finalDecision = fc
     .record({
-      decision: weighted<'awarded' | 'refused' | 'deferred'>([6, fc.constant('awarded')], [2, fc.constantFrom('refused', 'deferred')], [1, fc.constant('maybe' as 'awarded')]),
+      decision: weighted<'awarded' | 'refused' | 'deferred'>(
+        [6, fc.constant('awarded')],
+        [2, fc.constantFrom('refused', 'deferred')],
+        [1, fc.constant('maybe' as 'awarded')],
+      ),
       place: weighted<string>([9, fc.constant('Paris')], [1, fc.constant('')]),
       reason: fc.option(text, { nil: undefined }),
       by: actorOr(jury),
       now,
     })
-    .map(({ now: n, reason, ...d }): EnrollmentCommand => ({ type: 'RecordFinalJuryDecision', data: { ...d, ...(reason !== undefined ? { reason } : {}), now: n } }));
+    .map(({ now: n, reason, ...d }): EnrollmentCommand => ({
+      type: 'RecordFinalJuryDecision',
+      data: { ...d, ...(reason !== undefined ? { reason } : {}), now: n },
+    }));
   const withdraw = fc
     .record({ reason: text, by: actorOr(admin), now })
     .map(({ now: n, ...d }): EnrollmentCommand => ({ type: 'Withdraw', data: { ...d, now: n } }));
@@ -217,7 +224,10 @@ const commandArb = (referential: Referential): fc.Arbitrary<EnrollmentCommand[]>
       ]),
   );
 
-  const single = (weight: number, arbitrary: fc.Arbitrary<EnrollmentCommand>): [number, fc.Arbitrary<EnrollmentCommand[]>] => [weight, arbitrary.map((c) => [c])];
+  const single = (weight: number, arbitrary: fc.Arbitrary<EnrollmentCommand>): [number, fc.Arbitrary<EnrollmentCommand[]>] => [
+    weight,
+    arbitrary.map((c) => [c]),
+  ];
   return weighted<EnrollmentCommand[]>(
     single(2, enroll),
     single(4, chooseOption),
@@ -257,13 +267,11 @@ const sequenceArb = (referential: Referential): fc.Arbitrary<EnrollmentCommand[]
       noise(30),
     )
     .map(([first, rest]) => [...first, ...rest.flat()]);
-  const disturbedPath = fc
-    .tuple(planArb, fc.array(fc.tuple(fc.nat(), commandArb(referential)), { maxLength: 12 }), noise(8))
-    .map(([plan, inserted, after]) => {
-      const path = [...planCommands(plan, referential).map((p) => p.command), cmd.award()];
-      for (const [position, commands] of inserted) path.splice(1 + (position % path.length), 0, ...commands);
-      return [...path, ...after.flat()];
-    });
+  const disturbedPath = fc.tuple(planArb, fc.array(fc.tuple(fc.nat(), commandArb(referential)), { maxLength: 12 }), noise(8)).map(([plan, inserted, after]) => {
+    const path = [...planCommands(plan, referential).map((p) => p.command), cmd.award()];
+    for (const [position, commands] of inserted) path.splice(1 + (position % path.length), 0, ...commands);
+    return [...path, ...after.flat()];
+  });
   return weighted([1, random], [1, disturbedPath]);
 };
 
@@ -326,7 +334,10 @@ function stateViolations(state: EnrollmentState, referential: Referential): stri
   // R6: a validatable bloc has all its competencies acquired.
   for (const [blocCode, bloc] of Object.entries(s.blocs)) {
     if (bloc.status !== 'validatable') continue;
-    const missing = index.blocs.get(blocCode)!.competencies.map((c) => c.code).filter((c) => s.acquiredCompetencies[c] === undefined);
+    const missing = index.blocs
+      .get(blocCode)!
+      .competencies.map((c) => c.code)
+      .filter((c) => s.acquiredCompetencies[c] === undefined);
     if (missing.length > 0) violations.push(`bloc ${blocCode} is validatable without ${missing.join(', ')}`);
   }
 
@@ -359,7 +370,9 @@ function stateViolations(state: EnrollmentState, referential: Referential): stri
   if (new Set(s.optionBlocs).size !== s.optionBlocs.length) violations.push('an option bloc is chosen twice');
 
   // R12: one attempt at a time per épreuve.
-  const pending = Object.values(s.sittings).filter((sitting) => sitting.status !== 'assessed').map((sitting) => sitting.epreuveCode);
+  const pending = Object.values(s.sittings)
+    .filter((sitting) => sitting.status !== 'assessed')
+    .map((sitting) => sitting.epreuveCode);
   if (new Set(pending).size !== pending.length) violations.push(`two attempts pending at once: ${pending.join(', ')}`);
   return violations;
 }
@@ -368,7 +381,8 @@ function stateViolations(state: EnrollmentState, referential: Referential): stri
 function logViolations(events: readonly EnrollmentEvent[], statesAfter: readonly EnrollmentState[]): string[] {
   const violations: string[] = [];
   // R13: nothing is appended to an enrollment that does not exist, nor after the candidate withdrew.
-  if (events.length > 0 && events[0].type !== 'CandidateEnrolled' && events[0].type !== 'EnrolledByTransfer') violations.push(`${events[0].type} without an enrollment`);
+  if (events.length > 0 && events[0].type !== 'CandidateEnrolled' && events[0].type !== 'EnrolledByTransfer')
+    violations.push(`${events[0].type} without an enrollment`);
   // The one decision still taken on a withdrawn path is the jury's annulment (fraud found later), with its consequences.
   const afterWithdrawal = new Set(['BlocAnnulled', 'CompetencyAcquisitionRevoked', 'BlocNoLongerValidatable']);
   const withdrew = events.findIndex((e) => e.type === 'CandidateWithdrew');
@@ -384,7 +398,8 @@ function logViolations(events: readonly EnrollmentEvent[], statesAfter: readonly
     // Only an assigned assessor records an assessment.
     if (event.type === 'AssessmentRecorded') {
       const sitting = before.status === 'none' ? undefined : before.sittings[event.data.sittingId];
-      if (!sitting?.assessorIds.includes(event.data.by.id)) violations.push(`#${i} assessment by ${event.data.by.id}, not an assessor of ${event.data.sittingId}`);
+      if (!sitting?.assessorIds.includes(event.data.by.id))
+        violations.push(`#${i} assessment by ${event.data.by.id}, not an assessor of ${event.data.sittingId}`);
     }
     // R7: a validated bloc stays validated until an explicit annulment.
     if (event.type === 'BlocValidated') {
@@ -459,7 +474,12 @@ describe.each(REFERENTIALS)('enrollment decider, random command sequences (%s)',
           }
           for (const v of stateViolations(step.after, referential)) violations.push(`after command ${n} ${step.command.type}: ${v}`);
         });
-        violations.push(...logViolations(events, steps.flatMap((s) => s.appended.map((a) => a.state))));
+        violations.push(
+          ...logViolations(
+            events,
+            steps.flatMap((s) => s.appended.map((a) => a.state)),
+          ),
+        );
         expect(violations).toEqual([]);
       }),
       params,
@@ -535,7 +555,8 @@ function planCommands(plan: Plan, referential: Referential): PlannedCommand[] {
       out.push({ command: { type: 'GrantAccommodation', data: { accommodationId: 'acc-tt', terms: tiersTemps, by: referent, now: tick() } } });
       granted = true;
     }
-    if (plan.filRougeAt === position) out.push({ command: { type: 'ValidateExtraRequirement', data: { requirementCode: 'FIL-ROUGE', by: jury, now: tick() } }, completes: 'FIL-ROUGE' });
+    if (plan.filRougeAt === position)
+      out.push({ command: { type: 'ValidateExtraRequirement', data: { requirementCode: 'FIL-ROUGE', by: jury, now: tick() } }, completes: 'FIL-ROUGE' });
   };
   plan.order.forEach((slot, position) => {
     extras(position);
@@ -551,7 +572,12 @@ function planCommands(plan: Plan, referential: Referential): PlannedCommand[] {
       const base = BASE_MINUTES[epreuveCode];
       const effective = base === undefined ? undefined : granted ? Math.ceil((base * 4) / 3) : base;
       const last = attempt === attempts.length - 1;
-      out.push({ command: { type: 'ScheduleSitting', data: { sittingId, epreuveCode, scheduledAt: at(day + 5), assessorIds: [assessor.id, otherAssessor.id], by: admin, now: tick() } } });
+      out.push({
+        command: {
+          type: 'ScheduleSitting',
+          data: { sittingId, epreuveCode, scheduledAt: at(day + 5), assessorIds: [assessor.id, otherAssessor.id], by: admin, now: tick() },
+        },
+      });
       out.push({
         command: {
           type: 'RecordSittingHeld',
@@ -566,7 +592,12 @@ function planCommands(plan: Plan, referential: Referential): PlannedCommand[] {
         },
       });
       out.push({
-        command: cmd.assess(`a-${sittingId}`, sittingId, criteria.map((criterion, i) => ({ criterion, met: flags[i] })), attempt % 2 === 0 ? assessor : otherAssessor),
+        command: cmd.assess(
+          `a-${sittingId}`,
+          sittingId,
+          criteria.map((criterion, i) => ({ criterion, met: flags[i] })),
+          attempt % 2 === 0 ? assessor : otherAssessor,
+        ),
         completes: last && automatic ? blocCode : undefined,
       });
     });

@@ -72,9 +72,24 @@ export interface ActiveEnrollment {
   readonly awardedAt?: string;
   /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
   /** The final jury's last decision; an award undone since by an annulment says so (`revoked`), the decision itself stays as taken. */
-  readonly juryDecision?: { readonly decision: 'awarded' | 'refused' | 'deferred'; readonly place: string; readonly reason?: string; readonly by: string; readonly at: string; readonly revoked?: { readonly at: string; readonly cause: 'bloc-annulled'; readonly blocCode: string } };
+  readonly juryDecision?: {
+    readonly decision: 'awarded' | 'refused' | 'deferred';
+    readonly place: string;
+    readonly reason?: string;
+    readonly by: string;
+    readonly at: string;
+    readonly revoked?: { readonly at: string; readonly cause: 'bloc-annulled'; readonly blocCode: string };
+  };
   /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
-  readonly transferredTo?: { readonly enrollmentId: string; readonly referentialId: string; readonly version: string; readonly carriedBlocs: readonly CarriedBloc[]; readonly optionBlocs: readonly string[]; readonly by: Actor; readonly at: string };
+  readonly transferredTo?: {
+    readonly enrollmentId: string;
+    readonly referentialId: string;
+    readonly version: string;
+    readonly carriedBlocs: readonly CarriedBloc[];
+    readonly optionBlocs: readonly string[];
+    readonly by: Actor;
+    readonly at: string;
+  };
   /** Attestations and certificates issued, by number, with their revocation if any. */
   readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
@@ -83,8 +98,7 @@ export type EnrollmentState = { readonly status: 'none' } | ActiveEnrollment;
 
 export const initialEnrollmentState = (): EnrollmentState => ({ status: 'none' });
 
-const resultsOf = (results: readonly { criterion: string; met: boolean }[]) =>
-  Object.fromEntries(results.map((r) => [r.criterion, r.met]));
+const resultsOf = (results: readonly { criterion: string; met: boolean }[]) => Object.fromEntries(results.map((r) => [r.criterion, r.met]));
 
 /** Folds one event into the state. Pure and total: every event type has its case. */
 export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent): EnrollmentState {
@@ -117,7 +131,13 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     case 'OptionChosen':
       return { ...s, optionBlocs: event.data.optionBlocs };
     case 'AccommodationGranted':
-      return { ...s, accommodations: { ...s.accommodations, [event.data.accommodationId]: { id: event.data.accommodationId, terms: event.data.terms, grantedAt: event.data.at } } };
+      return {
+        ...s,
+        accommodations: {
+          ...s.accommodations,
+          [event.data.accommodationId]: { id: event.data.accommodationId, terms: event.data.terms, grantedAt: event.data.at },
+        },
+      };
     case 'AccommodationAmended': {
       const current = s.accommodations[event.data.accommodationId];
       return { ...s, accommodations: { ...s.accommodations, [current.id]: { ...current, terms: event.data.terms } } };
@@ -147,10 +167,27 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     }
     case 'SittingConditionsRevised': {
       const d = event.data;
-      return { ...s, sittings: { ...s.sittings, [d.sittingId]: { ...s.sittings[d.sittingId], timedParts: d.timedParts, applicableAccommodations: d.applicableAccommodations } } };
+      return {
+        ...s,
+        sittings: {
+          ...s.sittings,
+          [d.sittingId]: { ...s.sittings[d.sittingId], timedParts: d.timedParts, applicableAccommodations: d.applicableAccommodations },
+        },
+      };
     }
     case 'SittingHeld':
-      return { ...s, sittings: { ...s.sittings, [event.data.sittingId]: { ...s.sittings[event.data.sittingId], status: 'held', accommodationsApplied: event.data.accommodationsApplied, heldAt: event.data.heldAt } } };
+      return {
+        ...s,
+        sittings: {
+          ...s.sittings,
+          [event.data.sittingId]: {
+            ...s.sittings[event.data.sittingId],
+            status: 'held',
+            accommodationsApplied: event.data.accommodationsApplied,
+            heldAt: event.data.heldAt,
+          },
+        },
+      };
     case 'AssessmentRecorded': {
       const d = event.data;
       const sitting = s.sittings[d.sittingId];
@@ -159,7 +196,14 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
         sittings: { ...s.sittings, [d.sittingId]: { ...sitting, status: 'assessed', assessmentId: d.assessmentId } },
         assessments: {
           ...s.assessments,
-          [d.assessmentId]: { id: d.assessmentId, sittingId: d.sittingId, epreuveCode: d.epreuveCode, blocCode: d.blocCode, results: resultsOf(d.results), voided: false },
+          [d.assessmentId]: {
+            id: d.assessmentId,
+            sittingId: d.sittingId,
+            epreuveCode: d.epreuveCode,
+            blocCode: d.blocCode,
+            results: resultsOf(d.results),
+            voided: false,
+          },
         },
       };
     }
@@ -191,9 +235,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, blocs: { ...s.blocs, [event.data.blocCode]: { status: 'validated', validatedAt: event.data.at, decidedBy: event.data.decidedBy } } };
     case 'BlocAnnulled': {
       const voided = new Set(event.data.voidedAssessments);
-      const assessments = Object.fromEntries(
-        Object.entries(s.assessments).map(([id, a]) => [id, voided.has(id) ? { ...a, voided: true } : a]),
-      );
+      const assessments = Object.fromEntries(Object.entries(s.assessments).map(([id, a]) => [id, voided.has(id) ? { ...a, voided: true } : a]));
       return { ...s, assessments, blocs: { ...s.blocs, [event.data.blocCode]: { status: 'annulled', annulledAt: event.data.at } } };
     }
     case 'ExtraRequirementValidated':
@@ -209,7 +251,9 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
         ...s,
         status: 'open',
         awardedAt: undefined,
-        ...(s.juryDecision ? { juryDecision: { ...s.juryDecision, revoked: { at: event.data.at, cause: event.data.cause, blocCode: event.data.blocCode } } } : {}),
+        ...(s.juryDecision
+          ? { juryDecision: { ...s.juryDecision, revoked: { at: event.data.at, cause: event.data.cause, blocCode: event.data.blocCode } } }
+          : {}),
       };
     case 'CandidateWithdrew':
       return { ...s, status: 'withdrawn' };
@@ -217,13 +261,24 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, documents: { ...s.documents, [event.data.document.number]: { ...event.data.document, issuedAt: event.data.at } } };
     case 'DocumentRevoked': {
       const document = s.documents[event.data.number];
-      return { ...s, documents: { ...s.documents, [event.data.number]: { ...document, revokedAt: event.data.at, revocationReason: event.data.reasonCategory } } };
+      return {
+        ...s,
+        documents: { ...s.documents, [event.data.number]: { ...document, revokedAt: event.data.at, revocationReason: event.data.reasonCategory } },
+      };
     }
     case 'EnrollmentTransferredOut':
       return {
         ...s,
         status: 'transferred',
-        transferredTo: { enrollmentId: event.data.toEnrollmentId, referentialId: event.data.toReferentialId, version: event.data.toVersion, carriedBlocs: event.data.carriedBlocs, optionBlocs: event.data.optionBlocs ?? [], by: event.data.by, at: event.data.at },
+        transferredTo: {
+          enrollmentId: event.data.toEnrollmentId,
+          referentialId: event.data.toReferentialId,
+          version: event.data.toVersion,
+          carriedBlocs: event.data.carriedBlocs,
+          optionBlocs: event.data.optionBlocs ?? [],
+          by: event.data.by,
+          at: event.data.at,
+        },
       };
     default: {
       const unknown: never = event;
@@ -232,5 +287,4 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
   }
 }
 
-export const foldEnrollment = (events: readonly EnrollmentEvent[]): EnrollmentState =>
-  events.reduce(evolveEnrollment, initialEnrollmentState());
+export const foldEnrollment = (events: readonly EnrollmentEvent[]): EnrollmentState => events.reduce(evolveEnrollment, initialEnrollmentState());

@@ -25,8 +25,14 @@ export function validateReferentialContent(referential: Referential): Referentia
   };
 
   const groups = referential.optionGroups ?? [];
-  duplicates(groups.map((g, i) => ({ code: g.code, path: `/optionGroups/${i}/code` })), 'option group');
-  duplicates(referential.blocs.map((b, i) => ({ code: b.code, path: `/blocs/${i}/code` })), 'bloc');
+  duplicates(
+    groups.map((g, i) => ({ code: g.code, path: `/optionGroups/${i}/code` })),
+    'option group',
+  );
+  duplicates(
+    referential.blocs.map((b, i) => ({ code: b.code, path: `/blocs/${i}/code` })),
+    'bloc',
+  );
   duplicates(
     referential.blocs.flatMap((b, i) => b.competencies.map((c, j) => ({ code: c.code, path: `/blocs/${i}/competencies/${j}/code` }))),
     'competency',
@@ -56,15 +62,31 @@ export function validateReferentialContent(referential: Referential): Referentia
       const at = `/blocs/${i}/epreuves/${j}`;
       epreuve.covers.forEach((code, k) => {
         if (own.has(code)) covered.add(code);
-        else report(`${at}/covers/${k}`, 'REFERENTIAL.UNKNOWN_COMPETENCY', `épreuve ${epreuve.code} covers "${code}", which is not a competency of bloc ${bloc.code}`);
+        else
+          report(
+            `${at}/covers/${k}`,
+            'REFERENTIAL.UNKNOWN_COMPETENCY',
+            `épreuve ${epreuve.code} covers "${code}", which is not a competency of bloc ${bloc.code}`,
+          );
       });
-      duplicates((epreuve.criteria ?? []).map((c, k) => ({ code: c.code, path: `${at}/criteria/${k}/code` })), `criterion of ${epreuve.code}`);
+      duplicates(
+        (epreuve.criteria ?? []).map((c, k) => ({ code: c.code, path: `${at}/criteria/${k}/code` })),
+        `criterion of ${epreuve.code}`,
+      );
       (epreuve.criteria ?? []).forEach((criterion, k) =>
         (criterion.competencies ?? []).forEach((code, m) => {
           if (!own.has(code)) {
-            report(`${at}/criteria/${k}/competencies/${m}`, 'REFERENTIAL.UNKNOWN_COMPETENCY', `criterion ${epreuve.code}/${criterion.code} bears on "${code}", which is not a competency of bloc ${bloc.code}`);
+            report(
+              `${at}/criteria/${k}/competencies/${m}`,
+              'REFERENTIAL.UNKNOWN_COMPETENCY',
+              `criterion ${epreuve.code}/${criterion.code} bears on "${code}", which is not a competency of bloc ${bloc.code}`,
+            );
           } else if (!epreuve.covers.includes(code)) {
-            report(`${at}/criteria/${k}/competencies/${m}`, 'REFERENTIAL.CRITERION_ATTACHED_TO_NOTHING', `criterion ${epreuve.code}/${criterion.code} bears on ${code}, which épreuve ${epreuve.code} does not cover`);
+            report(
+              `${at}/criteria/${k}/competencies/${m}`,
+              'REFERENTIAL.CRITERION_ATTACHED_TO_NOTHING',
+              `criterion ${epreuve.code}/${criterion.code} bears on ${code}, which épreuve ${epreuve.code} does not cover`,
+            );
           }
         }),
       );
@@ -86,7 +108,11 @@ export function validateReferentialContent(referential: Referential): Referentia
   groups.forEach((group, i) => {
     const members = referential.blocs.filter((b) => b.optionGroup === group.code).length;
     if (members < group.choose) {
-      report(`/optionGroups/${i}/choose`, 'REFERENTIAL.UNSATISFIABLE_OPTION_GROUP', `option group ${group.code} asks to choose ${group.choose} bloc(s) but has ${members}`);
+      report(
+        `/optionGroups/${i}/choose`,
+        'REFERENTIAL.UNSATISFIABLE_OPTION_GROUP',
+        `option group ${group.code} asks to choose ${group.choose} bloc(s) but has ${members}`,
+      );
     }
   });
   return problems;

@@ -53,16 +53,22 @@ export function decideReferential(command: ReferentialCommand, state: Referentia
       const problems = validateReferentialContent(content);
       // An invalid référentiel is never published: every enrollment pinned to it would inherit the flaw.
       if (problems.length > 0) {
-        throw new ValidationError('REFERENTIAL.INVALID', `référentiel ${content.referential}@${content.version} has ${problems.length} problem(s)`, { problems });
+        throw new ValidationError('REFERENTIAL.INVALID', `référentiel ${content.referential}@${content.version} has ${problems.length} problem(s)`, {
+          problems,
+        });
       }
       const existing = state.versions.get(content.version);
       // Publishing the same content again is a no-op, so an import can be retried safely.
       if (existing?.contentHash === contentHash) return [];
       // A published version is immutable (R1): changed content needs a new version number.
       if (existing) {
-        throw new ConflictError('REFERENTIAL.VERSION_CONTENT_CHANGED', `version ${content.version} of ${content.referential} is already published with other content; publish it under a new version number`, {
-          version: content.version,
-        });
+        throw new ConflictError(
+          'REFERENTIAL.VERSION_CONTENT_CHANGED',
+          `version ${content.version} of ${content.referential} is already published with other content; publish it under a new version number`,
+          {
+            version: content.version,
+          },
+        );
       }
       return [
         {

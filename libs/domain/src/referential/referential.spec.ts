@@ -3,12 +3,22 @@ import { deciderSpec } from '../testing/decider-spec';
 import { fixtureReferential } from '../testing/fixture-referential';
 import { admin, T0 } from '../testing/enrollment-fixtures';
 import { indexReferential } from './referential-index';
-import { decideReferential, evolveReferential, initialReferentialState, ReferentialCommand, ReferentialEvent, ReferentialState } from './referential-version.decider';
+import {
+  decideReferential,
+  evolveReferential,
+  initialReferentialState,
+  ReferentialCommand,
+  ReferentialEvent,
+  ReferentialState,
+} from './referential-version.decider';
 import { validateReferentialContent } from './referential-validation';
 import { Referential } from './referential.model';
 
 const spec = deciderSpec<ReferentialCommand, ReferentialEvent, ReferentialState>(decideReferential, evolveReferential, initialReferentialState);
-const publish = (content: Referential, contentHash: string): ReferentialCommand => ({ type: 'PublishReferentialVersion', data: { content, contentHash, by: admin, now: T0 } });
+const publish = (content: Referential, contentHash: string): ReferentialCommand => ({
+  type: 'PublishReferentialVersion',
+  data: { content, contentHash, by: admin, now: T0 },
+});
 const published = (content: Referential, contentHash: string): ReferentialEvent => ({
   type: 'ReferentialVersionPublished',
   data: { referentialId: content.referential, version: content.version, contentHash, content, by: admin, at: T0 },
@@ -16,17 +26,29 @@ const published = (content: Referential, contentHash: string): ReferentialEvent 
 
 describe('référentiel versions (R1)', () => {
   it('publishing a version records its content and hash', () => {
-    spec.given([]).when(publish(fixtureReferential, 'h1')).then([published(fixtureReferential, 'h1')]);
+    spec
+      .given([])
+      .when(publish(fixtureReferential, 'h1'))
+      .then([published(fixtureReferential, 'h1')]);
   });
 
   it('publishing the same content again is a no-op', () => {
-    spec.given([published(fixtureReferential, 'h1')]).when(publish(fixtureReferential, 'h1')).then([]);
+    spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(publish(fixtureReferential, 'h1'))
+      .then([]);
   });
 
   it('changed content needs a new version number', () => {
-    spec.given([published(fixtureReferential, 'h1')]).when(publish(fixtureReferential, 'h2')).thenThrows(ConflictError, 'REFERENTIAL.VERSION_CONTENT_CHANGED');
+    spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(publish(fixtureReferential, 'h2'))
+      .thenThrows(ConflictError, 'REFERENTIAL.VERSION_CONTENT_CHANGED');
     const v2 = { ...fixtureReferential, version: '2' };
-    spec.given([published(fixtureReferential, 'h1')]).when(publish(v2, 'h2')).then([published(v2, 'h2')]);
+    spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(publish(v2, 'h2'))
+      .then([published(v2, 'h2')]);
   });
 
   it('an invalid référentiel is never published', () => {
@@ -49,11 +71,29 @@ describe('référentiel content rules', () => {
 
   it('reports duplicate codes with their place', () => {
     expect(codes({ ...fixtureReferential, blocs: [...fixtureReferential.blocs, { ...fixtureReferential.blocs[1], code: 'BC01' }] })).toEqual(
-      expect.arrayContaining(['REFERENTIAL.DUPLICATE_CODE /blocs/4/code', 'REFERENTIAL.DUPLICATE_CODE /blocs/4/competencies/0/code', 'REFERENTIAL.DUPLICATE_CODE /blocs/4/epreuves/0/code']),
+      expect.arrayContaining([
+        'REFERENTIAL.DUPLICATE_CODE /blocs/4/code',
+        'REFERENTIAL.DUPLICATE_CODE /blocs/4/competencies/0/code',
+        'REFERENTIAL.DUPLICATE_CODE /blocs/4/epreuves/0/code',
+      ]),
     );
-    expect(codes(withBloc(0, (b) => ({ ...b, competencies: [{ ...b.competencies[0], criteria: [{ code: 'CE1', text: 'a' }, { code: 'CE1', text: 'b' }] }, b.competencies[1]] })))).toEqual([
-      'REFERENTIAL.DUPLICATE_CODE /blocs/0/competencies/0/criteria/1/code',
-    ]);
+    expect(
+      codes(
+        withBloc(0, (b) => ({
+          ...b,
+          competencies: [
+            {
+              ...b.competencies[0],
+              criteria: [
+                { code: 'CE1', text: 'a' },
+                { code: 'CE1', text: 'b' },
+              ],
+            },
+            b.competencies[1],
+          ],
+        })),
+      ),
+    ).toEqual(['REFERENTIAL.DUPLICATE_CODE /blocs/0/competencies/0/criteria/1/code']);
   });
 
   it('reports an épreuve covering an unknown competency, and the competency no épreuve assesses', () => {
@@ -64,12 +104,23 @@ describe('référentiel content rules', () => {
   });
 
   it('reports a criterion attached to nothing, and a competency no criterion bears on', () => {
-    const changed = withBloc(1, (b) => ({ ...b, epreuves: [{ ...b.epreuves[0], covers: ['C3'], criteria: [{ code: 'CR1', text: 'x', competencies: ['C4'] }] }, { ...b.epreuves[0], code: 'E2b', covers: ['C4'], criteria: [] }] }));
-    expect(codes(changed)).toEqual(['REFERENTIAL.CRITERION_ATTACHED_TO_NOTHING /blocs/1/epreuves/0/criteria/0/competencies/0', 'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA /blocs/1/competencies/0']);
+    const changed = withBloc(1, (b) => ({
+      ...b,
+      epreuves: [
+        { ...b.epreuves[0], covers: ['C3'], criteria: [{ code: 'CR1', text: 'x', competencies: ['C4'] }] },
+        { ...b.epreuves[0], code: 'E2b', covers: ['C4'], criteria: [] },
+      ],
+    }));
+    expect(codes(changed)).toEqual([
+      'REFERENTIAL.CRITERION_ATTACHED_TO_NOTHING /blocs/1/epreuves/0/criteria/0/competencies/0',
+      'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA /blocs/1/competencies/0',
+    ]);
   });
 
   it('reports an option group that does not exist or cannot be satisfied', () => {
-    expect(codes({ ...fixtureReferential, optionGroups: [{ code: 'OPT', title: 'x', choose: 3 }] })).toEqual(['REFERENTIAL.UNSATISFIABLE_OPTION_GROUP /optionGroups/0/choose']);
+    expect(codes({ ...fixtureReferential, optionGroups: [{ code: 'OPT', title: 'x', choose: 3 }] })).toEqual([
+      'REFERENTIAL.UNSATISFIABLE_OPTION_GROUP /optionGroups/0/choose',
+    ]);
     expect(codes(withBloc(2, (b) => ({ ...b, optionGroup: 'NOPE' })))).toEqual(['REFERENTIAL.UNKNOWN_OPTION_GROUP /blocs/2/optionGroup']);
   });
 

@@ -72,7 +72,10 @@ export const cmd = {
     type: 'AmendAccommodation',
     data: { accommodationId, terms, reason: 'révision annuelle', by, now: at(2) },
   }),
-  end: (accommodationId = 'acc-1', now = at(3), by: Actor = referent): EnrollmentCommand => ({ type: 'EndAccommodation', data: { accommodationId, reason: 'fin de la mesure', by, now } }),
+  end: (accommodationId = 'acc-1', now = at(3), by: Actor = referent): EnrollmentCommand => ({
+    type: 'EndAccommodation',
+    data: { accommodationId, reason: 'fin de la mesure', by, now },
+  }),
   consent: (by: Actor = candidate): EnrollmentCommand => ({ type: 'RecordJuryDisclosureConsent', data: { by, now: at(1) } }),
   withdrawConsent: (by: Actor = candidate): EnrollmentCommand => ({ type: 'WithdrawJuryDisclosureConsent', data: { by, now: at(2) } }),
   schedule: (sittingId: string, epreuveCode: string, scheduledAt = at(10), assessorIds = [assessor.id]): EnrollmentCommand => ({
@@ -92,23 +95,50 @@ export const cmd = {
     data: { correctionId, assessmentId, results: criteria, reason, by, now: at(12) },
   }),
   validateBloc: (blocCode: string, by: Actor = jury): EnrollmentCommand => ({ type: 'ValidateBloc', data: { blocCode, by, now: at(20) } }),
-  annulBloc: (blocCode: string, by: Actor = jury): EnrollmentCommand => ({ type: 'AnnulBloc', data: { blocCode, reason: 'plagiarism', details: 'rapport plagié', by, now: at(40) } }),
-  validateRequirement: (requirementCode = 'FIL-ROUGE', by: Actor = jury): EnrollmentCommand => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by, now: at(25) } }),
+  annulBloc: (blocCode: string, by: Actor = jury): EnrollmentCommand => ({
+    type: 'AnnulBloc',
+    data: { blocCode, reason: 'plagiarism', details: 'rapport plagié', by, now: at(40) },
+  }),
+  validateRequirement: (requirementCode = 'FIL-ROUGE', by: Actor = jury): EnrollmentCommand => ({
+    type: 'ValidateExtraRequirement',
+    data: { requirementCode, by, now: at(25) },
+  }),
   award: (by: Actor = jury): EnrollmentCommand => ({ type: 'RecordFinalJuryDecision', data: { decision: 'awarded', place: 'Paris', by, now: at(30) } }),
   withdraw: (): EnrollmentCommand => ({ type: 'Withdraw', data: { reason: 'réorientation', by: admin, now: at(15) } }),
   issue: (document: Partial<IssuedDocument> = {}, by: Actor = system): EnrollmentCommand => ({
     type: 'RecordDocumentIssued',
-    data: { document: { kind: 'attestation', number: 'JAL-A-1', decisionEventId: 'evt-1', blocCode: 'BC01', pdfSha256: 'p'.repeat(64), credentialSha256: 'c'.repeat(64), ...document }, by, now: at(21) },
+    data: {
+      document: {
+        kind: 'attestation',
+        number: 'JAL-A-1',
+        decisionEventId: 'evt-1',
+        blocCode: 'BC01',
+        pdfSha256: 'p'.repeat(64),
+        credentialSha256: 'c'.repeat(64),
+        ...document,
+      },
+      by,
+      now: at(21),
+    },
   }),
-  revoke: (number = 'JAL-A-1', by: Actor = system): EnrollmentCommand => ({ type: 'RecordDocumentRevoked', data: { number, reasonCategory: 'bloc-annulled', by, now: at(41) } }),
+  revoke: (number = 'JAL-A-1', by: Actor = system): EnrollmentCommand => ({
+    type: 'RecordDocumentRevoked',
+    data: { number, reasonCategory: 'bloc-annulled', by, now: at(41) },
+  }),
 };
 
 /** Schedules, holds and assesses one sitting of an épreuve with every criterion set to `met`. */
-export function sit(sittingId: string, epreuveCode: string, met: boolean | ((criterion: string) => boolean) = true, timedParts: { code: string; actualDurationMinutes: number }[] = []): EnrollmentCommand[] {
+export function sit(
+  sittingId: string,
+  epreuveCode: string,
+  met: boolean | ((criterion: string) => boolean) = true,
+  timedParts: { code: string; actualDurationMinutes: number }[] = [],
+): EnrollmentCommand[] {
   return [cmd.schedule(sittingId, epreuveCode), cmd.hold(sittingId, timedParts), cmd.assess(`assess-${sittingId}`, sittingId, results(epreuveCode, met))];
 }
 
-const soutenance = (epreuveCode: string) => (epreuveCode === 'E1' ? [{ code: 'soutenance', actualDurationMinutes: 30 }] : epreuveCode === 'E4' ? [{ code: 'soutenance', actualDurationMinutes: 45 }] : []);
+const soutenance = (epreuveCode: string) =>
+  epreuveCode === 'E1' ? [{ code: 'soutenance', actualDurationMinutes: 30 }] : epreuveCode === 'E4' ? [{ code: 'soutenance', actualDurationMinutes: 45 }] : [];
 
 /** Passes every épreuve of a bloc of the fixture and has the jury validate it. */
 export function passBloc(blocCode: string): EnrollmentCommand[] {

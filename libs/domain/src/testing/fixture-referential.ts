@@ -16,7 +16,14 @@ export const fixtureReferential: Referential = {
       code: 'BC01',
       title: 'Piloter un projet',
       competencies: [
-        { code: 'C1', title: 'Cadrer', criteria: [{ code: 'CE1', text: 'Méthode' }, { code: 'CE2', text: 'Complétude' }] },
+        {
+          code: 'C1',
+          title: 'Cadrer',
+          criteria: [
+            { code: 'CE1', text: 'Méthode' },
+            { code: 'CE2', text: 'Complétude' },
+          ],
+        },
         { code: 'C2', title: 'Suivre', criteria: [{ code: 'CE1', text: 'Indicateurs' }] },
       ],
       epreuves: [
@@ -59,7 +66,16 @@ export const fixtureReferential: Referential = {
       optionGroup: 'OPT',
       optionLabel: 'Data Engineering',
       competencies: [{ code: 'C5', title: 'Déployer', criteria: [{ code: 'CE1', text: 'Pipeline' }] }],
-      epreuves: [{ code: 'E3', title: 'Mise en situation', kind: 'mise-en-situation-professionnelle', covers: ['C5'], deliverables: [], assessorKind: 'expert-technique' }],
+      epreuves: [
+        {
+          code: 'E3',
+          title: 'Mise en situation',
+          kind: 'mise-en-situation-professionnelle',
+          covers: ['C5'],
+          deliverables: [],
+          assessorKind: 'expert-technique',
+        },
+      ],
     },
     {
       code: 'BC04',

@@ -14,7 +14,19 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { AppendResult, assertValidAppend, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, WrongExpectedRevisionError } from '../event-store.port';
+import {
+  AppendResult,
+  assertValidAppend,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
 import { comparePositions, GlobalPosition, START } from '../position';
 
 /**
@@ -32,11 +44,19 @@ export class EventStoreDbEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     assertValidAppend(streamId, events, expectedRevision);
     const expected: AppendExpectedRevision =
-      expectedRevision === 'no_stream' ? NO_STREAM : expectedRevision === 'any' ? ANY : expectedRevision === 'stream_exists' ? STREAM_EXISTS : BigInt(expectedRevision);
+      expectedRevision === 'no_stream'
+        ? NO_STREAM
+        : expectedRevision === 'any'
+          ? ANY
+          : expectedRevision === 'stream_exists'
+            ? STREAM_EXISTS
+            : BigInt(expectedRevision);
     try {
       const result = await this.client.appendToStream(
         streamId,
-        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: { ...(e.metadata ?? {}), schemaVersion: e.schemaVersion ?? 1 } })),
+        events.map((e) =>
+          jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: { ...(e.metadata ?? {}), schemaVersion: e.schemaVersion ?? 1 } }),
+        ),
         { expectedRevision: expected },
       );
       if (!result.position) throw new Error('EventStoreDB returned no position for the append');

@@ -34,13 +34,18 @@ export interface ProjectionCheckpointsTable {
   failed_event_id: string | null;
 }
 
+/** Queries over tables owned by projections and migrations, which the store's schema type (JalonTables) does not describe. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- those tables are each projection's and migration's own
+export type SqlDb = Kysely<any>;
+
 export interface JalonTables {
   events: EventsTable;
   streams: StreamsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
 }
 
-export type SqlBackend = { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'pglite'; readonly dataDir?: string };
+export type SqlBackend =
+  { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'pglite'; readonly dataDir?: string };
 
 /** One SQL home: PostgreSQL through `pg`, or PGlite in-process. The same SQL runs on both. */
 export interface SqlDatabase {

@@ -13,7 +13,9 @@ describe('an embedded database is one process’s alone', () => {
     const path = join(dir, 'db.lock');
     const release = lockFile(path, 'the database');
     expect(readFileSync(path, 'utf8')).toBe(String(process.pid));
-    expect(() => lockFile(path, 'the database')).toThrow(new DirectoryInUseError(`the database is in use by process ${process.pid} (this one): stop it first, or run against PostgreSQL (${path})`));
+    expect(() => lockFile(path, 'the database')).toThrow(
+      new DirectoryInUseError(`the database is in use by process ${process.pid} (this one): stop it first, or run against PostgreSQL (${path})`),
+    );
     release();
     expect(existsSync(path)).toBe(false);
     lockFile(path, 'the database')();

@@ -41,7 +41,9 @@ export function lockFile(path: string, what: string): () => void {
         continue; // removed meanwhile: try again
       }
       if (Number.isInteger(holder) && holder > 0 && running(holder)) {
-        throw new DirectoryInUseError(`${what} is in use by process ${holder}${holder === process.pid ? ' (this one)' : ''}: stop it first, or run against PostgreSQL (${path})`);
+        throw new DirectoryInUseError(
+          `${what} is in use by process ${holder}${holder === process.pid ? ' (this one)' : ''}: stop it first, or run against PostgreSQL (${path})`,
+        );
       }
       // Its holder is gone (killed, crashed): the lock is stale.
       rmSync(path, { force: true });

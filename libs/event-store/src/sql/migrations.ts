@@ -1,3 +1,4 @@
+import { SqlDb } from './database';
 import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
 
 /**
@@ -95,8 +96,12 @@ const migrations: Record<string, Migration> = {
         BEGIN
           RAISE EXCEPTION 'personal_data_reads is append-only';
         END $$`.execute(db);
-      await sql`CREATE TRIGGER personal_data_reads_no_change BEFORE UPDATE OR DELETE ON personal_data_reads FOR EACH ROW EXECUTE FUNCTION personal_data_reads_append_only()`.execute(db);
-      await sql`CREATE TRIGGER personal_data_reads_no_truncate BEFORE TRUNCATE ON personal_data_reads FOR EACH STATEMENT EXECUTE FUNCTION personal_data_reads_append_only()`.execute(db);
+      await sql`CREATE TRIGGER personal_data_reads_no_change BEFORE UPDATE OR DELETE ON personal_data_reads FOR EACH ROW EXECUTE FUNCTION personal_data_reads_append_only()`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER personal_data_reads_no_truncate BEFORE TRUNCATE ON personal_data_reads FOR EACH STATEMENT EXECUTE FUNCTION personal_data_reads_append_only()`.execute(
+        db,
+      );
     },
   },
   '0005_idempotency_claim_owner': {
@@ -108,9 +113,7 @@ const migrations: Record<string, Migration> = {
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator runs before any table exists
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: SqlDb): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

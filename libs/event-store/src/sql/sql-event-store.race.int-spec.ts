@@ -68,7 +68,9 @@ describe('no skipped events under concurrent, stalled and rolled-back appends (P
     const naive = (async () => {
       while (!naiveStop) {
         const { rows } = await sql<{ event_id: string; global_position: string }>`
-          SELECT event_id::text AS event_id, global_position::text AS global_position FROM events WHERE global_position > ${naiveLast.toString()}::bigint ORDER BY events.global_position`.execute(readerDb.db);
+          SELECT event_id::text AS event_id, global_position::text AS global_position FROM events WHERE global_position > ${naiveLast.toString()}::bigint ORDER BY events.global_position`.execute(
+          readerDb.db,
+        );
         for (const row of rows) naiveSeen.add(row.event_id);
         if (rows.length > 0) naiveLast = BigInt(rows[rows.length - 1].global_position);
         await sleep(2);

@@ -69,7 +69,8 @@ export class SqlEventStore implements EventStore {
       const data = JSON.stringify(event.data);
       const metadata = JSON.stringify(event.metadata ?? {});
       // jsonb cannot hold U+0000; refuse it plainly rather than with a server error.
-      if (data.includes('\\u0000') || metadata.includes('\\u0000')) throw new InvalidAppendError(`event ${event.id} contains the character U+0000, which the store cannot keep`);
+      if (data.includes('\\u0000') || metadata.includes('\\u0000'))
+        throw new InvalidAppendError(`event ${event.id} contains the character U+0000, which the store cannot keep`);
       return { event, data, metadata };
     });
     try {
@@ -93,13 +94,21 @@ export class SqlEventStore implements EventStore {
    * lock is its first write (so a stream's transactions are ordered like its revisions), and one
    * round trip instead of four keeps appends close to raw inserts.
    */
-  private async appendInOneStatement(streamId: string, rows: readonly { event: NewEvent; data: string; metadata: string }[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendInOneStatement(
+    streamId: string,
+    rows: readonly { event: NewEvent; data: string; metadata: string }[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const count = rows.length;
     const kind = typeof expected === 'number' ? 'exact' : expected;
     const values: unknown[] = [streamId, count];
     if (kind === 'exact') values.push(expected);
     for (const [i, { event, data, metadata }] of rows.entries()) values.push(i, event.id, event.type, event.schemaVersion ?? 1, data, metadata);
-    const inserted = await this.sql.prepared<{ global_position: string; transaction_id: string; stream_revision: string }>(`jalon_append_${kind}_${count}`, appendStatement(kind, count), values);
+    const inserted = await this.sql.prepared<{ global_position: string; transaction_id: string; stream_revision: string }>(
+      `jalon_append_${kind}_${count}`,
+      appendStatement(kind, count),
+      values,
+    );
     // Nothing claimed: the stream is not where the append expected it.
     if (inserted.length === 0) throw new RevisionMismatch();
     const last = inserted.reduce((a, b) => (Number(b.stream_revision) > Number(a.stream_revision) ? b : a));
@@ -107,17 +116,27 @@ export class SqlEventStore implements EventStore {
   }
 
   private async findEarlierAppend(streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
-    const { rows } = await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id IN (${sql.join(events.map((e) => sql`${e.id}::uuid`))}) ORDER BY events.stream_revision`.execute(this.db);
+    const { rows } =
+      await sql<EventRow>`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id IN (${sql.join(events.map((e) => sql`${e.id}::uuid`))}) ORDER BY events.stream_revision`.execute(
+        this.db,
+      );
     if (rows.length !== events.length) return undefined;
     const recorded = rows.map(toRecordedEvent);
-    const sameAppend = recorded.every((r, i) => r.streamId === streamId && r.id.toLowerCase() === events[i].id.toLowerCase() && (i === 0 || r.streamRevision === recorded[i - 1].streamRevision + 1));
+    const sameAppend = recorded.every(
+      (r, i) =>
+        r.streamId === streamId && r.id.toLowerCase() === events[i].id.toLowerCase() && (i === 0 || r.streamRevision === recorded[i - 1].streamRevision + 1),
+    );
     if (!sameAppend) return undefined;
     const last = recorded[recorded.length - 1];
     return { nextExpectedRevision: last.streamRevision, position: last.position };
   }
 
   private async currentRevision(streamId: string): Promise<number | 'no_stream'> {
-    const row = await this.db.selectFrom('streams').select(sql<string>`revision::text`.as('revision')).where('stream_id', '=', streamId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('streams')
+      .select(sql<string>`revision::text`.as('revision'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
     return row ? Number(row.revision) : 'no_stream';
   }
 
@@ -135,7 +154,10 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
     const limit = options.maxCount ?? 1000;
-    const bound = comparePositions(after, START) <= 0 ? sql`` : sql`AND (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
+    const bound =
+      comparePositions(after, START) <= 0
+        ? sql``
+        : sql`AND (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)`;
     const { rows } = await sql<EventRow>`
       SELECT ${EVENT_COLUMNS} FROM events WHERE ${SETTLED} ${bound}
       ORDER BY events.transaction_id, events.global_position LIMIT ${limit}`.execute(this.db);

@@ -52,7 +52,9 @@ export async function waitReady(worker: ChildWorker, timeoutMs = 30_000): Promis
 /** Kills every child still running (afterAll): a failing test never leaves one behind. */
 export async function killAllChildWorkers(): Promise<void> {
   for (const child of live) child.kill('SIGKILL');
-  await Promise.all([...live].map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)))));
+  await Promise.all(
+    [...live].map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)))),
+  );
 }
 
 /**

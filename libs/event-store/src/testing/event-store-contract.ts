@@ -73,7 +73,9 @@ export function eventStoreContract(open: () => Promise<ContractHome>): void {
       await store.append(stream, events(1), { expectedRevision: 'no_stream' });
       const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(stream, events(1), { expectedRevision: 0 })));
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError)).toBe(true);
+      expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof WrongExpectedRevisionError)).toBe(
+        true,
+      );
       expect((await store.readStream(stream)).map((e) => e.streamRevision)).toEqual([0, 1]);
     });
   });
@@ -121,10 +123,20 @@ export function eventStoreContract(open: () => Promise<ContractHome>): void {
 
     it('round-trips metadata, schema version, unicode and a 1 MB event', async () => {
       const stream = uniqueStream('meta');
-      const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { id: 'jury-1', role: 'jury' }, occurredAt: '2026-06-30T14:00:00.000Z', custom: { nested: [1, 2] } };
+      const metadata = {
+        correlationId: randomUUID(),
+        causationId: randomUUID(),
+        actor: { id: 'jury-1', role: 'jury' },
+        occurredAt: '2026-06-30T14:00:00.000Z',
+        custom: { nested: [1, 2] },
+      };
       const text = 'Élève à l’épreuve — 試験 — اختبار — 🎓👩🏽‍🎓 — \u202e';
       const big = 'x'.repeat(1024 * 1024);
-      await store.append(stream, [{ id: randomUUID(), type: 'BlocValidated', schemaVersion: 3, data: { text, list: [text] }, metadata }, newEvent('Big', { big })], { expectedRevision: 'no_stream' });
+      await store.append(
+        stream,
+        [{ id: randomUUID(), type: 'BlocValidated', schemaVersion: 3, data: { text, list: [text] }, metadata }, newEvent('Big', { big })],
+        { expectedRevision: 'no_stream' },
+      );
       const [first, second] = await store.readStream(stream);
       expect(first).toMatchObject({ type: 'BlocValidated', schemaVersion: 3, data: { text, list: [text] }, metadata, streamId: stream, streamRevision: 0 });
       expect(Date.parse(first.recordedAt)).not.toBeNaN();
@@ -160,8 +172,11 @@ export function eventStoreContract(open: () => Promise<ContractHome>): void {
       const appended = await store.append(stream, before, { expectedRevision: 'no_stream' });
       await waitUntilVisible(store, appended.position);
       const [first] = await store.readStream(stream);
-      const justBefore = (await store.readAll({ after: START, maxCount: 100_000 })).filter((e) => comparePositions(e.position, first.position) < 0).at(-1)?.position ?? START;
-      const firstPart = (await collect(store, justBefore, (seen) => seen.filter((e) => e.streamId === stream).length >= 3)).filter((e) => e.streamId === stream);
+      const justBefore =
+        (await store.readAll({ after: START, maxCount: 100_000 })).filter((e) => comparePositions(e.position, first.position) < 0).at(-1)?.position ?? START;
+      const firstPart = (await collect(store, justBefore, (seen) => seen.filter((e) => e.streamId === stream).length >= 3)).filter(
+        (e) => e.streamId === stream,
+      );
       const checkpoint = firstPart[2].position;
 
       const later = events(4);
@@ -191,7 +206,14 @@ export function eventStoreContract(open: () => Promise<ContractHome>): void {
       ['a negative revision', () => store.append(bad, events(1), { expectedRevision: -1 }), /unknown expected revision/],
       ['no events', () => store.append(bad, [], { expectedRevision: 'any' }), /nothing to append/],
       ['an event id that is not a UUID', () => store.append(bad, [{ id: '42', type: 'T', data: {} }], { expectedRevision: 'any' }), /not a UUID/],
-      ['the same event id twice', () => { const e = newEvent('T', {}); return store.append(bad, [e, e], { expectedRevision: 'any' }); }, /appears twice/],
+      [
+        'the same event id twice',
+        () => {
+          const e = newEvent('T', {});
+          return store.append(bad, [e, e], { expectedRevision: 'any' });
+        },
+        /appears twice/,
+      ],
       ['an event without type', () => store.append(bad, [{ id: randomUUID(), type: '', data: {} }], { expectedRevision: 'any' }), /no type/],
     ];
     it.each(cases)('%s', async (_name, act, message) => {

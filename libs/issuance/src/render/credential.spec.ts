@@ -63,7 +63,11 @@ describe('issueCredential', () => {
 
   it('describes a certificate with its option, its blocs and the RNCP fiche', () => {
     const { achievement } = buildCredential(sampleCertificate, key).credentialSubject;
-    expect(achievement).toMatchObject({ achievementType: 'Certificate', name: 'Expert en ingénierie et science des données — option Data Science', humanCode: 'RNCP37137' });
+    expect(achievement).toMatchObject({
+      achievementType: 'Certificate',
+      name: 'Expert en ingénierie et science des données — option Data Science',
+      humanCode: 'RNCP37137',
+    });
     expect(achievement.criteria.narrative).toContain('BC01, BC02, BC03, BC05 (option Data Science)');
     // The same achievement for every candidate with the same référentiel version and option.
     const other = buildCredential({ ...sampleCertificate, number: 'JAL-C-OTHER', candidate: sampleAttestation.candidate }, key).credentialSubject.achievement;
@@ -112,8 +116,14 @@ describe('verifyCredential', () => {
     expect(verifyCredential('', key.publicKeyPem).valid).toBe(false);
     expect(verifyCredential(`${header}.${payload}`, key.publicKeyPem).valid).toBe(false);
     expect(verifyCredential(`${header}.${payload}.${signature}.x`, key.publicKeyPem).valid).toBe(false);
-    expect(verifyCredential(`${encode('EdDSA')}.${payload}.${signature}`, key.publicKeyPem)).toEqual({ valid: false, reason: 'the header is not a JSON object' });
-    expect(verifyCredential(`${header}.${payload}.${signature.slice(0, -2)}`, key.publicKeyPem)).toEqual({ valid: false, reason: 'malformed Ed25519 signature' });
+    expect(verifyCredential(`${encode('EdDSA')}.${payload}.${signature}`, key.publicKeyPem)).toEqual({
+      valid: false,
+      reason: 'the header is not a JSON object',
+    });
+    expect(verifyCredential(`${header}.${payload}.${signature.slice(0, -2)}`, key.publicKeyPem)).toEqual({
+      valid: false,
+      reason: 'malformed Ed25519 signature',
+    });
     expect(verifyCredential(jwt, 'not a key')).toEqual({ valid: false, reason: 'unreadable public key' });
   });
 
@@ -137,7 +147,14 @@ describe('verifyCredential', () => {
 describe('publicJwk', () => {
   it('publishes the OKP Ed25519 public key with its kid, and a verifier can use it as is', () => {
     const jwk = publicJwk(key);
-    expect(jwk).toEqual({ kty: 'OKP', crv: 'Ed25519', x: createPublicKey(key.publicKeyPem).export({ format: 'jwk' }).x, kid: key.keyId, alg: 'EdDSA', use: 'sig' });
+    expect(jwk).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: createPublicKey(key.publicKeyPem).export({ format: 'jwk' }).x,
+      kid: key.keyId,
+      alg: 'EdDSA',
+      use: 'sig',
+    });
     expect(jwk).not.toHaveProperty('d');
 
     const jwt = issueCredential(sampleAttestation, key);

@@ -125,7 +125,9 @@ export function nameIdentity(name: string): string {
 }
 
 export function identityHash(identity: string, salt: string): string {
-  return `sha256$${createHash('sha256').update(identity + salt, 'utf8').digest('hex')}`;
+  return `sha256$${createHash('sha256')
+    .update(identity + salt, 'utf8')
+    .digest('hex')}`;
 }
 
 /** The credential as a VC-JWT signed with the issuer key. */
@@ -191,20 +193,21 @@ function buildAchievement(model: IssuedDocumentModel): Achievement {
   const options = (model.options ?? []).map((option) => option.label);
   const creator: Profile = { id: `urn:uuid:${nameBasedUuid(`certifier:${model.certifier}`)}`, type: ['Profile'], name: model.certifier };
   const rncpDigits = rncp?.match(/\d+/)?.[0];
-  const alignment = rncp && rncpDigits
-    ? {
-        alignment: [
-          {
-            type: ['Alignment'] as const,
-            targetName: model.certificationTitle,
-            targetUrl: `https://www.francecompetences.fr/recherche/rncp/${rncpDigits}/`,
-            targetCode: rncp,
-            targetFramework: 'Répertoire national des certifications professionnelles (RNCP)',
-            targetType: 'ceterms:Credential' as const,
-          },
-        ],
-      }
-    : {};
+  const alignment =
+    rncp && rncpDigits
+      ? {
+          alignment: [
+            {
+              type: ['Alignment'] as const,
+              targetName: model.certificationTitle,
+              targetUrl: `https://www.francecompetences.fr/recherche/rncp/${rncpDigits}/`,
+              targetCode: rncp,
+              targetFramework: 'Répertoire national des certifications professionnelles (RNCP)',
+              targetType: 'ceterms:Credential' as const,
+            },
+          ],
+        }
+      : {};
 
   if (model.kind === 'attestation') {
     if (!model.bloc) throw new RangeError(`attestation ${model.number} names no bloc`);
@@ -247,7 +250,9 @@ function buildAchievement(model: IssuedDocumentModel): Achievement {
 
 /** xsd:dateTimeStamp without milliseconds, as OB 3.0 examples write validFrom. */
 function dateTime(value: string): string {
-  return instantOf(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return instantOf(value)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A fixed namespace for Jalon's name-based UUIDs; changing it would change every credential id. */

@@ -89,7 +89,10 @@ export interface HolderName {
  * nom d’usage beside it, never instead of it. NFC, so that the same letters are the same code points.
  */
 export function holderName(candidate: Pick<IssuedDocumentModel['candidate'], 'firstNames' | 'birthName' | 'usageName'>): HolderName {
-  const name = [...candidate.firstNames, candidate.birthName.toUpperCase()].map((part) => part.normalize('NFC').trim()).filter(Boolean).join(' ');
+  const name = [...candidate.firstNames, candidate.birthName.toUpperCase()]
+    .map((part) => part.normalize('NFC').trim())
+    .filter(Boolean)
+    .join(' ');
   const usageName = candidate.usageName?.normalize('NFC').trim().toUpperCase();
   return usageName ? { name, usageName } : { name };
 }

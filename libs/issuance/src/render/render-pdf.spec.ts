@@ -28,7 +28,10 @@ describe('renderPdf', () => {
   it('gives the same bytes for the same model, whatever the clock says', async () => {
     const first = await attestationPdf();
     // Fake only Date: pdfkit's streams need the real timers to run.
-    jest.useFakeTimers({ now: new Date('2031-01-01T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: new Date('2031-01-01T12:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask'],
+    });
     try {
       const later = await renderPdf(sampleAttestation);
       expect(sha256(later)).toBe(sha256(first));
@@ -156,7 +159,10 @@ describe('renderPdf', () => {
     const longTitle = 'Concevoir, développer, déployer et maintenir en condition opérationnelle une solution complète, sécurisée et accessible';
     const model: IssuedDocumentModel = {
       ...sampleCertificate,
-      options: [{ code: 'BC04', label: 'Data Engineering' }, { code: 'BC05', label: 'Data Science' }],
+      options: [
+        { code: 'BC04', label: 'Data Engineering' },
+        { code: 'BC05', label: 'Data Science' },
+      ],
       blocs: Array.from({ length: 14 }, (_, i) => ({ code: `BC${String(i + 1).padStart(2, '0')}`, title: longTitle })),
     };
     const pdf = await renderPdfUncompressed(model);
@@ -166,7 +172,8 @@ describe('renderPdf', () => {
 });
 
 describe('documentContent', () => {
-  const texts = (model: IssuedDocumentModel): string[] => documentContent(model).body.map((block) => (block.kind === 'text' ? block.text : `${block.code} ${block.text}`));
+  const texts = (model: IssuedDocumentModel): string[] =>
+    documentContent(model).body.map((block) => (block.kind === 'text' ? block.text : `${block.code} ${block.text}`));
 
   it('says how an automatic rule validated a bloc', () => {
     const model: IssuedDocumentModel = { ...sampleAttestation, decision: { date: '2026-06-14', by: 'automatic-rule' } };

@@ -1,7 +1,17 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
-import { decisionSentence, frenchCalendarDay, holderName, holderNameLines, instantOf, longFrenchDate, revocationReasonLabel, rncpNumber, writtenCalendarDay } from './french';
+import {
+  decisionSentence,
+  frenchCalendarDay,
+  holderName,
+  holderNameLines,
+  instantOf,
+  longFrenchDate,
+  revocationReasonLabel,
+  rncpNumber,
+  writtenCalendarDay,
+} from './french';
 import { toWinAnsi } from './win-ansi';
 
 export interface RenderPdfOptions {
@@ -81,7 +91,9 @@ export function documentContent(model: IssuedDocumentModel, options: RenderPdfOp
   return {
     header: { certifier: model.certifier, number: `N° ${model.number}` },
     ...(revoked
-      ? { revokedBanner: `DOCUMENT RÉVOQUÉ le ${longFrenchDate(frenchCalendarDay(revoked.date))} (motif${NBSP}: ${revocationReasonLabel(revoked.reasonCategory)})` }
+      ? {
+          revokedBanner: `DOCUMENT RÉVOQUÉ le ${longFrenchDate(frenchCalendarDay(revoked.date))} (motif${NBSP}: ${revocationReasonLabel(revoked.reasonCategory)})`,
+        }
       : {}),
     body,
     footer: {
@@ -192,12 +204,23 @@ function write(doc: Doc, value: string, x: number, y: number, options: PDFKit.Mi
 }
 
 function heightOf(doc: Doc, value: string, style: Style, scale: number, width: number): number {
-  return doc.font(style.font).fontSize(style.size * scale).heightOfString(toWinAnsi(value), { width, lineGap: 1 });
+  return doc
+    .font(style.font)
+    .fontSize(style.size * scale)
+    .heightOfString(toWinAnsi(value), { width, lineGap: 1 });
 }
 
 function drawFrame(doc: Doc): void {
-  doc.lineWidth(1.5).strokeColor(COLOURS.accent).rect(24, 24, PAGE.width - 48, PAGE.height - 48).stroke();
-  doc.lineWidth(0.5).strokeColor(COLOURS.rule).rect(30, 30, PAGE.width - 60, PAGE.height - 60).stroke();
+  doc
+    .lineWidth(1.5)
+    .strokeColor(COLOURS.accent)
+    .rect(24, 24, PAGE.width - 48, PAGE.height - 48)
+    .stroke();
+  doc
+    .lineWidth(0.5)
+    .strokeColor(COLOURS.rule)
+    .rect(30, 30, PAGE.width - 60, PAGE.height - 60)
+    .stroke();
 }
 
 /** The certifier on the left, the number on the right, a rule below; returns the rule's y. */
@@ -211,7 +234,12 @@ function drawHeader(doc: Doc, header: DocumentContent['header']): number {
   doc.font(FONTS.regular).fontSize(9).fillColor(COLOURS.muted);
   write(doc, header.number, MARGIN + CONTENT_WIDTH - numberWidth, top + 1, { width: numberWidth, align: 'right' });
   const ruleY = top + Math.max(certifierHeight, 12) + 8;
-  doc.lineWidth(0.75).strokeColor(COLOURS.rule).moveTo(MARGIN, ruleY).lineTo(MARGIN + CONTENT_WIDTH, ruleY).stroke();
+  doc
+    .lineWidth(0.75)
+    .strokeColor(COLOURS.rule)
+    .moveTo(MARGIN, ruleY)
+    .lineTo(MARGIN + CONTENT_WIDTH, ruleY)
+    .stroke();
   return ruleY;
 }
 
@@ -252,12 +280,18 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
     const height = measure(block, scale);
     if (block.kind === 'text') {
       const style = STYLES[block.style];
-      doc.font(style.font).fontSize(style.size * scale).fillColor(style.colour);
+      doc
+        .font(style.font)
+        .fontSize(style.size * scale)
+        .fillColor(style.colour);
       write(doc, block.text, MARGIN, y, { width: CONTENT_WIDTH, align: 'center' });
     } else {
       const left = MARGIN + ENTRY_INDENT;
       const codeWidth = ENTRY_CODE_WIDTH * scale;
-      doc.font(FONTS.bold).fontSize(STYLES.entry.size * scale).fillColor(COLOURS.accent);
+      doc
+        .font(FONTS.bold)
+        .fontSize(STYLES.entry.size * scale)
+        .fillColor(COLOURS.accent);
       write(doc, block.code, left, y, { width: codeWidth });
       doc.font(FONTS.regular).fillColor(STYLES.entry.colour);
       write(doc, block.text, left + codeWidth, y, { width: entryWidth - codeWidth });
@@ -267,7 +301,12 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
 }
 
 function drawFooter(doc: Doc, footer: DocumentContent['footer'], qrPng: Buffer): void {
-  doc.lineWidth(0.75).strokeColor(COLOURS.rule).moveTo(MARGIN, FOOTER_TOP).lineTo(MARGIN + CONTENT_WIDTH, FOOTER_TOP).stroke();
+  doc
+    .lineWidth(0.75)
+    .strokeColor(COLOURS.rule)
+    .moveTo(MARGIN, FOOTER_TOP)
+    .lineTo(MARGIN + CONTENT_WIDTH, FOOTER_TOP)
+    .stroke();
   const qrTop = FOOTER_TOP + 18;
   doc.image(qrPng, MARGIN, qrTop, { width: QR_SIZE, height: QR_SIZE });
   doc.link(MARGIN, qrTop, QR_SIZE, QR_SIZE, footer.url);

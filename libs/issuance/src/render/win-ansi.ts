@@ -11,9 +11,29 @@ const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”�
 
 /** Replacements decomposition cannot find (letters that are not a base letter plus an accent). */
 const SUBSTITUTES: Readonly<Record<string, string>> = {
-  Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŋ: 'N', ŋ: 'n', Ŧ: 'T', ŧ: 't', ĸ: 'k', ſ: 's',
-  '\u2010': '-', '\u2011': '-', '\u2012': '–', '\u2015': '—', '\u2212': '-',
-  '\u2032': '’', '\u2033': '”', '\u02BC': '’', '\u02B9': '’', '\u2043': '-',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ħ: 'H',
+  ħ: 'h',
+  ı: 'i',
+  Ŋ: 'N',
+  ŋ: 'n',
+  Ŧ: 'T',
+  ŧ: 't',
+  ĸ: 'k',
+  ſ: 's',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '–',
+  '\u2015': '—',
+  '\u2212': '-',
+  '\u2032': '’',
+  '\u2033': '”',
+  '\u02BC': '’',
+  '\u02B9': '’',
+  '\u2043': '-',
 };
 
 const NO_BREAK_SPACES = /[\u202F\u2007]/u;

@@ -37,18 +37,37 @@ describe('candidate-path read model (PostgreSQL)', () => {
     const runner = new ProjectionRunner(home.db, store, [createCandidatePathProjection()], { batchSize: 97 });
     await runner.prepare();
     await runner.catchUp();
-    const rows = (await sql<{ enrollment_id: string; status: string; events_applied: number; blocs: { code: string; status: string; required: boolean }[]; missing: { blocs: string[] } }>`
-      SELECT enrollment_id, status, events_applied, blocs, missing FROM candidate_paths`.execute(home.db)).rows;
+    const rows = (
+      await sql<{
+        enrollment_id: string;
+        status: string;
+        events_applied: number;
+        blocs: { code: string; status: string; required: boolean }[];
+        missing: { blocs: string[] };
+      }>`
+      SELECT enrollment_id, status, events_applied, blocs, missing FROM candidate_paths`.execute(home.db)
+    ).rows;
     expect(rows).toHaveLength(paths.length);
     const byId = new Map(rows.map((r) => [r.enrollment_id, r]));
     for (const path of paths) {
       const row = byId.get(path.enrollmentId)!;
       expect(row.events_applied).toBe(path.events.length);
       const types = path.events.map((e) => e.type);
-      const expected = types.includes('CertificationAwarded') ? 'certified' : types.includes('CandidateWithdrew') ? 'withdrawn' : row.missing.blocs.length === 0 ? 'eligible' : 'in-progress';
+      const expected = types.includes('CertificationAwarded')
+        ? 'certified'
+        : types.includes('CandidateWithdrew')
+          ? 'withdrawn'
+          : row.missing.blocs.length === 0
+            ? 'eligible'
+            : 'in-progress';
       expect(row.status).toBe(expected);
       const validated = new Set(path.events.filter((e) => e.type === 'BlocValidated').map((e) => (e.data as { blocCode: string }).blocCode));
-      expect(row.blocs.filter((b) => b.status === 'validated').map((b) => b.code).sort()).toEqual([...validated].sort());
+      expect(
+        row.blocs
+          .filter((b) => b.status === 'validated')
+          .map((b) => b.code)
+          .sort(),
+      ).toEqual([...validated].sort());
     }
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['certified', 'in-progress', 'withdrawn', 'eligible']));
   });

@@ -1,6 +1,17 @@
-import { Kysely, sql } from 'kysely';
-import { ActiveEnrollment, blocProgress, EnrollmentEvent, EnrollmentState, evolveEnrollment, initialEnrollmentState, pathProgress, Referential, ReferentialEvent, sealedToErased } from '@jalon/domain';
-import { formatPosition, RecordedEvent } from '@jalon/event-store';
+import { sql } from 'kysely';
+import {
+  ActiveEnrollment,
+  blocProgress,
+  EnrollmentEvent,
+  EnrollmentState,
+  evolveEnrollment,
+  initialEnrollmentState,
+  pathProgress,
+  Referential,
+  ReferentialEvent,
+  sealedToErased,
+} from '@jalon/domain';
+import { formatPosition, RecordedEvent, SqlDb } from '@jalon/event-store';
 import { Projection, TableNames } from '@jalon/projections';
 
 export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
@@ -20,12 +31,12 @@ export function createCandidatePathProjection(): Projection {
   // Published versions never change (R1), so their content is cached for the projection's life.
   const referentialCache = new Map<string, Referential>();
   return {
-  name: CANDIDATE_PATH_PROJECTION,
-  tables: [
-    {
-      name: 'referential_versions',
-      create: (t) => [
-        sql`CREATE TABLE ${sql.table(t)} (
+    name: CANDIDATE_PATH_PROJECTION,
+    tables: [
+      {
+        name: 'referential_versions',
+        create: (t) => [
+          sql`CREATE TABLE ${sql.table(t)} (
           referential_id text NOT NULL,
           version text NOT NULL,
           content_hash text NOT NULL,
@@ -33,12 +44,12 @@ export function createCandidatePathProjection(): Projection {
           published_at timestamptz NOT NULL,
           PRIMARY KEY (referential_id, version)
         )`,
-      ],
-    },
-    {
-      name: 'candidate_paths',
-      create: (t) => [
-        sql`CREATE TABLE ${sql.table(t)} (
+        ],
+      },
+      {
+        name: 'candidate_paths',
+        create: (t) => [
+          sql`CREATE TABLE ${sql.table(t)} (
           enrollment_id text PRIMARY KEY,
           candidate_id text NOT NULL,
           organisation_id text NOT NULL,
@@ -58,24 +69,24 @@ export function createCandidatePathProjection(): Projection {
           personal_data_erased_at timestamptz,
           position text NOT NULL
         )`,
-        sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
-        sql`CREATE INDEX ${sql.id(`${t}_progress`)} ON ${sql.table(t)} (organisation_id, last_progress_at)`,
-        sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,
-        // Admin lists filter by certification and cohort and page in enrolment or progress order.
-        sql`CREATE INDEX ${sql.id(`${t}_list_enrolled`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, enrolled_at, enrollment_id)`,
-        sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
-      ],
-      indexes: (t) => [
-        sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`,
-        // The worker's look, every minute, for transfers whose new enrollment is missing (TransferCompletion).
-        sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_transferred`)} ON ${sql.table(t)} (last_event_at) WHERE status = 'transferred'`,
-      ],
-    },
-    {
-      // R11: a granted accommodation not given at a sitting, for auditors: ids only, the measure stays sealed (R14).
-      name: 'accommodation_findings',
-      create: (t) => [
-        sql`CREATE TABLE ${sql.table(t)} (
+          sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
+          sql`CREATE INDEX ${sql.id(`${t}_progress`)} ON ${sql.table(t)} (organisation_id, last_progress_at)`,
+          sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,
+          // Admin lists filter by certification and cohort and page in enrolment or progress order.
+          sql`CREATE INDEX ${sql.id(`${t}_list_enrolled`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, enrolled_at, enrollment_id)`,
+          sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
+        ],
+        indexes: (t) => [
+          sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`,
+          // The worker's look, every minute, for transfers whose new enrollment is missing (TransferCompletion).
+          sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_transferred`)} ON ${sql.table(t)} (last_event_at) WHERE status = 'transferred'`,
+        ],
+      },
+      {
+        // R11: a granted accommodation not given at a sitting, for auditors: ids only, the measure stays sealed (R14).
+        name: 'accommodation_findings',
+        create: (t) => [
+          sql`CREATE TABLE ${sql.table(t)} (
           event_id uuid NOT NULL,
           accommodation_id text NOT NULL,
           enrollment_id text NOT NULL,
@@ -89,11 +100,11 @@ export function createCandidatePathProjection(): Projection {
           position text NOT NULL,
           PRIMARY KEY (event_id, accommodation_id)
         )`,
-        sql`CREATE INDEX ${sql.id(`${t}_org`)} ON ${sql.table(t)} (organisation_id, held_at)`,
-      ],
-    },
-  ],
-  apply: (trx, events, tables) => applyCandidatePaths(trx, events, tables, referentialCache),
+          sql`CREATE INDEX ${sql.id(`${t}_org`)} ON ${sql.table(t)} (organisation_id, held_at)`,
+        ],
+      },
+    ],
+    apply: (trx, events, tables) => applyCandidatePaths(trx, events, tables, referentialCache),
   };
 }
 
@@ -107,15 +118,18 @@ interface PathRow {
   enrolled_at: Date | string;
   last_progress_at: Date | string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- projection tables are not part of the store's schema type
-async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEvent[], tables: TableNames, referentialCache: Map<string, Referential>): Promise<void> {
+async function applyCandidatePaths(
+  trx: SqlDb,
+  events: readonly RecordedEvent[],
+  tables: TableNames,
+  referentialCache: Map<string, Referential>,
+): Promise<void> {
   const referentials = tables.referential_versions;
   const paths = tables.candidate_paths;
 
   const published = events.filter((e) => e.type === 'ReferentialVersionPublished');
   for (const event of published) {
-    const data = (event.data as ReferentialEvent['data']);
+    const data = event.data as ReferentialEvent['data'];
     await sql`INSERT INTO ${sql.table(referentials)} (referential_id, version, content_hash, content, published_at)
       VALUES (${data.referentialId}, ${data.version}, ${data.contentHash}, ${JSON.stringify(data.content)}::jsonb, ${data.at})
       ON CONFLICT (referential_id, version) DO NOTHING`.execute(trx);
@@ -127,22 +141,40 @@ async function applyCandidatePaths(trx: Kysely<any>, events: readonly RecordedEv
   // An erasure (R14): what the paths held sealed is now erased for good; say so where it was.
   for (const event of events.filter((e) => e.type === 'CandidatePersonalDataErased')) {
     const { candidateId, at } = event.data as { candidateId: string; at: string };
-    const { rows } = await sql<{ enrollment_id: string; state: ActiveEnrollment }>`SELECT enrollment_id, state FROM ${sql.table(paths)} WHERE candidate_id = ${candidateId}`.execute(trx);
+    const { rows } = await sql<{
+      enrollment_id: string;
+      state: ActiveEnrollment;
+    }>`SELECT enrollment_id, state FROM ${sql.table(paths)} WHERE candidate_id = ${candidateId}`.execute(trx);
     for (const row of rows) {
       await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at}, state = ${JSON.stringify(sealedToErased(row.state))}::jsonb
         WHERE enrollment_id = ${row.enrollment_id}`.execute(trx);
     }
   }
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function applyEnrollmentEvents(trx: Kysely<any>, enrollmentEvents: readonly RecordedEvent[], tables: TableNames, referentialCache: Map<string, Referential>): Promise<void> {
+async function applyEnrollmentEvents(
+  trx: SqlDb,
+  enrollmentEvents: readonly RecordedEvent[],
+  tables: TableNames,
+  referentialCache: Map<string, Referential>,
+): Promise<void> {
   const referentials = tables.referential_versions;
   const paths = tables.candidate_paths;
   const ids = [...new Set(enrollmentEvents.map((e) => e.streamId.slice('enrollment-'.length)))];
   const existing = await sql<PathRow>`SELECT enrollment_id, state, events_applied, enrolled_at, last_progress_at FROM ${sql.table(paths)}
     WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
-  const rows = new Map(existing.rows.map((r) => [r.enrollment_id, { state: r.state as EnrollmentState, applied: r.events_applied, enrolledAt: iso(r.enrolled_at), lastProgressAt: iso(r.last_progress_at), lastEventAt: '', position: '' }]));
+  const rows = new Map(
+    existing.rows.map((r) => [
+      r.enrollment_id,
+      {
+        state: r.state as EnrollmentState,
+        applied: r.events_applied,
+        enrolledAt: iso(r.enrolled_at),
+        lastProgressAt: iso(r.last_progress_at),
+        lastEventAt: '',
+        position: '',
+      },
+    ]),
+  );
 
   const findings = [];
   for (const event of enrollmentEvents) {
@@ -186,15 +218,23 @@ async function applyEnrollmentEvents(trx: Kysely<any>, enrollmentEvents: readonl
     VALUES ${sql.join(values)}
     ON CONFLICT (enrollment_id) DO UPDATE SET candidate_id = excluded.candidate_id, organisation_id = excluded.organisation_id, cohort = excluded.cohort,
       status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing, state = excluded.state,
-      events_applied = excluded.events_applied, last_event_at = excluded.last_event_at, last_progress_at = excluded.last_progress_at, position = excluded.position`.execute(trx);
+      events_applied = excluded.events_applied, last_event_at = excluded.last_event_at, last_progress_at = excluded.last_progress_at, position = excluded.position`.execute(
+    trx,
+  );
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function loadReferential(trx: Kysely<any>, table: string, referentialId: string, version: string, referentialCache: Map<string, Referential>): Promise<Referential> {
+async function loadReferential(
+  trx: SqlDb,
+  table: string,
+  referentialId: string,
+  version: string,
+  referentialCache: Map<string, Referential>,
+): Promise<Referential> {
   const key = `${referentialId}@${version}`;
   const cached = referentialCache.get(key);
   if (cached) return cached;
-  const { rows } = await sql<{ content: Referential }>`SELECT content FROM ${sql.table(table)} WHERE referential_id = ${referentialId} AND version = ${version}`.execute(trx);
+  const { rows } = await sql<{
+    content: Referential;
+  }>`SELECT content FROM ${sql.table(table)} WHERE referential_id = ${referentialId} AND version = ${version}`.execute(trx);
   // An enrollment is only ever pinned to a published version: a missing one is a broken log, not a case to guess.
   if (rows.length === 0) throw new Error(`référentiel ${key} was never published, yet an enrollment is pinned to it`);
   referentialCache.set(key, rows[0].content);

@@ -39,12 +39,26 @@ describe('pathDocuments: what a path says of its documents', () => {
 
   it('lists the documents issued, oldest first, with their status', () => {
     const state = path({
-      blocs: { BC01: { status: 'validated', validatedAt: '2026-06-01T10:00:00Z', decidedBy: 'jury' }, BC02: { status: 'validated', validatedAt: '2026-06-02T10:00:00Z', decidedBy: 'jury' } },
-      documents: { 'JAL-A-2': attestation('JAL-A-2', 'BC02', '2026-06-02T10:01:00Z', '2026-06-03T10:00:00Z'), 'JAL-A-1': attestation('JAL-A-1', 'BC01', '2026-06-01T10:01:00Z') },
+      blocs: {
+        BC01: { status: 'validated', validatedAt: '2026-06-01T10:00:00Z', decidedBy: 'jury' },
+        BC02: { status: 'validated', validatedAt: '2026-06-02T10:00:00Z', decidedBy: 'jury' },
+      },
+      documents: {
+        'JAL-A-2': attestation('JAL-A-2', 'BC02', '2026-06-02T10:01:00Z', '2026-06-03T10:00:00Z'),
+        'JAL-A-1': attestation('JAL-A-1', 'BC01', '2026-06-01T10:01:00Z'),
+      },
     });
     expect(pathDocuments(state)).toEqual([
       { number: 'JAL-A-1', kind: 'attestation', blocCode: 'BC01', issuedAt: '2026-06-01T10:01:00Z', status: 'valid' },
-      { number: 'JAL-A-2', kind: 'attestation', blocCode: 'BC02', issuedAt: '2026-06-02T10:01:00Z', status: 'revoked', revokedAt: '2026-06-03T10:00:00Z', revocationReason: 'bloc-annulled' },
+      {
+        number: 'JAL-A-2',
+        kind: 'attestation',
+        blocCode: 'BC02',
+        issuedAt: '2026-06-02T10:01:00Z',
+        status: 'revoked',
+        revokedAt: '2026-06-03T10:00:00Z',
+        revocationReason: 'bloc-annulled',
+      },
     ]);
   });
 

@@ -18,15 +18,37 @@ export interface PathView {
     optionGroup?: string;
     validatedAt?: string;
     decidedBy?: string;
-    competencies: { code: string; title: string; acquired: boolean; acquiredAt?: string; assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string; voided?: true }[] }[];
+    competencies: {
+      code: string;
+      title: string;
+      acquired: boolean;
+      acquiredAt?: string;
+      assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string; voided?: true }[];
+    }[];
   }[];
-  sittings: { sittingId: string; epreuve: string; bloc: string; attempt: number; status: string; scheduledAt: string; assessors: string[]; timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[] }[];
+  sittings: {
+    sittingId: string;
+    epreuve: string;
+    bloc: string;
+    attempt: number;
+    status: string;
+    scheduledAt: string;
+    assessors: string[];
+    timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[];
+  }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
   missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
   /** Where a transferred path goes on (R13): the new enrollment and its version. */
   transferredTo?: { enrollmentId: string; referentialId: string; version: string };
   /** The final jury's last decision: a refusal or a deferral leaves the path ready for the jury, and says so here. */
-  juryDecision?: { decision: 'awarded' | 'refused' | 'deferred'; place: string; reason?: string; by: string; at: string; revoked?: { at: string; cause: 'bloc-annulled'; blocCode: string } };
+  juryDecision?: {
+    decision: 'awarded' | 'refused' | 'deferred';
+    place: string;
+    reason?: string;
+    by: string;
+    at: string;
+    revoked?: { at: string; cause: 'bloc-annulled'; blocCode: string };
+  };
   awardedAt?: string;
   /**
    * Attestations (one per bloc validated) and certificates issued, each verifiable by its number;
@@ -88,9 +110,12 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
   // A decision got its document if one was issued since it was taken, revoked or not: a document
   // issued before it proves an earlier decision (annulled since), and one revoked since (the bloc
   // annulled where it was carried to) was issued all the same.
-  const documented = (kind: IssuedDocumentView['kind'], decidedAt: string, blocCode?: string) => issued.some((d) => d.kind === kind && d.blocCode === blocCode && Date.parse(d.issuedAt) >= Date.parse(decidedAt));
+  const documented = (kind: IssuedDocumentView['kind'], decidedAt: string, blocCode?: string) =>
+    issued.some((d) => d.kind === kind && d.blocCode === blocCode && Date.parse(d.issuedAt) >= Date.parse(decidedAt));
   const notIssued: NotIssuedDocumentView[] = Object.entries(state.blocs)
-    .filter(([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !documented('attestation', bloc.validatedAt, code))
+    .filter(
+      ([code, bloc]) => bloc.status === 'validated' && bloc.decidedBy !== 'transfer' && bloc.validatedAt && !documented('attestation', bloc.validatedAt, code),
+    )
     .sort(([a, x], [b, y]) => x.validatedAt!.localeCompare(y.validatedAt!) || a.localeCompare(b))
     .map(([code, bloc]) => ({ kind: 'attestation', blocCode: code, decidedAt: bloc.validatedAt!, status: 'not-issued', reason: 'holder-erased' }));
   if (state.awardedAt && !documented('certificate', state.awardedAt)) {
@@ -106,13 +131,21 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
   // Stored state is jsonb, which does not keep key order: order explicitly, by attempt.
   const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
   // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
-  const assessments = Object.values(state.assessments)
-    .sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || attemptOf(a.sittingId) - attemptOf(b.sittingId));
+  const assessments = Object.values(state.assessments).sort(
+    (a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || attemptOf(a.sittingId) - attemptOf(b.sittingId),
+  );
   return {
     enrollmentId: state.enrollmentId,
     candidateId: state.candidateId,
     organisationId: state.organisationId,
-    certification: { referentialId: referential.referential, version: referential.version, title: referential.certification.title, rncpCode: referential.certification.rncpCode, level: referential.certification.level, certifier: referential.certification.certifier },
+    certification: {
+      referentialId: referential.referential,
+      version: referential.version,
+      title: referential.certification.title,
+      rncpCode: referential.certification.rncpCode,
+      level: referential.certification.level,
+      certifier: referential.certification.certifier,
+    },
     cohort: state.cohort,
     accessRoute: state.accessRoute,
     options: state.optionBlocs.map((bloc) => ({ bloc, label: index.blocs.get(bloc)?.optionLabel })),
@@ -136,18 +169,50 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
             .map((a) => {
               const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
               // The counts are the corrected results: a corrected assessment says so, naming its last correction.
-              return { assessmentId: a.id, epreuve: a.epreuveCode, attempt: attemptOf(a.sittingId), criteriaMet: relevant.filter(([, met]) => met).length, criteria: relevant.length, ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}), ...(a.voided ? { voided: true as const } : {}) };
+              return {
+                assessmentId: a.id,
+                epreuve: a.epreuveCode,
+                attempt: attemptOf(a.sittingId),
+                criteriaMet: relevant.filter(([, met]) => met).length,
+                criteria: relevant.length,
+                ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}),
+                ...(a.voided ? { voided: true as const } : {}),
+              };
             }),
         };
       }),
     })),
     sittings: Object.values(state.sittings)
       .sort((a, b) => a.blocCode.localeCompare(b.blocCode) || a.epreuveCode.localeCompare(b.epreuveCode) || a.attempt - b.attempt)
-      .map((s) => ({ sittingId: s.id, epreuve: s.epreuveCode, bloc: s.blocCode, attempt: s.attempt, status: s.status, scheduledAt: s.scheduledAt, assessors: [...s.assessorIds], timedParts: s.timedParts.map((p) => ({ ...p })) })),
-    extraRequirements: (referential.extraRequirements ?? []).map((r) => ({ code: r.code, title: r.title, validated: state.extraRequirements[r.code] !== undefined, ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}) })),
+      .map((s) => ({
+        sittingId: s.id,
+        epreuve: s.epreuveCode,
+        bloc: s.blocCode,
+        attempt: s.attempt,
+        status: s.status,
+        scheduledAt: s.scheduledAt,
+        assessors: [...s.assessorIds],
+        timedParts: s.timedParts.map((p) => ({ ...p })),
+      })),
+    extraRequirements: (referential.extraRequirements ?? []).map((r) => ({
+      code: r.code,
+      title: r.title,
+      validated: state.extraRequirements[r.code] !== undefined,
+      ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}),
+    })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
-    ...(state.transferredTo ? { transferredTo: { enrollmentId: state.transferredTo.enrollmentId, referentialId: state.transferredTo.referentialId, version: state.transferredTo.version } } : {}),
-    ...(state.juryDecision ? { juryDecision: { ...state.juryDecision, ...(state.juryDecision.revoked ? { revoked: { ...state.juryDecision.revoked } } : {}) } } : {}),
+    ...(state.transferredTo
+      ? {
+          transferredTo: {
+            enrollmentId: state.transferredTo.enrollmentId,
+            referentialId: state.transferredTo.referentialId,
+            version: state.transferredTo.version,
+          },
+        }
+      : {}),
+    ...(state.juryDecision
+      ? { juryDecision: { ...state.juryDecision, ...(state.juryDecision.revoked ? { revoked: { ...state.juryDecision.revoked } } : {}) } }
+      : {}),
     ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
     documents: pathDocuments(state, holder),
   };
@@ -162,7 +227,9 @@ export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referent
   return {
     ...view,
     sittings: view.sittings.map((sitting) =>
-      maySeeSittingConditions(viewer, state, { assessorIds: sitting.assessors }) ? sitting : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
+      maySeeSittingConditions(viewer, state, { assessorIds: sitting.assessors })
+        ? sitting
+        : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
     ),
   };
 }

@@ -43,7 +43,11 @@ export const generatedAssessorId = (n: number): string => `assessor-gen-${n}`;
  * Realistic enrollment histories, produced by the real decider: enrollments in cohorts, some with a
  * tiers-temps, blocs passed (some after a failed attempt), some paths certified, some abandoned.
  */
-export function generatePath(referential: Referential, random: () => number, options: { organisationId?: string; cohort?: string; day0?: number } = {}): GeneratedPath {
+export function generatePath(
+  referential: Referential,
+  random: () => number,
+  options: { organisationId?: string; cohort?: string; day0?: number } = {},
+): GeneratedPath {
   const index = indexReferential(referential);
   const enrollmentId = randomUUID();
   // Drawn from the id, not from `random`, so the rest of a seeded history stays what it was.
@@ -63,8 +67,26 @@ export function generatePath(referential: Referential, random: () => number, opt
     const members = referential.blocs.filter((b) => b.optionGroup === g.code).map((b) => b.code);
     return members.sort(() => random() - 0.5).slice(0, g.choose);
   });
-  run({ type: 'Enroll', data: { enrollmentId, candidateId: randomUUID(), organisationId: options.organisationId ?? 'org-1', referentialId: referential.referential, version: referential.version, cohort: options.cohort ?? `2026-${'ABC'[Math.floor(random() * 3)]}`, accessRoute: 'formation-continue', optionBlocs, by: admin, now: tick() } });
-  if (random() < 0.15) run({ type: 'GrantAccommodation', data: { accommodationId: randomUUID(), terms: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' }, by: referent, now: tick() } });
+  run({
+    type: 'Enroll',
+    data: {
+      enrollmentId,
+      candidateId: randomUUID(),
+      organisationId: options.organisationId ?? 'org-1',
+      referentialId: referential.referential,
+      version: referential.version,
+      cohort: options.cohort ?? `2026-${'ABC'[Math.floor(random() * 3)]}`,
+      accessRoute: 'formation-continue',
+      optionBlocs,
+      by: admin,
+      now: tick(),
+    },
+  });
+  if (random() < 0.15)
+    run({
+      type: 'GrantAccommodation',
+      data: { accommodationId: randomUUID(), terms: { kind: 'tiers-temps', scope: { all: true }, validFrom: '2026-01-01' }, by: referent, now: tick() },
+    });
 
   const blocs = [...index.mandatoryBlocs, ...optionBlocs];
   const reach = random() < 0.2 ? Math.floor(random() * blocs.length) : blocs.length;
@@ -75,16 +97,39 @@ export function generatePath(referential: Referential, random: () => number, opt
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const sittingId = randomUUID();
         const pass = attempt === attempts;
-        run({ type: 'ScheduleSitting', data: { sittingId, epreuveCode: epreuve.code, scheduledAt: tick(), assessorIds: [assessor.id], by: admin, now: tick() } });
+        run({
+          type: 'ScheduleSitting',
+          data: { sittingId, epreuveCode: epreuve.code, scheduledAt: tick(), assessorIds: [assessor.id], by: admin, now: tick() },
+        });
         const sitting = state.status === 'none' ? undefined : state.sittings[sittingId];
-        run({ type: 'RecordSittingHeld', data: { sittingId, heldAt: tick(), timedParts: (sitting?.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.effectiveDurationMinutes })), accommodationsApplied: (sitting?.applicableAccommodations ?? []).map((a) => a.accommodationId), by: admin, now: tick() } });
-        run({ type: 'RecordAssessment', data: { assessmentId: randomUUID(), sittingId, results: criteria.map((criterion, i) => ({ criterion, met: pass || i !== 0 })), by: assessor, now: tick() } });
+        run({
+          type: 'RecordSittingHeld',
+          data: {
+            sittingId,
+            heldAt: tick(),
+            timedParts: (sitting?.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.effectiveDurationMinutes })),
+            accommodationsApplied: (sitting?.applicableAccommodations ?? []).map((a) => a.accommodationId),
+            by: admin,
+            now: tick(),
+          },
+        });
+        run({
+          type: 'RecordAssessment',
+          data: {
+            assessmentId: randomUUID(),
+            sittingId,
+            results: criteria.map((criterion, i) => ({ criterion, met: pass || i !== 0 })),
+            by: assessor,
+            now: tick(),
+          },
+        });
       }
     }
     if (referential.validationPolicy.blocValidation === 'jury') run({ type: 'ValidateBloc', data: { blocCode, by: jury, now: tick() } });
   }
   if (reach === blocs.length) {
-    for (const requirement of referential.extraRequirements ?? []) run({ type: 'ValidateExtraRequirement', data: { requirementCode: requirement.code, by: jury, now: tick() } });
+    for (const requirement of referential.extraRequirements ?? [])
+      run({ type: 'ValidateExtraRequirement', data: { requirementCode: requirement.code, by: jury, now: tick() } });
     if (random() < 0.7) run({ type: 'RecordFinalJuryDecision', data: { decision: 'awarded', place: 'Paris', by: jury, now: tick() } });
   } else if (random() < 0.3) {
     run({ type: 'Withdraw', data: { reason: 'réorientation', by: admin, now: tick() } });
@@ -100,7 +145,20 @@ export const toNewEvents = (events: readonly EnrollmentEvent[]): NewEvent[] =>
 export async function publishReferential(store: EventStore, referential: Referential, contentHash: string): Promise<void> {
   await store.append(
     referentialStreamId(referential.referential),
-    [{ id: randomUUID(), type: 'ReferentialVersionPublished', data: { referentialId: referential.referential, version: referential.version, contentHash, content: referential, by: admin, at: '2026-01-01T00:00:00.000Z' } }],
+    [
+      {
+        id: randomUUID(),
+        type: 'ReferentialVersionPublished',
+        data: {
+          referentialId: referential.referential,
+          version: referential.version,
+          contentHash,
+          content: referential,
+          by: admin,
+          at: '2026-01-01T00:00:00.000Z',
+        },
+      },
+    ],
     { expectedRevision: 'any' },
   );
 }

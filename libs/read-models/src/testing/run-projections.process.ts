@@ -23,7 +23,9 @@ export function createEventCountsProjection(): Projection {
     tables: [
       {
         name: 'crash_event_counts',
-        create: (t) => [sql`CREATE TABLE ${sql.table(t)} (event_id uuid PRIMARY KEY, stream_id text NOT NULL, position text NOT NULL, applied integer NOT NULL)`],
+        create: (t) => [
+          sql`CREATE TABLE ${sql.table(t)} (event_id uuid PRIMARY KEY, stream_id text NOT NULL, position text NOT NULL, applied integer NOT NULL)`,
+        ],
       },
     ],
     async apply(trx, events, tables) {

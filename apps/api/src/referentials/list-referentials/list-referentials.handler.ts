@@ -12,7 +12,10 @@ export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQu
   constructor(@Inject(SQL_DB) private readonly db: SqlDb) {}
 
   async execute(): Promise<ReferentialSummaryDto[]> {
-    const { rows } = await sql<{ content: Referential; content_hash: string }>`SELECT content, content_hash FROM referential_versions ORDER BY referential_id, version`.execute(this.db);
+    const { rows } = await sql<{
+      content: Referential;
+      content_hash: string;
+    }>`SELECT content, content_hash FROM referential_versions ORDER BY referential_id, version`.execute(this.db);
     return rows.map(({ content: r, content_hash: contentHash }) => ({
       referential: r.referential,
       version: r.version,

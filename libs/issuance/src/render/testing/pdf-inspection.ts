@@ -6,9 +6,33 @@ import { inflateSync } from 'zlib';
  */
 
 const WIN_ANSI_0X80_0X9F: Readonly<Record<number, string>> = {
-  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š', 0x8b: '‹',
-  0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—', 0x98: '˜', 0x99: '™',
-  0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+  0x80: '€',
+  0x82: '‚',
+  0x83: 'ƒ',
+  0x84: '„',
+  0x85: '…',
+  0x86: '†',
+  0x87: '‡',
+  0x88: 'ˆ',
+  0x89: '‰',
+  0x8a: 'Š',
+  0x8b: '‹',
+  0x8c: 'Œ',
+  0x8e: 'Ž',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x95: '•',
+  0x96: '–',
+  0x97: '—',
+  0x98: '˜',
+  0x99: '™',
+  0x9a: 'š',
+  0x9b: '›',
+  0x9c: 'œ',
+  0x9e: 'ž',
+  0x9f: 'Ÿ',
 };
 
 /** Each text-showing operation, in drawing order (a wrapped paragraph gives one entry per line). */
@@ -48,7 +72,9 @@ export function withInflatedContent(pdf: Buffer): Buffer {
 
 /** All the text, runs joined by spaces, every run of white space (no-break space included) as one space. */
 export function pdfText(pdf: Buffer): string {
-  return pdfTextRuns(pdf).join(' ').replace(/[\s\u00a0]+/g, ' ');
+  return pdfTextRuns(pdf)
+    .join(' ')
+    .replace(/[\s\u00a0]+/g, ' ');
 }
 
 export interface PdfImage {
