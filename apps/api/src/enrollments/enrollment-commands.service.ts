@@ -13,6 +13,7 @@ import {
   evolveEnrollment,
   initialEnrollmentState,
   NotFoundError,
+  opensAccommodations,
   Referential,
 } from '@jalon/domain';
 import { EventStore, fromRecorded, handleCommand, RecentStreamStates } from '@jalon/event-store';
@@ -23,19 +24,6 @@ import { AppConfig } from '@jalon/config';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
-
-/**
- * The decisions that read accommodation facts (which measures are in force, which applied to a
- * sitting, what a change to one does to the sittings not yet held): only they open the sealed
- * values; the others decide on the markers (R14, least privilege).
- */
-const DECIDES_ON_ACCOMMODATIONS: ReadonlySet<EnrollmentCommand['type']> = new Set([
-  'ScheduleSitting',
-  'RecordSittingHeld',
-  'GrantAccommodation',
-  'AmendAccommodation',
-  'EndAccommodation',
-]);
 
 /** Builds the domain command once the clock is read: commands take time as an input. */
 export type CommandBuilder = (now: string) => EnrollmentCommand;
@@ -66,8 +54,8 @@ export class EnrollmentCommands {
 
   async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
     const streamId = enrollmentStreamId(enrollmentId);
-    // Building is pure: its type says, before anything is read, whether the decision needs the facts.
-    const open = DECIDES_ON_ACCOMMODATIONS.has(build(new Date().toISOString()).type);
+    // Building is pure: the command's type says, before anything is read, whether its decision needs the sealed facts.
+    const open = opensAccommodations(build(new Date().toISOString()));
     const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
       streamId,
       initial: initialEnrollmentState,

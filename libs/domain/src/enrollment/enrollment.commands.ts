@@ -117,3 +117,37 @@ export interface CarriedBloc extends BlocCorrespondence {
 
 export type EnrollmentCommandType = EnrollmentCommand['type'];
 export type CommandOf<T extends EnrollmentCommandType> = Extract<EnrollmentCommand, { type: T }>;
+
+/**
+ * The sealed facts each decision must read opened (R14, least privilege): the accommodations'
+ * terms (which measures are in force, which applied to a sitting, what a change to one does to
+ * the sittings not yet held), or nothing, so that the others decide on the markers alone. Every
+ * command type answers here, or the code does not compile; the property tests decide each command
+ * declared `none` on sealed facts and require the same outcome as on opened ones.
+ */
+export const FACTS_A_DECISION_OPENS: { readonly [Type in EnrollmentCommandType]: 'accommodations' | 'none' } = {
+  Enroll: 'none',
+  EnrollByTransfer: 'none',
+  ChooseOption: 'none',
+  GrantAccommodation: 'accommodations',
+  AmendAccommodation: 'accommodations',
+  EndAccommodation: 'accommodations',
+  RecordJuryDisclosureConsent: 'none',
+  WithdrawJuryDisclosureConsent: 'none',
+  ScheduleSitting: 'accommodations',
+  RecordSittingHeld: 'accommodations',
+  RecordAssessment: 'none',
+  CorrectAssessment: 'none',
+  ValidateBloc: 'none',
+  AnnulBloc: 'none',
+  ValidateExtraRequirement: 'none',
+  RecordFinalJuryDecision: 'none',
+  Withdraw: 'none',
+  TransferOut: 'none',
+  RecordDocumentIssued: 'none',
+  RecordDocumentRevoked: 'none',
+};
+
+/** Whether deciding `command` needs the accommodations' terms opened. */
+export const opensAccommodations = (command: EnrollmentCommand | EnrollmentCommandType): boolean =>
+  FACTS_A_DECISION_OPENS[typeof command === 'string' ? command : command.type] === 'accommodations';

@@ -14,8 +14,9 @@ import { Referential } from '../referential/referential.model';
 import { indexReferential } from '../referential/referential-index';
 import { Actor } from '../shared/actor';
 import { DomainError } from '../shared/errors';
+import { SEALED } from '../shared/withheld';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
-import { AnnulmentReason, CriterionResult, EnrollmentCommand } from './enrollment.commands';
+import { AnnulmentReason, CriterionResult, EnrollmentCommand, opensAccommodations } from './enrollment.commands';
 import { decideEnrollment } from './enrollment.decider';
 import { EnrollmentEvent } from './enrollment.events';
 import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
@@ -507,7 +508,43 @@ describe.each(REFERENTIALS)('enrollment decider, random command sequences (%s)',
     expect(seen.counts[`BlocValidated:${own}`]).toBeGreaterThan(0);
     if (own === 'jury') expect(seen.counts[`BlocValidated:${other}`]).toBeUndefined();
   });
+
+  it('decides each command that declares it opens no accommodation facts the same on sealed facts (R14)', () => {
+    let sealedDecisions = 0;
+    fc.assert(
+      fc.property(sequenceArb(referential), (commands) => {
+        for (const step of run(commands, referential).steps) {
+          if (opensAccommodations(step.command) || !holdsAccommodations(step.before)) continue;
+          sealedDecisions += 1;
+          // A command that reads the terms without declaring it would decide otherwise here, or fail.
+          expect({ command: step.command.type, outcome: outcomeOf(step.command, sealAccommodations(step.before), referential) }).toEqual({
+            command: step.command.type,
+            outcome: outcomeOf(step.command, step.before, referential),
+          });
+        }
+      }),
+      params,
+    );
+    expect(sealedDecisions).toBeGreaterThan(100);
+  });
 });
+
+const holdsAccommodations = (state: EnrollmentState) => state.status !== 'none' && Object.keys(state.accommodations).length > 0;
+
+/** The state as a decision sees it when nothing was opened: every measure's terms sealed. */
+function sealAccommodations(state: EnrollmentState): EnrollmentState {
+  if (state.status === 'none') return state;
+  return { ...state, accommodations: Object.fromEntries(Object.entries(state.accommodations).map(([id, a]) => [id, { ...a, terms: SEALED }])) };
+}
+
+/** What a decision comes to: its events, or the code of its refusal. */
+function outcomeOf(command: EnrollmentCommand, state: EnrollmentState, referential: Referential): unknown {
+  try {
+    return JSON.parse(JSON.stringify(decideEnrollment(command, state, { referential })));
+  } catch (error) {
+    return error instanceof DomainError ? { refused: error.code } : { failed: String(error) };
+  }
+}
 
 // ---- successful paths -------------------------------------------------------------------------------
 
