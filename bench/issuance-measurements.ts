@@ -1,4 +1,4 @@
-import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -505,13 +505,15 @@ export async function measureIssuance(
 
     // The rendering's models: the warm-up batch's decisions, as the worker would build them.
     const resolver = new ReferentialResolver(store);
+    const builderVault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined)));
     const builder = new Issuance({
       store,
+      enrollments: enrollmentWriter(store, builderVault),
       documents: new FolderDocumentStorage(documentsDir),
       referential: (id, version) => resolver.resolve(id, version),
       key,
       publicBaseUrl: PUBLIC_BASE_URL,
-      vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined))),
+      vault: builderVault,
     });
     const models = await modelsOf(builder, store, warmBatch.decisions);
     let sizes = { pdf: 0, credential: 0 };

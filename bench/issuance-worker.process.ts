@@ -13,7 +13,7 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
-import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import {
   DocumentFile,
   DocumentStorage,
@@ -93,8 +93,10 @@ async function main(): Promise<void> {
   };
   // The resolver reads from the store it is given: the raw one, so its (first, uncached) reads are counted under 'referential'.
   const referentials = new ReferentialResolver(store);
+  const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS)));
   const issuance = new Issuance({
     store: timedStore,
+    enrollments: enrollmentWriter(timedStore, vault),
     documents,
     referential: async (id, version) => {
       const started = performance.now();
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
     },
     key,
     publicBaseUrl: required('PUBLIC_BASE_URL'),
-    vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS))),
+    vault,
   });
 
   let jobs = 0;

@@ -11,17 +11,15 @@ import {
   enrollmentStreamId,
   EventOf,
   evolveCandidate,
-  evolveEnrollment,
   foldEnrollment,
   initialCandidateState,
-  initialEnrollmentState,
   isWithheld,
   Protected,
   Referential,
   RevocationReason,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand, RecordedEvent } from '@jalon/event-store';
-import { enrollmentCodec, PersonalDataVault, readOpened } from '@jalon/privacy';
+import { EventStore, fromRecorded, RecordedEvent, StreamWriter } from '@jalon/event-store';
+import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
 import { IssuedDocumentModel, IssuerKey } from './document-model';
@@ -41,7 +39,10 @@ export interface RevokeJob {
 }
 
 export interface IssuanceDependencies {
+  /** Where the decisions are read. */
   readonly store: EventStore;
+  /** How the documents are recorded on their enrollment (privacy's enrollmentWriter, built once per process). */
+  readonly enrollments: StreamWriter<EnrollmentState, EnrollmentEvent>;
   readonly documents: DocumentStorage;
   readonly referential: (referentialId: string, version: string) => Promise<Referential>;
   readonly key: IssuerKey;
@@ -133,17 +134,8 @@ export class Issuance {
     known?: readonly RecordedEvent[],
   ) {
     const referential = await this.deps.referential(current.referentialId, current.version);
-    return handleCommand<EnrollmentState, EnrollmentEvent>(this.deps.store, {
-      streamId: enrollmentStreamId(enrollmentId),
-      initial: initialEnrollmentState,
-      evolve: evolveEnrollment,
-      // Recording a document needs no personal fact: it decides on them sealed.
-      ...enrollmentCodec(this.deps.vault, { open: false }),
-      // The stream as issue() read it: unless someone wrote since, no second read.
-      known,
-      decide: (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }),
-      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at }),
-    });
+    // Recording a document needs no personal fact: it decides on them sealed, from the stream as issue() read it.
+    return this.deps.enrollments.write(enrollmentId, (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }), { known });
   }
 
   /** The holder's identity as the document prints it, or `erased` once their personal data is erased. */

@@ -1,5 +1,5 @@
-import { CandidateEvent, CandidateState, EnrollmentEvent, EnrollmentState } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
+import { CandidateEvent, candidateDecider, CandidateState, EnrollmentEvent, enrollmentDecider, EnrollmentState } from '@jalon/domain';
+import { EventStore, fromRecorded, RecordedEvent, StreamWriter, StreamWriterOptions } from '@jalon/event-store';
 import { PersonalDataVault } from './personal-data-vault';
 
 /**
@@ -16,12 +16,24 @@ export function enrollmentCodec(vault: PersonalDataVault, options: { open: boole
   };
 }
 
-export function candidateCodec(vault: PersonalDataVault) {
+export function candidateCodec(vault: PersonalDataVault, options: { open: boolean } = { open: true }) {
   return {
-    decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<CandidateEvent>(r))),
+    ...(options.open ? { decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<CandidateEvent>(r))) } : {}),
     encode: (events: readonly CandidateEvent[], state: CandidateState) =>
       vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
   };
+}
+
+type WriterOptions<S, E> = Omit<StreamWriterOptions<S, E>, 'codec'>;
+
+/** Every write to an enrollment stream: its personal data sealed on the way in, opened only for the decisions that declare it. */
+export function enrollmentWriter(store: EventStore, vault: PersonalDataVault, options: WriterOptions<EnrollmentState, EnrollmentEvent> = {}) {
+  return new StreamWriter<EnrollmentState, EnrollmentEvent>(store, enrollmentDecider, { ...options, codec: (open) => enrollmentCodec(vault, { open }) });
+}
+
+/** Every write to a candidate stream: the identity sealed on the way in, opened only when asked. */
+export function candidateWriter(store: EventStore, vault: PersonalDataVault, options: WriterOptions<CandidateState, CandidateEvent> = {}) {
+  return new StreamWriter<CandidateState, CandidateEvent>(store, candidateDecider, { ...options, codec: (open) => candidateCodec(vault, { open }) });
 }
 
 /** A stream read and opened: the stored events (ids, positions) and their domain form. */

@@ -20,6 +20,7 @@ import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
 import { ProcessLiveness } from './process-liveness';
+import { StreamWriters } from './stream-writers';
 import { TransferCompletion } from './transfer-completion';
 import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
 
@@ -203,6 +204,7 @@ export class RuntimeModule {
           },
         },
         ReferentialResolver,
+        StreamWriters,
         TransferCompletion,
         ProcessLiveness,
         { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
@@ -210,10 +212,11 @@ export class RuntimeModule {
         { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
         {
           provide: Issuance,
-          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault],
-          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey, vault: PersonalDataVault) =>
+          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault, StreamWriters],
+          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey, vault: PersonalDataVault, writers: StreamWriters) =>
             new Issuance({
               store: storage.store,
+              enrollments: writers.enrollments,
               documents,
               referential: (id, version) => referentials.resolve(id, version),
               key,
@@ -243,6 +246,7 @@ export class RuntimeModule {
         IssuanceQueue,
         Issuance,
         ReferentialResolver,
+        StreamWriters,
         TransferCompletion,
         ProcessLiveness,
         Redis,

@@ -1,16 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import {
-  decideEnrollment,
-  EnrollmentEvent,
-  EnrollmentState,
-  enrollmentStreamId,
-  evolveEnrollment,
-  initialEnrollmentState,
-  transferInCommand,
-} from '@jalon/domain';
-import { CommandResult, EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { decideEnrollment, EnrollmentEvent, enrollmentStreamId, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import { CommandResult, EventStore, fromRecorded } from '@jalon/event-store';
 import { ReferentialResolver } from './referential-resolver.service';
+import { StreamWriters } from './stream-writers';
 import { EVENT_STORE, SQL_DB, SqlDb } from './runtime.tokens';
 
 /** A transfer is left to its request this long before the worker completes it. */
@@ -30,6 +23,7 @@ export class TransferCompletion {
     @Inject(SQL_DB) private readonly db: SqlDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
+    private readonly writers: StreamWriters,
   ) {}
 
   /**
@@ -56,19 +50,12 @@ export class TransferCompletion {
     if (source.status !== 'transferred') return undefined;
     const command = transferInCommand(sourceEnrollmentId, source);
     const referential = await this.referentials.resolve(command.data.referentialId, command.data.version);
-    const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
-      streamId: enrollmentStreamId(command.data.enrollmentId),
-      initial: initialEnrollmentState,
-      evolve: evolveEnrollment,
+    const result = await this.writers.enrollments.write(
+      command.data.enrollmentId,
       // Written already (by the request, or another worker, even meanwhile: a conflict decides again): nothing left to do.
-      decide: (state) => (state.status === 'none' ? decideEnrollment(command, state, { referential }) : []),
-      metadata: (event) => ({
-        actor: event.data.by,
-        occurredAt: event.data.at,
-        organisationId: source.organisationId,
-        causationId: `transfer-completion:${sourceEnrollmentId}`,
-      }),
-    });
+      (state) => (state.status === 'none' ? decideEnrollment(command, state, { referential }) : []),
+      { organisationId: source.organisationId, causationId: `transfer-completion:${sourceEnrollmentId}` },
+    );
     return result.events.length > 0 ? result : undefined;
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CandidateEvent,
-  CandidateState,
   candidateStreamId,
   decideCandidate,
   evolveCandidate,
@@ -11,9 +10,9 @@ import {
   NotFoundError,
   registeredIn,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand, newId } from '@jalon/event-store';
-import { candidateCodec, PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
-import { EVENT_STORE } from '@jalon/runtime';
+import { EventStore, fromRecorded, newId } from '@jalon/event-store';
+import { PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
+import { EVENT_STORE, StreamWriters } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreatedOutcome } from '../enrollments/enrollment-commands.controller';
 import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
@@ -35,6 +34,7 @@ export class CandidatesController {
     private readonly vault: PersonalDataVault,
     private readonly reads: PersonalDataReadLog,
     private readonly erasure: Erasure,
+    private readonly writers: StreamWriters,
   ) {}
 
   @Post()
@@ -44,7 +44,6 @@ export class CandidatesController {
   @ApiCommandResponses({ status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED: the identity refused, naming the `field`' })
   async register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const candidateId = newId('candidate');
-    const streamId = candidateStreamId(candidateId);
     const identity = {
       birthName: body.birthName,
       ...(body.usageName ? { usageName: body.usageName } : {}),
@@ -54,12 +53,9 @@ export class CandidatesController {
       birthPlace: body.birthPlace,
       email: body.email,
     };
-    const result = await handleCommand<CandidateState, CandidateEvent>(this.store, {
-      streamId,
-      initial: initialCandidateState,
-      evolve: evolveCandidate,
-      ...candidateCodec(this.vault),
-      decide: (state) =>
+    const result = await this.writers.candidates.write(
+      candidateId,
+      (state) =>
         decideCandidate(
           {
             type: 'RegisterCandidate',
@@ -67,9 +63,9 @@ export class CandidatesController {
           },
           state,
         ),
-      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
-    });
-    return { id: candidateId, ...CommandOutcome.of(streamId, result) };
+      { organisationId: actor.organisationId },
+    );
+    return { id: candidateId, ...CommandOutcome.of(result.streamId, result) };
   }
 
   @Get(':candidateId')

@@ -3,7 +3,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { sql } from 'kysely';
 import {
   CandidateEvent,
-  CandidateState,
   candidateStreamId,
   decideCandidate,
   EnrollmentEvent,
@@ -13,11 +12,11 @@ import {
   initialCandidateState,
   registeredIn,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand } from '@jalon/event-store';
+import { EventStore, fromRecorded } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
-import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
+import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb, StreamWriters } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { CommandOutcome } from '../shared/command-outcome';
 
@@ -50,6 +49,7 @@ export class Erasure {
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     private readonly keys: DataKeys,
     private readonly projections: ProjectionRunner,
+    private readonly writers: StreamWriters,
   ) {}
 
   async erase(candidateId: string, actor: AuthenticatedActor): Promise<ErasureOutcome> {
@@ -65,15 +65,12 @@ export class Erasure {
         if (await this.documents.remove(number)) documentFilesRemoved += 1;
       }
     }
-    const result = await handleCommand<CandidateState, CandidateEvent>(this.store, {
-      streamId,
-      initial: initialCandidateState,
-      evolve: evolveCandidate,
-      decide: (state) =>
-        decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
-      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, organisationId: actor.organisationId }),
-    });
-    if (result.position) this.projections.wake();
+    // The key is gone: the record of the erasure decides on the sealed identity, and carries no personal data.
+    const result = await this.writers.candidates.write(
+      candidateId,
+      (state) => decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
+      { organisationId: actor.organisationId },
+    );
     return { candidateId, enrollments, documentFilesRemoved, ...CommandOutcome.of(streamId, result) };
   }
 

@@ -16,13 +16,10 @@ import {
   opensAccommodations,
   Referential,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, handleCommand, RecentStreamStates } from '@jalon/event-store';
-import { enrollmentCodec, PersonalDataVault, readOpened } from '@jalon/privacy';
-import { ProjectionRunner } from '@jalon/projections';
-import { APP_CONFIG, EVENT_STORE } from '@jalon/runtime';
-import { AppConfig } from '@jalon/config';
+import { EventStore, fromRecorded } from '@jalon/event-store';
+import { PersonalDataVault, readOpened } from '@jalon/privacy';
+import { EVENT_STORE, ReferentialResolver, StreamWriters } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
-import { ReferentialResolver } from '@jalon/runtime';
 import { CommandOutcome } from '../shared/command-outcome';
 
 /** Builds the domain command once the clock is read: commands take time as an input. */
@@ -35,46 +32,27 @@ export type CommandBuilder = (now: string) => EnrollmentCommand;
  */
 @Injectable()
 export class EnrollmentCommands {
-  /**
-   * States of recently written enrollments, folded from the events as stored (sealed): a decision
-   * that opens nothing starts from here instead of reading its stream; the append's expected
-   * revision still guards it, and a refusal is checked against the stream before it stands.
-   */
-  private readonly states?: RecentStreamStates<EnrollmentState>;
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
-    private readonly projections: ProjectionRunner,
+    private readonly writers: StreamWriters,
     private readonly vault: PersonalDataVault,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    if (config.streamStateCacheSize > 0) this.states = new RecentStreamStates(config.streamStateCacheSize);
-  }
+  ) {}
 
-  async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, correlationId?: string): Promise<CommandOutcome> {
-    const streamId = enrollmentStreamId(enrollmentId);
+  async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder): Promise<CommandOutcome> {
     // Building is pure: the command's type says, before anything is read, whether its decision needs the sealed facts.
     const open = opensAccommodations(build(new Date().toISOString()));
-    const result = await handleCommand<EnrollmentState, EnrollmentEvent>(this.store, {
-      streamId,
-      initial: initialEnrollmentState,
-      evolve: evolveEnrollment,
-      ...enrollmentCodec(this.vault, { open }),
-      // Opened states are never kept: personal data stays sealed in memory too (R14).
-      ...(open ? {} : { cache: this.states }),
-      decide: async (state) => {
+    const result = await this.writers.enrollments.write(
+      enrollmentId,
+      async (state) => {
         const command = build(new Date().toISOString());
         if (state.status !== 'none') assertMayAct(actor, state);
         const referential = await this.referentialFor(command, state);
         return decideEnrollment(command, state, { referential });
       },
-      metadata: (event) => ({ actor: event.data.by, occurredAt: event.data.at, correlationId, organisationId: actor.organisationId }),
-    });
-    // A decision on opened facts leaves no sealed state to keep: the next one reads the stream.
-    if (open) this.states?.delete(streamId);
-    if (result.position) this.projections.wake();
-    return CommandOutcome.of(streamId, result);
+      { open, organisationId: actor.organisationId },
+    );
+    return CommandOutcome.of(result.streamId, result);
   }
 
   /** Whether the enrollment's stream holds anything (whoever may see it). */

@@ -82,3 +82,11 @@ export function registeredIn(state: CandidateState, organisationId: string): Ext
   if (state.status === 'none' || state.organisationId !== organisationId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
   return state;
 }
+
+/** The candidate stream type as one object (emmett's decider shape): where it lives, how it folds, how it decides. */
+export const candidateDecider = {
+  streamIdOf: candidateStreamId,
+  initialState: initialCandidateState,
+  evolve: evolveCandidate,
+  decide: decideCandidate,
+} as const;

@@ -7,7 +7,7 @@ import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extr
 import { ACCESS_ROUTES, ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
 import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
-import { ActiveEnrollment, EnrollmentState, evolveEnrollment } from './enrollment.state';
+import { ActiveEnrollment, EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment.state';
 
 /** The stream of one enrollment (a candidate in one certification version). */
 export const enrollmentStreamId = (enrollmentId: string): string => `enrollment-${enrollmentId}`;
@@ -828,3 +828,11 @@ function recordDocumentRevoked(command: CommandOf<'RecordDocumentRevoked'>, stat
   if (document.revokedAt) return [];
   return [{ type: 'DocumentRevoked', data: { number: d.number, kind: document.kind, reasonCategory: d.reasonCategory, by: d.by, at: d.now } }];
 }
+
+/** The enrollment stream type as one object (emmett's decider shape): where it lives, how it folds, how it decides. */
+export const enrollmentDecider = {
+  streamIdOf: enrollmentStreamId,
+  initialState: initialEnrollmentState,
+  evolve: evolveEnrollment,
+  decide: decideEnrollment,
+} as const;

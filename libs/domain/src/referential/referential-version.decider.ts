@@ -83,3 +83,11 @@ export function decideReferential(command: ReferentialCommand, state: Referentia
     }
   }
 }
+
+/** The référentiel stream type as one object (emmett's decider shape): where it lives, how it folds, how it decides. */
+export const referentialDecider = {
+  streamIdOf: referentialStreamId,
+  initialState: initialReferentialState,
+  evolve: evolveReferential,
+  decide: decideReferential,
+} as const;

@@ -20,7 +20,7 @@
 import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
-import { DataKeys, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { FolderDocumentStorage } from '../document-storage';
 import { Issuance } from '../issuance.service';
 import { connect, IssuanceJobData, startIssuanceWorker } from '../issuance-queue';
@@ -63,13 +63,15 @@ async function main(): Promise<void> {
   const documents = new FolderDocumentStorage(required('DOCUMENTS_DIR'));
   // As the runtime does at start-up: the partial files of a worker killed mid-write go.
   await documents.sweep({ olderThanMs: optionalNumber('SWEEP_OLDER_THAN_MS') });
+  const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS)));
   const issuance = new Issuance({
     store,
+    enrollments: enrollmentWriter(store, vault),
     documents,
     referential: referentialLookup(store),
     key: issuerKeyFromPem(required('ISSUER_KEY_PEM'), process.env.ISSUER_ID ?? `${publicBaseUrl}/issuer`, process.env.ISSUER_NAME ?? 'Jalon (crash test)'),
     publicBaseUrl,
-    vault: new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS))),
+    vault,
   });
 
   // Warm up before taking jobs, so that `ready` means working at full pace: the first render of a
