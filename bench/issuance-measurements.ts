@@ -1,4 +1,4 @@
-import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentCommandHandler, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -508,7 +508,7 @@ export async function measureIssuance(
     const builderVault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined)));
     const builder = new Issuance({
       store,
-      enrollments: enrollmentWriter(store, builderVault),
+      enrollments: enrollmentCommandHandler(store, builderVault),
       documents: new FolderDocumentStorage(documentsDir),
       referential: (id, version) => resolver.resolve(id, version),
       key,

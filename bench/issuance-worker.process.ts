@@ -13,7 +13,7 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
-import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentCommandHandler, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import {
   DocumentFile,
   DocumentStorage,
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS)));
   const issuance = new Issuance({
     store: timedStore,
-    enrollments: enrollmentWriter(timedStore, vault),
+    enrollments: enrollmentCommandHandler(timedStore, vault),
     documents,
     referential: async (id, version) => {
       const started = performance.now();

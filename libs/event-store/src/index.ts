@@ -7,4 +7,4 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './command-handler';
 export * from './derived-ids';
 export * from './open-storage';
-export * from './stream-writer';
+export * from './stream-command-handler';

@@ -1,3 +1,4 @@
+import { enrollmentIdOf } from '@jalon/domain';
 import { sql } from 'kysely';
 import { RecordedEvent, SqlDb } from '@jalon/event-store';
 import { Projection, TableNames } from '@jalon/projections';
@@ -89,11 +90,11 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       // The blocs carried into the enrollments this batch opens by transfer: each proven by its source's bloc.
       const carriedNow = new Map<string, CarriedLink>();
       for (const event of events) {
-        if (event.type !== 'EnrolledByTransfer' || !event.streamId.startsWith(ENROLLMENT)) continue;
+        if (event.type !== 'EnrolledByTransfer' || !enrollmentIdOf(event.streamId)) continue;
         const data = event.data as { fromEnrollmentId: string; carriedBlocs: readonly { fromBloc: string; toBloc: string }[] };
         for (const carried of data.carriedBlocs) {
           const link = {
-            enrollmentId: event.streamId.slice(ENROLLMENT.length),
+            enrollmentId: enrollmentIdOf(event.streamId)!,
             blocCode: carried.toBloc,
             fromEnrollmentId: data.fromEnrollmentId,
             fromBlocCode: carried.fromBloc,
@@ -105,7 +106,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       const recordEnrollments = async () => {
         if (holders.length > 0) {
           await sql`INSERT INTO ${sql.table(tables.issuance_holders)} (enrollment_id, candidate_id)
-            VALUES ${sql.join(holders.map((e) => sql`(${e.streamId.slice(ENROLLMENT.length)}, ${(e.data as { candidateId: string }).candidateId})`))}
+            VALUES ${sql.join(holders.map((e) => sql`(${enrollmentIdOf(e.streamId)!}, ${(e.data as { candidateId: string }).candidateId})`))}
             ON CONFLICT DO NOTHING`.execute(trx);
         }
         if (carriedNow.size > 0) {
@@ -114,7 +115,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             ON CONFLICT DO NOTHING`.execute(trx);
         }
       };
-      const relevant = events.filter((event) => event.streamId.startsWith(ENROLLMENT) && HANDLED.has(event.type));
+      const relevant = events.filter((event) => enrollmentIdOf(event.streamId) !== undefined && HANDLED.has(event.type));
       if (relevant.length === 0) return recordEnrollments();
 
       // The rows the batch speaks of, as they stand, keyed by number: by number (its unique index)
@@ -130,8 +131,8 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         else if (event.type === 'DocumentIssued') numbers.add((data.document as { number: string }).number);
         else if (event.type === 'DocumentRevoked') numbers.add(data.number as string);
         else {
-          annulledIn.add(event.streamId.slice(ENROLLMENT.length));
-          if (event.type === 'BlocAnnulled') annulled.push({ enrollmentId: event.streamId.slice(ENROLLMENT.length), blocCode: data.blocCode as string });
+          annulledIn.add(enrollmentIdOf(event.streamId)!);
+          if (event.type === 'BlocAnnulled') annulled.push({ enrollmentId: enrollmentIdOf(event.streamId)!, blocCode: data.blocCode as string });
         }
       }
       const links = new Map(carriedNow);
@@ -169,7 +170,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       };
 
       for (const event of relevant) {
-        const enrollmentId = event.streamId.slice(ENROLLMENT.length);
+        const enrollmentId = enrollmentIdOf(event.streamId)!;
         const data = event.data as Record<string, unknown>;
         switch (event.type) {
           case 'BlocValidated':
@@ -283,7 +284,6 @@ async function carriedEarlier(trx: SqlDb, tables: TableNames, blocs: readonly Bl
   return rows;
 }
 
-const ENROLLMENT = 'enrollment-';
 const HANDLED = new Set(['BlocValidated', 'CertificationAwarded', 'DocumentIssued', 'BlocAnnulled', 'CertificationRevoked', 'DocumentRevoked']);
 
 /** Jobs handed to `enqueue` at a time by the reconciler. */

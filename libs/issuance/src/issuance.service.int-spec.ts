@@ -6,7 +6,7 @@ import { fixtureReferential } from '@jalon/domain/testing/fixture-referential';
 import { admin, at, cmd, fixtureTimedParts, history, passBloc, sit } from '@jalon/domain/testing/enrollment-fixtures';
 import { migrateToLatest, NewEvent, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentCommandHandler, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { randomUUID } from 'node:crypto';
 import { FolderDocumentStorage } from './document-storage';
 import { Issuance } from './issuance.service';
@@ -51,7 +51,7 @@ describe('Issuance.issue (PostgreSQL)', () => {
     keys = new DataKeys(home.db, masterKeysOrThrowaway(undefined));
     issuance = new Issuance({
       store,
-      enrollments: enrollmentWriter(store, new PersonalDataVault(keys)),
+      enrollments: enrollmentCommandHandler(store, new PersonalDataVault(keys)),
       documents: new FolderDocumentStorage(dir),
       referential: async () => fixtureReferential,
       key: generateIssuerKey('https://jalon.example.org/issuer', 'Jalon'),

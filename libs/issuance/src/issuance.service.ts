@@ -18,7 +18,7 @@ import {
   Referential,
   RevocationReason,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent, StreamWriter } from '@jalon/event-store';
+import { EventStore, fromRecorded, RecordedEvent, StreamCommandHandler } from '@jalon/event-store';
 import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
@@ -41,8 +41,8 @@ export interface RevokeJob {
 export interface IssuanceDependencies {
   /** Where the decisions are read. */
   readonly store: EventStore;
-  /** How the documents are recorded on their enrollment (privacy's enrollmentWriter, built once per process). */
-  readonly enrollments: StreamWriter<EnrollmentState, EnrollmentEvent>;
+  /** How the documents are recorded on their enrollment (privacy's enrollmentCommandHandler, built once per process). */
+  readonly enrollments: StreamCommandHandler<EnrollmentState, EnrollmentEvent>;
   readonly documents: DocumentStorage;
   readonly referential: (referentialId: string, version: string) => Promise<Referential>;
   readonly key: IssuerKey;
@@ -135,7 +135,7 @@ export class Issuance {
   ) {
     const referential = await this.deps.referential(current.referentialId, current.version);
     // Recording a document needs no personal fact: it decides on them sealed, from the stream as issue() read it.
-    return this.deps.enrollments.write(enrollmentId, (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }), { known });
+    return this.deps.enrollments.handle(enrollmentId, (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }), { known });
   }
 
   /** The holder's identity as the document prints it, or `erased` once their personal data is erased. */

@@ -1,5 +1,5 @@
 import { CandidateEvent, candidateDecider, CandidateState, EnrollmentEvent, enrollmentDecider, EnrollmentState } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent, StreamWriter, StreamWriterOptions } from '@jalon/event-store';
+import { EventStore, fromRecorded, RecordedEvent, StreamCommandHandler, StreamCommandHandlerOptions } from '@jalon/event-store';
 import { PersonalDataVault } from './personal-data-vault';
 
 /**
@@ -24,16 +24,19 @@ export function candidateCodec(vault: PersonalDataVault, options: { open: boolea
   };
 }
 
-type WriterOptions<S, E> = Omit<StreamWriterOptions<S, E>, 'codec'>;
+type WriterOptions<S, E> = Omit<StreamCommandHandlerOptions<S, E>, 'codec'>;
 
 /** Every write to an enrollment stream: its personal data sealed on the way in, opened only for the decisions that declare it. */
-export function enrollmentWriter(store: EventStore, vault: PersonalDataVault, options: WriterOptions<EnrollmentState, EnrollmentEvent> = {}) {
-  return new StreamWriter<EnrollmentState, EnrollmentEvent>(store, enrollmentDecider, { ...options, codec: (open) => enrollmentCodec(vault, { open }) });
+export function enrollmentCommandHandler(store: EventStore, vault: PersonalDataVault, options: WriterOptions<EnrollmentState, EnrollmentEvent> = {}) {
+  return new StreamCommandHandler<EnrollmentState, EnrollmentEvent>(store, enrollmentDecider, {
+    ...options,
+    codec: (open) => enrollmentCodec(vault, { open }),
+  });
 }
 
 /** Every write to a candidate stream: the identity sealed on the way in, opened only when asked. */
-export function candidateWriter(store: EventStore, vault: PersonalDataVault, options: WriterOptions<CandidateState, CandidateEvent> = {}) {
-  return new StreamWriter<CandidateState, CandidateEvent>(store, candidateDecider, { ...options, codec: (open) => candidateCodec(vault, { open }) });
+export function candidateCommandHandler(store: EventStore, vault: PersonalDataVault, options: WriterOptions<CandidateState, CandidateEvent> = {}) {
+  return new StreamCommandHandler<CandidateState, CandidateEvent>(store, candidateDecider, { ...options, codec: (open) => candidateCodec(vault, { open }) });
 }
 
 /** A stream read and opened: the stored events (ids, positions) and their domain form. */

@@ -20,7 +20,7 @@ import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
 import { ProcessLiveness } from './process-liveness';
-import { StreamWriters } from './stream-writers';
+import { StreamCommandHandlers } from './stream-command-handlers';
 import { TransferCompletion } from './transfer-completion';
 import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
 
@@ -204,7 +204,7 @@ export class RuntimeModule {
           },
         },
         ReferentialResolver,
-        StreamWriters,
+        StreamCommandHandlers,
         TransferCompletion,
         ProcessLiveness,
         { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
@@ -212,11 +212,17 @@ export class RuntimeModule {
         { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
         {
           provide: Issuance,
-          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault, StreamWriters],
-          useFactory: (documents: DocumentStorage, referentials: ReferentialResolver, key: IssuerKey, vault: PersonalDataVault, writers: StreamWriters) =>
+          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault, StreamCommandHandlers],
+          useFactory: (
+            documents: DocumentStorage,
+            referentials: ReferentialResolver,
+            key: IssuerKey,
+            vault: PersonalDataVault,
+            handlers: StreamCommandHandlers,
+          ) =>
             new Issuance({
               store: storage.store,
-              enrollments: writers.enrollments,
+              enrollments: handlers.enrollments,
               documents,
               referential: (id, version) => referentials.resolve(id, version),
               key,
@@ -246,7 +252,7 @@ export class RuntimeModule {
         IssuanceQueue,
         Issuance,
         ReferentialResolver,
-        StreamWriters,
+        StreamCommandHandlers,
         TransferCompletion,
         ProcessLiveness,
         Redis,

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { decideEnrollment, EnrollmentEvent, enrollmentStreamId, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
-import { CommandResult, EventStore, fromRecorded } from '@jalon/event-store';
+import { decideEnrollment, EnrollmentEvent, transferInCommand } from '@jalon/domain';
+import { CommandResult } from '@jalon/event-store';
 import { ReferentialResolver } from './referential-resolver.service';
-import { StreamWriters } from './stream-writers';
-import { EVENT_STORE, SQL_DB, SqlDb } from './runtime.tokens';
+import { StreamCommandHandlers } from './stream-command-handlers';
+import { SQL_DB, SqlDb } from './runtime.tokens';
 
 /** A transfer is left to its request this long before the worker completes it. */
 export const TRANSFER_GRACE_MS = 30_000;
@@ -21,9 +21,8 @@ export const TRANSFER_GRACE_MS = 30_000;
 export class TransferCompletion {
   constructor(
     @Inject(SQL_DB) private readonly db: SqlDb,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
-    private readonly writers: StreamWriters,
+    private readonly handlers: StreamCommandHandlers,
   ) {}
 
   /**
@@ -44,13 +43,11 @@ export class TransferCompletion {
 
   /** Writes the new enrollment of the source's transfer if it does not exist; undefined when there is nothing to do. */
   async complete(sourceEnrollmentId: string): Promise<CommandResult<EnrollmentEvent> | undefined> {
-    const source = (await this.store.readStream(enrollmentStreamId(sourceEnrollmentId)))
-      .map((e) => fromRecorded<EnrollmentEvent>(e))
-      .reduce(evolveEnrollment, initialEnrollmentState());
+    const { state: source } = await this.handlers.enrollments.load(sourceEnrollmentId);
     if (source.status !== 'transferred') return undefined;
     const command = transferInCommand(sourceEnrollmentId, source);
     const referential = await this.referentials.resolve(command.data.referentialId, command.data.version);
-    const result = await this.writers.enrollments.write(
+    const result = await this.handlers.enrollments.handle(
       command.data.enrollmentId,
       // Written already (by the request, or another worker, even meanwhile: a conflict decides again): nothing left to do.
       (state) => (state.status === 'none' ? decideEnrollment(command, state, { referential }) : []),

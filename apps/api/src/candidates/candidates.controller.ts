@@ -1,18 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  CandidateEvent,
-  candidateStreamId,
-  decideCandidate,
-  evolveCandidate,
-  initialCandidateState,
-  isWithheld,
-  NotFoundError,
-  registeredIn,
-} from '@jalon/domain';
-import { EventStore, fromRecorded, newId } from '@jalon/event-store';
-import { PersonalDataReadLog, PersonalDataVault, readOpened } from '@jalon/privacy';
-import { EVENT_STORE, StreamWriters } from '@jalon/runtime';
+import { decideCandidate, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
+import { newId } from '@jalon/event-store';
+import { PersonalDataReadLog } from '@jalon/privacy';
+import { StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreatedOutcome } from '../enrollments/enrollment-commands.controller';
 import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
@@ -30,11 +21,9 @@ import { UuidParam } from '../shared/uuid-param';
 @Controller('candidates')
 export class CandidatesController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly vault: PersonalDataVault,
     private readonly reads: PersonalDataReadLog,
     private readonly erasure: Erasure,
-    private readonly writers: StreamWriters,
+    private readonly handlers: StreamCommandHandlers,
   ) {}
 
   @Post()
@@ -53,7 +42,7 @@ export class CandidatesController {
       birthPlace: body.birthPlace,
       email: body.email,
     };
-    const result = await this.writers.candidates.write(
+    const result = await this.handlers.candidates.handle(
       candidateId,
       (state) =>
         decideCandidate(
@@ -85,8 +74,7 @@ export class CandidatesController {
   )
   async get(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
     if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
-    const { events } = await readOpened<CandidateEvent>(this.store, this.vault, candidateStreamId(candidateId));
-    const candidate = registeredIn(events.reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
+    const candidate = registeredIn((await this.handlers.candidates.load(candidateId, { open: true })).state, actor.organisationId);
     if (!isWithheld(candidate.identity)) await this.reads.record({ actor, candidateId, view: 'identity', subjects: Object.keys(candidate.identity) });
     return {
       candidateId,
@@ -111,8 +99,7 @@ export class CandidatesController {
     // The DPO answers for their organisation's candidates; auditors read across organisations.
     if (actor.role !== 'auditor') {
       // Membership is a clear fact: nothing is opened for it.
-      const recorded = await this.store.readStream(candidateStreamId(candidateId));
-      registeredIn(recorded.map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState()), actor.organisationId);
+      registeredIn((await this.handlers.candidates.load(candidateId)).state, actor.organisationId);
     }
     return this.reads.of(candidateId);
   }

@@ -1,22 +1,12 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { sql } from 'kysely';
-import {
-  CandidateEvent,
-  candidateStreamId,
-  decideCandidate,
-  EnrollmentEvent,
-  enrollmentStreamId,
-  evolveCandidate,
-  foldEnrollment,
-  initialCandidateState,
-  registeredIn,
-} from '@jalon/domain';
+import { decideCandidate, EnrollmentEvent, enrollmentStreamId, foldEnrollment, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
-import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb, StreamWriters } from '@jalon/runtime';
+import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { CommandOutcome } from '../shared/command-outcome';
 
@@ -49,13 +39,11 @@ export class Erasure {
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     private readonly keys: DataKeys,
     private readonly projections: ProjectionRunner,
-    private readonly writers: StreamWriters,
+    private readonly handlers: StreamCommandHandlers,
   ) {}
 
   async erase(candidateId: string, actor: AuthenticatedActor): Promise<ErasureOutcome> {
-    const streamId = candidateStreamId(candidateId);
-    const candidate = (await this.store.readStream(streamId)).map((e) => fromRecorded<CandidateEvent>(e)).reduce(evolveCandidate, initialCandidateState());
-    registeredIn(candidate, actor.organisationId);
+    registeredIn((await this.handlers.candidates.load(candidateId)).state, actor.organisationId);
     const enrollments = await this.enrollmentsOf(candidateId);
 
     await this.keys.destroy(candidateId);
@@ -66,12 +54,12 @@ export class Erasure {
       }
     }
     // The key is gone: the record of the erasure decides on the sealed identity, and carries no personal data.
-    const result = await this.writers.candidates.write(
+    const result = await this.handlers.candidates.handle(
       candidateId,
       (state) => decideCandidate({ type: 'RecordPersonalDataErased', data: { by: { id: actor.id, role: actor.role }, now: new Date().toISOString() } }, state),
       { organisationId: actor.organisationId },
     );
-    return { candidateId, enrollments, documentFilesRemoved, ...CommandOutcome.of(streamId, result) };
+    return { candidateId, enrollments, documentFilesRemoved, ...CommandOutcome.of(result.streamId, result) };
   }
 
   /** Every enrollment of the candidate, once the read models have caught up with the log (else 503, nothing erased). */

@@ -1,24 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  CandidateEvent,
-  candidateStreamId,
   decideEnrollment,
-  evolveCandidate,
-  initialCandidateState,
   ValidationError,
   EnrollmentCommand,
-  EnrollmentEvent,
   EnrollmentState,
   enrollmentStreamId,
-  evolveEnrollment,
-  initialEnrollmentState,
   NotFoundError,
   opensAccommodations,
   Referential,
 } from '@jalon/domain';
-import { EventStore, fromRecorded } from '@jalon/event-store';
-import { PersonalDataVault, readOpened } from '@jalon/privacy';
-import { EVENT_STORE, ReferentialResolver, StreamWriters } from '@jalon/runtime';
+import { EventStore } from '@jalon/event-store';
+
+import { EVENT_STORE, ReferentialResolver, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { CommandOutcome } from '../shared/command-outcome';
 
@@ -35,14 +28,13 @@ export class EnrollmentCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly referentials: ReferentialResolver,
-    private readonly writers: StreamWriters,
-    private readonly vault: PersonalDataVault,
+    private readonly handlers: StreamCommandHandlers,
   ) {}
 
   async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder): Promise<CommandOutcome> {
     // Building is pure: the command's type says, before anything is read, whether its decision needs the sealed facts.
     const open = opensAccommodations(build(new Date().toISOString()));
-    const result = await this.writers.enrollments.write(
+    const result = await this.handlers.enrollments.handle(
       enrollmentId,
       async (state) => {
         const command = build(new Date().toISOString());
@@ -62,9 +54,8 @@ export class EnrollmentCommands {
 
   /** Only a candidate registered in the actor's organisation can be enrolled (400 otherwise: the body names it). */
   async assertCandidateRegistered(candidateId: string, actor: AuthenticatedActor): Promise<void> {
-    const state = (await this.store.readStream(candidateStreamId(candidateId)))
-      .map((e) => fromRecorded<CandidateEvent>(e))
-      .reduce(evolveCandidate, initialCandidateState());
+    // Membership is a clear fact: nothing is opened for it.
+    const { state } = await this.handlers.candidates.load(candidateId);
     if (state.status === 'none' || state.organisationId !== actor.organisationId) {
       throw new ValidationError('CANDIDATE.NOT_REGISTERED', `candidate ${candidateId} is not registered in this organisation`, { field: 'candidateId' });
     }
@@ -72,8 +63,7 @@ export class EnrollmentCommands {
 
   /** The folded state of an enrollment the actor may see (404 otherwise), its personal data opened. */
   async load(enrollmentId: string, actor: AuthenticatedActor): Promise<Exclude<EnrollmentState, { status: 'none' }>> {
-    const { events } = await readOpened<EnrollmentEvent>(this.store, this.vault, enrollmentStreamId(enrollmentId));
-    const state = events.reduce(evolveEnrollment, initialEnrollmentState());
+    const { state } = await this.handlers.enrollments.load(enrollmentId, { open: true });
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     assertMayAct(actor, state);
     return state;

@@ -9,8 +9,14 @@ import { ApplicableAccommodation, EnrollmentEvent, EventOf, TimedPartSchedule } 
 import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment.state';
 
+const ENROLLMENT_STREAM = 'enrollment-';
+
 /** The stream of one enrollment (a candidate in one certification version). */
-export const enrollmentStreamId = (enrollmentId: string): string => `enrollment-${enrollmentId}`;
+export const enrollmentStreamId = (enrollmentId: string): string => `${ENROLLMENT_STREAM}${enrollmentId}`;
+
+/** The enrollment a stream id names, or undefined when the stream is of another type. */
+export const enrollmentIdOf = (streamId: string): string | undefined =>
+  streamId.startsWith(ENROLLMENT_STREAM) ? streamId.slice(ENROLLMENT_STREAM.length) : undefined;
 
 export interface EnrollmentContext {
   /** The référentiel version the enrollment is (or will be) pinned to. */

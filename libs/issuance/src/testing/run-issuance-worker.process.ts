@@ -20,7 +20,7 @@
 import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
-import { DataKeys, enrollmentWriter, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
+import { DataKeys, enrollmentCommandHandler, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
 import { FolderDocumentStorage } from '../document-storage';
 import { Issuance } from '../issuance.service';
 import { connect, IssuanceJobData, startIssuanceWorker } from '../issuance-queue';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(process.env.MASTER_KEYS)));
   const issuance = new Issuance({
     store,
-    enrollments: enrollmentWriter(store, vault),
+    enrollments: enrollmentCommandHandler(store, vault),
     documents,
     referential: referentialLookup(store),
     key: issuerKeyFromPem(required('ISSUER_KEY_PEM'), process.env.ISSUER_ID ?? `${publicBaseUrl}/issuer`, process.env.ISSUER_NAME ?? 'Jalon (crash test)'),

@@ -3,6 +3,7 @@ import {
   ActiveEnrollment,
   blocProgress,
   EnrollmentEvent,
+  enrollmentIdOf,
   EnrollmentState,
   evolveEnrollment,
   initialEnrollmentState,
@@ -135,7 +136,7 @@ async function applyCandidatePaths(
       ON CONFLICT (referential_id, version) DO NOTHING`.execute(trx);
   }
 
-  const enrollmentEvents = events.filter((e) => e.streamId.startsWith('enrollment-'));
+  const enrollmentEvents = events.filter((e) => enrollmentIdOf(e.streamId) !== undefined);
   if (enrollmentEvents.length > 0) await applyEnrollmentEvents(trx, enrollmentEvents, tables, referentialCache);
 
   // An erasure (R14): what the paths held sealed is now erased for good; say so where it was.
@@ -159,7 +160,7 @@ async function applyEnrollmentEvents(
 ): Promise<void> {
   const referentials = tables.referential_versions;
   const paths = tables.candidate_paths;
-  const ids = [...new Set(enrollmentEvents.map((e) => e.streamId.slice('enrollment-'.length)))];
+  const ids = [...new Set(enrollmentEvents.map((e) => enrollmentIdOf(e.streamId)!))];
   const existing = await sql<PathRow>`SELECT enrollment_id, state, events_applied, enrolled_at, last_progress_at FROM ${sql.table(paths)}
     WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
   const rows = new Map(
@@ -178,7 +179,7 @@ async function applyEnrollmentEvents(
 
   const findings = [];
   for (const event of enrollmentEvents) {
-    const id = event.streamId.slice('enrollment-'.length);
+    const id = enrollmentIdOf(event.streamId)!;
     const row = rows.get(id) ?? { state: initialEnrollmentState(), applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
     const domainEvent = { type: event.type, data: event.data } as EnrollmentEvent;
     row.state = evolveEnrollment(row.state, domainEvent);

@@ -1,31 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@jalon/config';
 import { EnrollmentState, referentialDecider } from '@jalon/domain';
-import { EventStore, RecentStreamStates, StreamWriter } from '@jalon/event-store';
-import { candidateWriter, enrollmentWriter, PersonalDataVault } from '@jalon/privacy';
+import { EventStore, RecentStreamStates, StreamCommandHandler } from '@jalon/event-store';
+import { candidateCommandHandler, enrollmentCommandHandler, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { APP_CONFIG, EVENT_STORE } from './runtime.tokens';
 
 /**
- * The writers of each stream type, built once for the process: every act of the api, every
+ * The command handler of each stream type, built once for the process: every act of the api, every
  * transfer completed and every document recorded goes through one of them, with the same codec,
  * the same metadata, and the projections woken after each append.
  */
 @Injectable()
-export class StreamWriters {
-  readonly enrollments: ReturnType<typeof enrollmentWriter>;
-  readonly candidates: ReturnType<typeof candidateWriter>;
-  readonly referentials: StreamWriter<ReturnType<typeof referentialDecider.initialState>, ReturnType<typeof referentialDecider.decide>[number]>;
+export class StreamCommandHandlers {
+  readonly enrollments: ReturnType<typeof enrollmentCommandHandler>;
+  readonly candidates: ReturnType<typeof candidateCommandHandler>;
+  readonly referentials: StreamCommandHandler<ReturnType<typeof referentialDecider.initialState>, ReturnType<typeof referentialDecider.decide>[number]>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, vault: PersonalDataVault, projections: ProjectionRunner, @Inject(APP_CONFIG) config: AppConfig) {
     const appended = () => projections.wake();
-    this.enrollments = enrollmentWriter(store, vault, {
+    this.enrollments = enrollmentCommandHandler(store, vault, {
       appended,
       // States of recently written enrollments, folded from the events as stored (sealed): a decision that
       // opens nothing starts from here instead of reading its stream; the expected revision still guards it.
       ...(config.streamStateCacheSize > 0 ? { cache: new RecentStreamStates<EnrollmentState>(config.streamStateCacheSize) } : {}),
     });
-    this.candidates = candidateWriter(store, vault, { appended });
-    this.referentials = new StreamWriter(store, referentialDecider, { appended });
+    this.candidates = candidateCommandHandler(store, vault, { appended });
+    this.referentials = new StreamCommandHandler(store, referentialDecider, { appended });
   }
 }
