@@ -14,8 +14,7 @@ import { CandidatesController } from './candidates/candidates.controller';
 import { Erasure } from './candidates/erasure.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
-import { EnrollmentCommandsController } from './enrollments/enrollment-commands.controller';
-import { EnrollmentCommands } from './enrollments/enrollment-commands.service';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthController } from './health/health.controller';
 import { PathQueries } from './paths/path-queries.service';
 import { PathsController } from './paths/paths.controller';
@@ -47,16 +46,9 @@ export class AppModule {
           signOptions: { algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),
+        EnrollmentsModule,
       ],
-      controllers: [
-        AuthController,
-        HealthController,
-        ReferentialsController,
-        CandidatesController,
-        EnrollmentCommandsController,
-        PathsController,
-        DocumentsController,
-      ],
+      controllers: [AuthController, HealthController, ReferentialsController, CandidatesController, PathsController, DocumentsController],
       providers: [
         // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -65,7 +57,6 @@ export class AppModule {
         IdentityProvider,
         CatalogueService,
         CataloguePublisher,
-        EnrollmentCommands,
         Erasure,
         PathQueries,
         DocumentsService,

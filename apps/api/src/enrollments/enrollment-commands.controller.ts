@@ -1,56 +1,43 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  AccommodationTerms,
-  ActiveEnrollment,
-  Actor,
-  decideEnrollment,
-  EnrollmentCommand,
-  evolveEnrollment,
-  initialEnrollmentState,
-  transferInCommand,
-} from '@jalon/domain';
-import { newId } from '@jalon/event-store';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
-import { ReferentialResolver } from '@jalon/runtime';
 import { ApiCommandResponses } from '../shared/api-responses';
-import { CommandOutcome } from '../shared/command-outcome';
-import { EnrollmentCommands } from './enrollment-commands.service';
-import {
-  AccommodationTermsRequest,
-  AmendAccommodationRequest,
-  AnnulBlocRequest,
-  ChooseOptionRequest,
-  CorrectAssessmentRequest,
-  EnrollRequest,
-  FinalDecisionRequest,
-  ConsentRequest,
-  NoFieldsRequest,
-  ReasonRequest,
-  RecordAssessmentRequest,
-  RecordSittingHeldRequest,
-  ScheduleSittingRequest,
-  TransferRequest,
-} from './enrollment.requests.dto';
+import { CommandOutcome, CreatedOutcome } from '../shared/command-outcome';
 import { UuidParam } from '../shared/uuid-param';
-
-export class CreatedOutcome extends CommandOutcome {
-  @ApiProperty({ format: 'uuid', description: 'Id of what the command created (enrollment, sitting, accommodation, assessment, correction)' })
-  id!: string;
-}
-
-const actorOf = (actor: AuthenticatedActor): Actor => ({ id: actor.id, role: actor.role });
-const terms = (body: AccommodationTermsRequest): AccommodationTerms => ({
-  kind: body.kind,
-  ...(body.extraTime ? { extraTime: { numerator: body.extraTime.numerator, denominator: body.extraTime.denominator } } : {}),
-  scope: body.epreuves ? { all: false, epreuves: body.epreuves } : { all: true },
-  validFrom: body.validFrom,
-  ...(body.validUntil ? { validUntil: body.validUntil } : {}),
-  ...(body.details ? { details: body.details } : {}),
-});
+import { AmendAccommodationCommand } from './amend-accommodation/amend-accommodation.command';
+import { AmendAccommodationRequest } from './amend-accommodation/amend-accommodation.request.dto';
+import { AnnulBlocCommand } from './annul-bloc/annul-bloc.command';
+import { AnnulBlocRequest } from './annul-bloc/annul-bloc.request.dto';
+import { ChooseOptionCommand } from './choose-option/choose-option.command';
+import { ChooseOptionRequest } from './choose-option/choose-option.request.dto';
+import { CorrectAssessmentCommand } from './correct-assessment/correct-assessment.command';
+import { CorrectAssessmentRequest } from './correct-assessment/correct-assessment.request.dto';
+import { EndAccommodationCommand } from './end-accommodation/end-accommodation.command';
+import { EnrollCommand } from './enroll/enroll.command';
+import { EnrollRequest } from './enroll/enroll.request.dto';
+import { AccommodationTermsRequest, accommodationTermsOf, ConsentRequest, criterionResultsOf, NoFieldsRequest, ReasonRequest } from './enrollment.requests.dto';
+import { GrantAccommodationCommand } from './grant-accommodation/grant-accommodation.command';
+import { RecordAssessmentCommand } from './record-assessment/record-assessment.command';
+import { RecordAssessmentRequest } from './record-assessment/record-assessment.request.dto';
+import { RecordFinalDecisionCommand } from './record-final-decision/record-final-decision.command';
+import { FinalDecisionRequest } from './record-final-decision/record-final-decision.request.dto';
+import { RecordJuryConsentCommand } from './record-jury-consent/record-jury-consent.command';
+import { RecordSittingHeldCommand } from './record-sitting-held/record-sitting-held.command';
+import { RecordSittingHeldRequest } from './record-sitting-held/record-sitting-held.request.dto';
+import { ScheduleSittingCommand } from './schedule-sitting/schedule-sitting.command';
+import { ScheduleSittingRequest } from './schedule-sitting/schedule-sitting.request.dto';
+import { TransferCommand } from './transfer/transfer.command';
+import { TransferRequest } from './transfer/transfer.request.dto';
+import { ValidateBlocCommand } from './validate-bloc/validate-bloc.command';
+import { ValidateExtraRequirementCommand } from './validate-extra-requirement/validate-extra-requirement.command';
+import { WithdrawCommand } from './withdraw/withdraw.command';
+import { WithdrawJuryConsentCommand } from './withdraw-jury-consent/withdraw-jury-consent.command';
 
 /**
- * Every act of the enrollment decider over HTTP. Each answers the stream revision and the global
+ * Every act on an enrollment over HTTP: each route only translates the request into its command
+ * (one folder per use case: the command, its handler, its request body) and sends it on the
+ * command bus. Each answers the stream revision and the global
  * position it reached (pass it as `consistentWith` to queries); domain refusals come back as
  * problem+json with their stable code.
  */
@@ -68,37 +55,16 @@ const terms = (body: AccommodationTermsRequest): AccommodationTerms => ({
 )
 @Controller('enrollments')
 export class EnrollmentCommandsController {
-  constructor(
-    private readonly commands: EnrollmentCommands,
-    private readonly referentials: ReferentialResolver,
-  ) {}
-
-  private async created(enrollmentId: string, id: string, actor: AuthenticatedActor, build: (now: string) => EnrollmentCommand): Promise<CreatedOutcome> {
-    return { id, ...(await this.commands.run(enrollmentId, actor, build)) };
-  }
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  async enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    await this.commands.assertCandidateRegistered(body.candidateId, actor);
-    const enrollmentId = newId('enrollment');
-    return this.created(enrollmentId, enrollmentId, actor, (now) => ({
-      type: 'Enroll',
-      data: {
-        enrollmentId,
-        candidateId: body.candidateId,
-        organisationId: actor.organisationId,
-        referentialId: body.referentialId,
-        version: body.version,
-        cohort: body.cohort,
-        accessRoute: body.accessRoute,
-        optionBlocs: body.optionBlocs ?? [],
-        by: actorOf(actor),
-        now,
-      },
-    }));
+  enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    return this.commands.execute(
+      new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? []),
+    );
   }
 
   @Post(':enrollmentId/option')
@@ -107,7 +73,7 @@ export class EnrollmentCommandsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Choose or change the option while nothing of it is validated' })
   chooseOption(@UuidParam('enrollmentId') id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'ChooseOption', data: { optionBlocs: body.optionBlocs, by: actorOf(actor), now } }));
+    return this.commands.execute(new ChooseOptionCommand(id, actor, body.optionBlocs));
   }
 
   @Post(':enrollmentId/accommodations')
@@ -119,11 +85,7 @@ export class EnrollmentCommandsController {
     @Body() body: AccommodationTermsRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CreatedOutcome> {
-    const accommodationId = newId('accommodation');
-    return this.created(id, accommodationId, actor, (now) => ({
-      type: 'GrantAccommodation',
-      data: { accommodationId, terms: terms(body), by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new GrantAccommodationCommand(id, actor, accommodationTermsOf(body)));
   }
 
   @Post(':enrollmentId/accommodations/:accommodationId/amendment')
@@ -137,10 +99,7 @@ export class EnrollmentCommandsController {
     @Body() body: AmendAccommodationRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'AmendAccommodation',
-      data: { accommodationId, terms: terms(body), reason: body.reason, by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new AmendAccommodationCommand(id, actor, accommodationId, accommodationTermsOf(body), body.reason));
   }
 
   @Post(':enrollmentId/accommodations/:accommodationId/end')
@@ -154,7 +113,7 @@ export class EnrollmentCommandsController {
     @Body() body: ReasonRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'EndAccommodation', data: { accommodationId, reason: body.reason, by: actorOf(actor), now } }));
+    return this.commands.execute(new EndAccommodationCommand(id, actor, accommodationId, body.reason));
   }
 
   @Post(':enrollmentId/jury-consent')
@@ -163,10 +122,7 @@ export class EnrollmentCommandsController {
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Record the candidate’s consent to disclose a situation of disability to the final jury (R10)' })
   recordConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'RecordJuryDisclosureConsent',
-      data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new RecordJuryConsentCommand(id, actor, body.note));
   }
 
   @Post(':enrollmentId/jury-consent/withdrawal')
@@ -175,10 +131,7 @@ export class EnrollmentCommandsController {
   @Roles('candidate', 'referent')
   @ApiOperation({ summary: 'Withdraw that consent' })
   withdrawConsent(@UuidParam('enrollmentId') id: string, @Body() body: ConsentRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'WithdrawJuryDisclosureConsent',
-      data: { ...(body.note !== undefined ? { note: body.note } : {}), by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new WithdrawJuryConsentCommand(id, actor, body.note));
   }
 
   @Post(':enrollmentId/sittings')
@@ -190,11 +143,7 @@ export class EnrollmentCommandsController {
     @Body() body: ScheduleSittingRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CreatedOutcome> {
-    const sittingId = newId('sitting');
-    return this.created(id, sittingId, actor, (now) => ({
-      type: 'ScheduleSitting',
-      data: { sittingId, epreuveCode: body.epreuveCode, scheduledAt: body.scheduledAt, assessorIds: body.assessorIds, by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new ScheduleSittingCommand(id, actor, body.epreuveCode, body.scheduledAt, body.assessorIds));
   }
 
   @Post(':enrollmentId/sittings/:sittingId/held')
@@ -208,17 +157,8 @@ export class EnrollmentCommandsController {
     @Body() body: RecordSittingHeldRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'RecordSittingHeld',
-      data: {
-        sittingId,
-        heldAt: body.heldAt,
-        timedParts: body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes })),
-        accommodationsApplied: body.accommodationsApplied,
-        by: actorOf(actor),
-        now,
-      },
-    }));
+    const timedParts = body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes }));
+    return this.commands.execute(new RecordSittingHeldCommand(id, actor, sittingId, body.heldAt, timedParts, body.accommodationsApplied));
   }
 
   @Post(':enrollmentId/sittings/:sittingId/assessments')
@@ -231,17 +171,7 @@ export class EnrollmentCommandsController {
     @Body() body: RecordAssessmentRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CreatedOutcome> {
-    const assessmentId = newId('assessment');
-    return this.created(id, assessmentId, actor, (now) => ({
-      type: 'RecordAssessment',
-      data: {
-        assessmentId,
-        sittingId,
-        results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })),
-        by: actorOf(actor),
-        now,
-      },
-    }));
+    return this.commands.execute(new RecordAssessmentCommand(id, actor, sittingId, criterionResultsOf(body.results)));
   }
 
   @Post(':enrollmentId/assessments/:assessmentId/corrections')
@@ -254,18 +184,7 @@ export class EnrollmentCommandsController {
     @Body() body: CorrectAssessmentRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CreatedOutcome> {
-    const correctionId = newId('correction');
-    return this.created(id, correctionId, actor, (now) => ({
-      type: 'CorrectAssessment',
-      data: {
-        correctionId,
-        assessmentId,
-        results: body.results.map((r) => ({ criterion: r.criterion, met: r.met, ...(r.comment ? { comment: r.comment } : {}) })),
-        reason: body.reason,
-        by: actorOf(actor),
-        now,
-      },
-    }));
+    return this.commands.execute(new CorrectAssessmentCommand(id, actor, assessmentId, criterionResultsOf(body.results), body.reason));
   }
 
   @Post(':enrollmentId/blocs/:blocCode/validation')
@@ -280,7 +199,7 @@ export class EnrollmentCommandsController {
     @Body() _body: NoFieldsRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'ValidateBloc', data: { blocCode, by: actorOf(actor), now } }));
+    return this.commands.execute(new ValidateBlocCommand(id, actor, blocCode));
   }
 
   @Post(':enrollmentId/blocs/:blocCode/annulment')
@@ -294,10 +213,7 @@ export class EnrollmentCommandsController {
     @Body() body: AnnulBlocRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'AnnulBloc',
-      data: { blocCode, reason: body.reason, details: body.details, by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new AnnulBlocCommand(id, actor, blocCode, body.reason, body.details));
   }
 
   @Post(':enrollmentId/requirements/:requirementCode/validation')
@@ -312,7 +228,7 @@ export class EnrollmentCommandsController {
     @Body() _body: NoFieldsRequest,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'ValidateExtraRequirement', data: { requirementCode, by: actorOf(actor), now } }));
+    return this.commands.execute(new ValidateExtraRequirementCommand(id, actor, requirementCode));
   }
 
   @Post(':enrollmentId/final-decision')
@@ -321,10 +237,7 @@ export class EnrollmentCommandsController {
   @Roles('jury')
   @ApiOperation({ summary: 'Record the final jury decision; "awarded" awards the certification when every requirement is met' })
   finalDecision(@UuidParam('enrollmentId') id: string, @Body() body: FinalDecisionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({
-      type: 'RecordFinalJuryDecision',
-      data: { decision: body.decision, place: body.place, ...(body.reason ? { reason: body.reason } : {}), by: actorOf(actor), now },
-    }));
+    return this.commands.execute(new RecordFinalDecisionCommand(id, actor, body.decision, body.place, body.reason));
   }
 
   @Post(':enrollmentId/withdrawal')
@@ -333,55 +246,14 @@ export class EnrollmentCommandsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Record the candidate’s withdrawal; acquired blocs remain acquired' })
   withdraw(@UuidParam('enrollmentId') id: string, @Body() body: ReasonRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
-    return this.commands.run(id, actor, (now) => ({ type: 'Withdraw', data: { reason: body.reason, by: actorOf(actor), now } }));
+    return this.commands.execute(new WithdrawCommand(id, actor, body.reason));
   }
 
   @Post(':enrollmentId/transfer')
   @Roles('admin')
   @ApiOperation({ summary: 'Transfer to another version, saying which acquired blocs carry over; answers the new enrollment' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
-  async transfer(@UuidParam('enrollmentId') id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const source = await this.commands.load(id, actor);
-    // The two streams are written one after the other: if the new enrollment could not be written,
-    // the source says transferred to an enrollment that does not exist. The same request completes
-    // it (and the worker does, if nobody retries: TransferCompletion).
-    // A retry of this very request (same Idempotency-Key) finds the transfer it recorded, under the
-    // id it derives: it completes it, or answers it from the new stream if that was written too.
-    const recorded = source.transferredTo && sameTransfer(source.transferredTo, body) ? source.transferredTo : undefined;
-    const unfinished = recorded && (recorded.enrollmentId === newId('transfer-target') || !(await this.commands.exists(recorded.enrollmentId)));
-    let transferred: ActiveEnrollment = source;
-    if (!unfinished) {
-      const transferOut: EnrollmentCommand = {
-        type: 'TransferOut',
-        data: {
-          toEnrollmentId: newId('transfer-target'),
-          toReferentialId: body.toReferentialId,
-          toVersion: body.toVersion,
-          carriedBlocs: body.carriedBlocs,
-          optionBlocs: body.optionBlocs ?? [],
-          by: actorOf(actor),
-          now: new Date().toISOString(),
-        },
-      };
-      // Both decisions are taken before either stream is written, so a refused transfer changes nothing.
-      const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
-      transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
-      decideEnrollment(transferInCommand(id, transferred), initialEnrollmentState(), {
-        referential: await this.referentials.resolve(body.toReferentialId, body.toVersion),
-      });
-      await this.commands.run(id, actor, () => transferOut);
-    }
-    const transferIn = transferInCommand(id, transferred);
-    return this.created(transferIn.data.enrollmentId, transferIn.data.enrollmentId, actor, () => transferIn);
+  transfer(@UuidParam('enrollmentId') id: string, @Body() body: TransferRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
+    return this.commands.execute(new TransferCommand(id, actor, body.toReferentialId, body.toVersion, body.carriedBlocs, body.optionBlocs ?? []));
   }
-}
-
-/** Whether a request asks for the transfer the source recorded: same version, same blocs carried. */
-function sameTransfer(recorded: NonNullable<ActiveEnrollment['transferredTo']>, asked: TransferRequest): boolean {
-  const pairs = (blocs: readonly { fromBloc: string; toBloc: string }[]) =>
-    blocs
-      .map((c) => `${c.fromBloc}>${c.toBloc}`)
-      .sort()
-      .join(',');
-  return recorded.referentialId === asked.toReferentialId && recorded.version === asked.toVersion && pairs(recorded.carriedBlocs) === pairs(asked.carriedBlocs);
 }

@@ -13,7 +13,7 @@ import { EventStore } from '@jalon/event-store';
 
 import { EVENT_STORE, ReferentialResolver, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
-import { CommandOutcome } from '../shared/command-outcome';
+import { CommandOutcome, CreatedOutcome } from '../shared/command-outcome';
 
 /** Builds the domain command once the clock is read: commands take time as an input. */
 export type CommandBuilder = (now: string) => EnrollmentCommand;
@@ -45,6 +45,11 @@ export class EnrollmentCommands {
       { open, organisationId: actor.organisationId },
     );
     return CommandOutcome.of(result.streamId, result);
+  }
+
+  /** run, answering also the id of what the command created. */
+  async created(enrollmentId: string, id: string, actor: AuthenticatedActor, build: CommandBuilder): Promise<CreatedOutcome> {
+    return { id, ...(await this.run(enrollmentId, actor, build)) };
   }
 
   /** Whether the enrollment's stream holds anything (whoever may see it). */

@@ -29,3 +29,9 @@ export class CommandOutcome {
     };
   }
 }
+
+/** What a command that creates something answers: its id, and where the stream and the global log stand. */
+export class CreatedOutcome extends CommandOutcome {
+  @ApiProperty({ format: 'uuid', description: 'Id of what the command created (enrollment, sitting, accommodation, assessment, correction)' })
+  id!: string;
+}

@@ -194,6 +194,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/enrollments/{enrollmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing */
+        get: operations["PathsController_path"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/as-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The path as it stood at a past instant (the log replayed up to it) */
+        get: operations["PathsController_asOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/blocs/{blocCode}/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position */
+        get: operations["PathsController_provenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cohorts/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per bloc: how many validated, in progress, not started, annulled, and the median days to validation */
+        get: operations["PathsController_cohortStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/unapplied-accommodations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accommodations granted but not applied at a sitting (R11): kinds only, never details */
+        get: operations["PathsController_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verifications/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature
+         * @description `document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.
+         */
+        get: operations["DocumentsController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verify/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public verification page the QR code points to (French) */
+        get: operations["DocumentsController_verifyPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline */
+        get: operations["DocumentsController_issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s public keys as a JWK set */
+        get: operations["DocumentsController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number) */
+        get: operations["DocumentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents/{number}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the PDF; a revoked document is delivered with its revocation printed on it */
+        get: operations["DocumentsController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents/{number}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the Open Badges 3.0 credential (VC-JWT, Ed25519) */
+        get: operations["DocumentsController_credential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/issuance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all */
+        get: operations["DocumentsController_queueView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/enrollments/{enrollmentId}/option": {
         parameters: {
             query?: never;
@@ -460,230 +684,6 @@ export interface paths {
         put?: never;
         /** Transfer to another version, saying which acquired blocs carry over; answers the new enrollment */
         post: operations["EnrollmentCommandsController_transfer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing */
-        get: operations["PathsController_path"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/as-of": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The path as it stood at a past instant (the log replayed up to it) */
-        get: operations["PathsController_asOf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/blocs/{blocCode}/provenance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position */
-        get: operations["PathsController_provenance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cohorts/statistics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Per bloc: how many validated, in progress, not started, annulled, and the median days to validation */
-        get: operations["PathsController_cohortStatistics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/findings/unapplied-accommodations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Accommodations granted but not applied at a sitting (R11): kinds only, never details */
-        get: operations["PathsController_findings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/verifications/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature
-         * @description `document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.
-         */
-        get: operations["DocumentsController_verify"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/verify/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The public verification page the QR code points to (French) */
-        get: operations["DocumentsController_verifyPage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/issuer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline */
-        get: operations["DocumentsController_issuer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuer’s public keys as a JWK set */
-        get: operations["DocumentsController_jwks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number) */
-        get: operations["DocumentsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents/{number}/pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download the PDF; a revoked document is delivered with its revocation printed on it */
-        get: operations["DocumentsController_pdf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents/{number}/credential": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download the Open Badges 3.0 credential (VC-JWT, Ed25519) */
-        get: operations["DocumentsController_credential"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/issuance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all */
-        get: operations["DocumentsController_queueView"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1188,184 +1188,6 @@ export interface components {
              * @example 2
              */
             documentFilesRemoved: number;
-        };
-        EnrollRequest: {
-            /** Format: uuid */
-            candidateId: string;
-            /** @example expert-ingenierie-science-donnees */
-            referentialId: string;
-            /** @example 1 */
-            version: string;
-            /** @example 2026-A */
-            cohort: string;
-            /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
-            /**
-             * @description Chosen option blocs (e.g. one of BC04/BC05 in seed 000)
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs?: string[];
-        };
-        ChooseOptionRequest: {
-            /**
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs: string[];
-        };
-        ExtraTimeDto: {
-            /** @example 1 */
-            numerator: number;
-            /** @example 4 */
-            denominator: number;
-        };
-        AccommodationTermsRequest: {
-            /** @enum {string} */
-            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
-            /** @description Only for kind extra-time */
-            extraTime?: components["schemas"]["ExtraTimeDto"];
-            /**
-             * @description Épreuves it applies to; absent for all épreuves
-             * @example [
-             *       "BC01-E1"
-             *     ]
-             */
-            epreuves?: string[];
-            /**
-             * Format: date
-             * @description First day the measure is in force (YYYY-MM-DD)
-             * @example 2026-01-01
-             */
-            validFrom: string;
-            /**
-             * Format: date
-             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
-             * @example 2027-06-30
-             */
-            validUntil?: string;
-            /** @description Practical details of the measure (never a diagnosis) */
-            details?: string;
-        };
-        AmendAccommodationRequest: {
-            /** @enum {string} */
-            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
-            /** @description Only for kind extra-time */
-            extraTime?: components["schemas"]["ExtraTimeDto"];
-            /**
-             * @description Épreuves it applies to; absent for all épreuves
-             * @example [
-             *       "BC01-E1"
-             *     ]
-             */
-            epreuves?: string[];
-            /**
-             * Format: date
-             * @description First day the measure is in force (YYYY-MM-DD)
-             * @example 2026-01-01
-             */
-            validFrom: string;
-            /**
-             * Format: date
-             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
-             * @example 2027-06-30
-             */
-            validUntil?: string;
-            /** @description Practical details of the measure (never a diagnosis) */
-            details?: string;
-            reason: string;
-        };
-        ReasonRequest: {
-            reason: string;
-        };
-        ConsentRequest: {
-            /** @description A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only) */
-            note?: string;
-        };
-        ScheduleSittingRequest: {
-            /** @example BC01-E1 */
-            epreuveCode: string;
-            /**
-             * Format: date-time
-             * @description An instant with its time zone (Z or ±hh:mm)
-             * @example 2026-06-15T09:00:00+02:00
-             */
-            scheduledAt: string;
-            /**
-             * @example [
-             *       "assessor-1"
-             *     ]
-             */
-            assessorIds: string[];
-        };
-        TimedPartConditionsDto: {
-            /** @example soutenance */
-            code: string;
-            /** @example 40 */
-            actualDurationMinutes: number;
-        };
-        RecordSittingHeldRequest: {
-            /**
-             * Format: date-time
-             * @description An instant with its time zone (Z or ±hh:mm)
-             * @example 2026-06-15T09:00:00+02:00
-             */
-            heldAt: string;
-            timedParts: components["schemas"]["TimedPartConditionsDto"][];
-            /**
-             * @description Ids of the accommodations actually given at the sitting
-             * @example []
-             */
-            accommodationsApplied: string[];
-        };
-        CriterionResultDto: {
-            /** @example C1.1.1/CE1 */
-            criterion: string;
-            met: boolean;
-            comment?: string;
-        };
-        RecordAssessmentRequest: {
-            results: components["schemas"]["CriterionResultDto"][];
-        };
-        CorrectAssessmentRequest: {
-            results: components["schemas"]["CriterionResultDto"][];
-            /** @example erreur de saisie du critère CE2 */
-            reason: string;
-        };
-        AnnulBlocRequest: {
-            /** @enum {string} */
-            reason: "fraud" | "plagiarism" | "other";
-            details: string;
-        };
-        FinalDecisionRequest: {
-            /** @enum {string} */
-            decision: "awarded" | "refused" | "deferred";
-            /**
-             * @description Where the jury deliberated (printed on the certificate)
-             * @example Paris
-             */
-            place: string;
-            reason?: string;
-        };
-        BlocCorrespondenceDto: {
-            /** @example BC01 */
-            fromBloc: string;
-            /** @example BC01 */
-            toBloc: string;
-        };
-        TransferRequest: {
-            toReferentialId: string;
-            toVersion: string;
-            /** @description Acquired blocs that carry over (correspondance) */
-            carriedBlocs: components["schemas"]["BlocCorrespondenceDto"][];
-            /**
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs?: string[];
         };
         FullAccommodationView: {
             /** Format: uuid */
@@ -2098,6 +1920,184 @@ export interface components {
             failed: components["schemas"]["FailedIssuanceJobView"][];
             /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
             notIssued: components["schemas"]["NotIssuedDecisionView"][];
+        };
+        EnrollRequest: {
+            /** Format: uuid */
+            candidateId: string;
+            /** @example expert-ingenierie-science-donnees */
+            referentialId: string;
+            /** @example 1 */
+            version: string;
+            /** @example 2026-A */
+            cohort: string;
+            /** @enum {string} */
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            /**
+             * @description Chosen option blocs (e.g. one of BC04/BC05 in seed 000)
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs?: string[];
+        };
+        ChooseOptionRequest: {
+            /**
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs: string[];
+        };
+        ExtraTimeDto: {
+            /** @example 1 */
+            numerator: number;
+            /** @example 4 */
+            denominator: number;
+        };
+        AccommodationTermsRequest: {
+            /** @enum {string} */
+            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
+            /** @description Only for kind extra-time */
+            extraTime?: components["schemas"]["ExtraTimeDto"];
+            /**
+             * @description Épreuves it applies to; absent for all épreuves
+             * @example [
+             *       "BC01-E1"
+             *     ]
+             */
+            epreuves?: string[];
+            /**
+             * Format: date
+             * @description First day the measure is in force (YYYY-MM-DD)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
+             * @example 2027-06-30
+             */
+            validUntil?: string;
+            /** @description Practical details of the measure (never a diagnosis) */
+            details?: string;
+        };
+        AmendAccommodationRequest: {
+            /** @enum {string} */
+            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
+            /** @description Only for kind extra-time */
+            extraTime?: components["schemas"]["ExtraTimeDto"];
+            /**
+             * @description Épreuves it applies to; absent for all épreuves
+             * @example [
+             *       "BC01-E1"
+             *     ]
+             */
+            epreuves?: string[];
+            /**
+             * Format: date
+             * @description First day the measure is in force (YYYY-MM-DD)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
+             * @example 2027-06-30
+             */
+            validUntil?: string;
+            /** @description Practical details of the measure (never a diagnosis) */
+            details?: string;
+            reason: string;
+        };
+        ReasonRequest: {
+            reason: string;
+        };
+        ConsentRequest: {
+            /** @description A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only) */
+            note?: string;
+        };
+        ScheduleSittingRequest: {
+            /** @example BC01-E1 */
+            epreuveCode: string;
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            scheduledAt: string;
+            /**
+             * @example [
+             *       "assessor-1"
+             *     ]
+             */
+            assessorIds: string[];
+        };
+        TimedPartConditionsDto: {
+            /** @example soutenance */
+            code: string;
+            /** @example 40 */
+            actualDurationMinutes: number;
+        };
+        RecordSittingHeldRequest: {
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            heldAt: string;
+            timedParts: components["schemas"]["TimedPartConditionsDto"][];
+            /**
+             * @description Ids of the accommodations actually given at the sitting
+             * @example []
+             */
+            accommodationsApplied: string[];
+        };
+        CriterionResultDto: {
+            /** @example C1.1.1/CE1 */
+            criterion: string;
+            met: boolean;
+            comment?: string;
+        };
+        RecordAssessmentRequest: {
+            results: components["schemas"]["CriterionResultDto"][];
+        };
+        CorrectAssessmentRequest: {
+            results: components["schemas"]["CriterionResultDto"][];
+            /** @example erreur de saisie du critère CE2 */
+            reason: string;
+        };
+        AnnulBlocRequest: {
+            /** @enum {string} */
+            reason: "fraud" | "plagiarism" | "other";
+            details: string;
+        };
+        FinalDecisionRequest: {
+            /** @enum {string} */
+            decision: "awarded" | "refused" | "deferred";
+            /**
+             * @description Where the jury deliberated (printed on the certificate)
+             * @example Paris
+             */
+            place: string;
+            reason?: string;
+        };
+        BlocCorrespondenceDto: {
+            /** @example BC01 */
+            fromBloc: string;
+            /** @example BC01 */
+            toBloc: string;
+        };
+        TransferRequest: {
+            toReferentialId: string;
+            toVersion: string;
+            /** @description Acquired blocs that carry over (correspondance) */
+            carriedBlocs: components["schemas"]["BlocCorrespondenceDto"][];
+            /**
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs?: string[];
         };
     };
     responses: never;
@@ -3061,6 +3061,812 @@ export interface operations {
             };
             /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_path: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+            };
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The path as this reader may see it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_asOf: {
+        parameters: {
+            query: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                /** @description The instant to look back to, with its time zone (Z or ±hh:mm); a date alone (YYYY-MM-DD) is its 00:00 UTC */
+                at: string;
+            };
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathAsOfView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_provenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                blocCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvenanceView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_cohortStatistics: {
+        parameters: {
+            query: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                referentialId: string;
+                version: string;
+                cohort?: string;
+                /** @description Auditors only: one organisation */
+                organisationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortStatisticsView"];
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REFERENTIAL.NOT_FOUND: no such published référentiel version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_findings: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                /** @description Auditors only: one organisation */
+                organisationId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnappliedAccommodationFinding"][];
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_verifyPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page, for any number (an unknown one says so) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_issuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuerProfileView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwkSetView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued ones oldest first, then those not issued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": (components["schemas"]["IssuedDocumentView"] | components["schemas"]["NotIssuedDocumentView"])[];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    /** @description attachment, with the file named after the document number */
+                    "Content-Disposition"?: string;
+                    /** @description Whether the document stands */
+                    "Jalon-Document-Status"?: "valid" | "revoked";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential, a compact JWS */
+            200: {
+                headers: {
+                    /** @description attachment, with the file named after the document number */
+                    "Content-Disposition"?: string;
+                    /** @description Whether the document stands */
+                    "Jalon-Document-Status"?: "valid" | "revoked";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_queueView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased") */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuanceQueueView"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4858,812 +5664,6 @@ export interface operations {
             };
             /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_path: {
-        parameters: {
-            query?: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-            };
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The path as this reader may see it */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PathView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_asOf: {
-        parameters: {
-            query: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                /** @description The instant to look back to, with its time zone (Z or ±hh:mm); a date alone (YYYY-MM-DD) is its 00:00 UTC */
-                at: string;
-            };
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PathAsOfView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_provenance: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                blocCode: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvenanceView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_cohortStatistics: {
-        parameters: {
-            query: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                referentialId: string;
-                version: string;
-                cohort?: string;
-                /** @description Auditors only: one organisation */
-                organisationId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CohortStatisticsView"];
-                };
-            };
-            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REFERENTIAL.NOT_FOUND: no such published référentiel version */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_findings: {
-        parameters: {
-            query?: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                /** @description Auditors only: one organisation */
-                organisationId?: string;
-                page?: number;
-                pageSize?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnappliedAccommodationFinding"][];
-                };
-            };
-            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_verify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VerificationView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_verifyPage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The page, for any number (an unknown one says so) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_issuer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuerProfileView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_jwks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JwkSetView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Issued ones oldest first, then those not issued */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": (components["schemas"]["IssuedDocumentView"] | components["schemas"]["NotIssuedDocumentView"])[];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_pdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The PDF */
-            200: {
-                headers: {
-                    /** @description attachment, with the file named after the document number */
-                    "Content-Disposition"?: string;
-                    /** @description Whether the document stands */
-                    "Jalon-Document-Status"?: "valid" | "revoked";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_credential: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The credential, a compact JWS */
-            200: {
-                headers: {
-                    /** @description attachment, with the file named after the document number */
-                    "Content-Disposition"?: string;
-                    /** @description Whether the document stands */
-                    "Jalon-Document-Status"?: "valid" | "revoked";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vc+jwt": string;
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_queueView: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased") */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuanceQueueView"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,17 @@
+import { AuthenticatedActor } from '../../auth/auth.decorators';
+import { TimedPartConditions } from '@jalon/domain';
+import { CommandOutcome } from '../../shared/command-outcome';
+import { EnrollmentAct } from '../enrollment-act';
+
+export class RecordSittingHeldCommand extends EnrollmentAct<CommandOutcome> {
+  constructor(
+    enrollmentId: string,
+    actor: AuthenticatedActor,
+    readonly sittingId: string,
+    readonly heldAt: string,
+    readonly timedParts: readonly TimedPartConditions[],
+    readonly accommodationsApplied: readonly string[],
+  ) {
+    super(enrollmentId, actor);
+  }
+}

@@ -1,0 +1,65 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ActiveEnrollment, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import { newId } from '@jalon/event-store';
+import { ReferentialResolver } from '@jalon/runtime';
+import { CreatedOutcome } from '../../shared/command-outcome';
+import { actorOf } from '../enrollment-act';
+import { EnrollmentCommands } from '../enrollment-commands.service';
+import { TransferCommand } from './transfer.command';
+
+/**
+ * A transfer writes two streams one after the other: the source says it moved (TransferOut), then
+ * the new enrollment is written (EnrollByTransfer). Both decisions are taken before either stream
+ * is written, so a refused transfer changes nothing. If the new enrollment could not be written,
+ * the source says transferred to an enrollment that does not exist: the same request completes it
+ * (and the worker does, if nobody retries: TransferCompletion, from the source's own record).
+ */
+@CommandHandler(TransferCommand)
+export class TransferHandler implements ICommandHandler<TransferCommand, CreatedOutcome> {
+  constructor(
+    private readonly enrollments: EnrollmentCommands,
+    private readonly referentials: ReferentialResolver,
+  ) {}
+
+  async execute(transfer: TransferCommand): Promise<CreatedOutcome> {
+    const { enrollmentId, actor } = transfer;
+    const source = await this.enrollments.load(enrollmentId, actor);
+    // A retry of this very request (same Idempotency-Key) finds the transfer it recorded, under the
+    // id it derives: it completes it, or answers it from the new stream if that was written too.
+    const recorded = source.transferredTo && sameTransfer(source.transferredTo, transfer) ? source.transferredTo : undefined;
+    const unfinished = recorded && (recorded.enrollmentId === newId('transfer-target') || !(await this.enrollments.exists(recorded.enrollmentId)));
+    let transferred: ActiveEnrollment = source;
+    if (!unfinished) {
+      const transferOut: EnrollmentCommand = {
+        type: 'TransferOut',
+        data: {
+          toEnrollmentId: newId('transfer-target'),
+          toReferentialId: transfer.toReferentialId,
+          toVersion: transfer.toVersion,
+          carriedBlocs: transfer.carriedBlocs,
+          optionBlocs: transfer.optionBlocs,
+          by: actorOf(actor),
+          now: new Date().toISOString(),
+        },
+      };
+      const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
+      transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
+      decideEnrollment(transferInCommand(enrollmentId, transferred), initialEnrollmentState(), {
+        referential: await this.referentials.resolve(transfer.toReferentialId, transfer.toVersion),
+      });
+      await this.enrollments.run(enrollmentId, actor, () => transferOut);
+    }
+    const transferIn = transferInCommand(enrollmentId, transferred);
+    return this.enrollments.created(transferIn.data.enrollmentId, transferIn.data.enrollmentId, actor, () => transferIn);
+  }
+}
+
+/** Whether a request asks for the transfer the source recorded: same version, same blocs carried. */
+function sameTransfer(recorded: NonNullable<ActiveEnrollment['transferredTo']>, asked: TransferCommand): boolean {
+  const pairs = (blocs: readonly { fromBloc: string; toBloc: string }[]) =>
+    blocs
+      .map((c) => `${c.fromBloc}>${c.toBloc}`)
+      .sort()
+      .join(',');
+  return recorded.referentialId === asked.toReferentialId && recorded.version === asked.toVersion && pairs(recorded.carriedBlocs) === pairs(asked.carriedBlocs);
+}
