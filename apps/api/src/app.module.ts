@@ -15,10 +15,8 @@ import { Erasure } from './candidates/erasure.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
+import { PathsModule } from './paths/paths.module';
 import { HealthController } from './health/health.controller';
-import { PathQueries } from './paths/path-queries.service';
-import { PathsController } from './paths/paths.controller';
-import { ReadConsistency } from './paths/read-consistency.service';
 import { CataloguePublisher } from './referentials/catalogue-publisher';
 import { CatalogueService } from './referentials/catalogue.service';
 import { GetReferentialHandler } from './referentials/get-referential/get-referential.handler';
@@ -47,8 +45,9 @@ export class AppModule {
           verifyOptions: { algorithms: ['HS256'] },
         }),
         EnrollmentsModule,
+        PathsModule,
       ],
-      controllers: [AuthController, HealthController, ReferentialsController, CandidatesController, PathsController, DocumentsController],
+      controllers: [AuthController, HealthController, ReferentialsController, CandidatesController, DocumentsController],
       providers: [
         // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -58,9 +57,7 @@ export class AppModule {
         CatalogueService,
         CataloguePublisher,
         Erasure,
-        PathQueries,
         DocumentsService,
-        ReadConsistency,
         ListReferentialsHandler,
         GetReferentialHandler,
         PublishReferentialHandler,

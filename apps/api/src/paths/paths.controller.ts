@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
@@ -15,18 +16,26 @@ import {
   ProvenanceView,
   UnappliedAccommodationFinding,
 } from './path-queries.responses.dto';
-import { PathQueries } from './path-queries.service';
+import { GetBlocProvenance } from './get-bloc-provenance/get-bloc-provenance.query';
+import { GetCohortStatistics } from './get-cohort-statistics/get-cohort-statistics.query';
+import { GetPathAsOf } from './get-path-as-of/get-path-as-of.query';
+import { GetPath } from './get-path/get-path.query';
+import { ListEnrollments } from './list-enrollments/list-enrollments.query';
+import { ListUnappliedAccommodationFindings } from './list-unapplied-accommodation-findings/list-unapplied-accommodation-findings.query';
 import { ReadConsistency } from './read-consistency.service';
 import { UuidParam } from '../shared/uuid-param';
 
-/** The questions users ask (DOMAIN.md, "Who uses it"), answered from the read models. */
+/**
+ * The questions users ask (DOMAIN.md, "Who uses it"), answered from the read models: each route
+ * turns the request into its query (one folder per question: the query and its handler) on the query bus.
+ */
 @ApiTags('enrollments: questions')
 @ApiBearerAuth()
 @ApiExtraModels(...PATH_EXTRA_MODELS, WithheldValue, EnrollmentListPage)
 @Controller()
 export class PathsController {
   constructor(
-    private readonly queries: PathQueries,
+    private readonly queries: QueryBus,
     private readonly consistency: ReadConsistency,
   ) {}
 
@@ -47,7 +56,7 @@ export class PathsController {
     await this.consistency.await(query.consistentWith);
     // A spreadsheet takes the whole list; a page only when one is asked for.
     const wholeList = query.format === 'csv' && query.page === undefined && query.pageSize === undefined;
-    const result = wholeList ? await this.queries.listAll(query, actor) : await this.queries.list(query, actor);
+    const result = await this.queries.execute(new ListEnrollments(query, actor, wholeList));
     if (query.format !== 'csv') return result;
     response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="enrollments.csv"');
     response.setHeader('X-Total-Count', String(result.total));
@@ -104,7 +113,7 @@ export class PathsController {
   )
   async path(@UuidParam('enrollmentId') id: string, @Query() query: ConsistencyQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
-    return this.queries.path(id, actor);
+    return this.queries.execute(new GetPath(id, actor));
   }
 
   @Get('enrollments/:enrollmentId/as-of')
@@ -126,7 +135,7 @@ export class PathsController {
   )
   async asOf(@UuidParam('enrollmentId') id: string, @Query() query: AsOfQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
-    return this.queries.asOf(id, query.at, actor);
+    return this.queries.execute(new GetPathAsOf(id, query.at, actor));
   }
 
   @Get('enrollments/:enrollmentId/blocs/:blocCode/provenance')
@@ -145,7 +154,7 @@ export class PathsController {
     Problems.readNotRecorded,
   )
   provenance(@UuidParam('enrollmentId') id: string, @Param('blocCode') blocCode: string, @CurrentActor() actor: AuthenticatedActor) {
-    return this.queries.provenance(id, blocCode, actor);
+    return this.queries.execute(new GetBlocProvenance(id, blocCode, actor));
   }
 
   @Get('cohorts/statistics')
@@ -162,7 +171,7 @@ export class PathsController {
   )
   async cohortStatistics(@Query() query: CohortStatisticsQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
-    return this.queries.cohortStatistics(query, actor);
+    return this.queries.execute(new GetCohortStatistics(query, actor));
   }
 
   @Get('findings/unapplied-accommodations')
@@ -173,6 +182,6 @@ export class PathsController {
   @ApiProblemResponses(Problems.invalidQuery, 401, 403, 429, Problems.readModelsNotThere)
   async findings(@Query() query: FindingsQuery, @CurrentActor() actor: AuthenticatedActor) {
     await this.consistency.await(query.consistentWith);
-    return this.queries.findings(query, actor);
+    return this.queries.execute(new ListUnappliedAccommodationFindings(query, actor));
   }
 }

@@ -176,109 +176,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/enrollments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given) */
-        get: operations["PathsController_list"];
-        put?: never;
-        /** Enroll a candidate in a certification version (pinned), with cohort, access route and option */
-        post: operations["EnrollmentCommandsController_enroll"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing */
-        get: operations["PathsController_path"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/as-of": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The path as it stood at a past instant (the log replayed up to it) */
-        get: operations["PathsController_asOf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/blocs/{blocCode}/provenance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position */
-        get: operations["PathsController_provenance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cohorts/statistics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Per bloc: how many validated, in progress, not started, annulled, and the median days to validation */
-        get: operations["PathsController_cohortStatistics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/findings/unapplied-accommodations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Accommodations granted but not applied at a sitting (R11): kinds only, never details */
-        get: operations["PathsController_findings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/verifications/{number}": {
         parameters: {
             query?: never;
@@ -412,6 +309,24 @@ export interface paths {
         get: operations["DocumentsController_queueView"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given) */
+        get: operations["PathsController_list"];
+        put?: never;
+        /** Enroll a candidate in a certification version (pinned), with cohort, access route and option */
+        post: operations["EnrollmentCommandsController_enroll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -684,6 +599,91 @@ export interface paths {
         put?: never;
         /** Transfer to another version, saying which acquired blocs carry over; answers the new enrollment */
         post: operations["EnrollmentCommandsController_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A candidate’s path: status, every bloc and competency with the assessments bearing on it, sittings and attempts with effective durations, extra requirements, what is missing */
+        get: operations["PathsController_path"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/as-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The path as it stood at a past instant (the log replayed up to it) */
+        get: operations["PathsController_asOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/blocs/{blocCode}/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a bloc was granted: référentiel version and rule, every assessment and correction, accommodations granted and applied, the decision and who took it; each item with its event id and position */
+        get: operations["PathsController_provenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cohorts/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per bloc: how many validated, in progress, not started, annulled, and the median days to validation */
+        get: operations["PathsController_cohortStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/findings/unapplied-accommodations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accommodations granted but not applied at a sitting (R11): kinds only, never details */
+        get: operations["PathsController_findings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1189,6 +1189,377 @@ export interface components {
              */
             documentFilesRemoved: number;
         };
+        IssuedDocumentView: {
+            /** @example JAL-A-0000000000A */
+            number: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            /** @description An attestation’s bloc */
+            blocCode?: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @enum {string} */
+            status: "valid" | "revoked";
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @example bloc-annulled */
+            revocationReason?: string;
+        };
+        NotIssuedDocumentView: {
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            blocCode?: string;
+            /**
+             * Format: date-time
+             * @description When the bloc was validated, the certification awarded
+             */
+            decidedAt: string;
+            /** @enum {string} */
+            status: "not-issued";
+            /** @enum {string} */
+            reason: "holder-erased";
+        };
+        VerifiedBlocView: {
+            /** @example BC01 */
+            code: string;
+            title: string;
+        };
+        VerifiedOptionView: {
+            /** @example BC04 */
+            code: string;
+            label: string;
+        };
+        VerifiedDocumentView: {
+            certificationTitle: string;
+            certifier: string;
+            /** @example 7 */
+            level: number;
+            /** @example RNCP12345 */
+            rncpCode?: string;
+            /** @example 1 */
+            version: string;
+            /** @description An attestation’s bloc */
+            bloc?: components["schemas"]["VerifiedBlocView"];
+            /** @description A certificate’s options */
+            options?: components["schemas"]["VerifiedOptionView"][];
+            /** @description The holder’s name as the document prints it; null once their personal data is erased */
+            holder: string | null;
+            /** @description The nom d’usage printed under the name */
+            holderUsageName?: string;
+            /** @example 2026-07-01 */
+            decisionDate: string;
+            decisionPlace?: string;
+        };
+        RevocationView: {
+            date: string;
+            /**
+             * @description bloc-annulled, certification-revoked, or unspecified
+             * @example bloc-annulled
+             */
+            reasonCategory: string;
+        };
+        VerificationChecksView: {
+            /** @description The stored PDF matches its recorded hash */
+            pdfHash: boolean;
+            /** @description The stored credential matches its recorded hash */
+            credentialHash: boolean;
+            /** @description The credential’s signature verifies with the issuer’s key */
+            credentialSignature: boolean;
+        };
+        VerificationView: {
+            /** @example JAL-A-0000000000A */
+            number: string;
+            /**
+             * @description "invalid": a stored file does not match what was recorded
+             * @enum {string}
+             */
+            status: "valid" | "revoked" | "invalid" | "unknown";
+            /** @enum {string} */
+            kind?: "attestation" | "certificate";
+            /** @description What the document shows, and nothing more (R14); absent when unknown */
+            document?: components["schemas"]["VerifiedDocumentView"];
+            /** Format: date-time */
+            issuedAt?: string;
+            revocation?: components["schemas"]["RevocationView"];
+            /** @description Absent once the holder’s personal data (and so the files) are erased */
+            checks?: components["schemas"]["VerificationChecksView"];
+            /**
+             * @description The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone
+             * @enum {boolean}
+             */
+            holderErased?: true;
+        };
+        PublicJwkView: {
+            /** @enum {string} */
+            kty: "OKP";
+            /** @enum {string} */
+            crv: "Ed25519";
+            /** @description The public key, base64url */
+            x: string;
+            /** @description Key id, as in the credentials’ header */
+            kid: string;
+            /** @enum {string} */
+            alg: "EdDSA";
+            /** @enum {string} */
+            use: "sig";
+        };
+        IssuerProfileView: {
+            /** @description The issuer’s id, as in the credentials */
+            id: string;
+            /**
+             * @example [
+             *       "Profile"
+             *     ]
+             */
+            type: string[];
+            /** @example Jalon */
+            name: string;
+            publicKey: components["schemas"]["PublicJwkView"];
+        };
+        JwkSetView: {
+            keys: components["schemas"]["PublicJwkView"][];
+        };
+        IssuanceJobCountsView: {
+            waiting: number;
+            active: number;
+            delayed: number;
+            completed: number;
+            failed: number;
+        };
+        IssuanceJobView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /**
+             * @description An issue job
+             * @enum {string}
+             */
+            kind?: "attestation" | "certificate";
+            /**
+             * Format: uuid
+             * @description An issue job: the decision to issue for
+             */
+            decisionEventId?: string;
+            /** @description A revoke job: the document */
+            number?: string;
+            /**
+             * @description A revoke job
+             * @enum {string}
+             */
+            reasonCategory?: "bloc-annulled" | "certification-revoked";
+        };
+        IssuanceJobDataView: {
+            /** @enum {string} */
+            type: "issue" | "revoke";
+            job: components["schemas"]["IssuanceJobView"];
+        };
+        FailedIssuanceJobView: {
+            id: string;
+            data: components["schemas"]["IssuanceJobDataView"];
+            attempts: number;
+            /** @description Why it failed */
+            error: string;
+            /** Format: date-time */
+            failedAt?: string;
+        };
+        NotIssuedDecisionView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            blocCode?: string;
+            /** Format: uuid */
+            decisionEventId: string;
+            /** @enum {string} */
+            status: "not-issued";
+            /** @enum {string} */
+            reason: "holder-erased";
+        };
+        IssuanceQueueView: {
+            /** @description Jobs by state */
+            counts: components["schemas"]["IssuanceJobCountsView"];
+            /** @description Failed for good; they stay until dealt with */
+            failed: components["schemas"]["FailedIssuanceJobView"][];
+            /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
+            notIssued: components["schemas"]["NotIssuedDecisionView"][];
+        };
+        EnrollRequest: {
+            /** Format: uuid */
+            candidateId: string;
+            /** @example expert-ingenierie-science-donnees */
+            referentialId: string;
+            /** @example 1 */
+            version: string;
+            /** @example 2026-A */
+            cohort: string;
+            /** @enum {string} */
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            /**
+             * @description Chosen option blocs (e.g. one of BC04/BC05 in seed 000)
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs?: string[];
+        };
+        ChooseOptionRequest: {
+            /**
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs: string[];
+        };
+        ExtraTimeDto: {
+            /** @example 1 */
+            numerator: number;
+            /** @example 4 */
+            denominator: number;
+        };
+        AccommodationTermsRequest: {
+            /** @enum {string} */
+            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
+            /** @description Only for kind extra-time */
+            extraTime?: components["schemas"]["ExtraTimeDto"];
+            /**
+             * @description Épreuves it applies to; absent for all épreuves
+             * @example [
+             *       "BC01-E1"
+             *     ]
+             */
+            epreuves?: string[];
+            /**
+             * Format: date
+             * @description First day the measure is in force (YYYY-MM-DD)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
+             * @example 2027-06-30
+             */
+            validUntil?: string;
+            /** @description Practical details of the measure (never a diagnosis) */
+            details?: string;
+        };
+        AmendAccommodationRequest: {
+            /** @enum {string} */
+            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
+            /** @description Only for kind extra-time */
+            extraTime?: components["schemas"]["ExtraTimeDto"];
+            /**
+             * @description Épreuves it applies to; absent for all épreuves
+             * @example [
+             *       "BC01-E1"
+             *     ]
+             */
+            epreuves?: string[];
+            /**
+             * Format: date
+             * @description First day the measure is in force (YYYY-MM-DD)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
+             * @example 2027-06-30
+             */
+            validUntil?: string;
+            /** @description Practical details of the measure (never a diagnosis) */
+            details?: string;
+            reason: string;
+        };
+        ReasonRequest: {
+            reason: string;
+        };
+        ConsentRequest: {
+            /** @description A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only) */
+            note?: string;
+        };
+        ScheduleSittingRequest: {
+            /** @example BC01-E1 */
+            epreuveCode: string;
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            scheduledAt: string;
+            /**
+             * @example [
+             *       "assessor-1"
+             *     ]
+             */
+            assessorIds: string[];
+        };
+        TimedPartConditionsDto: {
+            /** @example soutenance */
+            code: string;
+            /** @example 40 */
+            actualDurationMinutes: number;
+        };
+        RecordSittingHeldRequest: {
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            heldAt: string;
+            timedParts: components["schemas"]["TimedPartConditionsDto"][];
+            /**
+             * @description Ids of the accommodations actually given at the sitting
+             * @example []
+             */
+            accommodationsApplied: string[];
+        };
+        CriterionResultDto: {
+            /** @example C1.1.1/CE1 */
+            criterion: string;
+            met: boolean;
+            comment?: string;
+        };
+        RecordAssessmentRequest: {
+            results: components["schemas"]["CriterionResultDto"][];
+        };
+        CorrectAssessmentRequest: {
+            results: components["schemas"]["CriterionResultDto"][];
+            /** @example erreur de saisie du critère CE2 */
+            reason: string;
+        };
+        AnnulBlocRequest: {
+            /** @enum {string} */
+            reason: "fraud" | "plagiarism" | "other";
+            details: string;
+        };
+        FinalDecisionRequest: {
+            /** @enum {string} */
+            decision: "awarded" | "refused" | "deferred";
+            /**
+             * @description Where the jury deliberated (printed on the certificate)
+             * @example Paris
+             */
+            place: string;
+            reason?: string;
+        };
+        BlocCorrespondenceDto: {
+            /** @example BC01 */
+            fromBloc: string;
+            /** @example BC01 */
+            toBloc: string;
+        };
+        TransferRequest: {
+            toReferentialId: string;
+            toVersion: string;
+            /** @description Acquired blocs that carry over (correspondance) */
+            carriedBlocs: components["schemas"]["BlocCorrespondenceDto"][];
+            /**
+             * @example [
+             *       "BC05"
+             *     ]
+             */
+            optionBlocs?: string[];
+        };
         FullAccommodationView: {
             /** Format: uuid */
             accommodationId: string;
@@ -1315,36 +1686,6 @@ export interface components {
             kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
             /** @description What the assessor does, in the words of the exam room */
             instruction: string;
-        };
-        IssuedDocumentView: {
-            /** @example JAL-A-0000000000A */
-            number: string;
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            /** @description An attestation’s bloc */
-            blocCode?: string;
-            /** Format: date-time */
-            issuedAt: string;
-            /** @enum {string} */
-            status: "valid" | "revoked";
-            /** Format: date-time */
-            revokedAt?: string;
-            /** @example bloc-annulled */
-            revocationReason?: string;
-        };
-        NotIssuedDocumentView: {
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            blocCode?: string;
-            /**
-             * Format: date-time
-             * @description When the bloc was validated, the certification awarded
-             */
-            decidedAt: string;
-            /** @enum {string} */
-            status: "not-issued";
-            /** @enum {string} */
-            reason: "holder-erased";
         };
         ProvenanceAttestationView: {
             number: string;
@@ -1757,347 +2098,6 @@ export interface components {
             eventId: string;
             /** @example 1042-5531 */
             position: string;
-        };
-        VerifiedBlocView: {
-            /** @example BC01 */
-            code: string;
-            title: string;
-        };
-        VerifiedOptionView: {
-            /** @example BC04 */
-            code: string;
-            label: string;
-        };
-        VerifiedDocumentView: {
-            certificationTitle: string;
-            certifier: string;
-            /** @example 7 */
-            level: number;
-            /** @example RNCP12345 */
-            rncpCode?: string;
-            /** @example 1 */
-            version: string;
-            /** @description An attestation’s bloc */
-            bloc?: components["schemas"]["VerifiedBlocView"];
-            /** @description A certificate’s options */
-            options?: components["schemas"]["VerifiedOptionView"][];
-            /** @description The holder’s name as the document prints it; null once their personal data is erased */
-            holder: string | null;
-            /** @description The nom d’usage printed under the name */
-            holderUsageName?: string;
-            /** @example 2026-07-01 */
-            decisionDate: string;
-            decisionPlace?: string;
-        };
-        RevocationView: {
-            date: string;
-            /**
-             * @description bloc-annulled, certification-revoked, or unspecified
-             * @example bloc-annulled
-             */
-            reasonCategory: string;
-        };
-        VerificationChecksView: {
-            /** @description The stored PDF matches its recorded hash */
-            pdfHash: boolean;
-            /** @description The stored credential matches its recorded hash */
-            credentialHash: boolean;
-            /** @description The credential’s signature verifies with the issuer’s key */
-            credentialSignature: boolean;
-        };
-        VerificationView: {
-            /** @example JAL-A-0000000000A */
-            number: string;
-            /**
-             * @description "invalid": a stored file does not match what was recorded
-             * @enum {string}
-             */
-            status: "valid" | "revoked" | "invalid" | "unknown";
-            /** @enum {string} */
-            kind?: "attestation" | "certificate";
-            /** @description What the document shows, and nothing more (R14); absent when unknown */
-            document?: components["schemas"]["VerifiedDocumentView"];
-            /** Format: date-time */
-            issuedAt?: string;
-            revocation?: components["schemas"]["RevocationView"];
-            /** @description Absent once the holder’s personal data (and so the files) are erased */
-            checks?: components["schemas"]["VerificationChecksView"];
-            /**
-             * @description The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone
-             * @enum {boolean}
-             */
-            holderErased?: true;
-        };
-        PublicJwkView: {
-            /** @enum {string} */
-            kty: "OKP";
-            /** @enum {string} */
-            crv: "Ed25519";
-            /** @description The public key, base64url */
-            x: string;
-            /** @description Key id, as in the credentials’ header */
-            kid: string;
-            /** @enum {string} */
-            alg: "EdDSA";
-            /** @enum {string} */
-            use: "sig";
-        };
-        IssuerProfileView: {
-            /** @description The issuer’s id, as in the credentials */
-            id: string;
-            /**
-             * @example [
-             *       "Profile"
-             *     ]
-             */
-            type: string[];
-            /** @example Jalon */
-            name: string;
-            publicKey: components["schemas"]["PublicJwkView"];
-        };
-        JwkSetView: {
-            keys: components["schemas"]["PublicJwkView"][];
-        };
-        IssuanceJobCountsView: {
-            waiting: number;
-            active: number;
-            delayed: number;
-            completed: number;
-            failed: number;
-        };
-        IssuanceJobView: {
-            /** Format: uuid */
-            enrollmentId: string;
-            /**
-             * @description An issue job
-             * @enum {string}
-             */
-            kind?: "attestation" | "certificate";
-            /**
-             * Format: uuid
-             * @description An issue job: the decision to issue for
-             */
-            decisionEventId?: string;
-            /** @description A revoke job: the document */
-            number?: string;
-            /**
-             * @description A revoke job
-             * @enum {string}
-             */
-            reasonCategory?: "bloc-annulled" | "certification-revoked";
-        };
-        IssuanceJobDataView: {
-            /** @enum {string} */
-            type: "issue" | "revoke";
-            job: components["schemas"]["IssuanceJobView"];
-        };
-        FailedIssuanceJobView: {
-            id: string;
-            data: components["schemas"]["IssuanceJobDataView"];
-            attempts: number;
-            /** @description Why it failed */
-            error: string;
-            /** Format: date-time */
-            failedAt?: string;
-        };
-        NotIssuedDecisionView: {
-            /** Format: uuid */
-            enrollmentId: string;
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            blocCode?: string;
-            /** Format: uuid */
-            decisionEventId: string;
-            /** @enum {string} */
-            status: "not-issued";
-            /** @enum {string} */
-            reason: "holder-erased";
-        };
-        IssuanceQueueView: {
-            /** @description Jobs by state */
-            counts: components["schemas"]["IssuanceJobCountsView"];
-            /** @description Failed for good; they stay until dealt with */
-            failed: components["schemas"]["FailedIssuanceJobView"][];
-            /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
-            notIssued: components["schemas"]["NotIssuedDecisionView"][];
-        };
-        EnrollRequest: {
-            /** Format: uuid */
-            candidateId: string;
-            /** @example expert-ingenierie-science-donnees */
-            referentialId: string;
-            /** @example 1 */
-            version: string;
-            /** @example 2026-A */
-            cohort: string;
-            /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
-            /**
-             * @description Chosen option blocs (e.g. one of BC04/BC05 in seed 000)
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs?: string[];
-        };
-        ChooseOptionRequest: {
-            /**
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs: string[];
-        };
-        ExtraTimeDto: {
-            /** @example 1 */
-            numerator: number;
-            /** @example 4 */
-            denominator: number;
-        };
-        AccommodationTermsRequest: {
-            /** @enum {string} */
-            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
-            /** @description Only for kind extra-time */
-            extraTime?: components["schemas"]["ExtraTimeDto"];
-            /**
-             * @description Épreuves it applies to; absent for all épreuves
-             * @example [
-             *       "BC01-E1"
-             *     ]
-             */
-            epreuves?: string[];
-            /**
-             * Format: date
-             * @description First day the measure is in force (YYYY-MM-DD)
-             * @example 2026-01-01
-             */
-            validFrom: string;
-            /**
-             * Format: date
-             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
-             * @example 2027-06-30
-             */
-            validUntil?: string;
-            /** @description Practical details of the measure (never a diagnosis) */
-            details?: string;
-        };
-        AmendAccommodationRequest: {
-            /** @enum {string} */
-            kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
-            /** @description Only for kind extra-time */
-            extraTime?: components["schemas"]["ExtraTimeDto"];
-            /**
-             * @description Épreuves it applies to; absent for all épreuves
-             * @example [
-             *       "BC01-E1"
-             *     ]
-             */
-            epreuves?: string[];
-            /**
-             * Format: date
-             * @description First day the measure is in force (YYYY-MM-DD)
-             * @example 2026-01-01
-             */
-            validFrom: string;
-            /**
-             * Format: date
-             * @description Last day the measure is in force (YYYY-MM-DD); absent until the end of the course
-             * @example 2027-06-30
-             */
-            validUntil?: string;
-            /** @description Practical details of the measure (never a diagnosis) */
-            details?: string;
-            reason: string;
-        };
-        ReasonRequest: {
-            reason: string;
-        };
-        ConsentRequest: {
-            /** @description A note on the consent (sealed with the candidate’s key, shown to the referent and the candidate only) */
-            note?: string;
-        };
-        ScheduleSittingRequest: {
-            /** @example BC01-E1 */
-            epreuveCode: string;
-            /**
-             * Format: date-time
-             * @description An instant with its time zone (Z or ±hh:mm)
-             * @example 2026-06-15T09:00:00+02:00
-             */
-            scheduledAt: string;
-            /**
-             * @example [
-             *       "assessor-1"
-             *     ]
-             */
-            assessorIds: string[];
-        };
-        TimedPartConditionsDto: {
-            /** @example soutenance */
-            code: string;
-            /** @example 40 */
-            actualDurationMinutes: number;
-        };
-        RecordSittingHeldRequest: {
-            /**
-             * Format: date-time
-             * @description An instant with its time zone (Z or ±hh:mm)
-             * @example 2026-06-15T09:00:00+02:00
-             */
-            heldAt: string;
-            timedParts: components["schemas"]["TimedPartConditionsDto"][];
-            /**
-             * @description Ids of the accommodations actually given at the sitting
-             * @example []
-             */
-            accommodationsApplied: string[];
-        };
-        CriterionResultDto: {
-            /** @example C1.1.1/CE1 */
-            criterion: string;
-            met: boolean;
-            comment?: string;
-        };
-        RecordAssessmentRequest: {
-            results: components["schemas"]["CriterionResultDto"][];
-        };
-        CorrectAssessmentRequest: {
-            results: components["schemas"]["CriterionResultDto"][];
-            /** @example erreur de saisie du critère CE2 */
-            reason: string;
-        };
-        AnnulBlocRequest: {
-            /** @enum {string} */
-            reason: "fraud" | "plagiarism" | "other";
-            details: string;
-        };
-        FinalDecisionRequest: {
-            /** @enum {string} */
-            decision: "awarded" | "refused" | "deferred";
-            /**
-             * @description Where the jury deliberated (printed on the certificate)
-             * @example Paris
-             */
-            place: string;
-            reason?: string;
-        };
-        BlocCorrespondenceDto: {
-            /** @example BC01 */
-            fromBloc: string;
-            /** @example BC01 */
-            toBloc: string;
-        };
-        TransferRequest: {
-            toReferentialId: string;
-            toVersion: string;
-            /** @description Acquired blocs that carry over (correspondance) */
-            carriedBlocs: components["schemas"]["BlocCorrespondenceDto"][];
-            /**
-             * @example [
-             *       "BC05"
-             *     ]
-             */
-            optionBlocs?: string[];
         };
     };
     responses: never;
@@ -2882,602 +2882,6 @@ export interface operations {
             };
         };
     };
-    PathsController_list: {
-        parameters: {
-            query?: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                referentialId?: string;
-                version?: string;
-                cohort?: string;
-                /** @description "eligible" is ready for the jury */
-                status?: "in-progress" | "eligible" | "certified" | "withdrawn" | "transferred";
-                bloc?: string;
-                /** @description With bloc: that bloc’s status */
-                blocStatus?: "not-started" | "in-progress" | "validatable" | "validated" | "annulled";
-                /** @description Open paths with no progress (assessment, competency, validation) since this date (YYYY-MM-DD) or instant (with its time zone, e.g. 2026-09-01T00:00:00+02:00) */
-                noProgressSince?: string;
-                /** @description Auditors only: one organisation */
-                organisationId?: string;
-                sort?: "enrolledAt" | "lastProgressAt" | "status" | "cohort";
-                order?: "asc" | "desc";
-                page?: number;
-                pageSize?: number;
-                format?: "json" | "csv";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of enrollments; with format=csv, a spreadsheet (every matching enrollment unless page or pageSize is given) */
-            200: {
-                headers: {
-                    /** @description With format=csv: how many enrollments match */
-                    "X-Total-Count"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrollmentListPage"];
-                    "text/csv": string;
-                };
-            };
-            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    EnrollmentCommandsController_enroll: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EnrollRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedOutcome"];
-                };
-            };
-            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No such enrollment (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: The path does not allow this now, or a concurrent change */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_path: {
-        parameters: {
-            query?: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-            };
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The path as this reader may see it */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PathView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_asOf: {
-        parameters: {
-            query: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                /** @description The instant to look back to, with its time zone (Z or ±hh:mm); a date alone (YYYY-MM-DD) is its 00:00 UTC */
-                at: string;
-            };
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PathAsOfView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_provenance: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                blocCode: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvenanceView"];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_cohortStatistics: {
-        parameters: {
-            query: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                referentialId: string;
-                version: string;
-                cohort?: string;
-                /** @description Auditors only: one organisation */
-                organisationId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CohortStatisticsView"];
-                };
-            };
-            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REFERENTIAL.NOT_FOUND: no such published référentiel version */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    PathsController_findings: {
-        parameters: {
-            query?: {
-                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
-                consistentWith?: string;
-                /** @description Auditors only: one organisation */
-                organisationId?: string;
-                page?: number;
-                pageSize?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnappliedAccommodationFinding"][];
-                };
-            };
-            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     DocumentsController_verify: {
         parameters: {
             query?: never;
@@ -3867,6 +3271,205 @@ export interface operations {
             };
             /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_list: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                referentialId?: string;
+                version?: string;
+                cohort?: string;
+                /** @description "eligible" is ready for the jury */
+                status?: "in-progress" | "eligible" | "certified" | "withdrawn" | "transferred";
+                bloc?: string;
+                /** @description With bloc: that bloc’s status */
+                blocStatus?: "not-started" | "in-progress" | "validatable" | "validated" | "annulled";
+                /** @description Open paths with no progress (assessment, competency, validation) since this date (YYYY-MM-DD) or instant (with its time zone, e.g. 2026-09-01T00:00:00+02:00) */
+                noProgressSince?: string;
+                /** @description Auditors only: one organisation */
+                organisationId?: string;
+                sort?: "enrolledAt" | "lastProgressAt" | "status" | "cohort";
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of enrollments; with format=csv, a spreadsheet (every matching enrollment unless page or pageSize is given) */
+            200: {
+                headers: {
+                    /** @description With format=csv: how many enrollments match */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentListPage"];
+                    "text/csv": string;
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EnrollmentCommandsController_enroll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOutcome"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such enrollment (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: The path does not allow this now, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5676,6 +5279,403 @@ export interface operations {
                 headers: {
                     /** @description Seconds until the client may send again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_path: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+            };
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The path as this reader may see it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_asOf: {
+        parameters: {
+            query: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                /** @description The instant to look back to, with its time zone (Z or ±hh:mm); a date alone (YYYY-MM-DD) is its 00:00 UTC */
+                at: string;
+            };
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathAsOfView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; ENROLLMENT.NOT_YET: it did not exist yet at that instant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them). Or: PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_provenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                blocCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvenanceView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND: no such enrollment, or not visible to the caller; BLOC.UNKNOWN: no such bloc in its version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_cohortStatistics: {
+        parameters: {
+            query: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                referentialId: string;
+                version: string;
+                cohort?: string;
+                /** @description Auditors only: one organisation */
+                organisationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortStatisticsView"];
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REFERENTIAL.NOT_FOUND: no such published référentiel version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PathsController_findings: {
+        parameters: {
+            query?: {
+                /** @description Wait (bounded) until the read models have reached this position, from a command answer */
+                consistentWith?: string;
+                /** @description Auditors only: one organisation */
+                organisationId?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnappliedAccommodationFinding"][];
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

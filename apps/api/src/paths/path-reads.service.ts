@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import {
+  AccommodationsView,
+  accommodationsAsSeenBy,
+  ActiveEnrollment,
+  EnrollmentEvent,
+  foldEnrollment,
+  NotFoundError,
+  readsAccommodations,
+  ValidationError,
+} from '@jalon/domain';
+import { RecordedEvent } from '@jalon/event-store';
+import { PersonalDataReadLog } from '@jalon/privacy';
+import { PathHolder } from '@jalon/read-models';
+import { SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { assertMayAct } from '../enrollments/enrollment-commands.service';
+
+/**
+ * What the questions on paths share: which rows a reader may see, a path's history read from its
+ * stream, and the reader's view of the accommodations, opened and recorded only when it shows
+ * something (R14).
+ */
+@Injectable()
+export class PathReads {
+  constructor(
+    @Inject(SQL_DB) readonly db: SqlDb,
+    private readonly handlers: StreamCommandHandlers,
+    private readonly reads: PersonalDataReadLog,
+  ) {}
+
+  /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
+  scope(actor: AuthenticatedActor, organisationId?: string) {
+    if (actor.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;
+    if (organisationId !== undefined && organisationId !== actor.organisationId)
+      throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
+    if (actor.role === 'candidate') return sql`organisation_id = ${actor.organisationId} AND candidate_id = ${actor.id}`;
+    return sql`organisation_id = ${actor.organisationId}`;
+  }
+
+  /**
+   * The reader's view of the accommodations. Read models and raw streams hold them sealed: when the
+   * view has something to show, the events are opened (`open`), and the read is recorded before it
+   * is answered. `only`: the accommodations the question bears on.
+   */
+  async accommodationsFor(
+    actor: AuthenticatedActor,
+    sealed: ActiveEnrollment,
+    read: { enrollmentId: string; view: string; open: () => Promise<readonly EnrollmentEvent[]>; only?: ReadonlySet<string> },
+  ): Promise<AccommodationsView> {
+    const withheld = accommodationsAsSeenBy(actor, sealed, read.only);
+    if (!readsAccommodations(withheld)) return withheld;
+    const opened = foldEnrollment(await read.open());
+    if (opened.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    const view = accommodationsAsSeenBy(actor, opened, read.only);
+    if (readsAccommodations(view))
+      await this.reads.record({
+        actor,
+        candidateId: opened.candidateId,
+        enrollmentId: read.enrollmentId,
+        view: `${read.view}:${view.view}`,
+        subjects: subjectsOf(view),
+      });
+    return view;
+  }
+
+  /** The enrollment's events with their sealed values opened. */
+  async openedEvents(enrollmentId: string): Promise<readonly EnrollmentEvent[]> {
+    return (await this.handlers.enrollments.load(enrollmentId, { open: true })).events;
+  }
+
+  /** The stream as stored (sealed) and its state, for a reader who may see it; sealed values stay sealed until a view needs them. */
+  async history(enrollmentId: string, actor: AuthenticatedActor): Promise<{ events: readonly RecordedEvent[]; state: ActiveEnrollment }> {
+    const { recorded, state } = await this.handlers.enrollments.load(enrollmentId);
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    assertMayAct(actor, state);
+    return { events: recorded, state };
+  }
+
+  /** Whether the path's holder had their personal data erased, as the read model knows it. */
+  async holderOf(enrollmentId: string): Promise<PathHolder> {
+    const { rows } = await sql<{
+      erased_at: Date | null;
+    }>`SELECT personal_data_erased_at AS erased_at FROM candidate_paths WHERE enrollment_id = ${enrollmentId}`.execute(this.db);
+    return rows[0]?.erased_at ? { personalDataErasedAt: new Date(rows[0].erased_at).toISOString() } : {};
+  }
+}
+
+/** A stored event in its domain form (sealed values stay sealed). */
+export const toDomain = (event: RecordedEvent): EnrollmentEvent => ({ type: event.type, data: event.data }) as EnrollmentEvent;
+
+/** What a view showed, for the read log: accommodation ids and sittings, never values. */
+function subjectsOf(view: AccommodationsView): string[] {
+  switch (view.view) {
+    case 'full':
+    case 'consented':
+    case 'kinds':
+      return view.accommodations.map((a) => `accommodation:${a.accommodationId}`);
+    case 'to-apply':
+      return view.sittings.filter((s) => s.measures.length > 0).map((s) => `sitting:${s.sittingId}`);
+    case 'none':
+      return [];
+  }
+}
