@@ -5,6 +5,23 @@
  */
 
 export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any */
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/sign-in": {
         parameters: {
             query?: never;
@@ -50,23 +67,6 @@ export interface paths {
         put?: never;
         /** Development sign-in: a token for the role, organisation and person chosen (refused unless DEV_SIGN_IN is on) */
         post: operations["AuthController_signIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any */
-        get: operations["HealthController_health"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -170,145 +170,6 @@ export interface paths {
         put?: never;
         /** Erase a candidate’s personal data (GDPR art. 17, R14): their key is destroyed, so identity and accommodations become unreadable everywhere; documents’ files are deleted; blocs, decisions and documents’ existence stand. Retrying is safe. */
         post: operations["CandidatesController_erase"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/verifications/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature
-         * @description `document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.
-         */
-        get: operations["DocumentsController_verify"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/verify/{number}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The public verification page the QR code points to (French) */
-        get: operations["DocumentsController_verifyPage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/issuer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline */
-        get: operations["DocumentsController_issuer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuer’s public keys as a JWK set */
-        get: operations["DocumentsController_jwks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number) */
-        get: operations["DocumentsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents/{number}/pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download the PDF; a revoked document is delivered with its revocation printed on it */
-        get: operations["DocumentsController_pdf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/enrollments/{enrollmentId}/documents/{number}/credential": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download the Open Badges 3.0 credential (VC-JWT, Ed25519) */
-        get: operations["DocumentsController_credential"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/issuance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all */
-        get: operations["DocumentsController_queueView"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -690,6 +551,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verifications/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify a document by its number: valid, revoked (date and reason category) or unknown; the stored files are checked against their recorded hashes and the credential’s signature
+         * @description `document.holder` is the holder’s name as the document prints it (prénoms then NOM DE NAISSANCE; the credential’s identity hash is of it), `document.holderUsageName` the nom d’usage printed under it. Once the holder’s personal data is erased: `holder` is null, `holderErased` true, no `checks` (the files are gone), and the status is still valid or revoked.
+         */
+        get: operations["DocumentsController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verify/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public verification page the QR code points to (French) */
+        get: operations["DocumentsController_verifyPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline */
+        get: operations["DocumentsController_issuer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s public keys as a JWK set */
+        get: operations["DocumentsController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attestations and certificates issued on a path, with their status; once the holder’s personal data is erased, each decision whose document will never be issued, as status "not-issued", reason "holder-erased" (no number) */
+        get: operations["DocumentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents/{number}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the PDF; a revoked document is delivered with its revocation printed on it */
+        get: operations["DocumentsController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/documents/{number}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the Open Badges 3.0 credential (VC-JWT, Ed25519) */
+        get: operations["DocumentsController_credential"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/issuance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all */
+        get: operations["DocumentsController_queueView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -771,6 +771,43 @@ export interface components {
              */
             projections?: string[];
         };
+        ProjectionStatusView: {
+            /** @example candidate-path */
+            name: string;
+            /** @enum {string} */
+            status: "running" | "failed";
+            /**
+             * @description The last position applied
+             * @example 812-1043
+             */
+            position: string;
+            /** @example 1043 */
+            eventsApplied: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The error that stopped it */
+            error?: string;
+            /** @description The event it stopped on */
+            failedEventId?: string;
+        };
+        HealthView: {
+            /**
+             * @description "degraded" when a projection stopped on an error
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /**
+             * @example postgres
+             * @enum {string}
+             */
+            eventStore: "pglite" | "postgres" | "eventstoredb";
+            /**
+             * @description Référentiel versions in the catalogue
+             * @example 4
+             */
+            referentials: number;
+            projections: components["schemas"]["ProjectionStatusView"][];
+        };
         ProviderSignIn: {
             /** @example https://id.ecole.example/realms/jalon */
             issuer: string;
@@ -823,43 +860,6 @@ export interface components {
              * @example 28800
              */
             expiresIn: number;
-        };
-        ProjectionStatusView: {
-            /** @example candidate-path */
-            name: string;
-            /** @enum {string} */
-            status: "running" | "failed";
-            /**
-             * @description The last position applied
-             * @example 812-1043
-             */
-            position: string;
-            /** @example 1043 */
-            eventsApplied: number;
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The error that stopped it */
-            error?: string;
-            /** @description The event it stopped on */
-            failedEventId?: string;
-        };
-        HealthView: {
-            /**
-             * @description "degraded" when a projection stopped on an error
-             * @enum {string}
-             */
-            status: "ok" | "degraded";
-            /**
-             * @example postgres
-             * @enum {string}
-             */
-            eventStore: "pglite" | "postgres" | "eventstoredb";
-            /**
-             * @description Référentiel versions in the catalogue
-             * @example 4
-             */
-            referentials: number;
-            projections: components["schemas"]["ProjectionStatusView"][];
         };
         ImportReferentialRequest: {
             /**
@@ -1189,199 +1189,6 @@ export interface components {
              */
             documentFilesRemoved: number;
         };
-        IssuedDocumentView: {
-            /** @example JAL-A-0000000000A */
-            number: string;
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            /** @description An attestation’s bloc */
-            blocCode?: string;
-            /** Format: date-time */
-            issuedAt: string;
-            /** @enum {string} */
-            status: "valid" | "revoked";
-            /** Format: date-time */
-            revokedAt?: string;
-            /** @example bloc-annulled */
-            revocationReason?: string;
-        };
-        NotIssuedDocumentView: {
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            blocCode?: string;
-            /**
-             * Format: date-time
-             * @description When the bloc was validated, the certification awarded
-             */
-            decidedAt: string;
-            /** @enum {string} */
-            status: "not-issued";
-            /** @enum {string} */
-            reason: "holder-erased";
-        };
-        VerifiedBlocView: {
-            /** @example BC01 */
-            code: string;
-            title: string;
-        };
-        VerifiedOptionView: {
-            /** @example BC04 */
-            code: string;
-            label: string;
-        };
-        VerifiedDocumentView: {
-            certificationTitle: string;
-            certifier: string;
-            /** @example 7 */
-            level: number;
-            /** @example RNCP12345 */
-            rncpCode?: string;
-            /** @example 1 */
-            version: string;
-            /** @description An attestation’s bloc */
-            bloc?: components["schemas"]["VerifiedBlocView"];
-            /** @description A certificate’s options */
-            options?: components["schemas"]["VerifiedOptionView"][];
-            /** @description The holder’s name as the document prints it; null once their personal data is erased */
-            holder: string | null;
-            /** @description The nom d’usage printed under the name */
-            holderUsageName?: string;
-            /** @example 2026-07-01 */
-            decisionDate: string;
-            decisionPlace?: string;
-        };
-        RevocationView: {
-            date: string;
-            /**
-             * @description bloc-annulled, certification-revoked, or unspecified
-             * @example bloc-annulled
-             */
-            reasonCategory: string;
-        };
-        VerificationChecksView: {
-            /** @description The stored PDF matches its recorded hash */
-            pdfHash: boolean;
-            /** @description The stored credential matches its recorded hash */
-            credentialHash: boolean;
-            /** @description The credential’s signature verifies with the issuer’s key */
-            credentialSignature: boolean;
-        };
-        VerificationView: {
-            /** @example JAL-A-0000000000A */
-            number: string;
-            /**
-             * @description "invalid": a stored file does not match what was recorded
-             * @enum {string}
-             */
-            status: "valid" | "revoked" | "invalid" | "unknown";
-            /** @enum {string} */
-            kind?: "attestation" | "certificate";
-            /** @description What the document shows, and nothing more (R14); absent when unknown */
-            document?: components["schemas"]["VerifiedDocumentView"];
-            /** Format: date-time */
-            issuedAt?: string;
-            revocation?: components["schemas"]["RevocationView"];
-            /** @description Absent once the holder’s personal data (and so the files) are erased */
-            checks?: components["schemas"]["VerificationChecksView"];
-            /**
-             * @description The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone
-             * @enum {boolean}
-             */
-            holderErased?: true;
-        };
-        PublicJwkView: {
-            /** @enum {string} */
-            kty: "OKP";
-            /** @enum {string} */
-            crv: "Ed25519";
-            /** @description The public key, base64url */
-            x: string;
-            /** @description Key id, as in the credentials’ header */
-            kid: string;
-            /** @enum {string} */
-            alg: "EdDSA";
-            /** @enum {string} */
-            use: "sig";
-        };
-        IssuerProfileView: {
-            /** @description The issuer’s id, as in the credentials */
-            id: string;
-            /**
-             * @example [
-             *       "Profile"
-             *     ]
-             */
-            type: string[];
-            /** @example Jalon */
-            name: string;
-            publicKey: components["schemas"]["PublicJwkView"];
-        };
-        JwkSetView: {
-            keys: components["schemas"]["PublicJwkView"][];
-        };
-        IssuanceJobCountsView: {
-            waiting: number;
-            active: number;
-            delayed: number;
-            completed: number;
-            failed: number;
-        };
-        IssuanceJobView: {
-            /** Format: uuid */
-            enrollmentId: string;
-            /**
-             * @description An issue job
-             * @enum {string}
-             */
-            kind?: "attestation" | "certificate";
-            /**
-             * Format: uuid
-             * @description An issue job: the decision to issue for
-             */
-            decisionEventId?: string;
-            /** @description A revoke job: the document */
-            number?: string;
-            /**
-             * @description A revoke job
-             * @enum {string}
-             */
-            reasonCategory?: "bloc-annulled" | "certification-revoked";
-        };
-        IssuanceJobDataView: {
-            /** @enum {string} */
-            type: "issue" | "revoke";
-            job: components["schemas"]["IssuanceJobView"];
-        };
-        FailedIssuanceJobView: {
-            id: string;
-            data: components["schemas"]["IssuanceJobDataView"];
-            attempts: number;
-            /** @description Why it failed */
-            error: string;
-            /** Format: date-time */
-            failedAt?: string;
-        };
-        NotIssuedDecisionView: {
-            /** Format: uuid */
-            enrollmentId: string;
-            /** @enum {string} */
-            kind: "attestation" | "certificate";
-            blocCode?: string;
-            /** Format: uuid */
-            decisionEventId: string;
-            /** @enum {string} */
-            status: "not-issued";
-            /** @enum {string} */
-            reason: "holder-erased";
-        };
-        IssuanceQueueView: {
-            /** @description Jobs by state */
-            counts: components["schemas"]["IssuanceJobCountsView"];
-            /** @description Failed for good; they stay until dealt with */
-            failed: components["schemas"]["FailedIssuanceJobView"][];
-            /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
-            notIssued: components["schemas"]["NotIssuedDecisionView"][];
-        };
         EnrollRequest: {
             /** Format: uuid */
             candidateId: string;
@@ -1686,6 +1493,36 @@ export interface components {
             kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
             /** @description What the assessor does, in the words of the exam room */
             instruction: string;
+        };
+        IssuedDocumentView: {
+            /** @example JAL-A-0000000000A */
+            number: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            /** @description An attestation’s bloc */
+            blocCode?: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** @enum {string} */
+            status: "valid" | "revoked";
+            /** Format: date-time */
+            revokedAt?: string;
+            /** @example bloc-annulled */
+            revocationReason?: string;
+        };
+        NotIssuedDocumentView: {
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            blocCode?: string;
+            /**
+             * Format: date-time
+             * @description When the bloc was validated, the certification awarded
+             */
+            decidedAt: string;
+            /** @enum {string} */
+            status: "not-issued";
+            /** @enum {string} */
+            reason: "holder-erased";
         };
         ProvenanceAttestationView: {
             number: string;
@@ -2099,6 +1936,169 @@ export interface components {
             /** @example 1042-5531 */
             position: string;
         };
+        VerifiedBlocView: {
+            /** @example BC01 */
+            code: string;
+            title: string;
+        };
+        VerifiedOptionView: {
+            /** @example BC04 */
+            code: string;
+            label: string;
+        };
+        VerifiedDocumentView: {
+            certificationTitle: string;
+            certifier: string;
+            /** @example 7 */
+            level: number;
+            /** @example RNCP12345 */
+            rncpCode?: string;
+            /** @example 1 */
+            version: string;
+            /** @description An attestation’s bloc */
+            bloc?: components["schemas"]["VerifiedBlocView"];
+            /** @description A certificate’s options */
+            options?: components["schemas"]["VerifiedOptionView"][];
+            /** @description The holder’s name as the document prints it; null once their personal data is erased */
+            holder: string | null;
+            /** @description The nom d’usage printed under the name */
+            holderUsageName?: string;
+            /** @example 2026-07-01 */
+            decisionDate: string;
+            decisionPlace?: string;
+        };
+        RevocationView: {
+            date: string;
+            /**
+             * @description bloc-annulled, certification-revoked, or unspecified
+             * @example bloc-annulled
+             */
+            reasonCategory: string;
+        };
+        VerificationChecksView: {
+            /** @description The stored PDF matches its recorded hash */
+            pdfHash: boolean;
+            /** @description The stored credential matches its recorded hash */
+            credentialHash: boolean;
+            /** @description The credential’s signature verifies with the issuer’s key */
+            credentialSignature: boolean;
+        };
+        VerificationView: {
+            /** @example JAL-A-0000000000A */
+            number: string;
+            /**
+             * @description "invalid": a stored file does not match what was recorded
+             * @enum {string}
+             */
+            status: "valid" | "revoked" | "invalid" | "unknown";
+            /** @enum {string} */
+            kind?: "attestation" | "certificate";
+            /** @description What the document shows, and nothing more (R14); absent when unknown */
+            document?: components["schemas"]["VerifiedDocumentView"];
+            /** Format: date-time */
+            issuedAt?: string;
+            revocation?: components["schemas"]["RevocationView"];
+            /** @description Absent once the holder’s personal data (and so the files) are erased */
+            checks?: components["schemas"]["VerificationChecksView"];
+            /**
+             * @description The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone
+             * @enum {boolean}
+             */
+            holderErased?: true;
+        };
+        PublicJwkView: {
+            /** @enum {string} */
+            kty: "OKP";
+            /** @enum {string} */
+            crv: "Ed25519";
+            /** @description The public key, base64url */
+            x: string;
+            /** @description Key id, as in the credentials’ header */
+            kid: string;
+            /** @enum {string} */
+            alg: "EdDSA";
+            /** @enum {string} */
+            use: "sig";
+        };
+        IssuerProfileView: {
+            /** @description The issuer’s id, as in the credentials */
+            id: string;
+            /**
+             * @example [
+             *       "Profile"
+             *     ]
+             */
+            type: string[];
+            /** @example Jalon */
+            name: string;
+            publicKey: components["schemas"]["PublicJwkView"];
+        };
+        JwkSetView: {
+            keys: components["schemas"]["PublicJwkView"][];
+        };
+        IssuanceJobCountsView: {
+            waiting: number;
+            active: number;
+            delayed: number;
+            completed: number;
+            failed: number;
+        };
+        IssuanceJobView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /**
+             * @description An issue job
+             * @enum {string}
+             */
+            kind?: "attestation" | "certificate";
+            /**
+             * Format: uuid
+             * @description An issue job: the decision to issue for
+             */
+            decisionEventId?: string;
+            /** @description A revoke job: the document */
+            number?: string;
+            /**
+             * @description A revoke job
+             * @enum {string}
+             */
+            reasonCategory?: "bloc-annulled" | "certification-revoked";
+        };
+        IssuanceJobDataView: {
+            /** @enum {string} */
+            type: "issue" | "revoke";
+            job: components["schemas"]["IssuanceJobView"];
+        };
+        FailedIssuanceJobView: {
+            id: string;
+            data: components["schemas"]["IssuanceJobDataView"];
+            attempts: number;
+            /** @description Why it failed */
+            error: string;
+            /** Format: date-time */
+            failedAt?: string;
+        };
+        NotIssuedDecisionView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            blocCode?: string;
+            /** Format: uuid */
+            decisionEventId: string;
+            /** @enum {string} */
+            status: "not-issued";
+            /** @enum {string} */
+            reason: "holder-erased";
+        };
+        IssuanceQueueView: {
+            /** @description Jobs by state */
+            counts: components["schemas"]["IssuanceJobCountsView"];
+            /** @description Failed for good; they stay until dealt with */
+            failed: components["schemas"]["FailedIssuanceJobView"][];
+            /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
+            notIssued: components["schemas"]["NotIssuedDecisionView"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -2108,6 +2108,53 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Always 200 while the api answers; `status` says whether every projection runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "eventStore": "pglite",
+                     *       "referentials": 4,
+                     *       "projections": [
+                     *         {
+                     *           "name": "candidate-path",
+                     *           "status": "running",
+                     *           "position": "812-1043",
+                     *           "eventsApplied": 1043,
+                     *           "updatedAt": "2026-11-22T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AuthController_signInMethods: {
         parameters: {
             query?: never;
@@ -2259,53 +2306,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    HealthController_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Always 200 while the api answers; `status` says whether every projection runs */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "ok",
-                     *       "eventStore": "pglite",
-                     *       "referentials": 4,
-                     *       "projections": [
-                     *         {
-                     *           "name": "candidate-path",
-                     *           "status": "running",
-                     *           "position": "812-1043",
-                     *           "eventsApplied": 1043,
-                     *           "updatedAt": "2026-11-22T10:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["HealthView"];
                 };
             };
             /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
@@ -2874,415 +2874,6 @@ export interface operations {
             /** @description READ_MODEL.BEHIND or READ_MODEL.FAILED: the read models cannot yet name every enrollment of the candidate; nothing was erased, retry */
             503: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_verify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VerificationView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_verifyPage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The page, for any number (an unknown one says so) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_issuer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuerProfileView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_jwks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JwkSetView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Issued ones oldest first, then those not issued */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": (components["schemas"]["IssuedDocumentView"] | components["schemas"]["NotIssuedDocumentView"])[];
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_pdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The PDF */
-            200: {
-                headers: {
-                    /** @description attachment, with the file named after the document number */
-                    "Content-Disposition"?: string;
-                    /** @description Whether the document stands */
-                    "Jalon-Document-Status"?: "valid" | "revoked";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_credential: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enrollmentId: string;
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The credential, a compact JWS */
-            200: {
-                headers: {
-                    /** @description attachment, with the file named after the document number */
-                    "Content-Disposition"?: string;
-                    /** @description Whether the document stands */
-                    "Jalon-Document-Status"?: "valid" | "revoked";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vc+jwt": string;
-                };
-            };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DocumentsController_queueView: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased") */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IssuanceQueueView"];
-                };
-            };
-            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5676,6 +5267,415 @@ export interface operations {
             /** @description consistentWith cannot be met: READ_MODEL.BEHIND (the read models did not reach it within the wait; retry shortly) or READ_MODEL.FAILED (a read model stopped on an error before it; `projections` names them) */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_verifyPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page, for any number (an unknown one says so) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_issuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuerProfileView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwkSetView"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued ones oldest first, then those not issued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": (components["schemas"]["IssuedDocumentView"] | components["schemas"]["NotIssuedDocumentView"])[];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such enrollment, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    /** @description attachment, with the file named after the document number */
+                    "Content-Disposition"?: string;
+                    /** @description Whether the document stands */
+                    "Jalon-Document-Status"?: "valid" | "revoked";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enrollmentId: string;
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential, a compact JWS */
+            200: {
+                headers: {
+                    /** @description attachment, with the file named after the document number */
+                    "Content-Disposition"?: string;
+                    /** @description Whether the document stands */
+                    "Jalon-Document-Status"?: "valid" | "revoked";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DOCUMENT.ERASED: the document’s files were deleted with its holder’s personal data */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_queueView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Job counts by state, the failed jobs with their error (they stay until dealt with), and the decisions not issued because their holder’s personal data was erased (`notIssued`, reason "holder-erased") */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuanceQueueView"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

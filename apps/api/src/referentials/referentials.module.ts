@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PathsModule } from '../paths/paths.module';
+import { CataloguePublisher } from './catalogue-publisher';
+import { CatalogueService } from './catalogue.service';
+import { GetReferentialHandler } from './get-referential/get-referential.handler';
+import { ListReferentialsHandler } from './list-referentials/list-referentials.handler';
+import { PublishReferentialHandler } from './publish-referential/publish-referential.handler';
+import { ReferentialsController } from './referentials.controller';
+
+/** The catalogue: référentiel versions published (one folder per act and question), browsed, and the shipped ones published at start-up. */
+@Module({
+  imports: [PathsModule],
+  controllers: [ReferentialsController],
+  providers: [CatalogueService, CataloguePublisher, ListReferentialsHandler, GetReferentialHandler, PublishReferentialHandler],
+  exports: [CatalogueService],
+})
+export class ReferentialsModule {}
