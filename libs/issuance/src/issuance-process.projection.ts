@@ -1,7 +1,7 @@
-import { enrollmentIdOf } from '@jalon/domain';
+import { EnrollmentEvent, enrollmentIdOf } from '@jalon/domain';
 import { sql } from 'kysely';
-import { RecordedEvent, SqlDb } from '@jalon/event-store';
-import { Projection, TableNames } from '@jalon/projections';
+import { SqlDb } from '@jalon/event-store';
+import { ProjectedEvent, Projection, TableNames } from '@jalon/projections';
 import { documentNumber } from './document-number';
 import { EnqueueIssuanceJobs, IssuanceJobData } from './issuance-queue';
 import { RevokeJob } from './issuance.service';
@@ -40,9 +40,13 @@ interface DecisionRow {
  * issued (its bloc validated again meanwhile, say, or annulled on another enrollment it was carried
  * to while its job ran), its revocation is asked as its issue is read.
  */
-export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection {
+/** The facts the issuance process acts on: who holds an enrollment, decisions, annulments and revocations, documents recorded. */
+type IssuanceEvent = Extract<EnrollmentEvent, { type: (typeof DECISION_EVENTS)[number] | 'CandidateEnrolled' | 'EnrolledByTransfer' }>;
+
+export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection<IssuanceEvent> {
   return {
     name: ISSUANCE_PROCESS,
+    canHandle: ['CandidateEnrolled', 'EnrolledByTransfer', ...DECISION_EVENTS],
     tables: [
       {
         name: 'issuance_decisions',
@@ -84,14 +88,17 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
         ],
       },
     ],
-    async apply(trx: SqlDb, events: readonly RecordedEvent[], tables: TableNames) {
+    async apply(trx: SqlDb, events: readonly ProjectedEvent<IssuanceEvent>[], tables: TableNames) {
       const table = sql.table(tables.issuance_decisions);
-      const holders = events.filter((event) => event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer');
+      const holders = events.filter(
+        (event): event is ProjectedEvent<Extract<IssuanceEvent, { type: 'CandidateEnrolled' | 'EnrolledByTransfer' }>> =>
+          enrollmentIdOf(event.streamId) !== undefined && (event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer'),
+      );
       // The blocs carried into the enrollments this batch opens by transfer: each proven by its source's bloc.
       const carriedNow = new Map<string, CarriedLink>();
       for (const event of events) {
         if (event.type !== 'EnrolledByTransfer' || !enrollmentIdOf(event.streamId)) continue;
-        const data = event.data as { fromEnrollmentId: string; carriedBlocs: readonly { fromBloc: string; toBloc: string }[] };
+        const { data } = event;
         for (const carried of data.carriedBlocs) {
           const link = {
             enrollmentId: enrollmentIdOf(event.streamId)!,
@@ -106,7 +113,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       const recordEnrollments = async () => {
         if (holders.length > 0) {
           await sql`INSERT INTO ${sql.table(tables.issuance_holders)} (enrollment_id, candidate_id)
-            VALUES ${sql.join(holders.map((e) => sql`(${enrollmentIdOf(e.streamId)!}, ${(e.data as { candidateId: string }).candidateId})`))}
+            VALUES ${sql.join(holders.map((e) => sql`(${enrollmentIdOf(e.streamId)!}, ${e.data.candidateId})`))}
             ON CONFLICT DO NOTHING`.execute(trx);
         }
         if (carriedNow.size > 0) {
@@ -115,7 +122,10 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             ON CONFLICT DO NOTHING`.execute(trx);
         }
       };
-      const relevant = events.filter((event) => enrollmentIdOf(event.streamId) !== undefined && HANDLED.has(event.type));
+      // Facts of enrollment streams only: an event of that type elsewhere is not a decision on a path.
+      const relevant = events.filter(
+        (event) => enrollmentIdOf(event.streamId) !== undefined && event.type !== 'CandidateEnrolled' && event.type !== 'EnrolledByTransfer',
+      );
       if (relevant.length === 0) return recordEnrollments();
 
       // The rows the batch speaks of, as they stand, keyed by number: by number (its unique index)
@@ -125,14 +135,13 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
       const annulledIn = new Set<string>();
       const annulled: BlocRef[] = [];
       for (const event of relevant) {
-        const data = event.data as Record<string, unknown>;
         if (event.type === 'BlocValidated') numbers.add(documentNumber('attestation', event.id));
         else if (event.type === 'CertificationAwarded') numbers.add(documentNumber('certificate', event.id));
-        else if (event.type === 'DocumentIssued') numbers.add((data.document as { number: string }).number);
-        else if (event.type === 'DocumentRevoked') numbers.add(data.number as string);
+        else if (event.type === 'DocumentIssued') numbers.add(event.data.document.number);
+        else if (event.type === 'DocumentRevoked') numbers.add(event.data.number);
         else {
           annulledIn.add(enrollmentIdOf(event.streamId)!);
-          if (event.type === 'BlocAnnulled') annulled.push({ enrollmentId: enrollmentIdOf(event.streamId)!, blocCode: data.blocCode as string });
+          if (event.type === 'BlocAnnulled') annulled.push({ enrollmentId: enrollmentIdOf(event.streamId)!, blocCode: event.data.blocCode });
         }
       }
       const links = new Map(carriedNow);
@@ -171,7 +180,6 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
 
       for (const event of relevant) {
         const enrollmentId = enrollmentIdOf(event.streamId)!;
-        const data = event.data as Record<string, unknown>;
         switch (event.type) {
           case 'BlocValidated':
           case 'CertificationAwarded': {
@@ -182,7 +190,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
                 decision_event_id: event.id,
                 enrollment_id: enrollmentId,
                 kind,
-                bloc_code: (data.blocCode as string) ?? null,
+                bloc_code: event.type === 'BlocValidated' ? event.data.blocCode : null,
                 number,
                 issued: false,
                 revocation_requested: null,
@@ -195,7 +203,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             break;
           }
           case 'DocumentIssued': {
-            const row = rows.get((data.document as { number: string }).number);
+            const row = rows.get(event.data.document.number);
             if (!row) break;
             row.issued = true;
             changed.add(row.number);
@@ -204,7 +212,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
           }
           case 'BlocAnnulled': {
             // A carried bloc's attestation is its source's (R13): annulled here, it is revoked there.
-            const proof = provenBy({ enrollmentId, blocCode: data.blocCode as string });
+            const proof = provenBy({ enrollmentId, blocCode: event.data.blocCode });
             for (const row of rows.values())
               if (!row.revoked && row.kind === 'attestation' && proof.has(blocKey({ enrollmentId: row.enrollment_id, blocCode: row.bloc_code! })))
                 withdraw(row, 'bloc-annulled');
@@ -216,7 +224,7 @@ export function createIssuanceProcess(enqueue: EnqueueIssuanceJobs): Projection 
             break;
           }
           case 'DocumentRevoked': {
-            const row = rows.get(data.number as string);
+            const row = rows.get(event.data.number);
             if (!row) break;
             row.revoked = true;
             changed.add(row.number);
@@ -284,7 +292,7 @@ async function carriedEarlier(trx: SqlDb, tables: TableNames, blocs: readonly Bl
   return rows;
 }
 
-const HANDLED = new Set(['BlocValidated', 'CertificationAwarded', 'DocumentIssued', 'BlocAnnulled', 'CertificationRevoked', 'DocumentRevoked']);
+const DECISION_EVENTS = ['BlocValidated', 'CertificationAwarded', 'DocumentIssued', 'BlocAnnulled', 'CertificationRevoked', 'DocumentRevoked'] as const;
 
 /** Jobs handed to `enqueue` at a time by the reconciler. */
 const RECONCILE_CHUNK = 1000;

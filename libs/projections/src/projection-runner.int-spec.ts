@@ -11,6 +11,7 @@ function counting(name: string, poison?: (type: string) => boolean): Projection 
   return {
     name,
     tables: [{ name: `${name}_counts`, create: (t) => [sql`CREATE TABLE ${sql.table(t)} (stream_id text PRIMARY KEY, count integer NOT NULL)`] }],
+    canHandle: 'every-event',
     async apply(trx, events, tables) {
       for (const event of events) {
         if (poison?.(event.type)) throw new Error(`cannot project ${event.type}`);

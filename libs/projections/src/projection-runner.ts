@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, START } from '@jalon/event-store';
-import { Projection, ProjectionTable, TableNames } from './projection';
+import { eventsFor, Projection, ProjectionTable, TableNames } from './projection';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -190,7 +190,8 @@ export class ProjectionRunner {
       const current = await this.readCheckpoint(trx, projection.name);
       // Another instance applied this batch (or more) since it was read: leave it to them.
       if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
-      await projection.apply(trx, events, this.baseTables(projection));
+      const handled = eventsFor(projection, events);
+      if (handled.length > 0) await projection.apply(trx, handled, this.baseTables(projection));
       const last = events[events.length - 1].position;
       await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint, prepare_position = ${last.prepare.toString()}::bigint,
         events_applied = events_applied + ${events.length}, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(trx);
@@ -310,7 +311,8 @@ export class ProjectionRunner {
       for (;;) {
         const events = await this.store.readAll({ after: position, maxCount: this.options.rebuildBatchSize ?? 2000 });
         if (events.length === 0) break;
-        await this.db.transaction().execute((trx) => projection.apply(trx, events, fresh));
+        const handled = eventsFor(projection, events);
+        if (handled.length > 0) await this.db.transaction().execute((trx) => projection.apply(trx, handled, fresh));
         position = events[events.length - 1].position;
         done += events.length;
         if (onProgress) {

@@ -1,5 +1,5 @@
 import { RawBuilder } from 'kysely';
-import { RecordedEvent, SqlDb } from '@jalon/event-store';
+import { RecordedEvent, SqlDb, TypedEvent } from '@jalon/event-store';
 
 /** Base table name → the name it has right now (a rebuild writes into fresh tables, then swaps). */
 export type TableNames = Readonly<Record<string, string>>;
@@ -16,12 +16,25 @@ export interface ProjectionTable {
   indexes?(table: string): readonly RawBuilder<unknown>[];
 }
 
+/** A stored event typed as the domain event it is: the log's id, stream and position, the domain's type and data. */
+export type ProjectedEvent<E extends TypedEvent> = E extends TypedEvent ? Omit<RecordedEvent, 'type' | 'data'> & E : never;
+
 /**
- * A read model fed from the global log. `apply` runs inside the runner's transaction, together
- * with the checkpoint update, so a batch is applied exactly once or not at all.
+ * A read model fed from the global log. It says which event types it folds (`canHandle`): the
+ * runner hands it those only, typed, and moves its checkpoint past the others. `apply` runs inside
+ * the runner's transaction, together with the checkpoint update, so a batch is applied exactly once
+ * or not at all.
  */
-export interface Projection {
+export interface Projection<E extends TypedEvent = TypedEvent> {
   readonly name: string;
   readonly tables: readonly ProjectionTable[];
-  apply(trx: SqlDb, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
+  readonly canHandle: readonly E['type'][] | 'every-event';
+  apply(trx: SqlDb, events: readonly ProjectedEvent<E>[], tables: TableNames): Promise<void>;
+}
+
+/** The events of a batch the projection folds, in the log's order. */
+export function eventsFor<E extends TypedEvent>(projection: Projection<E>, events: readonly RecordedEvent[]): ProjectedEvent<E>[] {
+  if (projection.canHandle === 'every-event') return events as ProjectedEvent<E>[];
+  const handled = new Set<string>(projection.canHandle);
+  return events.filter((event) => handled.has(event.type)) as ProjectedEvent<E>[];
 }

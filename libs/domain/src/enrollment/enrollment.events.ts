@@ -175,3 +175,34 @@ export type EnrollmentEvent =
 
 export type EnrollmentEventType = EnrollmentEvent['type'];
 export type EventOf<T extends EnrollmentEventType> = Extract<EnrollmentEvent, { type: T }>;
+
+/** Every enrollment event type, for readers that fold them all (the compiler keeps the list whole). */
+export const ENROLLMENT_EVENT_TYPES = Object.keys({
+  CandidateEnrolled: true,
+  EnrolledByTransfer: true,
+  OptionChosen: true,
+  AccommodationGranted: true,
+  AccommodationAmended: true,
+  AccommodationEnded: true,
+  JuryDisclosureConsentRecorded: true,
+  JuryDisclosureConsentWithdrawn: true,
+  SittingScheduled: true,
+  SittingConditionsRevised: true,
+  SittingHeld: true,
+  AssessmentRecorded: true,
+  AssessmentCorrected: true,
+  CompetencyAcquired: true,
+  CompetencyAcquisitionRevoked: true,
+  BlocBecameValidatable: true,
+  BlocNoLongerValidatable: true,
+  BlocValidated: true,
+  BlocAnnulled: true,
+  ExtraRequirementValidated: true,
+  FinalJuryDecisionRecorded: true,
+  CertificationAwarded: true,
+  CertificationRevoked: true,
+  CandidateWithdrew: true,
+  DocumentIssued: true,
+  DocumentRevoked: true,
+  EnrollmentTransferredOut: true,
+} satisfies { readonly [Type in EnrollmentEvent['type']]: true }) as EnrollmentEvent['type'][];

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import {
   ActiveEnrollment,
   blocProgress,
+  CandidateEvent,
+  ENROLLMENT_EVENT_TYPES,
   EnrollmentEvent,
   enrollmentIdOf,
   EnrollmentState,
@@ -12,10 +14,15 @@ import {
   ReferentialEvent,
   sealedToErased,
 } from '@jalon/domain';
-import { formatPosition, RecordedEvent, SqlDb } from '@jalon/event-store';
-import { Projection, TableNames } from '@jalon/projections';
+import { formatPosition, SqlDb } from '@jalon/event-store';
+import { ProjectedEvent, Projection, TableNames } from '@jalon/projections';
 
 export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
+
+/** What the paths are folded from: the versions published, every enrollment fact, and erasures. */
+type PathEvent =
+  Extract<ReferentialEvent, { type: 'ReferentialVersionPublished' }> | EnrollmentEvent | Extract<CandidateEvent, { type: 'CandidatePersonalDataErased' }>;
+type EnrollmentFact = ProjectedEvent<EnrollmentEvent>;
 
 /**
  * The assessors of every sitting of a path (`candidate_paths.state`), as a jsonb array: an
@@ -28,11 +35,12 @@ export const PATH_ASSESSORS = sql<unknown>`jsonb_path_query_array(state, '$.sitt
  * missing, per bloc, with the columns admins filter on. `events_applied` counts the events folded
  * into each row, so an event applied twice would show.
  */
-export function createCandidatePathProjection(): Projection {
+export function createCandidatePathProjection(): Projection<PathEvent> {
   // Published versions never change (R1), so their content is cached for the projection's life.
   const referentialCache = new Map<string, Referential>();
   return {
     name: CANDIDATE_PATH_PROJECTION,
+    canHandle: ['ReferentialVersionPublished', 'CandidatePersonalDataErased', ...ENROLLMENT_EVENT_TYPES],
     tables: [
       {
         name: 'referential_versions',
@@ -121,27 +129,32 @@ interface PathRow {
 }
 async function applyCandidatePaths(
   trx: SqlDb,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent<PathEvent>[],
   tables: TableNames,
   referentialCache: Map<string, Referential>,
 ): Promise<void> {
   const referentials = tables.referential_versions;
   const paths = tables.candidate_paths;
 
-  const published = events.filter((e) => e.type === 'ReferentialVersionPublished');
-  for (const event of published) {
-    const data = event.data as ReferentialEvent['data'];
+  for (const event of events) {
+    if (event.type !== 'ReferentialVersionPublished') continue;
+    const { data } = event;
     await sql`INSERT INTO ${sql.table(referentials)} (referential_id, version, content_hash, content, published_at)
       VALUES (${data.referentialId}, ${data.version}, ${data.contentHash}, ${JSON.stringify(data.content)}::jsonb, ${data.at})
       ON CONFLICT (referential_id, version) DO NOTHING`.execute(trx);
   }
 
-  const enrollmentEvents = events.filter((e) => enrollmentIdOf(e.streamId) !== undefined);
+  // Facts of enrollment streams only, whatever their type says.
+  const enrollmentEvents = events.filter(
+    (e): e is EnrollmentFact =>
+      enrollmentIdOf(e.streamId) !== undefined && e.type !== 'ReferentialVersionPublished' && e.type !== 'CandidatePersonalDataErased',
+  );
   if (enrollmentEvents.length > 0) await applyEnrollmentEvents(trx, enrollmentEvents, tables, referentialCache);
 
   // An erasure (R14): what the paths held sealed is now erased for good; say so where it was.
-  for (const event of events.filter((e) => e.type === 'CandidatePersonalDataErased')) {
-    const { candidateId, at } = event.data as { candidateId: string; at: string };
+  for (const event of events) {
+    if (event.type !== 'CandidatePersonalDataErased') continue;
+    const { candidateId, at } = event.data;
     const { rows } = await sql<{
       enrollment_id: string;
       state: ActiveEnrollment;
@@ -154,7 +167,7 @@ async function applyCandidatePaths(
 }
 async function applyEnrollmentEvents(
   trx: SqlDb,
-  enrollmentEvents: readonly RecordedEvent[],
+  enrollmentEvents: readonly EnrollmentFact[],
   tables: TableNames,
   referentialCache: Map<string, Referential>,
 ): Promise<void> {
@@ -181,20 +194,19 @@ async function applyEnrollmentEvents(
   for (const event of enrollmentEvents) {
     const id = enrollmentIdOf(event.streamId)!;
     const row = rows.get(id) ?? { state: initialEnrollmentState(), applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
-    const domainEvent = { type: event.type, data: event.data } as EnrollmentEvent;
-    row.state = evolveEnrollment(row.state, domainEvent);
+    row.state = evolveEnrollment(row.state, event);
     row.applied += 1;
-    const at = (event.data as { at?: string }).at ?? event.recordedAt;
+    const at = event.data.at;
     if (event.type === 'CandidateEnrolled' || event.type === 'EnrolledByTransfer') row.enrolledAt = row.lastProgressAt = at;
     if (PROGRESS_EVENTS.has(event.type)) row.lastProgressAt = at;
     row.lastEventAt = at;
     row.position = formatPosition(event.position);
     rows.set(id, row);
-    if (domainEvent.type === 'SittingHeld' && row.state.status !== 'none') {
-      const sitting = row.state.sittings[domainEvent.data.sittingId];
-      for (const missed of domainEvent.data.accommodationsNotApplied) {
+    if (event.type === 'SittingHeld' && row.state.status !== 'none') {
+      const sitting = row.state.sittings[event.data.sittingId];
+      for (const missed of event.data.accommodationsNotApplied) {
         findings.push(sql`(${event.id}::uuid, ${missed.accommodationId}, ${id}, ${row.state.organisationId}, ${row.state.referentialId}, ${row.state.version}, ${row.state.cohort},
-          ${domainEvent.data.sittingId}, ${sitting.epreuveCode}, ${domainEvent.data.heldAt}, ${row.position})`);
+          ${event.data.sittingId}, ${sitting.epreuveCode}, ${event.data.heldAt}, ${row.position})`);
       }
     }
   }

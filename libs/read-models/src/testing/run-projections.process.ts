@@ -28,6 +28,7 @@ export function createEventCountsProjection(): Projection {
         ],
       },
     ],
+    canHandle: 'every-event',
     async apply(trx, events, tables) {
       if (events.length === 0) return;
       const table = tables.crash_event_counts;
