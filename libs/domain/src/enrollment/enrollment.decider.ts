@@ -783,9 +783,9 @@ function transferOut(command: CommandOf<'TransferOut'>, state: ActiveEnrollment)
  * retry, or the worker finding it missing) builds it here, so it is the same enrollment each time.
  */
 export function transferInCommand(sourceEnrollmentId: string, source: ActiveEnrollment): CommandOf<'EnrollByTransfer'> {
-  const to = source.transferredTo;
   // A caller's mistake, not a refusal: only a transferred source has a second half to write.
-  if (!to) throw new Error(`enrollment ${sourceEnrollmentId} has not been transferred`);
+  if (source.status !== 'transferred') throw new Error(`enrollment ${sourceEnrollmentId} has not been transferred`);
+  const to = source.transferredTo;
   return {
     type: 'EnrollByTransfer',
     data: {

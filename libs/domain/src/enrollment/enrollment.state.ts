@@ -50,9 +50,8 @@ export interface BlocState {
   readonly annulledAt?: string;
 }
 
-export interface ActiveEnrollment {
-  /** `open` while the path goes on; the others are terminal unless a revocation reopens `certified`. */
-  readonly status: 'open' | 'certified' | 'withdrawn' | 'transferred';
+/** What every path holds, whatever its status. */
+interface EnrollmentPath {
   readonly enrollmentId: string;
   readonly candidateId: string;
   readonly organisationId: string;
@@ -69,9 +68,7 @@ export interface ActiveEnrollment {
   readonly acquiredCompetencies: Readonly<Record<string, string>>;
   readonly blocs: Readonly<Record<string, BlocState>>;
   readonly extraRequirements: Readonly<Record<string, string>>;
-  readonly awardedAt?: string;
-  /** The final jury's last decision (R8): a refusal or a deferral changes no bloc, but it is on record. */
-  /** The final jury's last decision; an award undone since by an annulment says so (`revoked`), the decision itself stays as taken. */
+  /** The final jury's last decision (R8); an award undone since by an annulment says so (`revoked`), the decision itself stays as taken. */
   readonly juryDecision?: {
     readonly decision: 'awarded' | 'refused' | 'deferred';
     readonly place: string;
@@ -80,19 +77,42 @@ export interface ActiveEnrollment {
     readonly at: string;
     readonly revoked?: { readonly at: string; readonly cause: 'bloc-annulled'; readonly blocCode: string };
   };
-  /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
-  readonly transferredTo?: {
-    readonly enrollmentId: string;
-    readonly referentialId: string;
-    readonly version: string;
-    readonly carriedBlocs: readonly CarriedBloc[];
-    readonly optionBlocs: readonly string[];
-    readonly by: Actor;
-    readonly at: string;
-  };
   /** Attestations and certificates issued, by number, with their revocation if any. */
   readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
 }
+
+/** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
+export interface TransferredTo {
+  readonly enrollmentId: string;
+  readonly referentialId: string;
+  readonly version: string;
+  readonly carriedBlocs: readonly CarriedBloc[];
+  readonly optionBlocs: readonly string[];
+  readonly by: Actor;
+  readonly at: string;
+}
+
+/** The path goes on (a revoked certification reopens it). */
+export interface OpenEnrollment extends EnrollmentPath {
+  readonly status: 'open';
+}
+
+export interface CertifiedEnrollment extends EnrollmentPath {
+  readonly status: 'certified';
+  readonly awardedAt: string;
+}
+
+export interface WithdrawnEnrollment extends EnrollmentPath {
+  readonly status: 'withdrawn';
+}
+
+export interface TransferredEnrollment extends EnrollmentPath {
+  readonly status: 'transferred';
+  readonly transferredTo: TransferredTo;
+}
+
+/** A path by its status, each with the fields that status has: `certified` its award, `transferred` where it went on. */
+export type ActiveEnrollment = OpenEnrollment | CertifiedEnrollment | WithdrawnEnrollment | TransferredEnrollment;
 
 export type EnrollmentState = { readonly status: 'none' } | ActiveEnrollment;
 
@@ -245,18 +265,17 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...s, juryDecision: { decision, place, ...(reason ? { reason } : {}), by: by.id, at } };
     }
     case 'CertificationAwarded':
-      return { ...s, status: 'certified', awardedAt: event.data.at };
+      return { ...pathOf(s), status: 'certified', awardedAt: event.data.at };
     case 'CertificationRevoked':
       return {
-        ...s,
+        ...pathOf(s),
         status: 'open',
-        awardedAt: undefined,
         ...(s.juryDecision
           ? { juryDecision: { ...s.juryDecision, revoked: { at: event.data.at, cause: event.data.cause, blocCode: event.data.blocCode } } }
           : {}),
       };
     case 'CandidateWithdrew':
-      return { ...s, status: 'withdrawn' };
+      return { ...pathOf(s), status: 'withdrawn' };
     case 'DocumentIssued':
       return { ...s, documents: { ...s.documents, [event.data.document.number]: { ...event.data.document, issuedAt: event.data.at } } };
     case 'DocumentRevoked': {
@@ -268,7 +287,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
     }
     case 'EnrollmentTransferredOut':
       return {
-        ...s,
+        ...pathOf(s),
         status: 'transferred',
         transferredTo: {
           enrollmentId: event.data.toEnrollmentId,
@@ -285,6 +304,17 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return unknown;
     }
   }
+}
+
+/** What a path holds whatever its status: what a change of status starts from (the old status's own fields left behind). */
+function pathOf(state: ActiveEnrollment): EnrollmentPath {
+  const {
+    status: _status,
+    awardedAt: _awardedAt,
+    transferredTo: _transferredTo,
+    ...path
+  } = state as ActiveEnrollment & { awardedAt?: string; transferredTo?: TransferredTo };
+  return path;
 }
 
 export const foldEnrollment = (events: readonly EnrollmentEvent[]): EnrollmentState => events.reduce(evolveEnrollment, initialEnrollmentState());

@@ -2,9 +2,9 @@ import { ActiveEnrollment } from '@jalon/domain';
 import { pathDocuments } from './present-path';
 
 /** A path with what the documents part reads: its blocs, its award and its documents. */
-function path(parts: Pick<ActiveEnrollment, 'blocs' | 'documents'> & { awardedAt?: string }): ActiveEnrollment {
+function path({ awardedAt, ...parts }: Pick<ActiveEnrollment, 'blocs' | 'documents'> & { awardedAt?: string }): ActiveEnrollment {
   return {
-    status: parts.awardedAt ? 'certified' : 'open',
+    ...(awardedAt ? { status: 'certified' as const, awardedAt } : { status: 'open' as const }),
     enrollmentId: 'enr-1',
     candidateId: 'cand-1',
     organisationId: 'org-1',

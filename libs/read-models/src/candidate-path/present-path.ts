@@ -118,7 +118,7 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
     )
     .sort(([a, x], [b, y]) => x.validatedAt!.localeCompare(y.validatedAt!) || a.localeCompare(b))
     .map(([code, bloc]) => ({ kind: 'attestation', blocCode: code, decidedAt: bloc.validatedAt!, status: 'not-issued', reason: 'holder-erased' }));
-  if (state.awardedAt && !documented('certificate', state.awardedAt)) {
+  if (state.status === 'certified' && !documented('certificate', state.awardedAt)) {
     notIssued.push({ kind: 'certificate', decidedAt: state.awardedAt, status: 'not-issued', reason: 'holder-erased' });
   }
   return [...issued, ...notIssued];
@@ -201,7 +201,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
       ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}),
     })),
     missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
-    ...(state.transferredTo
+    ...(state.status === 'transferred'
       ? {
           transferredTo: {
             enrollmentId: state.transferredTo.enrollmentId,
@@ -213,7 +213,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
     ...(state.juryDecision
       ? { juryDecision: { ...state.juryDecision, ...(state.juryDecision.revoked ? { revoked: { ...state.juryDecision.revoked } } : {}) } }
       : {}),
-    ...(state.awardedAt ? { awardedAt: state.awardedAt } : {}),
+    ...(state.status === 'certified' ? { awardedAt: state.awardedAt } : {}),
     documents: pathDocuments(state, holder),
   };
 }

@@ -1,5 +1,13 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ActiveEnrollment, decideEnrollment, EnrollmentCommand, evolveEnrollment, initialEnrollmentState, transferInCommand } from '@jalon/domain';
+import {
+  ActiveEnrollment,
+  decideEnrollment,
+  EnrollmentCommand,
+  evolveEnrollment,
+  initialEnrollmentState,
+  transferInCommand,
+  TransferredTo,
+} from '@jalon/domain';
 import { newId } from '@jalon/event-store';
 import { ReferentialResolver } from '@jalon/runtime';
 import { CreatedOutcome } from '../../shared/command-outcome';
@@ -26,7 +34,7 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
     const source = await this.enrollments.load(enrollmentId, actor);
     // A retry of this very request (same Idempotency-Key) finds the transfer it recorded, under the
     // id it derives: it completes it, or answers it from the new stream if that was written too.
-    const recorded = source.transferredTo && sameTransfer(source.transferredTo, transfer) ? source.transferredTo : undefined;
+    const recorded = source.status === 'transferred' && sameTransfer(source.transferredTo, transfer) ? source.transferredTo : undefined;
     const unfinished = recorded && (recorded.enrollmentId === newId('transfer-target') || !(await this.enrollments.exists(recorded.enrollmentId)));
     let transferred: ActiveEnrollment = source;
     if (!unfinished) {
@@ -55,7 +63,7 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
 }
 
 /** Whether a request asks for the transfer the source recorded: same version, same blocs carried. */
-function sameTransfer(recorded: NonNullable<ActiveEnrollment['transferredTo']>, asked: TransferCommand): boolean {
+function sameTransfer(recorded: TransferredTo, asked: TransferCommand): boolean {
   const pairs = (blocs: readonly { fromBloc: string; toBloc: string }[]) =>
     blocs
       .map((c) => `${c.fromBloc}>${c.toBloc}`)
