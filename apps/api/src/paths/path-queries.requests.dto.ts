@@ -3,9 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsCalendarDateOrInstant } from '../shared/date-fields';
 
-export const PATH_STATUSES = ['in-progress', 'eligible', 'certified', 'withdrawn', 'transferred'] as const;
-export const BLOC_STATUSES = ['not-started', 'in-progress', 'validatable', 'validated', 'annulled'] as const;
-export const SORTS = ['enrolledAt', 'lastProgressAt', 'status', 'cohort'] as const;
+import { BLOC_STATUSES, ENROLLMENT_SORTS, PATH_STATUSES } from '@jalon/read-models';
 
 export class ConsistencyQuery {
   @ApiPropertyOptional({
@@ -44,7 +42,7 @@ export class ListEnrollmentsQuery extends ConsistencyQuery {
   @IsString()
   @Length(1, 80)
   organisationId?: string;
-  @ApiPropertyOptional({ enum: SORTS, default: 'enrolledAt' }) @IsOptional() @IsIn(SORTS) sort?: (typeof SORTS)[number];
+  @ApiPropertyOptional({ enum: ENROLLMENT_SORTS, default: 'enrolledAt' }) @IsOptional() @IsIn(ENROLLMENT_SORTS) sort?: (typeof ENROLLMENT_SORTS)[number];
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100000, default: 1 })
   @IsOptional()

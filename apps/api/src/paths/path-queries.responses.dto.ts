@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ACCESS_ROUTES, ACCOMMODATION_KINDS, ROLES } from '@jalon/domain';
 import { orWithheld } from '../shared/withheld.responses.dto';
-import { BLOC_STATUSES, PATH_STATUSES } from './path-queries.requests.dto';
+import { BLOC_STATUSES, PATH_STATUSES } from '@jalon/read-models';
 
 /*
  * What the questions of PathsController answer (PathQueries, presentPath in @jalon/read-models,

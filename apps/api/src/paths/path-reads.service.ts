@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+
 import {
   AccommodationsView,
   accommodationsAsSeenBy,
@@ -8,19 +8,18 @@ import {
   foldEnrollment,
   NotFoundError,
   readsAccommodations,
-  ValidationError,
 } from '@jalon/domain';
 import { RecordedEvent } from '@jalon/event-store';
 import { PersonalDataReadLog } from '@jalon/privacy';
-import { PathHolder } from '@jalon/read-models';
+
 import { SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
 /**
- * What the questions on paths share: which rows a reader may see, a path's history read from its
- * stream, and the reader's view of the accommodations, opened and recorded only when it shows
- * something (R14).
+ * What the questions on paths share beyond the read model's own questions (@jalon/read-models:
+ * visiblePaths, pathRow, listEnrollments…): a path's history read from its stream, and the reader's
+ * view of the accommodations, opened and recorded only when it shows something (R14).
  */
 @Injectable()
 export class PathReads {
@@ -29,15 +28,6 @@ export class PathReads {
     private readonly handlers: StreamCommandHandlers,
     private readonly reads: PersonalDataReadLog,
   ) {}
-
-  /** Rows the actor may see: auditors everything, a candidate their own path, others their organisation. */
-  scope(actor: AuthenticatedActor, organisationId?: string) {
-    if (actor.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;
-    if (organisationId !== undefined && organisationId !== actor.organisationId)
-      throw new ValidationError('QUERY.ORGANISATION_NOT_ALLOWED', 'only auditors choose an organisation', { field: 'organisationId' });
-    if (actor.role === 'candidate') return sql`organisation_id = ${actor.organisationId} AND candidate_id = ${actor.id}`;
-    return sql`organisation_id = ${actor.organisationId}`;
-  }
 
   /**
    * The reader's view of the accommodations. Read models and raw streams hold them sealed: when the
@@ -76,14 +66,6 @@ export class PathReads {
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     assertMayAct(actor, state);
     return { events: recorded, state };
-  }
-
-  /** Whether the path's holder had their personal data erased, as the read model knows it. */
-  async holderOf(enrollmentId: string): Promise<PathHolder> {
-    const { rows } = await sql<{
-      erased_at: Date | null;
-    }>`SELECT personal_data_erased_at AS erased_at FROM candidate_paths WHERE enrollment_id = ${enrollmentId}`.execute(this.db);
-    return rows[0]?.erased_at ? { personalDataErasedAt: new Date(rows[0].erased_at).toISOString() } : {};
   }
 }
 

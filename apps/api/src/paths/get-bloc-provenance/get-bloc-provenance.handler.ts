@@ -2,7 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { indexReferential, maySeeSittingConditions, NotFoundError } from '@jalon/domain';
 import { formatPosition, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataVault } from '@jalon/privacy';
-import { pathDocuments } from '@jalon/read-models';
+import { pathDocuments, pathHolder } from '@jalon/read-models';
 import { ReferentialResolver } from '@jalon/runtime';
 import { PathReads, toDomain } from '../path-reads.service';
 import { GetBlocProvenance } from './get-bloc-provenance.query';
@@ -218,7 +218,7 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
       only: accommodations,
     });
     // A decision whose attestation will never be issued (its holder's personal data erased) says so.
-    const notIssued = pathDocuments(state, await this.paths.holderOf(enrollmentId)).filter(
+    const notIssued = pathDocuments(state, await pathHolder(this.paths.db, enrollmentId)).filter(
       (d) => d.status === 'not-issued' && d.kind === 'attestation' && d.blocCode === blocCode,
     );
     return {

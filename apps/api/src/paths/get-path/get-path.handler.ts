@@ -1,7 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { sql } from 'kysely';
-import { ActiveEnrollment, NotFoundError } from '@jalon/domain';
-import { presentPathFor } from '@jalon/read-models';
+import { NotFoundError } from '@jalon/domain';
+import { pathRow, presentPathFor } from '@jalon/read-models';
 import { ReferentialResolver } from '@jalon/runtime';
 import { PathReads } from '../path-reads.service';
 import { GetPath, PathAnswer } from './get-path.query';
@@ -14,11 +13,9 @@ export class GetPathHandler implements IQueryHandler<GetPath, PathAnswer> {
   ) {}
 
   async execute({ enrollmentId, actor }: GetPath): Promise<PathAnswer> {
-    const { rows } = await sql<{ state: ActiveEnrollment; personal_data_erased_at: Date | null }>`SELECT state, personal_data_erased_at FROM candidate_paths
-      WHERE enrollment_id = ${enrollmentId} AND ${this.paths.scope(actor)}`.execute(this.paths.db);
-    if (rows.length === 0) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    const { state, personal_data_erased_at: erasedAt } = rows[0];
-    const holder = erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {};
+    const row = await pathRow(this.paths.db, enrollmentId, actor);
+    if (!row) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    const { state, holder } = row;
     const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version), holder);
     return {
       ...view,

@@ -1,22 +1,7 @@
 import { Query } from '@nestjs/cqrs';
+import { EnrollmentListItem } from '@jalon/read-models';
 import { AuthenticatedActor } from '../../auth/auth.decorators';
 import { ListEnrollmentsQuery } from '../path-queries.requests.dto';
-
-export interface EnrollmentListItem {
-  enrollmentId: string;
-  candidateId: string;
-  organisationId: string;
-  referentialId: string;
-  version: string;
-  cohort: string;
-  accessRoute: string;
-  status: string;
-  optionBlocs: string[];
-  blocs: { code: string; status: string; required: boolean }[];
-  missingBlocs: string[];
-  enrolledAt: string;
-  lastProgressAt: string;
-}
 
 /** A page of the list (page and pageSize), or the whole of it (the CSV export). */
 export interface EnrollmentList {
