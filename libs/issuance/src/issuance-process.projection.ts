@@ -351,3 +351,13 @@ export async function notIssuedForErasedHolders(db: SqlDb, limit: number): Promi
     reason: 'holder-erased',
   }));
 }
+
+/** The decision a document number records, as the issuance process knows it (its enrollment, its kind), if any. */
+export async function decisionOfDocument(
+  db: SqlDb,
+  number: string,
+): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
+  const { rows } = await sql<{ enrollment_id: string; kind: 'attestation' | 'certificate'; decision_event_id: string }>`
+    SELECT enrollment_id, kind, decision_event_id FROM issuance_decisions WHERE number = ${number}`.execute(db);
+  return rows[0] ? { enrollmentId: rows[0].enrollment_id, kind: rows[0].kind, decisionEventId: rows[0].decision_event_id } : undefined;
+}

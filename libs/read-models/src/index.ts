@@ -6,3 +6,4 @@ export * from './candidate-path/path-row';
 export * from './candidate-path/list-enrollments/list-enrollments';
 export * from './candidate-path/cohort-statistics/cohort-statistics';
 export * from './candidate-path/accommodation-findings/accommodation-findings';
+export * from './candidate-path/path-lookups';

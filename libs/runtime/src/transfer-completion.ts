@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import { decideEnrollment, EnrollmentEvent, transferInCommand } from '@jalon/domain';
 import { CommandResult } from '@jalon/event-store';
+import { unfinishedTransfers } from '@jalon/read-models';
 import { ReferentialResolver } from './referential-resolver.service';
 import { StreamCommandHandlers } from './stream-command-handlers';
 import { SQL_DB, SqlDb } from './runtime.tokens';
@@ -31,13 +31,9 @@ export class TransferCompletion {
    */
   async completeUnfinished(graceMs = TRANSFER_GRACE_MS): Promise<string[]> {
     const cutoff = new Date(Date.now() - graceMs).toISOString();
-    const { rows } = await sql<{ enrollment_id: string }>`
-      SELECT source.enrollment_id FROM candidate_paths source
-      WHERE source.status = 'transferred' AND source.last_event_at < ${cutoff}::timestamptz
-        AND NOT EXISTS (SELECT 1 FROM candidate_paths target WHERE target.enrollment_id = source.state->'transferredTo'->>'enrollmentId')
-      ORDER BY source.last_event_at`.execute(this.db);
+    const sources = await unfinishedTransfers(this.db, cutoff);
     const completed: string[] = [];
-    for (const { enrollment_id: sourceId } of rows) if (await this.complete(sourceId)) completed.push(sourceId);
+    for (const sourceId of sources) if (await this.complete(sourceId)) completed.push(sourceId);
     return completed;
   }
 

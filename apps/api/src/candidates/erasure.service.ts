@@ -1,10 +1,11 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { sql } from 'kysely';
+
 import { decideCandidate, EnrollmentEvent, enrollmentStreamId, foldEnrollment, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
+import { enrollmentsOfCandidate } from '@jalon/read-models';
 import { ProjectionRunner } from '@jalon/projections';
 import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
@@ -79,10 +80,7 @@ export class Erasure {
         projections: wait.projections,
       });
     }
-    const { rows } = await sql<{
-      enrollment_id: string;
-    }>`SELECT enrollment_id FROM candidate_paths WHERE candidate_id = ${candidateId} ORDER BY enrollment_id`.execute(this.db);
-    return rows.map((r) => r.enrollment_id);
+    return enrollmentsOfCandidate(this.db, candidateId);
   }
 
   /**

@@ -1,9 +1,10 @@
 import { GoneException, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+
 import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld, NotFoundError } from '@jalon/domain';
 import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
 import {
+  decisionOfDocument,
   DOCUMENT_NUMBER,
   DocumentFacts,
   DocumentStorage,
@@ -18,7 +19,7 @@ import {
 } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, SqlDb } from '@jalon/runtime';
-import { pathDocuments } from '@jalon/read-models';
+import { enrollmentsOfOrganisation, pathDocuments } from '@jalon/read-models';
 import { AuthenticatedActor } from '../auth/auth.decorators';
 import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
@@ -77,9 +78,7 @@ export class DocumentsService {
 
   private async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
     if (!DOCUMENT_NUMBER.test(number)) return undefined;
-    const { rows } = await sql<{ enrollment_id: string; kind: 'attestation' | 'certificate'; decision_event_id: string }>`
-      SELECT enrollment_id, kind, decision_event_id FROM issuance_decisions WHERE number = ${number}`.execute(this.db);
-    return rows[0] ? { enrollmentId: rows[0].enrollment_id, kind: rows[0].kind, decisionEventId: rows[0].decision_event_id } : undefined;
+    return decisionOfDocument(this.db, number);
   }
 
   /** The enrollment as stored; missing, it is not found, as on every route that names it (a verification says the document is). */
@@ -165,12 +164,8 @@ export class DocumentsService {
   }
 
   /** Of these enrollments, those of the actor's organisation. */
-  private async ownEnrollments(enrollmentIds: readonly string[], actor: AuthenticatedActor): Promise<Set<string>> {
-    const ids = [...new Set(enrollmentIds)];
-    const { rows } = await sql<{
-      enrollment_id: string;
-    }>`SELECT enrollment_id FROM candidate_paths WHERE enrollment_id = ANY(${ids}::text[]) AND organisation_id = ${actor.organisationId}`.execute(this.db);
-    return new Set(rows.map((r) => r.enrollment_id));
+  private ownEnrollments(enrollmentIds: readonly string[], actor: AuthenticatedActor): Promise<Set<string>> {
+    return enrollmentsOfOrganisation(this.db, enrollmentIds, actor.organisationId);
   }
 
   /** The documents of an enrollment the actor may see: those issued, then those its holder's erasure left unissued. */

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { sql } from 'kysely';
-import { Referential } from '@jalon/domain';
+
 import { SQL_DB, SqlDb } from '@jalon/runtime';
+import { publishedReferentials } from '@jalon/read-models';
 import { ListReferentialsQuery } from './list-referentials.query';
 import { ReferentialSummaryDto } from './referential-summary.response.dto';
 
@@ -12,11 +12,7 @@ export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQu
   constructor(@Inject(SQL_DB) private readonly db: SqlDb) {}
 
   async execute(): Promise<ReferentialSummaryDto[]> {
-    const { rows } = await sql<{
-      content: Referential;
-      content_hash: string;
-    }>`SELECT content, content_hash FROM referential_versions ORDER BY referential_id, version`.execute(this.db);
-    return rows.map(({ content: r, content_hash: contentHash }) => ({
+    return (await publishedReferentials(this.db)).map(({ content: r, contentHash }) => ({
       referential: r.referential,
       version: r.version,
       title: r.certification.title,
