@@ -1,28 +1,29 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { decideCandidate, isWithheld, NotFoundError, registeredIn } from '@jalon/domain';
-import { newId } from '@jalon/event-store';
-import { PersonalDataReadLog } from '@jalon/privacy';
-import { StreamCommandHandlers } from '@jalon/runtime';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
-import { CommandOutcome, CreatedOutcome } from '../shared/command-outcome';
+import { CreatedOutcome } from '../shared/command-outcome';
 import { WithheldValue } from '../shared/withheld.responses.dto';
-import { RegisterCandidateRequest } from './candidate.requests.dto';
 import { CandidateIdentityView, CandidateView, PersonalDataReadView } from './candidates.responses.dto';
-import { Erasure, ErasureOutcome } from './erasure.service';
+import { ErasePersonalDataCommand } from './erase-personal-data/erase-personal-data.command';
+import { ErasureOutcome } from './erase-personal-data/erasure-outcome.response.dto';
+import { GetCandidateQuery } from './get-candidate/get-candidate.query';
+import { ListPersonalDataReadsQuery } from './list-personal-data-reads/list-personal-data-reads.query';
+import { RegisterCandidateCommand } from './register-candidate/register-candidate.command';
+import { RegisterCandidateRequest } from './register-candidate/register-candidate.request.dto';
 import { UuidParam } from '../shared/uuid-param';
 
+/** Candidates over HTTP: each route turns the request into its command or query (one folder per use case). */
 @ApiTags('candidates')
 @ApiBearerAuth()
 @ApiExtraModels(CandidateIdentityView, WithheldValue)
 @Controller('candidates')
 export class CandidatesController {
   constructor(
-    private readonly reads: PersonalDataReadLog,
-    private readonly erasure: Erasure,
-    private readonly handlers: StreamCommandHandlers,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
@@ -30,8 +31,7 @@ export class CandidatesController {
   @ApiOperation({ summary: 'Register a candidate: birth name, usage name, first names, birth date, sex, birth place, email' })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   @ApiCommandResponses({ status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED: the identity refused, naming the `field`' })
-  async register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const candidateId = newId('candidate');
+  register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     const identity = {
       birthName: body.birthName,
       ...(body.usageName ? { usageName: body.usageName } : {}),
@@ -41,19 +41,7 @@ export class CandidatesController {
       birthPlace: body.birthPlace,
       email: body.email,
     };
-    const result = await this.handlers.candidates.handle(
-      candidateId,
-      (state) =>
-        decideCandidate(
-          {
-            type: 'RegisterCandidate',
-            data: { candidateId, organisationId: actor.organisationId, identity, by: { id: actor.id, role: actor.role }, now: new Date().toISOString() },
-          },
-          state,
-        ),
-      { organisationId: actor.organisationId },
-    );
-    return { id: candidateId, ...CommandOutcome.of(result.streamId, result) };
+    return this.commands.execute(new RegisterCandidateCommand(actor, identity));
   }
 
   @Get(':candidateId')
@@ -71,16 +59,8 @@ export class CandidatesController {
     429,
     Problems.readNotRecorded,
   )
-  async get(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
-    if (actor.role === 'candidate' && actor.id !== candidateId) throw new NotFoundError('CANDIDATE.NOT_FOUND', 'no such candidate');
-    const candidate = registeredIn((await this.handlers.candidates.load(candidateId, { open: true })).state, actor.organisationId);
-    if (!isWithheld(candidate.identity)) await this.reads.record({ actor, candidateId, view: 'identity', subjects: Object.keys(candidate.identity) });
-    return {
-      candidateId,
-      organisationId: candidate.organisationId,
-      identity: candidate.identity,
-      ...(candidate.erasedAt ? { erasedAt: candidate.erasedAt } : {}),
-    };
+  get(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
+    return this.queries.execute(new GetCandidateQuery(candidateId, actor));
   }
 
   @Get(':candidateId/personal-data-reads')
@@ -94,13 +74,8 @@ export class CandidatesController {
     { status: 404, description: 'CANDIDATE.NOT_FOUND: a DPO asked about a candidate not of their organisation' },
     429,
   )
-  async personalDataReads(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
-    // The DPO answers for their organisation's candidates; auditors read across organisations.
-    if (actor.role !== 'auditor') {
-      // Membership is a clear fact: nothing is opened for it.
-      registeredIn((await this.handlers.candidates.load(candidateId)).state, actor.organisationId);
-    }
-    return this.reads.of(candidateId);
+  personalDataReads(@UuidParam('candidateId') candidateId: string, @CurrentActor() actor: AuthenticatedActor) {
+    return this.queries.execute(new ListPersonalDataReadsQuery(candidateId, actor));
   }
 
   @Post(':candidateId/erasure')
@@ -121,6 +96,6 @@ export class CandidatesController {
     },
   )
   erase(@UuidParam('candidateId') candidateId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor): Promise<ErasureOutcome> {
-    return this.erasure.erase(candidateId, actor);
+    return this.commands.execute(new ErasePersonalDataCommand(candidateId, actor));
   }
 }

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CandidatesController } from './candidates.controller';
-import { Erasure } from './erasure.service';
+import { ErasePersonalDataHandler } from './erase-personal-data/erase-personal-data.handler';
+import { GetCandidateHandler } from './get-candidate/get-candidate.handler';
+import { ListPersonalDataReadsHandler } from './list-personal-data-reads/list-personal-data-reads.handler';
+import { RegisterCandidateHandler } from './register-candidate/register-candidate.handler';
 
-/** Candidates: their registration, their identity (each read recorded), the read log, and erasure (R14). */
+/** Candidates: their registration, their identity (each read recorded), the read log, and erasure (R14); one folder per use case. */
 @Module({
   controllers: [CandidatesController],
-  providers: [Erasure],
+  providers: [RegisterCandidateHandler, GetCandidateHandler, ListPersonalDataReadsHandler, ErasePersonalDataHandler],
 })
 export class CandidatesModule {}

@@ -1,5 +1,5 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 
 import { decideCandidate, EnrollmentEvent, enrollmentStreamId, foldEnrollment, registeredIn } from '@jalon/domain';
 import { EventStore, fromRecorded } from '@jalon/event-store';
@@ -8,22 +8,12 @@ import { DataKeys } from '@jalon/privacy';
 import { enrollmentsOfCandidate } from '@jalon/read-models';
 import { ProjectionRunner } from '@jalon/projections';
 import { DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
-import { AuthenticatedActor } from '../auth/auth.decorators';
-import { CommandOutcome } from '../shared/command-outcome';
+import { CommandOutcome } from '../../shared/command-outcome';
+import { ErasePersonalDataCommand } from './erase-personal-data.command';
+import { ErasureOutcome } from './erasure-outcome.response.dto';
 
 /** How long an erasure waits for the read models to know every enrollment of the candidate. */
 const ENROLLMENTS_WAIT_MS = 10_000;
-
-export class ErasureOutcome extends CommandOutcome {
-  @ApiProperty({ format: 'uuid' })
-  candidateId!: string;
-
-  @ApiProperty({ type: [String], description: 'The candidate’s enrollments, whose documents’ files were removed' })
-  enrollments!: string[];
-
-  @ApiProperty({ example: 2, description: 'Document files deleted by this call (0 when retried)' })
-  documentFilesRemoved!: number;
-}
 
 /**
  * A GDPR erasure (R14, DESIGN.md decision 7): crypto-shredding. The candidate's data key is
@@ -32,8 +22,8 @@ export class ErasureOutcome extends CommandOutcome {
  * deleted; the erasure itself is recorded. Decisions, blocs and the documents' existence stand.
  * Each step can be run again, so a failed erasure is finished by retrying it.
  */
-@Injectable()
-export class Erasure {
+@CommandHandler(ErasePersonalDataCommand)
+export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDataCommand, ErasureOutcome> {
   constructor(
     @Inject(SQL_DB) private readonly db: SqlDb,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -43,7 +33,7 @@ export class Erasure {
     private readonly handlers: StreamCommandHandlers,
   ) {}
 
-  async erase(candidateId: string, actor: AuthenticatedActor): Promise<ErasureOutcome> {
+  async execute({ candidateId, actor }: ErasePersonalDataCommand): Promise<ErasureOutcome> {
     registeredIn((await this.handlers.candidates.load(candidateId)).state, actor.organisationId);
     const enrollments = await this.enrollmentsOf(candidateId);
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { SEXES } from '@jalon/domain';
-import { IsCalendarDate } from '../shared/date-fields';
+import { IsCalendarDate } from '../../shared/date-fields';
 
 export class RegisterCandidateRequest {
   @ApiProperty({ example: 'Martin', description: 'Nom de naissance' }) @IsString() @Length(1, 120) birthName!: string;
