@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM } from '../test/console/chromium';
 import { chromium, Page } from 'playwright-core';
 import { BenchApi, ORGANISATION } from './deployed-api';
 
@@ -32,18 +33,7 @@ export function buildConsole(): void {
 
 /** The console as a person meets it, in headless Chromium (Debian's), against the bench's api and its data. */
 export async function measureConsole(api: BenchApi, options: { changes: number }, log: (line: string) => void): Promise<ConsoleResult> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     const context = await browser.newContext({ baseURL: `http://127.0.0.1:${api.port}`, viewport: { width: 1400, height: 900 }, locale: 'fr-FR' });
     // Signed in as the console signs in: its session in sessionStorage, with the api's own token.
