@@ -138,6 +138,7 @@ export function Dashboard() {
                   <Table.Th>{t('dashboard.inProgress')}</Table.Th>
                   <Table.Th>{t('dashboard.notStarted')}</Table.Th>
                   <Table.Th>{t('dashboard.annulled')}</Table.Th>
+                  <Table.Th>{t('dashboard.withdrawn')}</Table.Th>
                   <Table.Th>{t('dashboard.median')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -153,6 +154,7 @@ export function Dashboard() {
                     <Table.Td>{b.inProgress}</Table.Td>
                     <Table.Td>{b.notStarted}</Table.Td>
                     <Table.Td>{b.annulled}</Table.Td>
+                    <Table.Td>{b.withdrawn}</Table.Td>
                     <Table.Td>{b.medianDaysToValidation === null ? t('dashboard.none') : t('dashboard.days', { days: b.medianDaysToValidation })}</Table.Td>
                   </Table.Tr>
                 ))}
