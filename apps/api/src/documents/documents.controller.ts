@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
-import { IssuanceQueue, IssuerKey, publicJwk } from '@jalon/issuance';
+import { IssuerKey, publicJwk } from '@jalon/issuance';
 import { ISSUER_KEY } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
@@ -15,17 +16,21 @@ import {
   JwkSetView,
   VerificationView,
 } from './documents.responses.dto';
-import { DocumentsService } from './documents.service';
+import { GetDocumentCredentialQuery } from './get-document-credential/get-document-credential.query';
+import { GetDocumentPdfQuery } from './get-document-pdf/get-document-pdf.query';
+import { GetIssuanceQueueQuery } from './get-issuance-queue/get-issuance-queue.query';
+import { ListDocumentsQuery } from './list-documents/list-documents.query';
+import { VerifyDocumentQuery } from './verify-document/verify-document.query';
 import { verificationPage } from './verification-page';
 import { UuidParam } from '../shared/uuid-param';
 
+/** Documents over HTTP: each question is a query on the bus (one folder each); the issuer's profile and keys are answered from its key. */
 @ApiTags('documents')
 @ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)
 @Controller()
 export class DocumentsController {
   constructor(
-    private readonly documents: DocumentsService,
-    private readonly queue: IssuanceQueue,
+    private readonly queries: QueryBus,
     @Inject(ISSUER_KEY) private readonly key: IssuerKey,
   ) {}
 
@@ -41,7 +46,7 @@ export class DocumentsController {
   @ApiOkResponse({ type: VerificationView })
   @ApiProblemResponses(429)
   verify(@Param('number') number: string) {
-    return this.documents.verify(number);
+    return this.queries.execute(new VerifyDocumentQuery(number));
   }
 
   @Get('verify/:number')
@@ -52,7 +57,7 @@ export class DocumentsController {
   @ApiOkResponse({ description: 'The page, for any number (an unknown one says so)', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiProblemResponses(429)
   async verifyPage(@Param('number') number: string, @Res() response: Response) {
-    response.type('text/html').send(verificationPage(await this.documents.verify(number)));
+    response.type('text/html').send(verificationPage(await this.queries.execute(new VerifyDocumentQuery(number))));
   }
 
   @Get('issuer')
@@ -92,7 +97,7 @@ export class DocumentsController {
     429,
   )
   list(@UuidParam('enrollmentId') id: string, @CurrentActor() actor: AuthenticatedActor) {
-    return this.documents.list(id, actor);
+    return this.queries.execute(new ListDocumentsQuery(id, actor));
   }
 
   @Get('enrollments/:enrollmentId/documents/:number/pdf')
@@ -103,7 +108,7 @@ export class DocumentsController {
   @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
   async pdf(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
-    const { bytes, revoked } = await this.documents.pdf(id, number, actor);
+    const { bytes, revoked } = await this.queries.execute(new GetDocumentPdfQuery(id, number, actor));
     response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
     response.send(bytes);
@@ -122,7 +127,7 @@ export class DocumentsController {
     @CurrentActor() actor: AuthenticatedActor,
     @Res() response: Response,
   ) {
-    const { jwt, revoked } = await this.documents.credential(id, number, actor);
+    const { jwt, revoked } = await this.queries.execute(new GetDocumentCredentialQuery(id, number, actor));
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
     response.send(jwt);
@@ -142,6 +147,6 @@ export class DocumentsController {
       'The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all',
   })
   async queueView(@CurrentActor() actor: AuthenticatedActor) {
-    return { counts: await this.queue.counts(), failed: await this.documents.failedIssuance(actor), notIssued: await this.documents.notIssued(actor) };
+    return this.queries.execute(new GetIssuanceQueueQuery(actor));
   }
 }

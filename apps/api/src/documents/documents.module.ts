@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { DocumentReads } from './document-reads.service';
 import { DocumentsController } from './documents.controller';
-import { DocumentsService } from './documents.service';
+import { GetDocumentCredentialHandler } from './get-document-credential/get-document-credential.handler';
+import { GetDocumentPdfHandler } from './get-document-pdf/get-document-pdf.handler';
+import { GetIssuanceQueueHandler } from './get-issuance-queue/get-issuance-queue.handler';
+import { ListDocumentsHandler } from './list-documents/list-documents.handler';
+import { VerifyDocumentHandler } from './verify-document/verify-document.handler';
 
-/** Attestations and certificates: their downloads, their public verification, the issuer's keys, the issuance queue's state. */
+/** Attestations and certificates: their public verification, their downloads, the issuer's keys, the issuance queue's state; one folder per question. */
 @Module({
   controllers: [DocumentsController],
-  providers: [DocumentsService],
+  providers: [DocumentReads, VerifyDocumentHandler, ListDocumentsHandler, GetDocumentPdfHandler, GetDocumentCredentialHandler, GetIssuanceQueueHandler],
 })
 export class DocumentsModule {}

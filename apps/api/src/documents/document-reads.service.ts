@@ -1,0 +1,118 @@
+import { GoneException, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+
+import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, NotFoundError } from '@jalon/domain';
+import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
+import { decisionOfDocument, DOCUMENT_NUMBER, DocumentFacts, HolderName } from '@jalon/issuance';
+import { DataKeys } from '@jalon/privacy';
+import { EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
+import { enrollmentsOfOrganisation } from '@jalon/read-models';
+import { AuthenticatedActor } from '../auth/auth.decorators';
+import { assertMayAct } from '../enrollments/enrollment-commands.service';
+
+export interface Verification {
+  number: string;
+  status: 'valid' | 'revoked' | 'invalid' | 'unknown';
+  kind?: 'attestation' | 'certificate';
+  /**
+   * What the document shows, and nothing more (R14: no personal detail beyond it). `holder` is the
+   * name as the document prints it (holderName: prénoms then NOM DE NAISSANCE, the credential's
+   * identity hash is of it), `holderUsageName` the nom d'usage printed under it; once the holder's
+   * personal data is erased, `holder` is null (and `holderErased` true).
+   */
+  document?: {
+    certificationTitle: string;
+    certifier: string;
+    level: number;
+    rncpCode?: string;
+    version: string;
+    bloc?: { code: string; title: string };
+    options?: { code: string; label: string }[];
+    holder: string | null;
+    holderUsageName?: string;
+    decisionDate: string;
+    decisionPlace?: string;
+  };
+  issuedAt?: string;
+  revocation?: { date: string; reasonCategory: string };
+  /** Whether the stored files match what was recorded; absent once the holder's personal data (and so the files) are erased. */
+  checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };
+  /** The holder's personal data was erased (R14): the decision and the document's existence stand, its files and name are gone. */
+  holderErased?: true;
+}
+
+/** A document whose files went with its holder's personal data (R14): it existed, and is gone for good. */
+export const filesErased = () =>
+  new GoneException({
+    code: 'DOCUMENT.ERASED',
+    message: 'the document’s files were deleted with its holder’s personal data (erasure): its verification still answers, but it can no longer be downloaded',
+  });
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** What the documents' questions share: a document's decision, its enrollment, whether its files went with its holder's personal data. */
+@Injectable()
+export class DocumentReads {
+  constructor(
+    @Inject(SQL_DB) readonly db: SqlDb,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly keys: DataKeys,
+  ) {}
+
+  async locate(number: string): Promise<{ enrollmentId: string; kind: 'attestation' | 'certificate'; decisionEventId: string } | undefined> {
+    if (!DOCUMENT_NUMBER.test(number)) return undefined;
+    return decisionOfDocument(this.db, number);
+  }
+
+  /** The enrollment as stored; missing, it is not found, as on every route that names it (a verification says the document is). */
+  async load(
+    enrollmentId: string,
+    missing = () => new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment'),
+  ): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
+    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status === 'none') throw missing();
+    return { state, events };
+  }
+
+  /** When the candidate's personal data was erased (R14), if it was: their key is gone for good. */
+  async personalDataErasedAt(candidateId: string): Promise<string | undefined> {
+    const key = (await this.keys.find([candidateId])).get(candidateId);
+    return key?.state === 'erased' ? key.erasedAt : undefined;
+  }
+
+  /** Of these enrollments, those of the actor's organisation. */
+  ownEnrollments(enrollmentIds: readonly string[], actor: AuthenticatedActor): Promise<Set<string>> {
+    return enrollmentsOfOrganisation(this.db, enrollmentIds, actor.organisationId);
+  }
+
+  /**
+   * A document issued on the enrollment, to download. Its files were deleted with its holder's
+   * personal data (R14): then 410 DOCUMENT.ERASED, for the PDF and the credential alike — the
+   * document existed and its verification still answers, but there is nothing left to deliver.
+   */
+  async downloadable(enrollmentId: string, number: string, actor: AuthenticatedActor) {
+    const { state, events } = await this.load(enrollmentId);
+    assertMayAct(actor, state);
+    const issued = state.documents[number];
+    if (!issued) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
+    if (await this.personalDataErasedAt(state.candidateId)) throw filesErased();
+    return { state, events, issued };
+  }
+}
+
+export function describe(model: DocumentFacts, holder: HolderName | null): NonNullable<Verification['document']> {
+  return {
+    certificationTitle: model.certificationTitle,
+    certifier: model.certifier,
+    level: model.level,
+    ...(model.rncpCode ? { rncpCode: model.rncpCode } : {}),
+    version: model.version,
+    ...(model.bloc ? { bloc: model.bloc } : {}),
+    ...(model.options && model.options.length > 0 ? { options: [...model.options] } : {}),
+    holder: holder?.name ?? null,
+    ...(holder?.usageName ? { holderUsageName: holder.usageName } : {}),
+    decisionDate: model.decision.date,
+    ...(model.decision.place ? { decisionPlace: model.decision.place } : {}),
+  };
+}
