@@ -13,3 +13,4 @@ export * from './enrollment/enrollment.progress';
 export * from './enrollment/enrollment.decider';
 export * from './candidate/candidate.decider';
 export * from './enrollment/accommodation-views';
+export * from './enrollment/enrollment-access';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@jalon/config';
-import { EnrollmentState, referentialDecider } from '@jalon/domain';
+import { EnrollmentState, referentialDecider, ReferentialEvent, ReferentialState } from '@jalon/domain';
 import { EventStore, RecentStreamStates, StreamCommandHandler } from '@jalon/event-store';
 import { candidateCommandHandler, enrollmentCommandHandler, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
@@ -15,7 +15,7 @@ import { APP_CONFIG, EVENT_STORE } from './runtime.tokens';
 export class StreamCommandHandlers {
   readonly enrollments: ReturnType<typeof enrollmentCommandHandler>;
   readonly candidates: ReturnType<typeof candidateCommandHandler>;
-  readonly referentials: StreamCommandHandler<ReturnType<typeof referentialDecider.initialState>, ReturnType<typeof referentialDecider.decide>[number]>;
+  readonly referentials: StreamCommandHandler<ReferentialState, ReferentialEvent>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, vault: PersonalDataVault, projections: ProjectionRunner, @Inject(APP_CONFIG) config: AppConfig) {
     const appended = () => projections.wake();

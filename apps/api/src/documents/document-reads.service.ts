@@ -1,14 +1,13 @@
 import { GoneException, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 
-import { ActiveEnrollment, EnrollmentEvent, enrollmentStreamId, foldEnrollment, NotFoundError } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent } from '@jalon/event-store';
+import { ActiveEnrollment, assertMayAccess, NotFoundError } from '@jalon/domain';
+import { RecordedEvent } from '@jalon/event-store';
 import { decisionOfDocument, DOCUMENT_NUMBER, DocumentFacts, HolderName } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
-import { EVENT_STORE, SQL_DB, SqlDb } from '@jalon/runtime';
+import { SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
 import { enrollmentsOfOrganisation } from '@jalon/read-models';
 import { AuthenticatedActor } from '../auth/auth.decorators';
-import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
 export interface Verification {
   number: string;
@@ -55,7 +54,7 @@ export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).dige
 export class DocumentReads {
   constructor(
     @Inject(SQL_DB) readonly db: SqlDb,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly handlers: StreamCommandHandlers,
     private readonly keys: DataKeys,
   ) {}
 
@@ -68,11 +67,11 @@ export class DocumentReads {
   async load(
     enrollmentId: string,
     missing = () => new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment'),
-  ): Promise<{ state: ActiveEnrollment; events: RecordedEvent[] }> {
-    const events = await this.store.readStream(enrollmentStreamId(enrollmentId));
-    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+  ): Promise<{ state: ActiveEnrollment; events: readonly RecordedEvent[] }> {
+    // Documents, decisions and the candidate id are clear fields: nothing is opened.
+    const { recorded, state } = await this.handlers.enrollments.load(enrollmentId);
     if (state.status === 'none') throw missing();
-    return { state, events };
+    return { state, events: recorded };
   }
 
   /** When the candidate's personal data was erased (R14), if it was: their key is gone for good. */
@@ -93,7 +92,7 @@ export class DocumentReads {
    */
   async downloadable(enrollmentId: string, number: string, actor: AuthenticatedActor) {
     const { state, events } = await this.load(enrollmentId);
-    assertMayAct(actor, state);
+    assertMayAccess(actor, state);
     const issued = state.documents[number];
     if (!issued) throw new NotFoundError('DOCUMENT.NOT_FOUND', 'no such document');
     if (await this.personalDataErasedAt(state.candidateId)) throw filesErased();

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  assertMayAccess,
   decideEnrollment,
   ValidationError,
   EnrollmentCommand,
@@ -38,7 +39,7 @@ export class EnrollmentCommands {
       enrollmentId,
       async (state) => {
         const command = build(new Date().toISOString());
-        if (state.status !== 'none') assertMayAct(actor, state);
+        if (state.status !== 'none') assertMayAccess(actor, state);
         const referential = await this.referentialFor(command, state);
         return decideEnrollment(command, state, { referential });
       },
@@ -70,7 +71,7 @@ export class EnrollmentCommands {
   async load(enrollmentId: string, actor: AuthenticatedActor): Promise<Exclude<EnrollmentState, { status: 'none' }>> {
     const { state } = await this.handlers.enrollments.load(enrollmentId, { open: true });
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    assertMayAct(actor, state);
+    assertMayAccess(actor, state);
     return state;
   }
 
@@ -79,11 +80,4 @@ export class EnrollmentCommands {
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     return this.referentials.resolve(state.referentialId, state.version);
   }
-}
-
-/** Organisation scoping (and a candidate's own path): outside it, the enrollment does not exist. */
-export function assertMayAct(actor: AuthenticatedActor, state: Exclude<EnrollmentState, { status: 'none' }>): void {
-  const sameOrganisation = state.organisationId === actor.organisationId;
-  const ownPath = actor.role !== 'candidate' || state.candidateId === actor.id;
-  if (actor.role !== 'auditor' && (!sameOrganisation || !ownPath)) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
 }

@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import {
-  AccommodationsView,
   accommodationsAsSeenBy,
+  AccommodationsView,
   ActiveEnrollment,
+  assertMayAccess,
   EnrollmentEvent,
   foldEnrollment,
   NotFoundError,
   readsAccommodations,
 } from '@jalon/domain';
-import { RecordedEvent } from '@jalon/event-store';
+import { fromRecorded, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataReadLog } from '@jalon/privacy';
 
 import { SQL_DB, SqlDb, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
-import { assertMayAct } from '../enrollments/enrollment-commands.service';
 
 /**
  * What the questions on paths share beyond the read model's own questions (@jalon/read-models:
@@ -64,13 +64,13 @@ export class PathReads {
   async history(enrollmentId: string, actor: AuthenticatedActor): Promise<{ events: readonly RecordedEvent[]; state: ActiveEnrollment }> {
     const { recorded, state } = await this.handlers.enrollments.load(enrollmentId);
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    assertMayAct(actor, state);
+    assertMayAccess(actor, state);
     return { events: recorded, state };
   }
 }
 
 /** A stored event in its domain form (sealed values stay sealed). */
-export const toDomain = (event: RecordedEvent): EnrollmentEvent => ({ type: event.type, data: event.data }) as EnrollmentEvent;
+export const toDomain = (event: RecordedEvent): EnrollmentEvent => fromRecorded<EnrollmentEvent>(event);
 
 /** What a view showed, for the read log: accommodation ids and sittings, never values. */
 function subjectsOf(view: AccommodationsView): string[] {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { answer, api, ApiProblem } from '../api/client';
 import { Loading } from '../components/Problem';
-import type { ProviderTokens } from '../auth/provider-sign-in';
+import type { ProviderSignIn, ProviderTokens } from '../auth/provider-sign-in';
 import { sessionExpired, startSession } from '../auth/session';
 
 const ROLES = ['admin', 'auditor', 'assessor', 'jury', 'referent', 'candidate', 'dpo'] as const;
@@ -68,7 +68,7 @@ export function SignIn() {
   );
 }
 
-function ProviderSignInButton({ provider }: { provider: NonNullable<ReturnType<typeof useSignInMethods>['data']>['provider'] & object }) {
+function ProviderSignInButton({ provider }: { provider: ProviderSignIn }) {
   const { t } = useTranslation();
   const location = useLocation();
   const [leaving, setLeaving] = useState(false);

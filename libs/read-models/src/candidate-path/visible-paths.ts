@@ -1,15 +1,13 @@
 import { sql } from 'kysely';
-import { ValidationError, Viewer } from '@jalon/domain';
+import { EnrollmentReader, ValidationError } from '@jalon/domain';
 
 /** A reader of the paths: who they are, in which organisation. */
-export interface PathReader extends Viewer {
-  readonly organisationId: string;
-}
+export type PathReader = EnrollmentReader;
 
 /**
  * The rows of candidate_paths (and of the tables keyed like it) a reader may see: auditors every
  * organisation's (or the one they choose), a candidate their own path, everyone else their
- * organisation's. Only an auditor chooses an organisation.
+ * organisation's: the domain's assertMayAccess, in SQL. Only an auditor chooses an organisation.
  */
 export function visiblePaths(reader: PathReader, organisationId?: string) {
   if (reader.role === 'auditor') return organisationId ? sql`organisation_id = ${organisationId}` : sql`TRUE`;

@@ -1,8 +1,8 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 
-import { decideCandidate, EnrollmentEvent, enrollmentStreamId, foldEnrollment, registeredIn } from '@jalon/domain';
-import { EventStore, fromRecorded } from '@jalon/event-store';
+import { decideCandidate, registeredIn } from '@jalon/domain';
+import { EventStore } from '@jalon/event-store';
 import { DocumentStorage, documentNumber } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { enrollmentsOfCandidate } from '@jalon/read-models';
@@ -78,13 +78,12 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
    * the decisions, so a document a worker is writing right now is found too.
    */
   private async documentNumbersOf(enrollmentId: string): Promise<string[]> {
-    const recorded = await this.store.readStream(enrollmentStreamId(enrollmentId));
+    const { recorded, state } = await this.handlers.enrollments.load(enrollmentId);
     const numbers = new Set<string>();
     for (const event of recorded) {
       if (event.type === 'BlocValidated') numbers.add(documentNumber('attestation', event.id));
       if (event.type === 'CertificationAwarded') numbers.add(documentNumber('certificate', event.id));
     }
-    const state = foldEnrollment(recorded.map((e) => fromRecorded<EnrollmentEvent>(e)));
     if (state.status !== 'none') Object.keys(state.documents).forEach((number) => numbers.add(number));
     return [...numbers];
   }

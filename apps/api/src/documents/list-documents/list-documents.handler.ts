@@ -1,6 +1,6 @@
+import { assertMayAccess } from '@jalon/domain';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { pathDocuments, PathDocumentView } from '@jalon/read-models';
-import { assertMayAct } from '../../enrollments/enrollment-commands.service';
 import { DocumentReads } from '../document-reads.service';
 import { ListDocumentsQuery } from './list-documents.query';
 
@@ -10,7 +10,7 @@ export class ListDocumentsHandler implements IQueryHandler<ListDocumentsQuery, P
 
   async execute({ enrollmentId, actor }: ListDocumentsQuery): Promise<PathDocumentView[]> {
     const { state } = await this.reads.load(enrollmentId);
-    assertMayAct(actor, state);
+    assertMayAccess(actor, state);
     return pathDocuments(state, { personalDataErasedAt: await this.reads.personalDataErasedAt(state.candidateId) });
   }
 }
