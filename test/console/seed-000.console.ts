@@ -113,6 +113,8 @@ test('an auditor traces the annulled bloc: the sittings with their tiers-temps, 
   await expect(page.getByText('aménagements appliqués : Tiers-temps')).toHaveCount(2);
   await expect(page.getByText('motif : plagiat — rapport de projet repris d’une promotion précédente')).toBeVisible();
   await expect(page.getByText('Attestation révoquée', { exact: true })).toBeVisible();
+  // Each competency the annulment withdrew is named.
+  await expect(page.getByText(/^C1\.1\.1 · par jury-1 \(Jury\)/)).toBeVisible();
   await expect(page.getByText(attestation).first()).toBeVisible();
 });
 

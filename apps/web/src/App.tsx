@@ -21,8 +21,12 @@ const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) =>
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
 const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: true, luminanceThreshold: 0.4 });
 
-/** Mantine's dimmed text (gray 6) is below AA contrast on white: gray 7 instead. */
-const contrastVariables = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
+/** Mantine's dimmed text (gray 6) and placeholders (gray 5) are below AA contrast on white: gray 7 instead. */
+const contrastVariables = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' },
+  dark: {},
+});
 
 const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false } } });
 // What one person was shown is never shown to the next one signing in on this tab.

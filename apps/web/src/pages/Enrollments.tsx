@@ -106,7 +106,7 @@ export function Enrollments() {
           <TextInput
             label={t('enrollments.bloc')}
             w={100}
-            placeholder="BC01"
+            placeholder={t('enrollments.blocPlaceholder')}
             defaultValue={query.bloc ?? ''}
             key={`bloc-${query.bloc ?? ''}`}
             onBlur={(e) => set({ bloc: e.currentTarget.value.trim() || null })}

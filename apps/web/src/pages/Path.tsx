@@ -79,6 +79,7 @@ export function Path() {
           <Group align="flex-end">
             <DateTimePicker
               label={t('path.asOf')}
+              placeholder={t('path.asOfPlaceholder')}
               w={260}
               clearable
               valueFormat="DD/MM/YYYY HH:mm"

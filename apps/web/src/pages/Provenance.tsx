@@ -76,6 +76,9 @@ export function Provenance() {
             })}
           </Text>
         );
+      case 'CompetencyAcquisitionRevoked':
+        // Which competency no longer stands (its bloc annulled, or an assessment corrected).
+        return <Text size="sm">{[String(item.competencyCode), who, dateTime(item.at)].join(' · ')}</Text>;
       case 'SittingScheduled':
         return (
           <Text size="sm">{`${item.epreuve}, ${t('path.attempt', { n: item.attempt })} · ${dateTime(item.scheduledAt)} · ${t('path.assessors')} : ${(item.assessors as string[]).join(', ')}`}</Text>
