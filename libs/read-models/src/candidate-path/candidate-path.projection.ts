@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { RawBuilder, sql } from 'kysely';
 import {
   ActiveEnrollment,
   blocProgress,
@@ -23,12 +23,6 @@ export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
 type PathEvent =
   Extract<ReferentialEvent, { type: 'ReferentialVersionPublished' }> | EnrollmentEvent | Extract<CandidateEvent, { type: 'CandidatePersonalDataErased' }>;
 type EnrollmentFact = ProjectedEvent<EnrollmentEvent>;
-
-/**
- * The assessors of every sitting of a path (`candidate_paths.state`), as a jsonb array: an
- * assessor's list asks `@>` of it, through the GIN index on this very expression.
- */
-export const PATH_ASSESSORS = sql<unknown>`jsonb_path_query_array(state, '$.sittings.*.assessorIds[*]')`;
 
 /**
  * Each candidate's path as it stands: the folded enrollment state, its status and what is still
@@ -70,6 +64,8 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
           option_blocs jsonb NOT NULL,
           blocs jsonb NOT NULL,
           missing jsonb NOT NULL,
+          assessor_ids text[] NOT NULL,
+          transferred_to text,
           state jsonb NOT NULL,
           events_applied integer NOT NULL,
           enrolled_at timestamptz NOT NULL,
@@ -86,7 +82,8 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
           sql`CREATE INDEX ${sql.id(`${t}_list_progress`)} ON ${sql.table(t)} (organisation_id, referential_id, cohort, last_progress_at, enrollment_id)`,
         ],
         indexes: (t) => [
-          sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessors`)} ON ${sql.table(t)} USING gin ((${PATH_ASSESSORS}))`,
+          // An assessor's list asks `assessor_ids @> {me}`.
+          sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_assessor_ids`)} ON ${sql.table(t)} USING gin (assessor_ids)`,
           // The worker's look, every minute, for transfers whose new enrollment is missing (TransferCompletion).
           sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_transferred`)} ON ${sql.table(t)} (last_event_at) WHERE status = 'transferred'`,
         ],
@@ -224,17 +221,25 @@ async function applyEnrollmentEvents(
     values.push(sql`(${id}, ${state.candidateId}, ${state.organisationId}, ${state.referentialId}, ${state.version}, ${state.cohort}, ${state.accessRoute},
       ${progress.status}, ${JSON.stringify(state.optionBlocs)}::jsonb, ${JSON.stringify(blocProgress(state, referential))}::jsonb,
       ${JSON.stringify({ blocs: progress.missingBlocs, optionGroups: progress.optionGroupsToChoose, extraRequirements: progress.missingExtraRequirements })}::jsonb,
+      ${assessorIdsOf(state)}, ${state.status === 'transferred' ? state.transferredTo.enrollmentId : null},
       ${JSON.stringify(state)}::jsonb, ${row.applied}, ${row.enrolledAt}, ${row.lastEventAt}, ${row.lastProgressAt}, ${row.position})`);
   }
   if (values.length === 0) return;
-  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, state, events_applied, enrolled_at, last_event_at, last_progress_at, position)
+  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, assessor_ids, transferred_to, state, events_applied, enrolled_at, last_event_at, last_progress_at, position)
     VALUES ${sql.join(values)}
     ON CONFLICT (enrollment_id) DO UPDATE SET candidate_id = excluded.candidate_id, organisation_id = excluded.organisation_id, cohort = excluded.cohort,
-      status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing, state = excluded.state,
+      status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing,
+      assessor_ids = excluded.assessor_ids, transferred_to = excluded.transferred_to, state = excluded.state,
       events_applied = excluded.events_applied, last_event_at = excluded.last_event_at, last_progress_at = excluded.last_progress_at, position = excluded.position`.execute(
     trx,
   );
 }
+/** Everyone assigned to assess one of the path's sittings: an assessor's list is theirs. */
+function assessorIdsOf(state: ActiveEnrollment): RawBuilder<string[]> {
+  const ids = [...new Set(Object.values(state.sittings).flatMap((sitting) => sitting.assessorIds))].sort();
+  return sql<string[]>`ARRAY[${sql.join(ids.length ? ids : [sql``])}]::text[]`;
+}
+
 async function loadReferential(
   trx: SqlDb,
   table: string,

@@ -10,7 +10,7 @@ export async function unfinishedTransfers(db: SqlDb, cutoff: string): Promise<st
   const { rows } = await sql<{ enrollment_id: string }>`
     SELECT source.enrollment_id FROM candidate_paths source
     WHERE source.status = 'transferred' AND source.last_event_at < ${cutoff}::timestamptz
-      AND NOT EXISTS (SELECT 1 FROM candidate_paths target WHERE target.enrollment_id = source.state->'transferredTo'->>'enrollmentId')
+      AND NOT EXISTS (SELECT 1 FROM candidate_paths target WHERE target.enrollment_id = source.transferred_to)
     ORDER BY source.last_event_at`.execute(db);
   return rows.map((r) => r.enrollment_id);
 }

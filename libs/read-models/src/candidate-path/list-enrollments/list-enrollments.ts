@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { ValidationError } from '@jalon/domain';
 import { SqlDb } from '@jalon/event-store';
-import { PATH_ASSESSORS } from '../candidate-path.projection';
 import { PathReader, visiblePaths } from '../visible-paths';
 
 /** A path's status as the read model lists it ("eligible": ready for the jury). */
@@ -63,7 +62,7 @@ const OPEN_STATUSES = ['in-progress', 'eligible'];
 export async function listEnrollments(db: SqlDb, query: EnrollmentFilters, reader: PathReader): Promise<EnrollmentPage> {
   const conditions = [visiblePaths(reader, query.organisationId)];
   // An assessor's list: the paths where a sitting is theirs (any path of the organisation stays readable by id).
-  if (reader.role === 'assessor') conditions.push(sql`${PATH_ASSESSORS} @> ${JSON.stringify([reader.id])}::jsonb`);
+  if (reader.role === 'assessor') conditions.push(sql`assessor_ids @> ARRAY[${reader.id}]::text[]`);
   if (query.referentialId) conditions.push(sql`referential_id = ${query.referentialId}`);
   if (query.version) conditions.push(sql`version = ${query.version}`);
   if (query.cohort) conditions.push(sql`cohort = ${query.cohort}`);
