@@ -1,3 +1,39 @@
+import { CertificationKind } from '@jalon/domain';
+
+/**
+ * The certification a document is of, as its référentiel states it: each field only where the
+ * référentiel states it (no level, no certifier, no code is filled in), the kind resolved
+ * (`certificationKindOf`: absent in the first référentiels, a certification professionnelle).
+ */
+export interface DocumentCertification {
+  readonly kind: CertificationKind;
+  /** The exact registered title, without addition. */
+  readonly title: string;
+  readonly rncpCode?: string;
+  /** Code in the Répertoire spécifique (RS…). */
+  readonly rsCode?: string;
+  /** The registration decision (R15: its reference and date are mentions of the document). */
+  readonly registration?: { readonly decisionDate?: string; readonly endDate?: string; readonly decisionReference?: string };
+  /** NSF speciality codes. */
+  readonly nsfCodes?: readonly string[];
+  /** Level in the cadre national des certifications professionnelles. */
+  readonly level?: number;
+  /** Level in the European framework (CEC/EQF). */
+  readonly eqfLevel?: number;
+  readonly certifier?: string;
+}
+
+/**
+ * A bloc as the document names it: by its title where the référentiel gives one; else by its code
+ * and, where the document lists them, its competencies' titles (never by an invented title).
+ */
+export interface DocumentBloc {
+  readonly code: string;
+  readonly title?: string;
+  /** Only for a bloc the référentiel gives no title. */
+  readonly competencies?: readonly { readonly code: string; readonly title: string }[];
+}
+
 /**
  * Everything an attestation de réussite (one bloc) or a certificate (the full certification)
  * shows. Built from the decision event and the référentiel, never from the clock: rendering the
@@ -9,18 +45,15 @@ export interface IssuedDocumentModel {
   readonly number: string;
   /** The public verification page for this number (also encoded in the QR code). */
   readonly verificationUrl: string;
-  readonly certifier: string;
-  readonly certificationTitle: string;
-  readonly rncpCode?: string;
-  readonly level: number;
+  readonly certification: DocumentCertification;
   readonly referentialId: string;
   readonly version: string;
   /** The bloc an attestation is for. */
-  readonly bloc?: { readonly code: string; readonly title: string };
+  readonly bloc?: DocumentBloc;
   /** The chosen option(s), printed on the certificate (accrochage libelleOption). */
   readonly options?: readonly { readonly code: string; readonly label: string }[];
   /** The blocs the certificate rests on. */
-  readonly blocs?: readonly { readonly code: string; readonly title: string }[];
+  readonly blocs?: readonly DocumentBloc[];
   readonly candidate: { readonly birthName: string; readonly usageName?: string; readonly firstNames: readonly string[]; readonly birthDate: string };
   readonly decision: { readonly date: string; readonly place?: string; readonly by: 'jury' | 'automatic-rule' | 'transfer' };
   /** The enrollment and decision event the document comes from (for the credential's evidence). */

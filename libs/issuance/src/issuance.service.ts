@@ -1,9 +1,11 @@
 import {
   Actor,
   ActiveEnrollment,
+  Bloc,
   CandidateEvent,
   CandidateIdentity,
   candidateStreamId,
+  certificationKindOf,
   decideEnrollment,
   DomainError,
   EnrollmentEvent,
@@ -22,7 +24,7 @@ import { EventStore, fromRecorded, RecordedEvent, StreamCommandHandler } from '@
 import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
-import { IssuedDocumentModel, IssuerKey } from './document-model';
+import { DocumentBloc, DocumentCertification, IssuedDocumentModel, IssuerKey } from './document-model';
 import { DocumentStorage } from './document-storage';
 import { issueCredential, renderPdf } from './render';
 
@@ -167,22 +169,19 @@ export class Issuance {
       blocs?: string[];
     };
     const number = documentNumber(job.kind, job.decisionEventId);
-    const blocTitle = (code: string) => referential.blocs.find((b) => b.code === code)?.title ?? code;
+    const blocOf = (code: string) => referential.blocs.find((b) => b.code === code);
     return {
       kind: job.kind,
       number,
       verificationUrl: verificationUrl(this.deps.publicBaseUrl, number),
-      certifier: referential.certification.certifier,
-      certificationTitle: referential.certification.title,
-      ...(referential.certification.rncpCode ? { rncpCode: referential.certification.rncpCode } : {}),
-      level: referential.certification.level,
+      certification: documentCertification(referential),
       referentialId: referential.referential,
       version: referential.version,
-      ...(job.kind === 'attestation' && data.blocCode ? { bloc: { code: data.blocCode, title: blocTitle(data.blocCode) } } : {}),
+      ...(job.kind === 'attestation' && data.blocCode ? { bloc: documentBloc(data.blocCode, blocOf(data.blocCode)) } : {}),
       ...(job.kind === 'certificate'
         ? {
-            options: (data.optionBlocs ?? []).map((code) => ({ code, label: referential.blocs.find((b) => b.code === code)?.optionLabel ?? blocTitle(code) })),
-            blocs: (data.blocs ?? []).map((code) => ({ code, title: blocTitle(code) })),
+            options: (data.optionBlocs ?? []).map((code) => ({ code, label: blocOf(code)?.optionLabel ?? blocOf(code)?.title ?? code })),
+            blocs: (data.blocs ?? []).map((code) => documentBloc(code, blocOf(code))),
           }
         : {}),
       decision: { date: data.at, ...(data.place ? { place: data.place } : {}), by: job.kind === 'certificate' ? 'jury' : (data.decidedBy ?? 'jury') },
@@ -190,6 +189,30 @@ export class Issuance {
       decisionEventId: job.decisionEventId,
     };
   }
+}
+
+/** The certification as its référentiel states it: each identity field only where stated, the kind resolved. */
+export function documentCertification(referential: Referential): DocumentCertification {
+  const { title, rncpCode, rsCode, registration, nsfCodes, level, eqfLevel, certifier } = referential.certification;
+  const statedRegistration = registration && Object.values(registration).some((value) => value?.trim());
+  return {
+    kind: certificationKindOf(referential),
+    title,
+    ...(rncpCode?.trim() ? { rncpCode: rncpCode.trim() } : {}),
+    ...(rsCode?.trim() ? { rsCode: rsCode.trim() } : {}),
+    ...(statedRegistration ? { registration: { ...registration } } : {}),
+    ...(nsfCodes?.length ? { nsfCodes: [...nsfCodes] } : {}),
+    ...(level !== undefined ? { level } : {}),
+    ...(eqfLevel !== undefined ? { eqfLevel } : {}),
+    ...(certifier?.trim() ? { certifier: certifier.trim() } : {}),
+  };
+}
+
+/** A bloc by its title where the référentiel gives one, else by its code and its competencies. */
+function documentBloc(code: string, bloc: Bloc | undefined): DocumentBloc {
+  const title = bloc?.title?.trim();
+  if (title) return { code, title };
+  return bloc?.competencies.length ? { code, competencies: bloc.competencies.map((c) => ({ code: c.code, title: c.title })) } : { code };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { GoneException, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 
-import { ActiveEnrollment, assertMayAccess, NotFoundError } from '@jalon/domain';
+import { ActiveEnrollment, assertMayAccess, CertificationKind, NotFoundError } from '@jalon/domain';
 import { RecordedEvent } from '@jalon/event-store';
 import { decisionOfDocument, DOCUMENT_NUMBER, DocumentFacts, HolderName } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
@@ -20,12 +20,20 @@ export interface Verification {
    * personal data is erased, `holder` is null (and `holderErased` true).
    */
   document?: {
+    /** What the certification is (the référentiel's kind, certification-professionnelle when it states none). */
+    certificationKind: CertificationKind;
     certificationTitle: string;
-    certifier: string;
-    level: number;
+    /** Each of these only where the référentiel states it, as the document prints it. */
+    certifier?: string;
+    level?: number;
+    eqfLevel?: number;
     rncpCode?: string;
+    rsCode?: string;
+    registration?: { decisionDate?: string; endDate?: string; decisionReference?: string };
+    nsfCodes?: string[];
     version: string;
-    bloc?: { code: string; title: string };
+    /** An attestation's bloc: its title where the référentiel gives one, else its competencies. */
+    bloc?: { code: string; title?: string; competencies?: { code: string; title: string }[] };
     options?: { code: string; label: string }[];
     holder: string | null;
     holderUsageName?: string;
@@ -101,13 +109,28 @@ export class DocumentReads {
 }
 
 export function describe(model: DocumentFacts, holder: HolderName | null): NonNullable<Verification['document']> {
+  const { kind, title, certifier, level, eqfLevel, rncpCode, rsCode, registration, nsfCodes } = model.certification;
+  const bloc = model.bloc;
   return {
-    certificationTitle: model.certificationTitle,
-    certifier: model.certifier,
-    level: model.level,
-    ...(model.rncpCode ? { rncpCode: model.rncpCode } : {}),
+    certificationKind: kind,
+    certificationTitle: title,
+    ...(certifier ? { certifier } : {}),
+    ...(level !== undefined ? { level } : {}),
+    ...(eqfLevel !== undefined ? { eqfLevel } : {}),
+    ...(rncpCode ? { rncpCode } : {}),
+    ...(rsCode ? { rsCode } : {}),
+    ...(registration ? { registration: { ...registration } } : {}),
+    ...(nsfCodes?.length ? { nsfCodes: [...nsfCodes] } : {}),
     version: model.version,
-    ...(model.bloc ? { bloc: model.bloc } : {}),
+    ...(bloc
+      ? {
+          bloc: {
+            code: bloc.code,
+            ...(bloc.title ? { title: bloc.title } : {}),
+            ...(bloc.competencies?.length ? { competencies: bloc.competencies.map((c) => ({ code: c.code, title: c.title })) } : {}),
+          },
+        }
+      : {}),
     ...(model.options && model.options.length > 0 ? { options: [...model.options] } : {}),
     holder: holder?.name ?? null,
     ...(holder?.usageName ? { holderUsageName: holder.usageName } : {}),

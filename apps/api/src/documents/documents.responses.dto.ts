@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { REVOCATION_REASONS } from '@jalon/domain';
+import { CERTIFICATION_KINDS, REVOCATION_REASONS } from '@jalon/domain';
 import { ProblemAnswer } from '../shared/api-responses';
 
 /*
@@ -9,9 +9,17 @@ import { ProblemAnswer } from '../shared/api-responses';
 
 // ---- Verification (GET /verifications/{number}) ----
 
+export class VerifiedCompetencyView {
+  @ApiProperty({ example: 'C1.1' }) code!: string;
+  @ApiProperty() title!: string;
+}
+
 export class VerifiedBlocView {
   @ApiProperty({ example: 'BC01' }) code!: string;
-  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ description: 'Absent where the référentiel gives the bloc no title: it is then named by its code and its competencies' })
+  title?: string;
+  @ApiPropertyOptional({ type: [VerifiedCompetencyView], description: 'The competencies of a bloc without title' })
+  competencies?: VerifiedCompetencyView[];
 }
 
 export class VerifiedOptionView {
@@ -19,11 +27,27 @@ export class VerifiedOptionView {
   @ApiProperty() label!: string;
 }
 
+export class VerifiedRegistrationView {
+  @ApiPropertyOptional({ example: '2024-01-31' }) decisionDate?: string;
+  @ApiPropertyOptional({ example: '2029-01-31' }) endDate?: string;
+  @ApiPropertyOptional() decisionReference?: string;
+}
+
 export class VerifiedDocumentView {
+  @ApiProperty({
+    enum: [...CERTIFICATION_KINDS],
+    description: 'What the certification is, as its référentiel states (certification-professionnelle when it states none)',
+  })
+  certificationKind!: string;
   @ApiProperty() certificationTitle!: string;
-  @ApiProperty() certifier!: string;
-  @ApiProperty({ type: 'integer', example: 7 }) level!: number;
+  @ApiPropertyOptional({ description: 'Where the référentiel names one' }) certifier?: string;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'National framework level, where the référentiel states one' }) level?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'European (CEC/EQF) level, where the référentiel states one' }) eqfLevel?: number;
   @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
+  @ApiPropertyOptional({ example: 'RS5678' }) rsCode?: string;
+  @ApiPropertyOptional({ type: VerifiedRegistrationView, description: 'The registration decision, as far as the référentiel states it' })
+  registration?: VerifiedRegistrationView;
+  @ApiPropertyOptional({ type: [String], example: ['326n'] }) nsfCodes?: string[];
   @ApiProperty({ example: '1' }) version!: string;
   @ApiPropertyOptional({ type: VerifiedBlocView, description: 'An attestation’s bloc' }) bloc?: VerifiedBlocView;
   @ApiPropertyOptional({ type: [VerifiedOptionView], description: 'A certificate’s options' }) options?: VerifiedOptionView[];

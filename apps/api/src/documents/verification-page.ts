@@ -1,4 +1,4 @@
-import { holderNameLines } from '@jalon/issuance';
+import { asLine, blocCompetencies, documentKindLabel, holderNameLines, levelPhrase, nsfLine, registrationPhrases } from '@jalon/issuance';
 import { Verification } from './document-reads.service';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -18,12 +18,28 @@ export function verificationPage(v: Verification): string {
     unknown: ['Aucun document ne porte ce numéro', '#555'],
   }[v.status];
   const rows: [string, string | string[]][] = [];
-  if (v.document) {
+  if (v.document && v.kind) {
     const d = v.document;
-    rows.push(['Type', v.kind === 'certificate' ? 'Certificat (certification totale)' : 'Attestation de réussite d’un bloc de compétences']);
-    rows.push(['Certification', `${d.certificationTitle} — niveau ${d.level}${d.rncpCode ? ` — ${d.rncpCode}` : ''}`]);
-    rows.push(['Certificateur', d.certifier]);
-    if (d.bloc) rows.push(['Bloc', `${d.bloc.code} — ${d.bloc.title}`]);
+    // The same wording as the document's (french.ts in @jalon/issuance): the kind, and only the mentions the référentiel states.
+    const certification = {
+      kind: d.certificationKind,
+      title: d.certificationTitle,
+      ...(d.rncpCode ? { rncpCode: d.rncpCode } : {}),
+      ...(d.rsCode ? { rsCode: d.rsCode } : {}),
+      ...(d.registration ? { registration: d.registration } : {}),
+      ...(d.nsfCodes ? { nsfCodes: d.nsfCodes } : {}),
+      ...(d.level !== undefined ? { level: d.level } : {}),
+      ...(d.eqfLevel !== undefined ? { eqfLevel: d.eqfLevel } : {}),
+    };
+    const level = levelPhrase(certification);
+    const nsf = nsfLine(certification);
+    rows.push(['Type', documentKindLabel({ kind: v.kind, certification })]);
+    rows.push([
+      'Certification',
+      [d.certificationTitle, ...registrationPhrases(certification).map(asLine), ...(level ? [asLine(level)] : []), ...(nsf ? [nsf] : [])],
+    ]);
+    if (d.certifier) rows.push(['Certificateur', d.certifier]);
+    if (d.bloc) rows.push(['Bloc', d.bloc.title ? `${d.bloc.code} — ${d.bloc.title}` : [d.bloc.code, ...blocCompetencies(d.bloc)]]);
     if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
     // The holder as the document prints them, line by line (holderNameLines): the same name, the same nom d'usage.
     rows.push([

@@ -44,7 +44,11 @@ describe('issueCredential', () => {
       version: '1',
       creator: { type: ['Profile'], name: 'OpenClassrooms' },
     });
-    expect(achievement.description).toContain('« Expert en data science » de niveau 7, enregistrée au RNCP sous le numéro RNCP38587');
+    expect(achievement.description).toBe(
+      'Bloc de compétences BC01 de la certification professionnelle « Expert en data science », de niveau 7 du cadre national des certifications professionnelles, ' +
+        'enregistrée au RNCP sous le numéro RNCP38587, délivrée par OpenClassrooms. Référentiel expert-en-data-science, version 1.',
+    );
+    expect(achievement.criteria.narrative).not.toContain('Chaque bloc');
     expect(achievement.criteria.narrative).toContain('référentiel expert-en-data-science, version 1');
     expect(achievement.alignment?.[0]).toMatchObject({ targetCode: 'RNCP38587', targetUrl: 'https://www.francecompetences.fr/recherche/rncp/38587/' });
 

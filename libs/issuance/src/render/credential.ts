@@ -1,6 +1,22 @@
 import { createHash, createPrivateKey, createPublicKey, JsonWebKey, KeyObject, sign, verify } from 'crypto';
 import { IssuedDocumentModel, IssuerKey } from '../document-model';
-import { decisionSentence, holderName, instantOf, rncpNumber } from './french';
+import {
+  asLine,
+  blocCompetencies,
+  blocOfCertification,
+  certificationWithKind,
+  certificationWording,
+  decisionSentence,
+  deliveredBy,
+  documentTitle,
+  holderName,
+  instantOf,
+  levelPhrase,
+  ofCertificationWithKind,
+  registrationPhrases,
+  rncpNumber,
+  rsNumber,
+} from './french';
 import { rawPublicKey } from './issuer-key';
 
 /**
@@ -39,7 +55,8 @@ export interface Achievement {
   readonly humanCode?: string;
   readonly inLanguage: 'fr';
   readonly version: string;
-  readonly creator: Profile;
+  /** The certifier, where the référentiel names one. */
+  readonly creator?: Profile;
   readonly alignment?: readonly {
     readonly type: readonly ['Alignment'];
     readonly targetName: string;
@@ -85,8 +102,8 @@ export function buildCredential(model: IssuedDocumentModel, issuer: Pick<IssuerK
     '@context': OB3_CONTEXT,
     id: `urn:uuid:${nameBasedUuid(`credential:${model.number}`)}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    name: `${model.kind === 'attestation' ? 'Attestation de réussite' : 'Certificat'} — ${achievement.name}`,
-    description: `${model.kind === 'attestation' ? 'Attestation de réussite' : 'Certificat'} N° ${model.number}. ${decisionSentence(model)}.`,
+    name: `${documentTitle(model)} — ${achievement.name}`,
+    description: `${documentTitle(model)} N° ${model.number}. ${decisionSentence(model)}.`,
     issuer: { id: issuer.issuerId, type: ['Profile'], name: issuer.issuerName },
     validFrom: decidedAt,
     awardedDate: decidedAt,
@@ -186,64 +203,94 @@ export function publicJwk(key: Pick<IssuerKey, 'keyId' | 'publicKeyPem'>): JsonW
   return { kty: 'OKP', crv: 'Ed25519', x, kid: key.keyId, alg: 'EdDSA', use: 'sig' };
 }
 
+/** The registers the certification is entered in, as the référentiel states its codes: an alignment to each fiche. */
+function alignmentsOf(model: IssuedDocumentModel): NonNullable<Achievement['alignment']> {
+  const { certification } = model;
+  const fiches = [
+    ...(certification.rncpCode?.trim()
+      ? [{ code: rncpNumber(certification.rncpCode), path: 'rncp', framework: 'Répertoire national des certifications professionnelles (RNCP)' }]
+      : []),
+    ...(certification.rsCode?.trim() ? [{ code: rsNumber(certification.rsCode), path: 'rs', framework: 'Répertoire spécifique (RS)' }] : []),
+  ];
+  return fiches.flatMap((fiche) => {
+    const digits = fiche.code.match(/\d+/)?.[0];
+    return digits
+      ? [
+          {
+            type: ['Alignment'] as const,
+            targetName: certification.title,
+            targetUrl: `https://www.francecompetences.fr/recherche/${fiche.path}/${digits}/`,
+            targetCode: fiche.code,
+            targetFramework: fiche.framework,
+            targetType: 'ceterms:Credential' as const,
+          },
+        ]
+      : [];
+  });
+}
+
 function buildAchievement(model: IssuedDocumentModel): Achievement {
-  const rncp = model.rncpCode?.trim() ? rncpNumber(model.rncpCode) : undefined;
-  const registered = `de niveau ${model.level}${rncp ? `, enregistrée au RNCP sous le numéro ${rncp}` : ''}, délivrée par ${model.certifier}`;
+  const { certification } = model;
   const referential = `référentiel ${model.referentialId}, version ${model.version}`;
   const options = (model.options ?? []).map((option) => option.label);
-  const creator: Profile = { id: `urn:uuid:${nameBasedUuid(`certifier:${model.certifier}`)}`, type: ['Profile'], name: model.certifier };
-  const rncpDigits = rncp?.match(/\d+/)?.[0];
-  const alignment =
-    rncp && rncpDigits
-      ? {
-          alignment: [
-            {
-              type: ['Alignment'] as const,
-              targetName: model.certificationTitle,
-              targetUrl: `https://www.francecompetences.fr/recherche/rncp/${rncpDigits}/`,
-              targetCode: rncp,
-              targetFramework: 'Répertoire national des certifications professionnelles (RNCP)',
-              targetType: 'ceterms:Credential' as const,
-            },
-          ],
-        }
-      : {};
+  const optionLabel = options.length ? `option${options.length > 1 ? 's' : ''} ${options.join(', ')}` : '';
+  const level = levelPhrase(certification);
+  const delivered = deliveredBy(certification);
+  // « , de niveau 7 du cadre national…, enregistré au RNCP sous le numéro …, délivré par … »: what the référentiel states, nothing else.
+  const stated = (withOption: boolean): string =>
+    [
+      ...(withOption && optionLabel ? [optionLabel] : []),
+      ...(level ? [`de ${level}`] : []),
+      ...registrationPhrases(certification),
+      ...(delivered ? [delivered] : []),
+    ]
+      .map((part) => `, ${part}`)
+      .join('');
+  const certifier = certification.certifier?.trim();
+  const creator = certifier ? { creator: { id: `urn:uuid:${nameBasedUuid(`certifier:${certifier}`)}`, type: ['Profile'] as const, name: certifier } } : {};
+  const alignments = alignmentsOf(model);
+  const alignment = alignments.length ? { alignment: alignments } : {};
 
   if (model.kind === 'attestation') {
     if (!model.bloc) throw new RangeError(`attestation ${model.number} names no bloc`);
     const bloc = model.bloc;
+    const title = bloc.title?.trim();
+    const competencies = blocCompetencies(bloc);
     return {
       id: `urn:uuid:${nameBasedUuid(`achievement:${model.referentialId}@${model.version}:${bloc.code}`)}`,
       type: ['Achievement'],
       achievementType: 'Competency',
-      name: `Bloc de compétences ${bloc.code} — ${bloc.title}`,
-      description: `Bloc de compétences ${bloc.code} de la certification professionnelle « ${model.certificationTitle} » ${registered} (${referential}).`,
+      name: title ? `Bloc de compétences ${bloc.code} — ${title}` : blocOfCertification(model, bloc),
+      description:
+        `Bloc de compétences ${bloc.code} ${ofCertificationWithKind(certification)}${stated(false)}. ${asLine(referential)}.` +
+        (competencies.length ? ` Compétences du bloc\u00A0: ${competencies.join(' ; ')}.` : ''),
       criteria: {
-        narrative: `Toutes les compétences du bloc ${bloc.code} ont été évaluées et acquises selon les modalités d’évaluation du ${referential}. Chaque bloc de compétences est validé de façon indépendante.`,
+        narrative: `Toutes les compétences du bloc ${bloc.code} ont été évaluées et acquises selon les modalités d’évaluation du ${referential}.`,
       },
       humanCode: bloc.code,
       inLanguage: 'fr',
       version: model.version,
-      creator,
+      ...creator,
       ...alignment,
     };
   }
 
   const blocCodes = (model.blocs ?? []).map((bloc) => bloc.code);
-  const optionLabel = options.length ? `option${options.length > 1 ? 's' : ''} ${options.join(', ')}` : '';
+  const humanCode =
+    alignments.find((a) => a.targetCode.startsWith(certificationWording(certification.kind).registry.toUpperCase()))?.targetCode ?? alignments[0]?.targetCode;
   return {
     id: `urn:uuid:${nameBasedUuid(`achievement:${model.referentialId}@${model.version}:certification:${(model.options ?? []).map((o) => o.code).join('+')}`)}`,
     type: ['Achievement'],
     achievementType: 'Certificate',
-    name: `${model.certificationTitle}${optionLabel ? ` — ${optionLabel}` : ''}`,
-    description: `Certification professionnelle « ${model.certificationTitle} »${optionLabel ? `, ${optionLabel}` : ''}, ${registered} (${referential}).`,
+    name: `${certification.title}${optionLabel ? ` — ${optionLabel}` : ''}`,
+    description: `${certificationWithKind(certification)}${stated(true)}. ${asLine(referential)}.`,
     criteria: {
       narrative: `Validation des blocs de compétences ${blocCodes.length ? blocCodes.join(', ') : 'requis'}${optionLabel ? ` (${optionLabel})` : ''} et des autres exigences du ${referential}${model.decision.by === 'jury' ? ', puis décision du jury' : ''}.`,
     },
-    ...(rncp ? { humanCode: rncp } : {}),
+    ...(humanCode ? { humanCode } : {}),
     inLanguage: 'fr',
     version: model.version,
-    creator,
+    ...creator,
     ...alignment,
   };
 }

@@ -1,7 +1,21 @@
 import { buildCredential, identityHash, nameIdentity } from './credential';
 import { documentContent } from './render-pdf';
 import { sampleAttestation } from './testing/sample-models';
-import { frenchCalendarDay, holderName, holderNameLines, instantOf, longFrenchDate, rncpNumber, writtenCalendarDay } from './french';
+import {
+  blocCompetencies,
+  blocName,
+  deliveredBy,
+  frenchCalendarDay,
+  holderName,
+  holderNameLines,
+  instantOf,
+  levelPhrase,
+  longFrenchDate,
+  nsfLine,
+  registrationPhrases,
+  rncpNumber,
+  writtenCalendarDay,
+} from './french';
 import { generateIssuerKey } from './issuer-key';
 
 const long = (value: string): string => longFrenchDate(frenchCalendarDay(value));
@@ -78,5 +92,47 @@ describe('holderName: how a document names its holder', () => {
     expect(printed.slice(at, at + 2)).toEqual(holderNameLines(named));
     const [identity] = buildCredential(sampleAttestation, generateIssuerKey('https://jalon.example.org/issuer', 'Jalon')).credentialSubject.identifier;
     expect(identity!.identityHash).toBe(identityHash(nameIdentity(named.name), identity!.salt));
+  });
+});
+
+describe('the mentions a référentiel states', () => {
+  const certification = { kind: 'certification-professionnelle', title: 'Expert en data science' } as const;
+
+  it('writes the levels stated, the European one alongside the national one', () => {
+    expect(levelPhrase({})).toBeUndefined();
+    expect(levelPhrase({ level: 7 })).toBe('niveau 7 du cadre national des certifications professionnelles');
+    expect(levelPhrase({ level: 7, eqfLevel: 7 })).toBe(
+      'niveau 7 du cadre national des certifications professionnelles (niveau 7 du cadre européen des certifications)',
+    );
+    expect(levelPhrase({ eqfLevel: 6 })).toBe('niveau 6 du cadre européen des certifications');
+  });
+
+  it('registers only the codes stated, the kind’s register first, with the decision as far as it is stated', () => {
+    expect(registrationPhrases(certification)).toEqual([]);
+    expect(registrationPhrases({ ...certification, registration: { decisionDate: '2024-01-31' } })).toEqual([]);
+    expect(registrationPhrases({ ...certification, rncpCode: '38587', registration: { decisionDate: '2024-01-31' } })).toEqual([
+      'enregistrée au RNCP sous le numéro RNCP38587 par décision du 31 janvier 2024',
+    ]);
+    expect(
+      registrationPhrases({ ...certification, kind: 'titre-professionnel', rncpCode: 'RNCP1', registration: { decisionReference: 'Arrêté du 2 mai 2023' } }),
+    ).toEqual(['enregistré au RNCP sous le numéro RNCP1 (référence de la décision\u00A0: Arrêté du 2 mai 2023)']);
+    expect(registrationPhrases({ ...certification, kind: 'certification-rs', rncpCode: 'RNCP1', rsCode: 'rs12' })).toEqual([
+      'enregistrée au Répertoire spécifique sous le numéro RS12',
+      'enregistrée au RNCP sous le numéro RNCP1',
+    ]);
+  });
+
+  it('names the certifier only when stated, and the NSF codes', () => {
+    expect(deliveredBy(certification)).toBeUndefined();
+    expect(deliveredBy({ ...certification, certifier: ' ' })).toBeUndefined();
+    expect(deliveredBy({ kind: 'diplome-ingenieur', certifier: 'École' })).toBe('délivré par École');
+    expect(nsfLine({})).toBeUndefined();
+    expect(nsfLine({ nsfCodes: ['326n', '326t'] })).toBe('Codes NSF\u00A0: 326n, 326t');
+  });
+
+  it('names a bloc by its title, else by its code alone', () => {
+    expect(blocName({ code: 'BC01', title: 'Collecter' })).toBe('Bloc de compétences BC01 — Collecter');
+    expect(blocName({ code: 'L1', competencies: [{ code: 'C1.1', title: 'Recueillir' }] })).toBe('Bloc de compétences L1');
+    expect(blocCompetencies({ code: 'L1', competencies: [{ code: 'C1.1', title: 'Recueillir' }] })).toEqual(['C1.1 Recueillir']);
   });
 });

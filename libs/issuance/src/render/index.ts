@@ -4,5 +4,18 @@ export { issueCredential, verifyCredential, publicJwk, buildCredential, candidat
 export type { OpenBadgeCredential, Achievement, IdentityObject, Profile, CredentialVerification } from './credential';
 export { generateIssuerKey, issuerKeyFromPem, keyIdOf } from './issuer-key';
 export { toWinAnsi } from './win-ansi';
-export { holderName, holderNameLines } from './french';
-export type { HolderName } from './french';
+export {
+  holderName,
+  holderNameLines,
+  certificationWording,
+  documentKindLabel,
+  blocName,
+  blocCompetencies,
+  levelPhrase,
+  registrationPhrases,
+  nsfLine,
+  asLine,
+  rncpNumber,
+  rsNumber,
+} from './french';
+export type { HolderName, CertificationWording } from './french';

@@ -83,9 +83,9 @@ describe('renderPdf', () => {
       'a validé le bloc de compétences BC01 de la certification professionnelle',
       'Expert en data science',
       'Enregistrée au RNCP sous le numéro RNCP38587',
-      'Niveau 7',
+      'Niveau 7 du cadre national des certifications professionnelles',
       'Référentiel expert-en-data-science, version 1',
-      'Chaque bloc de compétences est validé de façon indépendante.',
+      'Cette attestation porte sur ce seul bloc de compétences, non sur l’obtention de la certification professionnelle.',
       'Décision du jury du 14 juin 2026 à Paris',
       'N° JAL-A-7K3Q9M2X4P',
       'Vérifier ce document : https://jalon.example.fr/verification/JAL-A-7K3Q9M2X4P',
@@ -94,14 +94,16 @@ describe('renderPdf', () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('RÉVOQUÉ');
+    // A sentence of one référentiel (seed 001's), not a mention of every attestation.
+    expect(text).not.toContain('Chaque bloc de compétences est validé de façon indépendante');
   });
 
   it('prints the certificate with its option and its blocs, replacing what the font cannot show', async () => {
     const text = pdfText(await renderPdfUncompressed(sampleCertificate));
     for (const expected of [
-      'Certificat',
-      'Certification professionnelle',
-      'Certificateur non nommé dans le référentiel atteste que',
+      'Certificat Certification professionnelle',
+      // Seed 000 names no certifier: the document says so by naming none.
+      'Le présent document atteste que',
       // Nguyễn and Łukasz: ễ and Ł are not in WinAnsi.
       'Jean-Michel Lukasz NGUYEN',
       'né(e) le 23 novembre 1995',
@@ -118,6 +120,8 @@ describe('renderPdf', () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('Chaque bloc');
+    expect(text).not.toContain('non nommé');
+    expect(text).not.toMatch(/délivrée? par/);
     expect(text).not.toContain('?');
   });
 
@@ -186,8 +190,12 @@ describe('documentContent', () => {
   });
 
   it('omits the RNCP registration and the nom d’usage when the model has none', () => {
-    const { rncpCode: _rncp, ...withoutRncp } = sampleAttestation;
-    const model: IssuedDocumentModel = { ...withoutRncp, candidate: { ...sampleAttestation.candidate, usageName: undefined } };
+    const { rncpCode: _rncp, ...withoutRncp } = sampleAttestation.certification;
+    const model: IssuedDocumentModel = {
+      ...sampleAttestation,
+      certification: withoutRncp,
+      candidate: { ...sampleAttestation.candidate, usageName: undefined },
+    };
     const lines = texts(model);
     expect(lines.some((line) => line.includes('RNCP'))).toBe(false);
     expect(lines.some((line) => line.includes('usage'))).toBe(false);

@@ -2,14 +2,24 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
 import {
+  asLine,
+  attestationStatement,
+  blocCompetencies,
+  blocName,
+  blocOnlyNote,
+  certificateStatement,
+  certificationWording,
   decisionSentence,
+  documentTitle,
   frenchCalendarDay,
   holderName,
   holderNameLines,
   instantOf,
+  levelPhrase,
   longFrenchDate,
+  nsfLine,
+  registrationPhrases,
   revocationReasonLabel,
-  rncpNumber,
   writtenCalendarDay,
 } from './french';
 import { toWinAnsi } from './win-ansi';
@@ -23,6 +33,8 @@ export type BlockStyle =
   | 'title'
   | 'subtitle'
   | 'certifier'
+  /** « Le présent document atteste que », where the référentiel names no certifier to attest. */
+  | 'attests'
   | 'statement'
   | 'name'
   | 'identity'
@@ -36,12 +48,13 @@ export type BlockStyle =
 
 export type ContentBlock =
   | { readonly kind: 'text'; readonly style: BlockStyle; readonly text: string }
-  /** One line of the certificate's list of blocs: the code in a column, the title beside it. */
+  /** One line of a list: the certificate's blocs, a bloc's competencies; the code in a column, the title beside it. */
   | { readonly kind: 'entry'; readonly code: string; readonly text: string };
 
 /** What the PDF says, before layout: the French text a candidate reads, in reading order. */
 export interface DocumentContent {
-  readonly header: { readonly certifier: string; readonly number: string };
+  /** The certifier, where the référentiel names one. */
+  readonly header: { readonly certifier?: string; readonly number: string };
   readonly revokedBanner?: string;
   readonly body: readonly ContentBlock[];
   readonly footer: { readonly number: string; readonly verify: string; readonly url: string; readonly note: string };
@@ -49,47 +62,60 @@ export interface DocumentContent {
 
 const NBSP = '\u00A0';
 
+/**
+ * Every text comes from the référentiel's data (title, codes, levels, certifier, blocs) or from the
+ * certification's kind (french.ts): a mention the référentiel does not state is not printed.
+ */
 export function documentContent(model: IssuedDocumentModel, options: RenderPdfOptions = {}): DocumentContent {
   const text = (style: BlockStyle, value: string): ContentBlock => ({ kind: 'text', style, text: value });
-  const { candidate } = model;
+  const { candidate, certification } = model;
+  const certifier = certification.certifier?.trim();
   const body: ContentBlock[] = [];
 
   const bloc = model.kind === 'attestation' ? model.bloc : undefined;
   if (model.kind === 'attestation' && !bloc) throw new RangeError(`attestation ${model.number} names no bloc`);
 
-  if (bloc) {
-    body.push(text('title', 'Attestation de réussite'), text('subtitle', `Bloc de compétences ${bloc.code} — ${bloc.title}`));
-  } else {
-    body.push(text('title', 'Certificat'), text('subtitle', 'Certification professionnelle'));
+  body.push(text('title', documentTitle(model)));
+  if (bloc) body.push(text('subtitle', blocName(bloc)));
+  else {
+    const subtitle = certificationWording(certification.kind).certificateSubtitle;
+    if (subtitle) body.push(text('subtitle', subtitle));
   }
 
   const [name, ...usage] = holderNameLines(holderName(candidate));
-  body.push(text('certifier', model.certifier), text('statement', 'atteste que'), text('name', name!));
+  if (certifier) body.push(text('certifier', certifier), text('statement', 'atteste que'));
+  else body.push(text('attests', 'Le présent document atteste que'));
+  body.push(text('name', name!));
   for (const line of usage) body.push(text('identity', line));
   body.push(text('identity', `né(e) le ${longFrenchDate(writtenCalendarDay(candidate.birthDate))}`));
 
-  body.push(
-    text('statement', bloc ? `a validé le bloc de compétences ${bloc.code} de la certification professionnelle` : 'a obtenu la certification professionnelle'),
-    text('certification', model.certificationTitle),
-  );
+  body.push(text('statement', bloc ? attestationStatement(model, bloc) : certificateStatement(model)), text('certification', certification.title));
   if (!bloc) for (const option of model.options ?? []) body.push(text('option', `Option${NBSP}: ${option.label}`));
-  if (model.rncpCode?.trim()) body.push(text('registration', `Enregistrée au RNCP sous le numéro ${rncpNumber(model.rncpCode)}`));
-  body.push(
-    text('registration', `Niveau ${model.level} du cadre national des certifications professionnelles`),
-    text('referential', `Référentiel ${model.referentialId}, version ${model.version}`),
-  );
+  for (const registration of registrationPhrases(certification)) body.push(text('registration', asLine(registration)));
+  const level = levelPhrase(certification);
+  if (level) body.push(text('registration', asLine(level)));
+  const nsf = nsfLine(certification);
+  if (nsf) body.push(text('registration', nsf));
+  body.push(text('referential', `Référentiel ${model.referentialId}, version ${model.version}`));
 
   if (bloc) {
-    body.push(text('note', 'Chaque bloc de compétences est validé de façon indépendante.'));
+    const competencies = bloc.title?.trim() ? [] : (bloc.competencies ?? []);
+    if (competencies.length) {
+      body.push(text('heading', 'Compétences du bloc'));
+      for (const competency of competencies) body.push({ kind: 'entry', code: competency.code, text: competency.title });
+    }
+    body.push(text('note', blocOnlyNote(model)));
   } else if (model.blocs?.length) {
     body.push(text('heading', 'Blocs de compétences validés'));
-    for (const validated of model.blocs) body.push({ kind: 'entry', code: validated.code, text: validated.title });
+    for (const validated of model.blocs) {
+      body.push({ kind: 'entry', code: validated.code, text: validated.title?.trim() || blocCompetencies(validated).join(' ; ') });
+    }
   }
   body.push(text('decision', decisionSentence(model)));
 
   const revoked = options.revoked;
   return {
-    header: { certifier: model.certifier, number: `N° ${model.number}` },
+    header: { ...(certifier ? { certifier } : {}), number: `N° ${model.number}` },
     ...(revoked
       ? {
           revokedBanner: `DOCUMENT RÉVOQUÉ le ${longFrenchDate(frenchCalendarDay(revoked.date))} (motif${NBSP}: ${revocationReasonLabel(revoked.reasonCategory)})`,
@@ -139,6 +165,7 @@ const STYLES: Readonly<Record<BlockStyle | 'entry', Style>> = {
   title: { font: FONTS.bold, size: 30, colour: COLOURS.accent, gap: 0 },
   subtitle: { font: FONTS.regular, size: 14, colour: COLOURS.accent, gap: 8 },
   certifier: { font: FONTS.bold, size: 13, colour: COLOURS.ink, gap: 26 },
+  attests: { font: FONTS.regular, size: 11.5, colour: COLOURS.muted, gap: 26 },
   statement: { font: FONTS.regular, size: 11.5, colour: COLOURS.muted, gap: 6 },
   name: { font: FONTS.bold, size: 22, colour: COLOURS.ink, gap: 8 },
   identity: { font: FONTS.regular, size: 11, colour: COLOURS.muted, gap: 3 },
@@ -168,9 +195,9 @@ async function render(model: IssuedDocumentModel, options: RenderPdfOptions, com
     // pdfkit stamps CreationDate with the clock and derives the file /ID from the info dictionary:
     // dating both from the decision makes the bytes depend on the model only.
     info: {
-      Title: `${model.kind === 'attestation' ? 'Attestation de réussite' : 'Certificat'} N° ${model.number}`,
-      Author: model.certifier,
-      Subject: model.certificationTitle,
+      Title: `${documentTitle(model)} N° ${model.number}`,
+      ...(model.certification.certifier?.trim() ? { Author: model.certification.certifier.trim() } : {}),
+      Subject: model.certification.title,
       Creator: 'Jalon',
       Producer: 'Jalon',
       CreationDate: decidedAt,
@@ -223,14 +250,17 @@ function drawFrame(doc: Doc): void {
     .stroke();
 }
 
-/** The certifier on the left, the number on the right, a rule below; returns the rule's y. */
+/** The certifier (if named) on the left, the number on the right, a rule below; returns the rule's y. */
 function drawHeader(doc: Doc, header: DocumentContent['header']): number {
   const top = 50;
   const numberWidth = 180;
   const certifierWidth = CONTENT_WIDTH - numberWidth - 12;
-  doc.font(FONTS.bold).fontSize(10).fillColor(COLOURS.accent);
-  const certifierHeight = doc.heightOfString(toWinAnsi(header.certifier.toUpperCase()), { width: certifierWidth, lineGap: 1 });
-  write(doc, header.certifier.toUpperCase(), MARGIN, top, { width: certifierWidth });
+  let certifierHeight = 0;
+  if (header.certifier) {
+    doc.font(FONTS.bold).fontSize(10).fillColor(COLOURS.accent);
+    certifierHeight = doc.heightOfString(toWinAnsi(header.certifier.toUpperCase()), { width: certifierWidth, lineGap: 1 });
+    write(doc, header.certifier.toUpperCase(), MARGIN, top, { width: certifierWidth });
+  }
   doc.font(FONTS.regular).fontSize(9).fillColor(COLOURS.muted);
   write(doc, header.number, MARGIN + CONTENT_WIDTH - numberWidth, top + 1, { width: numberWidth, align: 'right' });
   const ruleY = top + Math.max(certifierHeight, 12) + 8;

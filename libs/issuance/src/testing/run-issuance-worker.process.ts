@@ -17,7 +17,7 @@
  *
  * Run with: node -r ts-node/register/transpile-only -r tsconfig-paths/register <this file>
  */
-import { Referential, ReferentialEvent, referentialStreamId } from '@jalon/domain';
+import { Referential, ReferentialEventOf, referentialStreamId } from '@jalon/domain';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
 import { DataKeys, enrollmentCommandHandler, masterKeysOrThrowaway, PersonalDataVault } from '@jalon/privacy';
@@ -36,8 +36,9 @@ export function referentialLookup(store: EventStore): (referentialId: string, ve
     if (!found) {
       found = (async () => {
         for (const event of await store.readStream(referentialStreamId(referentialId))) {
-          const data = (event as unknown as { data: ReferentialEvent['data'] }).data;
-          if (event.type === 'ReferentialVersionPublished' && data.version === version) return data.content;
+          if (event.type !== 'ReferentialVersionPublished') continue;
+          const data = (event as unknown as { data: ReferentialEventOf<'ReferentialVersionPublished'>['data'] }).data;
+          if (data.version === version) return data.content;
         }
         throw new Error(`référentiel ${key} is not published`);
       })();

@@ -3,16 +3,20 @@ import { IssuedDocumentModel } from '../../document-model';
 /**
  * Documents as the worker builds them from the seeds' référentiels (referentials/*.yaml): seed 000
  * "Expert en ingénierie et science des données" with its Data Science option, seed 002 "Expert en
- * data science" for the longest bloc titles. The RNCP code is invented: the seeds do not state one.
+ * data science" for the longest bloc titles. The RNCP codes are invented: the seeds do not state
+ * one. Seed 000 names no certifier, so its certificate has none.
  */
 export const sampleAttestation: IssuedDocumentModel = {
   kind: 'attestation',
   number: 'JAL-A-7K3Q9M2X4P',
   verificationUrl: 'https://jalon.example.fr/verification/JAL-A-7K3Q9M2X4P',
-  certifier: 'OpenClassrooms',
-  certificationTitle: 'Expert en data science',
-  rncpCode: 'RNCP38587',
-  level: 7,
+  certification: {
+    kind: 'certification-professionnelle',
+    title: 'Expert en data science',
+    rncpCode: 'RNCP38587',
+    level: 7,
+    certifier: 'OpenClassrooms',
+  },
   referentialId: 'expert-en-data-science',
   version: '1',
   bloc: {
@@ -29,10 +33,12 @@ export const sampleCertificate: IssuedDocumentModel = {
   kind: 'certificate',
   number: 'JAL-C-9P2M4X7K3Q',
   verificationUrl: 'https://jalon.example.fr/verification/JAL-C-9P2M4X7K3Q',
-  certifier: 'Certificateur non nommé dans le référentiel',
-  certificationTitle: 'Expert en ingénierie et science des données',
-  rncpCode: '37137',
-  level: 7,
+  certification: {
+    kind: 'certification-professionnelle',
+    title: 'Expert en ingénierie et science des données',
+    rncpCode: '37137',
+    level: 7,
+  },
   referentialId: 'expert-ingenierie-science-donnees',
   version: '1',
   options: [{ code: 'BC05', label: 'Data Science' }],
@@ -46,4 +52,90 @@ export const sampleCertificate: IssuedDocumentModel = {
   decision: { date: '2026-07-02', place: 'Lyon', by: 'jury' },
   enrollmentId: 'enr-7d2e9b',
   decisionEventId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+};
+
+/**
+ * A diplôme d'ingénieur prepared by apprenticeship, written as rows without titles
+ * (test/fixtures/referentials/ingenieur-informatique-apprentissage@1.yaml): its référentiel states
+ * the levels, and neither an RNCP code nor a certifier.
+ */
+const engineering: IssuedDocumentModel['certification'] = {
+  kind: 'diplome-ingenieur',
+  title: "Ingénieur diplômé, spécialité informatique, par la voie de l'apprentissage",
+  level: 7,
+  eqfLevel: 7,
+};
+
+const rowL1 = {
+  code: 'L1',
+  competencies: [
+    { code: 'C1.1', title: "Recueillir et analyser les besoins des utilisateurs et des parties prenantes d'un système informatique" },
+    { code: 'C1.2', title: "Rédiger les spécifications fonctionnelles et techniques d'un logiciel et en assurer la traçabilité" },
+  ],
+};
+
+export const sampleEngineeringAttestation: IssuedDocumentModel = {
+  ...sampleAttestation,
+  number: 'JAL-A-ING0000001',
+  verificationUrl: 'https://jalon.example.fr/verification/JAL-A-ING0000001',
+  certification: engineering,
+  referentialId: 'ingenieur-informatique-apprentissage',
+  bloc: rowL1,
+};
+
+export const sampleEngineeringCertificate: IssuedDocumentModel = {
+  ...sampleCertificate,
+  number: 'JAL-C-ING0000001',
+  verificationUrl: 'https://jalon.example.fr/verification/JAL-C-ING0000001',
+  certification: engineering,
+  referentialId: 'ingenieur-informatique-apprentissage',
+  options: [],
+  blocs: [
+    rowL1,
+    {
+      code: 'L2',
+      competencies: [
+        { code: 'C2.1', title: "Concevoir l'architecture d'une application et en justifier les choix" },
+        { code: 'C2.2', title: 'Développer, tester et intégrer les composants logiciels' },
+      ],
+    },
+  ],
+};
+
+/** A CQP, as a branch's référentiel would state it (invented values: no shipped référentiel is a CQP). */
+export const sampleCqpCertificate: IssuedDocumentModel = {
+  ...sampleCertificate,
+  number: 'JAL-C-CQP0000001',
+  verificationUrl: 'https://jalon.example.fr/verification/JAL-C-CQP0000001',
+  certification: { kind: 'cqp', title: 'Technicien de maintenance industrielle', rncpCode: 'RNCP00001', level: 4, certifier: 'CPNE de la branche (exemple)' },
+  referentialId: 'cqp-maintenance-exemple',
+  options: [],
+  blocs: [{ code: 'BC01', title: 'Réaliser la maintenance préventive' }],
+};
+
+/** A certification of the Répertoire spécifique: no level (the RS has none), a registration decision (invented values). */
+export const sampleRsCertificate: IssuedDocumentModel = {
+  ...sampleCertificate,
+  number: 'JAL-C-RS00000001',
+  verificationUrl: 'https://jalon.example.fr/verification/JAL-C-RS00000001',
+  certification: {
+    kind: 'certification-rs',
+    title: 'Analyser des données avec un tableur',
+    rsCode: '5678',
+    registration: { decisionDate: '2024-01-31', endDate: '2027-01-31', decisionReference: 'Décision n° 2024-01-31-RS-0000' },
+    nsfCodes: ['326t'],
+    certifier: 'Organisme certificateur (exemple)',
+  },
+  referentialId: 'rs-tableur-exemple',
+  options: [],
+  blocs: [],
+};
+
+export const sampleRsAttestation: IssuedDocumentModel = {
+  ...sampleAttestation,
+  number: 'JAL-A-RS00000001',
+  verificationUrl: 'https://jalon.example.fr/verification/JAL-A-RS00000001',
+  certification: sampleRsCertificate.certification,
+  referentialId: 'rs-tableur-exemple',
+  bloc: { code: 'BC01', title: 'Construire un tableau croisé dynamique' },
 };
