@@ -197,3 +197,59 @@ test('an admin browses a référentiel and imports a version, seeing each proble
   await expect(page.getByText(/Version publiée dans le flux/)).toBeVisible();
   await expect(page.getByRole('link', { name: `Parcourir ${REFERENTIAL} v${ORGANISATION}` })).toBeVisible();
 });
+
+test('an admin reads an apprenticeship diplôme stated as rows, and withdraws a version from new enrollments', async ({ page, baseURL }) => {
+  const api = await request.newContext({ baseURL });
+  const admin = await person(api, ORGANISATION, 'admin');
+  // The fifth référentiel: a diplôme d'ingénieur by apprenticeship, rows without titles, criteria shared by a row's épreuves.
+  const diploma = readFileSync(join(__dirname, '../fixtures/referentials/ingenieur-informatique-apprentissage@1.yaml'), 'utf8');
+  await admin.post('/referentials', { content: diploma });
+  // A copy of it under a version of this run's own, to withdraw.
+  const closing = `retrait-${Date.now()}`;
+  await admin.post('/referentials', { content: diploma.replace(/^version: .*$/m, `version: '${closing}'`) });
+  await api.dispose();
+
+  await signIn(page, ORGANISATION);
+  await page.getByRole('link', { name: 'Référentiels' }).click();
+  await expect(page.getByRole('link', { name: 'Parcourir ingenieur-informatique-apprentissage v1' })).toBeVisible();
+  // Only what each référentiel states: no level, code or certifier made up, never "undefined".
+  await expect(page.getByText(/undefined/)).toHaveCount(0);
+  await expect(page.getByText('niveau 7 · CEC 7 · 4 blocs').first()).toBeVisible();
+  await expect(page.getByText('Diplôme d’ingénieur').first()).toBeVisible();
+
+  await page.getByRole('link', { name: 'Parcourir ingenieur-informatique-apprentissage v1' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Ingénieur diplômé, spécialité informatique/ })).toBeVisible();
+  const identity = page.getByRole('table');
+  await expect(identity.getByRole('row', { name: /Niveau européen \(CEC\)\s*7/ })).toBeVisible();
+  await expect(identity.getByRole('row', { name: /Voies d’accès/ })).toContainText('Apprentissage');
+  await expect(identity.getByRole('row', { name: /Code RNCP/ })).toHaveCount(0);
+  await expect(identity.getByRole('row', { name: /Certificateur/ })).toHaveCount(0);
+  // A row without a title is shown by its code and its competencies.
+  const row1 = page.getByRole('button', { name: /^L1/ });
+  await expect(row1).toContainText('Recueillir et analyser les besoins');
+  await row1.click();
+  const l1 = page.getByRole('region', { name: /^L1/ });
+  await expect(l1.getByText('A1 — Analyse des besoins et spécification de systèmes logiciels')).toBeVisible();
+  await expect(l1.getByRole('heading', { name: 'Critères d’évaluation communs au bloc' })).toBeVisible();
+  await expect(l1.getByText('À satisfaire dans chacune des épreuves qui les évaluent.')).toBeVisible();
+  await expect(l1.getByText('Évaluée par : Enseignant-chercheur / équipe pédagogique')).toBeVisible();
+  await expect(l1.getByText("Évaluée par : Maître d'apprentissage")).toBeVisible();
+  await expect(l1.getByText('Due sur les voies :').first()).toBeVisible();
+  await page.getByRole('button', { name: /^L3/ }).click();
+  await expect(page.getByRole('region', { name: /^L3/ }).getByText('Contrôle continu : la dernière observation fait foi')).toBeVisible();
+  await checkScreen(page, 'referential-apprenticeship-rows');
+
+  // The copy is withdrawn by the admin, saying why; the paths already on it would go on.
+  await page.goto(`/referentiels/ingenieur-informatique-apprentissage/${closing}`);
+  await page.getByRole('textbox', { name: 'Motif du retrait' }).fill('Remplacée par la version 1 (nouvel arrêté)');
+  await page.getByRole('button', { name: 'Retirer des nouvelles inscriptions' }).click();
+  await expect(page.getByText(/^Retirée des nouvelles inscriptions le \d/)).toBeVisible();
+  await expect(page.getByText('Motif : Remplacée par la version 1 (nouvel arrêté)')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retirer des nouvelles inscriptions' })).toHaveCount(0);
+  await checkScreen(page, 'referential-withdrawn');
+
+  await page.getByRole('link', { name: '← Référentiels' }).click();
+  const card = page.getByText(/^Retirée des nouvelles inscriptions le .*: Remplacée par la version 1 \(nouvel arrêté\)$/);
+  await expect(card).toBeVisible();
+  await checkScreen(page, 'referentials');
+});

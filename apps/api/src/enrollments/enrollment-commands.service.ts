@@ -4,6 +4,7 @@ import {
   decideEnrollment,
   ValidationError,
   EnrollmentCommand,
+  EnrollmentContext,
   EnrollmentState,
   enrollmentStreamId,
   NotFoundError,
@@ -40,8 +41,7 @@ export class EnrollmentCommands {
       async (state) => {
         const command = build(new Date().toISOString());
         if (state.status !== 'none') assertMayAccess(actor, state);
-        const referential = await this.referentialFor(command, state);
-        return decideEnrollment(command, state, { referential });
+        return decideEnrollment(command, state, await this.contextFor(command, state));
       },
       { open, organisationId: actor.organisationId },
     );
@@ -73,6 +73,20 @@ export class EnrollmentCommands {
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     assertMayAccess(actor, state);
     return state;
+  }
+
+  /**
+   * What the decision reads besides the stream: the référentiel version, and for an enrollment on
+   * it whether it is withdrawn from new enrollments, asked of the log at each decision (another
+   * instance may have withdrawn it a moment ago). The second half of a transfer (EnrollByTransfer)
+   * is not asked: its source already says it moved, so it is written whatever happened since, as
+   * TransferCompletion writes it; TransferHandler asks before writing either half.
+   */
+  private async contextFor(command: EnrollmentCommand, state: EnrollmentState): Promise<EnrollmentContext> {
+    const referential = await this.referentialFor(command, state);
+    if (command.type !== 'Enroll') return { referential };
+    const withdrawn = await this.referentials.withdrawal(command.data.referentialId, command.data.version);
+    return withdrawn ? { referential, withdrawnFromNewEnrollments: withdrawn } : { referential };
   }
 
   private referentialFor(command: EnrollmentCommand, state: EnrollmentState): Promise<Referential> {

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadReferentialText } from '@jalon/catalogue';
 import { ValidationError } from '@jalon/domain';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Referential } from '@jalon/domain';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { ConsistencyQuery } from '../paths/path-queries.requests.dto';
@@ -11,10 +10,12 @@ import { ReadConsistency } from '../paths/read-consistency.service';
 import { CommandOutcome } from '../shared/command-outcome';
 import { ImportReferentialRequest } from './publish-referential/import-referential.request.dto';
 import { PublishReferentialCommand } from './publish-referential/publish-referential.command';
-import { GetReferentialQuery } from './get-referential/get-referential.query';
+import { GetReferentialQuery, PublishedReferentialVersion } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
 import { ReferentialView } from './referentials.responses.dto';
+import { WithdrawReferentialVersionCommand } from './withdraw-referential-version/withdraw-referential-version.command';
+import { WithdrawReferentialVersionRequest } from './withdraw-referential-version/withdraw-referential-version.request.dto';
 
 @ApiTags('référentiels')
 @Controller('referentials')
@@ -63,7 +64,31 @@ export class ReferentialsController {
   @ApiOperation({ summary: 'One référentiel version in full: blocs, competencies, criteria, épreuves' })
   @ApiOkResponse({ type: ReferentialView, description: 'The référentiel as its file states it (see referentials/schema/referential.schema.json)' })
   @ApiProblemResponses({ status: 404, description: 'REFERENTIAL.NOT_FOUND: no such référentiel version in the catalogue' }, 429)
-  get(@Param('referential') referential: string, @Param('version') version: string): Promise<Referential> {
+  get(@Param('referential') referential: string, @Param('version') version: string): Promise<PublishedReferentialVersion> {
     return this.queries.execute(new GetReferentialQuery(referential, version));
+  }
+
+  @Post(':referential/versions/:version/withdrawal')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      'Withdraw a published version from new enrollments, saying why: enrolling or transferring onto it is refused from now on (ENROLLMENT.VERSION_WITHDRAWN); the enrollments already pinned to it go on untouched. The catalogue lists it as withdrawn.',
+  })
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the référentiel’s stream and the global log stand after the command' })
+  @ApiCommandResponses(
+    { status: 400, description: 'REQUEST.INVALID (field `reason`): the reason is missing, blank or longer than 500 characters' },
+    { status: 403, description: 'REFERENTIAL.NOT_ADMIN: only an admin withdraws a version' },
+    { status: 404, description: 'REFERENTIAL.NOT_FOUND: no such référentiel version published' },
+    { status: 409, description: 'REFERENTIAL.VERSION_ALREADY_WITHDRAWN: the version was withdrawn already (`withdrawnAt` says when)' },
+  )
+  withdraw(
+    @Param('referential') referential: string,
+    @Param('version') version: string,
+    @Body() body: WithdrawReferentialVersionRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
+    return this.commands.execute(new WithdrawReferentialVersionCommand(referential, version, body.reason, { id: actor.id, role: actor.role }));
   }
 }

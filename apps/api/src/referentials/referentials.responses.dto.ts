@@ -1,16 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ExtraRequirementSummaryView, ReferentialOptionGroupView } from './list-referentials/referential-summary.response.dto';
+import { ACCESS_ROUTES, CERTIFICATION_KINDS } from '@jalon/domain';
+import { ExtraRequirementSummaryView, ReferentialOptionGroupView, ReferentialWithdrawalView } from './list-referentials/referential-summary.response.dto';
 
 /*
  * A référentiel version as its file states it (the domain's Referential; the file's own schema is
  * referentials/schema/referential.schema.json): GET /referentials/{referential}/versions/{version}.
+ * What the file does not state is absent, not filled in.
  */
+
+const SHARED_CRITERIA_RULES = ['each-epreuve', 'any-epreuve', 'jury-weighs'];
+const CONTINUOUS_RULES = ['last', 'all', 'jury-weighs'];
 
 export class ReferentialCriterionView {
   @ApiProperty({ example: 'C1.1-a' }) code!: string;
   @ApiProperty() text!: string;
   @ApiPropertyOptional({ type: [String] }) indicators?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Only on épreuve criteria: the covered competencies it bears on (default: all covered)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'On épreuve and bloc criteria: the competencies it bears on (default: all the épreuve covers, or all of the bloc for a criterion stated once for the bloc)',
+  })
   competencies?: string[];
 }
 
@@ -20,11 +29,24 @@ export class ReferentialCompetencyView {
   @ApiPropertyOptional({ type: [ReferentialCriterionView] }) criteria?: ReferentialCriterionView[];
 }
 
+export class ReferentialActivityView {
+  @ApiPropertyOptional({ example: 'A1' }) code?: string;
+  @ApiProperty({ example: 'Analyse du besoin client' }) title!: string;
+}
+
 export class ReferentialTimedPartView {
   @ApiProperty({ example: 'ORAL' }) code!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: 'integer', example: 45 }) baseDurationMinutes!: number;
   @ApiPropertyOptional() note?: string;
+}
+
+export class ReferentialContinuousAssessmentView {
+  @ApiProperty({
+    enum: CONTINUOUS_RULES,
+    description: 'Which of its dated observations give the épreuve’s result: the last one, all of them, or the jury’s weighing',
+  })
+  rule!: string;
 }
 
 export class ReferentialEpreuveView {
@@ -36,24 +58,62 @@ export class ReferentialEpreuveView {
   @ApiProperty({ type: [String], description: 'The competencies it assesses' }) covers!: string[];
   @ApiPropertyOptional({ type: [ReferentialCriterionView] }) criteria?: ReferentialCriterionView[];
   @ApiProperty({ type: [String] }) deliverables!: string[];
-  @ApiProperty({ enum: ['expert-technique', 'jury-professionnels', 'maitre-apprentissage'] }) assessorKind!: string;
+  @ApiProperty({
+    example: 'expert-technique',
+    description:
+      'The code of one of the référentiel’s assessorKinds (absent there: expert-technique, jury-professionnels or maitre-apprentissage); maitre-apprentissage: the enrollment’s own maître d’apprentissage assesses it',
+  })
+  assessorKind!: string;
+  @ApiPropertyOptional({ enum: ACCESS_ROUTES, isArray: true, description: 'The access routes on which the épreuve is owed; absent: every route' })
+  routes?: string[];
+  @ApiPropertyOptional({
+    type: ReferentialContinuousAssessmentView,
+    description: 'Assessed through several dated observations over the training rather than at one sitting',
+  })
+  continuous?: ReferentialContinuousAssessmentView;
   @ApiPropertyOptional({ type: [ReferentialTimedPartView] }) timedParts?: ReferentialTimedPartView[];
 }
 
 export class ReferentialBlocView {
   @ApiProperty({ example: 'BC01' }) code!: string;
-  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ description: 'Absent where the référentiel gives the bloc no title: it is then shown by its code and its competencies' })
+  title?: string;
   @ApiPropertyOptional({ description: 'Absent for a mandatory bloc' }) optionGroup?: string;
   @ApiPropertyOptional() optionLabel?: string;
+  @ApiPropertyOptional({ type: [ReferentialActivityView], description: 'The référentiel d’activités of the bloc' }) activities?: ReferentialActivityView[];
   @ApiProperty({ type: [ReferentialCompetencyView] }) competencies!: ReferentialCompetencyView[];
+  @ApiPropertyOptional({
+    type: [ReferentialCriterionView],
+    description: 'Criteria stated once for the bloc, ruled on by every épreuve covering a competency they bear on',
+  })
+  criteria?: ReferentialCriterionView[];
+  @ApiPropertyOptional({
+    enum: SHARED_CRITERIA_RULES,
+    description:
+      'How the bloc’s criteria combine across its épreuves: met in each épreuve that rules on them (the default), in any one, or weighed by the jury',
+  })
+  criteriaRule?: string;
   @ApiProperty({ type: [ReferentialEpreuveView] }) epreuves!: ReferentialEpreuveView[];
 }
 
+export class ReferentialRegistrationView {
+  @ApiPropertyOptional({ format: 'date', example: '2024-07-01' }) decisionDate?: string;
+  @ApiPropertyOptional({ format: 'date', example: '2029-07-01' }) endDate?: string;
+  @ApiPropertyOptional({ example: 'Décision n° 2024-123 de France Compétences' }) decisionReference?: string;
+}
+
 export class ReferentialCertificationView {
+  @ApiPropertyOptional({ enum: CERTIFICATION_KINDS, description: 'Absent in the first référentiels: a certification professionnelle registered in the RNCP' })
+  kind?: string;
   @ApiProperty() title!: string;
   @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
-  @ApiProperty({ type: 'integer', example: 7 }) level!: number;
-  @ApiProperty() certifier!: string;
+  @ApiPropertyOptional({ example: 'RS5678', description: 'Code in the Répertoire spécifique, for a certification-rs' }) rsCode?: string;
+  @ApiPropertyOptional({ type: ReferentialRegistrationView, description: 'France Compétences’ registration decision' })
+  registration?: ReferentialRegistrationView;
+  @ApiPropertyOptional({ type: [String], example: ['326n'], description: 'NSF codes' }) nsfCodes?: string[];
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Level in the national framework of professional certifications' }) level?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Its European (EQF/CEC) equivalent' }) eqfLevel?: number;
+  @ApiPropertyOptional() certifier?: string;
 }
 
 export class ReferentialValidationPolicyView {
@@ -65,13 +125,30 @@ export class ReferentialExtraRequirementView extends ExtraRequirementSummaryView
   @ApiPropertyOptional() description?: string;
 }
 
+export class ReferentialAssessorKindView {
+  @ApiProperty({ example: 'maitre-apprentissage' }) code!: string;
+  @ApiProperty({ example: 'Maître d’apprentissage' }) title!: string;
+}
+
 export class ReferentialView {
   @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) referential!: string;
   @ApiProperty({ example: '1' }) version!: string;
   @ApiPropertyOptional({ description: 'Where the content comes from' }) source?: string;
   @ApiProperty({ type: ReferentialCertificationView }) certification!: ReferentialCertificationView;
   @ApiProperty({ type: ReferentialValidationPolicyView }) validationPolicy!: ReferentialValidationPolicyView;
+  @ApiPropertyOptional({ enum: ACCESS_ROUTES, isArray: true, description: 'The access routes the certification is open to; absent: every route' })
+  accessRoutes?: string[];
+  @ApiPropertyOptional({
+    type: [ReferentialAssessorKindView],
+    description: 'Who may assess its épreuves, as the référentiel names them; absent: expert-technique, jury-professionnels and maitre-apprentissage',
+  })
+  assessorKinds?: ReferentialAssessorKindView[];
   @ApiPropertyOptional({ type: [ReferentialOptionGroupView] }) optionGroups?: ReferentialOptionGroupView[];
   @ApiProperty({ type: [ReferentialBlocView] }) blocs!: ReferentialBlocView[];
   @ApiPropertyOptional({ type: [ReferentialExtraRequirementView] }) extraRequirements?: ReferentialExtraRequirementView[];
+  @ApiPropertyOptional({
+    type: ReferentialWithdrawalView,
+    description: 'Not part of the file: set once the version is withdrawn from new enrollments (enrolling on it is refused; the paths pinned to it go on)',
+  })
+  withdrawn?: ReferentialWithdrawalView;
 }

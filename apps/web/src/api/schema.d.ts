@@ -108,6 +108,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/referentials/{referential}/versions/{version}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a published version from new enrollments, saying why: enrolling or transferring onto it is refused from now on (ENROLLMENT.VERSION_WITHDRAWN); the enrollments already pinned to it go on untouched. The catalogue lists it as withdrawn. */
+        post: operations["ReferentialsController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/candidates": {
         parameters: {
             query?: never;
@@ -897,8 +914,11 @@ export interface components {
         BlocSummaryDto: {
             /** @example BC04 */
             code: string;
-            /** @example Développer, déployer et optimiser les pipelines de données */
-            title: string;
+            /**
+             * @description Absent where the référentiel gives the bloc no title: it is then shown by its code and its competencies
+             * @example Développer, déployer et optimiser les pipelines de données
+             */
+            title?: string;
             /**
              * @description Option group, absent for a mandatory bloc
              * @example SPECIALISATION
@@ -908,7 +928,10 @@ export interface components {
             optionLabel?: string;
             /** @example 5 */
             competencies: number;
-            /** @example 11 */
+            /**
+             * @description Its criteria: of its competencies, of its épreuves and those stated once for the bloc
+             * @example 11
+             */
             criteria: number;
             /**
              * @example [
@@ -932,18 +955,44 @@ export interface components {
             code: string;
             title: string;
         };
+        ReferentialWithdrawalView: {
+            /**
+             * Format: date-time
+             * @example 2026-09-01T08:00:00.000Z
+             */
+            at: string;
+            /** @example Remplacée par la version 2 (nouvel arrêté d’enregistrement) */
+            reason: string;
+        };
         ReferentialSummary: {
             /** @example expert-ingenierie-science-donnees */
             referential: string;
             /** @example 1 */
             version: string;
+            /**
+             * @description The kind of certification (a référentiel that states none: certification-professionnelle)
+             * @enum {string}
+             */
+            kind: "titre-professionnel" | "certification-professionnelle" | "diplome-national" | "diplome-ingenieur" | "diplome-enseignement-superieur" | "cqp" | "certification-rs";
             /** @example Expert en ingénierie et science des données */
             title: string;
             /** @example RNCP12345 */
             rncpCode?: string;
-            /** @example 7 */
-            level: number;
-            certifier: string;
+            /** @example RS5678 */
+            rsCode?: string;
+            /**
+             * @description Level in the national framework, where the référentiel states it
+             * @example 7
+             */
+            level?: number;
+            /**
+             * @description European (EQF/CEC) level, where the référentiel states it
+             * @example 7
+             */
+            eqfLevel?: number;
+            certifier?: string;
+            /** @description The access routes the certification is open to (a référentiel that states none: every route) */
+            accessRoutes: ("formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre")[];
             /**
              * @description Hash of the canonical content
              * @example sha256:…
@@ -954,14 +1003,57 @@ export interface components {
             blocs: components["schemas"]["BlocSummaryDto"][];
             optionGroups: components["schemas"]["ReferentialOptionGroupView"][];
             extraRequirements: components["schemas"]["ExtraRequirementSummaryView"][];
+            /** @description Set once the version is withdrawn from new enrollments: enrolling on it is refused; the paths pinned to it go on */
+            withdrawn?: components["schemas"]["ReferentialWithdrawalView"];
+        };
+        ReferentialRegistrationView: {
+            /**
+             * Format: date
+             * @example 2024-07-01
+             */
+            decisionDate?: string;
+            /**
+             * Format: date
+             * @example 2029-07-01
+             */
+            endDate?: string;
+            /** @example Décision n° 2024-123 de France Compétences */
+            decisionReference?: string;
         };
         ReferentialCertificationView: {
+            /**
+             * @description Absent in the first référentiels: a certification professionnelle registered in the RNCP
+             * @enum {string}
+             */
+            kind?: "titre-professionnel" | "certification-professionnelle" | "diplome-national" | "diplome-ingenieur" | "diplome-enseignement-superieur" | "cqp" | "certification-rs";
             title: string;
             /** @example RNCP12345 */
             rncpCode?: string;
-            /** @example 7 */
-            level: number;
-            certifier: string;
+            /**
+             * @description Code in the Répertoire spécifique, for a certification-rs
+             * @example RS5678
+             */
+            rsCode?: string;
+            /** @description France Compétences’ registration decision */
+            registration?: components["schemas"]["ReferentialRegistrationView"];
+            /**
+             * @description NSF codes
+             * @example [
+             *       "326n"
+             *     ]
+             */
+            nsfCodes?: string[];
+            /**
+             * @description Level in the national framework of professional certifications
+             * @example 7
+             */
+            level?: number;
+            /**
+             * @description Its European (EQF/CEC) equivalent
+             * @example 7
+             */
+            eqfLevel?: number;
+            certifier?: string;
         };
         ReferentialValidationPolicyView: {
             /** @enum {string} */
@@ -969,12 +1061,24 @@ export interface components {
             /** @enum {string} */
             competencyAcquisition: "all-criteria-met";
         };
+        ReferentialAssessorKindView: {
+            /** @example maitre-apprentissage */
+            code: string;
+            /** @example Maître d’apprentissage */
+            title: string;
+        };
+        ReferentialActivityView: {
+            /** @example A1 */
+            code?: string;
+            /** @example Analyse du besoin client */
+            title: string;
+        };
         ReferentialCriterionView: {
             /** @example C1.1-a */
             code: string;
             text: string;
             indicators?: string[];
-            /** @description Only on épreuve criteria: the covered competencies it bears on (default: all covered) */
+            /** @description On épreuve and bloc criteria: the competencies it bears on (default: all the épreuve covers, or all of the bloc for a criterion stated once for the bloc) */
             competencies?: string[];
         };
         ReferentialCompetencyView: {
@@ -982,6 +1086,13 @@ export interface components {
             code: string;
             title: string;
             criteria?: components["schemas"]["ReferentialCriterionView"][];
+        };
+        ReferentialContinuousAssessmentView: {
+            /**
+             * @description Which of its dated observations give the épreuve’s result: the last one, all of them, or the jury’s weighing
+             * @enum {string}
+             */
+            rule: "last" | "all" | "jury-weighs";
         };
         ReferentialTimedPartView: {
             /** @example ORAL */
@@ -1003,18 +1114,35 @@ export interface components {
             covers: string[];
             criteria?: components["schemas"]["ReferentialCriterionView"][];
             deliverables: string[];
-            /** @enum {string} */
-            assessorKind: "expert-technique" | "jury-professionnels" | "maitre-apprentissage";
+            /**
+             * @description The code of one of the référentiel’s assessorKinds (absent there: expert-technique, jury-professionnels or maitre-apprentissage); maitre-apprentissage: the enrollment’s own maître d’apprentissage assesses it
+             * @example expert-technique
+             */
+            assessorKind: string;
+            /** @description The access routes on which the épreuve is owed; absent: every route */
+            routes?: ("formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre")[];
+            /** @description Assessed through several dated observations over the training rather than at one sitting */
+            continuous?: components["schemas"]["ReferentialContinuousAssessmentView"];
             timedParts?: components["schemas"]["ReferentialTimedPartView"][];
         };
         ReferentialBlocView: {
             /** @example BC01 */
             code: string;
-            title: string;
+            /** @description Absent where the référentiel gives the bloc no title: it is then shown by its code and its competencies */
+            title?: string;
             /** @description Absent for a mandatory bloc */
             optionGroup?: string;
             optionLabel?: string;
+            /** @description The référentiel d’activités of the bloc */
+            activities?: components["schemas"]["ReferentialActivityView"][];
             competencies: components["schemas"]["ReferentialCompetencyView"][];
+            /** @description Criteria stated once for the bloc, ruled on by every épreuve covering a competency they bear on */
+            criteria?: components["schemas"]["ReferentialCriterionView"][];
+            /**
+             * @description How the bloc’s criteria combine across its épreuves: met in each épreuve that rules on them (the default), in any one, or weighed by the jury
+             * @enum {string}
+             */
+            criteriaRule?: "each-epreuve" | "any-epreuve" | "jury-weighs";
             epreuves: components["schemas"]["ReferentialEpreuveView"][];
         };
         ReferentialExtraRequirementView: {
@@ -1032,9 +1160,22 @@ export interface components {
             source?: string;
             certification: components["schemas"]["ReferentialCertificationView"];
             validationPolicy: components["schemas"]["ReferentialValidationPolicyView"];
+            /** @description The access routes the certification is open to; absent: every route */
+            accessRoutes?: ("formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre")[];
+            /** @description Who may assess its épreuves, as the référentiel names them; absent: expert-technique, jury-professionnels and maitre-apprentissage */
+            assessorKinds?: components["schemas"]["ReferentialAssessorKindView"][];
             optionGroups?: components["schemas"]["ReferentialOptionGroupView"][];
             blocs: components["schemas"]["ReferentialBlocView"][];
             extraRequirements?: components["schemas"]["ReferentialExtraRequirementView"][];
+            /** @description Not part of the file: set once the version is withdrawn from new enrollments (enrolling on it is refused; the paths pinned to it go on) */
+            withdrawn?: components["schemas"]["ReferentialWithdrawalView"];
+        };
+        WithdrawReferentialVersionRequest: {
+            /**
+             * @description Why no new enrollment may be made on this version (shown beside it in the catalogue)
+             * @example Remplacée par la version 2 (nouvel arrêté d’enregistrement)
+             */
+            reason: string;
         };
         CandidateIdentityView: {
             /** @example Martin */
@@ -1189,6 +1330,15 @@ export interface components {
              */
             documentFilesRemoved: number;
         };
+        ApprenticeshipRequest: {
+            /**
+             * @description The maître d'apprentissage's user id: only they assess the épreuves of that kind
+             * @example maitre-dupont
+             */
+            masterId: string;
+            /** @example Acme SAS */
+            company: string;
+        };
         EnrollRequest: {
             /** Format: uuid */
             candidateId: string;
@@ -1199,7 +1349,7 @@ export interface components {
             /** @example 2026-A */
             cohort: string;
             /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre";
             /**
              * @description Chosen option blocs (e.g. one of BC04/BC05 in seed 000)
              * @example [
@@ -1207,6 +1357,13 @@ export interface components {
              *     ]
              */
             optionBlocs?: string[];
+            /** @description For an apprenticeship: the maître d'apprentissage (their user id at the school's provider) and the company */
+            apprenticeship?: components["schemas"]["ApprenticeshipRequest"];
+            /**
+             * @description When the training or the contract started (YYYY-MM-DD); statistics count from it
+             * @example 2025-09-01
+             */
+            trainingStartDate?: string;
         };
         ChooseOptionRequest: {
             /**
@@ -1562,7 +1719,7 @@ export interface components {
             version: string;
             cohort: string;
             /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre";
             /** @enum {string} */
             status: "in-progress" | "eligible" | "certified" | "withdrawn" | "transferred";
             optionBlocs: string[];
@@ -1585,12 +1742,36 @@ export interface components {
             referentialId: string;
             /** @example 1 */
             version: string;
+            /**
+             * @description titre, certification professionnelle, diplôme, CQP or RS certification
+             * @enum {string}
+             */
+            kind: "titre-professionnel" | "certification-professionnelle" | "diplome-national" | "diplome-ingenieur" | "diplome-enseignement-superieur" | "cqp" | "certification-rs";
             title: string;
-            /** @example RNCP12345 */
+            /**
+             * @description Only where the référentiel states it
+             * @example RNCP12345
+             */
             rncpCode?: string;
-            /** @example 7 */
-            level: number;
-            certifier: string;
+            /** @example RS5678 */
+            rsCode?: string;
+            /**
+             * @description National level, where the référentiel states it
+             * @example 7
+             */
+            level?: number;
+            /**
+             * @description European (EQF/CEC) level, where stated
+             * @example 7
+             */
+            eqfLevel?: number;
+            /** @description Where the référentiel names it */
+            certifier?: string;
+        };
+        ApprenticeshipView: {
+            /** @description The maître d'apprentissage's user id */
+            masterId: string;
+            company: string;
         };
         OptionView: {
             /** @example BC04 */
@@ -1605,6 +1786,20 @@ export interface components {
             epreuve: string;
             /** @example 1 */
             attempt: number;
+            /** @description Its rank among the observations of an épreuve assessed over the training */
+            observation?: number;
+            /** @description Every criterion of the épreuve met (as last corrected): false for a failed attempt */
+            passed: boolean;
+            /**
+             * Format: date-time
+             * @description When its sitting was held
+             */
+            heldAt?: string;
+            /**
+             * @description The capacity in which the assessor acted
+             * @example maitre-apprentissage
+             */
+            capacity?: string;
             /** @description Criteria bearing on the competency that were met */
             criteriaMet: number;
             /** @description Criteria of the assessment bearing on the competency */
@@ -1633,7 +1828,8 @@ export interface components {
         BlocView: {
             /** @example BC01 */
             code: string;
-            title: string;
+            /** @description Absent where the référentiel gives the bloc no title: show it by its code */
+            title?: string;
             /** @enum {string} */
             status: "not-started" | "in-progress" | "validatable" | "validated" | "annulled";
             /** @description Whether the path needs it (a bloc of an option not chosen does not) */
@@ -1662,11 +1858,20 @@ export interface components {
             epreuve: string;
             bloc: string;
             attempt: number;
+            /** @description Its rank among the observations of an épreuve assessed over the training (not a retake) */
+            observation?: number;
             /** @enum {string} */
             status: "scheduled" | "held" | "assessed";
             /** Format: date-time */
             scheduledAt: string;
+            /** Format: date-time */
+            heldAt?: string;
             assessors: string[];
+            /**
+             * @description The capacity in which they assess
+             * @example maitre-apprentissage
+             */
+            assessorKind?: string;
             timedParts: components["schemas"]["SittingTimedPartView"][];
         };
         ExtraRequirementView: {
@@ -1683,11 +1888,19 @@ export interface components {
             /** @description How many blocs of the group are still to choose */
             missing: number;
         };
+        OwedEpreuvesView: {
+            /** @example BC01 */
+            bloc: string;
+            /** @description Still owed (any one of them, where the référentiel says one suffices) */
+            epreuves: string[];
+        };
         MissingView: {
             /** @description Required blocs not validated */
             blocs: string[];
             optionGroups: components["schemas"]["MissingOptionGroupView"][];
             extraRequirements: string[];
+            /** @description For each bloc not yet validatable, the épreuves still owed */
+            epreuves: components["schemas"]["OwedEpreuvesView"][];
         };
         TransferredToView: {
             /** Format: uuid */
@@ -1724,7 +1937,13 @@ export interface components {
             /** @example 2026-A */
             cohort: string;
             /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre";
+            apprenticeship?: components["schemas"]["ApprenticeshipView"];
+            /**
+             * @description When the training or the contract started
+             * @example 2025-09-01
+             */
+            trainingStartDate?: string;
             /** @description The option blocs chosen */
             options: components["schemas"]["OptionView"][];
             /**
@@ -1765,7 +1984,13 @@ export interface components {
             /** @example 2026-A */
             cohort: string;
             /** @enum {string} */
-            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae";
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre";
+            apprenticeship?: components["schemas"]["ApprenticeshipView"];
+            /**
+             * @description When the training or the contract started
+             * @example 2025-09-01
+             */
+            trainingStartDate?: string;
             /** @description The option blocs chosen */
             options: components["schemas"]["OptionView"][];
             /**
@@ -1808,7 +2033,8 @@ export interface components {
         };
         ProvenanceBlocView: {
             code: string;
-            title: string;
+            /** @description Absent where the référentiel gives the bloc no title */
+            title?: string;
             /** @enum {string} */
             status: "validatable" | "validated" | "annulled" | "not-validated";
         };
@@ -1858,7 +2084,7 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
-        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
+        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
         ProvenanceHistoryItem: {
             /** Format: uuid */
             eventId: string;
@@ -1899,7 +2125,7 @@ export interface components {
             /** @description Withdrawn without the bloc validated */
             withdrawn: number;
             /**
-             * @description Median days from enrollment to validation, to a tenth; null when none validated
+             * @description Median days to validation, to a tenth, counted from the training or contract start where the enrollment states it (else from the enrollment); null when none validated
              * @example 41.5
              */
             medianDaysToValidation: number | null;
@@ -1936,10 +2162,25 @@ export interface components {
             /** @example 1042-5531 */
             position: string;
         };
+        VerifiedRegistrationView: {
+            /** @example 2024-01-31 */
+            decisionDate?: string;
+            /** @example 2029-01-31 */
+            endDate?: string;
+            decisionReference?: string;
+        };
+        VerifiedCompetencyView: {
+            /** @example C1.1 */
+            code: string;
+            title: string;
+        };
         VerifiedBlocView: {
             /** @example BC01 */
             code: string;
-            title: string;
+            /** @description Absent where the référentiel gives the bloc no title: it is then named by its code and its competencies */
+            title?: string;
+            /** @description The competencies of a bloc without title */
+            competencies?: components["schemas"]["VerifiedCompetencyView"][];
         };
         VerifiedOptionView: {
             /** @example BC04 */
@@ -1947,12 +2188,36 @@ export interface components {
             label: string;
         };
         VerifiedDocumentView: {
+            /**
+             * @description What the certification is, as its référentiel states (certification-professionnelle when it states none)
+             * @enum {string}
+             */
+            certificationKind: "titre-professionnel" | "certification-professionnelle" | "diplome-national" | "diplome-ingenieur" | "diplome-enseignement-superieur" | "cqp" | "certification-rs";
             certificationTitle: string;
-            certifier: string;
-            /** @example 7 */
-            level: number;
+            /** @description Where the référentiel names one */
+            certifier?: string;
+            /**
+             * @description National framework level, where the référentiel states one
+             * @example 7
+             */
+            level?: number;
+            /**
+             * @description European (CEC/EQF) level, where the référentiel states one
+             * @example 7
+             */
+            eqfLevel?: number;
             /** @example RNCP12345 */
             rncpCode?: string;
+            /** @example RS5678 */
+            rsCode?: string;
+            /** @description The registration decision, as far as the référentiel states it */
+            registration?: components["schemas"]["VerifiedRegistrationView"];
+            /**
+             * @example [
+             *       "326n"
+             *     ]
+             */
+            nsfCodes?: string[];
             /** @example 1 */
             version: string;
             /** @description An attestation’s bloc */
@@ -2495,6 +2760,119 @@ export interface operations {
             };
             /** @description REFERENTIAL.NOT_FOUND: no such référentiel version in the catalogue */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReferentialsController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                referential: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawReferentialVersionRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the référentiel’s stream and the global log stand after the command */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOutcome"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: REQUEST.INVALID (field `reason`): the reason is missing, blank or longer than 500 characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: REFERENTIAL.NOT_ADMIN: only an admin withdraws a version */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REFERENTIAL.NOT_FOUND: no such référentiel version published */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: REFERENTIAL.VERSION_ALREADY_WITHDRAWN: the version was withdrawn already (`withdrawnAt` says when) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

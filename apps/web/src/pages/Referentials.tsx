@@ -1,11 +1,13 @@
-import { Accordion, Alert, Anchor, Badge, Button, Card, Code, FileInput, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Accordion, Alert, Anchor, Badge, Button, Card, Code, FileInput, Group, List, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { answer, api, ApiProblem, shouldRetry } from '../api/client';
+import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
 import { QueryState } from '../components/Problem';
+import { ToneBadge } from '../components/Tone';
 import { useReferentials } from './referentials';
 
 interface FileProblem {
@@ -14,6 +16,18 @@ interface FileProblem {
   message: string;
   line?: number;
   column?: number;
+}
+
+type Summary = components['schemas']['ReferentialSummary'];
+type Version = components['schemas']['ReferentialView'];
+type Bloc = Version['blocs'][number];
+type Epreuve = Bloc['epreuves'][number];
+type Criterion = components['schemas']['ReferentialCriterionView'];
+
+/** A date as the reader writes it. */
+function useDate() {
+  const { i18n } = useTranslation();
+  return (iso: string) => new Date(iso).toLocaleDateString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long' });
 }
 
 /** The published référentiel versions; an admin imports another and sees each problem beside its line. */
@@ -30,20 +44,54 @@ export function Referentials() {
       <QueryState isLoading={referentials.isLoading} error={referentials.error} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {(referentials.data ?? []).map((r) => (
-          <Card withBorder key={`${r.referential}@${r.version}`}>
-            <Text fw={600}>{r.title}</Text>
-            <Text size="sm">
-              {r.referential} · v{r.version} · {r.rncpCode ? `${r.rncpCode} · ` : ''}
-              {t('referentials.level', { level: r.level })} · {t('referentials.blocs', { count: r.blocs.length })}
-            </Text>
-            <Anchor component={Link} to={`/referentiels/${r.referential}/${r.version}`} size="sm" mt="xs">
-              {t('referentials.open')} {r.referential} v{r.version}
-            </Anchor>
-          </Card>
+          <SummaryCard key={`${r.referential}@${r.version}`} summary={r} />
         ))}
       </SimpleGrid>
       {admin && <ImportReferential onPublished={setPublished} />}
     </Stack>
+  );
+}
+
+/** One version in the catalogue: its kind and identity as stated, and whether it still takes new enrollments. */
+function SummaryCard({ summary: r }: { summary: Summary }) {
+  const { t } = useTranslation();
+  const date = useDate();
+  const identity = [
+    r.rncpCode,
+    r.rsCode,
+    r.level !== undefined ? t('referentials.level', { level: r.level }) : undefined,
+    r.eqfLevel !== undefined ? t('referentials.eqfLevel', { level: r.eqfLevel }) : undefined,
+    t('referentials.blocs', { count: r.blocs.length }),
+  ].filter((part): part is string => Boolean(part));
+  return (
+    <Card withBorder style={r.withdrawn ? { borderColor: 'var(--mantine-color-orange-6)' } : undefined}>
+      <Stack gap={6} h="100%">
+        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
+          <Text fw={600}>{r.title}</Text>
+          {r.withdrawn && (
+            <ToneBadge tone="orange" flex="none">
+              {t('referentials.withdrawn')}
+            </ToneBadge>
+          )}
+        </Group>
+        <Group gap="xs">
+          <ToneBadge tone="blue">{t(`referentials.kinds.${r.kind}`, { defaultValue: r.kind })}</ToneBadge>
+          <Text size="sm">{identity.join(' · ')}</Text>
+        </Group>
+        {r.certifier && <Text size="sm">{t('referentials.certifiedBy', { certifier: r.certifier })}</Text>}
+        <Text size="xs" ff="monospace">
+          {r.referential} · v{r.version}
+        </Text>
+        {r.withdrawn && (
+          <Text size="sm" fw={500}>
+            {t('referentials.withdrawnOn', { date: date(r.withdrawn.at), reason: r.withdrawn.reason })}
+          </Text>
+        )}
+        <Anchor component={Link} to={`/referentiels/${r.referential}/${r.version}`} size="sm" mt="auto">
+          {t('referentials.open')} {r.referential} v{r.version}
+        </Anchor>
+      </Stack>
+    </Card>
   );
 }
 
@@ -138,10 +186,12 @@ function ImportReferential({ onPublished }: { onPublished: (position: string) =>
   );
 }
 
-/** One version as its file states it: blocs → competencies → criteria, épreuves and their timed parts. */
+/** One version as its file states it: its identity, then blocs → activities, competencies, criteria, épreuves. */
 export function ReferentialVersion() {
   const { t } = useTranslation();
+  const date = useDate();
   const { referential = '', version = '' } = useParams();
+  const admin = currentSession()?.role === 'admin';
   const content = useQuery({
     queryKey: ['referential', referential, version],
     retry: shouldRetry,
@@ -149,82 +199,50 @@ export function ReferentialVersion() {
   });
   if (!content.data) return <QueryState isLoading={content.isLoading} error={content.error} />;
   const r = content.data;
+  const kinds = new Map((r.assessorKinds ?? []).map((k) => [k.code, k.title]));
+  const assessorKindTitle = (code: string) => kinds.get(code) ?? t(`referentials.assessorKinds.${code}`, { defaultValue: code });
   return (
     <Stack>
       <Anchor component={Link} to="/referentiels" size="sm">
         ← {t('referentials.title')}
       </Anchor>
-      <Title order={1}>{r.certification.title}</Title>
-      <Text>
-        {r.referential} · v{r.version} · {t('referentials.level', { level: r.certification.level })} · {r.certification.certifier}
-      </Text>
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Title order={1}>{r.certification.title}</Title>
+          <Group gap="xs">
+            <ToneBadge tone="blue">
+              {t(`referentials.kinds.${r.certification.kind ?? 'certification-professionnelle'}`, { defaultValue: r.certification.kind })}
+            </ToneBadge>
+            <Text size="sm" ff="monospace">
+              {r.referential} · v{r.version}
+            </Text>
+          </Group>
+        </Stack>
+        {r.withdrawn && (
+          <ToneBadge tone="orange" size="lg">
+            {t('referentials.withdrawn')}
+          </ToneBadge>
+        )}
+      </Group>
+      {r.withdrawn && (
+        <Alert
+          color="orange.9"
+          variant="outline"
+          bg="orange.0"
+          // The orange of the frame only: text stays near black, above AA contrast on the tint (RGAA).
+          styles={{ title: { color: 'var(--mantine-color-dark-9)' }, message: { color: 'var(--mantine-color-dark-9)' } }}
+          title={t('referentials.withdrawnTitle', { date: date(r.withdrawn.at) })}
+        >
+          <Stack gap={4}>
+            <Text size="sm">{t('referentials.withdrawnReason', { reason: r.withdrawn.reason })}</Text>
+            <Text size="sm">{t('referentials.withdrawnEffect')}</Text>
+          </Stack>
+        </Alert>
+      )}
+      <Identity version={r} />
       <Accordion multiple variant="separated">
         {r.blocs.map((bloc) => (
-          <Accordion.Item key={bloc.code} value={bloc.code}>
-            <Accordion.Control>
-              <Group gap="xs">
-                <Text fw={600}>
-                  {bloc.code} — {bloc.title}
-                </Text>
-                {bloc.optionLabel && (
-                  <Badge variant="outline" color="dark">
-                    {t('referentials.option', { label: bloc.optionLabel })}
-                  </Badge>
-                )}
-              </Group>
-            </Accordion.Control>
-            <Accordion.Panel>
-              <Title order={3} size="h5">
-                {t('referentials.competencies')}
-              </Title>
-              <List size="sm" mb="sm">
-                {bloc.competencies.map((c) => (
-                  <List.Item key={c.code}>
-                    <Text size="sm" fw={500}>
-                      {c.code} — {c.title}
-                    </Text>
-                    {c.criteria && (
-                      <List size="xs" withPadding>
-                        {c.criteria.map((k) => (
-                          <List.Item key={k.code}>
-                            {k.code} : {k.text}
-                          </List.Item>
-                        ))}
-                      </List>
-                    )}
-                  </List.Item>
-                ))}
-              </List>
-              <Title order={3} size="h5">
-                {t('referentials.epreuves')}
-              </Title>
-              {bloc.epreuves.map((e) => (
-                <Card key={e.code} withBorder mb="xs" padding="sm">
-                  <Text size="sm" fw={600}>
-                    {e.code} — {e.title}
-                  </Text>
-                  <Text size="xs">
-                    {e.kind} · {t('referentials.covers', { codes: e.covers.join(', ') })}
-                  </Text>
-                  {e.timedParts && (
-                    <Text size="xs">
-                      {t('referentials.timedParts')} :{' '}
-                      {e.timedParts.map((p) => `${p.title} (${t('referentials.minutes', { minutes: p.baseDurationMinutes })})`).join(', ')}
-                    </Text>
-                  )}
-                  {e.criteria && (
-                    <List size="xs" withPadding>
-                      {e.criteria.map((k) => (
-                        <List.Item key={k.code}>
-                          {k.code} : {k.text}
-                        </List.Item>
-                      ))}
-                    </List>
-                  )}
-                </Card>
-              ))}
-            </Accordion.Panel>
-          </Accordion.Item>
+          <BlocItem key={bloc.code} bloc={bloc} assessorKindTitle={assessorKindTitle} />
         ))}
       </Accordion>
       {r.extraRequirements && r.extraRequirements.length > 0 && (
@@ -241,6 +259,232 @@ export function ReferentialVersion() {
           </List>
         </Card>
       )}
+      {admin && !r.withdrawn && <WithdrawVersion referential={r.referential} version={r.version} />}
     </Stack>
+  );
+}
+
+/** The certification's identity: only what the référentiel states, one row each. */
+function Identity({ version: r }: { version: Version }) {
+  const { t } = useTranslation();
+  const date = useDate();
+  const c = r.certification;
+  const registration = c.registration
+    ? [
+        c.registration.decisionReference,
+        c.registration.decisionDate && t('referentials.registrationDecision', { date: date(c.registration.decisionDate) }),
+        c.registration.endDate && t('referentials.registrationEnd', { date: date(c.registration.endDate) }),
+      ]
+        .filter(Boolean)
+        .join(', ')
+    : undefined;
+  const rows: [string, ReactNode][] = [
+    [t('referentials.rncpCode'), c.rncpCode],
+    [t('referentials.rsCode'), c.rsCode],
+    [t('referentials.levelLabel'), c.level],
+    [t('referentials.eqfLabel'), c.eqfLevel],
+    [t('referentials.certifier'), c.certifier],
+    [t('referentials.registration'), registration],
+    [t('referentials.nsfCodes'), c.nsfCodes?.join(', ')],
+    [t('referentials.accessRoutes'), r.accessRoutes ? <RouteBadges routes={r.accessRoutes} /> : t('referentials.allRoutes')],
+    [t('referentials.blocValidation'), t(`referentials.blocValidationModes.${r.validationPolicy.blocValidation}`)],
+  ];
+  return (
+    <Card withBorder padding="sm">
+      <Title order={2} size="h4" mb="xs">
+        {t('referentials.identity')}
+      </Title>
+      <Table variant="vertical" layout="fixed" withTableBorder>
+        <Table.Tbody>
+          {rows
+            .filter(([, value]) => value !== undefined && value !== '')
+            .map(([label, value]) => (
+              <Table.Tr key={label}>
+                <Table.Th w={240}>{label}</Table.Th>
+                <Table.Td>{value}</Table.Td>
+              </Table.Tr>
+            ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+function RouteBadges({ routes }: { routes: readonly string[] }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4}>
+      {routes.map((route) => (
+        <ToneBadge key={route} tone="teal">
+          {t(`accessRoute.${route}`, { defaultValue: route })}
+        </ToneBadge>
+      ))}
+    </Group>
+  );
+}
+
+function CriteriaList({ criteria, shared }: { criteria: readonly Criterion[]; shared?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <List size="xs" withPadding>
+      {criteria.map((k) => (
+        <List.Item key={k.code}>
+          {k.code} : {k.text}
+          {shared && k.competencies && <Text span size="xs" fs="italic">{` (${t('referentials.bearsOn', { codes: k.competencies.join(', ') })})`}</Text>}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/** A bloc (or a row of the table): shown by its title, or, where the référentiel gives none, by its code and its competencies. */
+function BlocItem({ bloc, assessorKindTitle }: { bloc: Bloc; assessorKindTitle: (code: string) => string }) {
+  const { t } = useTranslation();
+  return (
+    <Accordion.Item value={bloc.code}>
+      <Accordion.Control>
+        <Group gap="xs" wrap="nowrap">
+          <Stack gap={0}>
+            <Text fw={600}>{bloc.title ? `${bloc.code} — ${bloc.title}` : bloc.code}</Text>
+            {!bloc.title && (
+              <Text size="sm" lineClamp={2}>
+                {bloc.competencies.map((c) => c.title).join(' · ')}
+              </Text>
+            )}
+          </Stack>
+          {bloc.optionLabel && (
+            <Badge variant="outline" color="dark" style={{ flexShrink: 0 }}>
+              {t('referentials.option', { label: bloc.optionLabel })}
+            </Badge>
+          )}
+        </Group>
+      </Accordion.Control>
+      <Accordion.Panel>
+        {bloc.activities && bloc.activities.length > 0 && (
+          <>
+            <Title order={3} size="h5">
+              {t('referentials.activities')}
+            </Title>
+            <List size="sm" mb="sm">
+              {bloc.activities.map((a, i) => (
+                <List.Item key={a.code ?? i}>{a.code ? `${a.code} — ${a.title}` : a.title}</List.Item>
+              ))}
+            </List>
+          </>
+        )}
+        <Title order={3} size="h5">
+          {t('referentials.competencies')}
+        </Title>
+        <List size="sm" mb="sm">
+          {bloc.competencies.map((c) => (
+            <List.Item key={c.code}>
+              <Text size="sm" fw={500}>
+                {c.code} — {c.title}
+              </Text>
+              {c.criteria && <CriteriaList criteria={c.criteria} />}
+            </List.Item>
+          ))}
+        </List>
+        {bloc.criteria && bloc.criteria.length > 0 && (
+          <Card withBorder padding="sm" mb="sm" bg="gray.0">
+            <Title order={3} size="h5">
+              {t('referentials.sharedCriteria')}
+            </Title>
+            <Text size="sm" mb={4}>
+              {t(`referentials.criteriaRules.${bloc.criteriaRule ?? 'each-epreuve'}`)}
+            </Text>
+            <CriteriaList criteria={bloc.criteria} shared />
+          </Card>
+        )}
+        <Title order={3} size="h5">
+          {t('referentials.epreuves')}
+        </Title>
+        {bloc.epreuves.map((e) => (
+          <EpreuveCard key={e.code} epreuve={e} assessorKindTitle={assessorKindTitle} />
+        ))}
+      </Accordion.Panel>
+    </Accordion.Item>
+  );
+}
+
+function EpreuveCard({ epreuve: e, assessorKindTitle }: { epreuve: Epreuve; assessorKindTitle: (code: string) => string }) {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder mb="xs" padding="sm">
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Text size="sm" fw={600}>
+          {e.code} — {e.title}
+        </Text>
+        {e.label && (
+          <Badge variant="outline" color="dark" style={{ flexShrink: 0 }}>
+            {e.label}
+          </Badge>
+        )}
+      </Group>
+      <Text size="xs">
+        {e.kind} · {t('referentials.covers', { codes: e.covers.join(', ') })}
+      </Text>
+      <Text size="xs">{t('referentials.assessedBy', { kind: assessorKindTitle(e.assessorKind) })}</Text>
+      {e.routes && (
+        <Group gap={4} mt={2}>
+          <Text size="xs">{t('referentials.owedOn')}</Text>
+          <RouteBadges routes={e.routes} />
+        </Group>
+      )}
+      {e.continuous && <Text size="xs">{t(`referentials.continuous.${e.continuous.rule}`)}</Text>}
+      {e.timedParts && (
+        <Text size="xs">
+          {t('referentials.timedParts')} : {e.timedParts.map((p) => `${p.title} (${t('referentials.minutes', { minutes: p.baseDurationMinutes })})`).join(', ')}
+        </Text>
+      )}
+      {e.criteria && <CriteriaList criteria={e.criteria} shared />}
+    </Card>
+  );
+}
+
+/** An admin closes the version to new enrollments, saying why; the paths already on it go on. */
+function WithdrawVersion({ referential, version }: { referential: string; version: string }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [reason, setReason] = useState('');
+  const withdraw = useMutation({
+    mutationFn: () =>
+      answer(
+        api.POST('/referentials/{referential}/versions/{version}/withdrawal', { params: { path: { referential, version } }, body: { reason: reason.trim() } }),
+      ),
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ['referential', referential, version] });
+      void queries.invalidateQueries({ queryKey: ['referentials'] });
+    },
+  });
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb={4}>
+        {t('referentials.withdrawTitle')}
+      </Title>
+      <Text size="sm" mb="sm">
+        {t('referentials.withdrawIntro')}
+      </Text>
+      <Group align="flex-end">
+        <Textarea
+          label={t('referentials.withdrawReason')}
+          value={reason}
+          onChange={(event) => setReason(event.currentTarget.value)}
+          maxLength={500}
+          autosize
+          minRows={1}
+          w={520}
+          required
+        />
+        <Button color="orange.9" disabled={reason.trim() === ''} loading={withdraw.isPending} onClick={() => withdraw.mutate()}>
+          {t('referentials.withdraw')}
+        </Button>
+      </Group>
+      {withdraw.error && (
+        <Stack mt="sm">
+          <QueryState isLoading={false} error={withdraw.error} />
+        </Stack>
+      )}
+    </Card>
   );
 }

@@ -1,7 +1,10 @@
-import { ConflictError, ValidationError } from '../shared/errors';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Actor } from '../shared/actor';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors';
 import { deciderSpec } from '../testing/decider-spec';
 import { fixtureReferential } from '../testing/fixture-referential';
-import { admin, T0 } from '../testing/enrollment-fixtures';
+import { admin, at, jury, T0 } from '../testing/enrollment-fixtures';
 import { indexReferential } from './referential-index';
 import {
   decideReferential,
@@ -10,6 +13,7 @@ import {
   ReferentialCommand,
   ReferentialEvent,
   ReferentialState,
+  withdrawalOf,
 } from './referential-version.decider';
 import { validateReferentialContent } from './referential-validation';
 import { Referential } from './referential.model';
@@ -55,6 +59,97 @@ describe('référentiel versions (R1)', () => {
     const broken = { ...fixtureReferential, blocs: [fixtureReferential.blocs[0], fixtureReferential.blocs[0]] };
     const error = spec.given([]).when(publish(broken, 'h3')).thenThrows(ValidationError, 'REFERENTIAL.INVALID');
     expect((error.details.problems as unknown[]).length).toBeGreaterThan(0);
+  });
+});
+
+const withdraw = (version: string, reason = 'remplacée par la version 2', by: Actor = admin, now = at(30)): ReferentialCommand => ({
+  type: 'WithdrawReferentialVersion',
+  data: { version, reason, by, now },
+});
+const withdrawn = (version: string, reason = 'remplacée par la version 2', now = at(30)): ReferentialEvent => ({
+  type: 'ReferentialVersionWithdrawn',
+  data: { referentialId: fixtureReferential.referential, version, reason, by: admin, at: now },
+});
+const v2 = { ...fixtureReferential, version: '2' };
+
+describe('withdrawing a version from new enrollments (issue 15)', () => {
+  it('an admin withdraws a published version, saying why; the state knows when and why', () => {
+    spec
+      .given([published(fixtureReferential, 'h1'), published(v2, 'h2')])
+      .when(withdraw('1'))
+      .then([withdrawn('1')]);
+    const state = [published(fixtureReferential, 'h1'), published(v2, 'h2'), withdrawn('1')].reduce(evolveReferential, initialReferentialState());
+    expect(withdrawalOf(state, '1')).toEqual({ at: at(30), reason: 'remplacée par la version 2', by: admin });
+    // The other versions, and the version's publication, are untouched.
+    expect(withdrawalOf(state, '2')).toBeUndefined();
+    expect(state.versions.get('1')).toMatchObject({ contentHash: 'h1', publishedAt: T0 });
+  });
+
+  it('a version is withdrawn once: a second withdrawal would rewrite when and why', () => {
+    const error = spec
+      .given([published(fixtureReferential, 'h1'), withdrawn('1')])
+      .when(withdraw('1', 'encore', admin, at(40)))
+      .thenThrows(ConflictError, 'REFERENTIAL.VERSION_ALREADY_WITHDRAWN');
+    expect(error.details).toEqual({ version: '1', withdrawnAt: at(30) });
+  });
+
+  it('publishing the withdrawn version again changes nothing: it stays withdrawn', () => {
+    spec
+      .given([published(fixtureReferential, 'h1'), withdrawn('1')])
+      .when(publish(fixtureReferential, 'h1'))
+      .then([]);
+  });
+
+  it('only an admin withdraws; an unknown version is not found; a reason is required', () => {
+    spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(withdraw('1', 'x', jury))
+      .thenThrows(ForbiddenError, 'REFERENTIAL.NOT_ADMIN');
+    spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(withdraw('9'))
+      .thenThrows(NotFoundError, 'REFERENTIAL.NOT_FOUND');
+    spec.given([]).when(withdraw('1')).thenThrows(NotFoundError, 'REFERENTIAL.NOT_FOUND');
+    const error = spec
+      .given([published(fixtureReferential, 'h1')])
+      .when(withdraw('1', '  '))
+      .thenThrows(ValidationError, 'COMMAND.FIELD_REQUIRED');
+    expect(error.details).toEqual({ field: 'reason' });
+  });
+});
+
+describe('référentiel decider: every typed error', () => {
+  type ErrorClass = abstract new (...args: never[]) => DomainError;
+  const cases: { code: string; kind: ErrorClass; given: ReferentialEvent[]; when: ReferentialCommand }[] = [
+    {
+      code: 'REFERENTIAL.INVALID',
+      kind: ValidationError,
+      given: [],
+      when: publish({ ...fixtureReferential, blocs: [fixtureReferential.blocs[0], fixtureReferential.blocs[0]] }, 'h3'),
+    },
+    { code: 'REFERENTIAL.VERSION_CONTENT_CHANGED', kind: ConflictError, given: [published(fixtureReferential, 'h1')], when: publish(fixtureReferential, 'h2') },
+    { code: 'REFERENTIAL.NOT_ADMIN', kind: ForbiddenError, given: [published(fixtureReferential, 'h1')], when: withdraw('1', 'x', jury) },
+    { code: 'COMMAND.FIELD_REQUIRED', kind: ValidationError, given: [published(fixtureReferential, 'h1')], when: withdraw('1', '') },
+    { code: 'REFERENTIAL.NOT_FOUND', kind: NotFoundError, given: [published(fixtureReferential, 'h1')], when: withdraw('2') },
+    {
+      code: 'REFERENTIAL.VERSION_ALREADY_WITHDRAWN',
+      kind: ConflictError,
+      given: [published(fixtureReferential, 'h1'), withdrawn('1')],
+      when: withdraw('1'),
+    },
+    { code: 'COMMAND.UNKNOWN', kind: ValidationError, given: [], when: { type: 'UnpublishEverything', data: { by: admin, now: T0 } } as never },
+  ];
+
+  it.each(cases.map((c) => [c.code, c] as const))('%s', (_code, c) => {
+    const error = spec.given(c.given).when(c.when).thenThrows(c.kind, c.code);
+    expect(error.message.length).toBeGreaterThan(0);
+  });
+
+  it('covers every error code the decider can raise', () => {
+    const source = readFileSync(join(__dirname, 'referential-version.decider.ts'), 'utf8');
+    const raised = new Set([...source.matchAll(/Error\(\s*'([A-Z_]+\.[A-Z_]+)'/g)].map((m) => m[1]));
+    expect(raised.size).toBeGreaterThanOrEqual(cases.length);
+    expect([...raised].filter((code) => !cases.some((c) => c.code === code)).sort()).toEqual([]);
   });
 });
 
@@ -114,6 +209,8 @@ describe('référentiel content rules', () => {
     expect(codes(changed)).toEqual([
       'REFERENTIAL.CRITERION_ATTACHED_TO_NOTHING /blocs/1/epreuves/0/criteria/0/competencies/0',
       'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA /blocs/1/competencies/0',
+      // and E2b, left with no criterion at all, could never be assessed
+      'REFERENTIAL.UNASSESSABLE_EPREUVE /blocs/1/epreuves/1',
     ]);
   });
 

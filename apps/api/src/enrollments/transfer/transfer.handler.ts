@@ -52,8 +52,12 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
       };
       const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
       transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
+      // The new enrollment is decided here, before either stream is written: a version withdrawn from new
+      // enrollments refuses the transfer with nothing written (the second half is not asked again).
+      const withdrawn = await this.referentials.withdrawal(transfer.toReferentialId, transfer.toVersion);
       decideEnrollment(transferInCommand(enrollmentId, transferred), initialEnrollmentState(), {
         referential: await this.referentials.resolve(transfer.toReferentialId, transfer.toVersion),
+        ...(withdrawn ? { withdrawnFromNewEnrollments: withdrawn } : {}),
       });
       await this.enrollments.run(enrollmentId, actor, () => transferOut);
     }

@@ -1,7 +1,10 @@
 import { Query } from '@nestjs/cqrs';
 import { Referential } from '@jalon/domain';
 
-export class GetReferentialQuery extends Query<Referential> {
+/** A version as its file states it, with when and why it was withdrawn from new enrollments, once it is (ReferentialView). */
+export type PublishedReferentialVersion = Referential & { readonly withdrawn?: { readonly at: string; readonly reason: string } };
+
+export class GetReferentialQuery extends Query<PublishedReferentialVersion> {
   constructor(
     readonly referentialId: string,
     readonly version: string,

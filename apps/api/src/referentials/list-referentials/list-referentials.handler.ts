@@ -1,37 +1,58 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-
-import { SQL_DB, SqlDb } from '@jalon/runtime';
+import { accessRoutesOf, certificationKindOf } from '@jalon/domain';
+import { ReferentialResolver, SQL_DB, SqlDb } from '@jalon/runtime';
 import { publishedReferentials } from '@jalon/read-models';
 import { ListReferentialsQuery } from './list-referentials.query';
 import { ReferentialSummaryDto } from './referential-summary.response.dto';
 
-/** Every published version (shipped or imported), from the read model fed by the log. */
+/**
+ * Every published version (shipped or imported), from the read model fed by the log; whether each
+ * is withdrawn from new enrollments, from its référentiel's stream (as enrolling decides on it).
+ */
 @QueryHandler(ListReferentialsQuery)
 export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQuery, ReferentialSummaryDto[]> {
-  constructor(@Inject(SQL_DB) private readonly db: SqlDb) {}
+  constructor(
+    @Inject(SQL_DB) private readonly db: SqlDb,
+    private readonly referentials: ReferentialResolver,
+  ) {}
 
   async execute(): Promise<ReferentialSummaryDto[]> {
-    return (await publishedReferentials(this.db)).map(({ content: r, contentHash }) => ({
-      referential: r.referential,
-      version: r.version,
-      title: r.certification.title,
-      rncpCode: r.certification.rncpCode,
-      level: r.certification.level,
-      certifier: r.certification.certifier,
-      contentHash,
-      blocValidation: r.validationPolicy.blocValidation,
-      blocs: r.blocs.map((b) => ({
-        code: b.code,
-        title: b.title,
-        optionGroup: b.optionGroup,
-        optionLabel: b.optionLabel,
-        competencies: b.competencies.length,
-        criteria: b.competencies.reduce((n, c) => n + (c.criteria?.length ?? 0), 0) + b.epreuves.reduce((n, e) => n + (e.criteria?.length ?? 0), 0),
-        epreuves: b.epreuves.map((e) => e.code),
-      })),
-      optionGroups: (r.optionGroups ?? []).map((g) => ({ code: g.code, title: g.title, choose: g.choose })),
-      extraRequirements: (r.extraRequirements ?? []).map((x) => ({ code: x.code, title: x.title })),
-    }));
+    const published = await publishedReferentials(this.db);
+    const ids = [...new Set(published.map(({ content }) => content.referential))];
+    const withdrawals = new Map(await Promise.all(ids.map(async (id) => [id, await this.referentials.withdrawals(id)] as const)));
+    return published.map(({ content: r, contentHash }): ReferentialSummaryDto => {
+      const { title, rncpCode, rsCode, level, eqfLevel, certifier } = r.certification;
+      const withdrawn = withdrawals.get(r.referential)?.get(r.version);
+      return {
+        referential: r.referential,
+        version: r.version,
+        kind: certificationKindOf(r),
+        title,
+        ...(rncpCode !== undefined ? { rncpCode } : {}),
+        ...(rsCode !== undefined ? { rsCode } : {}),
+        ...(level !== undefined ? { level } : {}),
+        ...(eqfLevel !== undefined ? { eqfLevel } : {}),
+        ...(certifier !== undefined ? { certifier } : {}),
+        accessRoutes: [...accessRoutesOf(r)],
+        contentHash,
+        blocValidation: r.validationPolicy.blocValidation,
+        blocs: r.blocs.map((b) => ({
+          code: b.code,
+          ...(b.title !== undefined ? { title: b.title } : {}),
+          ...(b.optionGroup !== undefined ? { optionGroup: b.optionGroup } : {}),
+          ...(b.optionLabel !== undefined ? { optionLabel: b.optionLabel } : {}),
+          competencies: b.competencies.length,
+          criteria:
+            b.competencies.reduce((n, c) => n + (c.criteria?.length ?? 0), 0) +
+            b.epreuves.reduce((n, e) => n + (e.criteria?.length ?? 0), 0) +
+            (b.criteria?.length ?? 0),
+          epreuves: b.epreuves.map((e) => e.code),
+        })),
+        optionGroups: (r.optionGroups ?? []).map((g) => ({ code: g.code, title: g.title, choose: g.choose })),
+        extraRequirements: (r.extraRequirements ?? []).map((x) => ({ code: x.code, title: x.title })),
+        ...(withdrawn ? { withdrawn: { at: withdrawn.at, reason: withdrawn.reason } } : {}),
+      };
+    });
   }
 }

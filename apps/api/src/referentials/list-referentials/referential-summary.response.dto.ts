@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ACCESS_ROUTES, CERTIFICATION_KINDS } from '@jalon/domain';
 
 export class ReferentialOptionGroupView {
   @ApiProperty({ example: 'SPECIALISATION' }) code!: string;
@@ -12,13 +13,23 @@ export class ExtraRequirementSummaryView {
   @ApiProperty() title!: string;
 }
 
+/** When and why a version was withdrawn from new enrollments (not part of its file: recorded afterwards by an admin). */
+export class ReferentialWithdrawalView {
+  @ApiProperty({ format: 'date-time', example: '2026-09-01T08:00:00.000Z' }) at!: string;
+  @ApiProperty({ example: 'Remplacée par la version 2 (nouvel arrêté d’enregistrement)' }) reason!: string;
+}
+
 export class BlocSummaryDto {
   @ApiProperty({ example: 'BC04' }) code!: string;
-  @ApiProperty({ example: 'Développer, déployer et optimiser les pipelines de données' }) title!: string;
+  @ApiPropertyOptional({
+    example: 'Développer, déployer et optimiser les pipelines de données',
+    description: 'Absent where the référentiel gives the bloc no title: it is then shown by its code and its competencies',
+  })
+  title?: string;
   @ApiPropertyOptional({ example: 'SPECIALISATION', description: 'Option group, absent for a mandatory bloc' }) optionGroup?: string;
   @ApiPropertyOptional({ example: 'Data Engineering' }) optionLabel?: string;
   @ApiProperty({ example: 5 }) competencies!: number;
-  @ApiProperty({ example: 11 }) criteria!: number;
+  @ApiProperty({ example: 11, description: 'Its criteria: of its competencies, of its épreuves and those stated once for the bloc' }) criteria!: number;
   @ApiProperty({ example: ['BC04-E1'] }) epreuves!: string[];
 }
 
@@ -27,13 +38,28 @@ export class BlocSummaryDto {
 export class ReferentialSummaryDto {
   @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) referential!: string;
   @ApiProperty({ example: '1' }) version!: string;
+  @ApiProperty({ enum: CERTIFICATION_KINDS, description: 'The kind of certification (a référentiel that states none: certification-professionnelle)' })
+  kind!: string;
   @ApiProperty({ example: 'Expert en ingénierie et science des données' }) title!: string;
   @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
-  @ApiProperty({ example: 7 }) level!: number;
-  @ApiProperty() certifier!: string;
+  @ApiPropertyOptional({ example: 'RS5678' }) rsCode?: string;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Level in the national framework, where the référentiel states it' }) level?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'European (EQF/CEC) level, where the référentiel states it' }) eqfLevel?: number;
+  @ApiPropertyOptional() certifier?: string;
+  @ApiProperty({
+    enum: ACCESS_ROUTES,
+    isArray: true,
+    description: 'The access routes the certification is open to (a référentiel that states none: every route)',
+  })
+  accessRoutes!: string[];
   @ApiProperty({ example: 'sha256:…', description: 'Hash of the canonical content' }) contentHash!: string;
   @ApiProperty({ enum: ['jury', 'automatic'] }) blocValidation!: string;
   @ApiProperty({ type: [BlocSummaryDto] }) blocs!: BlocSummaryDto[];
   @ApiProperty({ type: [ReferentialOptionGroupView] }) optionGroups!: ReferentialOptionGroupView[];
   @ApiProperty({ type: [ExtraRequirementSummaryView] }) extraRequirements!: ExtraRequirementSummaryView[];
+  @ApiPropertyOptional({
+    type: ReferentialWithdrawalView,
+    description: 'Set once the version is withdrawn from new enrollments: enrolling on it is refused; the paths pinned to it go on',
+  })
+  withdrawn?: ReferentialWithdrawalView;
 }
