@@ -65,7 +65,17 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
       [2, 'assessed'],
     ]);
     expect(path.sittings[0].timedParts).toEqual([]);
-    expect(path.missing).toEqual({ blocs: ['BC02', 'BC03', 'BC04'], optionGroups: [], extraRequirements: ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'] });
+    expect(path.missing).toEqual({
+      blocs: ['BC02', 'BC03', 'BC04'],
+      optionGroups: [],
+      extraRequirements: ['PROJET-FIL-ROUGE', 'SOUTENANCE-FINALE'],
+      // and, for each of those blocs, the épreuves it still owes
+      epreuves: [
+        { bloc: 'BC02', epreuves: ['E2'] },
+        { bloc: 'BC03', epreuves: ['E3'] },
+        { bloc: 'BC04', epreuves: ['E4', 'E5'] },
+      ],
+    });
     const certified = (await admin.get(`/enrollments/${ids.certified}`).expect(200)).body;
     expect(certified.status).toBe('certified');
     expect(certified.awardedAt).toBeDefined();

@@ -63,7 +63,10 @@ export class EnrollmentCommandsController {
   @ApiResponse({ status: 201, type: CreatedOutcome })
   enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     return this.commands.execute(
-      new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? []),
+      new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? [], {
+        ...(body.apprenticeship ? { apprenticeship: { masterId: body.apprenticeship.masterId, company: body.apprenticeship.company } } : {}),
+        ...(body.trainingStartDate ? { trainingStartDate: body.trainingStartDate } : {}),
+      }),
     );
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
-import { ACCESS_ROUTES, ACCOMMODATION_KINDS, ROLES } from '@jalon/domain';
+import { ACCESS_ROUTES, ACCOMMODATION_KINDS, CERTIFICATION_KINDS, ROLES } from '@jalon/domain';
 import { orWithheld } from '../shared/withheld.responses.dto';
 import { BLOC_STATUSES, PATH_STATUSES } from '@jalon/read-models';
 
@@ -22,10 +22,18 @@ export class ActorView {
 export class CertificationView {
   @ApiProperty({ example: 'expert-ingenierie-science-donnees' }) referentialId!: string;
   @ApiProperty({ example: '1' }) version!: string;
+  @ApiProperty({ enum: CERTIFICATION_KINDS, description: 'titre, certification professionnelle, diplôme, CQP or RS certification' }) kind!: string;
   @ApiProperty() title!: string;
-  @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
-  @ApiProperty({ type: 'integer', example: 7 }) level!: number;
-  @ApiProperty() certifier!: string;
+  @ApiPropertyOptional({ example: 'RNCP12345', description: 'Only where the référentiel states it' }) rncpCode?: string;
+  @ApiPropertyOptional({ example: 'RS5678' }) rsCode?: string;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'National level, where the référentiel states it' }) level?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'European (EQF/CEC) level, where stated' }) eqfLevel?: number;
+  @ApiPropertyOptional({ description: 'Where the référentiel names it' }) certifier?: string;
+}
+
+export class ApprenticeshipView {
+  @ApiProperty({ description: "The maître d'apprentissage's user id" }) masterId!: string;
+  @ApiProperty() company!: string;
 }
 
 export class OptionView {
@@ -37,6 +45,10 @@ export class CompetencyAssessmentView {
   @ApiProperty({ format: 'uuid' }) assessmentId!: string;
   @ApiProperty({ example: 'BC01-E1' }) epreuve!: string;
   @ApiProperty({ type: 'integer', example: 1 }) attempt!: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Its rank among the observations of an épreuve assessed over the training' }) observation?: number;
+  @ApiProperty({ description: 'Every criterion of the épreuve met (as last corrected): false for a failed attempt' }) passed!: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When its sitting was held' }) heldAt?: string;
+  @ApiPropertyOptional({ example: 'maitre-apprentissage', description: 'The capacity in which the assessor acted' }) capacity?: string;
   @ApiProperty({ type: 'integer', description: 'Criteria bearing on the competency that were met' }) criteriaMet!: number;
   @ApiProperty({ type: 'integer', description: 'Criteria of the assessment bearing on the competency' }) criteria!: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'The last correction of the assessment: the counts are its corrected results' }) correctedBy?: string;
@@ -54,7 +66,7 @@ export class CompetencyView {
 
 export class BlocView {
   @ApiProperty({ example: 'BC01' }) code!: string;
-  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ description: 'Absent where the référentiel gives the bloc no title: show it by its code' }) title?: string;
   @ApiProperty({ enum: BLOC_STATUSES }) status!: string;
   @ApiProperty({ description: 'Whether the path needs it (a bloc of an option not chosen does not)' }) required!: boolean;
   @ApiPropertyOptional({ example: 'SPECIALISATION' }) optionGroup?: string;
@@ -75,9 +87,13 @@ export class SittingView {
   @ApiProperty() epreuve!: string;
   @ApiProperty() bloc!: string;
   @ApiProperty({ type: 'integer' }) attempt!: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Its rank among the observations of an épreuve assessed over the training (not a retake)' })
+  observation?: number;
   @ApiProperty({ enum: SITTING_STATUSES }) status!: string;
   @ApiProperty({ format: 'date-time' }) scheduledAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) heldAt?: string;
   @ApiProperty({ type: [String] }) assessors!: string[];
+  @ApiPropertyOptional({ example: 'maitre-apprentissage', description: 'The capacity in which they assess' }) assessorKind?: string;
   @ApiProperty({ type: [SittingTimedPartView] }) timedParts!: SittingTimedPartView[];
 }
 
@@ -93,10 +109,16 @@ export class MissingOptionGroupView {
   @ApiProperty({ type: 'integer', description: 'How many blocs of the group are still to choose' }) missing!: number;
 }
 
+export class OwedEpreuvesView {
+  @ApiProperty({ example: 'BC01' }) bloc!: string;
+  @ApiProperty({ type: [String], description: 'Still owed (any one of them, where the référentiel says one suffices)' }) epreuves!: string[];
+}
+
 export class MissingView {
   @ApiProperty({ type: [String], description: 'Required blocs not validated' }) blocs!: string[];
   @ApiProperty({ type: [MissingOptionGroupView] }) optionGroups!: MissingOptionGroupView[];
   @ApiProperty({ type: [String] }) extraRequirements!: string[];
+  @ApiProperty({ type: [OwedEpreuvesView], description: 'For each bloc not yet validatable, the épreuves still owed' }) epreuves!: OwedEpreuvesView[];
 }
 
 export class TransferredToView {
@@ -251,6 +273,8 @@ export class PathView {
   @ApiProperty({ type: CertificationView }) certification!: CertificationView;
   @ApiProperty({ example: '2026-A' }) cohort!: string;
   @ApiProperty({ enum: [...ACCESS_ROUTES] }) accessRoute!: string;
+  @ApiPropertyOptional({ type: ApprenticeshipView }) apprenticeship?: ApprenticeshipView;
+  @ApiPropertyOptional({ example: '2025-09-01', description: 'When the training or the contract started' }) trainingStartDate?: string;
   @ApiProperty({ type: [OptionView], description: 'The option blocs chosen' }) options!: OptionView[];
   @ApiProperty({ enum: PATH_STATUSES, description: '"eligible": ready for the final jury' }) status!: string;
   @ApiProperty({ type: [BlocView], description: 'Every bloc of the version, in its order' }) blocs!: BlocView[];
@@ -321,7 +345,8 @@ export class BlocStatisticsView {
     type: 'number',
     nullable: true,
     example: 41.5,
-    description: 'Median days from enrollment to validation, to a tenth; null when none validated',
+    description:
+      'Median days to validation, to a tenth, counted from the training or contract start where the enrollment states it (else from the enrollment); null when none validated',
   })
   medianDaysToValidation!: number | null;
 }
@@ -354,7 +379,7 @@ export class UnappliedAccommodationFinding {
 
 export class ProvenanceBlocView {
   @ApiProperty() code!: string;
-  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ description: 'Absent where the référentiel gives the bloc no title' }) title?: string;
   @ApiProperty({ enum: ['validatable', 'validated', 'annulled', 'not-validated'] }) status!: string;
 }
 
@@ -392,7 +417,7 @@ export class AccommodationHistoryItem extends EventTraceView {
 
 @ApiSchema({
   description:
-    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, scheduledAt, assessors, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
+    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
 })
 export class ProvenanceHistoryItem extends EventTraceView {}
 

@@ -1,4 +1,5 @@
 import { Actor } from '../shared/actor';
+import { AccessRoute } from '../referential/referential.model';
 import { AccommodationTerms } from './accommodation';
 
 /** Every command says who acts and when: the clock is an input, never read inside the domain. */
@@ -6,9 +7,6 @@ interface CommandBase {
   readonly by: Actor;
   readonly now: string;
 }
-
-export const ACCESS_ROUTES = ['formation-initiale', 'apprentissage', 'formation-continue', 'contrat-de-professionnalisation', 'vae'] as const;
-export type AccessRoute = (typeof ACCESS_ROUTES)[number];
 
 export interface CriterionResult {
   readonly criterion: string;
@@ -19,6 +17,19 @@ export interface CriterionResult {
 export interface TimedPartConditions {
   readonly code: string;
   readonly actualDurationMinutes: number;
+}
+
+/** The candidate's maître d'apprentissage (a user of the school's provider) and the company where they train. */
+export interface Apprenticeship {
+  readonly masterId: string;
+  readonly company: string;
+}
+
+/** What an enrollment may state beyond its route: its apprenticeship, and when its training or contract started. */
+export interface EnrollmentParticulars {
+  readonly apprenticeship?: Apprenticeship;
+  /** YYYY-MM-DD: the start of the training or of the contract; statistics count from it. */
+  readonly trainingStartDate?: string;
 }
 
 export interface BlocCorrespondence {
@@ -38,7 +49,7 @@ export type EnrollmentCommand =
         cohort: string;
         accessRoute: AccessRoute;
         optionBlocs: readonly string[];
-      };
+      } & EnrollmentParticulars;
     }
   | { readonly type: 'ChooseOption'; readonly data: CommandBase & { optionBlocs: readonly string[] } }
   | { readonly type: 'GrantAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms } }
@@ -90,7 +101,7 @@ export type EnrollmentCommand =
         accessRoute: AccessRoute;
         optionBlocs: readonly string[];
         carriedBlocs: readonly CarriedBloc[];
-      };
+      } & EnrollmentParticulars;
     };
 
 /** An attestation (one bloc) or the certificate, as stored: the hashes let anyone check the files. */

@@ -1,12 +1,12 @@
 import { indexReferential, ReferentialIndex } from '../referential/referential-index';
-import { Epreuve, Referential } from '../referential/referential.model';
+import { ACCESS_ROUTES, AccessRoute, accessRoutesOf, APPRENTICESHIP_MASTER_KIND, Epreuve, owedOnRoute, Referential } from '../referential/referential.model';
 import { Actor, Role } from '../shared/actor';
 import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
 import { disclosed, isWithheld } from '../shared/withheld';
 import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
-import { ACCESS_ROUTES, ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand } from './enrollment.commands';
-import { ApplicableAccommodation, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
-import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
+import { ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand, EnrollmentParticulars } from './enrollment.commands';
+import { ApplicableAccommodation, BlocValidationRule, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
+import { PathEvidence, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment.state';
 
 const ENROLLMENT_STREAM = 'enrollment-';
@@ -21,6 +21,11 @@ export const enrollmentIdOf = (streamId: string): string | undefined =>
 export interface EnrollmentContext {
   /** The référentiel version the enrollment is (or will be) pinned to. */
   readonly referential: Referential;
+  /**
+   * Set when that version was withdrawn from new enrollments: enrolling on it (or transferring to
+   * it) is refused; the paths already pinned to it go on.
+   */
+  readonly withdrawnFromNewEnrollments?: { readonly at: string; readonly reason: string };
 }
 
 /**
@@ -31,9 +36,9 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
   const index = indexReferential(context.referential);
   switch (command.type) {
     case 'Enroll':
-      return enroll(command, state, index);
+      return enroll(command, state, index, context);
     case 'EnrollByTransfer':
-      return enrollByTransfer(command, state, index);
+      return enrollByTransfer(command, state, index, context);
     case 'ChooseOption':
       return chooseOption(command, open(state, index), index);
     case 'GrantAccommodation':
@@ -146,13 +151,15 @@ function checkOptionBlocs(optionBlocs: readonly string[], index: ReferentialInde
   }
 }
 
-function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: ReferentialIndex): EnrollmentEvent[] {
+function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: ReferentialIndex, context: EnrollmentContext): EnrollmentEvent[] {
   const d = command.data;
   if (state.status !== 'none') throw new ConflictError('ENROLLMENT.ALREADY_EXISTS', `enrollment ${d.enrollmentId} already exists`);
   checkPinnedVersion(d.referentialId, d.version, index);
+  checkOpenToNewEnrollments(index, context);
   if (!ACCESS_ROUTES.includes(d.accessRoute)) throw new ValidationError('ENROLLMENT.UNKNOWN_ACCESS_ROUTE', `unknown access route ${d.accessRoute}`);
   required(d.cohort, 'cohort');
   checkOptionBlocs(d.optionBlocs, index);
+  const particulars = checkParticulars(d, index);
   return [
     {
       type: 'CandidateEnrolled',
@@ -165,11 +172,62 @@ function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: Ref
         cohort: d.cohort,
         accessRoute: d.accessRoute,
         optionBlocs: d.optionBlocs,
+        ...particulars,
         by: d.by,
         at: d.now,
       },
     },
   ];
+}
+
+/** A version withdrawn from new enrollments takes none (the paths pinned to it go on). */
+function checkOpenToNewEnrollments(index: ReferentialIndex, context: EnrollmentContext): void {
+  const withdrawn = context.withdrawnFromNewEnrollments;
+  if (withdrawn)
+    throw new IllegalStateError(
+      'ENROLLMENT.VERSION_WITHDRAWN',
+      `${index.referential.referential}@${index.referential.version} was withdrawn from new enrollments on ${withdrawn.at}: ${withdrawn.reason}`,
+      { withdrawnAt: withdrawn.at },
+    );
+}
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The route must be one the certification is open to; an apprenticeship names its maître
+ * d'apprentissage where the route owes an épreuve only they assess; a start date is a calendar date.
+ */
+function checkParticulars(d: EnrollmentParticulars & { accessRoute: AccessRoute }, index: ReferentialIndex): EnrollmentParticulars {
+  if (!accessRoutesOf(index.referential).includes(d.accessRoute))
+    throw new ValidationError(
+      'ENROLLMENT.ROUTE_NOT_OPEN',
+      `${index.referential.referential}@${index.referential.version} is not open to the ${d.accessRoute} route`,
+      {
+        field: 'accessRoute',
+        openRoutes: accessRoutesOf(index.referential),
+      },
+    );
+  const needsMaster = [...index.epreuves.values()].some(
+    ({ epreuve }) => epreuve.assessorKind === APPRENTICESHIP_MASTER_KIND && owedOnRoute(epreuve, d.accessRoute),
+  );
+  if (needsMaster && !d.apprenticeship)
+    throw new ValidationError(
+      'ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED',
+      `on the ${d.accessRoute} route this certification owes épreuves the maître d'apprentissage assesses: name them`,
+      { field: 'apprenticeship' },
+    );
+  if (d.apprenticeship) {
+    required(d.apprenticeship.masterId, 'apprenticeship.masterId');
+    required(d.apprenticeship.company, 'apprenticeship.company');
+  }
+  if (d.trainingStartDate !== undefined && (!CALENDAR_DATE.test(d.trainingStartDate) || Number.isNaN(Date.parse(d.trainingStartDate))))
+    throw new ValidationError('COMMAND.INVALID_DATE', `trainingStartDate is not a calendar date (YYYY-MM-DD): ${d.trainingStartDate}`, {
+      field: 'trainingStartDate',
+    });
+  return {
+    ...(d.apprenticeship ? { apprenticeship: { masterId: d.apprenticeship.masterId.trim(), company: d.apprenticeship.company.trim() } } : {}),
+    ...(d.trainingStartDate ? { trainingStartDate: d.trainingStartDate } : {}),
+  };
 }
 
 function checkPinnedVersion(referentialId: string, version: string, index: ReferentialIndex): void {
@@ -181,10 +239,17 @@ function checkPinnedVersion(referentialId: string, version: string, index: Refer
   }
 }
 
-function enrollByTransfer(command: CommandOf<'EnrollByTransfer'>, state: EnrollmentState, index: ReferentialIndex): EnrollmentEvent[] {
+function enrollByTransfer(
+  command: CommandOf<'EnrollByTransfer'>,
+  state: EnrollmentState,
+  index: ReferentialIndex,
+  context: EnrollmentContext,
+): EnrollmentEvent[] {
   const d = command.data;
   if (state.status !== 'none') throw new ConflictError('ENROLLMENT.ALREADY_EXISTS', `enrollment ${d.enrollmentId} already exists`);
   checkPinnedVersion(d.referentialId, d.version, index);
+  checkOpenToNewEnrollments(index, context);
+  checkParticulars(d, index);
   checkOptionBlocs(d.optionBlocs, index);
   checkCarriedTargets(
     d.carriedBlocs.map((c) => c.toBloc),
@@ -388,12 +453,20 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
   if (d.assessorIds.length === 0 || d.assessorIds.some((id) => id.trim() === ''))
     throw new ValidationError('SITTING.NO_ASSESSOR', 'a sitting is assigned at least one assessor');
   validDate(d.scheduledAt, 'scheduledAt');
+  const epreuve = indexed.epreuve;
+  if (!owedOnRoute(epreuve, state.accessRoute))
+    throw new IllegalStateError('SITTING.EPREUVE_NOT_ON_ROUTE', `épreuve ${epreuve.code} is not owed on the ${state.accessRoute} route`, {
+      epreuve: epreuve.code,
+      routes: epreuve.routes,
+    });
+  checkAssessorsOfKind(epreuve, d.assessorIds, state);
   const previous = Object.values(state.sittings).filter((s) => s.epreuveCode === d.epreuveCode);
   // One attempt at a time per épreuve: the next is scheduled once the previous one is assessed (R12).
-  if (previous.some((s) => s.status !== 'assessed'))
+  // Observations over the training are not attempts: several may be open at once.
+  if (!epreuve.continuous && previous.some((s) => s.status !== 'assessed'))
     throw new IllegalStateError('SITTING.ATTEMPT_IN_PROGRESS', `an attempt at ${d.epreuveCode} is already scheduled and not yet assessed`);
 
-  const conditions = sittingConditions(state, indexed.epreuve, d.scheduledAt);
+  const conditions = sittingConditions(state, epreuve, d.scheduledAt);
   return [
     {
       type: 'SittingScheduled',
@@ -401,15 +474,36 @@ function scheduleSitting(command: CommandOf<'ScheduleSitting'>, state: ActiveEnr
         sittingId: d.sittingId,
         epreuveCode: d.epreuveCode,
         blocCode: bloc.code,
-        attempt: previous.length + 1,
+        ...(epreuve.continuous ? { attempt: 1, observation: previous.length + 1 } : { attempt: previous.length + 1 }),
         scheduledAt: d.scheduledAt,
         assessorIds: d.assessorIds,
+        assessorKind: epreuve.assessorKind,
         ...conditions,
         by: d.by,
         at: d.now,
       },
     },
   ];
+}
+
+/** An épreuve the maître d'apprentissage assesses is assigned to the enrollment's own, and to them alone. */
+function checkAssessorsOfKind(epreuve: Epreuve, assessorIds: readonly string[], state: ActiveEnrollment): void {
+  if (epreuve.assessorKind !== APPRENTICESHIP_MASTER_KIND) return;
+  const master = state.apprenticeship?.masterId;
+  if (!master)
+    throw new IllegalStateError(
+      'SITTING.NO_APPRENTICESHIP_MASTER',
+      `épreuve ${epreuve.code} is assessed by the maître d'apprentissage, and this enrollment names none`,
+      {
+        epreuve: epreuve.code,
+      },
+    );
+  if (assessorIds.length !== 1 || assessorIds[0] !== master)
+    throw new ValidationError(
+      'SITTING.NOT_THE_APPRENTICESHIP_MASTER',
+      `épreuve ${epreuve.code} is assessed by the candidate's maître d'apprentissage (${master}) alone`,
+      { field: 'assessorIds', expected: [master] },
+    );
 }
 
 function sitting(state: ActiveEnrollment, sittingId: string) {
@@ -550,11 +644,12 @@ function recordAssessment(command: CommandOf<'RecordAssessment'>, state: ActiveE
       attempt: s.attempt,
       results: d.results,
       passed: d.results.every((r) => r.met),
+      capacity: s.assessorKind ?? index.epreuves.get(s.epreuveCode)!.epreuve.assessorKind,
       by: d.by,
       at: d.now,
     },
   };
-  return withConsequences(state, [recorded], index, d.by, d.now, 'assessment-corrected');
+  return withConsequences(state, [recorded], index, d.by, d.now, 'later-observation');
 }
 
 function correctAssessment(command: CommandOf<'CorrectAssessment'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
@@ -575,6 +670,7 @@ function correctAssessment(command: CommandOf<'CorrectAssessment'>, state: Activ
       results: d.results,
       reason: required(d.reason, 'reason'),
       passed: d.results.every((r) => r.met),
+      capacity: d.by.role === 'jury' ? 'jury' : (s.assessorKind ?? index.epreuves.get(assessment.epreuveCode)!.epreuve.assessorKind),
       by: d.by,
       at: d.now,
     },
@@ -593,7 +689,7 @@ function withConsequences(
   index: ReferentialIndex,
   by: Actor,
   at: string,
-  revocationCause: 'assessment-corrected' | 'bloc-annulled',
+  revocationCause: 'assessment-corrected' | 'bloc-annulled' | 'later-observation',
 ): EnrollmentEvent[] {
   const events = [...primary];
   let state = primary.reduce(evolveEnrollment, before as EnrollmentState) as ActiveEnrollment;
@@ -601,38 +697,60 @@ function withConsequences(
     events.push(event);
     state = evolveEnrollment(state, event) as ActiveEnrollment;
   };
-  const met = criteriaMet(state);
+  const evidence = new PathEvidence(state, index);
   for (const [code, { blocCode }] of index.competencies) {
-    const evidence = competencyEvidence(index, code, met);
+    const standing = evidence.competency(code);
     const acquired = state.acquiredCompetencies[code] !== undefined;
-    if (evidence && !acquired) emit({ type: 'CompetencyAcquired', data: { competencyCode: code, blocCode, rule: 'all-criteria-met', evidence, by, at } });
-    if (!evidence && acquired) emit({ type: 'CompetencyAcquisitionRevoked', data: { competencyCode: code, blocCode, cause: revocationCause, by, at } });
+    if (standing.status === 'met' && !acquired)
+      emit({ type: 'CompetencyAcquired', data: { competencyCode: code, blocCode, rule: 'all-criteria-met', evidence: standing.evidence, by, at } });
+    // A later observation takes back what an earlier one showed only while the bloc is not validated (R7).
+    const kept = revocationCause === 'later-observation' && state.blocs[blocCode]?.status === 'validated';
+    if (standing.status === 'owed' && acquired && !kept)
+      emit({ type: 'CompetencyAcquisitionRevoked', data: { competencyCode: code, blocCode, cause: revocationCause, by, at } });
   }
   for (const bloc of index.referential.blocs) {
     const current = state.blocs[bloc.code]?.status;
     // R7: a validated bloc is acquired for good; only an annulment withdraws it.
     if (current === 'validated') continue;
-    const codes = bloc.competencies.map((c) => c.code);
-    const missing = codes.filter((c) => state.acquiredCompetencies[c] === undefined);
-    if (missing.length === 0 && current !== 'validatable') {
-      emit({ type: 'BlocBecameValidatable', data: { blocCode: bloc.code, rule: 'all-competencies-acquired', competencies: codes, by, at } });
-    } else if (missing.length > 0 && current === 'validatable') {
-      emit({ type: 'BlocNoLongerValidatable', data: { blocCode: bloc.code, missingCompetencies: missing, by, at } });
+    const readiness = blocReadiness(state, evidence, bloc.code, index);
+    if (readiness.ready && current !== 'validatable') {
+      emit({ type: 'BlocBecameValidatable', data: { blocCode: bloc.code, rule: readiness.rule, competencies: readiness.competencies, by, at } });
+    } else if (!readiness.ready && current === 'validatable') {
+      emit({ type: 'BlocNoLongerValidatable', data: { blocCode: bloc.code, missingCompetencies: readiness.missingCompetencies, by, at } });
     }
     // Where the référentiel lets a rule decide, a validatable bloc of the candidate's path is validated
     // at once, including an option bloc that only now joins the path.
     const chosen = !bloc.optionGroup || state.optionBlocs.includes(bloc.code);
     if (index.referential.validationPolicy.blocValidation === 'automatic' && chosen && state.blocs[bloc.code]?.status === 'validatable') {
-      emit(blocValidated(state, index, bloc.code, 'automatic-rule', by, at));
+      emit(blocValidated(state, evidence, index, bloc.code, 'automatic-rule', by, at));
     }
   }
   return events;
+}
+
+type BlocReadiness =
+  | { readonly ready: true; readonly rule: BlocValidationRule; readonly competencies: readonly string[] }
+  | { readonly ready: false; readonly missingCompetencies: readonly string[]; readonly owedEpreuves: readonly string[] };
+
+/**
+ * Whether a bloc can be validated: every competency acquired, or, where the référentiel leaves it
+ * to the jury's weighing, every competency acquired or gathered for the jury, nothing still owed.
+ */
+function blocReadiness(state: ActiveEnrollment, evidence: PathEvidence, blocCode: string, index: ReferentialIndex): BlocReadiness {
+  const codes = index.blocs.get(blocCode)!.competencies.map((c) => c.code);
+  const notAcquired = codes.filter((code) => state.acquiredCompetencies[code] === undefined);
+  if (notAcquired.length === 0) return { ready: true, rule: 'all-competencies-acquired', competencies: codes };
+  const owed = notAcquired.map((code) => evidence.competency(code)).filter((standing) => standing.status === 'owed');
+  if (owed.length === 0) return { ready: true, rule: 'jury-weighs', competencies: codes };
+  const owedEpreuves = [...new Set(owed.flatMap((standing) => (standing.status === 'owed' ? standing.epreuves : [])))];
+  return { ready: false, missingCompetencies: notAcquired, owedEpreuves: [...index.epreuves.keys()].filter((code) => owedEpreuves.includes(code)) };
 }
 
 // ---- blocs (R6, R7) ---------------------------------------------------------------------------
 
 function blocValidated(
   state: ActiveEnrollment,
+  evidence: PathEvidence,
   index: ReferentialIndex,
   blocCode: string,
   decidedBy: 'jury' | 'automatic-rule',
@@ -640,11 +758,20 @@ function blocValidated(
   at: string,
 ): EnrollmentEvent {
   const codes = index.blocs.get(blocCode)!.competencies.map((c) => c.code);
-  const met = criteriaMet(state);
-  const assessments = new Set(codes.flatMap((code) => (competencyEvidence(index, code, met) ?? []).map((e) => e.assessmentId)));
+  const standings = codes.map((code) => evidence.competency(code));
+  const assessments = new Set(standings.flatMap((standing) => (standing.status === 'owed' ? [] : standing.evidence.map((e) => e.assessmentId))));
+  const weighed = standings.some((standing) => standing.status === 'to-weigh');
   return {
     type: 'BlocValidated',
-    data: { blocCode, decidedBy, rule: 'all-competencies-acquired', competencies: codes, assessments: [...assessments].sort(), by, at },
+    data: {
+      blocCode,
+      decidedBy,
+      rule: weighed ? 'jury-weighs' : 'all-competencies-acquired',
+      competencies: codes,
+      assessments: [...assessments].sort(),
+      by,
+      at,
+    },
   };
 }
 
@@ -662,13 +789,34 @@ function validateBloc(command: CommandOf<'ValidateBloc'>, state: ActiveEnrollmen
     throw new IllegalStateError('BLOC.OPTION_NOT_CHOSEN', `bloc ${bloc.code} belongs to an option the candidate has not chosen`);
   const status = state.blocs[bloc.code]?.status;
   if (status === 'validated') throw new IllegalStateError('BLOC.ALREADY_VALIDATED', `bloc ${bloc.code} is already validated`);
+  const evidence = new PathEvidence(state, index);
   if (status !== 'validatable') {
-    const missing = bloc.competencies.map((c) => c.code).filter((c) => state.acquiredCompetencies[c] === undefined);
-    throw new IllegalStateError('BLOC.NOT_VALIDATABLE', `bloc ${bloc.code} cannot be validated: competencies not acquired: ${missing.join(', ')}`, {
-      missingCompetencies: missing,
-    });
+    const readiness = blocReadiness(state, evidence, bloc.code, index);
+    const missing = readiness.ready ? [] : readiness.missingCompetencies;
+    const owed = readiness.ready ? [] : readiness.owedEpreuves;
+    throw new IllegalStateError(
+      'BLOC.NOT_VALIDATABLE',
+      `bloc ${bloc.code} cannot be validated: competencies not acquired: ${missing.join(', ')}${owed.length ? `; épreuves still owed: ${owed.join(', ')}` : ''}`,
+      { missingCompetencies: missing, owedEpreuves: owed },
+    );
   }
-  return [blocValidated(state, index, bloc.code, 'jury', d.by, d.now)];
+  // Where the jury weighs the results, its validation is what acquires the competencies it weighed.
+  const weighed: EnrollmentEvent[] = bloc.competencies
+    .map((c) => c.code)
+    .filter((code) => state.acquiredCompetencies[code] === undefined)
+    .flatMap((code) => {
+      const standing = evidence.competency(code);
+      return standing.status === 'to-weigh'
+        ? [
+            {
+              type: 'CompetencyAcquired' as const,
+              data: { competencyCode: code, blocCode: bloc.code, rule: 'jury-weighed' as const, evidence: standing.evidence, by: d.by, at: d.now },
+            },
+          ]
+        : [];
+    });
+  const after = weighed.reduce(evolveEnrollment, state as EnrollmentState) as ActiveEnrollment;
+  return [...weighed, blocValidated(after, evidence, index, bloc.code, 'jury', d.by, d.now)];
 }
 
 function annulBloc(command: CommandOf<'AnnulBloc'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
@@ -798,6 +946,8 @@ export function transferInCommand(sourceEnrollmentId: string, source: ActiveEnro
       version: to.version,
       cohort: source.cohort,
       accessRoute: source.accessRoute,
+      ...(source.apprenticeship ? { apprenticeship: source.apprenticeship } : {}),
+      ...(source.trainingStartDate ? { trainingStartDate: source.trainingStartDate } : {}),
       optionBlocs: to.optionBlocs,
       carriedBlocs: to.carriedBlocs,
       by: to.by,

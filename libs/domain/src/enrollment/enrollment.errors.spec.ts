@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, DomainError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
+import { Referential } from '../referential/referential.model';
+import { apprenticeshipFixtureReferential } from '../testing/fixture-referential';
 import { EnrollmentCommand } from './enrollment.commands';
+import { EnrollmentContext } from './enrollment.decider';
+import { EnrollmentEvent } from './enrollment.events';
 import {
   cmd,
   T0,
@@ -27,7 +31,15 @@ interface ErrorCase {
   readonly kind: ErrorClass;
   readonly given: EnrollmentCommand[];
   readonly when: EnrollmentCommand;
+  /** Another référentiel than the fixture's, and what else the decision is given. */
+  readonly referential?: Referential;
+  /** The history as stored, where commands could not write it today. */
+  readonly givenEvents?: EnrollmentEvent[];
+  readonly context?: Omit<EnrollmentContext, 'referential'>;
 }
+
+const apprentice = { accessRoute: 'apprentissage' as const, optionBlocs: [], apprenticeship: { masterId: 'master-1', company: 'Acme' } };
+const enrolledApprentice = [cmd.enroll(apprentice, apprenticeshipFixtureReferential)];
 
 const enrolled = [cmd.enroll()];
 const heldE1 = [...enrolled, cmd.schedule('s1', 'E1'), cmd.hold('s1', fixtureTimedParts('E1'))];
@@ -50,6 +62,53 @@ const transferred: EnrollmentCommand[] = [
 ];
 
 const cases: ErrorCase[] = [
+  // the référentiel's routes, its maître d'apprentissage, and a version withdrawn from new enrollments
+  {
+    code: 'ENROLLMENT.ROUTE_NOT_OPEN',
+    kind: ValidationError,
+    given: [],
+    when: cmd.enroll({ ...apprentice, accessRoute: 'formation-continue' }, apprenticeshipFixtureReferential),
+    referential: apprenticeshipFixtureReferential,
+  },
+  {
+    code: 'ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED',
+    kind: ValidationError,
+    given: [],
+    when: cmd.enroll({ ...apprentice, apprenticeship: undefined }, apprenticeshipFixtureReferential),
+    referential: apprenticeshipFixtureReferential,
+  },
+  {
+    code: 'ENROLLMENT.VERSION_WITHDRAWN',
+    kind: IllegalStateError,
+    given: [],
+    when: cmd.enroll(),
+    context: { withdrawnFromNewEnrollments: { at: T0, reason: 'remplacée par la version 2' } },
+  },
+  {
+    code: 'SITTING.EPREUVE_NOT_ON_ROUTE',
+    kind: IllegalStateError,
+    given: enrolledApprentice,
+    when: cmd.schedule('s1', 'R1-VAE'),
+    referential: apprenticeshipFixtureReferential,
+  },
+  {
+    code: 'SITTING.NOT_THE_APPRENTICESHIP_MASTER',
+    kind: ValidationError,
+    given: enrolledApprentice,
+    when: cmd.schedule('s1', 'R1-ENT'),
+    referential: apprenticeshipFixtureReferential,
+  },
+  {
+    // An apprenticeship enrolled before its maître d'apprentissage was asked for has none to assign.
+    code: 'SITTING.NO_APPRENTICESHIP_MASTER',
+    kind: IllegalStateError,
+    given: [],
+    givenEvents: history([cmd.enroll(apprentice, apprenticeshipFixtureReferential)], apprenticeshipFixtureReferential).map((e) =>
+      e.type === 'CandidateEnrolled' ? { ...e, data: { ...e.data, apprenticeship: undefined } } : e,
+    ),
+    when: cmd.schedule('s1', 'R1-ENT', at(10), ['master-1']),
+    referential: apprenticeshipFixtureReferential,
+  },
   // enrollment (R1) and the closed path (R13)
   { code: 'ENROLLMENT.NOT_FOUND', kind: NotFoundError, given: [], when: cmd.withdraw() },
   { code: 'ENROLLMENT.ALREADY_EXISTS', kind: ConflictError, given: enrolled, when: cmd.enroll() },
@@ -319,7 +378,10 @@ const cases: ErrorCase[] = [
 
 describe('enrollment decider: every typed error', () => {
   it.each(cases.map((c) => [c.code, c] as const))('%s', (_code, c) => {
-    const error = specFor().given(history(c.given)).when(c.when).thenThrows(c.kind, c.code);
+    const error = specFor(c.referential, c.context)
+      .given(c.givenEvents ?? history(c.given, c.referential))
+      .when(c.when)
+      .thenThrows(c.kind, c.code);
     expect(error.message.length).toBeGreaterThan(0);
   });
 

@@ -1,7 +1,8 @@
 import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
-import { AccessRoute, AnnulmentReason, CarriedBloc, CriterionResult, IssuedDocument, RevocationReason } from './enrollment.commands';
+import { AccessRoute } from '../referential/referential.model';
+import { AnnulmentReason, CarriedBloc, EnrollmentParticulars, CriterionResult, IssuedDocument, RevocationReason } from './enrollment.commands';
 
 /** Every event says who did it and when. */
 interface EventBase {
@@ -20,6 +21,12 @@ export interface ApplicableAccommodation {
   readonly accommodationId: string;
   readonly kind: Protected<AccommodationKind>;
 }
+
+/**
+ * On what a bloc is validated: every competency acquired on the evidence, or (where the référentiel
+ * leaves it to the jury) the results gathered, nothing owed, for the jury to weigh.
+ */
+export type BlocValidationRule = 'all-competencies-acquired' | 'jury-weighs';
 
 /** Which assessment(s) made each criterion of a competency met: what an auditor traces. */
 export interface CriterionEvidence {
@@ -41,7 +48,7 @@ export type EnrollmentEvent =
         cohort: string;
         accessRoute: AccessRoute;
         optionBlocs: readonly string[];
-      };
+      } & EnrollmentParticulars;
     }
   | {
       readonly type: 'EnrolledByTransfer';
@@ -57,7 +64,7 @@ export type EnrollmentEvent =
         accessRoute: AccessRoute;
         optionBlocs: readonly string[];
         carriedBlocs: readonly CarriedBloc[];
-      };
+      } & EnrollmentParticulars;
     }
   | { readonly type: 'OptionChosen'; readonly data: EventBase & { optionBlocs: readonly string[]; previousOptionBlocs: readonly string[] } }
   | { readonly type: 'AccommodationGranted'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms> } }
@@ -74,9 +81,14 @@ export type EnrollmentEvent =
         sittingId: string;
         epreuveCode: string;
         blocCode: string;
+        /** 1 for every observation of an épreuve assessed continuously: observations are not retakes (R12). */
         attempt: number;
+        /** The observation's rank, for an épreuve assessed through observations over the training. */
+        observation?: number;
         scheduledAt: string;
         assessorIds: readonly string[];
+        /** The capacity in which the assessors act: the épreuve's assessor kind (absent on sittings scheduled before it was recorded). */
+        assessorKind?: string;
         timedParts: readonly TimedPartSchedule[];
         applicableAccommodations: readonly ApplicableAccommodation[];
       };
@@ -111,23 +123,39 @@ export type EnrollmentEvent =
         attempt: number;
         results: readonly CriterionResult[];
         passed: boolean;
+        /** The capacity in which the assessor acted (absent on assessments recorded before it was). */
+        capacity?: string;
       };
     }
   | {
       readonly type: 'AssessmentCorrected';
-      readonly data: EventBase & { correctionId: string; assessmentId: string; results: readonly CriterionResult[]; reason: string; passed: boolean };
+      readonly data: EventBase & {
+        correctionId: string;
+        assessmentId: string;
+        results: readonly CriterionResult[];
+        reason: string;
+        passed: boolean;
+        /** `jury`, or the assessor kind of the sitting's assessor who corrected it. */
+        capacity?: string;
+      };
     }
   | {
       readonly type: 'CompetencyAcquired';
-      readonly data: EventBase & { competencyCode: string; blocCode: string; rule: 'all-criteria-met'; evidence: readonly CriterionEvidence[] };
+      /** `jury-weighed`: acquired by the jury's validation of the bloc, on the results it weighed. */
+      readonly data: EventBase & {
+        competencyCode: string;
+        blocCode: string;
+        rule: 'all-criteria-met' | 'jury-weighed';
+        evidence: readonly CriterionEvidence[];
+      };
     }
   | {
       readonly type: 'CompetencyAcquisitionRevoked';
-      readonly data: EventBase & { competencyCode: string; blocCode: string; cause: 'assessment-corrected' | 'bloc-annulled' };
+      readonly data: EventBase & { competencyCode: string; blocCode: string; cause: 'assessment-corrected' | 'bloc-annulled' | 'later-observation' };
     }
   | {
       readonly type: 'BlocBecameValidatable';
-      readonly data: EventBase & { blocCode: string; rule: 'all-competencies-acquired'; competencies: readonly string[] };
+      readonly data: EventBase & { blocCode: string; rule: BlocValidationRule; competencies: readonly string[] };
     }
   | { readonly type: 'BlocNoLongerValidatable'; readonly data: EventBase & { blocCode: string; missingCompetencies: readonly string[] } }
   | {
@@ -135,7 +163,7 @@ export type EnrollmentEvent =
       readonly data: EventBase & {
         blocCode: string;
         decidedBy: 'jury' | 'automatic-rule';
-        rule: 'all-competencies-acquired';
+        rule: BlocValidationRule;
         competencies: readonly string[];
         assessments: readonly string[];
       };

@@ -1,37 +1,165 @@
-import { indexReferential, ReferentialIndex } from '../referential/referential-index';
-import { Referential } from '../referential/referential.model';
+import { CriterionId, indexReferential, ReferentialIndex } from '../referential/referential-index';
+import { owedOnRoute, Referential } from '../referential/referential.model';
 import { CriterionEvidence } from './enrollment.events';
-import { ActiveEnrollment } from './enrollment.state';
+import { ActiveEnrollment, AssessmentState } from './enrollment.state';
 
 /**
- * R5: for each criterion, the valid (non-voided) assessment in which it is met, if any.
- * Criteria met in any valid attempt count: a later failed attempt does not erase what was shown.
+ * Where one criterion bearing on a competency stands for a path: met (with the evidence an
+ * auditor traces), gathered for the jury to weigh, or still owed by some épreuves (any one of them
+ * under `any-epreuve`, each of them otherwise).
  */
-export function criteriaMet(state: ActiveEnrollment): Map<string, CriterionEvidence> {
-  const met = new Map<string, CriterionEvidence>();
-  for (const assessment of Object.values(state.assessments)) {
-    if (assessment.voided) continue;
-    for (const [criterion, isMet] of Object.entries(assessment.results)) {
-      if (!isMet || met.has(criterion)) continue;
-      // Met by a correction: the evidence names it, so an auditor is not sent to an assessment that says "not met".
-      const correctionId = assessment.metByCorrection?.[criterion];
-      met.set(criterion, { criterion, assessmentId: assessment.id, ...(correctionId ? { correctionId } : {}) });
+export type CriterionStanding =
+  | { readonly status: 'met'; readonly evidence: readonly CriterionEvidence[] }
+  | { readonly status: 'to-weigh'; readonly evidence: readonly CriterionEvidence[] }
+  | { readonly status: 'owed'; readonly epreuves: readonly string[] };
+
+/** Where a competency stands: acquired on the evidence, ready for the jury's weighing, or owing épreuves. */
+export type CompetencyStanding = CriterionStanding;
+
+/** What one épreuve's valid assessments say of a criterion, its rule for observations applied. */
+type EpreuveVerdict =
+  | { readonly met: true; readonly evidence: readonly CriterionEvidence[] }
+  | { readonly met: false }
+  | { readonly weigh: true; readonly evidence: readonly CriterionEvidence[] };
+
+/**
+ * R5 and the référentiel's rules, for one path: what each épreuve's valid (non-voided) assessments
+ * say of each criterion. A criterion met in any attempt at an épreuve stays met (a later failed
+ * attempt does not erase what was shown); an épreuve assessed through observations follows its
+ * rule instead: the latest observation held, every observation, or the jury's weighing.
+ */
+export class PathEvidence {
+  private readonly order = new Map<string, number>();
+  private readonly byEpreuve = new Map<string, AssessmentState[]>();
+  private readonly competencies = new Map<string, CompetencyStanding>();
+
+  constructor(
+    private readonly state: ActiveEnrollment,
+    private readonly index: ReferentialIndex,
+  ) {
+    let position = 0;
+    for (const assessment of Object.values(state.assessments)) {
+      this.order.set(assessment.id, position++);
+      if (assessment.voided) continue;
+      const list = this.byEpreuve.get(assessment.epreuveCode) ?? [];
+      list.push(assessment);
+      this.byEpreuve.set(assessment.epreuveCode, list);
     }
   }
-  return met;
+
+  /** Whether the épreuve has at least one valid assessment. */
+  assessed(epreuveCode: string): boolean {
+    return (this.byEpreuve.get(epreuveCode) ?? []).length > 0;
+  }
+
+  /** Where a criterion stands, among the épreuves owed on the path's route. */
+  criterion(id: CriterionId): CriterionStanding | undefined {
+    const ruling = this.index.rulings.get(id);
+    const owed = (ruling?.epreuves ?? []).filter((code) => this.owed(code));
+    // Ruled on only by épreuves this route does not owe: the criterion is not asked of this path.
+    if (!ruling || owed.length === 0) return undefined;
+    const verdicts = owed.map((code) => ({ code, verdict: this.verdict(code, id) }));
+    const pending = verdicts.filter(({ verdict }) => 'met' in verdict && !verdict.met).map(({ code }) => code);
+    const evidenceOf = (list: typeof verdicts) => list.flatMap(({ verdict }) => ('evidence' in verdict ? verdict.evidence : []));
+    switch (ruling.rule) {
+      case 'any-epreuve': {
+        // The first evidence shown, in the order the assessments were recorded.
+        const met = evidenceOf(verdicts.filter(({ verdict }) => 'met' in verdict && verdict.met)).sort((a, b) => this.rank(a) - this.rank(b));
+        if (met.length > 0) return { status: 'met', evidence: [met[0]] };
+        const weighed = verdicts.filter(({ verdict }) => 'weigh' in verdict);
+        if (weighed.length > 0) return { status: 'to-weigh', evidence: evidenceOf(weighed) };
+        return { status: 'owed', epreuves: owed };
+      }
+      case 'each-epreuve': {
+        if (pending.length > 0) return { status: 'owed', epreuves: pending };
+        const evidence = evidenceOf(verdicts);
+        return verdicts.some(({ verdict }) => 'weigh' in verdict) ? { status: 'to-weigh', evidence } : { status: 'met', evidence };
+      }
+      case 'jury-weighs': {
+        const unassessed = owed.filter((code) => !this.assessed(code));
+        if (unassessed.length > 0) return { status: 'owed', epreuves: unassessed };
+        return { status: 'to-weigh', evidence: owed.flatMap((code) => this.considered(code, id)) };
+      }
+    }
+  }
+
+  /** Where a competency stands: every criterion bearing on it (and asked of this path) met, or what is missing. */
+  competency(code: string): CompetencyStanding {
+    const cached = this.competencies.get(code);
+    if (cached) return cached;
+    const standing = this.standingOf(code);
+    this.competencies.set(code, standing);
+    return standing;
+  }
+
+  private standingOf(code: string): CompetencyStanding {
+    const standings = (this.index.criteriaBearingOn.get(code) ?? []).map((id) => this.criterion(id)).filter((s) => s !== undefined);
+    if (standings.length === 0) return { status: 'owed', epreuves: this.coveringEpreuves(code) };
+    const owed = [...new Set(standings.flatMap((s) => (s.status === 'owed' ? s.epreuves : [])))];
+    if (owed.length > 0) return { status: 'owed', epreuves: this.inReferentialOrder(owed) };
+    const evidence = standings.flatMap((s) => (s.status === 'owed' ? [] : s.evidence));
+    return standings.some((s) => s.status === 'to-weigh') ? { status: 'to-weigh', evidence } : { status: 'met', evidence };
+  }
+
+  /** Whether the path owes an épreuve: its route is one the épreuve is owed on. */
+  owed(epreuveCode: string): boolean {
+    const indexed = this.index.epreuves.get(epreuveCode);
+    return indexed !== undefined && owedOnRoute(indexed.epreuve, this.state.accessRoute);
+  }
+
+  private verdict(epreuveCode: string, id: CriterionId): EpreuveVerdict {
+    const assessments = (this.byEpreuve.get(epreuveCode) ?? []).filter((a) => a.results[id] !== undefined);
+    const continuous = this.index.epreuves.get(epreuveCode)?.epreuve.continuous;
+    const evidenceOf = (a: AssessmentState): CriterionEvidence => ({
+      criterion: id,
+      assessmentId: a.id,
+      // Met by a correction: the evidence names it, so an auditor is not sent to an assessment that says "not met".
+      ...(a.metByCorrection?.[id] ? { correctionId: a.metByCorrection[id] } : {}),
+    });
+    if (!continuous) {
+      const met = assessments.find((a) => a.results[id]);
+      return met ? { met: true, evidence: [evidenceOf(met)] } : { met: false };
+    }
+    if (assessments.length === 0) return { met: false };
+    switch (continuous.rule) {
+      case 'last': {
+        const last = [...assessments].sort((a, b) => this.heldAt(a).localeCompare(this.heldAt(b)) || this.rank(a) - this.rank(b)).at(-1)!;
+        return last.results[id] ? { met: true, evidence: [evidenceOf(last)] } : { met: false };
+      }
+      case 'all':
+        return assessments.every((a) => a.results[id]) ? { met: true, evidence: assessments.map(evidenceOf) } : { met: false };
+      case 'jury-weighs':
+        return { weigh: true, evidence: assessments.filter((a) => a.results[id]).map(evidenceOf) };
+    }
+  }
+
+  /** The assessments of an épreuve the jury weighs for a criterion: those that met it. */
+  private considered(epreuveCode: string, id: CriterionId): CriterionEvidence[] {
+    return (this.byEpreuve.get(epreuveCode) ?? []).filter((a) => a.results[id]).map((a) => ({ criterion: id, assessmentId: a.id }));
+  }
+
+  private heldAt(assessment: AssessmentState): string {
+    return this.state.sittings[assessment.sittingId]?.heldAt ?? '';
+  }
+
+  private rank(of: { assessmentId: string } | AssessmentState): number {
+    return this.order.get('assessmentId' in of ? of.assessmentId : of.id) ?? 0;
+  }
+
+  private coveringEpreuves(competencyCode: string): string[] {
+    return [...this.index.epreuves.values()].filter((e) => e.epreuve.covers.includes(competencyCode) && this.owed(e.epreuve.code)).map((e) => e.epreuve.code);
+  }
+
+  private inReferentialOrder(codes: readonly string[]): string[] {
+    const wanted = new Set(codes);
+    return [...this.index.epreuves.keys()].filter((code) => wanted.has(code));
+  }
 }
 
-/** The evidence that a competency is acquired under the default rule, or undefined if it is not. */
-export function competencyEvidence(index: ReferentialIndex, competencyCode: string, met: Map<string, CriterionEvidence>): CriterionEvidence[] | undefined {
-  const bearing = index.criteriaBearingOn.get(competencyCode) ?? [];
-  if (bearing.length === 0) return undefined;
-  const evidence: CriterionEvidence[] = [];
-  for (const criterion of bearing) {
-    const found = met.get(criterion);
-    if (found === undefined) return undefined;
-    evidence.push(found);
-  }
-  return evidence;
+/** The evidence that a competency is acquired, or undefined if it is not (yet) met on the evidence alone. */
+export function competencyEvidence(evidence: PathEvidence, competencyCode: string): readonly CriterionEvidence[] | undefined {
+  const standing = evidence.competency(competencyCode);
+  return standing.status === 'met' ? standing.evidence : undefined;
 }
 
 /** Blocs the candidate's path requires: the mandatory ones and the chosen option blocs. */
@@ -47,6 +175,8 @@ export interface PathProgress {
   /** Option groups where fewer blocs are chosen than the group asks. */
   readonly optionGroupsToChoose: readonly { group: string; missing: number }[];
   readonly missingExtraRequirements: readonly string[];
+  /** For each required bloc not yet validatable, the épreuves still owed (any one of them, where one suffices). */
+  readonly owedEpreuves: readonly { readonly bloc: string; readonly epreuves: readonly string[] }[];
 }
 
 /**
@@ -74,7 +204,23 @@ export function pathProgress(state: ActiveEnrollment, referential: Referential):
           : complete
             ? 'eligible'
             : 'in-progress';
-  return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements };
+  const evidence = new PathEvidence(state, index);
+  const owedEpreuves = missingBlocs
+    .filter((code) => state.blocs[code]?.status !== 'validatable')
+    .map((code) => {
+      const owed = new Set(
+        index.blocs
+          .get(code)!
+          .competencies.filter((c) => state.acquiredCompetencies[c.code] === undefined)
+          .flatMap((c) => {
+            const standing = evidence.competency(c.code);
+            return standing.status === 'owed' ? standing.epreuves : [];
+          }),
+      );
+      return { bloc: code, epreuves: [...index.epreuves.keys()].filter((e) => owed.has(e)) };
+    })
+    .filter((entry) => entry.epreuves.length > 0);
+  return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements, owedEpreuves };
 }
 
 export type BlocProgressStatus = 'not-started' | 'in-progress' | 'validatable' | 'validated' | 'annulled';

@@ -19,7 +19,7 @@ import { AccommodationKind, AccommodationTerms } from './accommodation';
 import { AnnulmentReason, CriterionResult, EnrollmentCommand, opensAccommodations } from './enrollment.commands';
 import { decideEnrollment } from './enrollment.decider';
 import { EnrollmentEvent } from './enrollment.events';
-import { competencyEvidence, criteriaMet, pathProgress } from './enrollment.progress';
+import { competencyEvidence, PathEvidence, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment, foldEnrollment, initialEnrollmentState } from './enrollment.state';
 import { admin, assessor, at, candidate, cmd, jury, otherAssessor, referent, tiersTemps } from '../testing/enrollment-fixtures';
 import { automaticFixtureReferential, fixtureCriteria, fixtureReferential } from '../testing/fixture-referential';
@@ -329,7 +329,7 @@ function stateViolations(state: EnrollmentState, referential: Referential): stri
   if (state.status === 'none') return [];
   const s: ActiveEnrollment = state;
   const index = indexReferential(referential);
-  const met = criteriaMet(s);
+  const evidence = new PathEvidence(s, index);
   const violations: string[] = [];
 
   // R6: a validatable bloc has all its competencies acquired.
@@ -346,7 +346,7 @@ function stateViolations(state: EnrollmentState, referential: Referential): stri
   // decider revokes acquisitions on correction even inside a validated bloc (the bloc itself stays
   // validated, R7), so the equivalence holds for every competency, whatever its bloc's status.
   for (const code of index.competencies.keys()) {
-    const hasEvidence = competencyEvidence(index, code, met) !== undefined;
+    const hasEvidence = competencyEvidence(evidence, code) !== undefined;
     const acquired = s.acquiredCompetencies[code] !== undefined;
     if (acquired && !hasEvidence) violations.push(`competency ${code} is acquired without evidence`);
     if (!acquired && hasEvidence) violations.push(`competency ${code} has evidence but is not acquired`);

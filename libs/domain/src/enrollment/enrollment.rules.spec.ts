@@ -154,6 +154,7 @@ describe('R2 structure: mandatory blocs and a one-of option group', () => {
       missingBlocs: [],
       optionGroupsToChoose: [{ group: 'OPT', missing: 1 }],
       missingExtraRequirements: [],
+      owedEpreuves: [],
     });
   });
 });
@@ -181,6 +182,7 @@ describe('R3/R5 competencies, criteria and assessments', () => {
         blocCode: 'BC01',
         attempt: 1,
         passed: false,
+        capacity: 'expert-technique',
         results: results('E1', (c) => c !== 'C1/CE2'),
         by: assessor,
         at: at(11),
@@ -241,6 +243,7 @@ describe('R3/R5 competencies, criteria and assessments', () => {
           results: results('E1', (c) => c !== 'C2/CE1'),
           reason: 'erreur de saisie',
           passed: false,
+          capacity: 'expert-technique',
           by: assessor,
           at: at(12),
         },
@@ -280,6 +283,7 @@ describe('R4/R11 épreuves, accommodations applied, not only granted', () => {
         attempt: 1,
         scheduledAt: at(10),
         assessorIds: [assessor.id],
+        assessorKind: 'expert-technique',
         timedParts: [{ code: 'soutenance', baseDurationMinutes: 30, effectiveDurationMinutes: 40 }],
         applicableAccommodations: [{ accommodationId: 'acc-1', kind: 'tiers-temps' }],
         by: admin,

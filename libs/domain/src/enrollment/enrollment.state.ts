@@ -1,7 +1,8 @@
 import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationTerms } from './accommodation';
-import { AccessRoute, CarriedBloc, IssuedDocument } from './enrollment.commands';
+import { AccessRoute } from '../referential/referential.model';
+import { Apprenticeship, CarriedBloc, IssuedDocument } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
 
 export interface AccommodationState {
@@ -16,9 +17,13 @@ export interface SittingState {
   readonly epreuveCode: string;
   readonly blocCode: string;
   readonly attempt: number;
+  /** Its rank among the observations of an épreuve assessed continuously. */
+  readonly observation?: number;
   readonly status: 'scheduled' | 'held' | 'assessed';
   readonly scheduledAt: string;
   readonly assessorIds: readonly string[];
+  /** The capacity in which its assessors act (the épreuve's assessor kind). */
+  readonly assessorKind?: string;
   readonly timedParts: readonly TimedPartSchedule[];
   readonly applicableAccommodations: readonly ApplicableAccommodation[];
   /** Set once held: the accommodations given at the sitting (R11). */
@@ -33,6 +38,8 @@ export interface AssessmentState {
   readonly sittingId: string;
   readonly epreuveCode: string;
   readonly blocCode: string;
+  /** The capacity in which the assessor acted. */
+  readonly capacity?: string;
   /** Criterion id → met, as last corrected. */
   readonly results: Readonly<Record<string, boolean>>;
   /** The last correction of it, if any: a corrected assessment is marked as such wherever it shows. */
@@ -59,6 +66,9 @@ interface EnrollmentPath {
   readonly version: string;
   readonly cohort: string;
   readonly accessRoute: AccessRoute;
+  readonly apprenticeship?: Apprenticeship;
+  /** When the training or the contract started, where the enrollment states it. */
+  readonly trainingStartDate?: string;
   readonly optionBlocs: readonly string[];
   readonly juryDisclosureConsent: boolean;
   readonly accommodations: Readonly<Record<string, AccommodationState>>;
@@ -134,6 +144,8 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       version: d.version,
       cohort: d.cohort,
       accessRoute: d.accessRoute,
+      ...(d.apprenticeship ? { apprenticeship: d.apprenticeship } : {}),
+      ...(d.trainingStartDate ? { trainingStartDate: d.trainingStartDate } : {}),
       optionBlocs: d.optionBlocs,
       juryDisclosureConsent: false,
       accommodations: {},
@@ -177,9 +189,11 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
         epreuveCode: d.epreuveCode,
         blocCode: d.blocCode,
         attempt: d.attempt,
+        ...(d.observation !== undefined ? { observation: d.observation } : {}),
         status: 'scheduled',
         scheduledAt: d.scheduledAt,
         assessorIds: d.assessorIds,
+        ...(d.assessorKind !== undefined ? { assessorKind: d.assessorKind } : {}),
         timedParts: d.timedParts,
         applicableAccommodations: d.applicableAccommodations,
       };
@@ -221,6 +235,7 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
             sittingId: d.sittingId,
             epreuveCode: d.epreuveCode,
             blocCode: d.blocCode,
+            ...(d.capacity !== undefined ? { capacity: d.capacity } : {}),
             results: resultsOf(d.results),
             voided: false,
           },

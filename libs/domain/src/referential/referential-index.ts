@@ -1,8 +1,9 @@
-import { Bloc, Competency, Epreuve, Referential } from './referential.model';
+import { Bloc, Competency, Epreuve, Referential, SharedCriteriaRule } from './referential.model';
 
 /**
  * A criterion is identified by its owner and its code: `C1.1.1/CE1` for a criterion attached to a
- * competency, `E4/CR2` for one attached to an épreuve. Codes like CE1 repeat across owners.
+ * competency, `E4/CR2` for one attached to an épreuve, `BC01/CE1` for one stated once for a bloc.
+ * Codes like CE1 repeat across owners.
  */
 export type CriterionId = string;
 
@@ -15,14 +16,26 @@ export interface IndexedEpreuve {
   readonly criteria: readonly CriterionId[];
 }
 
+/**
+ * Which épreuves rule on a criterion and how their results combine. A competency's own criteria
+ * and an épreuve's are met once met anywhere they are ruled on (`any-epreuve`, as R5 has always
+ * read); a bloc's shared criteria follow the bloc's rule.
+ */
+export interface CriterionRuling {
+  readonly rule: SharedCriteriaRule;
+  /** The épreuves whose assessments rule on it, in the référentiel's order. */
+  readonly epreuves: readonly string[];
+}
+
 /** Lookups derived once from a référentiel; the référentiel stays the single source of truth. */
 export interface ReferentialIndex {
   readonly referential: Referential;
   readonly blocs: ReadonlyMap<string, Bloc>;
   readonly competencies: ReadonlyMap<string, { competency: Competency; blocCode: string }>;
   readonly epreuves: ReadonlyMap<string, IndexedEpreuve>;
-  /** For each competency, the criteria that bear on it (its own, and those of épreuves covering it). */
+  /** For each competency, the criteria that bear on it (its own, those of épreuves covering it, its bloc's). */
   readonly criteriaBearingOn: ReadonlyMap<string, readonly CriterionId[]>;
+  readonly rulings: ReadonlyMap<CriterionId, CriterionRuling>;
   /** Blocs every candidate must validate. */
   readonly mandatoryBlocs: readonly string[];
 }
@@ -37,10 +50,16 @@ export function indexReferential(referential: Referential): ReferentialIndex {
   const competencies = new Map<string, { competency: Competency; blocCode: string }>();
   const epreuves = new Map<string, IndexedEpreuve>();
   const bearing = new Map<string, CriterionId[]>();
+  const rulings = new Map<CriterionId, { rule: SharedCriteriaRule; epreuves: string[] }>();
   const bear = (competencyCode: string, id: CriterionId) => {
     const list = bearing.get(competencyCode) ?? [];
     if (!list.includes(id)) list.push(id);
     bearing.set(competencyCode, list);
+  };
+  const rule = (id: CriterionId, how: SharedCriteriaRule, epreuveCode: string) => {
+    const ruling = rulings.get(id) ?? { rule: how, epreuves: [] };
+    if (!ruling.epreuves.includes(epreuveCode)) ruling.epreuves.push(epreuveCode);
+    rulings.set(id, ruling);
   };
 
   for (const bloc of referential.blocs) {
@@ -49,19 +68,29 @@ export function indexReferential(referential: Referential): ReferentialIndex {
       competencies.set(competency.code, { competency, blocCode: bloc.code });
       for (const criterion of competency.criteria ?? []) bear(competency.code, criterionId(competency.code, criterion.code));
     }
+    for (const criterion of bloc.criteria ?? [])
+      for (const competencyCode of criterion.competencies ?? bloc.competencies.map((c) => c.code)) bear(competencyCode, criterionId(bloc.code, criterion.code));
   }
   for (const bloc of referential.blocs) {
     for (const epreuve of bloc.epreuves) {
       const criteria: CriterionId[] = [];
+      const ruledHere = (id: CriterionId, how: SharedCriteriaRule) => {
+        if (!criteria.includes(id)) criteria.push(id);
+        rule(id, how, epreuve.code);
+      };
       for (const competencyCode of epreuve.covers) {
-        for (const criterion of competencies.get(competencyCode)?.competency.criteria ?? []) {
-          criteria.push(criterionId(competencyCode, criterion.code));
-        }
+        for (const criterion of competencies.get(competencyCode)?.competency.criteria ?? [])
+          ruledHere(criterionId(competencyCode, criterion.code), 'any-epreuve');
       }
       for (const criterion of epreuve.criteria ?? []) {
         const id = criterionId(epreuve.code, criterion.code);
-        criteria.push(id);
+        ruledHere(id, 'any-epreuve');
         for (const competencyCode of criterion.competencies ?? epreuve.covers) bear(competencyCode, id);
+      }
+      // A bloc's shared criteria are ruled on by each of its épreuves covering a competency they bear on.
+      for (const criterion of bloc.criteria ?? []) {
+        const bearsOn = criterion.competencies ?? bloc.competencies.map((c) => c.code);
+        if (bearsOn.some((code) => epreuve.covers.includes(code))) ruledHere(criterionId(bloc.code, criterion.code), bloc.criteriaRule ?? 'each-epreuve');
       }
       epreuves.set(epreuve.code, { epreuve, blocCode: bloc.code, criteria });
     }
@@ -73,8 +102,12 @@ export function indexReferential(referential: Referential): ReferentialIndex {
     competencies,
     epreuves,
     criteriaBearingOn: bearing,
+    rulings,
     mandatoryBlocs: referential.blocs.filter((bloc) => !bloc.optionGroup).map((bloc) => bloc.code),
   };
   cache.set(referential, index);
   return index;
 }
+
+/** How a bloc is named where its title is not given: by its code (the référentiel gives it no title, none is invented). */
+export const blocName = (bloc: Bloc): string => bloc.title ?? bloc.code;

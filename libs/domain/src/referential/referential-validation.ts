@@ -1,5 +1,5 @@
 import { indexReferential } from './referential-index';
-import { Referential } from './referential.model';
+import { accessRoutesOf, assessorKindsOf, owedOnRoute, Referential } from './referential.model';
 
 /** A problem in a référentiel's content, with the path where it stands (JSON-pointer style). */
 export interface ReferentialProblem {
@@ -46,9 +46,46 @@ export function validateReferentialContent(referential: Referential): Referentia
     'extra requirement',
   );
 
+  // Criteria are named by their owner's code (`BC01/CE1`, `C1/CE1`, `E1/CR1`): owners share no code.
+  const competencyAndEpreuveCodes = new Set(referential.blocs.flatMap((b) => [...b.competencies.map((c) => c.code), ...b.epreuves.map((e) => e.code)]));
+  referential.blocs.forEach((bloc, i) => {
+    if (competencyAndEpreuveCodes.has(bloc.code))
+      report(`/blocs/${i}/code`, 'REFERENTIAL.DUPLICATE_CODE', `bloc code "${bloc.code}" is also a competency's or an épreuve's: criteria would be ambiguous`);
+  });
+  const kinds = new Set(assessorKindsOf(referential).map((k) => k.code));
+  const routes = new Set(accessRoutesOf(referential));
+  const juryValidates = referential.validationPolicy.blocValidation === 'jury';
+  const registration = referential.certification.registration;
+  if (registration?.decisionDate && registration.endDate && registration.endDate < registration.decisionDate)
+    report(
+      '/certification/registration/endDate',
+      'REFERENTIAL.REGISTRATION_ENDS_BEFORE_DECISION',
+      `the registration ends (${registration.endDate}) before it was decided (${registration.decisionDate})`,
+    );
+
   const covered = new Set<string>();
   referential.blocs.forEach((bloc, i) => {
     const own = new Set(bloc.competencies.map((c) => c.code));
+    duplicates(
+      (bloc.criteria ?? []).map((c, k) => ({ code: c.code, path: `/blocs/${i}/criteria/${k}/code` })),
+      `criterion of bloc ${bloc.code}`,
+    );
+    (bloc.criteria ?? []).forEach((criterion, k) =>
+      (criterion.competencies ?? []).forEach((code, m) => {
+        if (!own.has(code))
+          report(
+            `/blocs/${i}/criteria/${k}/competencies/${m}`,
+            'REFERENTIAL.UNKNOWN_COMPETENCY',
+            `criterion ${bloc.code}/${criterion.code} bears on "${code}", which is not a competency of bloc ${bloc.code}`,
+          );
+      }),
+    );
+    if (bloc.criteriaRule === 'jury-weighs' && !juryValidates)
+      report(
+        `/blocs/${i}/criteriaRule`,
+        'REFERENTIAL.JURY_WEIGHING_NEEDS_JURY',
+        `bloc ${bloc.code} leaves its criteria to the jury's weighing, but blocs are validated automatically`,
+      );
     bloc.competencies.forEach((competency, j) =>
       duplicates(
         (competency.criteria ?? []).map((c, k) => ({ code: c.code, path: `/blocs/${i}/competencies/${j}/criteria/${k}/code` })),
@@ -60,6 +97,26 @@ export function validateReferentialContent(referential: Referential): Referentia
     }
     bloc.epreuves.forEach((epreuve, j) => {
       const at = `/blocs/${i}/epreuves/${j}`;
+      if (!kinds.has(epreuve.assessorKind))
+        report(
+          `${at}/assessorKind`,
+          'REFERENTIAL.UNKNOWN_ASSESSOR_KIND',
+          `épreuve ${epreuve.code} is assessed by "${epreuve.assessorKind}", which the référentiel does not declare (${[...kinds].join(', ')})`,
+        );
+      (epreuve.routes ?? []).forEach((route, k) => {
+        if (!routes.has(route))
+          report(
+            `${at}/routes/${k}`,
+            'REFERENTIAL.ROUTE_NOT_OPEN',
+            `épreuve ${epreuve.code} is owed on the ${route} route, which the certification is not open to`,
+          );
+      });
+      if (epreuve.continuous?.rule === 'jury-weighs' && !juryValidates)
+        report(
+          `${at}/continuous/rule`,
+          'REFERENTIAL.JURY_WEIGHING_NEEDS_JURY',
+          `épreuve ${epreuve.code} leaves its observations to the jury's weighing, but blocs are validated automatically`,
+        );
       epreuve.covers.forEach((code, k) => {
         if (own.has(code)) covered.add(code);
         else
@@ -94,14 +151,39 @@ export function validateReferentialContent(referential: Referential): Referentia
   });
 
   const index = indexReferential(referential);
+  const openRoutes = accessRoutesOf(referential);
   referential.blocs.forEach((bloc, i) =>
     bloc.competencies.forEach((competency, j) => {
       const at = `/blocs/${i}/competencies/${j}`;
       if (!covered.has(competency.code)) {
         report(at, 'REFERENTIAL.UNASSESSED_COMPETENCY', `competency ${competency.code} is covered by no épreuve`);
-      } else if ((index.criteriaBearingOn.get(competency.code) ?? []).length === 0) {
-        report(at, 'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA', `no criterion bears on competency ${competency.code}: it could never be acquired`);
+        return;
       }
+      const bearing = index.criteriaBearingOn.get(competency.code) ?? [];
+      if (bearing.length === 0) {
+        report(at, 'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA', `no criterion bears on competency ${competency.code}: it could never be acquired`);
+        return;
+      }
+      // On each route the certification is open to, some criterion bearing on it is ruled by an épreuve owed there.
+      for (const route of openRoutes) {
+        const asked = bearing.some((id) => (index.rulings.get(id)?.epreuves ?? []).some((code) => owedOnRoute(index.epreuves.get(code)!.epreuve, route)));
+        if (!asked)
+          report(
+            at,
+            'REFERENTIAL.INCOMPLETABLE_ON_ROUTE',
+            `on the ${route} route no épreuve owed rules on a criterion of competency ${competency.code}: a candidate on it could never complete`,
+          );
+      }
+    }),
+  );
+  referential.blocs.forEach((bloc, i) =>
+    bloc.epreuves.forEach((epreuve, j) => {
+      if ((index.epreuves.get(epreuve.code)?.criteria ?? []).length === 0)
+        report(
+          `/blocs/${i}/epreuves/${j}`,
+          'REFERENTIAL.UNASSESSABLE_EPREUVE',
+          `no criterion can be ruled on at épreuve ${epreuve.code}: it could never be assessed`,
+        );
     }),
   );
 

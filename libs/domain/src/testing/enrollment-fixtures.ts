@@ -2,7 +2,7 @@ import { Referential } from '../referential/referential.model';
 import { Actor } from '../shared/actor';
 import { AccommodationTerms } from '../enrollment/accommodation';
 import { CriterionResult, EnrollmentCommand, IssuedDocument } from '../enrollment/enrollment.commands';
-import { decideEnrollment } from '../enrollment/enrollment.decider';
+import { decideEnrollment, EnrollmentContext } from '../enrollment/enrollment.decider';
 import { EnrollmentEvent } from '../enrollment/enrollment.events';
 import { EnrollmentState, evolveEnrollment, initialEnrollmentState } from '../enrollment/enrollment.state';
 import { deciderSpec } from './decider-spec';
@@ -20,9 +20,9 @@ export const T0 = '2026-01-05T09:00:00.000Z';
 /** An instant `days` days after T0: commands take the clock as input. */
 export const at = (days: number): string => new Date(Date.parse(T0) + days * 86_400_000).toISOString();
 
-export const specFor = (referential: Referential = fixtureReferential) =>
+export const specFor = (referential: Referential = fixtureReferential, context: Omit<EnrollmentContext, 'referential'> = {}) =>
   deciderSpec<EnrollmentCommand, EnrollmentEvent, EnrollmentState>(
-    (command, state) => decideEnrollment(command, state, { referential }),
+    (command, state) => decideEnrollment(command, state, { ...context, referential }),
     evolveEnrollment,
     initialEnrollmentState,
   );
@@ -78,13 +78,18 @@ export const cmd = {
   }),
   consent: (by: Actor = candidate): EnrollmentCommand => ({ type: 'RecordJuryDisclosureConsent', data: { by, now: at(1) } }),
   withdrawConsent: (by: Actor = candidate): EnrollmentCommand => ({ type: 'WithdrawJuryDisclosureConsent', data: { by, now: at(2) } }),
-  schedule: (sittingId: string, epreuveCode: string, scheduledAt = at(10), assessorIds = [assessor.id]): EnrollmentCommand => ({
+  schedule: (sittingId: string, epreuveCode: string, scheduledAt = at(10), assessorIds: readonly string[] = [assessor.id]): EnrollmentCommand => ({
     type: 'ScheduleSitting',
     data: { sittingId, epreuveCode, scheduledAt, assessorIds, by: admin, now: at(5) },
   }),
-  hold: (sittingId: string, timedParts: { code: string; actualDurationMinutes: number }[] = [], accommodationsApplied: string[] = []): EnrollmentCommand => ({
+  hold: (
+    sittingId: string,
+    timedParts: { code: string; actualDurationMinutes: number }[] = [],
+    accommodationsApplied: string[] = [],
+    heldAt = at(10),
+  ): EnrollmentCommand => ({
     type: 'RecordSittingHeld',
-    data: { sittingId, heldAt: at(10), timedParts, accommodationsApplied, by: admin, now: at(10) },
+    data: { sittingId, heldAt, timedParts, accommodationsApplied, by: admin, now: heldAt },
   }),
   assess: (assessmentId: string, sittingId: string, criteria: CriterionResult[], by: Actor = assessor): EnrollmentCommand => ({
     type: 'RecordAssessment',

@@ -113,3 +113,106 @@ export const fixtureCriteria: Record<string, string[]> = {
   E3: ['C5/CE1'],
   E4: ['C6/CE1'],
 };
+
+/**
+ * A diplôme prepared by apprenticeship, written as rows: criteria stated once per row (bloc) and
+ * combined across its épreuves by the row's rule, épreuves owed on some routes only, the maître
+ * d'apprentissage's observations over the training, and a row the jury weighs.
+ */
+export const apprenticeshipFixtureReferential: Referential = {
+  referential: 'fixture-diplome',
+  version: '1',
+  certification: { kind: 'diplome-ingenieur', title: "Diplôme d'ingénieur de test", level: 7, eqfLevel: 7 },
+  validationPolicy: { blocValidation: 'jury', competencyAcquisition: 'all-criteria-met' },
+  accessRoutes: ['apprentissage', 'vae'],
+  assessorKinds: [
+    { code: 'enseignant', title: 'Enseignant' },
+    { code: 'maitre-apprentissage', title: "Maître d'apprentissage" },
+    { code: 'jury-professionnels', title: 'Jury de professionnels' },
+  ],
+  blocs: [
+    {
+      code: 'R1',
+      activities: [{ title: "Conception d'architectures logicielles" }],
+      competencies: [
+        { code: 'K1', title: 'Concevoir une architecture' },
+        { code: 'K2', title: 'Documenter ses choix' },
+      ],
+      criteria: [
+        { code: 'CE1', text: 'Pertinence de la solution' },
+        { code: 'CE2', text: 'Rigueur de la documentation', competencies: ['K2'] },
+      ],
+      criteriaRule: 'each-epreuve',
+      epreuves: [
+        {
+          code: 'R1-ACA',
+          title: 'Séquence académique',
+          kind: 'projet',
+          covers: ['K1', 'K2'],
+          deliverables: [],
+          assessorKind: 'enseignant',
+          routes: ['apprentissage'],
+        },
+        {
+          code: 'R1-ENT',
+          title: 'Séquence en entreprise',
+          kind: 'evaluation-en-entreprise',
+          covers: ['K1', 'K2'],
+          deliverables: [],
+          assessorKind: 'maitre-apprentissage',
+          routes: ['apprentissage'],
+          continuous: { rule: 'last' },
+        },
+        {
+          code: 'R1-VAE',
+          title: 'Entretien de VAE',
+          kind: 'entretien',
+          covers: ['K1', 'K2'],
+          deliverables: ['dossier'],
+          assessorKind: 'jury-professionnels',
+          routes: ['vae'],
+        },
+      ],
+    },
+    {
+      code: 'R2',
+      competencies: [{ code: 'K3', title: 'Tester' }],
+      criteria: [{ code: 'CE1', text: 'Couverture des tests' }],
+      criteriaRule: 'any-epreuve',
+      epreuves: [
+        { code: 'R2-TP', title: 'Travaux pratiques', kind: 'cas-pratique', covers: ['K3'], deliverables: [], assessorKind: 'enseignant' },
+        {
+          code: 'R2-OBS',
+          title: 'Observations en projet',
+          kind: 'observation',
+          covers: ['K3'],
+          criteria: [{ code: 'CR1', text: 'Régularité' }],
+          deliverables: [],
+          assessorKind: 'enseignant',
+          continuous: { rule: 'all' },
+        },
+      ],
+    },
+    {
+      code: 'R3',
+      competencies: [{ code: 'K4', title: 'Communiquer' }],
+      criteria: [{ code: 'CE1', text: 'Clarté' }],
+      criteriaRule: 'jury-weighs',
+      epreuves: [
+        { code: 'R3-ORAL', title: 'Soutenance', kind: 'soutenance', covers: ['K4'], deliverables: [], assessorKind: 'jury-professionnels' },
+        { code: 'R3-RAPPORT', title: 'Rapport', kind: 'rapport', covers: ['K4'], deliverables: ['written-report'], assessorKind: 'enseignant' },
+      ],
+    },
+  ],
+};
+
+/** Every criterion an assessment of each épreuve of the apprenticeship fixture rules on. */
+export const apprenticeshipCriteria: Record<string, string[]> = {
+  'R1-ACA': ['R1/CE1', 'R1/CE2'],
+  'R1-ENT': ['R1/CE1', 'R1/CE2'],
+  'R1-VAE': ['R1/CE1', 'R1/CE2'],
+  'R2-TP': ['R2/CE1'],
+  'R2-OBS': ['R2-OBS/CR1', 'R2/CE1'],
+  'R3-ORAL': ['R3/CE1'],
+  'R3-RAPPORT': ['R3/CE1'],
+};

@@ -69,6 +69,7 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
           state jsonb NOT NULL,
           events_applied integer NOT NULL,
           enrolled_at timestamptz NOT NULL,
+          started_at timestamptz NOT NULL,
           last_event_at timestamptz NOT NULL,
           last_progress_at timestamptz NOT NULL,
           personal_data_erased_at timestamptz,
@@ -222,10 +223,11 @@ async function applyEnrollmentEvents(
       ${progress.status}, ${JSON.stringify(state.optionBlocs)}::jsonb, ${JSON.stringify(blocProgress(state, referential))}::jsonb,
       ${JSON.stringify({ blocs: progress.missingBlocs, optionGroups: progress.optionGroupsToChoose, extraRequirements: progress.missingExtraRequirements })}::jsonb,
       ${assessorIdsOf(state)}, ${state.status === 'transferred' ? state.transferredTo.enrollmentId : null},
-      ${JSON.stringify(state)}::jsonb, ${row.applied}, ${row.enrolledAt}, ${row.lastEventAt}, ${row.lastProgressAt}, ${row.position})`);
+      ${JSON.stringify(state)}::jsonb, ${row.applied}, ${row.enrolledAt},
+      ${state.trainingStartDate ? `${state.trainingStartDate}T00:00:00Z` : row.enrolledAt}, ${row.lastEventAt}, ${row.lastProgressAt}, ${row.position})`);
   }
   if (values.length === 0) return;
-  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, assessor_ids, transferred_to, state, events_applied, enrolled_at, last_event_at, last_progress_at, position)
+  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, assessor_ids, transferred_to, state, events_applied, enrolled_at, started_at, last_event_at, last_progress_at, position)
     VALUES ${sql.join(values)}
     ON CONFLICT (enrollment_id) DO UPDATE SET candidate_id = excluded.candidate_id, organisation_id = excluded.organisation_id, cohort = excluded.cohort,
       status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing,

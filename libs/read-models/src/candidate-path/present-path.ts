@@ -1,18 +1,41 @@
-import { ActiveEnrollment, blocProgress, indexReferential, maySeeSittingConditions, pathProgress, Referential, Viewer } from '@jalon/domain';
+import {
+  ActiveEnrollment,
+  blocProgress,
+  certificationKindOf,
+  indexReferential,
+  maySeeSittingConditions,
+  pathProgress,
+  Referential,
+  Viewer,
+} from '@jalon/domain';
 
 /** What a candidate's path looks like to its readers: every bloc, competency, sitting and requirement. */
 export interface PathView {
   enrollmentId: string;
   candidateId: string;
   organisationId: string;
-  certification: { referentialId: string; version: string; title: string; rncpCode?: string; level: number; certifier: string };
+  certification: {
+    referentialId: string;
+    version: string;
+    kind: string;
+    title: string;
+    rncpCode?: string;
+    rsCode?: string;
+    level?: number;
+    eqfLevel?: number;
+    certifier?: string;
+  };
   cohort: string;
   accessRoute: string;
+  /** The maître d'apprentissage and the company, for an apprenticeship. */
+  apprenticeship?: { masterId: string; company: string };
+  trainingStartDate?: string;
   options: { bloc: string; label?: string }[];
   status: string;
   blocs: {
     code: string;
-    title: string;
+    /** Absent where the référentiel gives the bloc no title: it is shown by its code. */
+    title?: string;
     status: string;
     required: boolean;
     optionGroup?: string;
@@ -23,7 +46,20 @@ export interface PathView {
       title: string;
       acquired: boolean;
       acquiredAt?: string;
-      assessments: { assessmentId: string; epreuve: string; attempt: number; criteriaMet: number; criteria: number; correctedBy?: string; voided?: true }[];
+      assessments: {
+        assessmentId: string;
+        epreuve: string;
+        attempt: number;
+        observation?: number;
+        /** Every criterion of the épreuve met, as last corrected: a failed attempt shows as failed. */
+        passed: boolean;
+        heldAt?: string;
+        capacity?: string;
+        criteriaMet: number;
+        criteria: number;
+        correctedBy?: string;
+        voided?: true;
+      }[];
     }[];
   }[];
   sittings: {
@@ -31,13 +67,23 @@ export interface PathView {
     epreuve: string;
     bloc: string;
     attempt: number;
+    observation?: number;
     status: string;
     scheduledAt: string;
+    heldAt?: string;
     assessors: string[];
+    /** The capacity in which they assess (the épreuve's assessor kind). */
+    assessorKind?: string;
     timedParts: { code: string; baseDurationMinutes: number; effectiveDurationMinutes?: number }[];
   }[];
   extraRequirements: { code: string; title: string; validated: boolean; validatedAt?: string }[];
-  missing: { blocs: string[]; optionGroups: { group: string; missing: number }[]; extraRequirements: string[] };
+  missing: {
+    blocs: string[];
+    optionGroups: { group: string; missing: number }[];
+    extraRequirements: string[];
+    /** For each bloc not yet validatable, the épreuves still owed (any one of them, where one suffices). */
+    epreuves: { bloc: string; epreuves: string[] }[];
+  };
   /** Where a transferred path goes on (R13): the new enrollment and its version. */
   transferredTo?: { enrollmentId: string; referentialId: string; version: string };
   /** The final jury's last decision: a refusal or a deferral leaves the path ready for the jury, and says so here. */
@@ -128,12 +174,12 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
   const index = indexReferential(referential);
   const progress = pathProgress(state, referential);
   const blocs = blocProgress(state, referential);
-  // Stored state is jsonb, which does not keep key order: order explicitly, by attempt.
+  // Stored state is jsonb, which does not keep key order: order explicitly, by attempt (or observation).
   const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
+  const rankOf = (sittingId: string) => attemptOf(sittingId) + (state.sittings[sittingId]?.observation ?? 0);
   // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
-  const assessments = Object.values(state.assessments).sort(
-    (a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || attemptOf(a.sittingId) - attemptOf(b.sittingId),
-  );
+  const assessments = Object.values(state.assessments).sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.sittingId) - rankOf(b.sittingId));
+  const { certification } = referential;
   return {
     enrollmentId: state.enrollmentId,
     candidateId: state.candidateId,
@@ -141,18 +187,23 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
     certification: {
       referentialId: referential.referential,
       version: referential.version,
-      title: referential.certification.title,
-      rncpCode: referential.certification.rncpCode,
-      level: referential.certification.level,
-      certifier: referential.certification.certifier,
+      kind: certificationKindOf(referential),
+      title: certification.title,
+      ...(certification.rncpCode ? { rncpCode: certification.rncpCode } : {}),
+      ...(certification.rsCode ? { rsCode: certification.rsCode } : {}),
+      ...(certification.level !== undefined ? { level: certification.level } : {}),
+      ...(certification.eqfLevel !== undefined ? { eqfLevel: certification.eqfLevel } : {}),
+      ...(certification.certifier ? { certifier: certification.certifier } : {}),
     },
     cohort: state.cohort,
     accessRoute: state.accessRoute,
+    ...(state.apprenticeship ? { apprenticeship: { ...state.apprenticeship } } : {}),
+    ...(state.trainingStartDate ? { trainingStartDate: state.trainingStartDate } : {}),
     options: state.optionBlocs.map((bloc) => ({ bloc, label: index.blocs.get(bloc)?.optionLabel })),
     status: progress.status,
     blocs: referential.blocs.map((bloc, i) => ({
       code: bloc.code,
-      title: bloc.title,
+      ...(bloc.title ? { title: bloc.title } : {}),
       status: blocs[i].status,
       required: blocs[i].required,
       ...(bloc.optionGroup ? { optionGroup: bloc.optionGroup } : {}),
@@ -168,11 +219,16 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
             .filter((a) => Object.keys(a.results).some((c) => bearing.has(c)))
             .map((a) => {
               const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
+              const sitting = state.sittings[a.sittingId];
               // The counts are the corrected results: a corrected assessment says so, naming its last correction.
               return {
                 assessmentId: a.id,
                 epreuve: a.epreuveCode,
                 attempt: attemptOf(a.sittingId),
+                ...(sitting?.observation !== undefined ? { observation: sitting.observation } : {}),
+                passed: Object.values(a.results).every(Boolean),
+                ...(sitting?.heldAt ? { heldAt: sitting.heldAt } : {}),
+                ...(a.capacity ? { capacity: a.capacity } : {}),
                 criteriaMet: relevant.filter(([, met]) => met).length,
                 criteria: relevant.length,
                 ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}),
@@ -183,15 +239,18 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
       }),
     })),
     sittings: Object.values(state.sittings)
-      .sort((a, b) => a.blocCode.localeCompare(b.blocCode) || a.epreuveCode.localeCompare(b.epreuveCode) || a.attempt - b.attempt)
+      .sort((a, b) => a.blocCode.localeCompare(b.blocCode) || a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.id) - rankOf(b.id))
       .map((s) => ({
         sittingId: s.id,
         epreuve: s.epreuveCode,
         bloc: s.blocCode,
         attempt: s.attempt,
+        ...(s.observation !== undefined ? { observation: s.observation } : {}),
         status: s.status,
         scheduledAt: s.scheduledAt,
+        ...(s.heldAt ? { heldAt: s.heldAt } : {}),
         assessors: [...s.assessorIds],
+        ...(s.assessorKind ? { assessorKind: s.assessorKind } : {}),
         timedParts: s.timedParts.map((p) => ({ ...p })),
       })),
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({
@@ -200,7 +259,12 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
       validated: state.extraRequirements[r.code] !== undefined,
       ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}),
     })),
-    missing: { blocs: [...progress.missingBlocs], optionGroups: [...progress.optionGroupsToChoose], extraRequirements: [...progress.missingExtraRequirements] },
+    missing: {
+      blocs: [...progress.missingBlocs],
+      optionGroups: [...progress.optionGroupsToChoose],
+      extraRequirements: [...progress.missingExtraRequirements],
+      epreuves: progress.owedEpreuves.map(({ bloc, epreuves }) => ({ bloc, epreuves: [...epreuves] })),
+    },
     ...(state.status === 'transferred'
       ? {
           transferredTo: {

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { AccessRoute } from '@jalon/domain';
+import { AccessRoute, EnrollmentParticulars } from '@jalon/domain';
 import { AuthenticatedActor } from '../../auth/auth.decorators';
 import { CreatedOutcome } from '../../shared/command-outcome';
 
@@ -13,6 +13,7 @@ export class EnrollCommand extends Command<CreatedOutcome> {
     readonly cohort: string,
     readonly accessRoute: AccessRoute,
     readonly optionBlocs: readonly string[],
+    readonly particulars: EnrollmentParticulars = {},
   ) {
     super();
   }

@@ -9,7 +9,7 @@ import { EnrollCommand } from './enroll.command';
 export class EnrollHandler implements ICommandHandler<EnrollCommand, CreatedOutcome> {
   constructor(private readonly enrollments: EnrollmentCommands) {}
 
-  async execute({ actor, candidateId, referentialId, version, cohort, accessRoute, optionBlocs }: EnrollCommand): Promise<CreatedOutcome> {
+  async execute({ actor, candidateId, referentialId, version, cohort, accessRoute, optionBlocs, particulars }: EnrollCommand): Promise<CreatedOutcome> {
     await this.enrollments.assertCandidateRegistered(candidateId, actor);
     const enrollmentId = newId('enrollment');
     return this.enrollments.created(enrollmentId, enrollmentId, actor, (now) => ({
@@ -23,6 +23,7 @@ export class EnrollHandler implements ICommandHandler<EnrollCommand, CreatedOutc
         cohort,
         accessRoute,
         optionBlocs,
+        ...particulars,
         by: actorOf(actor),
         now,
       },

@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { ACCESS_ROUTES } from '@jalon/domain';
 import { CODE, SLUG } from '../enrollment.requests.dto';
+
+export class ApprenticeshipRequest {
+  @ApiProperty({ example: 'maitre-dupont', description: "The maître d'apprentissage's user id: only they assess the épreuves of that kind" })
+  @IsString()
+  @Length(1, 200)
+  masterId!: string;
+  @ApiProperty({ example: 'Acme SAS' }) @IsString() @Length(1, 200) company!: string;
+}
 
 export class EnrollRequest {
   @ApiProperty({ format: 'uuid' }) @IsUUID() candidateId!: string;
@@ -15,4 +24,16 @@ export class EnrollRequest {
   @ArrayMaxSize(20)
   @Matches(CODE, { each: true })
   optionBlocs?: string[];
+  @ApiPropertyOptional({
+    type: () => ApprenticeshipRequest,
+    description: "For an apprenticeship: the maître d'apprentissage (their user id at the school's provider) and the company",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApprenticeshipRequest)
+  apprenticeship?: ApprenticeshipRequest;
+  @ApiPropertyOptional({ example: '2025-09-01', description: 'When the training or the contract started (YYYY-MM-DD); statistics count from it' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'trainingStartDate must be a date YYYY-MM-DD' })
+  trainingStartDate?: string;
 }

@@ -50,8 +50,10 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
             sittingId: domain.data.sittingId,
             epreuve: domain.data.epreuveCode,
             attempt: domain.data.attempt,
+            ...(domain.data.observation !== undefined ? { observation: domain.data.observation } : {}),
             scheduledAt: domain.data.scheduledAt,
             assessors: domain.data.assessorIds,
+            ...(domain.data.assessorKind ? { assessorKind: domain.data.assessorKind } : {}),
             timedParts: durationsFor(domain.data.timedParts, domain.data.assessorIds),
             accommodationsApplicable: idsFor(
               domain.data.applicableAccommodations.map((a) => a.accommodationId),
@@ -106,6 +108,8 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
             results: domain.data.results,
             passed: domain.data.passed,
             assessor: domain.data.by,
+            // The capacity in which the assessor acted (maître d'apprentissage, enseignant…), as recorded.
+            ...(domain.data.capacity ? { capacity: domain.data.capacity } : {}),
             at: domain.data.at,
           });
           break;
@@ -118,6 +122,7 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
             results: domain.data.results,
             reason: domain.data.reason,
             by: domain.data.by,
+            ...(domain.data.capacity ? { capacity: domain.data.capacity } : {}),
             at: domain.data.at,
           });
           // The assessment it corrects is marked: its results are no longer what stands.

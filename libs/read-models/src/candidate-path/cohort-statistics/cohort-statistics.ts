@@ -57,7 +57,7 @@ export async function cohortStatistics(db: SqlDb, query: CohortFilters, reader: 
         (count(*) FILTER (WHERE b->>'status' = 'annulled'))::int AS annulled,
         -- The blocs a withdrawn candidate left unfinished; what was validated or annulled stays counted as such.
         (count(*) FILTER (WHERE b->>'status' NOT IN ('validated', 'annulled') AND status = 'withdrawn'))::int AS withdrawn,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ((b->>'validatedAt')::timestamptz - enrolled_at)) / 86400.0) FILTER (WHERE b->>'status' = 'validated') AS median_days
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ((b->>'validatedAt')::timestamptz - started_at)) / 86400.0) FILTER (WHERE b->>'status' = 'validated') AS median_days
       FROM candidate_paths, jsonb_array_elements(blocs) AS b
       WHERE ${where} AND (b->>'required')::boolean
       GROUP BY 1 ORDER BY 1`.execute(db);

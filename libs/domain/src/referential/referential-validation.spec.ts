@@ -1,0 +1,89 @@
+import { apprenticeshipFixtureReferential, fixtureReferential } from '../testing/fixture-referential';
+import { validateReferentialContent } from './referential-validation';
+import { Bloc, Epreuve, Referential } from './referential.model';
+
+/** The problems' codes and paths, for a référentiel changed by `change`. */
+const problemsOf = (referential: Referential) => validateReferentialContent(referential).map(({ code, path }) => ({ code, path }));
+
+/** The apprenticeship fixture with one épreuve changed. */
+function withEpreuve(
+  blocCode: string,
+  epreuveCode: string,
+  change: (epreuve: Epreuve) => Epreuve,
+  base: Referential = apprenticeshipFixtureReferential,
+): Referential {
+  return {
+    ...base,
+    blocs: base.blocs.map((bloc) =>
+      bloc.code !== blocCode ? bloc : { ...bloc, epreuves: bloc.epreuves.map((e) => (e.code === epreuveCode ? change(e) : e)) },
+    ),
+  };
+}
+const withBloc = (blocCode: string, change: (bloc: Bloc) => Bloc): Referential => ({
+  ...apprenticeshipFixtureReferential,
+  blocs: apprenticeshipFixtureReferential.blocs.map((bloc) => (bloc.code === blocCode ? change(bloc) : bloc)),
+});
+
+describe('content rules of référentiels as they are written (issue 15)', () => {
+  it('accepts rows without titles, shared criteria, routes, observations and declared assessor kinds', () => {
+    expect(problemsOf(apprenticeshipFixtureReferential)).toEqual([]);
+    expect(problemsOf(fixtureReferential)).toEqual([]);
+  });
+
+  it('refuses an épreuve on which no criterion can be ruled: it could never be assessed', () => {
+    const bare: Referential = {
+      ...fixtureReferential,
+      blocs: fixtureReferential.blocs.map((bloc) =>
+        bloc.code !== 'BC02' ? bloc : { ...bloc, epreuves: [...bloc.epreuves, { ...bloc.epreuves[0], code: 'E2-BIS', criteria: [] }] },
+      ),
+    };
+    expect(problemsOf(bare)).toEqual([{ code: 'REFERENTIAL.UNASSESSABLE_EPREUVE', path: '/blocs/1/epreuves/1' }]);
+  });
+
+  it('refuses an assessor kind the référentiel does not declare', () => {
+    expect(problemsOf(withEpreuve('R2', 'R2-TP', (e) => ({ ...e, assessorKind: 'tuteur' })))).toEqual([
+      { code: 'REFERENTIAL.UNKNOWN_ASSESSOR_KIND', path: '/blocs/1/epreuves/0/assessorKind' },
+    ]);
+  });
+
+  it('refuses an épreuve owed on a route the certification is not open to', () => {
+    expect(problemsOf(withEpreuve('R1', 'R1-VAE', (e) => ({ ...e, routes: ['vae', 'candidat-libre'] })))).toEqual([
+      { code: 'REFERENTIAL.ROUTE_NOT_OPEN', path: '/blocs/0/epreuves/2/routes/1' },
+    ]);
+  });
+
+  it('refuses a structure a candidate on some route could never complete', () => {
+    // Without the VAE épreuve, a VAE candidate has nothing that rules on R1's criteria.
+    const noVae = withBloc('R1', (bloc) => ({ ...bloc, epreuves: bloc.epreuves.filter((e) => e.code !== 'R1-VAE') }));
+    expect(problemsOf(noVae)).toEqual([
+      { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/blocs/0/competencies/0' },
+      { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/blocs/0/competencies/1' },
+    ]);
+  });
+
+  it("refuses the jury's weighing where blocs are validated automatically", () => {
+    const automatic: Referential = {
+      ...apprenticeshipFixtureReferential,
+      validationPolicy: { blocValidation: 'automatic', competencyAcquisition: 'all-criteria-met' },
+    };
+    expect(problemsOf(automatic)).toEqual([{ code: 'REFERENTIAL.JURY_WEIGHING_NEEDS_JURY', path: '/blocs/2/criteriaRule' }]);
+    const observed = withEpreuve('R2', 'R2-OBS', (e) => ({ ...e, continuous: { rule: 'jury-weighs' } }), automatic);
+    expect(problemsOf(observed)).toContainEqual({ code: 'REFERENTIAL.JURY_WEIGHING_NEEDS_JURY', path: '/blocs/1/epreuves/1/continuous/rule' });
+  });
+
+  it('refuses a bloc criterion bearing on a competency of another bloc, and a bloc code that is also a competency code', () => {
+    expect(problemsOf(withBloc('R2', (bloc) => ({ ...bloc, criteria: [{ code: 'CE1', text: 'x', competencies: ['K1'] }] })))).toContainEqual({
+      code: 'REFERENTIAL.UNKNOWN_COMPETENCY',
+      path: '/blocs/1/criteria/0/competencies/0',
+    });
+    expect(problemsOf(withBloc('R3', (bloc) => ({ ...bloc, code: 'K4' })))).toContainEqual({ code: 'REFERENTIAL.DUPLICATE_CODE', path: '/blocs/2/code' });
+  });
+
+  it('refuses a registration that ends before it was decided', () => {
+    const registered: Referential = {
+      ...apprenticeshipFixtureReferential,
+      certification: { ...apprenticeshipFixtureReferential.certification, registration: { decisionDate: '2024-07-11', endDate: '2024-01-01' } },
+    };
+    expect(problemsOf(registered)).toEqual([{ code: 'REFERENTIAL.REGISTRATION_ENDS_BEFORE_DECISION', path: '/certification/registration/endDate' }]);
+  });
+});

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { indexReferential, Referential } from '@jalon/domain';
+import { actor, HttpActor, registerCandidate } from './support/http-actors';
+import { settle } from './support/settle';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Issue 15, end to end over HTTP: a fifth référentiel as certifiers write them — an engineering
+ * diplôme by apprenticeship in rows, criteria stated once per row, épreuves owed on one route, the
+ * maître d'apprentissage's observations over the training — imported, then a candidate taken through it.
+ */
+const FIXTURE = join(__dirname, 'fixtures/referentials/ingenieur-informatique-apprentissage@1.yaml');
+const REFERENTIAL_ID = 'ingenieur-informatique-apprentissage';
+
+describe('a diplôme by apprenticeship, written in rows (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let admin: HttpActor;
+  let jury: HttpActor;
+  let teacher: HttpActor;
+  let master: HttpActor;
+  let auditor: HttpActor;
+  let referential: Referential;
+
+  const criteriaOf = (epreuve: string) => [...indexReferential(referential).epreuves.get(epreuve)!.criteria];
+  const path = async (id: string) => {
+    await settle(testApp.app);
+    return (await admin.get(`/enrollments/${id}`).expect(200)).body;
+  };
+  const schedule = (id: string, epreuveCode: string, by: HttpActor, scheduledAt = '2026-03-02T09:00:00Z') =>
+    admin.post(`/enrollments/${id}/sittings`, { epreuveCode, scheduledAt, assessorIds: [by.id] });
+  /** Holds and assesses a scheduled sitting; `met` decides each criterion. */
+  async function assess(id: string, sittingId: string, epreuve: string, by: HttpActor, heldAt: string, met: (criterion: string) => boolean = () => true) {
+    await admin.post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt, timedParts: [], accommodationsApplied: [] }).expect(200);
+    return by
+      .post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteriaOf(epreuve).map((criterion) => ({ criterion, met: met(criterion) })) })
+      .expect(201);
+  }
+  const enroll = async (body: object) =>
+    admin.post('/enrollments', {
+      candidateId: await registerCandidate(admin),
+      referentialId: REFERENTIAL_ID,
+      version: '1',
+      cohort: 'FISA-2025',
+      optionBlocs: [],
+      ...body,
+    });
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    admin = actor(testApp.app, 'admin');
+    jury = actor(testApp.app, 'jury');
+    auditor = actor(testApp.app, 'auditor');
+    teacher = actor(testApp.app, 'assessor', 'enseignant-1');
+    master = actor(testApp.app, 'assessor', 'maitre-1');
+    await admin.post('/referentials', { content: readFileSync(FIXTURE, 'utf8') }).expect(201);
+    await settle(testApp.app);
+    referential = (await admin.get(`/referentials/${REFERENTIAL_ID}/versions/1`).expect(200)).body;
+  });
+  afterAll(() => testApp?.close());
+
+  it('imports it as it is written: a diplôme with no invented title, level or certifier, untitled rows with their activities', async () => {
+    expect(referential.certification).toMatchObject({ kind: 'diplome-ingenieur', level: 7, eqfLevel: 7 });
+    expect(referential.certification.certifier).toBeUndefined();
+    expect(referential.certification.rncpCode).toBeUndefined();
+    const row = referential.blocs[0];
+    expect(row.title).toBeUndefined();
+    expect(row.activities?.length).toBeGreaterThan(0);
+    expect(row.criteriaRule).toBe('each-epreuve');
+  });
+
+  it('refuses at import an épreuve on which no criterion can be ruled, and changes nothing', async () => {
+    // Seed 003 states its criteria per épreuve: a second épreuve of BC01 given none could never be assessed.
+    const seed = parse(readFileSync(join(__dirname, '../referentials/data-ia-quatre-blocs@1.yaml'), 'utf8'));
+    const [first] = seed.blocs[0].epreuves;
+    seed.version = 'unassessable';
+    seed.blocs[0].epreuves.push({ ...first, code: 'BC01-E2', label: 'E2', criteria: undefined });
+    const content = stringify(seed);
+    const refused = await admin.post('/referentials', { content }).expect(400);
+    expect(refused.body.code).toBe('REFERENTIAL.INVALID');
+    expect(refused.body.problems.map((p: { code: string }) => p.code)).toContain('REFERENTIAL.UNASSESSABLE_EPREUVE');
+    await admin.get('/referentials/data-ia-quatre-blocs/versions/unassessable').expect(404);
+  });
+
+  it('an apprentice names a maître d’apprentissage; each row owes each of its modalities; observations over the training; the failed one shows', async () => {
+    const withoutMaster = await enroll({ accessRoute: 'apprentissage' });
+    expect(withoutMaster.status).toBe(400);
+    expect(withoutMaster.body).toMatchObject({ code: 'ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED' });
+
+    const enrolled = await enroll({
+      accessRoute: 'apprentissage',
+      apprenticeship: { masterId: master.id, company: 'Acme SAS' },
+      trainingStartDate: '2025-09-01',
+    });
+    expect(enrolled.status).toBe(201);
+    const id = enrolled.body.id as string;
+
+    // Row L1: the academic sequence alone acquires nothing, and the jury is told which épreuve is owed.
+    const academic = (await schedule(id, 'L1-SA', teacher).expect(201)).body.id;
+    await assess(id, academic, 'L1-SA', teacher, '2026-03-02T09:00:00Z');
+    let current = await path(id);
+    expect(current.apprenticeship).toEqual({ masterId: master.id, company: 'Acme SAS' });
+    expect(current.trainingStartDate).toBe('2025-09-01');
+    expect(current.blocs[0].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual([false, false]);
+    expect(current.missing.epreuves).toContainEqual({ bloc: 'L1', epreuves: ['L1-SE'] });
+    const refused = await jury.post(`/enrollments/${id}/blocs/L1/validation`).expect(409);
+    expect(refused.body).toMatchObject({ code: 'BLOC.NOT_VALIDATABLE', owedEpreuves: ['L1-SE'] });
+
+    // The company sequence is the maître d'apprentissage's, and theirs alone.
+    const byTeacher = await schedule(id, 'L1-SE', teacher).expect(400);
+    expect(byTeacher.body).toMatchObject({ code: 'SITTING.NOT_THE_APPRENTICESHIP_MASTER', field: 'assessorIds' });
+    const company = (await schedule(id, 'L1-SE', master).expect(201)).body.id;
+    await assess(id, company, 'L1-SE', master, '2026-04-02T09:00:00Z');
+    current = await path(id);
+    expect(current.blocs[0].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual([true, true]);
+    expect(current.blocs[0].status).toBe('validatable');
+    await jury.post(`/enrollments/${id}/blocs/L1/validation`).expect(200);
+    // Statistics count from the start of the apprenticeship contract, not from the day it was keyed in.
+    await settle(testApp.app);
+    const stats = (await admin.get(`/cohorts/statistics?referentialId=${REFERENTIAL_ID}&version=1&cohort=FISA-2025`).expect(200)).body;
+    const daysSinceStart = (Date.now() - Date.parse('2025-09-01T00:00:00Z')) / 86_400_000;
+    expect(stats.blocs.find((b: { bloc: string }) => b.bloc === 'L1').medianDaysToValidation).toBeCloseTo(daysSinceStart, 0);
+
+    // The provenance says in which capacity each assessor acted.
+    await settle(testApp.app);
+    const provenance = (await auditor.get(`/enrollments/${id}/blocs/L1/provenance`).expect(200)).body;
+    const assessed = provenance.history.filter((item: { type: string }) => item.type === 'AssessmentRecorded');
+    expect(assessed.map((a: { capacity: string; assessor: { id: string } }) => [a.capacity, a.assessor.id])).toEqual([
+      ['enseignant', teacher.id],
+      ['maitre-apprentissage', master.id],
+    ]);
+
+    // Row L3: the maître d'apprentissage observes throughout the training; two observations open at once.
+    const first = (await schedule(id, 'L3-MA', master, '2026-01-15T09:00:00Z').expect(201)).body.id;
+    const second = (await schedule(id, 'L3-MA', master, '2026-05-15T09:00:00Z').expect(201)).body.id;
+    await assess(id, first, 'L3-MA', master, '2026-01-15T09:00:00Z', (criterion) => !criterion.endsWith('CE3.2'));
+    current = await path(id);
+    const observed = current.blocs[2].competencies[1].assessments;
+    expect(observed).toEqual([
+      expect.objectContaining({ epreuve: 'L3-MA', observation: 1, passed: false, heldAt: '2026-01-15T09:00:00Z', capacity: 'maitre-apprentissage' }),
+    ]);
+    expect(
+      current.sittings
+        .filter((s: { epreuve: string }) => s.epreuve === 'L3-MA')
+        .map((s: { observation: number; attempt: number }) => [s.observation, s.attempt]),
+    ).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+    // The last observation gives the result.
+    await assess(id, second, 'L3-MA', master, '2026-05-15T09:00:00Z');
+    current = await path(id);
+    expect(current.blocs[2].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual([true, true]);
+  });
+
+  it('a VAE candidate owes the VAE épreuves only; a route the diplôme is not open to is refused', async () => {
+    const id = (await enroll({ accessRoute: 'vae' }).then((r) => r.body)).id as string;
+    const refused = await schedule(id, 'L1-SA', teacher).expect(409);
+    expect(refused.body).toMatchObject({ code: 'SITTING.EPREUVE_NOT_ON_ROUTE' });
+    const vae = (await schedule(id, 'L1-VAE', teacher).expect(201)).body.id;
+    await assess(id, vae, 'L1-VAE', teacher, '2026-06-02T09:00:00Z');
+    const current = await path(id);
+    expect(current.blocs[0].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual([true, true]);
+    expect(current.missing.epreuves.map((owed: { bloc: string }) => owed.bloc)).toEqual(['L2', 'L3', 'L4']);
+
+    const closedRoute = await enroll({ accessRoute: 'formation-continue' });
+    expect(closedRoute.status).toBe(400);
+    expect(closedRoute.body).toMatchObject({ code: 'ENROLLMENT.ROUTE_NOT_OPEN', field: 'accessRoute' });
+  });
+});
