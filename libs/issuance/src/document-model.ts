@@ -1,27 +1,11 @@
-import { CertificationKind } from '@jalon/domain';
+import { Certification, CertificationKind } from '@jalon/domain';
 
 /**
  * The certification a document is of, as its référentiel states it: each field only where the
  * référentiel states it (no level, no certifier, no code is filled in), the kind resolved
  * (`certificationKindOf`: absent in the first référentiels, a certification professionnelle).
  */
-export interface DocumentCertification {
-  readonly kind: CertificationKind;
-  /** The exact registered title, without addition. */
-  readonly title: string;
-  readonly rncpCode?: string;
-  /** Code in the Répertoire spécifique (RS…). */
-  readonly rsCode?: string;
-  /** The registration decision (R15: its reference and date are mentions of the document). */
-  readonly registration?: { readonly decisionDate?: string; readonly endDate?: string; readonly decisionReference?: string };
-  /** NSF speciality codes. */
-  readonly nsfCodes?: readonly string[];
-  /** Level in the cadre national des certifications professionnelles. */
-  readonly level?: number;
-  /** Level in the European framework (CEC/EQF). */
-  readonly eqfLevel?: number;
-  readonly certifier?: string;
-}
+export type DocumentCertification = Certification & { readonly kind: CertificationKind };
 
 /**
  * A bloc as the document names it: by its title where the référentiel gives one; else by its code
