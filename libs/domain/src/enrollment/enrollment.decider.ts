@@ -6,7 +6,7 @@ import { disclosed, isWithheld } from '../shared/withheld';
 import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
 import { ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand, EnrollmentParticulars } from './enrollment.commands';
 import { ApplicableAccommodation, BlocValidationRule, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
-import { PathEvidence, pathProgress } from './enrollment.progress';
+import { epreuvesOwedBy, PathEvidence, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment.state';
 
 const ENROLLMENT_STREAM = 'enrollment-';
@@ -740,10 +740,8 @@ function blocReadiness(state: ActiveEnrollment, evidence: PathEvidence, blocCode
   const codes = index.blocs.get(blocCode)!.competencies.map((c) => c.code);
   const notAcquired = codes.filter((code) => state.acquiredCompetencies[code] === undefined);
   if (notAcquired.length === 0) return { ready: true, rule: 'all-competencies-acquired', competencies: codes };
-  const owed = notAcquired.map((code) => evidence.competency(code)).filter((standing) => standing.status === 'owed');
-  if (owed.length === 0) return { ready: true, rule: 'jury-weighs', competencies: codes };
-  const owedEpreuves = [...new Set(owed.flatMap((standing) => (standing.status === 'owed' ? standing.epreuves : [])))];
-  return { ready: false, missingCompetencies: notAcquired, owedEpreuves: [...index.epreuves.keys()].filter((code) => owedEpreuves.includes(code)) };
+  if (notAcquired.every((code) => evidence.competency(code).status !== 'owed')) return { ready: true, rule: 'jury-weighs', competencies: codes };
+  return { ready: false, missingCompetencies: notAcquired, owedEpreuves: epreuvesOwedBy(blocCode, state, evidence, index) };
 }
 
 // ---- blocs (R6, R7) ---------------------------------------------------------------------------

@@ -175,8 +175,6 @@ export interface PathProgress {
   /** Option groups where fewer blocs are chosen than the group asks. */
   readonly optionGroupsToChoose: readonly { group: string; missing: number }[];
   readonly missingExtraRequirements: readonly string[];
-  /** For each required bloc not yet validatable, the épreuves still owed (any one of them, where one suffices). */
-  readonly owedEpreuves: readonly { readonly bloc: string; readonly epreuves: readonly string[] }[];
 }
 
 /**
@@ -204,23 +202,34 @@ export function pathProgress(state: ActiveEnrollment, referential: Referential):
           : complete
             ? 'eligible'
             : 'in-progress';
+  return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements };
+}
+
+/** The épreuves a bloc still owes for its competencies not acquired, in the référentiel's order (any one of them, where one suffices). */
+export function epreuvesOwedBy(blocCode: string, state: ActiveEnrollment, evidence: PathEvidence, index: ReferentialIndex): string[] {
+  const owed = new Set(
+    index.blocs
+      .get(blocCode)!
+      .competencies.filter((c) => state.acquiredCompetencies[c.code] === undefined)
+      .flatMap((c) => {
+        const standing = evidence.competency(c.code);
+        return standing.status === 'owed' ? standing.epreuves : [];
+      }),
+  );
+  return [...index.epreuves.keys()].filter((code) => owed.has(code));
+}
+
+/**
+ * For each required bloc neither validated nor validatable, the épreuves it still owes: what the
+ * path shows a school. Kept out of pathProgress, which the projection computes for every row it writes.
+ */
+export function owedEpreuves(state: ActiveEnrollment, referential: Referential): { bloc: string; epreuves: string[] }[] {
+  const index = indexReferential(referential);
   const evidence = new PathEvidence(state, index);
-  const owedEpreuves = missingBlocs
-    .filter((code) => state.blocs[code]?.status !== 'validatable')
-    .map((code) => {
-      const owed = new Set(
-        index.blocs
-          .get(code)!
-          .competencies.filter((c) => state.acquiredCompetencies[c.code] === undefined)
-          .flatMap((c) => {
-            const standing = evidence.competency(c.code);
-            return standing.status === 'owed' ? standing.epreuves : [];
-          }),
-      );
-      return { bloc: code, epreuves: [...index.epreuves.keys()].filter((e) => owed.has(e)) };
-    })
+  return requiredBlocs(index, state)
+    .filter((code) => state.blocs[code]?.status !== 'validated' && state.blocs[code]?.status !== 'validatable')
+    .map((code) => ({ bloc: code, epreuves: epreuvesOwedBy(code, state, evidence, index) }))
     .filter((entry) => entry.epreuves.length > 0);
-  return { status, missingBlocs, optionGroupsToChoose, missingExtraRequirements, owedEpreuves };
 }
 
 export type BlocProgressStatus = 'not-started' | 'in-progress' | 'validatable' | 'validated' | 'annulled';

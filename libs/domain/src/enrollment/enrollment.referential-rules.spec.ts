@@ -4,7 +4,7 @@ import { apprenticeshipCriteria, apprenticeshipFixtureReferential } from '../tes
 import { at, cmd, history, jury, specFor } from '../testing/enrollment-fixtures';
 import { CriterionResult, EnrollmentCommand } from './enrollment.commands';
 import { EnrollmentEvent } from './enrollment.events';
-import { pathProgress, PathEvidence } from './enrollment.progress';
+import { owedEpreuves, PathEvidence } from './enrollment.progress';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
 import { indexReferential } from '../referential/referential-index';
 
@@ -40,7 +40,7 @@ describe('criteria stated once for a row, ruled through each of its épreuves', 
     const state = stateAfter(given);
     expect(state.acquiredCompetencies).toEqual({});
     expect(new PathEvidence(state, indexReferential(referential)).competency('K1')).toEqual({ status: 'owed', epreuves: ['R1-ENT'] });
-    expect(pathProgress(state, referential).owedEpreuves).toEqual([
+    expect(owedEpreuves(state, referential)).toEqual([
       { bloc: 'R1', epreuves: ['R1-ENT'] },
       { bloc: 'R2', epreuves: ['R2-TP', 'R2-OBS'] },
       { bloc: 'R3', epreuves: ['R3-ORAL', 'R3-RAPPORT'] },

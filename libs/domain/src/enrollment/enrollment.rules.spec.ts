@@ -154,7 +154,6 @@ describe('R2 structure: mandatory blocs and a one-of option group', () => {
       missingBlocs: [],
       optionGroupsToChoose: [{ group: 'OPT', missing: 1 }],
       missingExtraRequirements: [],
-      owedEpreuves: [],
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   certificationKindOf,
   indexReferential,
   maySeeSittingConditions,
+  owedEpreuves,
   pathProgress,
   Referential,
   Viewer,
@@ -263,7 +264,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
       blocs: [...progress.missingBlocs],
       optionGroups: [...progress.optionGroupsToChoose],
       extraRequirements: [...progress.missingExtraRequirements],
-      epreuves: progress.owedEpreuves.map(({ bloc, epreuves }) => ({ bloc, epreuves: [...epreuves] })),
+      epreuves: owedEpreuves(state, referential),
     },
     ...(state.status === 'transferred'
       ? {
