@@ -151,6 +151,7 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
     DATABASE_URL: databaseUrl,
     JWT_SECRET: secret,
     MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'error',
     DATA_DIR: dataDir,
     REDIS_PREFIX: prefix,

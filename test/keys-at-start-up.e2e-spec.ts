@@ -35,6 +35,7 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(32).toString('hex'),
       MASTER_KEYS: `k1:${firstKey}`,
+      PUBLIC_BASE_URL: 'https://certificats.jalon.test',
       RUN_ISSUANCE: 'false',
       REDIS_PREFIX: `jalon-keys-${randomBytes(4).toString('hex')}`,
     };

@@ -32,6 +32,7 @@ async function startApi(port: string, env: Record<string, string>): Promise<() =
     DATABASE_URL: database.url,
     JWT_SECRET: randomBytes(32).toString('hex'),
     MASTER_KEYS: `console-1:${randomBytes(32).toString('base64')}`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     REDIS_PREFIX: `jalon-console-${randomBytes(4).toString('hex')}`,
     POLL_INTERVAL_MS: '20',
     ...env,

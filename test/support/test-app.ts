@@ -30,6 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     POLL_INTERVAL_MS: '20',
     JWT_SECRET: randomBytes(32).toString('hex'),
     MASTER_KEYS: `test-1:${randomBytes(32).toString('base64')}`,
+    PUBLIC_BASE_URL: 'https://certificats.jalon.test',
     REDIS_PREFIX: `jalon-test-${randomBytes(4).toString('hex')}`,
     ...env,
   });

@@ -48,6 +48,7 @@ describe('npm run cli (PostgreSQL)', () => {
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(24).toString('hex'),
       MASTER_KEYS: `cli-1:${randomBytes(32).toString('base64')}`,
+      PUBLIC_BASE_URL: 'https://certificats.jalon.test',
     };
   });
   afterAll(async () => {

@@ -55,6 +55,7 @@ describe('configuration', () => {
         JWT_SECRET: 's'.repeat(32),
         ISSUER_SIGNING_KEY: ED25519_PEM,
         MASTER_KEYS: KEYS,
+        PUBLIC_BASE_URL: 'https://certificats.example.fr',
       }),
     ).toMatchObject({
       port: 8080,
@@ -78,10 +79,23 @@ describe('configuration', () => {
     ]);
   });
 
+  it('keeps this machine out of the addresses printed on documents', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://certificats.example.fr/' }).publicBaseUrl).toBe('https://certificats.example.fr');
+    expect(problemsOf({ PUBLIC_BASE_URL: 'https://certificats.example.fr/?a=1' })).toEqual(['PUBLIC_BASE_URL must be a base address, without ?query or #fragment']);
+    for (const local of ['https://localhost:3000', 'https://127.0.0.1', 'https://[::1]:8443', 'https://jalon.localhost'])
+      expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: local })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL must be a public address when NODE_ENV=production/)]);
+    expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://certificats.example.fr' })).toEqual([
+      'PUBLIC_BASE_URL must be https:// when NODE_ENV=production (anyone verifies documents there)',
+    ]);
+    // Embedded mode is one person's machine: its default stays usable there.
+    expect(loadConfig({}).publicBaseUrl).toBe('http://localhost:3000');
+  });
+
   it('asks for what each store needs', () => {
     expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual([
       'DATABASE_URL is required when EVENT_STORE=postgres (read models live in PostgreSQL)',
       'JWT_SECRET is required when EVENT_STORE=postgres',
+      "PUBLIC_BASE_URL is required when EVENT_STORE=postgres (the public address printed in documents' QR codes, e.g. https://certificats.example.fr)",
       'MASTER_KEYS is required when EVENT_STORE=postgres',
     ]);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET must be at least 32 characters']);
@@ -98,6 +112,7 @@ describe('configuration', () => {
       'DATABASE_URL must start with postgres:// or postgresql://',
       'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
       'JWT_SECRET is required when EVENT_STORE=eventstoredb',
+      "PUBLIC_BASE_URL is required when EVENT_STORE=eventstoredb (the public address printed in documents' QR codes, e.g. https://certificats.example.fr)",
       'MASTER_KEYS is required when EVENT_STORE=eventstoredb',
     ]);
     expect(
@@ -108,6 +123,7 @@ describe('configuration', () => {
         JWT_SECRET: 'x'.repeat(32),
         ISSUER_SIGNING_KEY: ED25519_PEM,
         MASTER_KEYS: KEYS,
+        PUBLIC_BASE_URL: 'https://certificats.example.fr',
       }),
     ).toEqual([]);
   });
@@ -118,6 +134,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://localhost/j',
       JWT_SECRET: 'x'.repeat(32),
       MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      PUBLIC_BASE_URL: 'https://certificats.example.fr',
     };
     expect(loadConfig({}).devSignIn).toBe(true);
     expect(loadConfig({ NODE_ENV: 'production' }).devSignIn).toBe(false);

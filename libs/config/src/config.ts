@@ -101,7 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret === undefined && eventStore !== 'pglite') problems.push(`JWT_SECRET is required when EVENT_STORE=${eventStore}`);
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems) ?? 'redis://127.0.0.1:6379';
   const runIssuance = oneOf(env, 'RUN_ISSUANCE', ['true', 'false'] as const, 'true', problems) === 'true';
-  const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], problems) ?? `http://localhost:${port}`;
+  const publicBaseUrl = publicBaseUrlOf(env, eventStore, port, problems);
   const throttlePerMinute = integer(env, 'THROTTLE_PER_MINUTE', 6000, 1, 1_000_000, problems);
   const streamStateCacheSize = integer(env, 'STREAM_STATE_CACHE_SIZE', 2000, 0, 1_000_000, problems);
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
@@ -231,6 +231,33 @@ function url(env: Env, name: string, protocols: readonly string[], problems: str
     return undefined;
   }
   return raw;
+}
+
+/**
+ * The base of every URL a document carries (QR code, credential ids, issuer, status list): printed
+ * on paper that lives for decades, so outside embedded mode it must be given, and in production it
+ * must be a public https address, never this machine's.
+ */
+function publicBaseUrlOf(env: Env, eventStore: EventStoreKind, port: number, problems: string[]): string {
+  const given = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'], problems);
+  const fallback = `http://localhost:${port}`;
+  if (given === undefined) {
+    if (eventStore !== 'pglite' && !problems.some((p) => p.startsWith('PUBLIC_BASE_URL')))
+      problems.push(`PUBLIC_BASE_URL is required when EVENT_STORE=${eventStore} (the public address printed in documents' QR codes, e.g. https://certificats.example.fr)`);
+    return fallback;
+  }
+  const { protocol, hostname, search, hash } = new URL(given);
+  if (search || hash) problems.push('PUBLIC_BASE_URL must be a base address, without ?query or #fragment');
+  if (env.NODE_ENV === 'production') {
+    if (protocol !== 'https:') problems.push('PUBLIC_BASE_URL must be https:// when NODE_ENV=production (anyone verifies documents there)');
+    if (isLoopback(hostname)) problems.push(`PUBLIC_BASE_URL must be a public address when NODE_ENV=production, not ${hostname} (it is printed in QR codes)`);
+  }
+  return given.replace(/\/+$/, '');
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
 }
 
 /** Whether the text is a PEM private key that really is Ed25519: a header alone, or an RSA key, fails at start-up here rather than with a stack trace later. */

@@ -291,6 +291,7 @@ describe('opening the configured storage', () => {
         DATABASE_URL: 'postgres://jalon:secret@127.0.0.1:1/jalon',
         JWT_SECRET: 'j'.repeat(32),
         MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+        PUBLIC_BASE_URL: 'https://certificats.jalon.test',
       }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
@@ -307,6 +308,7 @@ describe('opening the configured storage', () => {
         EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
         JWT_SECRET: 'j'.repeat(32),
         MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+        PUBLIC_BASE_URL: 'https://certificats.jalon.test',
       }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
@@ -321,6 +323,7 @@ describe('opening the configured storage', () => {
         EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113?tls=maybe',
         JWT_SECRET: 'j'.repeat(32),
         MASTER_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+        PUBLIC_BASE_URL: 'https://certificats.jalon.test',
       }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageUnavailableError);
