@@ -70,6 +70,33 @@ describe('a diplôme by apprenticeship, written in rows (PostgreSQL)', () => {
     expect(row.criteriaRule).toBe('each-epreuve');
   });
 
+  it('says at publication, in the catalogue and on the version, which parchemin mentions (R15) the référentiel does not state', async () => {
+    const missing = ['registration-code', 'registration-decision-reference', 'registration-decision-date', 'certifier', 'nsf-codes'];
+    const mentionsOf = (documents: { issuable: boolean; missingMentions: { mention: string }[] }) => ({
+      issuable: documents.issuable,
+      missing: documents.missingMentions.map((m) => m.mention),
+    });
+    expect(mentionsOf((referential as unknown as { documents: never }).documents)).toEqual({ issuable: false, missing });
+    const listed = (await admin.get('/referentials').expect(200)).body.find((r: { referential: string }) => r.referential === REFERENTIAL_ID);
+    expect(mentionsOf(listed.documents)).toEqual({ issuable: false, missing });
+
+    // The same diplôme with every mention stated: published, and said issuable from the start.
+    const stated = parse(readFileSync(FIXTURE, 'utf8'));
+    stated.version = 'mentions';
+    stated.certification = {
+      ...stated.certification,
+      rncpCode: 'RNCP99999',
+      registration: { decisionDate: '2025-06-30', decisionReference: 'Décision n° 2025-0630 du directeur général de France Compétences' },
+      certifier: 'École d’ingénieurs de test',
+      nsfCodes: ['326'],
+    };
+    const published = await admin.post('/referentials', { content: stringify(stated) }).expect(201);
+    expect(mentionsOf(published.body.documents)).toEqual({ issuable: true, missing: [] });
+    expect(published.body.events).toEqual(['ReferentialVersionPublished']);
+    await settle(testApp.app);
+    expect((await admin.get(`/referentials/${REFERENTIAL_ID}/versions/mentions`).expect(200)).body.documents).toEqual({ issuable: true, missingMentions: [] });
+  });
+
   it('refuses at import an épreuve on which no criterion can be ruled, and changes nothing', async () => {
     // Seed 003 states its criteria per épreuve: a second épreuve of BC01 given none could never be assessed.
     const seed = parse(readFileSync(join(__dirname, '../referentials/data-ia-quatre-blocs@1.yaml'), 'utf8'));

@@ -4,6 +4,7 @@ export * from './shared/withheld';
 export * from './referential/referential.model';
 export * from './referential/referential-index';
 export * from './referential/referential-validation';
+export * from './referential/parchemin-mentions';
 export * from './referential/referential-version.decider';
 export * from './enrollment/accommodation';
 export * from './enrollment/enrollment.commands';

@@ -13,7 +13,7 @@ import { PublishReferentialCommand } from './publish-referential/publish-referen
 import { GetReferentialQuery, PublishedReferentialVersion } from './get-referential/get-referential.query';
 import { ListReferentialsQuery } from './list-referentials/list-referentials.query';
 import { ReferentialSummaryDto } from './list-referentials/referential-summary.response.dto';
-import { ReferentialView } from './referentials.responses.dto';
+import { PublishReferentialOutcome, ReferentialView } from './referentials.responses.dto';
 import { WithdrawReferentialVersionCommand } from './withdraw-referential-version/withdraw-referential-version.command';
 import { WithdrawReferentialVersionRequest } from './withdraw-referential-version/withdraw-referential-version.request.dto';
 
@@ -31,14 +31,14 @@ export class ReferentialsController {
   @ApiBearerAuth()
   @ApiOperation({
     summary:
-      'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing.',
+      'Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing. The answer says whether its documents can carry every mandatory mention (R15) the référentiel must state, and which are missing.',
   })
-  @ApiResponse({ status: 201, type: CommandOutcome })
+  @ApiResponse({ status: 201, type: PublishReferentialOutcome })
   @ApiCommandResponses(
     { status: 400, description: 'REFERENTIAL.INVALID with `problems`: [{ path, code, message, line, column }] (line and column of the file, where known)' },
     { status: 409, description: 'REFERENTIAL.VERSION_CONTENT_CHANGED: that version is published with other content' },
   )
-  async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
+  async import(@Body() body: ImportReferentialRequest, @CurrentActor() actor: AuthenticatedActor): Promise<PublishReferentialOutcome> {
     const loaded = loadReferentialText(body.content, 'content');
     if (!loaded.ok) {
       throw new ValidationError('REFERENTIAL.INVALID', `the référentiel has ${loaded.problems.length} problem(s)`, {

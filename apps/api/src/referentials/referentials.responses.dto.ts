@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACCESS_ROUTES, CERTIFICATION_KINDS } from '@jalon/domain';
-import { ExtraRequirementSummaryView, ReferentialOptionGroupView, ReferentialWithdrawalView } from './list-referentials/referential-summary.response.dto';
+import { CommandOutcome } from '../shared/command-outcome';
+import {
+  DocumentIssuabilityView,
+  ExtraRequirementSummaryView,
+  ReferentialOptionGroupView,
+  ReferentialWithdrawalView,
+} from './list-referentials/referential-summary.response.dto';
 
 /*
  * A référentiel version as its file states it (the domain's Referential; the file's own schema is
@@ -151,4 +157,15 @@ export class ReferentialView {
     description: 'Not part of the file: set once the version is withdrawn from new enrollments (enrolling on it is refused; the paths pinned to it go on)',
   })
   withdrawn?: ReferentialWithdrawalView;
+  @ApiProperty({
+    type: DocumentIssuabilityView,
+    description: 'Not part of the file: whether its documents can carry every mandatory mention the référentiel must state (R15), and which are missing',
+  })
+  documents!: DocumentIssuabilityView;
+}
+
+/** What publishing a version answers: where the log stands, and whether its documents can be issued as it is written. */
+export class PublishReferentialOutcome extends CommandOutcome {
+  @ApiProperty({ type: DocumentIssuabilityView, description: 'Reported at publication: the mandatory mentions (R15) the version does not state, if any' })
+  documents!: DocumentIssuabilityView;
 }

@@ -83,7 +83,7 @@ export interface paths {
         /** The catalogue: every shipped référentiel version with its blocs, option groups and extra requirements */
         get: operations["ReferentialsController_list"];
         put?: never;
-        /** Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing. */
+        /** Import and publish a référentiel version (YAML); every problem is listed with its path and code. Publishing the same content again changes nothing. The answer says whether its documents can carry every mandatory mention (R15) the référentiel must state, and which are missing. */
         post: operations["ReferentialsController_import"];
         delete?: never;
         options?: never;
@@ -887,7 +887,23 @@ export interface components {
              */
             content: string;
         };
-        CommandOutcome: {
+        MissingParcheminMentionView: {
+            /** @enum {string} */
+            mention: "registration-code" | "registration-decision-reference" | "registration-decision-date" | "certifier" | "national-level" | "eqf-level" | "nsf-codes";
+            /**
+             * @description Where the référentiel would state it
+             * @example certification.registration.decisionReference
+             */
+            path: string;
+            /** @example the reference of France Compétences’ registration decision */
+            message: string;
+        };
+        DocumentIssuabilityView: {
+            /** @description False: its attestations and certificates would lack a mandatory mention, which Jalon never invents */
+            issuable: boolean;
+            missingMentions: components["schemas"]["MissingParcheminMentionView"][];
+        };
+        PublishReferentialOutcome: {
             /**
              * @description The stream the command wrote to
              * @example enrollment-5f1c…
@@ -910,6 +926,8 @@ export interface components {
              *     ]
              */
             events: string[];
+            /** @description Reported at publication: the mandatory mentions (R15) the version does not state, if any */
+            documents: components["schemas"]["DocumentIssuabilityView"];
         };
         BlocSummaryDto: {
             /** @example BC04 */
@@ -998,6 +1016,8 @@ export interface components {
              * @example sha256:…
              */
             contentHash: string;
+            /** @description Whether its documents can carry every mandatory mention the référentiel must state (R15) */
+            documents: components["schemas"]["DocumentIssuabilityView"];
             /** @enum {string} */
             blocValidation: "jury" | "automatic";
             blocs: components["schemas"]["BlocSummaryDto"][];
@@ -1169,6 +1189,8 @@ export interface components {
             extraRequirements?: components["schemas"]["ReferentialExtraRequirementView"][];
             /** @description Not part of the file: set once the version is withdrawn from new enrollments (enrolling on it is refused; the paths pinned to it go on) */
             withdrawn?: components["schemas"]["ReferentialWithdrawalView"];
+            /** @description Not part of the file: whether its documents can carry every mandatory mention the référentiel must state (R15), and which are missing */
+            documents: components["schemas"]["DocumentIssuabilityView"];
         };
         WithdrawReferentialVersionRequest: {
             /**
@@ -1176,6 +1198,30 @@ export interface components {
              * @example Remplacée par la version 2 (nouvel arrêté d’enregistrement)
              */
             reason: string;
+        };
+        CommandOutcome: {
+            /**
+             * @description The stream the command wrote to
+             * @example enrollment-5f1c…
+             */
+            streamId: string;
+            /**
+             * @description Stream revision after the command (null if the stream does not exist)
+             * @example 4
+             */
+            revision: number | null;
+            /**
+             * @description Global position of the last event written; pass it as consistentWith to queries. Null when nothing was written.
+             * @example 1042-5531
+             */
+            position: string | null;
+            /**
+             * @description Types of the events the command appended
+             * @example [
+             *       "BlocValidated"
+             *     ]
+             */
+            events: string[];
         };
         CandidateIdentityView: {
             /** @example Martin */
@@ -2658,7 +2704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommandOutcome"];
+                    "application/json": components["schemas"]["PublishReferentialOutcome"];
                 };
             };
             /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: REFERENTIAL.INVALID with `problems`: [{ path, code, message, line, column }] (line and column of the file, where known) */

@@ -68,11 +68,10 @@ function SummaryCard({ summary: r }: { summary: Summary }) {
       <Stack gap={6} h="100%">
         <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
           <Text fw={600}>{r.title}</Text>
-          {r.withdrawn && (
-            <ToneBadge tone="orange" flex="none">
-              {t('referentials.withdrawn')}
-            </ToneBadge>
-          )}
+          <Group gap={4} justify="flex-end" wrap="nowrap" flex="none">
+            {!r.documents.issuable && <ToneBadge tone="red">{t('referentials.notIssuable')}</ToneBadge>}
+            {r.withdrawn && <ToneBadge tone="orange">{t('referentials.withdrawn')}</ToneBadge>}
+          </Group>
         </Group>
         <Group gap="xs">
           <ToneBadge tone="blue">{t(`referentials.kinds.${r.kind}`, { defaultValue: r.kind })}</ToneBadge>
@@ -237,6 +236,24 @@ export function ReferentialVersion() {
             <Text size="sm">{t('referentials.withdrawnReason', { reason: r.withdrawn.reason })}</Text>
             <Text size="sm">{t('referentials.withdrawnEffect')}</Text>
           </Stack>
+        </Alert>
+      )}
+      {!r.documents.issuable && (
+        <Alert
+          color="red.9"
+          variant="outline"
+          bg="red.0"
+          styles={{ title: { color: 'var(--mantine-color-dark-9)' }, message: { color: 'var(--mantine-color-dark-9)' } }}
+          title={t('referentials.notIssuableTitle')}
+        >
+          <Text size="sm">{t('referentials.notIssuableIntro')}</Text>
+          <List size="sm" mt={4}>
+            {r.documents.missingMentions.map((m) => (
+              <List.Item key={m.mention}>
+                {t(`referentials.mentions.${m.mention}`, { defaultValue: m.message })} (<Code>{m.path}</Code>)
+              </List.Item>
+            ))}
+          </List>
         </Alert>
       )}
       <Identity version={r} />

@@ -159,7 +159,8 @@ export interface ExtraRequirement {
 }
 
 /** The kind of a certification, the first référentiels' default filled in. */
-export const certificationKindOf = (referential: Referential): CertificationKind => referential.certification.kind ?? 'certification-professionnelle';
+export const certificationKindOf = (referential: Pick<Referential, 'certification'>): CertificationKind =>
+  referential.certification.kind ?? 'certification-professionnelle';
 
 /** The assessor kinds a référentiel's épreuves may name. */
 export const assessorKindsOf = (referential: Referential): readonly AssessorKind[] => referential.assessorKinds ?? DEFAULT_ASSESSOR_KINDS;

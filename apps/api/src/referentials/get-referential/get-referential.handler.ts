@@ -1,9 +1,9 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { NotFoundError, Referential } from '@jalon/domain';
+import { documentIssuability, NotFoundError, Referential } from '@jalon/domain';
 import { ReferentialResolver } from '@jalon/runtime';
 import { GetReferentialQuery, PublishedReferentialVersion } from './get-referential.query';
 
-/** One version as its file states it, and, once it is withdrawn from new enrollments, when and why. */
+/** One version as its file states it, once it is withdrawn from new enrollments when and why, and whether its documents can be issued. */
 @QueryHandler(GetReferentialQuery)
 export class GetReferentialHandler implements IQueryHandler<GetReferentialQuery, PublishedReferentialVersion> {
   constructor(private readonly referentials: ReferentialResolver) {}
@@ -16,6 +16,6 @@ export class GetReferentialHandler implements IQueryHandler<GetReferentialQuery,
       throw new NotFoundError('REFERENTIAL.NOT_FOUND', `no published référentiel ${referentialId}@${version}`);
     }
     const withdrawn = await this.referentials.withdrawal(referentialId, version);
-    return withdrawn ? { ...content, withdrawn } : content;
+    return { ...content, ...(withdrawn ? { withdrawn } : {}), documents: documentIssuability(content) };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { accessRoutesOf, certificationKindOf } from '@jalon/domain';
+import { accessRoutesOf, certificationKindOf, documentIssuability } from '@jalon/domain';
 import { ReferentialResolver, SQL_DB, SqlDb } from '@jalon/runtime';
 import { publishedReferentials } from '@jalon/read-models';
 import { ListReferentialsQuery } from './list-referentials.query';
@@ -36,6 +36,7 @@ export class ListReferentialsHandler implements IQueryHandler<ListReferentialsQu
         ...(certifier !== undefined ? { certifier } : {}),
         accessRoutes: [...accessRoutesOf(r)],
         contentHash,
+        documents: documentIssuability(r),
         blocValidation: r.validationPolicy.blocValidation,
         blocs: r.blocs.map((b) => ({
           code: b.code,

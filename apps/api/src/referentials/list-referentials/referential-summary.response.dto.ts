@@ -19,6 +19,25 @@ export class ReferentialWithdrawalView {
   @ApiProperty({ example: 'Remplacée par la version 2 (nouvel arrêté d’enregistrement)' }) reason!: string;
 }
 
+/** A parchemin mention (R15) the référentiel does not state. */
+export class MissingParcheminMentionView {
+  @ApiProperty({
+    enum: ['registration-code', 'registration-decision-reference', 'registration-decision-date', 'certifier', 'national-level', 'eqf-level', 'nsf-codes'],
+  })
+  mention!: string;
+  @ApiProperty({ example: 'certification.registration.decisionReference', description: 'Where the référentiel would state it' }) path!: string;
+  @ApiProperty({ example: 'the reference of France Compétences’ registration decision' }) message!: string;
+}
+
+/**
+ * Whether the version's documents can carry every mention France Compétences requires that the
+ * référentiel must state (R15); not part of the file: worked out from it.
+ */
+export class DocumentIssuabilityView {
+  @ApiProperty({ description: 'False: its attestations and certificates would lack a mandatory mention, which Jalon never invents' }) issuable!: boolean;
+  @ApiProperty({ type: [MissingParcheminMentionView] }) missingMentions!: readonly MissingParcheminMentionView[];
+}
+
 export class BlocSummaryDto {
   @ApiProperty({ example: 'BC04' }) code!: string;
   @ApiPropertyOptional({
@@ -53,6 +72,8 @@ export class ReferentialSummaryDto {
   })
   accessRoutes!: string[];
   @ApiProperty({ example: 'sha256:…', description: 'Hash of the canonical content' }) contentHash!: string;
+  @ApiProperty({ type: DocumentIssuabilityView, description: 'Whether its documents can carry every mandatory mention the référentiel must state (R15)' })
+  documents!: DocumentIssuabilityView;
   @ApiProperty({ enum: ['jury', 'automatic'] }) blocValidation!: string;
   @ApiProperty({ type: [BlocSummaryDto] }) blocs!: BlocSummaryDto[];
   @ApiProperty({ type: [ReferentialOptionGroupView] }) optionGroups!: ReferentialOptionGroupView[];

@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import { Actor, Referential } from '@jalon/domain';
-import { CommandOutcome } from '../../shared/command-outcome';
+import { PublishReferentialOutcome } from '../referentials.responses.dto';
 
-export class PublishReferentialCommand extends Command<CommandOutcome> {
+export class PublishReferentialCommand extends Command<PublishReferentialOutcome> {
   constructor(
     readonly content: Referential,
     readonly contentHash: string,

@@ -1,17 +1,19 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideReferential } from '@jalon/domain';
+import { decideReferential, documentIssuability } from '@jalon/domain';
 import { StreamCommandHandlers } from '@jalon/runtime';
 import { CommandOutcome } from '../../shared/command-outcome';
+import { PublishReferentialOutcome } from '../referentials.responses.dto';
 import { PublishReferentialCommand } from './publish-referential.command';
 
 @CommandHandler(PublishReferentialCommand)
-export class PublishReferentialHandler implements ICommandHandler<PublishReferentialCommand, CommandOutcome> {
+export class PublishReferentialHandler implements ICommandHandler<PublishReferentialCommand, PublishReferentialOutcome> {
   constructor(private readonly handlers: StreamCommandHandlers) {}
 
-  async execute({ content, contentHash, by }: PublishReferentialCommand): Promise<CommandOutcome> {
+  async execute({ content, contentHash, by }: PublishReferentialCommand): Promise<PublishReferentialOutcome> {
     const result = await this.handlers.referentials.handle(content.referential, (state) =>
       decideReferential({ type: 'PublishReferentialVersion', data: { content, contentHash, by, now: new Date().toISOString() } }, state),
     );
-    return CommandOutcome.of(result.streamId, result);
+    // Published either way (a version is the certifier's text); whether its documents can be issued is said now, not at the first award.
+    return { ...CommandOutcome.of(result.streamId, result), documents: documentIssuability(content) };
   }
 }
