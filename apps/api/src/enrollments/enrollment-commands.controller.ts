@@ -59,7 +59,11 @@ export class EnrollmentCommandsController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option' })
+  @ApiOperation({
+    summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option',
+    description:
+      'Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).',
+  })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
     return this.commands.execute(
