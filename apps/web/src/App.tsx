@@ -11,6 +11,7 @@ import { SignIn, SignInReturn } from './pages/SignIn';
 // Each screen is loaded when first visited: the first screen downloads only what it shows.
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 const Enrollments = lazy(() => import('./pages/Enrollments').then((m) => ({ default: m.Enrollments })));
+const NewEnrollment = lazy(() => import('./pages/NewEnrollment').then((m) => ({ default: m.NewEnrollment })));
 const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
 const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
 const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m) => ({ default: m.PersonalDataReads })));
@@ -21,10 +22,17 @@ const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) =>
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
 const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: true, luminanceThreshold: 0.4 });
 
-/** Mantine's dimmed text (gray 6) and placeholders (gray 5) are below AA contrast on white: gray 7 instead. */
+/**
+ * Mantine's dimmed text (gray 6) and placeholders (gray 5) are below AA contrast on white: gray 7
+ * instead; so is its error red (red 6, 3.3:1) for a field's message and border: red 9.
+ */
 const contrastVariables = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+  },
   dark: {},
 });
 
@@ -78,6 +86,7 @@ export function App() {
               <Route index element={<Home />} />
               <Route path="/tableau-de-bord" element={<Dashboard />} />
               <Route path="/inscriptions" element={<Enrollments />} />
+              <Route path="/inscriptions/nouvelle" element={<NewEnrollment />} />
               <Route path="/parcours/:enrollmentId" element={<Path />} />
               <Route path="/parcours/:enrollmentId/blocs/:blocCode/provenance" element={<Provenance />} />
               <Route path="/constats" element={<Findings />} />

@@ -31,10 +31,24 @@ export function startSession(session: Session): void {
   listeners.forEach((listener) => listener());
 }
 
+/**
+ * The forms' drafts and pending acts (components/ActForm): kept when a session expires, so that
+ * signing in again finds them; forgotten when the person signs out (they may hold a candidate's identity).
+ */
+const DRAFT_PREFIXES = ['jalon.draft.', 'jalon.act.'];
+
+function forgetDrafts(): void {
+  for (let i = sessionStorage.length - 1; i >= 0; i--) {
+    const key = sessionStorage.key(i);
+    if (key && DRAFT_PREFIXES.some((prefix) => key.startsWith(prefix))) sessionStorage.removeItem(key);
+  }
+}
+
 /** Ends the session here; `expired` when the person did not ask for it (the sign-in page then says why). */
 export function endSession(reason: 'signed-out' | 'expired' = 'signed-out'): void {
   sessionStorage.removeItem(KEY);
   if (reason === 'expired') sessionStorage.setItem(EXPIRED_KEY, '1');
+  else forgetDrafts();
   listeners.forEach((listener) => listener());
 }
 

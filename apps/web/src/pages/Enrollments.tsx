@@ -9,7 +9,7 @@ import { Link, useSearchParams } from 'react-router';
 import { download, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
-import { Dates } from '../components/Dates';
+import { calendarLabels, Dates } from '../components/Dates';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { EnrollmentsQuery, listEnrollments, PATH_STATUSES, useReferentials } from './referentials';
@@ -38,6 +38,8 @@ export function Enrollments() {
   const referentials = useReferentials();
   // An auditor reads every organisation's paths: they may narrow to one.
   const auditor = currentSession()?.role === 'auditor';
+  // Registering and enrolling a candidate is the admin's act (POST /candidates, POST /enrollments).
+  const admin = currentSession()?.role === 'admin';
   const list = useQuery({
     queryKey: ['enrollments', query],
     queryFn: () => listEnrollments(query),
@@ -69,9 +71,16 @@ export function Enrollments() {
       <Stack>
         <Group justify="space-between">
           <Title order={1}>{t('enrollments.title')}</Title>
-          <Button variant="light" onClick={() => void download(`/enrollments?${csvQuery}`, 'inscriptions.csv')}>
-            {t('enrollments.csv')}
-          </Button>
+          <Group gap="sm">
+            {admin && (
+              <Button component={Link} to="/inscriptions/nouvelle">
+                {t('enrollments.new')}
+              </Button>
+            )}
+            <Button variant="light" onClick={() => void download(`/enrollments?${csvQuery}`, 'inscriptions.csv')}>
+              {t('enrollments.csv')}
+            </Button>
+          </Group>
         </Group>
         <Group align="flex-end" gap="sm" role="search">
           <Select
@@ -127,6 +136,7 @@ export function Enrollments() {
             clearButtonProps={{ 'aria-label': t('enrollments.reset') }}
             w={180}
             valueFormat="DD/MM/YYYY"
+            ariaLabels={calendarLabels(t)}
             value={query.noProgressSince ?? null}
             onChange={(value) => set({ noProgressSince: value ? dayjs(value).format('YYYY-MM-DD') : null })}
           />

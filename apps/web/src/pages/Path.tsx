@@ -3,12 +3,12 @@ import { DateTimePicker } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import i18n from '../i18n';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { Accommodations } from '../components/Accommodations';
-import { Dates } from '../components/Dates';
+import { calendarLabels, Dates } from '../components/Dates';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 
@@ -23,13 +23,16 @@ export function Path() {
   const [params, setParams] = useSearchParams();
   // "As of": the path as it stood at an instant, replayed from the log by the api.
   const asOf = params.get('asOf');
+  // Arriving from an act of the console: the path is read as far as its position, so it shows the act.
+  const arrived = (useLocation().state ?? {}) as { consistentWith?: string | null; recorded?: string };
+  const consistentWith = arrived.consistentWith ?? undefined;
   const path = useQuery({
-    queryKey: ['path', enrollmentId, asOf],
+    queryKey: ['path', enrollmentId, asOf, consistentWith],
     retry: shouldRetry,
     queryFn: () =>
       asOf
         ? answer(api.GET('/enrollments/{enrollmentId}/as-of', { params: { path: { enrollmentId }, query: { at: asOf } } }))
-        : answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
+        : answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId }, query: consistentWith ? { consistentWith } : {} } })),
   });
   // Provenance and "as of" are the api's for these roles only: the others are not offered them.
   const role = currentSession()?.role ?? '';
@@ -75,6 +78,12 @@ export function Path() {
           </Badge>
         </Group>
 
+        {arrived.recorded && !asOf && (
+          <Alert color="green.9" variant="outline" role="status">
+            {t(`path.recorded.${arrived.recorded}`)}
+          </Alert>
+        )}
+
         {mayTrace && (
           <Group align="flex-end">
             <DateTimePicker
@@ -83,6 +92,7 @@ export function Path() {
               w={260}
               clearable
               valueFormat="DD/MM/YYYY HH:mm"
+              ariaLabels={calendarLabels(t)}
               clearButtonProps={{ 'aria-label': t('path.clearAsOf') }}
               value={asOf ? new Date(asOf) : null}
               onChange={(value) => setParams(value ? { asOf: new Date(value).toISOString() } : {})}
