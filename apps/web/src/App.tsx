@@ -13,6 +13,8 @@ const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default:
 const Enrollments = lazy(() => import('./pages/Enrollments').then((m) => ({ default: m.Enrollments })));
 const NewEnrollment = lazy(() => import('./pages/NewEnrollment').then((m) => ({ default: m.NewEnrollment })));
 const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
+const MySittings = lazy(() => import('./pages/MySittings').then((m) => ({ default: m.MySittings })));
+const Grading = lazy(() => import('./pages/Grading').then((m) => ({ default: m.Grading })));
 const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
 const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m) => ({ default: m.PersonalDataReads })));
 const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
@@ -88,6 +90,9 @@ export function App() {
               <Route path="/inscriptions" element={<Enrollments />} />
               <Route path="/inscriptions/nouvelle" element={<NewEnrollment />} />
               <Route path="/parcours/:enrollmentId" element={<Path />} />
+              <Route path="/mes-epreuves" element={<MySittings />} />
+              <Route path="/mes-epreuves/:enrollmentId/:sittingId" element={<Grading key="assessment" />} />
+              <Route path="/mes-epreuves/:enrollmentId/:sittingId/correction" element={<Grading key="correction" correction />} />
               <Route path="/parcours/:enrollmentId/blocs/:blocCode/provenance" element={<Provenance />} />
               <Route path="/constats" element={<Findings />} />
               <Route path="/donnees-personnelles" element={<PersonalDataReads />} />

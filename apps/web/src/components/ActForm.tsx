@@ -264,13 +264,21 @@ export function useSubmit(submit: () => Promise<void>): { onSubmit: (event?: For
   return { onSubmit, pending };
 }
 
-/** The form's button: disabled and saying so while the act is on its way. */
-export function SubmitButton({ pending, children, ...props }: { pending: boolean; children: ReactNode } & Omit<ButtonProps, 'type' | 'disabled'>) {
+/**
+ * The form's button: disabled and saying so while the act is on its way; `disabled` too while the
+ * form cannot be sent yet (say why beside it, named by `aria-describedby`).
+ */
+export function SubmitButton({
+  pending,
+  disabled = false,
+  children,
+  ...props
+}: { pending: boolean; disabled?: boolean; children: ReactNode; 'aria-describedby'?: string } & Omit<ButtonProps, 'type' | 'disabled'>) {
   const { t } = useTranslation();
   return (
     <Button
       type="submit"
-      disabled={pending}
+      disabled={pending || disabled}
       aria-busy={pending}
       leftSection={pending ? <Loader size={14} color="currentColor" aria-hidden /> : undefined}
       {...props}

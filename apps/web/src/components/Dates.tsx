@@ -1,5 +1,5 @@
 import '@mantine/dates/styles.css';
-import { CalendarAriaLabels, DateInput, DateInputProps, DatesProvider } from '@mantine/dates';
+import { CalendarAriaLabels, DateInput, DateInputProps, DatesProvider, TimePicker, TimePickerProps } from '@mantine/dates';
 import 'dayjs/locale/fr';
 import { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -55,6 +55,37 @@ export function DateField(props: DateInputProps) {
       leftSection={<CalendarIcon />}
       leftSectionPointerEvents="none"
       ariaLabels={calendarLabels(t)}
+      {...props}
+    />
+  );
+}
+
+/** A clock face, drawn: the field takes a time. */
+function ClockIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </svg>
+  );
+}
+
+/**
+ * A time of day in French format, `09:00` (24 h, whatever the browser's language), typed hours then
+ * minutes or picked from the lists it opens; its value is `HH:mm` (or `HH:mm:ss`). Beside a
+ * DateField for an instant (components/paris-time.ts). Inside <Dates>.
+ */
+export function TimeField({ label, ...props }: Omit<TimePickerProps, 'label'> & { label: string }) {
+  const { t } = useTranslation();
+  return (
+    <TimePicker
+      format="24h"
+      withDropdown
+      label={label}
+      hoursInputLabel={t('dates.hours', { field: label })}
+      minutesInputLabel={t('dates.minutes', { field: label })}
+      leftSection={<ClockIcon />}
+      leftSectionPointerEvents="none"
       {...props}
     />
   );

@@ -9,6 +9,8 @@ import { Language, LANGUAGES, switchLanguage } from '../i18n';
 /** Which screens each role has: exactly what the api answers that role. */
 export function screensOf(role: string): { to: string; label: string }[] {
   const screens = [];
+  // An assessor's work first: the sittings assigned to them.
+  if (role === 'assessor') screens.push({ to: '/mes-epreuves', label: 'nav.mySittings' });
   if (['admin', 'jury', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
   // Every role but the DPO reads paths; the DPO answers for personal data only.
   if (role !== 'dpo') screens.push({ to: '/inscriptions', label: 'nav.enrollments' });

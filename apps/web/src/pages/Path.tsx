@@ -1,16 +1,20 @@
 import { Accordion, Alert, Anchor, Badge, Button, Card, Group, List, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18n from '../i18n';
-import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { Accommodations } from '../components/Accommodations';
 import { calendarLabels, Dates } from '../components/Dates';
+import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
+import { Outcome, RecordHeld, ScheduleSitting } from './SittingActs';
+import { durationsOf, epreuveName, useVersion } from './sittings';
 
 type Document = components['schemas']['IssuedDocumentView'] | components['schemas']['NotIssuedDocumentView'];
 
@@ -24,11 +28,16 @@ export function Path() {
   // "As of": the path as it stood at an instant, replayed from the log by the api.
   const asOf = params.get('asOf');
   // Arriving from an act of the console: the path is read as far as its position, so it shows the act.
-  const arrived = (useLocation().state ?? {}) as { consistentWith?: string | null; recorded?: string };
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queries = useQueryClient();
+  const arrived = (location.state ?? {}) as { consistentWith?: string | null; recorded?: string; sittingId?: string };
   const consistentWith = arrived.consistentWith ?? undefined;
   const path = useQuery({
     queryKey: ['path', enrollmentId, asOf, consistentWith],
     retry: shouldRetry,
+    // After an act on this page, the path read as far as it replaces the one shown, without a blank in between (another path: a blank).
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === enrollmentId ? previous : undefined),
     queryFn: () =>
       asOf
         ? answer(api.GET('/enrollments/{enrollmentId}/as-of', { params: { path: { enrollmentId }, query: { at: asOf } } }))
@@ -45,6 +54,17 @@ export function Path() {
     retry: shouldRetry,
     queryFn: () => answer(api.GET('/candidates/{candidateId}', { params: { path: { candidateId } } })),
   });
+  const version = useVersion(path.data?.certification.referentialId, path.data?.certification.version);
+  // The sitting whose holding the admin is recording.
+  const [holding, setHolding] = useState<string>();
+  /** An act of this page recorded: the path read again as far as it, saying what was recorded. */
+  const recorded = (kind: string) => (outcome: Outcome) => {
+    setHolding(undefined);
+    // Every other reading of this path (« Mes épreuves », the lists) is read again when next shown.
+    void queries.invalidateQueries({ queryKey: ['path', enrollmentId] });
+    void queries.invalidateQueries({ queryKey: ['enrollments'] });
+    navigate(location.pathname, { replace: true, state: { consistentWith: outcome.position, recorded: kind, sittingId: outcome.id } });
+  };
   const locale = i18n.language === 'fr' ? 'fr-FR' : 'en-GB';
   const date = (iso: string) => new Date(iso).toLocaleDateString(locale);
   const dateTime = (iso: string) => new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
@@ -53,6 +73,22 @@ export function Path() {
   const p = path.data;
   const stoodAt = 'asOf' in p ? (p as unknown as { asOf: string; position: string | null }) : undefined;
   const nothingMissing = p.missing.blocs.length === 0 && p.missing.optionGroups.length === 0 && p.missing.extraRequirements.length === 0;
+  // Sittings are scheduled and recorded held on an open path, by its school's admin (the api's acts for that role).
+  const open = !stoodAt && ['in-progress', 'eligible'].includes(p.status);
+  const admin = role === 'admin' && open;
+  const me = currentSession()?.subject ?? '';
+  const heldSitting = p.sittings.find((s) => s.sittingId === holding && s.status === 'scheduled');
+  const recordedSitting = p.sittings.find((s) => s.sittingId === arrived.sittingId);
+  const notice =
+    arrived.recorded === 'sittingScheduled' && recordedSitting
+      ? t('path.recorded.sittingScheduled', {
+          epreuve: epreuveName(version.data, recordedSitting.epreuve),
+          date: formatParis(recordedSitting.scheduledAt, i18n.language),
+          durations: durationsOf(recordedSitting, version.data).join(' ; ') || t('sittings.untimed'),
+        })
+      : arrived.recorded
+        ? t(`path.recorded.${arrived.recorded}`)
+        : undefined;
   return (
     <Dates>
       <Stack>
@@ -78,9 +114,9 @@ export function Path() {
           </Badge>
         </Group>
 
-        {arrived.recorded && !asOf && (
+        {notice && !asOf && (
           <Alert color="green.9" variant="outline" role="status">
-            {t(`path.recorded.${arrived.recorded}`)}
+            {notice}
           </Alert>
         )}
 
@@ -272,10 +308,12 @@ export function Path() {
           <Table withTableBorder striped>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Épreuve</Table.Th>
+                <Table.Th>{t('path.epreuve')}</Table.Th>
                 <Table.Th>{t('path.scheduledAt')}</Table.Th>
+                <Table.Th>{t('path.durations')}</Table.Th>
                 <Table.Th>{t('path.status')}</Table.Th>
                 <Table.Th>{t('path.assessors')}</Table.Th>
+                {(admin || role === 'assessor') && <Table.Th>{t('path.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -284,14 +322,52 @@ export function Path() {
                   <Table.Td>
                     {s.epreuve} ({s.bloc}), {t('path.attempt', { n: s.attempt })}
                   </Table.Td>
-                  <Table.Td>{dateTime(s.scheduledAt)}</Table.Td>
-                  <Table.Td>{t(`path.sittingStatus.${s.status}`, { defaultValue: s.status })}</Table.Td>
+                  <Table.Td>{formatParis(s.scheduledAt, i18n.language, { dateStyle: 'medium', timeStyle: 'short' })}</Table.Td>
+                  {/* An assessor is told the durations to apply, nothing more (R14). */}
+                  <Table.Td>{durationsOf(s, version.data, role === 'assessor').join(' ; ') || '—'}</Table.Td>
+                  <Table.Td>
+                    {s.heldAt
+                      ? t(s.status === 'held' ? 'path.heldOn' : 'path.assessedHeldOn', {
+                          date: formatParis(s.heldAt, i18n.language, { dateStyle: 'medium', timeStyle: 'short' }),
+                        })
+                      : t(`path.sittingStatus.${s.status}`, { defaultValue: s.status })}
+                  </Table.Td>
                   <Table.Td>{s.assessors.join(', ')}</Table.Td>
+                  {(admin || role === 'assessor') && (
+                    <Table.Td>
+                      {admin && s.status === 'scheduled' && (
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          onClick={() => setHolding(s.sittingId)}
+                          aria-label={t('path.recordHeldOf', { epreuve: s.epreuve, n: s.attempt })}
+                        >
+                          {t('path.recordHeld')}
+                        </Button>
+                      )}
+                      {role === 'assessor' && s.status === 'held' && s.assessors.includes(me) && (
+                        <Anchor component={Link} size="sm" to={`/mes-epreuves/${enrollmentId}/${s.sittingId}`}>
+                          {t('path.assess', { epreuve: s.epreuve })}
+                        </Anchor>
+                      )}
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         )}
+        {admin && heldSitting && (
+          <RecordHeld
+            key={heldSitting.sittingId}
+            enrollmentId={enrollmentId}
+            sitting={heldSitting}
+            version={version.data}
+            onRecorded={recorded('sittingHeld')}
+            onCancel={() => setHolding(undefined)}
+          />
+        )}
+        {admin && <ScheduleSitting key={p.enrollmentId} path={p} version={version.data} onRecorded={recorded('sittingScheduled')} />}
       </Stack>
     </Dates>
   );
