@@ -20,6 +20,7 @@ import { fromRecorded, NewEvent, SqlDatabase, SqlEventStore } from '@jalon/event
 import {
   connect,
   createIssuanceProcess,
+  createStatusListProjection,
   jobIdOf,
   FolderDocumentStorage,
   generateIssuerKey,
@@ -30,24 +31,30 @@ import {
   IssueJob,
   issueCredential,
   IssuerKey,
+  issuerKeySigner,
   renderPdf,
+  STATUS_LIST_PROJECTION,
+  StatusListPublisher,
+  StatusLists,
 } from '@jalon/issuance';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import { ReferentialResolver } from '../libs/runtime/src/referential-resolver.service';
 import { skipHistory } from './deployed-api';
 import type { WorkerStats } from './issuance-worker.process';
+import { measureStatusListUpdates, StatusListUpdateResult } from './status-list-measurements';
 import { createWorkload, ThroughputResult, timed } from './throughput';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const WORKER_ENTRY = join(__dirname, 'issuance-worker.process.ts');
 const PUBLIC_BASE_URL = 'https://jalon.example.org';
+const ISSUER_SLUG = 'jalon';
 const DECISION_TYPES = new Set(['BlocValidated', 'CertificationAwarded']);
 /** No job completed for this long while some are missing: the round is stuck (failed jobs, a dead worker). */
 const STALL_MS = 60_000;
 
-// Names as a French certifier's candidates have them: accents, ligatures, compound names, a few
-// letters outside WinAnsi (the PDF's font), which the renderer has to transliterate.
+// Names as a French certifier's candidates have them: accents, ligatures, compound names, and
+// letters of other Latin alphabets (Vietnamese, Polish), printed as they are with the embedded font.
 const BIRTH_NAMES = [
   'Martin',
   'Bernard',
@@ -397,6 +404,8 @@ export interface IssuanceOptions {
   /** The worker's concurrency; undefined: startIssuanceWorker's default, as RuntimeModule runs it. */
   readonly concurrency?: number;
   readonly redisUrl: string;
+  /** Revocations timed one after the other for status_list_update_ms (after the warm-up round). */
+  readonly statusListRevocations: number;
 }
 
 export interface IssuanceRound {
@@ -430,6 +439,7 @@ export interface IssuanceResult {
   readonly othersShareDuringRounds?: number;
   readonly documentFiles: number;
   readonly redis: { readonly prefix: string; readonly evictionPolicy: string };
+  readonly statusListUpdate: StatusListUpdateResult;
 }
 
 /**
@@ -457,7 +467,8 @@ export async function measureIssuance(
   const completions = new Completions();
   const documentsDir = mkdtempSync(join(tmpdir(), 'jalon-bench-documents-'));
   const key: IssuerKey = generateIssuerKey(`${PUBLIC_BASE_URL}/issuer`, 'Jalon');
-  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], {
+  // As the service runs them: the process manager, and the status lists' projection of the revocations.
+  const runner = new ProjectionRunner(home.db, store, [createIssuanceProcess((jobs) => queue.enqueueAll(jobs)), createStatusListProjection()], {
     logger: { log: () => undefined, error: (message) => log(`  issuance process: ${message}`) },
   });
   const workers: WorkerProcess[] = [];
@@ -466,7 +477,7 @@ export async function measureIssuance(
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
     await runner.prepare();
     // Decisions already in the log (the bench's generated history) are not this measurement's.
-    await skipHistory(home, store, [ISSUANCE_PROCESS]);
+    await skipHistory(home, store, [ISSUANCE_PROCESS, STATUS_LIST_PROJECTION]);
 
     const random = prng(20260601);
     const counter = { paths: 0 };
@@ -493,6 +504,7 @@ export async function measureIssuance(
           DOCUMENTS_DIR: documentsDir,
           ISSUER_SIGNING_KEY: key.privateKeyPem,
           PUBLIC_BASE_URL,
+          ISSUER_SLUG,
           ...(options.concurrency ? { ISSUANCE_CONCURRENCY: String(options.concurrency) } : {}),
         },
         log,
@@ -562,6 +574,28 @@ export async function measureIssuance(
     if (options.warmupSeconds > 0) await render.run(options.warmupSeconds);
     const warmup = await issueRound(warmBatch);
     log(`  warm-up issuance: ${warmup.decisions} in ${warmup.seconds.toFixed(2)} s (${Math.round(warmup.decisions / warmup.seconds)}/s, not counted)`);
+
+    // Revocations of the warm-up's attestations, timed to the published list; before the workers'
+    // counters are reset, so that the measured rounds' statistics hold issue jobs only.
+    log(`  status list: ${options.statusListRevocations} annulments, each timed to its bit in the published list...`);
+    const statusLists = new StatusLists(home.db, { issuerSlug: ISSUER_SLUG, publicBaseUrl: PUBLIC_BASE_URL });
+    runner.start();
+    let statusListUpdate: StatusListUpdateResult;
+    try {
+      statusListUpdate = await measureStatusListUpdates(
+        enrollmentCommandHandler(store, builderVault),
+        resolver,
+        statusLists,
+        new StatusListPublisher(statusLists, issuerKeySigner(key)),
+        runner,
+        warmBatch.decisions,
+        options.statusListRevocations,
+      );
+    } finally {
+      await runner.stop();
+    }
+    await runner.catchUp();
+    log(`  status list: ${statusListUpdate.ms.length} revocations, ${statusListUpdate.ms.map((ms) => Math.round(ms)).join(', ')} ms`);
     for (const worker of workers) worker.child.kill('SIGUSR2');
 
     const slice = options.seconds / options.rounds;
@@ -638,6 +672,7 @@ export async function measureIssuance(
         : {}),
       documentFiles,
       redis: { prefix, evictionPolicy },
+      statusListUpdate,
     };
   } finally {
     await stopWorkers(workers).catch(() => undefined);

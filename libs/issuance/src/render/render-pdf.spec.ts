@@ -64,7 +64,8 @@ describe('renderPdf', () => {
   it('is a one-page A4 PDF', async () => {
     const pdf = await renderPdf(sampleCertificate);
     const source = pdf.toString('latin1');
-    expect(source.startsWith('%PDF-1.4')).toBe(true);
+    // PDF 1.7, the base of PDF/A-2 (render-pdf.unicode.spec.ts checks the PDF/A markers).
+    expect(source.startsWith('%PDF-1.7')).toBe(true);
     expect(source.trimEnd().endsWith('%%EOF')).toBe(true);
     expect(source).toContain('/MediaBox [0 0 595.28 841.89]');
     expect(pageCount(pdf)).toBe(1);
@@ -98,14 +99,14 @@ describe('renderPdf', () => {
     expect(text).not.toContain('Chaque bloc de compétences est validé de façon indépendante');
   });
 
-  it('prints the certificate with its option and its blocs, replacing what the font cannot show', async () => {
+  it('prints the certificate with its option and its blocs, and the holder’s name as registered', async () => {
     const text = pdfText(await renderPdfUncompressed(sampleCertificate));
     for (const expected of [
       'Certificat Certification professionnelle',
       // Seed 000 names no certifier: the document says so by naming none.
       'Le présent document atteste que',
-      // Nguyễn and Łukasz: ễ and Ł are not in WinAnsi.
-      'Jean-Michel Lukasz NGUYEN',
+      // Nguyễn and Łukasz as written: the embedded font prints ễ and Ł (no more « Lukasz NGUYEN »).
+      'Jean-Michel Łukasz NGUYỄN',
       'né(e) le 23 novembre 1995',
       'a obtenu la certification professionnelle Expert en ingénierie et science des données',
       'Option : Data Science',
@@ -134,7 +135,7 @@ describe('renderPdf', () => {
     expect(text.indexOf('DOCUMENT RÉVOQUÉ')).toBeLessThan(text.indexOf('Attestation de réussite'));
   });
 
-  it('renders the French typography the standard fonts can show: é è à ç œ « » — ’ €', async () => {
+  it('renders the French typography: é è à ç œ « » — ’ €', async () => {
     const model: IssuedDocumentModel = { ...sampleAttestation, bloc: { code: 'BC09', title: 'Œuvrer « à la française » — l’été, ça coûte 5 € à Noël' } };
     expect(pdfText(await renderPdfUncompressed(model))).toContain('Bloc de compétences BC09 — Œuvrer « à la française » — l’été, ça coûte 5 € à Noël');
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
@@ -22,7 +24,6 @@ import {
   revocationReasonLabel,
   writtenCalendarDay,
 } from './french';
-import { toWinAnsi } from './win-ansi';
 
 export interface RenderPdfOptions {
   /** Prints the « DOCUMENT RÉVOQUÉ » banner: a revoked document says so (DocumentRevoked). */
@@ -131,7 +132,10 @@ export function documentContent(model: IssuedDocumentModel, options: RenderPdfOp
   };
 }
 
-/** The PDF of an attestation de réussite or a certificate: A4, in French, the same bytes for the same model. */
+/**
+ * The PDF of an attestation de réussite or a certificate: A4, in French, PDF/A-2b (the archival PDF
+ * that France Compétences and verifiers can keep), the same bytes for the same model.
+ */
 export function renderPdf(model: IssuedDocumentModel, options: RenderPdfOptions = {}): Promise<Buffer> {
   return render(model, options, true);
 }
@@ -151,10 +155,138 @@ const BODY_BOTTOM = FOOTER_TOP - 14;
 const ENTRY_INDENT = 28;
 const ENTRY_CODE_WIDTH = 48;
 const COLOURS = { accent: '#1f3a5f', ink: '#1a1a1a', muted: '#555555', rule: '#b8c4d6', revoked: '#b00020', white: '#ffffff' };
-const FONTS = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique' };
+
+/**
+ * The typefaces: DejaVu Sans (npm package dejavu-fonts-ttf), embedded in the PDF as subsets (only the
+ * glyphs the page uses). The 14 standard PDF fonts print only WinAnsi (Latin-1 and a few more), so
+ * « Thị Ánh Nguyễn » came out as « Thi Ánh NGUYEN »; DejaVu Sans prints every name a French register
+ * holds as it is written: Latin Extended (Ł, ő, ș, ğ), Vietnamese, Greek, Cyrillic, IPA letters… and
+ * PDF/A requires every font to be embedded anyway. Resolved as a package, so that the files are found
+ * from any working directory, from the compiled tree and in the Docker image (which keeps node_modules).
+ */
+const FACE_FILES = {
+  regular: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  bold: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+  italic: 'dejavu-fonts-ttf/ttf/DejaVuSans-Oblique.ttf',
+} as const;
+type Face = keyof typeof FACE_FILES;
+const FACES = Object.keys(FACE_FILES) as Face[];
+const FONTS: Readonly<Record<Face, Face>> = { regular: 'regular', bold: 'bold', italic: 'italic' };
+
+let loadedFaces: Readonly<Record<Face, fontkit.Font>> | undefined;
+
+/** fontkit's glyph substitutions (OpenType GSUB features it applies by default); positioning (kerning, marks) stays. */
+const NO_SUBSTITUTION: Readonly<Record<string, boolean>> = { ccmp: false, locl: false, rlig: false, calt: false, clig: false, liga: false, rclt: false };
+
+/**
+ * The faces, parsed once per process and shared by every document (each document makes its own
+ * subsets of them): parsing them for each document would make rendering twice as slow.
+ *
+ * Sharing has a catch: fontkit keeps one glyph object per glyph, with the characters it was first
+ * asked for, and pdfkit writes those characters in the PDF's ToUnicode map (what a reader copies,
+ * searches and extracts). What the process rendered before must not change that, or the same
+ * document would get other bytes, and wrong text, in another process. So every glyph is created at
+ * load from its character (no two characters share a glyph in DejaVu Sans), and glyph substitution
+ * is off: a glyph reached by substitution (the « fi » ligature is also U+FB01 « ﬁ », a dotless i
+ * under an accent also U+0131 « ı ») would map to another text than the one printed. The page
+ * loses only the fi/fl ligatures.
+ */
+function faces(): Readonly<Record<Face, fontkit.Font>> {
+  if (!loadedFaces) {
+    const load = (face: Face): fontkit.Font => {
+      const font = fontkit.create(readFileSync(require.resolve(FACE_FILES[face])));
+      if (!('layout' in font)) throw new Error(`${FACE_FILES[face]} is a font collection, not a font`);
+      // Each glyph created once, from its character, before any document asks for it: a glyph that
+      // subsetting created first (as a component of an accented letter) would otherwise keep no
+      // character, and be missing from the ToUnicode map of every later document.
+      for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
+      // The font itself for everything pdfkit reads (metrics, tables, subsetting), its layout without substitution.
+      const shared: fontkit.Font = Object.create(font);
+      shared.layout = cachedLayout(font);
+      return shared;
+    };
+    loadedFaces = { regular: load('regular'), bold: load('bold'), italic: load('italic') };
+  }
+  return loadedFaces;
+}
+
+/** Words laid out, kept per face across documents; pdfkit lays text out word by word. */
+const LAYOUT_CACHE_SIZE = 4096;
+
+/**
+ * fontkit's layout without substitution, remembered across documents: the same template words
+ * (« Décision du jury du… ») are in every document, and laying a word out (shaping, kerning) costs
+ * more than everything else pdfkit does with it. Layout is a pure function of the text, so a
+ * remembered run is the run fontkit would give again. pdfkit scales the positions of the run it gets
+ * in place, so each caller gets its own copy of them.
+ */
+function cachedLayout(font: fontkit.Font): fontkit.Font['layout'] {
+  const runs = new Map<string, fontkit.GlyphRun>();
+  return (text, features, ...rest) => {
+    if (features !== undefined || rest.length > 0) return font.layout(text, features, ...rest);
+    let run = runs.get(text);
+    if (run) runs.delete(text);
+    else {
+      run = font.layout(text, { ...NO_SUBSTITUTION });
+      if (runs.size >= LAYOUT_CACHE_SIZE) runs.delete(runs.keys().next().value!);
+    }
+    runs.set(text, run);
+    // A run whose glyphs are the remembered ones and whose positions (from which its advanceWidth is summed) are its own.
+    const copy: fontkit.GlyphRun = Object.create(run);
+    Object.defineProperty(copy, 'positions', { value: run.positions.map((position) => ({ ...position })), enumerable: true, writable: true });
+    return copy;
+  };
+}
+
+/** Scripts written right to left: pdfkit lays text out left to right only, so it would print them backwards. */
+const RIGHT_TO_LEFT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}]/u;
+
+/**
+ * The text as the PDF prints it: in NFC (precomposed letters, which the fonts map), without the
+ * invisible formatting characters (zero-width spaces, soft hyphens, joiners), line separators and
+ * control characters as spaces, and a compatibility character the faces lack in its plain form (ﬁ → fi).
+ * A character none of that makes printable in all three faces (a Chinese or Devanagari character,
+ * most emoji, a right-to-left script) is an error: a document must not print a name other than the one registered
+ * (neither a « ? » nor the font's empty box, which PDF/A forbids besides).
+ */
+export function printable(text: string): string {
+  const fonts = faces();
+  const inAllFaces = (char: string): boolean => FACES.every((face) => fonts[face].hasGlyphForCodePoint(char.codePointAt(0)!));
+  let out = '';
+  for (const char of text.normalize('NFC')) {
+    if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(char)) out += /\s/u.test(char) ? ' ' : '';
+    else if (/\p{Cf}/u.test(char)) continue;
+    else if (RIGHT_TO_LEFT.test(char)) throw new RangeError(`cannot print ${describe(char)} (a right-to-left script) in ${JSON.stringify(text)}`);
+    else if (inAllFaces(char)) out += char;
+    else if (/\p{Zs}/u.test(char)) out += /\u202F|\u2007/u.test(char) ? '\u00A0' : ' ';
+    else {
+      const compatible = char.normalize('NFKC');
+      if (compatible === char || ![...compatible].every(inAllFaces))
+        throw new RangeError(`the PDF's fonts cannot print ${describe(char)} in ${JSON.stringify(text)}`);
+      out += compatible;
+    }
+  }
+  return out;
+}
+
+function describe(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} « ${char} »`;
+}
+
+/** Every string the page prints, made printable once (measuring runs over the texts several times). */
+function printableContent(content: DocumentContent): DocumentContent {
+  return {
+    header: { ...(content.header.certifier ? { certifier: printable(content.header.certifier) } : {}), number: printable(content.header.number) },
+    ...(content.revokedBanner ? { revokedBanner: printable(content.revokedBanner) } : {}),
+    body: content.body.map((block) =>
+      block.kind === 'text' ? { ...block, text: printable(block.text) } : { ...block, code: printable(block.code), text: printable(block.text) },
+    ),
+    footer: { ...content.footer, number: printable(content.footer.number), verify: printable(content.footer.verify), note: printable(content.footer.note) },
+  };
+}
 
 interface Style {
-  readonly font: string;
+  readonly font: Face;
   readonly size: number;
   readonly colour: string;
   /** Space above the block. */
@@ -181,29 +313,67 @@ const STYLES: Readonly<Record<BlockStyle | 'entry', Style>> = {
 
 type Doc = PDFKit.PDFDocument;
 
-async function render(model: IssuedDocumentModel, options: RenderPdfOptions, compress: boolean): Promise<Buffer> {
-  const content = documentContent(model, options);
-  const qrPng = await QRCode.toBuffer(model.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
+/** The document information dictionary; the XMP metadata states the same values (PDF/A requires both to agree). */
+interface DocumentInfo {
+  readonly Title: string;
+  readonly Author?: string;
+  readonly Subject: string;
+  readonly Keywords: string;
+  readonly Creator: string;
+  readonly Producer: string;
+  readonly CreationDate: Date;
+  readonly ModDate: Date;
+}
+
+function documentInfo(model: IssuedDocumentModel, options: RenderPdfOptions): DocumentInfo {
+  // In NFC, without control or invisible characters, which XML (the XMP) cannot hold.
+  const clean = (value: string): string =>
+    value
+      .normalize('NFC')
+      .replace(/[\p{Cf}\p{Cs}\uFFFE\uFFFF]/gu, '')
+      .replace(/\p{Cc}/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   const decidedAt = instantOf(model.decision.date);
+  const certifier = clean(model.certification.certifier ?? '');
+  return {
+    Title: clean(`${documentTitle(model)} N° ${model.number}`),
+    // The issuer, where the référentiel names the certifier.
+    ...(certifier ? { Author: certifier } : {}),
+    Subject: clean(model.certification.title),
+    Keywords: clean(model.number),
+    Creator: 'Jalon',
+    Producer: 'Jalon',
+    // Dated from the decision (and the revocation), never from the clock: see render().
+    CreationDate: decidedAt,
+    ModDate: options.revoked ? instantOf(options.revoked.date) : decidedAt,
+  };
+}
+
+async function render(model: IssuedDocumentModel, options: RenderPdfOptions, compress: boolean): Promise<Buffer> {
+  const content = printableContent(documentContent(model, options));
+  const qrPng = await QRCode.toBuffer(model.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
+  const info = documentInfo(model, options);
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: 24, left: MARGIN, right: MARGIN },
     compress,
-    pdfVersion: '1.4',
+    // PDF/A-2b (ISO 19005-2, on PDF 1.7): pdfkit writes its identification in the XMP metadata and an
+    // sRGB output intent; the rest is this renderer's to keep: every font embedded (no standard font,
+    // not even pdfkit's default Helvetica: `font: ''` loads none), the XMP metadata agreeing with the
+    // information dictionary (writeXmp), no .notdef glyph (printable).
+    subset: 'PDF/A-2b',
+    pdfVersion: '1.7',
+    font: '',
     lang: 'fr-FR',
     displayTitle: true,
     // pdfkit stamps CreationDate with the clock and derives the file /ID from the info dictionary:
-    // dating both from the decision makes the bytes depend on the model only.
-    info: {
-      Title: `${documentTitle(model)} N° ${model.number}`,
-      ...(model.certification.certifier?.trim() ? { Author: model.certification.certifier.trim() } : {}),
-      Subject: model.certification.title,
-      Creator: 'Jalon',
-      Producer: 'Jalon',
-      CreationDate: decidedAt,
-      ModDate: options.revoked ? instantOf(options.revoked.date) : decidedAt,
-    },
+    // dating both from the decision makes the bytes depend on the model only. The XMP metadata
+    // carries the same dates (writeXmp), and the fonts' subset tags derive from their order of use.
+    info,
   });
+  for (const face of FACES) doc.registerFont(face, faces()[face] as unknown as PDFKit.Mixins.PDFFontSource);
+  writeXmp(doc, info);
   const bytes = collect(doc);
 
   drawFrame(doc);
@@ -217,6 +387,37 @@ async function render(model: IssuedDocumentModel, options: RenderPdfOptions, com
   return bytes;
 }
 
+/**
+ * pdfkit writes the information dictionary again in XMP, but with the values not escaped (a title
+ * with « & » makes the XMP ill-formed, so the file is no longer PDF/A) and without the ModDate, which
+ * PDF/A requires in both places. It does so in its `_addInfo` step, which this replaces for this
+ * document with the same properties, escaped, and xmp:ModifyDate.
+ */
+function writeXmp(doc: Doc, info: DocumentInfo): void {
+  const target = doc as unknown as { _addInfo?: () => void; appendXML(xml: string): void };
+  if (typeof target._addInfo !== 'function') throw new Error('pdfkit no longer has the _addInfo step that writeXmp replaces');
+  const text = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const date = (value: Date): string => value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const xmp = [
+    '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+    `<xmp:CreateDate>${date(info.CreationDate)}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${date(info.ModDate)}</xmp:ModifyDate>`,
+    `<xmp:CreatorTool>${text(info.Creator)}</xmp:CreatorTool>`,
+    '</rdf:Description>',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '<dc:format>application/pdf</dc:format>',
+    `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${text(info.Title)}</rdf:li></rdf:Alt></dc:title>`,
+    ...(info.Author ? [`<dc:creator><rdf:Seq><rdf:li>${text(info.Author)}</rdf:li></rdf:Seq></dc:creator>`] : []),
+    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${text(info.Subject)}</rdf:li></rdf:Alt></dc:description>`,
+    '</rdf:Description>',
+    '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    `<pdf:Producer>${text(info.Producer)}</pdf:Producer>`,
+    `<pdf:Keywords>${text(info.Keywords)}</pdf:Keywords>`,
+    '</rdf:Description>',
+  ].join('\n');
+  target._addInfo = () => target.appendXML(xmp);
+}
+
 function collect(doc: Doc): Promise<Buffer> {
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
@@ -227,14 +428,14 @@ function collect(doc: Doc): Promise<Buffer> {
 }
 
 function write(doc: Doc, value: string, x: number, y: number, options: PDFKit.Mixins.TextOptions): void {
-  doc.text(toWinAnsi(value), x, y, { lineGap: 1, ...options });
+  doc.text(value, x, y, { lineGap: 1, ...options });
 }
 
 function heightOf(doc: Doc, value: string, style: Style, scale: number, width: number): number {
   return doc
     .font(style.font)
     .fontSize(style.size * scale)
-    .heightOfString(toWinAnsi(value), { width, lineGap: 1 });
+    .heightOfString(value, { width, lineGap: 1 });
 }
 
 function drawFrame(doc: Doc): void {
@@ -257,9 +458,10 @@ function drawHeader(doc: Doc, header: DocumentContent['header']): number {
   const certifierWidth = CONTENT_WIDTH - numberWidth - 12;
   let certifierHeight = 0;
   if (header.certifier) {
+    const certifier = printable(header.certifier.toUpperCase());
     doc.font(FONTS.bold).fontSize(10).fillColor(COLOURS.accent);
-    certifierHeight = doc.heightOfString(toWinAnsi(header.certifier.toUpperCase()), { width: certifierWidth, lineGap: 1 });
-    write(doc, header.certifier.toUpperCase(), MARGIN, top, { width: certifierWidth });
+    certifierHeight = doc.heightOfString(certifier, { width: certifierWidth, lineGap: 1 });
+    write(doc, certifier, MARGIN, top, { width: certifierWidth });
   }
   doc.font(FONTS.regular).fontSize(9).fillColor(COLOURS.muted);
   write(doc, header.number, MARGIN + CONTENT_WIDTH - numberWidth, top + 1, { width: numberWidth, align: 'right' });
@@ -278,7 +480,7 @@ function drawBanner(doc: Doc, banner: string, top: number): number {
   const padding = 9;
   const width = CONTENT_WIDTH - 2 * padding;
   doc.font(FONTS.bold).fontSize(12);
-  const height = doc.heightOfString(toWinAnsi(banner), { width, lineGap: 1 }) + 2 * padding;
+  const height = doc.heightOfString(banner, { width, lineGap: 1 }) + 2 * padding;
   doc.rect(MARGIN, top, CONTENT_WIDTH, height).fill(COLOURS.revoked);
   doc.fillColor(COLOURS.white);
   write(doc, banner, MARGIN + padding, top + padding + 1, { width, align: 'center' });
@@ -346,10 +548,10 @@ function drawFooter(doc: Doc, footer: DocumentContent['footer'], qrPng: Buffer):
   let y = qrTop + 6;
   doc.font(FONTS.bold).fontSize(12).fillColor(COLOURS.ink);
   write(doc, footer.number, left, y, { width });
-  y += doc.heightOfString(toWinAnsi(footer.number), { width, lineGap: 1 }) + 8;
+  y += doc.heightOfString(footer.number, { width, lineGap: 1 }) + 8;
   doc.font(FONTS.regular).fontSize(9).fillColor(COLOURS.accent);
   write(doc, footer.verify, left, y, { width, link: footer.url });
-  y += doc.heightOfString(toWinAnsi(footer.verify), { width, lineGap: 1 }) + 8;
+  y += doc.heightOfString(footer.verify, { width, lineGap: 1 }) + 8;
   doc.font(FONTS.regular).fontSize(8).fillColor(COLOURS.muted);
   write(doc, footer.note, left, y, { width });
 }
@@ -360,7 +562,7 @@ function drawWatermark(doc: Doc, mark: string): void {
   doc.save();
   doc.rotate(-30, { origin: [centre.x, centre.y] });
   doc.font(FONTS.bold).fontSize(96).fillColor(COLOURS.revoked).fillOpacity(0.12);
-  const value = toWinAnsi(mark);
+  const value = printable(mark);
   const width = doc.widthOfString(value);
   doc.text(value, centre.x - width / 2, centre.y - 48, { lineBreak: false });
   doc.restore();

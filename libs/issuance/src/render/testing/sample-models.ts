@@ -139,3 +139,27 @@ export const sampleRsAttestation: IssuedDocumentModel = {
   referentialId: 'rs-tableur-exemple',
   bloc: { code: 'BC01', title: 'Construire un tableau croisé dynamique' },
 };
+
+/**
+ * Holders whose names a French register holds and the WinAnsi fonts could not print: Vietnamese,
+ * Polish (Latin Extended), Greek and Cyrillic, each with what the document must print (the prénoms
+ * as given, the nom de naissance and the nom d'usage in capitals, as holderName writes them).
+ */
+export const internationalHolders: readonly { readonly candidate: IssuedDocumentModel['candidate']; readonly printed: readonly string[] }[] = [
+  {
+    candidate: { firstNames: ['Thị', 'Ánh'], birthName: 'Nguyễn', birthDate: '1994-02-11' },
+    printed: ['Thị Ánh NGUYỄN'],
+  },
+  {
+    candidate: { firstNames: ['Łukasz'], birthName: 'Żółć', usageName: 'Wałęsa-Şahin', birthDate: '1989-10-30' },
+    printed: ['Łukasz ŻÓŁĆ', 'nom d’usage : WAŁĘSA-ŞAHIN'],
+  },
+  {
+    candidate: { firstNames: ['Αλέξανδρος'], birthName: 'Παπαδόπουλος', birthDate: '1991-05-17' },
+    printed: ['Αλέξανδρος ΠΑΠΑΔΌΠΟΥΛΟΣ'],
+  },
+  {
+    candidate: { firstNames: ['Анна'], birthName: 'Кузнецова', usageName: 'Đorđević', birthDate: '1999-12-01' },
+    printed: ['Анна КУЗНЕЦОВА', 'nom d’usage : ĐORĐEVIĆ'],
+  },
+];
