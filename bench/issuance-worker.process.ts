@@ -5,7 +5,7 @@
  * Nest, from the environment:
  *
  *   DATABASE_URL, REDIS_URL, REDIS_PREFIX, DOCUMENTS_DIR, ISSUER_SIGNING_KEY (PKCS#8 PEM),
- *   PUBLIC_BASE_URL, ISSUANCE_CONCURRENCY (optional: startIssuanceWorker's default otherwise).
+ *   PUBLIC_BASE_URL, ISSUER_SLUG (optional: jalon), ISSUANCE_CONCURRENCY (optional: startIssuanceWorker's default otherwise).
  *
  * Prints `ready` once the worker is connected, then `completed <jobId>` for each job done; SIGUSR2 resets its counters (after a warm-up);
  * SIGTERM, or the end of its stdin (the bench gone), closes the worker (jobs in flight finish),
@@ -23,6 +23,7 @@ import {
   connect,
   issuerKeyFromPem,
   startIssuanceWorker,
+  StatusLists,
 } from '@jalon/issuance';
 import { EventStore, openSqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { exitOnSigterm } from '@jalon/event-store/testing/child-worker';
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
     key,
     publicBaseUrl: required('PUBLIC_BASE_URL'),
     vault,
+    // Each document's entry in a revocation status list, as RuntimeModule gives it.
+    statusList: new StatusLists(home.db, { issuerSlug: process.env.ISSUER_SLUG || 'jalon', publicBaseUrl: required('PUBLIC_BASE_URL') }),
   });
 
   let jobs = 0;

@@ -48,6 +48,8 @@ const HTTP_MARGIN = 1.6;
 const QUERY_WARMUP = 50;
 /** Issuance worker processes: issuance_ratio compares their speed with this many times one renderer. */
 const ISSUANCE_WORKERS = 2;
+/** Annulments timed, one after the other, from the command to the document's bit in the published status list. */
+const STATUS_LIST_REVOCATIONS = 30;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECTIONS = ['issuance', 'http', 'console'] as const;
 /** Filter changes timed in the console's list. */
@@ -581,6 +583,7 @@ async function main(): Promise<void> {
           workers: ISSUANCE_WORKERS,
           concurrency: options.issuanceConcurrency,
           redisUrl: REDIS_URL,
+          statusListRevocations: STATUS_LIST_REVOCATIONS,
         },
         log,
       );
@@ -588,6 +591,7 @@ async function main(): Promise<void> {
         render_per_s: round(issuance.render.perSecond, 1),
         issuance_per_s: round(issuance.issuance.perSecond, 1),
         issuance_ratio: round(issuance.issuance.perSecond / (issuance.render.perSecond * ISSUANCE_WORKERS), 3),
+        status_list_update_ms: round(p95(issuance.statusListUpdate.ms), 1),
       });
       // What the ratio would be with the whole machine to the pipeline and every process CPU-bound:
       // the rendering's CPU per document over the pipeline's CPU per decision (all its processes).
@@ -621,6 +625,11 @@ async function main(): Promise<void> {
         ...(issuance.othersShareDuringRounds !== undefined ? { othersShareDuringRounds: round(issuance.othersShareDuringRounds, 3) } : {}),
         documentFiles: issuance.documentFiles,
         redis: issuance.redis,
+        statusListUpdate: {
+          feed: "after the warm-up round, one at a time: the jury's annulment of an issued attestation's bloc (decider, enrollment stream, runner woken), the issuance process manager's revoke job, a worker's DocumentRevoked, the status-list projection (polling for the worker's append), until the list as published (read, encoded, signed) has the bit; polled every 5 ms",
+          revocations: issuance.statusListUpdate.ms.length,
+          ms: issuance.statusListUpdate.ms.map((ms) => round(ms, 1)),
+        },
       };
       metrics.push(
         { name: 'render_per_s', value: results.render_per_s, note: 'renderPdf + issueCredential, in-process, one at a time' },
@@ -630,6 +639,11 @@ async function main(): Promise<void> {
           note: `decision to DocumentIssued, ProjectionRunner → BullMQ → ${ISSUANCE_WORKERS} worker processes (concurrency ${options.issuanceConcurrency ?? 'default'})`,
         },
         { name: 'issuance_ratio', value: results.issuance_ratio, target: 0.6, note: `to render_per_s × ${ISSUANCE_WORKERS}` },
+        {
+          name: 'status_list_update_ms',
+          value: results.status_list_update_ms,
+          note: `p95 of ${issuance.statusListUpdate.ms.length} annulments: command to the bit set in the published status list (process manager → BullMQ → worker → projection)`,
+        },
       );
       summary.push(
         `issuance: ${issuance.setup.paths} generated paths (${issuance.setup.events} events, appended in ${issuance.setup.appendSeconds.toFixed(1)} s, not measured); ` +

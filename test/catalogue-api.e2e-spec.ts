@@ -24,6 +24,7 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
     expect(response.body.projections.map((p: { name: string; status: string }) => `${p.name} ${p.status}`)).toEqual([
       'candidate-path running',
       'issuance-process running',
+      'status-list running',
     ]);
   });
 

@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { IssuanceQueue } from '@jalon/issuance';
+import { IssuanceQueue, issuerKeyFromPem } from '@jalon/issuance';
 import { sql } from 'kysely';
-import { Storage } from '@jalon/event-store';
-import { ISSUER_KEY, STORAGE } from '@jalon/runtime';
+import { openSqlDatabase, SqlDb, Storage } from '@jalon/event-store';
+import request from 'supertest';
+import { STORAGE } from '@jalon/runtime';
 import { createApp } from '../apps/api/src/create-app';
 import { actor, registerCandidate } from './support/http-actors';
 import { capturingLoggedErrors } from './support/logged-errors';
@@ -61,6 +62,16 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     }
   }
 
+  /** The suite's database, opened beside the service (which is stopped). */
+  async function withDatabase<T>(use: (db: SqlDb) => Promise<T>): Promise<T> {
+    const home = await openSqlDatabase({ kind: 'postgres', url: database.url });
+    try {
+      return await use(home.db);
+    } finally {
+      await home.close();
+    }
+  }
+
   const startUpError = async (overrides: Record<string, string>) => {
     const error = await withApp(overrides).then(
       () => undefined,
@@ -110,18 +121,49 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     });
   });
 
-  it('a signing key that did not sign the stored documents is refused; the one that did starts', async () => {
+  it('stored documents signed by a key the issuer does not publish are refused; the legacy Ed25519 key, once given, stays published', async () => {
     const documents = join(dataDir, 'documents');
     mkdirSync(documents, { recursive: true });
-    const credential = (kid: string) => `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid })).toString('base64url')}.e30.c2ln`;
-    writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential('an-older-key'));
-    expect(await startUpError({})).toMatch(
-      /^invalid configuration: ISSUER_SIGNING_KEY is not the key the stored documents were signed with \(their kid an-older-key, this key's [\w-]+\)/,
+    const credential = (alg: string, kid: string) => `${Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid })).toString('base64url')}.e30.c2ln`;
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const legacyKid = issuerKeyFromPem(pem, 'https://certificats.jalon.test/issuer', 'Jalon').keyId;
+    writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential('EdDSA', legacyKid));
+    expect(await startUpError({})).toBe(
+      `invalid configuration: the stored documents were signed with the Ed25519 key ${legacyKid}, which issuer "jalon" does not publish: every one of them would verify as invalid; start once with that key (ISSUER_SIGNING_KEY, or issuer-ed25519.pem in DATA_DIR) so that it is published`,
     );
 
-    let keyId = '';
-    await withApp({ DOCUMENTS_DIR: join(dataDir, 'elsewhere') }, async (app) => void (keyId = app.get<{ keyId: string }>(ISSUER_KEY).keyId));
-    writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential(keyId));
+    // Given once (as an earlier version left it in DATA_DIR), it is published from the database: later starts need it no more.
+    writeFileSync(join(dataDir, 'issuer-ed25519.pem'), pem, { mode: 0o600 });
+    await withApp({}, async (app) => {
+      const { keys } = (await request(app.getHttpServer()).get('/.well-known/jwks.json').expect(200)).body as { keys: { kid: string; alg: string }[] };
+      expect(keys.map((k) => k.alg).sort()).toEqual(['EdDSA', 'RS256']);
+      expect(keys.find((k) => k.alg === 'EdDSA')!.kid).toBe(legacyKid);
+    });
+    rmSync(join(dataDir, 'issuer-ed25519.pem'));
+    await withApp({});
+
+    // A key URI the issuer never had (another database, another PUBLIC_BASE_URL or ISSUER_SLUG): refused too.
+    writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential('RS256', 'https://elsewhere.example/issuers/jalon/keys/x'));
+    expect(await startUpError({})).toMatch(
+      /^invalid configuration: the stored documents were signed with the key https:\/\/elsewhere\.example\/issuers\/jalon\/keys\/x, which issuer "jalon" does not publish/,
+    );
+    rmSync(join(documents, 'JAL-A-0000000001A.vc.jwt'));
+  });
+
+  it('an issuer signing key the configured master keys cannot open is refused, saying how to recover', async () => {
+    // The issuer's first key, made on first use, sealed by k1.
+    await withApp({}, async (app) => void (await request(app.getHttpServer()).get('/issuers/jalon/jwks.json').expect(200)));
+    const { rows } = await withDatabase((database) =>
+      sql<{ master_key_id: string }>`SELECT master_key_id FROM issuer_keys WHERE retired_at IS NULL`.execute(database),
+    );
+    expect(rows).toEqual([{ master_key_id: 'k1' }]);
+    await withDatabase((database) => sql`UPDATE issuer_keys SET master_key_id = 'gone' WHERE retired_at IS NULL`.execute(database));
+    const message = await startUpError({});
+    expect(message).toMatch(
+      /^invalid configuration: MASTER_KEYS does not open the signing key of issuer "jalon" \([\w-]{43}\): it is sealed by master key "gone", which MASTER_KEYS does not hold/,
+    );
+    expect(message).toContain('start with the MASTER_KEYS the keys were sealed with');
+    await withDatabase((database) => sql`UPDATE issuer_keys SET master_key_id = 'k1' WHERE retired_at IS NULL`.execute(database));
     await withApp({});
   });
 });

@@ -7,6 +7,7 @@ import { parseMasterKeys } from '@jalon/config';
 import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
+import { IssuerKeyRing } from '@jalon/issuance';
 import { DataKeys, PersonalDataVault } from '@jalon/privacy';
 import { generatePath, prng, publishReferential, toNewEvents } from '@jalon/read-models/testing/generate-paths';
 
@@ -92,13 +93,60 @@ describe('npm run cli (PostgreSQL)', () => {
       ],
       'cand-cli',
     );
+    // The issuer's signing key, sealed by the old master key too.
+    const issuerKeys = (masterKeys: string) =>
+      new IssuerKeyRing(home.db, parseMasterKeys(masterKeys), {
+        publicBaseUrl: 'http://localhost:3000',
+        issuers: [{ slug: 'jalon', name: 'Jalon' }],
+        modulusLength: 2048,
+      });
+    await issuerKeys(oldKey).signingKey('jalon');
     const newKey = `cli-2:${randomBytes(32).toString('base64')}`;
     const run = cli(['keys', 'rotate'], { ...env, MASTER_KEYS: `${newKey},${oldKey}` });
     expect(run.stderr).toBe('');
-    expect(run.stdout.trim()).toBe('1 candidate key(s) rewrapped with master key "cli-2"');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      '1 candidate key(s) rewrapped with master key "cli-2"',
+      '1 issuer signing key(s) resealed with master key "cli-2"',
+    ]);
     expect(await new PersonalDataVault(new DataKeys(home.db, parseMasterKeys(newKey))).open(sealed)).toMatchObject([{ data: { reason: 'fin du semestre' } }]);
-    expect(cli(['keys', 'rotate'], { ...env, MASTER_KEYS: newKey }).stdout.trim()).toBe('0 candidate key(s) rewrapped with master key "cli-2"');
+    await expect(issuerKeys(newKey).assertMasterKeysOpenStoredKeys()).resolves.toBeUndefined();
+    expect(
+      cli(['keys', 'rotate'], { ...env, MASTER_KEYS: newKey })
+        .stdout.trim()
+        .split('\n'),
+    ).toEqual(['0 candidate key(s) rewrapped with master key "cli-2"', '0 issuer signing key(s) resealed with master key "cli-2"']);
+    env = { ...env, MASTER_KEYS: newKey };
   }, 60_000);
+
+  it('issuer keys rotate makes a new signing key current; the old ones stay published, and list shows them', async () => {
+    const issuerEnv = { ...env, PUBLIC_BASE_URL: 'https://certificats.example.fr', ISSUER_SLUG: 'cli-issuer' };
+    const ring = new IssuerKeyRing(home.db, parseMasterKeys(env.MASTER_KEYS), {
+      publicBaseUrl: 'https://certificats.example.fr',
+      issuers: [{ slug: 'cli-issuer', name: 'Jalon' }],
+    });
+    const before = await ring.signingKey('cli-issuer');
+    const run = cli(['issuer', 'keys', 'rotate'], issuerEnv);
+    expect(run.stderr).toBe('');
+    const [current] = await ring.keys('cli-issuer');
+    expect(current.jwk.kid).not.toBe(before.keyId);
+    expect(run.stdout.trim()).toBe(`issuer "cli-issuer" signs with ${current.jwk.kid} (RS256) from now on; 1 retired key(s) stay published`);
+    expect((await ring.signingKey('cli-issuer')).keyId).toBe(current.jwk.kid);
+
+    const again = cli(['issuer', 'keys', 'rotate', '--issuer', 'cli-issuer'], issuerEnv);
+    expect(again.status).toBe(0);
+    const list = cli(['issuer', 'keys', 'list'], issuerEnv).stdout.trim().split('\n');
+    expect(list).toHaveLength(3);
+    expect(list[0]).toMatch(/^https:\/\/certificats\.example\.fr\/issuers\/cli-issuer\/keys\/[\w-]{43}  RS256  created \S+  current$/);
+    expect(list[2]).toMatch(new RegExp(`^${before.keyId}  RS256  created \\S+  retired \\S+$`));
+
+    const other = cli(['issuer', 'keys', 'rotate', '--issuer', 'another'], issuerEnv);
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim()).toBe('this service issues as "cli-issuer" (ISSUER_SLUG) only, not "another"');
+    expect(cli(['issuer', 'keys', 'rotate', '--issuer', 'Bad_Slug'], issuerEnv).status).toBe(2);
+    expect(cli(['issuer', 'keys', 'rotate'], { ...issuerEnv, ISSUER_SLUG: 'Bad_Slug' }).stderr.trim()).toMatch(
+      /^invalid configuration: ISSUER_SLUG="Bad_Slug" must be lower-case letters/,
+    );
+  }, 90_000);
 
   it('an unreachable store is one line and exit 1', () => {
     const run = cli(['projections', 'status'], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { JwtService } from '@nestjs/jwt';
-import { ConfigError, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
+import { AppConfig, ConfigError, isIssuerSlug, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
 import { Role, ROLES } from '@jalon/domain';
-import { comparePositions, formatPosition, openStorage, parsePosition, StorageUnavailableError } from '@jalon/event-store';
-import { createIssuanceProcess } from '@jalon/issuance';
+import { comparePositions, formatPosition, openStorage, parsePosition, SqlDb, StorageUnavailableError } from '@jalon/event-store';
+import { configuredIssuer, createIssuanceProcess, createStatusListProjection, IssuerKeyRing } from '@jalon/issuance';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -19,8 +19,14 @@ const USAGE = `usage: npm run cli -- <command>
   projections rebuild [name]    replay the whole log into fresh tables, then swap them in
                                 (all projections when no name is given); the service keeps
                                 answering from the old tables meanwhile
-  keys rotate                   rewrap every candidate's data key with the first of MASTER_KEYS
-                                (no event is rewritten); then the older master keys can be removed`;
+  keys rotate                   rewrap every candidate's data key and reseal every issuer signing
+                                key with the first of MASTER_KEYS (no event is rewritten); then the
+                                older master keys can be removed
+  issuer keys rotate [--issuer SLUG]
+                                a new signing key for the issuer (default ISSUER_SLUG) signs from
+                                now on; the old ones stay published, so what they signed verifies
+  issuer keys list [--issuer SLUG]
+                                the issuer's keys: kid, algorithm, created, retired`;
 
 async function projections(args: string[]): Promise<number> {
   const [action, name] = args;
@@ -33,7 +39,11 @@ async function projections(args: string[]): Promise<number> {
   try {
     if (action === 'status') {
       // Every projection the service runs, as /health lists them; the issuance process's jobs are never enqueued from here.
-      const everyProjection = [...createAllProjections(), createIssuanceProcess(() => Promise.reject(new Error('the cli enqueues no issuance job')))];
+      const everyProjection = [
+        ...createAllProjections(),
+        createIssuanceProcess(() => Promise.reject(new Error('the cli enqueues no issuance job'))),
+        createStatusListProjection(),
+      ];
       const runner = new ProjectionRunner(storage.sql.db, storage.store, everyProjection, { pollIntervalMs: config.pollIntervalMs });
       const head = await storage.store.headPosition();
       const known = new Map((await runner.statuses()).map((s) => [s.name, s]));
@@ -54,7 +64,10 @@ async function projections(args: string[]): Promise<number> {
       }
       return 0;
     }
-    const runner = new ProjectionRunner(storage.sql.db, storage.store, createAllProjections(), { pollIntervalMs: config.pollIntervalMs });
+    // The issuance process is not rebuilt (replaying it would enqueue every document again); the status list's bits are a pure read of the log.
+    const runner = new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createStatusListProjection()], {
+      pollIntervalMs: config.pollIntervalMs,
+    });
     await runner.prepare();
     const names = name ? [name] : runner.projections.map((p) => p.name);
     for (const projection of names) {
@@ -80,6 +93,45 @@ async function keys(args: string[]): Promise<number> {
   try {
     const rewrapped = await new DataKeys(storage.sql.db, masterKeys).rotate();
     console.log(`${rewrapped} candidate key(s) rewrapped with master key "${masterKeys[0].id}"`);
+    const resealed = await issuerKeyRing(config, storage.sql.db).reseal();
+    console.log(`${resealed} issuer signing key(s) resealed with master key "${masterKeys[0].id}"`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+function issuerKeyRing(config: AppConfig, db: SqlDb): IssuerKeyRing {
+  return new IssuerKeyRing(db, resolveMasterKeys(config), { publicBaseUrl: config.publicBaseUrl, issuers: [configuredIssuer(config)] });
+}
+
+async function issuer(args: string[]): Promise<number> {
+  const [what, action, ...rest] = args;
+  if (what !== 'keys' || (action !== 'rotate' && action !== 'list')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const { values } = parseArgs({ args: rest, options: { issuer: { type: 'string' } } });
+  const config = loadConfig();
+  const slug = values.issuer ?? config.issuerSlug;
+  if (!isIssuerSlug(slug)) {
+    console.error('--issuer is an issuer slug: lower-case letters and digits, with single hyphens between them');
+    return 2;
+  }
+  if (slug !== config.issuerSlug) {
+    console.error(`this service issues as "${config.issuerSlug}" (ISSUER_SLUG) only, not "${slug}"`);
+    return 2;
+  }
+  const storage = await openStorage(config);
+  try {
+    const ring = issuerKeyRing(config, storage.sql.db);
+    if (action === 'list') {
+      for (const key of await ring.keys(slug))
+        console.log(`${key.jwk.kid}  ${key.jwk.alg}  created ${key.createdAt}  ${key.retiredAt ? `retired ${key.retiredAt}` : 'current'}`);
+      return 0;
+    }
+    const { current, retired } = await ring.rotate(slug);
+    console.log(`issuer "${slug}" signs with ${current.jwk.kid} (${current.jwk.alg}) from now on; ${retired.length} retired key(s) stay published`);
     return 0;
   } finally {
     await storage.close();
@@ -111,6 +163,8 @@ async function main(argv: string[]): Promise<number> {
       return projections(rest);
     case 'keys':
       return keys(rest);
+    case 'issuer':
+      return issuer(rest);
     default:
       console.error(USAGE);
       return 2;

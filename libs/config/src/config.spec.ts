@@ -31,6 +31,7 @@ describe('configuration', () => {
       runIssuance: true,
       publicBaseUrl: 'http://localhost:3000',
       issuerSigningKey: undefined,
+      issuerSlug: 'jalon',
       issuerName: 'Jalon',
       documentsDir: './data/documents',
       throttlePerMinute: 6000,
@@ -81,9 +82,13 @@ describe('configuration', () => {
 
   it('keeps this machine out of the addresses printed on documents', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://certificats.example.fr/' }).publicBaseUrl).toBe('https://certificats.example.fr');
-    expect(problemsOf({ PUBLIC_BASE_URL: 'https://certificats.example.fr/?a=1' })).toEqual(['PUBLIC_BASE_URL must be a base address, without ?query or #fragment']);
+    expect(problemsOf({ PUBLIC_BASE_URL: 'https://certificats.example.fr/?a=1' })).toEqual([
+      'PUBLIC_BASE_URL must be a base address, without ?query or #fragment',
+    ]);
     for (const local of ['https://localhost:3000', 'https://127.0.0.1', 'https://[::1]:8443', 'https://jalon.localhost'])
-      expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: local })).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL must be a public address when NODE_ENV=production/)]);
+      expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: local })).toEqual([
+        expect.stringMatching(/^PUBLIC_BASE_URL must be a public address when NODE_ENV=production/),
+      ]);
     expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://certificats.example.fr' })).toEqual([
       'PUBLIC_BASE_URL must be https:// when NODE_ENV=production (anyone verifies documents there)',
     ]);
@@ -182,6 +187,34 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_CLIENT_ID: 'c' })).toContain(
       'OIDC_ISSUER must be https:// when NODE_ENV=production (tokens and keys come from it)',
     );
+  });
+
+  it('reads the issuer: its slug (part of its URLs, and the key of its signing keys), name, site, e-mail and image', () => {
+    expect(
+      loadConfig({
+        ISSUER_SLUG: 'cnam-idf',
+        ISSUER_NAME: 'Cnam Île-de-France',
+        ISSUER_URL: 'https://www.cnam-idf.fr',
+        ISSUER_EMAIL: 'certification@cnam-idf.fr',
+        ISSUER_IMAGE: 'https://www.cnam-idf.fr/logo.png',
+      }),
+    ).toMatchObject({
+      issuerSlug: 'cnam-idf',
+      issuerName: 'Cnam Île-de-France',
+      issuerUrl: 'https://www.cnam-idf.fr',
+      issuerEmail: 'certification@cnam-idf.fr',
+      issuerImage: 'https://www.cnam-idf.fr/logo.png',
+    });
+    for (const slug of ['a', 'jalon2', 'x-1-y', 'a'.repeat(63)]) expect(loadConfig({ ISSUER_SLUG: slug }).issuerSlug).toBe(slug);
+    for (const slug of ['Jalon', 'jalon_1', '-jalon', 'jalon-', 'ja--lon', 'ja lon', 'jalön', 'a'.repeat(64)])
+      expect(problemsOf({ ISSUER_SLUG: slug })).toEqual([
+        `ISSUER_SLUG="${slug}" must be lower-case letters and digits, with single hyphens between them, at most 63 characters (e.g. jalon, cnam-idf): it is part of the issuer's URLs`,
+      ]);
+    expect(problemsOf({ ISSUER_URL: 'www.cnam.fr', ISSUER_EMAIL: 'certification', ISSUER_IMAGE: 'ftp://x/logo.png' })).toEqual([
+      'ISSUER_URL is not a URL (expected http://… or https://…)',
+      'ISSUER_IMAGE must start with https:// or http://',
+      'ISSUER_EMAIL="certification" must be an e-mail address',
+    ]);
   });
 
   it('checks master keys without ever echoing one', () => {

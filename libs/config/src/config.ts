@@ -28,17 +28,28 @@ export interface AppConfig {
   readonly runIssuance: boolean;
   /** Base of the public verification URLs printed on documents. */
   readonly publicBaseUrl: string;
-  /** Ed25519 private key (PKCS#8 PEM) documents are signed with; embedded mode keeps a generated one in DATA_DIR. */
+  /**
+   * The Ed25519 private key (PKCS#8 PEM) the first documents were signed with, before signing keys
+   * lived in the database (`issuer_keys`, RS256): only its public key is kept published, so those
+   * documents stay verifiable; it never signs again.
+   */
   readonly issuerSigningKey?: string;
+  /** The issuer this instance issues as: its profile is `<PUBLIC_BASE_URL>/issuers/<slug>`, its keys are stored under the slug. */
+  readonly issuerSlug: string;
   readonly issuerName: string;
+  /** The issuer's web site, e-mail address and image (logo) in its Open Badges profile, where given. */
+  readonly issuerUrl?: string;
+  readonly issuerEmail?: string;
+  readonly issuerImage?: string;
   readonly documentsDir: string;
   /** Requests one client may make per minute before 429. */
   readonly throttlePerMinute: number;
   /** Largest request body accepted, in bytes (413 beyond). */
   readonly bodyLimitBytes: number;
   /**
-   * Master keys wrapping each candidate's data key, newest first (`id:base64,id:base64`): the first
-   * wraps new keys and `keys rotate` rewraps the others; embedded mode keeps a generated one in DATA_DIR.
+   * Master keys wrapping each candidate's data key and sealing the issuers' signing keys, newest first
+   * (`id:base64,id:base64`): the first wraps new keys and `keys rotate` rewraps the others; embedded
+   * mode keeps a generated one in DATA_DIR.
    */
   readonly masterKeys?: readonly MasterKey[];
   /** Whether POST /auth/dev-sign-in hands out tokens (development only: a person picks a role, an organisation and an id). */
@@ -71,6 +82,10 @@ export interface MasterKey {
   /** 32 bytes: AES-256-GCM. */
   readonly key: Buffer;
 }
+
+/** An issuer's slug, as it appears in its URLs: lower-case letters and digits, single hyphens between them, at most 63 characters. */
+export const ISSUER_SLUG_PATTERN = /^(?=.{1,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const isIssuerSlug = (value: string): boolean => ISSUER_SLUG_PATTERN.test(value);
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -108,6 +123,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
   if (issuerSigningKey !== undefined && !isEd25519PrivateKey(issuerSigningKey))
     problems.push('ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)');
+  const issuerSlug = env.ISSUER_SLUG || 'jalon';
+  if (!isIssuerSlug(issuerSlug))
+    problems.push(
+      `ISSUER_SLUG="${issuerSlug}" must be lower-case letters and digits, with single hyphens between them, at most 63 characters (e.g. jalon, cnam-idf): it is part of the issuer's URLs`,
+    );
+  const issuerUrl = url(env, 'ISSUER_URL', ['http:', 'https:'], problems);
+  const issuerImage = url(env, 'ISSUER_IMAGE', ['https:', 'http:'], problems);
+  const issuerEmail = env.ISSUER_EMAIL || undefined;
+  if (issuerEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(issuerEmail)) problems.push(`ISSUER_EMAIL="${issuerEmail}" must be an e-mail address`);
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   const production = env.NODE_ENV === 'production';
@@ -135,7 +159,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     runIssuance,
     publicBaseUrl,
     issuerSigningKey,
+    issuerSlug,
     issuerName: env.ISSUER_NAME || 'Jalon',
+    ...(issuerUrl ? { issuerUrl } : {}),
+    ...(issuerEmail ? { issuerEmail } : {}),
+    ...(issuerImage ? { issuerImage } : {}),
     documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
     throttlePerMinute,
     bodyLimitBytes,
@@ -243,7 +271,9 @@ function publicBaseUrlOf(env: Env, eventStore: EventStoreKind, port: number, pro
   const fallback = `http://localhost:${port}`;
   if (given === undefined) {
     if (eventStore !== 'pglite' && !problems.some((p) => p.startsWith('PUBLIC_BASE_URL')))
-      problems.push(`PUBLIC_BASE_URL is required when EVENT_STORE=${eventStore} (the public address printed in documents' QR codes, e.g. https://certificats.example.fr)`);
+      problems.push(
+        `PUBLIC_BASE_URL is required when EVENT_STORE=${eventStore} (the public address printed in documents' QR codes, e.g. https://certificats.example.fr)`,
+      );
     return fallback;
   }
   const { protocol, hostname, search, hash } = new URL(given);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig, MasterKey, parseMasterKeys } from './config';
@@ -19,24 +19,24 @@ export function resolveJwtSecret(config: AppConfig): string {
 }
 
 /**
- * The Ed25519 key documents are signed with: ISSUER_SIGNING_KEY, or one generated once and kept in
- * DATA_DIR. Outside embedded mode, set it, so every instance signs with the same published key.
+ * The Ed25519 key the first documents were signed with, where there is one: ISSUER_SIGNING_KEY, or
+ * the key an earlier version generated in DATA_DIR (issuer-ed25519.pem). Nothing is generated any
+ * more: documents are signed with the issuer's keys kept in the database, and this key's public
+ * half is only kept published so that the documents it signed stay verifiable.
  */
-export function resolveIssuerSigningKey(config: AppConfig): { pem: string; generated: boolean } {
-  if (config.issuerSigningKey) return { pem: config.issuerSigningKey, generated: false };
-  const dir = resolve(config.dataDir);
-  const file = join(dir, 'issuer-ed25519.pem');
-  if (existsSync(file)) return { pem: readFileSync(file, 'utf8'), generated: true };
-  mkdirSync(dir, { recursive: true });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-  return { pem, generated: true };
+export function legacyIssuerSigningKey(config: AppConfig): string | undefined {
+  if (config.issuerSigningKey) return config.issuerSigningKey;
+  const file = join(resolve(config.dataDir), LEGACY_ISSUER_KEY_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
+/** Where versions before the key ring generated the Ed25519 signing key, in DATA_DIR. */
+export const LEGACY_ISSUER_KEY_FILE = 'issuer-ed25519.pem';
+
 /**
- * The master keys that wrap candidates' data keys: MASTER_KEYS, or in embedded mode one generated
- * once and kept in DATA_DIR (mode 600). Losing it loses every sealed field: back it up with the data.
+ * The master keys that wrap candidates' data keys and seal the issuers' signing keys: MASTER_KEYS, or
+ * in embedded mode one generated once and kept in DATA_DIR (mode 600). Losing it loses every sealed
+ * field and the signing keys: back it up with the data.
  */
 export function resolveMasterKeys(config: AppConfig): readonly MasterKey[] {
   if (config.masterKeys && config.masterKeys.length > 0) return config.masterKeys;
@@ -61,7 +61,6 @@ export function secretsToGenerate(config: AppConfig): { readonly file: string; r
   const secrets = [
     { configured: config.jwtSecret !== undefined, file: 'jwt-secret', what: 'signs bearer tokens (npm run cli -- token)' },
     { configured: (config.masterKeys?.length ?? 0) > 0, file: 'master-keys', what: 'opens personal data: back it up with the data' },
-    { configured: config.issuerSigningKey !== undefined, file: 'issuer-ed25519.pem', what: 'signs documents' },
   ];
   return secrets.filter((s) => !s.configured && !existsSync(join(dir, s.file))).map((s) => ({ file: join(dir, s.file), what: s.what }));
 }

@@ -1,4 +1,5 @@
 import { Certification, CertificationKind } from '@jalon/domain';
+import { DocumentStatusEntry } from './status-list/status-list-credential';
 
 /**
  * The certification a document is of, as its référentiel states it: each field only where the
@@ -43,13 +44,29 @@ export interface IssuedDocumentModel {
   /** The enrollment and decision event the document comes from (for the credential's evidence). */
   readonly enrollmentId: string;
   readonly decisionEventId: string;
+  /**
+   * Where the document's revocation bit is published (W3C Bitstring Status List): its credential's
+   * `credentialStatus`. Given once per document number at issue (StatusLists.allocate), so issuing
+   * again gives the same bytes; absent on documents issued before status lists.
+   */
+  readonly statusListEntry?: DocumentStatusEntry;
 }
 
-/** The Ed25519 key documents are signed with, and who the issuer is. */
+/** The JWS algorithms of Jalon's credentials: RS256 signs them (Open Badges 3.0 §8.2); EdDSA is the legacy Ed25519 key's, verified only. */
+export type IssuerKeyAlgorithm = 'RS256' | 'EdDSA';
+
+/** A key credentials are signed with, and who the issuer is. */
 export interface IssuerKey {
+  /** The issuer's id (`<PUBLIC_BASE_URL>/issuers/<slug>`): the credentials' `iss` and `issuer.id`. */
   readonly issuerId: string;
   readonly issuerName: string;
+  /**
+   * The credentials' `kid`: the URI the public key is served at, `<issuer id>/keys/<RFC 7638
+   * thumbprint>`; for the legacy Ed25519 key, the bare 16-character hash it always had.
+   */
   readonly keyId: string;
+  /** RS256 for an RSA key (PKCS#1 v1.5: the same input always gives the same signature), EdDSA for the legacy Ed25519 key. */
+  readonly alg: IssuerKeyAlgorithm;
   readonly privateKeyPem: string;
   readonly publicKeyPem: string;
 }

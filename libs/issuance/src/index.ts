@@ -5,3 +5,5 @@ export * from './issuance.service';
 export * from './render';
 export * from './issuance-queue';
 export * from './issuance-process.projection';
+export * from './keys';
+export * from './status-list';

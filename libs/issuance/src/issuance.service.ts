@@ -27,6 +27,8 @@ import { documentNumber } from './document-number';
 import { DocumentBloc, DocumentCertification, IssuedDocumentModel, IssuerKey } from './document-model';
 import { DocumentStorage } from './document-storage';
 import { issueCredential, renderPdf } from './render';
+import { SigningKeySource } from './keys';
+import { StatusListAllocator } from './status-list/status-lists';
 
 export interface IssueJob {
   readonly kind: 'attestation' | 'certificate';
@@ -47,11 +49,21 @@ export interface IssuanceDependencies {
   readonly enrollments: StreamCommandHandler<EnrollmentState, EnrollmentEvent>;
   readonly documents: DocumentStorage;
   readonly referential: (referentialId: string, version: string) => Promise<Referential>;
-  readonly key: IssuerKey;
+  /**
+   * What credentials are signed with: the issuer's key ring (asked at each document, so a rotation
+   * made by another process is followed at once), or one fixed key (tests, benchmarks).
+   */
+  readonly key: IssuerKey | SigningKeySource;
   /** e.g. https://jalon.example.org — the verification page is <base>/verify/<number>. */
   readonly publicBaseUrl: string;
   /** Opens the candidate's identity for the document, and seals what is recorded. */
   readonly vault: PersonalDataVault;
+  /**
+   * Gives each document its entry in a revocation status list (its credential's credentialStatus),
+   * once per number: issuing again finds the same entry, so the same bytes. Without it (tests that
+   * need none), credentials carry no status.
+   */
+  readonly statusList?: StatusListAllocator;
 }
 
 /** What a document shows besides its holder. */
@@ -85,9 +97,12 @@ export class Issuance {
     if (await withdrawnSince(job, events, (streamId) => this.deps.store.readStream(streamId))) return 'decision-withdrawn';
     const holder = await this.holder(state.candidateId);
     if (isWithheld(holder)) return 'holder-erased';
-    const model = { ...(await this.facts(job, state, events)), candidate: holder };
+    const facts = await this.facts(job, state, events);
+    const statusListEntry = await this.deps.statusList?.allocate(facts.number);
+    const model = { ...facts, ...(statusListEntry ? { statusListEntry } : {}), candidate: holder };
     const pdf = await renderPdf(model);
-    const credential = Buffer.from(issueCredential(model, this.deps.key), 'utf8');
+    const key = 'signingKey' in this.deps.key ? await this.deps.key.signingKey() : this.deps.key;
+    const credential = Buffer.from(issueCredential(model, key), 'utf8');
     await this.deps.documents.put(model.number, 'pdf', pdf);
     await this.deps.documents.put(model.number, 'credential', credential);
     // An erasure may have run while this was rendered: its deletion may have come before these

@@ -1,19 +1,24 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig, ConfigError, resolveIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
+import { AppConfig, ConfigError, legacyIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import {
   connect,
   createIssuanceProcess,
+  createStatusListProjection,
   DocumentStorage,
   FolderDocumentStorage,
   Issuance,
   IssuanceQueue,
-  issuerKeyFromPem,
-  IssuerKey,
+  configuredIssuer,
+  IssuerKeyRing,
+  issuerKeySigner,
   reconcileIssuance,
   startIssuanceWorker,
+  StatusListPublisher,
+  StatusLists,
+  StatusListSigner,
 } from '@jalon/issuance';
 import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
@@ -22,9 +27,9 @@ import { ReferentialResolver } from './referential-resolver.service';
 import { ProcessLiveness } from './process-liveness';
 import { StreamCommandHandlers } from './stream-command-handlers';
 import { TransferCompletion } from './transfer-completion';
-import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
+import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, STATUS_LIST_SIGNER, STORAGE } from './runtime.tokens';
 
-export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, ISSUER_KEY, SQL_DB, STORAGE } from './runtime.tokens';
+export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, STATUS_LIST_SIGNER, STORAGE } from './runtime.tokens';
 export type { SqlDb } from './runtime.tokens';
 
 const RECONCILE_EVERY_MS = 60_000;
@@ -50,7 +55,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
     private readonly transferCompletion: TransferCompletion,
     private readonly dataKeys: DataKeys,
-    @Inject(ISSUER_KEY) private readonly issuerKey: IssuerKey,
+    private readonly issuerKeys: IssuerKeyRing,
   ) {}
 
   /**
@@ -59,14 +64,28 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
    */
   private async assertKeysFitStoredData(): Promise<void> {
     await this.dataKeys.assertMasterKeysOpenStoredKeys();
+    const slug = this.config.issuerSlug;
+    // The Ed25519 key of the documents issued before the key ring stays published (it signs nothing more).
+    const legacy = legacyIssuerSigningKey(this.config);
+    if (legacy && (await this.issuerKeys.importLegacyKey(slug, legacy)))
+      this.logger.log(
+        `the Ed25519 key of the documents issued before is published under issuer "${slug}"; new documents are signed RS256 with the issuer's keys`,
+      );
+    await this.issuerKeys.assertMasterKeysOpenStoredKeys();
     const credential = await this.documents.anyCredential?.();
     if (!credential) return;
-    const header = JSON.parse(Buffer.from(credential.toString('utf8').split('.')[0], 'base64url').toString('utf8')) as { kid?: string };
-    if (header.kid && header.kid !== this.issuerKey.keyId) {
-      throw new ConfigError([
-        `ISSUER_SIGNING_KEY is not the key the stored documents were signed with (their kid ${header.kid}, this key's ${this.issuerKey.keyId}): every one of them would verify as invalid; start with the key they were signed with (embedded mode: issuer-ed25519.pem in DATA_DIR)`,
-      ]);
+    let kid: unknown;
+    try {
+      kid = (JSON.parse(Buffer.from(credential.toString('utf8').split('.')[0], 'base64url').toString('utf8')) as { kid?: unknown }).kid;
+    } catch {
+      return;
     }
+    if (typeof kid !== 'string' || (await this.issuerKeys.keys(slug)).some((key) => key.jwk.kid === kid)) return;
+    throw new ConfigError([
+      kid.includes('/')
+        ? `the stored documents were signed with the key ${kid}, which issuer "${slug}" does not publish: every one of them would verify as invalid; start with the database holding its keys (table issuer_keys) and the PUBLIC_BASE_URL and ISSUER_SLUG they were issued under`
+        : `the stored documents were signed with the Ed25519 key ${kid}, which issuer "${slug}" does not publish: every one of them would verify as invalid; start once with that key (ISSUER_SIGNING_KEY, or issuer-ed25519.pem in DATA_DIR) so that it is published`,
+    ]);
   }
 
   /** When Redis last got a warning line: an outage is told once a minute, not at each reconnection attempt. */
@@ -193,15 +212,26 @@ export class RuntimeModule {
         },
         { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
         {
-          provide: ISSUER_KEY,
-          useFactory: (): IssuerKey => {
-            const { pem, generated } = resolveIssuerSigningKey(config);
-            if (generated && config.eventStore !== 'pglite')
-              new Logger('Runtime').warn(
-                'ISSUER_SIGNING_KEY is not set: documents are signed with a key generated in DATA_DIR; set it so every instance signs with the same key',
-              );
-            return issuerKeyFromPem(pem, `${config.publicBaseUrl.replace(/\/+$/, '')}/issuer`, config.issuerName);
-          },
+          // The issuer's signing keys, shared by every instance through the database; the first is made on first use.
+          provide: IssuerKeyRing,
+          useFactory: () =>
+            new IssuerKeyRing(storage.sql.db, resolveMasterKeys(config), { publicBaseUrl: config.publicBaseUrl, issuers: [configuredIssuer(config)] }),
+        },
+        // The revocation status lists: each document's entry, given at issue; the lists, signed as the issuer.
+        { provide: StatusLists, useFactory: () => new StatusLists(storage.sql.db, { issuerSlug: config.issuerSlug, publicBaseUrl: config.publicBaseUrl }) },
+        {
+          // Signed with the issuer's current key, asked at each signing: a rotation made elsewhere is followed.
+          provide: STATUS_LIST_SIGNER,
+          inject: [IssuerKeyRing],
+          useFactory: (ring: IssuerKeyRing): StatusListSigner => ({
+            issuer: { id: ring.issuerId(config.issuerSlug), name: config.issuerName },
+            sign: async (credential) => issuerKeySigner(await ring.signingKey(config.issuerSlug)).sign(credential),
+          }),
+        },
+        {
+          provide: StatusListPublisher,
+          inject: [StatusLists, STATUS_LIST_SIGNER],
+          useFactory: (lists: StatusLists, signer: StatusListSigner) => new StatusListPublisher(lists, signer),
         },
         ReferentialResolver,
         StreamCommandHandlers,
@@ -212,32 +242,39 @@ export class RuntimeModule {
         { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
         {
           provide: Issuance,
-          inject: [DOCUMENT_STORAGE, ReferentialResolver, ISSUER_KEY, PersonalDataVault, StreamCommandHandlers],
+          inject: [DOCUMENT_STORAGE, ReferentialResolver, IssuerKeyRing, PersonalDataVault, StreamCommandHandlers, StatusLists],
           useFactory: (
             documents: DocumentStorage,
             referentials: ReferentialResolver,
-            key: IssuerKey,
+            keys: IssuerKeyRing,
             vault: PersonalDataVault,
             handlers: StreamCommandHandlers,
+            statusList: StatusLists,
           ) =>
             new Issuance({
               store: storage.store,
               enrollments: handlers.enrollments,
               documents,
               referential: (id, version) => referentials.resolve(id, version),
-              key,
+              key: keys.signer(config.issuerSlug),
               publicBaseUrl: config.publicBaseUrl,
               vault,
+              statusList,
             }),
         },
         {
           provide: ProjectionRunner,
           inject: [IssuanceQueue],
           useFactory: (queue: IssuanceQueue) =>
-            new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createIssuanceProcess((jobs) => queue.enqueueAll(jobs))], {
-              pollIntervalMs: config.pollIntervalMs,
-              logger: new Logger('Projections'),
-            }),
+            new ProjectionRunner(
+              storage.sql.db,
+              storage.store,
+              [...createAllProjections(), createIssuanceProcess((jobs) => queue.enqueueAll(jobs)), createStatusListProjection()],
+              {
+                pollIntervalMs: config.pollIntervalMs,
+                logger: new Logger('Projections'),
+              },
+            ),
         },
         RuntimeLifecycle,
       ],
@@ -247,7 +284,10 @@ export class RuntimeModule {
         EVENT_STORE,
         SQL_DB,
         DOCUMENT_STORAGE,
-        ISSUER_KEY,
+        IssuerKeyRing,
+        STATUS_LIST_SIGNER,
+        StatusLists,
+        StatusListPublisher,
         ProjectionRunner,
         IssuanceQueue,
         Issuance,

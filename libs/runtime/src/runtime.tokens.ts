@@ -2,7 +2,8 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const STORAGE = Symbol('STORAGE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const DOCUMENT_STORAGE = Symbol('DOCUMENT_STORAGE');
-export const ISSUER_KEY = Symbol('ISSUER_KEY');
+/** How status lists are signed, and by which issuer (StatusListSigner): one provider, to rewire onto a key ring. */
+export const STATUS_LIST_SIGNER = Symbol('STATUS_LIST_SIGNER');
 /** The SQL database of the read models and the service's own tables (keys, read log, idempotency). */
 export const SQL_DB = Symbol('SQL_DB');
 export type { SqlDb } from '@jalon/event-store';

@@ -46,6 +46,8 @@ export interface Verification {
   checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };
   /** The holder's personal data was erased (R14): the decision and the document's existence stand, its files and name are gone. */
   holderErased?: true;
+  /** What the published revocation status list says of the document (its credential's credentialStatus); absent for a document issued before status lists. */
+  statusList?: { url: string; index: number; revoked: boolean };
 }
 
 /** A document whose files went with its holder's personal data (R14): it existed, and is gone for good. */

@@ -2,8 +2,9 @@ import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
-import { IssuerKey, publicJwk } from '@jalon/issuance';
-import { ISSUER_KEY } from '@jalon/runtime';
+import { AppConfig } from '@jalon/config';
+import { IssuerKeyRing } from '@jalon/issuance';
+import { APP_CONFIG } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
 import { ApiProblemResponses, Problems } from '../shared/api-responses';
@@ -24,14 +25,19 @@ import { VerifyDocumentQuery } from './verify-document/verify-document.query';
 import { verificationPage } from './verification-page';
 import { UuidParam } from '../shared/uuid-param';
 
-/** Documents over HTTP: each question is a query on the bus (one folder each); the issuer's profile and keys are answered from its key. */
+/**
+ * Documents over HTTP: each question is a query on the bus (one folder each); `/issuer` and
+ * `/.well-known/jwks.json` answer from the issuer key ring, as they did for the documents issued
+ * before the issuers' own routes (IssuersController).
+ */
 @ApiTags('documents')
 @ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)
 @Controller()
 export class DocumentsController {
   constructor(
     private readonly queries: QueryBus,
-    @Inject(ISSUER_KEY) private readonly key: IssuerKey,
+    private readonly issuerKeys: IssuerKeyRing,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('verifications/:number')
@@ -62,20 +68,39 @@ export class DocumentsController {
 
   @Get('issuer')
   @Public()
-  @ApiOperation({ summary: 'The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline' })
+  @ApiOperation({
+    summary:
+      'The issuer as the credentials issued before /issuers/{issuer} named it (their issuer id is this URL), with every key of the issuer; new credentials name /issuers/{issuer}',
+  })
   @ApiOkResponse({ type: IssuerProfileView })
   @ApiProblemResponses(429)
-  issuer() {
-    return { id: this.key.issuerId, type: ['Profile'], name: this.key.issuerName, publicKey: publicJwk(this.key) };
+  async issuer(): Promise<IssuerProfileView> {
+    const slug = this.config.issuerSlug;
+    const keys = (await this.issuerKeys.keys(slug)).map((key) => key.jwk);
+    // Those documents were signed with the Ed25519 key, where there is one: it is the key their verifiers read here.
+    const publicKey = keys.find((jwk) => jwk.alg === 'EdDSA') ?? keys[0];
+    return {
+      id: `${this.config.publicBaseUrl}/issuer`,
+      type: ['Profile'],
+      name: this.config.issuerName,
+      publicKey,
+      keys,
+      profile: this.issuerKeys.issuerId(slug),
+    };
   }
 
   @Get('.well-known/jwks.json')
   @Public()
-  @ApiOperation({ summary: 'The issuer’s public keys as a JWK set' })
+  @ApiOperation({
+    summary:
+      'Every key of every issuer of this service as one JWK set, current and retired, the Ed25519 key of the documents issued before RS256 included: a credential names its key by `kid`',
+  })
   @ApiOkResponse({ type: JwkSetView })
   @ApiProblemResponses(429)
-  jwks() {
-    return { keys: [publicJwk(this.key)] };
+  async jwks(): Promise<JwkSetView> {
+    // The configured issuer's first key is made on first use: the set is never empty.
+    await this.issuerKeys.keys(this.config.issuerSlug);
+    return { keys: (await this.issuerKeys.allKeys()).map((key) => key.jwk) };
   }
 
   @Get('enrollments/:enrollmentId/documents')
@@ -118,7 +143,7 @@ export class DocumentsController {
   @Roles('admin', 'candidate')
   @ApiBearerAuth()
   @ApiProduces('application/vc+jwt')
-  @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, Ed25519)' })
+  @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before)' })
   @ApiOkResponse({ description: 'The credential, a compact JWS', content: { 'application/vc+jwt': { schema: { type: 'string' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
   async credential(

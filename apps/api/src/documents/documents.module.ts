@@ -4,12 +4,14 @@ import { DocumentsController } from './documents.controller';
 import { GetDocumentCredentialHandler } from './get-document-credential/get-document-credential.handler';
 import { GetDocumentPdfHandler } from './get-document-pdf/get-document-pdf.handler';
 import { GetIssuanceQueueHandler } from './get-issuance-queue/get-issuance-queue.handler';
+import { IssuersController } from './issuers.controller';
 import { ListDocumentsHandler } from './list-documents/list-documents.handler';
+import { StatusListController } from './status-list.controller';
 import { VerifyDocumentHandler } from './verify-document/verify-document.handler';
 
 /** Attestations and certificates: their public verification, their downloads, the issuer's keys, the issuance queue's state; one folder per question. */
 @Module({
-  controllers: [DocumentsController],
+  controllers: [DocumentsController, StatusListController, IssuersController],
   providers: [DocumentReads, VerifyDocumentHandler, ListDocumentsHandler, GetDocumentPdfHandler, GetDocumentCredentialHandler, GetIssuanceQueueHandler],
 })
 export class DocumentsModule {}

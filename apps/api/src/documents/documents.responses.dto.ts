@@ -69,6 +69,16 @@ export class VerificationChecksView {
   @ApiProperty({ description: 'The credential’s signature verifies with the issuer’s key' }) credentialSignature!: boolean;
 }
 
+export class VerificationStatusListView {
+  @ApiProperty({
+    description: 'The BitstringStatusListCredential the credential’s credentialStatus names',
+    example: 'https://jalon.example.org/issuers/jalon/status/0',
+  })
+  url!: string;
+  @ApiProperty({ type: 'integer', description: 'The document’s bit in the list (statusListIndex)' }) index!: number;
+  @ApiProperty({ description: 'Whether the published list has the bit set: what a machine checking the credential offline reads' }) revoked!: boolean;
+}
+
 export class VerificationView {
   @ApiProperty({ example: 'JAL-A-0000000000A' }) number!: string;
   @ApiProperty({ enum: ['valid', 'revoked', 'invalid', 'unknown'], description: '"invalid": a stored file does not match what was recorded' }) status!: string;
@@ -84,28 +94,72 @@ export class VerificationView {
     description: 'The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone',
   })
   holderErased?: true;
+  @ApiPropertyOptional({
+    type: VerificationStatusListView,
+    description: 'What the published revocation status list (W3C Bitstring Status List) says of the document; absent for a document issued before status lists',
+  })
+  statusList?: VerificationStatusListView;
 }
 
-// ---- The issuer (GET /issuer, GET /.well-known/jwks.json) ----
+// ---- The issuers (GET /issuers/{issuer}, its keys; GET /issuer, GET /.well-known/jwks.json) ----
 
 export class PublicJwkView {
-  @ApiProperty({ enum: ['OKP'] }) kty!: string;
-  @ApiProperty({ enum: ['Ed25519'] }) crv!: string;
-  @ApiProperty({ description: 'The public key, base64url' }) x!: string;
-  @ApiProperty({ description: 'Key id, as in the credentials’ header' }) kid!: string;
-  @ApiProperty({ enum: ['EdDSA'] }) alg!: string;
+  @ApiProperty({ enum: ['RSA', 'OKP'], description: 'RSA (RS256); OKP for the Ed25519 key of the documents issued before RS256' }) kty!: string;
+  @ApiPropertyOptional({ description: 'RSA: the modulus, base64url' }) n?: string;
+  @ApiPropertyOptional({ description: 'RSA: the public exponent, base64url', example: 'AQAB' }) e?: string;
+  @ApiPropertyOptional({ enum: ['Ed25519'], description: 'OKP: the curve' }) crv?: string;
+  @ApiPropertyOptional({ description: 'OKP: the public key, base64url' }) x?: string;
+  @ApiProperty({
+    description:
+      'Key id, as in the credentials’ header: the URI this JWK is served at (`<issuer id>/keys/<RFC 7638 thumbprint>`); a bare hash for the Ed25519 key of the documents issued before',
+    example: 'https://certificats.example.fr/issuers/jalon/keys/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+  })
+  kid!: string;
+  @ApiProperty({ enum: ['RS256', 'EdDSA'], description: 'The one algorithm this key verifies' }) alg!: string;
   @ApiProperty({ enum: ['sig'] }) use!: string;
 }
 
-export class IssuerProfileView {
-  @ApiProperty({ description: 'The issuer’s id, as in the credentials' }) id!: string;
-  @ApiProperty({ type: [String], example: ['Profile'] }) type!: string[];
-  @ApiProperty({ example: 'Jalon' }) name!: string;
-  @ApiProperty({ type: PublicJwkView }) publicKey!: PublicJwkView;
+export class JwkSetView {
+  @ApiProperty({ type: [PublicJwkView], description: 'Every key, current and retired: a credential names its key by `kid`' }) keys!: PublicJwkView[];
 }
 
-export class JwkSetView {
-  @ApiProperty({ type: [PublicJwkView] }) keys!: PublicJwkView[];
+export class IssuerImageView {
+  @ApiProperty({ description: 'The image’s URL' }) id!: string;
+  @ApiProperty({ enum: ['Image'] }) type!: string;
+}
+
+export class IssuerOpenBadgesProfileView {
+  @ApiProperty({
+    name: '@context',
+    type: [String],
+    example: ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+  })
+  context!: string[];
+  @ApiProperty({ description: 'The issuer’s id, the credentials’ `issuer.id` and `iss`: this URL', example: 'https://certificats.example.fr/issuers/jalon' })
+  id!: string;
+  @ApiProperty({ type: [String], example: ['Profile'] }) type!: string[];
+  @ApiProperty({ example: 'Jalon' }) name!: string;
+  @ApiPropertyOptional({ description: 'The issuer’s web site (ISSUER_URL)' }) url?: string;
+  @ApiPropertyOptional({ description: 'The issuer’s e-mail address (ISSUER_EMAIL)' }) email?: string;
+  @ApiPropertyOptional({ type: IssuerImageView, description: 'The issuer’s image (ISSUER_IMAGE)' }) image?: IssuerImageView;
+}
+
+export class IssuerProfileView {
+  @ApiProperty({ description: 'The issuer’s id in the credentials issued before the issuer profiles at /issuers/{issuer}: this URL' }) id!: string;
+  @ApiProperty({ type: [String], example: ['Profile'] }) type!: string[];
+  @ApiProperty({ example: 'Jalon' }) name!: string;
+  @ApiProperty({
+    type: PublicJwkView,
+    description:
+      'The Ed25519 key of the documents issued before RS256, where there is one; else the current signing key. Kept for those documents: verify with `keys` (or /issuers/{issuer}/jwks.json), choosing the key by the credential’s `kid`',
+  })
+  publicKey!: PublicJwkView;
+  @ApiProperty({ type: [PublicJwkView], description: 'Every key of the issuer, the current one first' }) keys!: PublicJwkView[];
+  @ApiProperty({
+    description: 'The issuer’s Open Badges profile, whose id the credentials issued now name',
+    example: 'https://certificats.example.fr/issuers/jalon',
+  })
+  profile!: string;
 }
 
 // ---- The issuance queue (GET /admin/issuance) ----

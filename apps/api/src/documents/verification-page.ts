@@ -9,6 +9,14 @@ const frenchDate = (iso: string) => {
 };
 const REASONS: Record<string, string> = { 'bloc-annulled': 'annulation du bloc par le jury', 'certification-revoked': 'retrait de la certification' };
 
+/** Where a machine reads whether the document is revoked, for a document that has an entry in a status list. */
+function statusListSentence(v: Verification): string {
+  if (!v.statusList) return '';
+  const url = escape(v.statusList.url);
+  return `<p id="status-list"><small>Un logiciel peut vérifier ce certificat numérique hors ligne avec les clés publiques de l’émetteur (<a href="/.well-known/jwks.json">/.well-known/jwks.json</a>), et lire son statut de révocation dans la liste de statuts publiée à l’adresse <a href="${url}">${url}</a> (position ${v.statusList.index}).</small></p>
+`;
+}
+
 /** The public page anyone reaches from the QR code: in French, with nothing beyond what the document shows. */
 export function verificationPage(v: Verification): string {
   const verdict = {
@@ -60,5 +68,5 @@ export function verificationPage(v: Verification): string {
 <p class="verdict" id="verdict" data-status="${v.status}">${escape(verdict[0])}</p>
 ${rows.length ? `<table>${rows.map(([k, val]) => `<tr><th>${escape(k)}</th><td>${[val].flat().map(escape).join('<br>')}</td></tr>`).join('')}</table>` : ''}
 <p><small>La signature du certificat numérique peut aussi être vérifiée hors ligne avec la clé publique de l’émetteur : <a href="/issuer">/issuer</a>.</small></p>
-</body></html>`;
+${statusListSentence(v)}</body></html>`;
 }

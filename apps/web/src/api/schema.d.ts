@@ -203,7 +203,10 @@ export interface paths {
         /** Enrollments (a candidate: their own; an assessor: those with a sitting assigned to them) filtered by certification, version, cohort, status, bloc and bloc status, ready for the jury (status=eligible), no progress since a date; sorted, paginated, counted; format=csv for a spreadsheet (every matching enrollment unless page or pageSize is given) */
         get: operations["PathsController_list"];
         put?: never;
-        /** Enroll a candidate in a certification version (pinned), with cohort, access route and option */
+        /**
+         * Enroll a candidate in a certification version (pinned), with cohort, access route and option
+         * @description Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).
+         */
         post: operations["EnrollmentCommandsController_enroll"];
         delete?: never;
         options?: never;
@@ -612,7 +615,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The issuer’s profile and public key (JWK, Ed25519), to verify credentials offline */
+        /** The issuer as the credentials issued before /issuers/{issuer} named it (their issuer id is this URL), with every key of the issuer; new credentials name /issuers/{issuer} */
         get: operations["DocumentsController_issuer"];
         put?: never;
         post?: never;
@@ -629,7 +632,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The issuer’s public keys as a JWK set */
+        /** Every key of every issuer of this service as one JWK set, current and retired, the Ed25519 key of the documents issued before RS256 included: a credential names its key by `kid` */
         get: operations["DocumentsController_jwks"];
         put?: never;
         post?: never;
@@ -680,7 +683,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the Open Badges 3.0 credential (VC-JWT, Ed25519) */
+        /** Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before) */
         get: operations["DocumentsController_credential"];
         put?: never;
         post?: never;
@@ -699,6 +702,77 @@ export interface paths {
         };
         /** The issuance queue: counts, the failed jobs with their errors, the decisions whose document will never be issued — an admin sees those of their organisation’s enrollments, an auditor all */
         get: operations["DocumentsController_queueView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuers/{issuer}/status/{list}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A revocation status list (W3C Bitstring Status List v1.0), as a BitstringStatusListCredential signed as a VC-JWT
+         * @description The list a credential’s `credentialStatus.statusListCredential` names: `credentialSubject.encodedList` is the multibase (`u`) base64url of the GZIP of 131,072 bits, the left-most bit of the first byte index 0; a bit set to 1 is a revoked document. Signed with the issuer’s current key (its `kid` in the header, the key at /.well-known/jwks.json). Answers an `ETag`; with a matching `If-None-Match`, 304 and no body.
+         */
+        get: operations["StatusListController_statusList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuers/{issuer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s Open Badges 3.0 Profile: what the credentials’ `issuer.id` (and `iss`) dereferences to */
+        get: operations["IssuersController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuers/{issuer}/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issuer’s public keys as a JWK set: the current one first, then every retired one, so that every credential it ever issued stays verifiable */
+        get: operations["IssuersController_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/issuers/{issuer}/keys/{thumbprint}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public key of the issuer (a JWK with its kid, alg and use): what a credential’s `kid` dereferences to */
+        get: operations["IssuersController_key"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2294,6 +2368,17 @@ export interface components {
             /** @description The credential’s signature verifies with the issuer’s key */
             credentialSignature: boolean;
         };
+        VerificationStatusListView: {
+            /**
+             * @description The BitstringStatusListCredential the credential’s credentialStatus names
+             * @example https://jalon.example.org/issuers/jalon/status/0
+             */
+            url: string;
+            /** @description The document’s bit in the list (statusListIndex) */
+            index: number;
+            /** @description Whether the published list has the bit set: what a machine checking the credential offline reads */
+            revoked: boolean;
+        };
         VerificationView: {
             /** @example JAL-A-0000000000A */
             number: string;
@@ -2316,23 +2401,44 @@ export interface components {
              * @enum {boolean}
              */
             holderErased?: true;
+            /** @description What the published revocation status list (W3C Bitstring Status List) says of the document; absent for a document issued before status lists */
+            statusList?: components["schemas"]["VerificationStatusListView"];
         };
         PublicJwkView: {
-            /** @enum {string} */
-            kty: "OKP";
-            /** @enum {string} */
-            crv: "Ed25519";
-            /** @description The public key, base64url */
-            x: string;
-            /** @description Key id, as in the credentials’ header */
+            /**
+             * @description RSA (RS256); OKP for the Ed25519 key of the documents issued before RS256
+             * @enum {string}
+             */
+            kty: "RSA" | "OKP";
+            /** @description RSA: the modulus, base64url */
+            n?: string;
+            /**
+             * @description RSA: the public exponent, base64url
+             * @example AQAB
+             */
+            e?: string;
+            /**
+             * @description OKP: the curve
+             * @enum {string}
+             */
+            crv?: "Ed25519";
+            /** @description OKP: the public key, base64url */
+            x?: string;
+            /**
+             * @description Key id, as in the credentials’ header: the URI this JWK is served at (`<issuer id>/keys/<RFC 7638 thumbprint>`); a bare hash for the Ed25519 key of the documents issued before
+             * @example https://certificats.example.fr/issuers/jalon/keys/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
+             */
             kid: string;
-            /** @enum {string} */
-            alg: "EdDSA";
+            /**
+             * @description The one algorithm this key verifies
+             * @enum {string}
+             */
+            alg: "RS256" | "EdDSA";
             /** @enum {string} */
             use: "sig";
         };
         IssuerProfileView: {
-            /** @description The issuer’s id, as in the credentials */
+            /** @description The issuer’s id in the credentials issued before the issuer profiles at /issuers/{issuer}: this URL */
             id: string;
             /**
              * @example [
@@ -2342,9 +2448,18 @@ export interface components {
             type: string[];
             /** @example Jalon */
             name: string;
+            /** @description The Ed25519 key of the documents issued before RS256, where there is one; else the current signing key. Kept for those documents: verify with `keys` (or /issuers/{issuer}/jwks.json), choosing the key by the credential’s `kid` */
             publicKey: components["schemas"]["PublicJwkView"];
+            /** @description Every key of the issuer, the current one first */
+            keys: components["schemas"]["PublicJwkView"][];
+            /**
+             * @description The issuer’s Open Badges profile, whose id the credentials issued now name
+             * @example https://certificats.example.fr/issuers/jalon
+             */
+            profile: string;
         };
         JwkSetView: {
+            /** @description Every key, current and retired: a credential names its key by `kid` */
             keys: components["schemas"]["PublicJwkView"][];
         };
         IssuanceJobCountsView: {
@@ -2409,6 +2524,40 @@ export interface components {
             failed: components["schemas"]["FailedIssuanceJobView"][];
             /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
             notIssued: components["schemas"]["NotIssuedDecisionView"][];
+        };
+        IssuerImageView: {
+            /** @description The image’s URL */
+            id: string;
+            /** @enum {string} */
+            type: "Image";
+        };
+        IssuerOpenBadgesProfileView: {
+            /**
+             * @example [
+             *       "https://www.w3.org/ns/credentials/v2",
+             *       "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+             *     ]
+             */
+            "@context": string[];
+            /**
+             * @description The issuer’s id, the credentials’ `issuer.id` and `iss`: this URL
+             * @example https://certificats.example.fr/issuers/jalon
+             */
+            id: string;
+            /**
+             * @example [
+             *       "Profile"
+             *     ]
+             */
+            type: string[];
+            /** @example Jalon */
+            name: string;
+            /** @description The issuer’s web site (ISSUER_URL) */
+            url?: string;
+            /** @description The issuer’s e-mail address (ISSUER_EMAIL) */
+            email?: string;
+            /** @description The issuer’s image (ISSUER_IMAGE) */
+            image?: components["schemas"]["IssuerImageView"];
         };
     };
     responses: never;
@@ -6088,6 +6237,218 @@ export interface operations {
             };
             /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StatusListController_statusList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the list last fetched: 304 while it has not changed */
+                "If-None-Match"?: string;
+            };
+            path: {
+                issuer: string;
+                list: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list, a compact JWS */
+            200: {
+                headers: {
+                    /** @description The entity tag of this list as signed */
+                    ETag?: string;
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match names the list as it stands */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description STATUS_LIST.NOT_FOUND: no such issuer, or no such list of it (not opened yet) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IssuersController_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The issuer’s slug (ISSUER_SLUG) */
+                issuer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuerOpenBadgesProfileView"];
+                };
+            };
+            /** @description REQUEST.INVALID: the issuer is not a slug */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ISSUER.NOT_FOUND: this service issues as no such issuer and publishes no key of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IssuersController_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The issuer’s slug (ISSUER_SLUG) */
+                issuer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwkSetView"];
+                };
+            };
+            /** @description REQUEST.INVALID: the issuer is not a slug */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ISSUER.NOT_FOUND: this service issues as no such issuer and publishes no key of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    IssuersController_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The issuer’s slug (ISSUER_SLUG) */
+                issuer: string;
+                /** @description The key’s RFC 7638 thumbprint (base64url SHA-256) */
+                thumbprint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicJwkView"];
+                };
+            };
+            /** @description REQUEST.INVALID: the issuer is not a slug, or the thumbprint not 43 base64url characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ISSUER_KEY.NOT_FOUND: the issuer has no such key */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -110,6 +110,62 @@ const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE idempotency_keys ADD COLUMN owner_lock integer`.execute(db);
     },
   },
+  '0006_issuer_keys': {
+    async up(db: Kysely<unknown>) {
+      // Each issuer's signing keys (libs/issuance IssuerKeyRing): the public JWK published for ever,
+      // the private key sealed by a master key while the key is live, dropped when it is retired.
+      // legacy_kid: the bare-hash kid the Ed25519 key of the first documents signed them with (published only).
+      await sql`
+        CREATE TABLE issuer_keys (
+          issuer_slug text NOT NULL,
+          thumbprint text NOT NULL,
+          alg text NOT NULL,
+          public_jwk jsonb NOT NULL,
+          legacy_kid text,
+          master_key_id text,
+          sealed_private_key text,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          retired_at timestamptz,
+          PRIMARY KEY (issuer_slug, thumbprint),
+          CONSTRAINT issuer_keys_alg CHECK (alg IN ('RS256', 'EdDSA')),
+          CONSTRAINT issuer_keys_sealed_with_its_master CHECK ((sealed_private_key IS NULL) = (master_key_id IS NULL)),
+          CONSTRAINT issuer_keys_live_can_sign CHECK (retired_at IS NOT NULL OR (sealed_private_key IS NOT NULL AND alg = 'RS256'))
+        )`.execute(db);
+      // One live key per issuer: the one new credentials are signed with.
+      await sql`CREATE UNIQUE INDEX issuer_keys_one_live ON issuer_keys (issuer_slug) WHERE retired_at IS NULL`.execute(db);
+    },
+  },
+  '0007_status_list': {
+    async up(db: Kysely<unknown>) {
+      // W3C Bitstring Status List: where each document's revocation bit is, given once at issue and
+      // kept for ever (its credential carries it); the bits are the status-list projection's.
+      // Per issuer, the next ordinal to give out: the n-th document goes to list n / 131072.
+      await sql`
+        CREATE TABLE status_list_counters (
+          issuer text PRIMARY KEY,
+          next_ordinal bigint NOT NULL
+        )`.execute(db);
+      // Each list opened, with the secret salt that places its entries (never published).
+      await sql`
+        CREATE TABLE status_lists (
+          issuer text NOT NULL,
+          list_number integer NOT NULL,
+          salt text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          PRIMARY KEY (issuer, list_number)
+        )`.execute(db);
+      await sql`
+        CREATE TABLE status_list_entries (
+          document_number text PRIMARY KEY,
+          issuer text NOT NULL,
+          list_number integer NOT NULL,
+          list_index integer NOT NULL,
+          allocated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          CONSTRAINT status_list_entries_one_per_bit UNIQUE (issuer, list_number, list_index),
+          CONSTRAINT status_list_entries_list FOREIGN KEY (issuer, list_number) REFERENCES status_lists (issuer, list_number)
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, JsonWebKey, KeyObject, sign, verify } from 'crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'crypto';
 import { IssuedDocumentModel, IssuerKey } from '../document-model';
 import {
   asLine,
@@ -17,14 +17,18 @@ import {
   rncpNumber,
   rsNumber,
 } from './french';
-import { rawPublicKey } from './issuer-key';
+import { algorithmOf, MIN_RSA_MODULUS_BITS, PublicJwk, publicJwkOf } from './issuer-key';
+import { BitstringStatusListEntry, statusListEntry } from '../status-list/status-list-credential';
 
 /**
  * The Open Badges 3.0 credential of an attestation or a certificate: a W3C Verifiable Credential
- * (data model 2.0) secured as a VC-JWT (Open Badges 3.0 §8.2): a compact JWS signed with the
- * issuer's Ed25519 key, whose payload is the credential itself plus the registered claims `iss`,
- * `jti` and `nbf`. Anyone holding the published public key can verify it offline. Everything comes
- * from the model: no clock, no randomness, so issuing twice gives the same string.
+ * (data model 2.0) secured as a VC-JWT (Open Badges 3.0 §8.2): a compact JWS signed RS256 with the
+ * issuer's current key, its header naming the key by the URI it is published at (`kid`), its payload
+ * the credential's own properties (no `vc` wrapper: §8.2.4 of the data-model-2.0 edition) plus the
+ * registered claims `iss` (issuer.id), `sub` (credentialSubject.id), `nbf` (validFrom) and `jti`
+ * (id). Anyone holding the published key set can verify it offline. Everything comes from the model
+ * and the key: no clock, no randomness (RSA PKCS#1 v1.5 signatures are deterministic), so issuing
+ * twice with the same key gives the same string.
  */
 
 export const OB3_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'] as const;
@@ -77,6 +81,8 @@ export interface OpenBadgeCredential {
   readonly validFrom: string;
   readonly awardedDate: string;
   readonly credentialSubject: {
+    /** Name-based from the enrollment and the document number (the JWT's `sub`): says nothing of the holder. */
+    readonly id: string;
     readonly type: readonly ['AchievementSubject'];
     readonly identifier: readonly IdentityObject[];
     readonly achievement: Achievement;
@@ -89,6 +95,8 @@ export interface OpenBadgeCredential {
     readonly narrative: string;
   }[];
   readonly credentialSchema: readonly { readonly id: string; readonly type: '1EdTechJsonSchemaValidator2019' }[];
+  /** Where its revocation is published (W3C Bitstring Status List v1.0), when the document was given an entry. */
+  readonly credentialStatus?: BitstringStatusListEntry;
 }
 
 export type CredentialVerification = { readonly valid: true; readonly credential: object } | { readonly valid: false; readonly reason: string };
@@ -108,6 +116,7 @@ export function buildCredential(model: IssuedDocumentModel, issuer: Pick<IssuerK
     validFrom: decidedAt,
     awardedDate: decidedAt,
     credentialSubject: {
+      id: `urn:uuid:${nameBasedUuid(`subject:${model.enrollmentId}:${model.number}`)}`,
       type: ['AchievementSubject'],
       identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: true, identityHash: identityHash(candidateIdentity(model.candidate), salt), salt }],
       achievement,
@@ -122,23 +131,25 @@ export function buildCredential(model: IssuedDocumentModel, issuer: Pick<IssuerK
       },
     ],
     credentialSchema: [{ id: OB3_SCHEMA, type: '1EdTechJsonSchemaValidator2019' }],
+    ...(model.statusListEntry ? { credentialStatus: statusListEntry(model.statusListEntry) } : {}),
   };
 }
 
 /**
- * The string whose salted SHA-256 is the credential's identityHash: the holder's name as the
- * document prints it (holderName: prénoms then nom de naissance), in lower case. The credential does
- * not show the candidate's name (AchievementSubject has no name property, and a credential travels
- * further than a PDF); a verifier who reads the name on the PDF or on the verification page checks
- * it with `identityHash(nameIdentity(name), salt)`.
+ * The string whose salted SHA-256 is the credential's identityHash: the holder's name exactly as
+ * the document prints it (holderName: prénoms then NOM DE NAISSANCE, « Thị Ánh NGUYỄN »), in NFC,
+ * nothing lowered or trimmed. The credential does not show the candidate's name (AchievementSubject
+ * has no name property, and a credential travels further than a PDF); a verifier who reads the name
+ * on the PDF or on the verification page checks it as OB 3.0 says, with no Jalon code:
+ * `'sha256$' + hex(SHA-256(UTF-8(name + salt)))`.
  */
 export function candidateIdentity(candidate: Pick<IssuedDocumentModel['candidate'], 'firstNames' | 'birthName'>): string {
   return nameIdentity(holderName(candidate).name);
 }
 
-/** A printed name as the identity hash takes it: NFC, lower case, single spaces. */
+/** A printed name as the identity hash takes it: as printed, in NFC (the same letters, the same code points). */
 export function nameIdentity(name: string): string {
-  return name.normalize('NFC').toLowerCase().trim().replace(/\s+/g, ' ');
+  return name.normalize('NFC');
 }
 
 export function identityHash(identity: string, salt: string): string {
@@ -147,20 +158,49 @@ export function identityHash(identity: string, salt: string): string {
     .digest('hex')}`;
 }
 
-/** The credential as a VC-JWT signed with the issuer key. */
+/** The credential as a VC-JWT signed with the issuer key (RS256; the service never signs with the legacy EdDSA key). */
 export function issueCredential(model: IssuedDocumentModel, key: IssuerKey): string {
   const credential = buildCredential(model, key);
-  const header = { alg: 'EdDSA', typ: 'JWT', kid: key.keyId };
-  const payload = { ...credential, iss: credential.issuer.id, jti: credential.id, nbf: Math.floor(Date.parse(credential.validFrom) / 1000) };
-  const signingInput = `${base64url(header)}.${base64url(payload)}`;
-  const signature = sign(null, Buffer.from(signingInput, 'ascii'), createPrivateKey(key.privateKeyPem));
-  return `${signingInput}.${signature.toString('base64url')}`;
+  const payload = {
+    ...credential,
+    iss: credential.issuer.id,
+    sub: credential.credentialSubject.id,
+    jti: credential.id,
+    nbf: Math.floor(Date.parse(credential.validFrom) / 1000),
+  };
+  return signJwt(payload, key);
+}
+
+/**
+ * A compact JWS of `payload` (JSON) signed with the key: header `{ alg, typ: 'JWT', kid }`, the only
+ * members OB 3.0 allows. RS256 is RSASSA-PKCS1-v1_5 with SHA-256: the same payload and key give the
+ * same token, which issuing the same decision twice relies on.
+ */
+export function signJwt(payload: object, key: Pick<IssuerKey, 'alg' | 'keyId' | 'privateKeyPem'>): string {
+  const header = { alg: key.alg, typ: 'JWT', kid: key.keyId };
+  const signingInput = Buffer.from(`${base64url(header)}.${base64url(payload)}`, 'ascii');
+  const privateKey = createPrivateKey(key.privateKeyPem);
+  if (algorithmOf(createPublicKey(privateKey)) !== key.alg) throw new RangeError(`the key does not sign ${key.alg}`);
+  const signature =
+    key.alg === 'RS256' ? sign('sha256', signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }) : sign(null, signingInput, privateKey);
+  return `${signingInput.toString('ascii')}.${signature.toString('base64url')}`;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/** Checks a VC-JWT offline against the issuer's published public key: algorithm, signature, and that it is an Open Badge. */
-export function verifyCredential(jwt: string, publicKeyPem: string): CredentialVerification {
+/**
+ * What a credential is verified against: the issuer's published key set, whose `kid` picks the key
+ * (every key, current and retired), or a single public key in PEM.
+ */
+export type VerificationKeys = { readonly keys: readonly object[] } | string;
+
+/**
+ * Checks a VC-JWT offline against the issuer's published keys: the key named by the header's `kid`,
+ * the algorithm that key is for (RS256, or EdDSA for the legacy Ed25519 key: never the one the token
+ * names alone), the signature, that it is an Open Badge, and that its JWT claims are its own (§8.2:
+ * iss = issuer.id, sub = credentialSubject.id, nbf = validFrom, jti = id).
+ */
+export function verifyCredential(jwt: string, keys: VerificationKeys): CredentialVerification {
   const invalid = (reason: string): CredentialVerification => ({ valid: false, reason });
   const parts = jwt.trim().split('.');
   if (parts.length !== 3) return invalid('not a compact JWS (header.payload.signature)');
@@ -169,24 +209,28 @@ export function verifyCredential(jwt: string, publicKeyPem: string): CredentialV
 
   const header = parseJsonObject(encodedHeader);
   if (!header) return invalid('the header is not a JSON object');
-  // Only EdDSA: accepting the algorithm the token names is how `alg: none` and key-confusion forgeries get in.
-  if (header['alg'] !== 'EdDSA') return invalid(`unsupported algorithm ${JSON.stringify(header['alg'])}: only EdDSA is accepted`);
+  // Only these: accepting the algorithm the token names is how `alg: none` and key-confusion forgeries get in.
+  const alg = header['alg'];
+  if (alg !== 'RS256' && alg !== 'EdDSA') return invalid(`unsupported algorithm ${JSON.stringify(alg)}: only RS256 (and EdDSA, the legacy key's) is accepted`);
   if (header['crit'] !== undefined) return invalid('unsupported critical header parameters');
 
-  const signature = Buffer.from(encodedSignature, 'base64url');
-  // A non-canonical encoding decodes to the same bytes: reject it so that one credential has one token.
-  if (!BASE64URL.test(encodedSignature) || signature.length !== 64 || signature.toString('base64url') !== encodedSignature) {
-    return invalid('malformed Ed25519 signature');
-  }
+  const chosen = typeof keys === 'string' ? keyOfPem(keys) : keyOfSet(keys, header['kid']);
+  if ('reason' in chosen) return invalid(chosen.reason);
+  // The key decides the algorithm; the token naming another one is refused, whatever it names.
+  if (chosen.alg !== alg) return invalid(`the credential names ${alg}, its key is for ${chosen.alg}`);
 
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey(publicKeyPem);
-  } catch {
-    return invalid('unreadable public key');
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  const length = alg === 'EdDSA' ? 64 : Math.ceil((chosen.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  // A non-canonical encoding decodes to the same bytes: reject it so that one credential has one token.
+  if (!BASE64URL.test(encodedSignature) || signature.length !== length || signature.toString('base64url') !== encodedSignature) {
+    return invalid(`malformed ${alg === 'EdDSA' ? 'Ed25519' : 'RSA'} signature`);
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') return invalid('the public key is not an Ed25519 key');
-  if (!verify(null, Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'), publicKey, signature)) return invalid('signature does not match');
+  const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii');
+  const matches =
+    alg === 'RS256'
+      ? verify('sha256', signed, { key: chosen.key, padding: constants.RSA_PKCS1_PADDING }, signature)
+      : verify(null, signed, chosen.key, signature);
+  if (!matches) return invalid('signature does not match');
 
   const credential = parseJsonObject(encodedPayload);
   if (!credential) return invalid('the payload is not a JSON object');
@@ -194,13 +238,63 @@ export function verifyCredential(jwt: string, publicKeyPem: string): CredentialV
   if (!Array.isArray(types) || !types.includes('VerifiableCredential') || !types.includes('OpenBadgeCredential')) {
     return invalid('the payload is not an OpenBadgeCredential');
   }
-  return { valid: true, credential };
+  const claims = claimsMismatch(credential, alg);
+  return claims ? invalid(claims) : { valid: true, credential };
 }
 
-/** The issuer's public key as a JWK (OKP, Ed25519), with its `kid`, for the service to publish. */
-export function publicJwk(key: Pick<IssuerKey, 'keyId' | 'publicKeyPem'>): JsonWebKey {
-  const x = rawPublicKey(createPublicKey(key.publicKeyPem)).toString('base64url');
-  return { kty: 'OKP', crv: 'Ed25519', x, kid: key.keyId, alg: 'EdDSA', use: 'sig' };
+/** The JWT claims against the credential they restate (§8.2.4.2), or what does not match. */
+function claimsMismatch(payload: Record<string, unknown>, alg: 'RS256' | 'EdDSA'): string | undefined {
+  const issuer = payload['issuer'];
+  const issuerId = typeof issuer === 'string' ? issuer : (issuer as { id?: unknown } | undefined)?.id;
+  if (typeof payload['iss'] !== 'string' || payload['iss'] !== issuerId) return 'the iss claim is not the issuer’s id';
+  if (typeof payload['jti'] !== 'string' || payload['jti'] !== payload['id']) return 'the jti claim is not the credential’s id';
+  const validFrom = typeof payload['validFrom'] === 'string' ? Date.parse(payload['validFrom']) : NaN;
+  if (typeof payload['nbf'] !== 'number' || payload['nbf'] !== Math.floor(validFrom / 1000)) return 'the nbf claim is not the credential’s validFrom';
+  const subjectId = (payload['credentialSubject'] as { id?: unknown } | undefined)?.id;
+  // The legacy EdDSA credentials had no subject id, so no sub; every RS256 one has both.
+  if (payload['sub'] !== subjectId || (alg === 'RS256' && typeof payload['sub'] !== 'string')) return 'the sub claim is not the credentialSubject’s id';
+  return undefined;
+}
+
+type ChosenKey = { readonly key: KeyObject; readonly alg: 'RS256' | 'EdDSA' } | { readonly reason: string };
+
+function keyOfPem(publicKeyPem: string): ChosenKey {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(publicKeyPem);
+  } catch {
+    return { reason: 'unreadable public key' };
+  }
+  const alg = algorithmOf(key);
+  return alg ? { key, alg } : { reason: `the public key is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more nor an Ed25519 key` };
+}
+
+/** The one key of the set the `kid` names, for the algorithm it is published for and its type verifies. */
+function keyOfSet(set: { readonly keys: readonly object[] }, kid: unknown): ChosenKey {
+  if (typeof kid !== 'string' || kid === '') return { reason: 'the header names no kid: no published key can be chosen' };
+  const named = (Array.isArray(set.keys) ? set.keys : []).filter((jwk) => (jwk as { kid?: unknown }).kid === kid) as Record<string, unknown>[];
+  if (named.length === 0) return { reason: `no published key has the kid ${kid}` };
+  if (named.length > 1) return { reason: `several published keys have the kid ${kid}` };
+  const jwk = named[0];
+  if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((member) => member in jwk)) return { reason: 'the published key holds private members' };
+  if (jwk['use'] !== undefined && jwk['use'] !== 'sig') return { reason: `the key ${kid} is not for signatures` };
+  let key: KeyObject;
+  try {
+    // Only the public members go to the parser: whatever else the published JWK carries is not read.
+    const members = Object.fromEntries(['kty', 'n', 'e', 'crv', 'x'].filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
+    key = createPublicKey({ key: members, format: 'jwk' });
+  } catch {
+    return { reason: `the key ${kid} is not a readable JWK` };
+  }
+  const alg = algorithmOf(key);
+  if (!alg) return { reason: `the key ${kid} is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more nor an Ed25519 key` };
+  if (jwk['alg'] !== undefined && jwk['alg'] !== alg) return { reason: `the key ${kid} is published for ${String(jwk['alg'])}, its type is for ${alg}` };
+  return { key, alg };
+}
+
+/** The issuer's public key as a JWK (RSA, or OKP for the legacy Ed25519 key), with its `kid`, `alg` and `use`, for the service to publish. */
+export function publicJwk(key: Pick<IssuerKey, 'keyId' | 'publicKeyPem'>): PublicJwk {
+  return publicJwkOf(createPublicKey(key.publicKeyPem), key.keyId);
 }
 
 /** The registers the certification is entered in, as the référentiel states its codes: an alignment to each fiche. */

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DocumentStorage, holderName, Issuance, IssuerKey, verifyCredential } from '@jalon/issuance';
+import { DocumentStorage, holderName, Issuance, IssuerKeyRing, StatusLists, verifyCredential } from '@jalon/issuance';
 import { isWithheld, NotFoundError } from '@jalon/domain';
-import { DOCUMENT_STORAGE, ISSUER_KEY } from '@jalon/runtime';
+import { AppConfig } from '@jalon/config';
+import { APP_CONFIG, DOCUMENT_STORAGE } from '@jalon/runtime';
 import { describe, DocumentReads, sha256, Verification } from '../document-reads.service';
 import { VerifyDocumentQuery } from './verify-document.query';
 
@@ -12,7 +13,9 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
     private readonly reads: DocumentReads,
     private readonly issuance: Issuance,
     @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
-    @Inject(ISSUER_KEY) private readonly key: IssuerKey,
+    private readonly issuerKeys: IssuerKeyRing,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly statusLists: StatusLists,
   ) {}
 
   async execute({ number }: VerifyDocumentQuery): Promise<Verification> {
@@ -24,6 +27,9 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
     const facts = await this.issuance.facts(located, state, events);
     const holder = await this.issuance.holder(state.candidateId);
     const revocation = issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {};
+    // What a machine checking the credential offline reads: the bit of its entry in the published list.
+    const entry = await this.statusLists.statusOf(number);
+    const statusList = entry ? { statusList: { url: entry.listUrl, index: entry.index, revoked: entry.revoked } } : {};
     if (isWithheld(holder)) {
       return {
         number,
@@ -33,13 +39,14 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
         issuedAt: issued.issuedAt,
         ...revocation,
         holderErased: true,
+        ...statusList,
       };
     }
     const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
     const checks = {
       pdfHash: pdf !== undefined && sha256(pdf) === issued.pdfSha256,
       credentialHash: credential !== undefined && sha256(credential) === issued.credentialSha256,
-      credentialSignature: credential !== undefined && verifyCredential(credential.toString('utf8'), this.key.publicKeyPem).valid,
+      credentialSignature: credential !== undefined && (await this.signatureVerifies(credential.toString('utf8'))),
     };
     const intact = checks.pdfHash && checks.credentialHash && checks.credentialSignature;
     return {
@@ -50,6 +57,16 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
       issuedAt: issued.issuedAt,
       ...revocation,
       checks,
+      ...statusList,
     };
+  }
+
+  /**
+   * Against the issuer's published key set, as any verifier would: the key the credential's `kid`
+   * names, for the algorithm that key is published for (RS256; EdDSA for the legacy key).
+   */
+  private async signatureVerifies(jwt: string): Promise<boolean> {
+    const keys = await this.issuerKeys.keys(this.config.issuerSlug);
+    return verifyCredential(jwt, { keys: keys.map((key) => key.jwk) }).valid;
   }
 }
