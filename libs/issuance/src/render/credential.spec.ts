@@ -7,7 +7,7 @@ import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify } from 'jose';
 import { IssuerKey } from '../document-model';
 import { buildCredential, candidateIdentity, identityHash, issueCredential, OpenBadgeCredential, publicJwk, signJwt, verifyCredential } from './credential';
 import { generateIssuerKey, issuerKeyFromPem } from './issuer-key';
-import { sampleAttestation, sampleCertificate } from './testing/sample-models';
+import { sampleAttestation, sampleCertificate, sampleEngineeringAttestation, sampleEngineeringCertificate } from './testing/sample-models';
 
 const ISSUER = 'https://jalon.example.fr/issuers/jalon';
 const key: IssuerKey = generateIssuerKey(ISSUER, 'Jalon — OpenClassrooms');
@@ -62,13 +62,29 @@ describe('issueCredential', () => {
     expect(buildCredential({ ...sampleAttestation, candidate: sampleCertificate.candidate }, key).credentialSubject.id).toBe(payload.credentialSubject.id);
   });
 
+  it('says what was certified: a bloc aligned to its official RNCP bloc code, a diplôme as a Diploma, a title as a Certificate', () => {
+    const bloc = buildCredential(sampleAttestation, key).credentialSubject.achievement;
+    expect(bloc.achievementType).toBe('Competency');
+    expect(bloc.humanCode).toBe('RNCP38587BC01');
+    expect(bloc.alignment?.map((a) => [a.targetType, a.targetCode, a.targetUrl])).toEqual([
+      ['ceasn:Competency', 'RNCP38587BC01', 'https://www.francecompetences.fr/recherche/rncp/38587/'],
+      ['ceterms:Credential', 'RNCP38587', 'https://www.francecompetences.fr/recherche/rncp/38587/'],
+    ]);
+    expect(buildCredential(sampleCertificate, key).credentialSubject.achievement.achievementType).toBe('Certificate');
+    expect(buildCredential(sampleEngineeringCertificate, key).credentialSubject.achievement.achievementType).toBe('Diploma');
+    // A row of a diplôme has no official bloc code (L1 is the school's): no bloc alignment is invented.
+    expect(buildCredential(sampleEngineeringAttestation, key).credentialSubject.achievement.alignment?.map((a) => a.targetType) ?? []).not.toContain(
+      'ceasn:Competency',
+    );
+  });
+
   it('is valid against the Open Badges 3.0 AchievementCredential JSON Schema, JWT claims included', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(
       JSON.parse(readFileSync(resolve(__dirname, '../../../../../shared/open-badges/ob_v3p0_achievementcredential_schema.json'), 'utf8')),
     );
-    for (const model of [sampleAttestation, sampleCertificate]) {
+    for (const model of [sampleAttestation, sampleCertificate, sampleEngineeringAttestation, sampleEngineeringCertificate]) {
       const signed = decode(segments(issueCredential(model, key))[1]);
       expect({ number: model.number, valid: validate(signed), errors: validate.errors ?? [] }).toEqual({ number: model.number, valid: true, errors: [] });
     }
@@ -98,7 +114,7 @@ describe('issueCredential', () => {
       type: ['Achievement'],
       achievementType: 'Competency',
       name: "Bloc de compétences BC01 — Collecter, pré-traiter et analyser des données et créer des variables pertinentes (feature engineering) pour l'entraînement d'un modèle",
-      humanCode: 'BC01',
+      humanCode: 'RNCP38587BC01',
       inLanguage: 'fr',
       version: '1',
       creator: { type: ['Profile'], name: 'OpenClassrooms' },
@@ -109,7 +125,7 @@ describe('issueCredential', () => {
     );
     expect(achievement.criteria.narrative).not.toContain('Chaque bloc');
     expect(achievement.criteria.narrative).toContain('référentiel expert-en-data-science, version 1');
-    expect(achievement.alignment?.[0]).toMatchObject({ targetCode: 'RNCP38587', targetUrl: 'https://www.francecompetences.fr/recherche/rncp/38587/' });
+    expect(achievement.alignment?.[1]).toMatchObject({ targetCode: 'RNCP38587', targetUrl: 'https://www.francecompetences.fr/recherche/rncp/38587/' });
 
     expect(payload.evidence[0]).toMatchObject({ id: sampleAttestation.verificationUrl, type: ['Evidence'] });
     expect(payload.evidence[0]!.narrative).toContain('Décision du jury du 14 juin 2026 à Paris');

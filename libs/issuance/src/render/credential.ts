@@ -52,7 +52,8 @@ export interface IdentityObject {
 export interface Achievement {
   readonly id: string;
   readonly type: readonly ['Achievement'];
-  readonly achievementType: 'Competency' | 'Certificate';
+  /** A bloc: Competency; a diplôme: Diploma; any other certification: Certificate. */
+  readonly achievementType: 'Competency' | 'Certificate' | 'Diploma';
   readonly name: string;
   readonly description: string;
   readonly criteria: { readonly narrative: string };
@@ -67,7 +68,8 @@ export interface Achievement {
     readonly targetUrl: string;
     readonly targetCode: string;
     readonly targetFramework: string;
-    readonly targetType: 'ceterms:Credential';
+    /** The certification's fiche (ceterms:Credential), or one of its blocs (ceasn:Competency). */
+    readonly targetType: 'ceterms:Credential' | 'ceasn:Competency';
   }[];
 }
 
@@ -298,6 +300,11 @@ export function publicJwk(key: Pick<IssuerKey, 'keyId' | 'publicKeyPem'>): Publi
 }
 
 /** The registers the certification is entered in, as the référentiel states its codes: an alignment to each fiche. */
+/**
+ * The official fiche the certification is registered under (France Compétences' page), and for
+ * an attestation the bloc within it, by its official code (RNCP12345BC01) where the référentiel's
+ * bloc code is of that form.
+ */
 function alignmentsOf(model: IssuedDocumentModel): NonNullable<Achievement['alignment']> {
   const { certification } = model;
   const fiches = [
@@ -306,22 +313,33 @@ function alignmentsOf(model: IssuedDocumentModel): NonNullable<Achievement['alig
       : []),
     ...(certification.rsCode?.trim() ? [{ code: rsNumber(certification.rsCode), path: 'rs', framework: 'Répertoire spécifique (RS)' }] : []),
   ];
+  const blocCode = model.kind === 'attestation' && model.bloc && /^BC\d+$/i.test(model.bloc.code) ? model.bloc.code.toUpperCase() : undefined;
   return fiches.flatMap((fiche) => {
     const digits = fiche.code.match(/\d+/)?.[0];
-    return digits
-      ? [
-          {
-            type: ['Alignment'] as const,
-            targetName: certification.title,
-            targetUrl: `https://www.francecompetences.fr/recherche/${fiche.path}/${digits}/`,
-            targetCode: fiche.code,
-            targetFramework: fiche.framework,
-            targetType: 'ceterms:Credential' as const,
-          },
-        ]
-      : [];
+    if (!digits) return [];
+    const targetUrl = `https://www.francecompetences.fr/recherche/${fiche.path}/${digits}/`;
+    const credential = {
+      type: ['Alignment'] as const,
+      targetName: certification.title,
+      targetUrl,
+      targetCode: fiche.code,
+      targetFramework: fiche.framework,
+      targetType: 'ceterms:Credential' as const,
+    };
+    if (!blocCode || !model.bloc) return [credential];
+    const bloc = {
+      type: ['Alignment'] as const,
+      targetName: model.bloc.title?.trim() || `Bloc de compétences ${model.bloc.code}`,
+      targetUrl,
+      targetCode: `${fiche.code}${blocCode}`,
+      targetFramework: fiche.framework,
+      targetType: 'ceasn:Competency' as const,
+    };
+    return [bloc, credential];
   });
 }
+
+const DIPLOMA_KINDS: ReadonlySet<string> = new Set(['diplome-national', 'diplome-ingenieur', 'diplome-enseignement-superieur']);
 
 function buildAchievement(model: IssuedDocumentModel): Achievement {
   const { certification } = model;
@@ -361,7 +379,7 @@ function buildAchievement(model: IssuedDocumentModel): Achievement {
       criteria: {
         narrative: `Toutes les compétences du bloc ${bloc.code} ont été évaluées et acquises selon les modalités d’évaluation du ${referential}.`,
       },
-      humanCode: bloc.code,
+      humanCode: alignments.find((a) => a.targetType === 'ceasn:Competency')?.targetCode ?? bloc.code,
       inLanguage: 'fr',
       version: model.version,
       ...creator,
@@ -375,7 +393,7 @@ function buildAchievement(model: IssuedDocumentModel): Achievement {
   return {
     id: `urn:uuid:${nameBasedUuid(`achievement:${model.referentialId}@${model.version}:certification:${(model.options ?? []).map((o) => o.code).join('+')}`)}`,
     type: ['Achievement'],
-    achievementType: 'Certificate',
+    achievementType: DIPLOMA_KINDS.has(certification.kind) ? 'Diploma' : 'Certificate',
     name: `${certification.title}${optionLabel ? ` — ${optionLabel}` : ''}`,
     description: `${certificationWithKind(certification)}${stated(true)}. ${asLine(referential)}.`,
     criteria: {
