@@ -15,6 +15,10 @@ const NewEnrollment = lazy(() => import('./pages/NewEnrollment').then((m) => ({ 
 const Path = lazy(() => import('./pages/Path').then((m) => ({ default: m.Path })));
 const MySittings = lazy(() => import('./pages/MySittings').then((m) => ({ default: m.MySittings })));
 const Grading = lazy(() => import('./pages/Grading').then((m) => ({ default: m.Grading })));
+const JuryReady = lazy(() => import('./pages/JuryReady').then((m) => ({ default: m.JuryReady })));
+const JuryPath = lazy(() => import('./pages/JuryPath').then((m) => ({ default: m.JuryPath })));
+const Deliberation = lazy(() => import('./pages/Deliberation').then((m) => ({ default: m.Deliberation })));
+const AccommodationActs = lazy(() => import('./pages/AccommodationActs').then((m) => ({ default: m.AccommodationActs })));
 const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
 const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m) => ({ default: m.PersonalDataReads })));
 const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
@@ -90,9 +94,13 @@ export function App() {
               <Route path="/inscriptions" element={<Enrollments />} />
               <Route path="/inscriptions/nouvelle" element={<NewEnrollment />} />
               <Route path="/parcours/:enrollmentId" element={<Path />} />
+              <Route path="/parcours/:enrollmentId/amenagements" element={<AccommodationActs />} />
               <Route path="/mes-epreuves" element={<MySittings />} />
               <Route path="/mes-epreuves/:enrollmentId/:sittingId" element={<Grading key="assessment" />} />
               <Route path="/mes-epreuves/:enrollmentId/:sittingId/correction" element={<Grading key="correction" correction />} />
+              <Route path="/jury" element={<JuryReady />} />
+              <Route path="/jury/parcours/:enrollmentId" element={<JuryPath />} />
+              <Route path="/deliberation" element={<Deliberation />} />
               <Route path="/parcours/:enrollmentId/blocs/:blocCode/provenance" element={<Provenance />} />
               <Route path="/constats" element={<Findings />} />
               <Route path="/donnees-personnelles" element={<PersonalDataReads />} />

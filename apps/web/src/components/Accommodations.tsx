@@ -1,5 +1,6 @@
-import { Card, List, Text, Title } from '@mantine/core';
+import { Anchor, Card, List, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 type Withheld = { withheld: string };
 type Measure = {
@@ -102,7 +103,13 @@ export function Accommodations({ value }: { value: unknown }) {
               <List.Item key={a.accommodationId}>
                 {kind(a.kind)} — {period(a)}
                 {a.appliedAt.length > 0 && ` · ${t('accommodations.applied', { sittings: a.appliedAt.map((id) => id.slice(0, 8)).join(', ') })}`}
-                {a.notAppliedAt.length > 0 && ` · ${t('accommodations.notApplied', { sittings: a.notAppliedAt.map((id) => id.slice(0, 8)).join(', ') })}`}
+                {a.notAppliedAt.length > 0 && ` · ${t('accommodations.notApplied', { sittings: a.notAppliedAt.map((id) => id.slice(0, 8)).join(', ') })} `}
+                {/* A measure not given is a finding (R11): the auditor's list of them. */}
+                {a.notAppliedAt.length > 0 && (
+                  <Anchor component={Link} to="/constats" size="sm">
+                    {t('accommodations.seeFindings')}
+                  </Anchor>
+                )}
               </List.Item>
             ))}
         </List>

@@ -73,7 +73,7 @@ export type ActFailure = { kind: 'refused'; problem: ApiProblem; body: unknown }
  * kept no answer for it (5xx, 429, a concurrent write, a first request still running), or the
  * session ended before the api looked at the act (401).
  */
-function isTransient(problem: ApiProblem): boolean {
+export function isTransient(problem: ApiProblem): boolean {
   return (
     problem.status >= 500 ||
     problem.status === 401 ||
@@ -85,7 +85,11 @@ function isTransient(problem: ApiProblem): boolean {
 
 /** A problem's sentence for a person: by its code (errors.codes in the i18n files), else the api's detail. */
 export function problemMessage(problem: ApiProblem): string {
-  return i18n.t(`errors.codes.${problem.code}`, { ...problem.body, defaultValue: problem.detail });
+  // Lists the api names (competencies, blocs) read « C1, C2 », an empty one « aucune ».
+  const values = Object.fromEntries(
+    Object.entries(problem.body).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') || i18n.t('act.noneOf') : value]),
+  );
+  return i18n.t(`errors.codes.${problem.code}`, { ...values, defaultValue: problem.detail });
 }
 
 /** The value at `field` (`apprenticeship.company`, `firstNames.0`) of a body. */
@@ -153,6 +157,43 @@ interface PendingAct {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Sends one act under its Idempotency-Key: the key is kept in this tab under `name` until the api
+ * decides, so that the same content sent again (a retry after no answer) records once. `useAct`
+ * sends through it; so does a screen that sends several acts at once, each under its own name and
+ * key (a deliberation validating many blocs).
+ */
+export async function sendAct<B, R>(
+  name: string,
+  body: B,
+  send: (body: B, idempotencyKey: string) => Promise<R>,
+): Promise<{ result: R } | { failure: ActFailure }> {
+  const storage = storageKey('act', name);
+  const content = JSON.stringify(body);
+  // The same content as an attempt that got no decisive answer: the same act, under the same key.
+  const previous = readStored<PendingAct>(storage);
+  const key = previous?.body === content ? previous.key : newIdempotencyKey();
+  sessionStorage.setItem(storage, JSON.stringify({ body: content, key } satisfies PendingAct));
+  for (let tries = 1; ; tries++) {
+    try {
+      const result = await send(body, key);
+      sessionStorage.removeItem(storage);
+      return { result };
+    } catch (error) {
+      // No answer: the act may have been recorded. The key stays, so that retrying records it once.
+      if (!(error instanceof ApiProblem)) return { failure: { kind: 'lost' } };
+      // The first request under this key is still running: its answer is the one to wait for.
+      if (error.code === 'IDEMPOTENCY.IN_PROGRESS' && tries < 5) {
+        await wait(1000);
+        continue;
+      }
+      // A decided refusal is kept by the api under its key: the next attempt is a new act.
+      if (!isTransient(error)) sessionStorage.removeItem(storage);
+      return { failure: { kind: 'refused', problem: error, body } };
+    }
+  }
+}
+
 /** One act of a form: see the top of this file. */
 export function useAct<B, R>({ name, send, fields, codeFields = {} }: ActOptions<B, R>): Act<B, R> {
   const [pending, setPending] = useState(false);
@@ -167,37 +208,12 @@ export function useAct<B, R>({ name, send, fields, codeFields = {} }: ActOptions
     (body: B): Promise<R | undefined> => {
       // A double click, or Enter pressed twice: the second waits for the first, and sends nothing.
       if (inFlight.current) return inFlight.current;
-      const storage = storageKey('act', name);
-      const content = JSON.stringify(body);
-      // The same content as an attempt that got no decisive answer: the same act, under the same key.
-      const previous = readStored<PendingAct>(storage);
-      const key = previous?.body === content ? previous.key : newIdempotencyKey();
-      sessionStorage.setItem(storage, JSON.stringify({ body: content, key } satisfies PendingAct));
       setPending(true);
       setFailure(undefined);
       const attempt = async (): Promise<R | undefined> => {
-        for (let tries = 1; ; tries++) {
-          try {
-            const result = await sendRef.current(body, key);
-            sessionStorage.removeItem(storage);
-            return result;
-          } catch (error) {
-            if (!(error instanceof ApiProblem)) {
-              // No answer: the act may have been recorded. The key stays, so that retrying records it once.
-              setFailure({ kind: 'lost' });
-              return undefined;
-            }
-            // The first request under this key is still running: its answer is the one to wait for.
-            if (error.code === 'IDEMPOTENCY.IN_PROGRESS' && tries < 5) {
-              await wait(1000);
-              continue;
-            }
-            // A decided refusal is kept by the api under its key: the next attempt is a new act.
-            if (!isTransient(error)) sessionStorage.removeItem(storage);
-            setFailure({ kind: 'refused', problem: error, body });
-            return undefined;
-          }
-        }
+        const sent = await sendAct(name, body, (b, key) => sendRef.current(b, key));
+        if ('failure' in sent) setFailure(sent.failure);
+        return 'result' in sent ? sent.result : undefined;
       };
       const running = attempt().finally(() => {
         inFlight.current = undefined;

@@ -55,6 +55,9 @@ export function DateField(props: DateInputProps) {
       leftSection={<CalendarIcon />}
       leftSectionPointerEvents="none"
       ariaLabels={calendarLabels(t)}
+      // Mantine greys the other months' days and reds the weekends below AA contrast (axe): neither is drawn.
+      hideOutsideDates
+      weekendDays={[]}
       {...props}
     />
   );

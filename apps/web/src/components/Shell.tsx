@@ -11,6 +11,8 @@ export function screensOf(role: string): { to: string; label: string }[] {
   const screens = [];
   // An assessor's work first: the sittings assigned to them.
   if (role === 'assessor') screens.push({ to: '/mes-epreuves', label: 'nav.mySittings' });
+  // The jury's work first: the paths waiting for its decisions, and a cohort's deliberation.
+  if (role === 'jury') screens.push({ to: '/jury', label: 'nav.juryReady' }, { to: '/deliberation', label: 'nav.deliberation' });
   if (['admin', 'jury', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
   // Every role but the DPO reads paths; the DPO answers for personal data only.
   if (role !== 'dpo') screens.push({ to: '/inscriptions', label: 'nav.enrollments' });

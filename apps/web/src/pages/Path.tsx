@@ -108,6 +108,11 @@ export function Path() {
                 {t('path.personalDataReads')}
               </Anchor>
             )}
+            {role === 'jury' && !stoodAt && (
+              <Anchor component={Link} to={`/jury/parcours/${enrollmentId}`} size="sm">
+                {t('jury.path.deliberate')}
+              </Anchor>
+            )}
           </Stack>
           <Badge size="lg" variant="filled">
             {t(`status.${p.status}`)}
@@ -200,6 +205,13 @@ export function Path() {
         </SimpleGrid>
 
         <Accommodations value={p.accommodations} />
+        {role === 'referent' && !stoodAt && (
+          <Group>
+            <Button component={Link} to={`/parcours/${enrollmentId}/amenagements`} variant="light">
+              {t('referent.manage')}
+            </Button>
+          </Group>
+        )}
 
         {p.juryDecision && (
           <Card withBorder>
