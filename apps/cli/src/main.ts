@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, ConfigError, isIssuerSlug, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
 import { Role, ROLES } from '@jalon/domain';
 import { comparePositions, formatPosition, openStorage, parsePosition, SqlDb, StorageUnavailableError } from '@jalon/event-store';
-import { configuredIssuer, createIssuanceProcess, createStatusListProjection, IssuerKeyRing } from '@jalon/issuance';
+import { configuredIssuer, createIssuanceProcess, createStatusListProjection, Issuance, IssuerKeyRing } from '@jalon/issuance';
+import { RuntimeModule } from '@jalon/runtime';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -26,7 +28,11 @@ const USAGE = `usage: npm run cli -- <command>
                                 a new signing key for the issuer (default ISSUER_SLUG) signs from
                                 now on; the old ones stay published, so what they signed verifies
   issuer keys list [--issuer SLUG]
-                                the issuer's keys: kid, algorithm, created, retired`;
+                                the issuer's keys: kid, algorithm, created, retired
+  documents reissue --reason TEXT [--number NUMBER]
+                                render every issued document again (or one), under the same number:
+                                where its bytes change, its next version is stored and recorded
+                                (DocumentReissued) and verified from then on; revoked ones are left`;
 
 async function projections(args: string[]): Promise<number> {
   const [action, name] = args;
@@ -154,6 +160,42 @@ function token(args: string[]): number {
   return 0;
 }
 
+async function documents(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' }, number: { type: 'string' } } });
+  const reason = values.reason?.trim();
+  if (action !== 'reissue' || !reason) {
+    console.error(action === 'reissue' ? 'documents reissue needs --reason: it is recorded with each new version' : USAGE);
+    return 2;
+  }
+  const config = loadConfig();
+  const storage = await openStorage(config);
+  // The service's own wiring (keys, status lists, référentiels, vault), without its projections or jobs.
+  const app = await NestFactory.createApplicationContext(RuntimeModule.forRoot({ ...config, runProjections: false, runIssuance: false }, storage), {
+    logger: ['error'],
+  });
+  try {
+    const issuance = app.get(Issuance);
+    const counts = new Map<string, number>();
+    for await (const { enrollmentId, number } of issuance.issuedDocuments()) {
+      if (values.number && number !== values.number) continue;
+      const outcome = await issuance.reissue(enrollmentId, number, reason);
+      counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+      if (outcome === 'reissued') console.log(`${number} reissued`);
+    }
+    if (values.number && counts.size === 0) {
+      console.error(`no document ${values.number} was issued`);
+      return 1;
+    }
+    const said = ['reissued', 'unchanged', 'revoked', 'holder-erased', 'unknown'].map((outcome) => `${counts.get(outcome) ?? 0} ${outcome}`);
+    console.log(`documents: ${said.join(', ')}`);
+    return 0;
+  } finally {
+    await app.close();
+    await storage.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -165,6 +207,8 @@ async function main(argv: string[]): Promise<number> {
       return keys(rest);
     case 'issuer':
       return issuer(rest);
+    case 'documents':
+      return documents(rest);
     default:
       console.error(USAGE);
       return 2;

@@ -56,3 +56,33 @@ describe('FolderDocumentStorage.sweep: what writers that died mid-write left beh
     expect(await new FolderDocumentStorage(join(dir, 'not-yet')).sweep()).toEqual([]);
   });
 });
+
+describe('FolderDocumentStorage: the versions of a reissued document', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jalon-docs-versions-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps each version apart under the same number, the first under its usual name, and an erasure removes them all', async () => {
+    const storage = new FolderDocumentStorage(dir);
+    const number = documentNumber('attestation', 'evt-v');
+    const other = documentNumber('attestation', 'evt-other');
+    await storage.put(number, 'pdf', Buffer.from('v1'));
+    await storage.put(number, 'pdf', Buffer.from('v2'), 2);
+    await storage.put(number, 'credential', Buffer.from('jwt2'), 2);
+    await storage.put(other, 'pdf', Buffer.from('other'));
+    expect((await storage.get(number, 'pdf'))?.toString()).toBe('v1');
+    expect((await storage.get(number, 'pdf', 1))?.toString()).toBe('v1');
+    expect((await storage.get(number, 'pdf', 2))?.toString()).toBe('v2');
+    expect(await storage.get(number, 'pdf', 3)).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual([`${number}.pdf`, `${number}.v2.pdf`, `${number}.v2.vc.jwt`, `${other}.pdf`].sort());
+    // A partial file of a reissue is swept like any other.
+    writeFileSync(join(dir, `${number}.v3.pdf.${randomUUID()}.part`), 'half');
+    expect(await storage.sweep({ olderThanMs: 0 })).toHaveLength(1);
+
+    expect(await storage.remove(number)).toBe(true);
+    expect(readdirSync(dir)).toEqual([`${other}.pdf`]);
+    await expect(storage.put(number, 'pdf', Buffer.from('x'), 0)).rejects.toThrow('not a document version');
+  });
+});

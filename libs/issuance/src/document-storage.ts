@@ -7,9 +7,10 @@ export type DocumentFile = 'pdf' | 'credential';
 
 /** Where issued documents are kept: a folder by default; an object store would fit the same port. */
 export interface DocumentStorage {
-  put(number: string, file: DocumentFile, bytes: Buffer): Promise<void>;
-  get(number: string, file: DocumentFile): Promise<Buffer | undefined>;
-  /** Deletes both files of a document, if they exist (an erasure, R14); true when something was removed. */
+  /** `version`: 1 when issued, 2 and on when reissued; each version's files are kept apart (absent: 1). */
+  put(number: string, file: DocumentFile, bytes: Buffer, version?: number): Promise<void>;
+  get(number: string, file: DocumentFile, version?: number): Promise<Buffer | undefined>;
+  /** Deletes every file of a document, every version, if they exist (an erasure, R14); true when something was removed. */
   remove(number: string): Promise<boolean>;
   /** One stored credential, if any: what start-up checks the signing key against. */
   anyCredential?(): Promise<Buffer | undefined>;
@@ -29,7 +30,7 @@ export interface SweepOptions {
 }
 
 /** A file being written, or left by a writer that died before renaming it: `<document file>.<uuid>.part`. */
-const PARTIAL = new RegExp(`^${DOCUMENT_NUMBER.source.slice(1, -1)}\\.(pdf|vc\\.jwt)\\.[0-9a-f-]{36}\\.part$`);
+const PARTIAL = new RegExp(`^${DOCUMENT_NUMBER.source.slice(1, -1)}(\\.v\\d+)?\\.(pdf|vc\\.jwt)\\.[0-9a-f-]{36}\\.part$`);
 const STALE_AFTER_MS = 60_000;
 
 const EXTENSION: Record<DocumentFile, string> = { pdf: 'pdf', credential: 'vc.jwt' };
@@ -41,15 +42,17 @@ export class FolderDocumentStorage implements DocumentStorage {
     this.dir = resolve(dir);
   }
 
-  private path(number: string, file: DocumentFile): string {
+  private path(number: string, file: DocumentFile, version = 1): string {
     // The number is derived by the service, but never let a name escape the folder.
     if (!DOCUMENT_NUMBER.test(number)) throw new Error(`not a document number: ${number}`);
-    return join(this.dir, `${number}.${EXTENSION[file]}`);
+    if (!Number.isSafeInteger(version) || version < 1) throw new Error(`not a document version: ${version}`);
+    // Version 1 keeps the name documents were always stored under.
+    return join(this.dir, `${number}${version === 1 ? '' : `.v${version}`}.${EXTENSION[file]}`);
   }
 
-  async put(number: string, file: DocumentFile, bytes: Buffer): Promise<void> {
+  async put(number: string, file: DocumentFile, bytes: Buffer, version?: number): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const target = this.path(number, file);
+    const target = this.path(number, file, version);
     // Write then rename: a crash never leaves half a document under its final name.
     const partial = `${target}.${randomUUID()}.part`;
     await writeFile(partial, bytes);
@@ -63,10 +66,13 @@ export class FolderDocumentStorage implements DocumentStorage {
   }
 
   async remove(number: string): Promise<boolean> {
+    this.path(number, 'pdf');
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    const ofDocument = new RegExp(`^${number}(\\.v\\d+)?\\.(pdf|vc\\.jwt)$`);
     let removed = false;
-    for (const file of ['pdf', 'credential'] as const) {
+    for (const name of names.filter((n) => ofDocument.test(n))) {
       try {
-        await unlink(this.path(number, file));
+        await unlink(join(this.dir, name));
         removed = true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -100,9 +106,9 @@ export class FolderDocumentStorage implements DocumentStorage {
     return removed;
   }
 
-  async get(number: string, file: DocumentFile): Promise<Buffer | undefined> {
+  async get(number: string, file: DocumentFile, version?: number): Promise<Buffer | undefined> {
     try {
-      return await readFile(this.path(number, file));
+      return await readFile(this.path(number, file, version));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

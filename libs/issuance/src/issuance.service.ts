@@ -10,6 +10,7 @@ import {
   DomainError,
   EnrollmentEvent,
   EnrollmentState,
+  enrollmentIdOf,
   enrollmentStreamId,
   EventOf,
   evolveCandidate,
@@ -20,7 +21,7 @@ import {
   Referential,
   RevocationReason,
 } from '@jalon/domain';
-import { EventStore, fromRecorded, RecordedEvent, StreamCommandHandler } from '@jalon/event-store';
+import { EventStore, fromRecorded, RecordedEvent, START, StreamCommandHandler } from '@jalon/event-store';
 import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
@@ -97,12 +98,7 @@ export class Issuance {
     if (await withdrawnSince(job, events, (streamId) => this.deps.store.readStream(streamId))) return 'decision-withdrawn';
     const holder = await this.holder(state.candidateId);
     if (isWithheld(holder)) return 'holder-erased';
-    const facts = await this.facts(job, state, events);
-    const statusListEntry = await this.deps.statusList?.allocate(facts.number);
-    const model = { ...facts, ...(statusListEntry ? { statusListEntry } : {}), candidate: holder };
-    const pdf = await renderPdf(model);
-    const key = 'signingKey' in this.deps.key ? await this.deps.key.signingKey() : this.deps.key;
-    const credential = Buffer.from(issueCredential(model, key), 'utf8');
+    const { model, pdf, credential } = await this.render(job, state, events, holder);
     await this.deps.documents.put(model.number, 'pdf', pdf);
     await this.deps.documents.put(model.number, 'credential', credential);
     // An erasure may have run while this was rendered: its deletion may have come before these
@@ -127,6 +123,65 @@ export class Issuance {
       if (error instanceof DomainError && error.code === 'ISSUANCE.DECISION_WITHDRAWN') return 'decision-withdrawn';
       throw error;
     }
+  }
+
+  /**
+   * Renders an issued document again under its number (a new wording, font or signing key) and,
+   * when its bytes differ, stores them as its next version and records it (DocumentReissued):
+   * the earlier version's files stay archived, the verification checks the new ones. A revoked
+   * document is not replaced; one whose holder is erased cannot be.
+   */
+  async reissue(enrollmentId: string, number: string, reason: string): Promise<'reissued' | 'unchanged' | 'revoked' | 'holder-erased' | 'unknown'> {
+    const events = await this.deps.store.readStream(enrollmentStreamId(enrollmentId));
+    const state = foldEnrollment(events.map((e) => fromRecorded<EnrollmentEvent>(e)));
+    if (state.status === 'none' || !state.documents[number]) return 'unknown';
+    const recorded = state.documents[number];
+    if (recorded.revokedAt) return 'revoked';
+    const holder = await this.holder(state.candidateId);
+    if (isWithheld(holder)) return 'holder-erased';
+    const { pdf, credential } = await this.render({ kind: recorded.kind, enrollmentId, decisionEventId: recorded.decisionEventId }, state, events, holder);
+    if (sha256(pdf) === recorded.pdfSha256 && sha256(credential) === recorded.credentialSha256) return 'unchanged';
+    const version = (recorded.version ?? 1) + 1;
+    // Stored under the new version before it is recorded: until then readers follow the recorded one.
+    await this.deps.documents.put(number, 'pdf', pdf, version);
+    await this.deps.documents.put(number, 'credential', credential, version);
+    if (isWithheld(await this.holder(state.candidateId))) {
+      await this.deps.documents.remove(number);
+      return 'holder-erased';
+    }
+    const reissue = { number, version, pdfSha256: sha256(pdf), credentialSha256: sha256(credential), reason };
+    try {
+      const result = await this.record(enrollmentId, state, (now) => ({ type: 'RecordDocumentReissued', data: { reissue, by: SYSTEM, now } }), events);
+      return result.events.length > 0 ? 'reissued' : 'unchanged';
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'ISSUANCE.DOCUMENT_REVOKED') return 'revoked';
+      throw error;
+    }
+  }
+
+  /** Every document issued so far, in the order of the log, for `reissue` to go through. */
+  async *issuedDocuments(): AsyncGenerator<{ readonly enrollmentId: string; readonly number: string }> {
+    for (let after = START; ;) {
+      const batch = await this.deps.store.readAll({ after, maxCount: 1000 });
+      if (batch.length === 0) return;
+      for (const event of batch) {
+        const enrollmentId = enrollmentIdOf(event.streamId);
+        if (event.type !== 'DocumentIssued' || !enrollmentId) continue;
+        yield { enrollmentId, number: (event.data as EventOf<'DocumentIssued'>['data']).document.number };
+      }
+      after = batch[batch.length - 1].position;
+    }
+  }
+
+  /** The document's PDF and signed credential, as the decision and the référentiel give them today. */
+  private async render(job: IssueJob, state: ActiveEnrollment, events: readonly RecordedEvent[], holder: IssuedDocumentModel['candidate']) {
+    const facts = await this.facts(job, state, events);
+    const statusListEntry = await this.deps.statusList?.allocate(facts.number);
+    const model = { ...facts, ...(statusListEntry ? { statusListEntry } : {}), candidate: holder };
+    const pdf = await renderPdf(model);
+    const key = 'signingKey' in this.deps.key ? await this.deps.key.signingKey() : this.deps.key;
+    const credential = Buffer.from(issueCredential(model, key), 'utf8');
+    return { model, pdf, credential };
   }
 
   async revoke(job: RevokeJob): Promise<'revoked' | 'already-revoked' | 'never-issued'> {

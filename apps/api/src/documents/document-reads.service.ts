@@ -41,6 +41,9 @@ export interface Verification {
     decisionPlace?: string;
   };
   issuedAt?: string;
+  /** Once reissued: the version checked (2 and on) and when it replaced the one before. */
+  version?: number;
+  reissuedAt?: string;
   revocation?: { date: string; reasonCategory: string };
   /** Whether the stored files match what was recorded; absent once the holder's personal data (and so the files) are erased. */
   checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };

@@ -86,6 +86,13 @@ export class VerificationView {
   @ApiPropertyOptional({ type: VerifiedDocumentView, description: 'What the document shows, and nothing more (R14); absent when unknown' })
   document?: VerifiedDocumentView;
   @ApiPropertyOptional({ format: 'date-time' }) issuedAt?: string;
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 2,
+    description: 'Once the document was reissued (same number, rendered again): the version whose files were checked; absent: the first',
+  })
+  version?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the version checked replaced the one before' }) reissuedAt?: string;
   @ApiPropertyOptional({ type: RevocationView }) revocation?: RevocationView;
   @ApiPropertyOptional({ type: VerificationChecksView, description: 'Absent once the holder’s personal data (and so the files) are erased' })
   checks?: VerificationChecksView;

@@ -2393,6 +2393,16 @@ export interface components {
             document?: components["schemas"]["VerifiedDocumentView"];
             /** Format: date-time */
             issuedAt?: string;
+            /**
+             * @description Once the document was reissued (same number, rendered again): the version whose files were checked; absent: the first
+             * @example 2
+             */
+            version?: number;
+            /**
+             * Format: date-time
+             * @description When the version checked replaced the one before
+             */
+            reissuedAt?: string;
             revocation?: components["schemas"]["RevocationView"];
             /** @description Absent once the holder’s personal data (and so the files) are erased */
             checks?: components["schemas"]["VerificationChecksView"];

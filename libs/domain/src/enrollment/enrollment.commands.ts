@@ -87,6 +87,7 @@ export type EnrollmentCommand =
     }
   | { readonly type: 'RecordDocumentIssued'; readonly data: CommandBase & { document: IssuedDocument } }
   | { readonly type: 'RecordDocumentRevoked'; readonly data: CommandBase & { number: string; reasonCategory: RevocationReason } }
+  | { readonly type: 'RecordDocumentReissued'; readonly data: CommandBase & { reissue: DocumentReissue } }
   | {
       readonly type: 'EnrollByTransfer';
       readonly data: CommandBase & {
@@ -113,6 +114,19 @@ export interface IssuedDocument {
   readonly blocCode?: string;
   readonly pdfSha256: string;
   readonly credentialSha256: string;
+}
+
+/**
+ * A document rendered again under its number (new wording, font or signing key): its new files'
+ * hashes become the ones it is checked against; the earlier version's files stay archived.
+ */
+export interface DocumentReissue {
+  readonly number: string;
+  /** 2 for the first reissue: the stored files of each version are kept apart. */
+  readonly version: number;
+  readonly pdfSha256: string;
+  readonly credentialSha256: string;
+  readonly reason: string;
 }
 
 export const REVOCATION_REASONS = ['bloc-annulled', 'certification-revoked'] as const;
@@ -157,6 +171,7 @@ export const FACTS_A_DECISION_OPENS: { readonly [Type in EnrollmentCommandType]:
   TransferOut: 'none',
   RecordDocumentIssued: 'none',
   RecordDocumentRevoked: 'none',
+  RecordDocumentReissued: 'none',
 };
 
 /** Whether deciding `command` needs the accommodations' terms opened. */

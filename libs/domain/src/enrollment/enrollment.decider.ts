@@ -79,6 +79,8 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       return recordDocumentIssued(command, open(state, index, { allowWithdrawn: true, allowTransferred: true }));
     case 'RecordDocumentRevoked':
       return recordDocumentRevoked(command, open(state, index, { allowWithdrawn: true, allowTransferred: true }));
+    case 'RecordDocumentReissued':
+      return recordDocumentReissued(command, open(state, index, { allowWithdrawn: true, allowTransferred: true }));
     default: {
       const unknown: never = command;
       throw new ValidationError('COMMAND.UNKNOWN', `unknown command ${(unknown as { type: string }).type}`);
@@ -981,6 +983,26 @@ function recordDocumentRevoked(command: CommandOf<'RecordDocumentRevoked'>, stat
   // Revoked once, whatever the number of deliveries.
   if (document.revokedAt) return [];
   return [{ type: 'DocumentRevoked', data: { number: d.number, kind: document.kind, reasonCategory: d.reasonCategory, by: d.by, at: d.now } }];
+}
+
+function recordDocumentReissued(command: CommandOf<'RecordDocumentReissued'>, state: ActiveEnrollment): EnrollmentEvent[] {
+  const d = command.data;
+  requireRole(d.by, 'system', 'ISSUANCE.NOT_SYSTEM', 'reissuing a document');
+  const reissue = { ...d.reissue, reason: required(d.reissue.reason, 'reason') };
+  const document = state.documents[reissue.number];
+  if (!document) throw new NotFoundError('ISSUANCE.UNKNOWN_DOCUMENT', `no document ${reissue.number}`);
+  // A revoked document attests nothing any more: it is not replaced.
+  if (document.revokedAt)
+    throw new IllegalStateError('ISSUANCE.DOCUMENT_REVOKED', `document ${reissue.number} was revoked on ${document.revokedAt}: it is not reissued`);
+  const current = document.version ?? 1;
+  // The same version delivered twice: recorded once.
+  if (reissue.version === current && document.pdfSha256 === reissue.pdfSha256 && document.credentialSha256 === reissue.credentialSha256) return [];
+  if (reissue.version !== current + 1)
+    throw new ConflictError(
+      'ISSUANCE.VERSION_TAKEN',
+      `document ${reissue.number} is at version ${current}: its next version is ${current + 1}, not ${reissue.version}`,
+    );
+  return [{ type: 'DocumentReissued', data: { reissue, by: d.by, at: d.now } }];
 }
 
 /** The enrollment stream type as one object (emmett's decider shape): where it lives, how it folds, how it decides. */

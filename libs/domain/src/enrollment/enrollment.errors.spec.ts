@@ -373,6 +373,18 @@ const cases: ErrorCase[] = [
   { code: 'ISSUANCE.NUMBER_TAKEN', kind: ConflictError, given: [...bc01Validated, cmd.issue()], when: cmd.issue({ decisionEventId: 'evt-2' }) },
   { code: 'ISSUANCE.DECISION_WITHDRAWN', kind: IllegalStateError, given: [...bc01Validated, cmd.annulBloc('BC01')], when: cmd.issue() },
   { code: 'ISSUANCE.UNKNOWN_DOCUMENT', kind: NotFoundError, given: bc01Validated, when: cmd.revoke('JAL-A-404') },
+  {
+    code: 'ISSUANCE.DOCUMENT_REVOKED',
+    kind: IllegalStateError,
+    given: [...bc01Validated, cmd.issue(), cmd.annulBloc('BC01'), cmd.revoke()],
+    when: cmd.reissue(),
+  },
+  {
+    code: 'ISSUANCE.VERSION_TAKEN',
+    kind: ConflictError,
+    given: [...bc01Validated, cmd.issue(), cmd.reissue()],
+    when: cmd.reissue({ pdfSha256: 'r'.repeat(64) }),
+  },
   { code: 'COMMAND.UNKNOWN', kind: ValidationError, given: enrolled, when: { type: 'Graduate', data: { by: admin, now: T0 } } as never },
 ];
 

@@ -2,7 +2,7 @@ import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
 import { AccessRoute } from '../referential/referential.model';
-import { AnnulmentReason, CarriedBloc, EnrollmentParticulars, CriterionResult, IssuedDocument, RevocationReason } from './enrollment.commands';
+import { AnnulmentReason, CarriedBloc, EnrollmentParticulars, CriterionResult, DocumentReissue, IssuedDocument, RevocationReason } from './enrollment.commands';
 
 /** Every event says who did it and when. */
 interface EventBase {
@@ -189,6 +189,7 @@ export type EnrollmentEvent =
   | { readonly type: 'CandidateWithdrew'; readonly data: EventBase & { reason: string } }
   | { readonly type: 'DocumentIssued'; readonly data: EventBase & { document: IssuedDocument } }
   | { readonly type: 'DocumentRevoked'; readonly data: EventBase & { number: string; kind: 'attestation' | 'certificate'; reasonCategory: RevocationReason } }
+  | { readonly type: 'DocumentReissued'; readonly data: EventBase & { reissue: DocumentReissue } }
   // optionBlocs: the new enrollment's option, so that the transfer can be completed from this event alone (absent before it was recorded: none).
   | {
       readonly type: 'EnrollmentTransferredOut';
@@ -232,5 +233,6 @@ export const ENROLLMENT_EVENT_TYPES = Object.keys({
   CandidateWithdrew: true,
   DocumentIssued: true,
   DocumentRevoked: true,
+  DocumentReissued: true,
   EnrollmentTransferredOut: true,
 } satisfies { readonly [Type in EnrollmentEvent['type']]: true }) as EnrollmentEvent['type'][];

@@ -668,6 +668,41 @@ describe('issuance: each decision gets its document once, revoked once', () => {
       .then([]);
     expect(stateOf([...issued, revoked]).documents['JAL-A-1']).toMatchObject({ revokedAt: at(41), revocationReason: 'bloc-annulled', issuedAt: at(21) });
   });
+
+  it('a reissue records the next version under the same number, once; its hashes are the ones checked from then on', () => {
+    const issued = history([...validated, cmd.issue()]);
+    const [reissued] = spec.given(issued).when(cmd.reissue()).events();
+    expect(reissued).toEqual({
+      type: 'DocumentReissued',
+      data: {
+        reissue: { number: 'JAL-A-1', version: 2, pdfSha256: 'q'.repeat(64), credentialSha256: 'd'.repeat(64), reason: 'police Unicode' },
+        by: { id: 'jalon', role: 'system' },
+        at: at(50),
+      },
+    });
+    // The same version delivered again (a job run twice): nothing more.
+    spec
+      .given([...issued, reissued])
+      .when(cmd.reissue())
+      .then([]);
+    expect(stateOf([...issued, reissued]).documents['JAL-A-1']).toMatchObject({
+      number: 'JAL-A-1',
+      decisionEventId: 'evt-1',
+      version: 2,
+      pdfSha256: 'q'.repeat(64),
+      credentialSha256: 'd'.repeat(64),
+      issuedAt: at(21),
+      reissuedAt: at(50),
+    });
+    expect(
+      typesOf(
+        spec
+          .given([...issued, reissued])
+          .when(cmd.reissue({ version: 3, pdfSha256: 'r'.repeat(64) }))
+          .events(),
+      ),
+    ).toEqual(['DocumentReissued']);
+  });
 });
 
 describe('R11 a validity period in days covers its first and last days whole, in French time', () => {

@@ -88,8 +88,17 @@ interface EnrollmentPath {
     readonly revoked?: { readonly at: string; readonly cause: 'bloc-annulled'; readonly blocCode: string };
   };
   /** Attestations and certificates issued, by number, with their revocation if any. */
-  readonly documents: Readonly<Record<string, IssuedDocument & { issuedAt: string; revokedAt?: string; revocationReason?: string }>>;
+  readonly documents: Readonly<Record<string, RecordedDocument>>;
 }
+
+/** A document as recorded: its current files' hashes, and its version once reissued (absent: 1). */
+export type RecordedDocument = IssuedDocument & {
+  readonly issuedAt: string;
+  readonly version?: number;
+  readonly reissuedAt?: string;
+  readonly revokedAt?: string;
+  readonly revocationReason?: string;
+};
 
 /** Where the path went on when transferred (R13): the new enrollment, its version and the blocs carried. */
 export interface TransferredTo {
@@ -293,6 +302,11 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       return { ...pathOf(s), status: 'withdrawn' };
     case 'DocumentIssued':
       return { ...s, documents: { ...s.documents, [event.data.document.number]: { ...event.data.document, issuedAt: event.data.at } } };
+    case 'DocumentReissued': {
+      const { number, version, pdfSha256, credentialSha256 } = event.data.reissue;
+      const document = s.documents[number];
+      return { ...s, documents: { ...s.documents, [number]: { ...document, version, pdfSha256, credentialSha256, reissuedAt: event.data.at } } };
+    }
     case 'DocumentRevoked': {
       const document = s.documents[event.data.number];
       return {

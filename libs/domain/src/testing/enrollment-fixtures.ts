@@ -1,7 +1,7 @@
 import { Referential } from '../referential/referential.model';
 import { Actor } from '../shared/actor';
 import { AccommodationTerms } from '../enrollment/accommodation';
-import { CriterionResult, EnrollmentCommand, IssuedDocument } from '../enrollment/enrollment.commands';
+import { CriterionResult, DocumentReissue, EnrollmentCommand, IssuedDocument } from '../enrollment/enrollment.commands';
 import { decideEnrollment, EnrollmentContext } from '../enrollment/enrollment.decider';
 import { EnrollmentEvent } from '../enrollment/enrollment.events';
 import { EnrollmentState, evolveEnrollment, initialEnrollmentState } from '../enrollment/enrollment.state';
@@ -129,6 +129,14 @@ export const cmd = {
   revoke: (number = 'JAL-A-1', by: Actor = system): EnrollmentCommand => ({
     type: 'RecordDocumentRevoked',
     data: { number, reasonCategory: 'bloc-annulled', by, now: at(41) },
+  }),
+  reissue: (reissue: Partial<DocumentReissue> = {}, by: Actor = system): EnrollmentCommand => ({
+    type: 'RecordDocumentReissued',
+    data: {
+      reissue: { number: 'JAL-A-1', version: 2, pdfSha256: 'q'.repeat(64), credentialSha256: 'd'.repeat(64), reason: 'police Unicode', ...reissue },
+      by,
+      now: at(50),
+    },
   }),
 };
 

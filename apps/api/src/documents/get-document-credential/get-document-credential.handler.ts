@@ -15,7 +15,7 @@ export class GetDocumentCredentialHandler implements IQueryHandler<GetDocumentCr
 
   async execute({ enrollmentId, number, actor }: GetDocumentCredentialQuery): Promise<{ jwt: string; revoked: boolean }> {
     const { issued } = await this.reads.downloadable(enrollmentId, number, actor);
-    const bytes = await this.documents.get(number, 'credential');
+    const bytes = await this.documents.get(number, 'credential', issued.version);
     if (!bytes) throw new NotFoundError('DOCUMENT.NOT_STORED', 'the document is recorded but its file is missing');
     return { jwt: bytes.toString('utf8'), revoked: Boolean(issued.revokedAt) };
   }

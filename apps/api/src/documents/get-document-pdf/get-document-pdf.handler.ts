@@ -29,7 +29,7 @@ export class GetDocumentPdfHandler implements IQueryHandler<GetDocumentPdfQuery,
         revoked: true,
       };
     }
-    const bytes = await this.documents.get(number, 'pdf');
+    const bytes = await this.documents.get(number, 'pdf', issued.version);
     if (!bytes) throw new NotFoundError('DOCUMENT.NOT_STORED', 'the document is recorded but its file is missing');
     return { bytes, revoked: false };
   }

@@ -26,6 +26,7 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
     if (!issued) return { number, status: 'unknown' };
     const facts = await this.issuance.facts(located, state, events);
     const holder = await this.issuance.holder(state.candidateId);
+    const reissued = issued.version && issued.reissuedAt ? { version: issued.version, reissuedAt: issued.reissuedAt } : {};
     const revocation = issued.revokedAt ? { revocation: { date: issued.revokedAt, reasonCategory: issued.revocationReason ?? 'unspecified' } } : {};
     // What a machine checking the credential offline reads: the bit of its entry in the published list.
     const entry = await this.statusLists.statusOf(number);
@@ -37,12 +38,14 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
         kind: issued.kind,
         document: describe(facts, null),
         issuedAt: issued.issuedAt,
+        ...reissued,
         ...revocation,
         holderErased: true,
         ...statusList,
       };
     }
-    const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf'), this.documents.get(number, 'credential')]);
+    // The recorded version's files: a reissued document is checked against what replaced it.
+    const [pdf, credential] = await Promise.all([this.documents.get(number, 'pdf', issued.version), this.documents.get(number, 'credential', issued.version)]);
     const checks = {
       pdfHash: pdf !== undefined && sha256(pdf) === issued.pdfSha256,
       credentialHash: credential !== undefined && sha256(credential) === issued.credentialSha256,
@@ -55,6 +58,7 @@ export class VerifyDocumentHandler implements IQueryHandler<VerifyDocumentQuery,
       kind: issued.kind,
       document: describe(facts, holderName(holder)),
       issuedAt: issued.issuedAt,
+      ...reissued,
       ...revocation,
       checks,
       ...statusList,
