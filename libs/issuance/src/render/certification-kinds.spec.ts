@@ -235,8 +235,10 @@ describe('every document', () => {
     expect(buildCredential({ ...sampleCertificate, certification }, key).name).toBe(
       `${title} — Expert en ingénierie et science des données — option Data Science`,
     );
+    // A bloc of a certification in the RNCP is named by its official code too; the RS has no blocs of its own there.
+    const official = kind === 'certification-rs' ? '' : ' (RNCP38587BC01)';
     expect(lines({ ...sampleAttestation, certification: { ...sampleAttestation.certification, kind } })).toContain(
-      `a validé le bloc de compétences BC01 ${ofBloc}`,
+      `a validé le bloc de compétences BC01${official} ${ofBloc}`,
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   holderName,
   instantOf,
   levelPhrase,
+  officialBlocCode,
   ofCertificationWithKind,
   registrationPhrases,
   rncpNumber,
@@ -313,7 +314,7 @@ function alignmentsOf(model: IssuedDocumentModel): NonNullable<Achievement['alig
       : []),
     ...(certification.rsCode?.trim() ? [{ code: rsNumber(certification.rsCode), path: 'rs', framework: 'Répertoire spécifique (RS)' }] : []),
   ];
-  const blocCode = model.kind === 'attestation' && model.bloc && /^BC\d+$/i.test(model.bloc.code) ? model.bloc.code.toUpperCase() : undefined;
+  const officialBloc = model.kind === 'attestation' && model.bloc ? officialBlocCode(certification, model.bloc.code) : undefined;
   return fiches.flatMap((fiche) => {
     const digits = fiche.code.match(/\d+/)?.[0];
     if (!digits) return [];
@@ -326,12 +327,12 @@ function alignmentsOf(model: IssuedDocumentModel): NonNullable<Achievement['alig
       targetFramework: fiche.framework,
       targetType: 'ceterms:Credential' as const,
     };
-    if (!blocCode || !model.bloc) return [credential];
+    if (!officialBloc || !model.bloc || fiche.path !== 'rncp') return [credential];
     const bloc = {
       type: ['Alignment'] as const,
       targetName: model.bloc.title?.trim() || `Bloc de compétences ${model.bloc.code}`,
       targetUrl,
-      targetCode: `${fiche.code}${blocCode}`,
+      targetCode: officialBloc,
       targetFramework: fiche.framework,
       targetType: 'ceasn:Competency' as const,
     };

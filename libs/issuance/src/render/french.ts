@@ -129,6 +129,16 @@ export function rncpNumber(rncpCode: string): string {
   return /^\d+$/.test(code) ? `RNCP${code}` : code.toUpperCase();
 }
 
+/**
+ * A bloc's official code in the RNCP (« RNCP38587BC01 »): the fiche's number followed by the bloc's,
+ * where the référentiel states the fiche and names the bloc BCnn as France Compétences does;
+ * undefined otherwise (a school's own row code is not an official code).
+ */
+export function officialBlocCode(certification: Pick<DocumentCertification, 'kind' | 'rncpCode'>, blocCode: string): string | undefined {
+  if (certification.kind === 'certification-rs' || !certification.rncpCode?.trim() || !/^BC\d+$/i.test(blocCode)) return undefined;
+  return `${rncpNumber(certification.rncpCode)}${blocCode.toUpperCase()}`;
+}
+
 /** « RS5678 »; a bare number gets its RS prefix. */
 export function rsNumber(rsCode: string): string {
   const code = rsCode.trim();
@@ -215,7 +225,8 @@ export function blocCompetencies(bloc: DocumentBloc): string[] {
 
 /** « a validé le bloc de compétences BC01 du diplôme d’ingénieur » (the certification's title follows). */
 export function attestationStatement(model: Pick<IssuedDocumentModel, 'certification'>, bloc: Pick<DocumentBloc, 'code'>): string {
-  return `a validé le bloc de compétences ${bloc.code} ${ofThe(certificationWording(model.certification.kind))}`;
+  const official = officialBlocCode(model.certification, bloc.code);
+  return `a validé le bloc de compétences ${bloc.code}${official ? ` (${official})` : ''} ${ofThe(certificationWording(model.certification.kind))}`;
 }
 
 /** « a obtenu le diplôme d’ingénieur », « a obtenu la certification professionnelle » (the title follows). */

@@ -34,6 +34,7 @@ export {
   levelPhrase,
   registrationPhrases,
   nsfLine,
+  officialBlocCode,
   asLine,
   rncpNumber,
   rsNumber,

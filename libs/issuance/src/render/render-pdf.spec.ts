@@ -81,7 +81,7 @@ describe('renderPdf', () => {
       'Anaïs Hélène LEFÈVRE',
       'nom d’usage : GARÇON-DŒUF',
       'né(e) le 1er mars 1998',
-      'a validé le bloc de compétences BC01 de la certification professionnelle',
+      'a validé le bloc de compétences BC01 (RNCP38587BC01) de la certification professionnelle',
       'Expert en data science',
       'Enregistrée au RNCP sous le numéro RNCP38587',
       'Niveau 7 du cadre national des certifications professionnelles',
