@@ -142,6 +142,7 @@ describe.each(['postgres', 'pglite'] as const)('exactly once across SIGKILLs of 
       EVENT_STORE: backend,
       JWT_SECRET: secret,
       MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'error',
       RUN_ISSUANCE: 'false',
       REDIS_URL: redisTestUrl(REDIS_TEST_DATABASES.issuancePrefixed),

@@ -41,6 +41,11 @@ export interface AppConfig {
   readonly issuerUrl?: string;
   readonly issuerEmail?: string;
   readonly issuerImage?: string;
+  /**
+   * Who signs the documents for the certifier (R15): name and capacity as printed, and the file of
+   * their signature image (PNG or JPEG) where given.
+   */
+  readonly issuerSignatory?: { readonly name: string; readonly capacity: string; readonly imageFile?: string };
   readonly documentsDir: string;
   /** Requests one client may make per minute before 429. */
   readonly throttlePerMinute: number;
@@ -132,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const issuerImage = url(env, 'ISSUER_IMAGE', ['https:', 'http:'], problems);
   const issuerEmail = env.ISSUER_EMAIL || undefined;
   if (issuerEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(issuerEmail)) problems.push(`ISSUER_EMAIL="${issuerEmail}" must be an e-mail address`);
+  const issuerSignatory = signatoryOf(env, problems);
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
   const production = env.NODE_ENV === 'production';
@@ -164,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(issuerUrl ? { issuerUrl } : {}),
     ...(issuerEmail ? { issuerEmail } : {}),
     ...(issuerImage ? { issuerImage } : {}),
+    ...(issuerSignatory ? { issuerSignatory } : {}),
     documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
     throttlePerMinute,
     bodyLimitBytes,
@@ -173,6 +180,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consoleDir: env.CONSOLE_DIR || 'dist/web',
     oidc,
   };
+}
+
+/** The signatory of the documents: ISSUER_SIGNATORY_NAME and ISSUER_SIGNATORY_CAPACITY together, ISSUER_SIGNATURE_IMAGE with them. */
+function signatoryOf(env: Env, problems: string[]): AppConfig['issuerSignatory'] {
+  const name = env.ISSUER_SIGNATORY_NAME?.trim();
+  const capacity = env.ISSUER_SIGNATORY_CAPACITY?.trim();
+  const imageFile = env.ISSUER_SIGNATURE_IMAGE?.trim();
+  if (!name && !capacity) {
+    if (imageFile) problems.push('ISSUER_SIGNATURE_IMAGE needs ISSUER_SIGNATORY_NAME and ISSUER_SIGNATORY_CAPACITY (whose signature it is)');
+    return undefined;
+  }
+  if (!name || !capacity) {
+    problems.push('ISSUER_SIGNATORY_NAME and ISSUER_SIGNATORY_CAPACITY go together: the documents print the signatory’s name and capacity');
+    return undefined;
+  }
+  return { name, capacity, ...(imageFile ? { imageFile } : {}) };
 }
 
 /** The identity provider, when OIDC_ISSUER is set: its client id is then required too. */

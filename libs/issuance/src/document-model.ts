@@ -41,6 +41,8 @@ export interface IssuedDocumentModel {
   readonly blocs?: readonly DocumentBloc[];
   readonly candidate: { readonly birthName: string; readonly usageName?: string; readonly firstNames: readonly string[]; readonly birthDate: string };
   readonly decision: { readonly date: string; readonly place?: string; readonly by: 'jury' | 'automatic-rule' | 'transfer' };
+  /** Who signs for the certifier (R15), as the issuer is configured: printed under the decision. */
+  readonly signatory?: Signatory;
   /** The enrollment and decision event the document comes from (for the credential's evidence). */
   readonly enrollmentId: string;
   readonly decisionEventId: string;
@@ -69,4 +71,13 @@ export interface IssuerKey {
   readonly alg: IssuerKeyAlgorithm;
   readonly privateKeyPem: string;
   readonly publicKeyPem: string;
+}
+
+/** The certifier's responsible person (or someone they empowered) whose signature the documents carry. */
+export interface Signatory {
+  readonly name: string;
+  /** Their capacity, as printed: « Directrice de la certification ». */
+  readonly capacity: string;
+  /** Their signature, a PNG or JPEG image. */
+  readonly image?: Buffer;
 }

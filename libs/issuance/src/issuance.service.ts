@@ -25,7 +25,7 @@ import { EventStore, fromRecorded, RecordedEvent, START, StreamCommandHandler } 
 import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
 import { documentNumber } from './document-number';
-import { DocumentBloc, DocumentCertification, IssuedDocumentModel, IssuerKey } from './document-model';
+import { DocumentBloc, DocumentCertification, IssuedDocumentModel, IssuerKey, Signatory } from './document-model';
 import { DocumentStorage } from './document-storage';
 import { issueCredential, renderPdf } from './render';
 import { SigningKeySource } from './keys';
@@ -65,6 +65,8 @@ export interface IssuanceDependencies {
    * need none), credentials carry no status.
    */
   readonly statusList?: StatusListAllocator;
+  /** Who signs the documents for the certifier (R15), where configured. */
+  readonly signatory?: Signatory;
 }
 
 /** What a document shows besides its holder. */
@@ -254,6 +256,7 @@ export class Issuance {
             blocs: (data.blocs ?? []).map((code) => documentBloc(code, blocOf(code))),
           }
         : {}),
+      ...(this.deps.signatory ? { signatory: this.deps.signatory } : {}),
       decision: { date: data.at, ...(data.place ? { place: data.place } : {}), by: job.kind === 'certificate' ? 'jury' : (data.decidedBy ?? 'jury') },
       enrollmentId: job.enrollmentId,
       decisionEventId: job.decisionEventId,

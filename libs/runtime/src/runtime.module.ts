@@ -12,6 +12,7 @@ import {
   Issuance,
   IssuanceQueue,
   configuredIssuer,
+  configuredSignatory,
   IssuerKeyRing,
   issuerKeySigner,
   reconcileIssuance,
@@ -197,6 +198,7 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
 export class RuntimeModule {
   /** `storage` is opened by the caller first, so an unreachable store fails before Nest starts, in one line. */
   static forRoot(config: AppConfig, storage: Storage): DynamicModule {
+    const signatory = configuredSignatory(config);
     return {
       module: RuntimeModule,
       providers: [
@@ -260,6 +262,7 @@ export class RuntimeModule {
               publicBaseUrl: config.publicBaseUrl,
               vault,
               statusList,
+              ...(signatory ? { signatory } : {}),
             }),
         },
         {

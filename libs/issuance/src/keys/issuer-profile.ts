@@ -1,4 +1,6 @@
-import { AppConfig } from '@jalon/config';
+import { readFileSync } from 'node:fs';
+import { AppConfig, ConfigError } from '@jalon/config';
+import { Signatory } from '../document-model';
 import { OB3_CONTEXT } from '../render/credential';
 
 /** Who an issuer is, as configured: the slug its URLs and keys are under, and what its profile shows. */
@@ -49,4 +51,27 @@ export function configuredIssuer(config: Pick<AppConfig, 'issuerSlug' | 'issuerN
     ...(config.issuerEmail ? { email: config.issuerEmail } : {}),
     ...(config.issuerImage ? { image: config.issuerImage } : {}),
   };
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
+
+/**
+ * The documents' signatory as configured, their signature image read once (ISSUER_SIGNATURE_IMAGE):
+ * a missing or unreadable file, or one that is not a PNG or a JPEG, stops start-up in one line
+ * rather than the first document.
+ */
+export function configuredSignatory(config: Pick<AppConfig, 'issuerSignatory'>): Signatory | undefined {
+  const signatory = config.issuerSignatory;
+  if (!signatory) return undefined;
+  if (!signatory.imageFile) return { name: signatory.name, capacity: signatory.capacity };
+  let image: Buffer;
+  try {
+    image = readFileSync(signatory.imageFile);
+  } catch (error) {
+    throw new ConfigError([`ISSUER_SIGNATURE_IMAGE ${signatory.imageFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  if (!image.subarray(0, PNG.length).equals(PNG) && !image.subarray(0, JPEG.length).equals(JPEG))
+    throw new ConfigError([`ISSUER_SIGNATURE_IMAGE ${signatory.imageFile} is neither a PNG nor a JPEG image`]);
+  return { name: signatory.name, capacity: signatory.capacity, image };
 }

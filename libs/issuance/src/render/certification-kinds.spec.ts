@@ -6,7 +6,8 @@ import { resolve } from 'path';
 import { IssuedDocumentModel } from '../document-model';
 import { buildCredential, issueCredential, verifyCredential } from './credential';
 import { generateIssuerKey } from './issuer-key';
-import { documentContent, renderPdfUncompressed } from './render-pdf';
+import { renderPdfUncompressed } from './render-pdf';
+import { contentLines } from './testing/content-lines';
 import { pdfText } from './testing/pdf-inspection';
 import {
   sampleAttestation,
@@ -32,8 +33,7 @@ const printed = (model: IssuedDocumentModel): Promise<string> => {
   if (!texts.has(model)) texts.set(model, renderPdfUncompressed(model).then(pdfText));
   return texts.get(model)!;
 };
-const lines = (model: IssuedDocumentModel): string[] =>
-  documentContent(model).body.map((block) => (block.kind === 'text' ? block.text : `${block.code} ${block.text}`));
+const lines = contentLines;
 
 /** What no document prints: a placeholder, or the sentence of seed 001 (OMNES Education's référentiel). */
 const NEVER = ['non nommé', 'Chaque bloc de compétences est validé de façon indépendante', 'undefined', 'null', '?'];

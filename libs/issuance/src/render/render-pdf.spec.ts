@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
 import { documentContent, renderPdf, renderPdfUncompressed } from './render-pdf';
 import { pdfImages, pdfText, pdfTextRuns, withInflatedContent } from './testing/pdf-inspection';
+import { contentLines } from './testing/content-lines';
 import { sampleAttestation, sampleCertificate } from './testing/sample-models';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -140,6 +141,27 @@ describe('renderPdf', () => {
     expect(pdfText(await renderPdfUncompressed(model))).toContain('Bloc de compétences BC09 — Œuvrer « à la française » — l’été, ça coûte 5 € à Noël');
   });
 
+  it('carries the signature of the certifier’s responsible person, with their name, capacity and signature image, only where configured (R15)', async () => {
+    // Any PNG stands for a scanned signature here: a QR code of a few modules, 84 pixels wide.
+    const signature = await QRCode.toBuffer('signature', { width: 84, margin: 0 });
+    const signed: IssuedDocumentModel = {
+      ...sampleAttestation,
+      signatory: { name: 'Marie Dupont', capacity: 'Directrice de la certification', image: signature },
+    };
+    expect(contentLines(signed).slice(-1)).toEqual(['Pour OpenClassrooms, Marie Dupont, Directrice de la certification']);
+    const pdf = await renderPdfUncompressed(signed);
+    expect(pdfText(pdf)).toContain('Pour OpenClassrooms, Marie Dupont, Directrice de la certification');
+    // Colour images only (a PNG's transparency comes as a grey mask beside it): the QR code and the signature.
+    const colour = (file: Buffer) => pdfImages(file).filter((image) => image.colorSpace === 'DeviceRGB');
+    const images = colour(pdf);
+    expect(images).toHaveLength(colour(await renderPdfUncompressed(sampleAttestation)).length + 1);
+    expect(images.some((image) => image.width === 84)).toBe(true);
+    // Nothing is printed in its place where no signatory is configured.
+    expect(contentLines(sampleAttestation).some((line) => line.startsWith('Pour '))).toBe(false);
+    // Still the same bytes for the same document.
+    expect((await renderPdf(signed)).equals(await renderPdf(signed))).toBe(true);
+  });
+
   it('encodes the verification URL in a QR code image', async () => {
     const [image] = pdfImages(await rendered('attestation-raw', () => renderPdfUncompressed(sampleAttestation))).filter((i) => i.colorSpace === 'DeviceRGB');
     const qr = QRCode.create(sampleAttestation.verificationUrl, { errorCorrectionLevel: 'M' });
@@ -177,8 +199,7 @@ describe('renderPdf', () => {
 });
 
 describe('documentContent', () => {
-  const texts = (model: IssuedDocumentModel): string[] =>
-    documentContent(model).body.map((block) => (block.kind === 'text' ? block.text : `${block.code} ${block.text}`));
+  const texts = contentLines;
 
   it('says how an automatic rule validated a bloc', () => {
     const model: IssuedDocumentModel = { ...sampleAttestation, decision: { date: '2026-06-14', by: 'automatic-rule' } };

@@ -50,7 +50,9 @@ export type BlockStyle =
 export type ContentBlock =
   | { readonly kind: 'text'; readonly style: BlockStyle; readonly text: string }
   /** One line of a list: the certificate's blocs, a bloc's competencies; the code in a column, the title beside it. */
-  | { readonly kind: 'entry'; readonly code: string; readonly text: string };
+  | { readonly kind: 'entry'; readonly code: string; readonly text: string }
+  /** Who signs for the certifier: « Pour … », their name and capacity, their signature image under them. */
+  | { readonly kind: 'signature'; readonly lines: readonly string[]; readonly image?: Buffer };
 
 /** What the PDF says, before layout: the French text a candidate reads, in reading order. */
 export interface DocumentContent {
@@ -113,6 +115,14 @@ export function documentContent(model: IssuedDocumentModel, options: RenderPdfOp
     }
   }
   body.push(text('decision', decisionSentence(model)));
+  if (model.signatory) {
+    const { name: signatoryName, capacity, image } = model.signatory;
+    body.push({
+      kind: 'signature',
+      lines: [...(certifier ? [`Pour ${certifier},`] : []), `${signatoryName}, ${capacity}`],
+      ...(image ? { image } : {}),
+    });
+  }
 
   const revoked = options.revoked;
   return {
@@ -279,7 +289,11 @@ function printableContent(content: DocumentContent): DocumentContent {
     header: { ...(content.header.certifier ? { certifier: printable(content.header.certifier) } : {}), number: printable(content.header.number) },
     ...(content.revokedBanner ? { revokedBanner: printable(content.revokedBanner) } : {}),
     body: content.body.map((block) =>
-      block.kind === 'text' ? { ...block, text: printable(block.text) } : { ...block, code: printable(block.code), text: printable(block.text) },
+      block.kind === 'text'
+        ? { ...block, text: printable(block.text) }
+        : block.kind === 'signature'
+          ? { ...block, lines: block.lines.map(printable) }
+          : { ...block, code: printable(block.code), text: printable(block.text) },
     ),
     footer: { ...content.footer, number: printable(content.footer.number), verify: printable(content.footer.verify), note: printable(content.footer.note) },
   };
@@ -293,7 +307,10 @@ interface Style {
   readonly gap: number;
 }
 
-const STYLES: Readonly<Record<BlockStyle | 'entry', Style>> = {
+/** The box a signature image is fitted into, in points at full scale. */
+const SIGNATURE_IMAGE = { width: 150, height: 48 };
+
+const STYLES: Readonly<Record<BlockStyle | 'entry' | 'signature', Style>> = {
   title: { font: FONTS.bold, size: 30, colour: COLOURS.accent, gap: 0 },
   subtitle: { font: FONTS.regular, size: 14, colour: COLOURS.accent, gap: 8 },
   certifier: { font: FONTS.bold, size: 13, colour: COLOURS.ink, gap: 26 },
@@ -309,6 +326,7 @@ const STYLES: Readonly<Record<BlockStyle | 'entry', Style>> = {
   heading: { font: FONTS.bold, size: 11, colour: COLOURS.ink, gap: 16 },
   entry: { font: FONTS.regular, size: 9.5, colour: COLOURS.ink, gap: 4 },
   decision: { font: FONTS.bold, size: 12, colour: COLOURS.ink, gap: 20 },
+  signature: { font: FONTS.regular, size: 11, colour: COLOURS.ink, gap: 18 },
 };
 
 type Doc = PDFKit.PDFDocument;
@@ -497,10 +515,16 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
   const entryWidth = CONTENT_WIDTH - 2 * ENTRY_INDENT;
   const measure = (block: ContentBlock, scale: number): number => {
     if (block.kind === 'text') return heightOf(doc, block.text, STYLES[block.style], scale, CONTENT_WIDTH);
+    if (block.kind === 'signature')
+      return (
+        block.lines.reduce((sum, line) => sum + heightOf(doc, line, STYLES.signature, scale, CONTENT_WIDTH), 0) +
+        (block.image ? SIGNATURE_IMAGE.height * scale : 0)
+      );
     const code = heightOf(doc, block.code, { ...STYLES.entry, font: FONTS.bold }, scale, ENTRY_CODE_WIDTH * scale);
     return Math.max(code, heightOf(doc, block.text, STYLES.entry, scale, entryWidth - ENTRY_CODE_WIDTH * scale));
   };
-  const gapOf = (block: ContentBlock): number => (block.kind === 'text' ? STYLES[block.style].gap : STYLES.entry.gap);
+  const gapOf = (block: ContentBlock): number =>
+    block.kind === 'text' ? STYLES[block.style].gap : block.kind === 'signature' ? STYLES.signature.gap : STYLES.entry.gap;
   const totalAt = (scale: number): number => blocks.reduce((sum, block) => sum + gapOf(block) * scale + measure(block, scale), 0);
 
   let scale = 1;
@@ -517,6 +541,24 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
         .fontSize(style.size * scale)
         .fillColor(style.colour);
       write(doc, block.text, MARGIN, y, { width: CONTENT_WIDTH, align: 'center' });
+    } else if (block.kind === 'signature') {
+      doc
+        .font(STYLES.signature.font)
+        .fontSize(STYLES.signature.size * scale)
+        .fillColor(STYLES.signature.colour);
+      let lineY = y;
+      for (const line of block.lines) {
+        write(doc, line, MARGIN, lineY, { width: CONTENT_WIDTH, align: 'center' });
+        lineY += heightOf(doc, line, STYLES.signature, scale, CONTENT_WIDTH);
+      }
+      if (block.image) {
+        const width = SIGNATURE_IMAGE.width * scale;
+        doc.image(block.image, MARGIN + (CONTENT_WIDTH - width) / 2, lineY, {
+          fit: [width, SIGNATURE_IMAGE.height * scale],
+          align: 'center',
+          valign: 'center',
+        });
+      }
     } else {
       const left = MARGIN + ENTRY_INDENT;
       const codeWidth = ENTRY_CODE_WIDTH * scale;
