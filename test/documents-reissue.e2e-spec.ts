@@ -118,6 +118,13 @@ describe('documents reissued under their number, as a new version (PostgreSQL, R
         reissue: { number: bc01, version: 2, pdfSha256: sha256(pdf), credentialSha256: sha256(after), reason: 'Nouvelle clé de signature' },
       }),
     ]);
+    // An auditor tracing the bloc reads the reissue beside the issue, and which version stands.
+    const provenance = (await actor(testApp.app, 'auditor', 'auditor-1', 'cnc').get(`/enrollments/${enrollmentId}/blocs/BC01/provenance`).expect(200)).body;
+    expect(provenance.history.filter((item: { type: string }) => item.type.startsWith('Document')).map((item: { type: string }) => item.type)).toEqual([
+      'DocumentIssued',
+      'DocumentReissued',
+    ]);
+    expect(provenance.attestations).toEqual([expect.objectContaining({ number: bc01, status: 'valid', version: 2 })]);
     const storage = testApp.app.get<DocumentStorage>(DOCUMENT_STORAGE);
     expect((await storage.get(bc01, 'credential', 1))?.toString()).toBe(before);
     const again = await cli(['documents', 'reissue', '--reason', 'Nouvelle clé de signature', '--number', bc01]);

@@ -417,7 +417,7 @@ export class AccommodationHistoryItem extends EventTraceView {
 
 @ApiSchema({
   description:
-    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
+    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentReissued (number, version, pdfSha256, credentialSha256, reason, by, at: the attestation rendered again under its number), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
 })
 export class ProvenanceHistoryItem extends EventTraceView {}
 
@@ -432,6 +432,8 @@ export class ProvenanceAttestationView {
   @ApiPropertyOptional({ format: 'date-time' }) revokedAt?: string;
   @ApiPropertyOptional() revocationReason?: string;
   @ApiPropertyOptional({ format: 'uuid' }) revocationEventId?: string;
+  @ApiPropertyOptional({ type: 'integer', example: 2, description: 'Once reissued: the version verified from then on' }) version?: number;
+  @ApiPropertyOptional({ format: 'date-time' }) reissuedAt?: string;
 }
 
 export class ProvenanceView {

@@ -184,6 +184,14 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
           });
           break;
         }
+        case 'DocumentReissued': {
+          const { reissue } = domain.data;
+          const attestation = attestations.get(reissue.number);
+          if (!attestation) break;
+          items.push({ ...trace(event), ...reissue, by: domain.data.by, at: domain.data.at });
+          attestations.set(reissue.number, { ...attestation, version: reissue.version, reissuedAt: domain.data.at });
+          break;
+        }
         case 'DocumentRevoked': {
           const attestation = attestations.get(domain.data.number);
           if (!attestation) break;
