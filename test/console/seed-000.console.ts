@@ -91,9 +91,10 @@ test('an admin reads a seed 000 path: the option chosen, the annulled bloc, its 
   // What was assessed in the annulled bloc stays in sight, marked as no longer counting.
   await expect(page.getByText('annulée avec le bloc').first()).toBeVisible();
   await expect(page.getByText(/Blocs à valider : BC01, BC02, BC03, BC05/)).toBeVisible();
-  const document = page.getByRole('listitem').filter({ hasText: 'Attestation de réussite — BC01' });
+  const document = page.getByRole('article', { name: /^Attestation de réussite — BC01/ });
   await expect(document).toContainText('Révoqué');
-  await expect(document.getByRole('link', { name: `Vérifier ${attestation}` })).toHaveAttribute('href', `/verify/${attestation}`);
+  await expect(document).toContainText(`N° ${attestation}`);
+  await expect(document.getByRole('link', { name: 'Ouvrir la page de vérification' })).toHaveAttribute('href', new RegExp(`/verify/${attestation}$`));
   // The public verification page the link opens says the same.
   const verification = await page.context().newPage();
   await verification.goto(`/verify/${attestation}`);

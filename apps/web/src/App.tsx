@@ -19,6 +19,8 @@ const JuryReady = lazy(() => import('./pages/JuryReady').then((m) => ({ default:
 const JuryPath = lazy(() => import('./pages/JuryPath').then((m) => ({ default: m.JuryPath })));
 const Deliberation = lazy(() => import('./pages/Deliberation').then((m) => ({ default: m.Deliberation })));
 const AccommodationActs = lazy(() => import('./pages/AccommodationActs').then((m) => ({ default: m.AccommodationActs })));
+const PathWithdrawal = lazy(() => import('./pages/PathWithdrawal').then((m) => ({ default: m.PathWithdrawal })));
+const PathTransfer = lazy(() => import('./pages/PathTransfer').then((m) => ({ default: m.PathTransfer })));
 const Provenance = lazy(() => import('./pages/Provenance').then((m) => ({ default: m.Provenance })));
 const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m) => ({ default: m.PersonalDataReads })));
 const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
@@ -95,6 +97,8 @@ export function App() {
               <Route path="/inscriptions/nouvelle" element={<NewEnrollment />} />
               <Route path="/parcours/:enrollmentId" element={<Path />} />
               <Route path="/parcours/:enrollmentId/amenagements" element={<AccommodationActs />} />
+              <Route path="/parcours/:enrollmentId/abandon" element={<PathWithdrawal />} />
+              <Route path="/parcours/:enrollmentId/transfert" element={<PathTransfer />} />
               <Route path="/mes-epreuves" element={<MySittings />} />
               <Route path="/mes-epreuves/:enrollmentId/:sittingId" element={<Grading key="assessment" />} />
               <Route path="/mes-epreuves/:enrollmentId/:sittingId/correction" element={<Grading key="correction" correction />} />

@@ -44,13 +44,21 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
   return error instanceof ApiProblem && error.code === 'READ_MODEL.BEHIND' && failureCount < 5;
 }
 
-/** A file the api answers to a signed-in caller (a CSV), saved under `filename`. */
+/**
+ * A file the api answers to a signed-in caller (a CSV, a document's PDF or credential), saved under
+ * `filename`; a refusal is thrown as an ApiProblem with the api's code (DOCUMENT.ERASED…).
+ */
 export async function download(path: string, filename: string): Promise<void> {
   const session = currentSession();
   const response = await fetch(path, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
-  if (!response.ok) throw new ApiProblem(response.status, 'DOWNLOAD.FAILED', response.statusText, {});
+  if (!response.ok) {
+    if (response.status === 401 && session) endSession('expired');
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    throw new ApiProblem(response.status, String(body.code ?? 'DOWNLOAD.FAILED'), String(body.detail ?? response.statusText), body);
+  }
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
   link.click();
-  URL.revokeObjectURL(url);
+  // Released once the browser has taken the file.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -7,16 +7,17 @@ import i18n from '../i18n';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
-import type { components } from '../api/schema';
 import { Accommodations } from '../components/Accommodations';
+import { ErasedNotice } from '../components/ErasedNotice';
+import { PathDocuments } from '../components/PathDocuments';
+import { UpcomingSittings } from '../components/UpcomingSittings';
 import { calendarLabels, Dates } from '../components/Dates';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 import { Outcome, RecordHeld, ScheduleSitting } from './SittingActs';
+import { isClosureAct, PathClosure, PathClosureActs } from './path-closure';
 import { durationsOf, epreuveName, useVersion } from './sittings';
-
-type Document = components['schemas']['IssuedDocumentView'] | components['schemas']['NotIssuedDocumentView'];
 
 const BLOC_TONES: Record<string, Tone> = { validated: 'green', validatable: 'teal', 'in-progress': 'blue', 'not-started': 'gray', annulled: 'red' };
 
@@ -86,7 +87,7 @@ export function Path() {
           date: formatParis(recordedSitting.scheduledAt, i18n.language),
           durations: durationsOf(recordedSitting, version.data).join(' ; ') || t('sittings.untimed'),
         })
-      : arrived.recorded
+      : arrived.recorded && !isClosureAct(arrived.recorded)
         ? t(`path.recorded.${arrived.recorded}`)
         : undefined;
   return (
@@ -100,8 +101,8 @@ export function Path() {
             <Title order={1}>{p.certification.title}</Title>
             <Text c="dimmed">
               {p.certification.rncpCode ? `${p.certification.rncpCode} · ` : ''}
-              {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')}{' '}
-              {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
+              {t('closure.version', { version: p.certification.version })} · {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} ·{' '}
+              {t('path.candidate')} {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
             </Text>
             {role === 'auditor' && (
               <Anchor component={Link} to={`/donnees-personnelles?candidat=${p.candidateId}`} size="sm">
@@ -124,6 +125,9 @@ export function Path() {
             {notice}
           </Alert>
         )}
+        {p.personalDataErasedAt && <ErasedNotice erasedAt={p.personalDataErasedAt} />}
+        {!stoodAt && <PathClosure path={p} />}
+        {admin && <PathClosureActs enrollmentId={enrollmentId} />}
 
         {mayTrace && (
           <Group align="flex-end">
@@ -178,31 +182,10 @@ export function Path() {
               </List>
             )}
           </Card>
-          <Card withBorder>
-            <Title order={2} size="h4" mb="xs">
-              {t('path.documents')}
-            </Title>
-            {(p.documents as Document[]).length === 0 ? (
-              <Text>{t('path.noDocument')}</Text>
-            ) : (
-              <List size="sm">
-                {(p.documents as Document[]).map((d, i) => (
-                  <List.Item key={'number' in d ? d.number : `not-issued-${i}`}>
-                    {d.kind === 'attestation' ? t('path.attestation', { bloc: d.blocCode }) : t('path.certificate')} —{' '}
-                    <ToneBadge tone={d.status === 'valid' ? 'green' : d.status === 'revoked' ? 'red' : 'gray'}>
-                      {t(`path.documentStatus.${d.status}`)}
-                    </ToneBadge>{' '}
-                    {'number' in d && (
-                      <Anchor href={`/verify/${d.number}`} target="_blank">
-                        {t('path.verify')} {d.number}
-                      </Anchor>
-                    )}
-                  </List.Item>
-                ))}
-              </List>
-            )}
-          </Card>
+          {/* The candidate's next sittings beside what is missing; their documents, with what they can do with them, below. */}
+          {role === 'candidate' ? <UpcomingSittings path={p} version={version.data} /> : <PathDocuments path={p} />}
         </SimpleGrid>
+        {role === 'candidate' && <PathDocuments path={p} />}
 
         <Accommodations value={p.accommodations} />
         {role === 'referent' && !stoodAt && (
@@ -235,19 +218,30 @@ export function Path() {
                   <Text fw={600}>
                     {bloc.code} — {bloc.title}
                   </Text>
-                  <Group gap="xs" wrap="nowrap">
+                  {/* The bloc's status is never cut to an ellipsis: its title wraps instead. */}
+                  <Group gap="xs" wrap="nowrap" flex="none">
                     {!bloc.required && (
                       <Text size="xs" c="dimmed">
                         {t('path.optional')}
                       </Text>
                     )}
-                    {bloc.validatedAt && <Text size="xs">{t('path.validatedAt', { date: date(bloc.validatedAt) })}</Text>}
+                    {bloc.validatedAt && (
+                      <Text size="xs">
+                        {t('path.validatedAt', { date: date(bloc.validatedAt) })}
+                        {bloc.decidedBy === 'transfer' && ` ${t('jury.deciders.transfer')}`}
+                      </Text>
+                    )}
 
                     <ToneBadge tone={BLOC_TONES[bloc.status]}>{t(`blocStatus.${bloc.status}`)}</ToneBadge>
                   </Group>
                 </Group>
               </Accordion.Control>
               <Accordion.Panel>
+                {bloc.decidedBy === 'transfer' && (
+                  <Text size="sm" mb="xs">
+                    {t('closure.carriedBloc')}
+                  </Text>
+                )}
                 {mayTrace && bloc.status !== 'not-started' && (
                   <Anchor component={Link} size="sm" to={`/parcours/${enrollmentId}/blocs/${bloc.code}/provenance`}>
                     {t('path.provenance')} {bloc.code}

@@ -5,6 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import { currentSession } from '../auth/session';
 import { QueryState } from '../components/Problem';
+import { EraseCandidate } from './EraseCandidate';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -95,6 +96,8 @@ export function PersonalDataReads() {
           )}
         </>
       )}
+      {/* The DPO answers a request of erasure too (GDPR art. 17): for the candidate looked up, once their read log is in sight. */}
+      {!readsPaths && valid && reads.data && <EraseCandidate key={candidateId} candidateId={candidateId} />}
     </Stack>
   );
 }
