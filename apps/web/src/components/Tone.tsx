@@ -1,5 +1,6 @@
 import { Badge, BadgeProps } from '@mantine/core';
 import React, { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export type Tone = 'green' | 'red' | 'blue' | 'teal' | 'gray' | 'orange' | 'violet';
 
@@ -17,5 +18,27 @@ export function ToneBadge({ tone, children, ...props }: { tone: Tone; children: 
     >
       {children}
     </Badge>
+  );
+}
+
+/** An assessment's outcome as badges: passed or failed, then corrected and voided where it was. */
+export function AssessmentBadges({ passed, corrected, voided }: { passed: boolean; corrected: boolean; voided?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ToneBadge size="xs" tone={passed ? 'green' : 'red'}>
+        {passed ? t('path.passed') : t('path.failed')}
+      </ToneBadge>{' '}
+      {corrected && (
+        <ToneBadge size="xs" tone="orange">
+          {t('path.corrected')}
+        </ToneBadge>
+      )}
+      {voided && (
+        <ToneBadge size="xs" tone="red">
+          {t('path.voided')}
+        </ToneBadge>
+      )}
+    </>
   );
 }

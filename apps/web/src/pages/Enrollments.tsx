@@ -11,6 +11,7 @@ import { currentSession } from '../auth/session';
 import type { components } from '../api/schema';
 import { calendarLabels, Dates } from '../components/Dates';
 import { QueryState } from '../components/Problem';
+import { CertificationFilters } from '../components/CertificationFilters';
 import { ToneBadge } from '../components/Tone';
 import { EnrollmentsQuery, listEnrollments, PATH_STATUSES, useReferentials } from './referentials';
 
@@ -56,7 +57,6 @@ export function Enrollments() {
     if (!('page' in changes)) next.delete('page');
     setParams(next);
   };
-  const certification = query.referentialId && query.version ? `${query.referentialId}@${query.version}` : null;
   const sortStatus: DataTableSortStatus<Item> = { columnAccessor: (query.sort as string) ?? 'enrolledAt', direction: (query.order as 'asc' | 'desc') ?? 'asc' };
   const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language === 'fr' ? 'fr-FR' : 'en-GB');
   const csvQuery = new URLSearchParams(
@@ -83,25 +83,13 @@ export function Enrollments() {
           </Group>
         </Group>
         <Group align="flex-end" gap="sm" role="search">
-          <Select
-            label={t('enrollments.certification')}
-            placeholder={t('enrollments.anyCertification')}
-            clearable
-            w={320}
-            data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))}
-            value={certification}
-            onChange={(value) => {
-              const [referentialId, version] = value ? value.split('@') : [null, null];
-              set({ referentialId, version });
-            }}
-          />
-          <TextInput
-            label={t('enrollments.cohort')}
-            w={140}
-            defaultValue={query.cohort ?? ''}
-            key={`cohort-${query.cohort ?? ''}`}
-            onBlur={(e) => set({ cohort: e.currentTarget.value.trim() || null })}
-            onKeyDown={(e) => e.key === 'Enter' && set({ cohort: e.currentTarget.value.trim() || null })}
+          <CertificationFilters
+            referentials={referentials.data}
+            referentialId={query.referentialId}
+            version={query.version}
+            cohort={query.cohort}
+            set={set}
+            widths={{ certification: 320, cohort: 140 }}
           />
           <Select
             label={t('enrollments.status')}

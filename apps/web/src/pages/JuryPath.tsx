@@ -11,7 +11,7 @@ import { Accommodations } from '../components/Accommodations';
 import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
-import { ToneBadge } from '../components/Tone';
+import { AssessmentBadges, ToneBadge } from '../components/Tone';
 import {
   annulBloc,
   BLOC_TONES,
@@ -245,19 +245,7 @@ function BlocCard({
                               {epreuveName(version, a.epreuve)}, {t('path.attempt', { n: a.attempt })}
                               {a.heldAt ? `, ${t('jury.path.heldOn', { date: date(a.heldAt) })}` : ''} :{' '}
                               {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
-                              <ToneBadge size="xs" tone={a.passed ? 'green' : 'red'}>
-                                {a.passed ? t('path.passed') : t('path.failed')}
-                              </ToneBadge>{' '}
-                              {a.correctedBy && (
-                                <ToneBadge size="xs" tone="orange">
-                                  {t('path.corrected')}
-                                </ToneBadge>
-                              )}
-                              {a.voided && (
-                                <ToneBadge size="xs" tone="red">
-                                  {t('path.voided')}
-                                </ToneBadge>
-                              )}
+                              <AssessmentBadges passed={a.passed} corrected={Boolean(a.correctedBy)} voided={a.voided} />
                             </Text>
                           ))
                         )}

@@ -1,7 +1,8 @@
-import { Anchor, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { QueryState } from '../components/Problem';
+import { CertificationFilters } from '../components/CertificationFilters';
 import { ToneBadge } from '../components/Tone';
 import { candidateLabel, EnrollmentItem, useReadyPaths, validatableBlocs } from './jury';
 import { useReferentials } from './referentials';
@@ -43,32 +44,19 @@ export function JuryReady() {
     const key = `${item.referentialId}@${item.version}@${item.cohort}`;
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
-  const certification = filters.referentialId ? `${filters.referentialId}@${filters.version}` : null;
 
   return (
     <Stack>
       <Title order={1}>{t('jury.ready.title')}</Title>
       <Text>{t('jury.ready.intro')}</Text>
       <Group align="flex-end" gap="sm" role="search">
-        <Select
-          label={t('enrollments.certification')}
-          placeholder={t('enrollments.anyCertification')}
-          clearable
-          w={360}
-          data={(referentials.data ?? []).map((r) => ({ value: `${r.referential}@${r.version}`, label: `${r.title} (v${r.version})` }))}
-          value={certification}
-          onChange={(value) => {
-            const [referentialId, version] = value ? value.split('@') : [null, null];
-            set({ referentialId, version });
-          }}
-        />
-        <TextInput
-          label={t('enrollments.cohort')}
-          w={160}
-          defaultValue={filters.cohort ?? ''}
-          key={`cohort-${filters.cohort ?? ''}`}
-          onBlur={(e) => set({ cohort: e.currentTarget.value.trim() || null })}
-          onKeyDown={(e) => e.key === 'Enter' && set({ cohort: e.currentTarget.value.trim() || null })}
+        <CertificationFilters
+          referentials={referentials.data}
+          referentialId={filters.referentialId}
+          version={filters.version}
+          cohort={filters.cohort}
+          set={set}
+          widths={{ certification: 360, cohort: 160 }}
         />
       </Group>
       <Text size="sm" aria-live="polite">

@@ -14,7 +14,7 @@ import { UpcomingSittings } from '../components/UpcomingSittings';
 import { calendarLabels, Dates } from '../components/Dates';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
-import { Tone, ToneBadge } from '../components/Tone';
+import { AssessmentBadges, Tone, ToneBadge } from '../components/Tone';
 import { Outcome, RecordHeld, ScheduleSitting } from './SittingActs';
 import { isClosureAct, PathClosure, PathClosureActs } from './path-closure';
 import { durationsOf, epreuveName, useVersion } from './sittings';
@@ -279,19 +279,8 @@ export function Path() {
                             c.assessments.map((a) => (
                               <Text size="sm" key={a.assessmentId}>
                                 {a.epreuve}, {t('path.attempt', { n: a.attempt })} : {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
-                                <ToneBadge size="xs" tone={a.criteriaMet === a.criteria ? 'green' : 'red'}>
-                                  {a.criteriaMet === a.criteria ? t('path.passed') : t('path.failed')}
-                                </ToneBadge>{' '}
-                                {a.correctedBy && (
-                                  <ToneBadge size="xs" tone="orange">
-                                    {t('path.corrected')}
-                                  </ToneBadge>
-                                )}
-                                {a.voided && (
-                                  <ToneBadge size="xs" tone="red">
-                                    {t('path.voided')}
-                                  </ToneBadge>
-                                )}
+                                {/* Passed for this competency: its criteria met in that assessment. */}
+                                <AssessmentBadges passed={a.criteriaMet === a.criteria} corrected={Boolean(a.correctedBy)} voided={a.voided} />
                               </Text>
                             ))
                           )}
