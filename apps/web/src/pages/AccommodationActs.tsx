@@ -26,7 +26,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { answer, api, shouldRetry } from '../api/client';
+import { answer, api } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
 import { Act, ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
@@ -36,6 +36,7 @@ import { formatParis, parisWallClock } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 import { durationsOf, epreuveName, PathView, SittingView, useVersion, Version } from './sittings';
+import { pathQuery } from './referentials';
 
 type Terms = components['schemas']['AccommodationTermsRequest'];
 type Amendment = components['schemas']['AmendAccommodationRequest'];
@@ -184,10 +185,8 @@ export function AccommodationActs() {
   const arrived = (location.state ?? {}) as { consistentWith?: string | null; recorded?: string; accommodationId?: string };
   const consistentWith = arrived.consistentWith ?? undefined;
   const path = useQuery({
-    queryKey: ['path', enrollmentId, null, consistentWith],
-    retry: shouldRetry,
+    ...pathQuery(enrollmentId, consistentWith),
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === enrollmentId ? previous : undefined),
-    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId }, query: consistentWith ? { consistentWith } : {} } })),
   });
   const version = useVersion(path.data?.certification.referentialId, path.data?.certification.version);
   // The measure being amended or ended: one form open at a time.

@@ -3,7 +3,7 @@ import { Alert, Anchor, Box, Card, Group, List, Radio, Stack, Text, Textarea, Ti
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { answer, api, shouldRetry } from '../api/client';
+import { answer, api } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
 import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
@@ -12,6 +12,7 @@ import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { CriteriaGroup, criterionIds, epreuveToAssess } from './criteria';
 import { assessmentOf, epreuveName, useVersion } from './sittings';
+import { pathQuery } from './referentials';
 
 type Results = components['schemas']['RecordAssessmentRequest'];
 type Correction = components['schemas']['CorrectAssessmentRequest'];
@@ -43,11 +44,7 @@ function GradingForm({ enrollmentId, sittingId, correction }: { enrollmentId: st
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const path = useQuery({
-    queryKey: ['path', enrollmentId, null, undefined],
-    retry: shouldRetry,
-    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId }, query: {} } })),
-  });
+  const path = useQuery(pathQuery(enrollmentId));
   const version = useVersion(path.data?.certification.referentialId, path.data?.certification.version);
   const [draft, update, clear] = useDraft<Draft>(`${correction ? 'correction' : 'assessment'}.${sittingId}`, EMPTY);
   const record = useAct({

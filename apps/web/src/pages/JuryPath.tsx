@@ -26,6 +26,7 @@ import {
 } from './jury';
 import { deliberationLink } from './JuryReady';
 import { epreuveName, PathView, useVersion, Version } from './sittings';
+import { pathQuery } from './referentials';
 
 type Bloc = PathView['blocs'][number];
 type Requirement = PathView['extraRequirements'][number];
@@ -52,10 +53,8 @@ export function JuryPath() {
   const arrived = (location.state ?? {}) as { consistentWith?: string | null; recorded?: Recorded };
   const consistentWith = arrived.consistentWith ?? undefined;
   const path = useQuery({
-    queryKey: ['path', enrollmentId, null, consistentWith],
-    retry: shouldRetry,
+    ...pathQuery(enrollmentId, consistentWith),
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === enrollmentId ? previous : undefined),
-    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId }, query: consistentWith ? { consistentWith } : {} } })),
   });
   const version = useVersion(path.data?.certification.referentialId, path.data?.certification.version);
   const notice = useRef<HTMLDivElement>(null);

@@ -8,7 +8,7 @@ import { currentSession } from '../auth/session';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
-import { listEnrollments } from './referentials';
+import { listEnrollments, pathQuery } from './referentials';
 import { assessmentOf, durationsOf, epreuveName, PathView, SittingView, Version } from './sittings';
 
 type ToApply = components['schemas']['ToApplyAccommodationsView'];
@@ -45,11 +45,7 @@ export function MySittings() {
   });
   const items = list.data?.items ?? [];
   const paths = useQueries({
-    queries: items.map((item) => ({
-      queryKey: ['path', item.enrollmentId, null, undefined],
-      retry: shouldRetry,
-      queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId: item.enrollmentId }, query: {} } })),
-    })),
+    queries: items.map((item) => pathQuery(item.enrollmentId)),
   });
   const pinned = [...new Set(items.map((i) => `${i.referentialId}@${i.version}`))];
   const versions = useQueries({

@@ -3,7 +3,7 @@ import { Alert, Anchor, Button, Card, Checkbox, Group, List, Radio, Select, Stac
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { answer, api, shouldRetry } from '../api/client';
+import { answer, api } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
 import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
@@ -11,7 +11,7 @@ import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { BLOC_TONES } from './jury';
 import { ClosureArrival, isOpenPath, useCandidateName } from './path-closure';
-import { useReferentials } from './referentials';
+import { pathQuery, useReferentials } from './referentials';
 import { PathView } from './sittings';
 
 type Transfer = components['schemas']['TransferRequest'];
@@ -81,11 +81,7 @@ export function PathTransfer() {
   const { enrollmentId = '' } = useParams();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const path = useQuery({
-    queryKey: ['path', enrollmentId, null, undefined],
-    retry: shouldRetry,
-    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
-  });
+  const path = useQuery(pathQuery(enrollmentId));
   const name = useCandidateName(path.data?.candidateId);
   const referentials = useReferentials();
   const [draft, update, clear] = useDraft<Draft>(`transfer.${enrollmentId}`, EMPTY);

@@ -2,7 +2,8 @@ import { Alert, Anchor, Button, Card, Group, List, Stack, Text, Textarea, Title 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { answer, api, shouldRetry } from '../api/client';
+import { answer, api } from '../api/client';
+import { pathQuery } from './referentials';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
 import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
@@ -22,11 +23,7 @@ export function PathWithdrawal() {
   const { enrollmentId = '' } = useParams();
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const path = useQuery({
-    queryKey: ['path', enrollmentId, null, undefined],
-    retry: shouldRetry,
-    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId } } })),
-  });
+  const path = useQuery(pathQuery(enrollmentId));
   const name = useCandidateName(path.data?.candidateId);
   const [draft, update, clear] = useDraft<{ reason: string }>(`withdraw.${enrollmentId}`, { reason: '' });
   const act = useAct({

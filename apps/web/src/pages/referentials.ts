@@ -12,6 +12,18 @@ export function useReferentials(consistentWith?: string) {
   });
 }
 
+/**
+ * The query of a path as it stands now (or as far as `consistentWith`, the position an act
+ * answered): one cache entry per path and position, the key every screen reads and invalidates.
+ */
+export function pathQuery(enrollmentId: string, consistentWith?: string) {
+  return {
+    queryKey: ['path', enrollmentId, null, consistentWith] as const,
+    retry: shouldRetry,
+    queryFn: () => answer(api.GET('/enrollments/{enrollmentId}', { params: { path: { enrollmentId }, query: consistentWith ? { consistentWith } : {} } })),
+  };
+}
+
 export type EnrollmentsQuery = NonNullable<paths['/enrollments']['get']['parameters']['query']>;
 export type EnrollmentListPage = components['schemas']['EnrollmentListPage'];
 
