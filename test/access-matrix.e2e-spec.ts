@@ -19,6 +19,7 @@ const described = (route: ApiRoute) => `${route.method} ${route.path} (${route.n
  */
 const SOLE_ROLES: { readonly acts: string; readonly path: RegExp; readonly roles: Role[] }[] = [
   { acts: 'granting, amending and ending accommodations', path: /\/accommodations(\/|$)/, roles: ['referent'] },
+  { acts: 'recording a sitting held (the admin, or an assessor of the sitting)', path: /\/sittings\/:sittingId\/held$/, roles: ['admin', 'assessor'] },
   { acts: 'recording an assessment', path: /\/sittings\/:sittingId\/assessments$/, roles: ['assessor'] },
   { acts: 'correcting an assessment', path: /\/assessments\/:assessmentId\/corrections$/, roles: ['assessor', 'jury'] },
   { acts: 'validating and annulling a bloc', path: /\/blocs\/:blocCode\//, roles: ['jury'] },

@@ -114,6 +114,47 @@ describe('enrollment acts over HTTP (PostgreSQL)', () => {
     expect(await minutes(ended.body.position)).toEqual([30]);
   });
 
+  it('an assessor of the sitting records it held, the measure they were told to apply given by its id; another assessor may not', async () => {
+    const id = (
+      await admin
+        .post('/enrollments', {
+          candidateId: await registerCandidate(admin),
+          referentialId: 'expert-ingenierie-science-donnees',
+          version: '1',
+          cohort: '2026-A',
+          accessRoute: 'formation-continue',
+          optionBlocs: ['BC05'],
+        })
+        .expect(201)
+    ).body.id;
+    const accommodationId = (await referent.post(`/enrollments/${id}/accommodations`, { kind: 'tiers-temps', validFrom: '2026-01-01' }).expect(201)).body.id;
+    const scheduled = await admin
+      .post(`/enrollments/${id}/sittings`, { epreuveCode: 'BC05-E1', scheduledAt: '2026-06-15T09:00:00Z', assessorIds: [assessor.id] })
+      .expect(201);
+    const sittingId = scheduled.body.id;
+    // The assessor reads the measure as an instruction, with its id: the details stay the referent's.
+    const path = (await assessor.get(`/enrollments/${id}?consistentWith=${scheduled.body.position}`).expect(200)).body;
+    expect(path.accommodations).toEqual({
+      view: 'to-apply',
+      sittings: [
+        expect.objectContaining({ sittingId, measures: [{ accommodationId, kind: 'tiers-temps', instruction: expect.stringContaining('Temps majoré') }] }),
+      ],
+    });
+    const held = { heldAt: '2026-06-15T09:00:00Z', timedParts: [{ code: 'soutenance', actualDurationMinutes: 40 }], accommodationsApplied: [accommodationId] };
+    const notAssigned = await actor(testApp.app, 'assessor', 'assessor-2').post(`/enrollments/${id}/sittings/${sittingId}/held`, held).expect(403);
+    expect(notAssigned.body.code).toBe('SITTING.ASSESSOR_NOT_ASSIGNED');
+    const recorded = await assessor.post(`/enrollments/${id}/sittings/${sittingId}/held`, held).expect(200);
+    expect(recorded.body.events).toEqual(['SittingHeld']);
+    const { STORAGE } = await import('@jalon/runtime');
+    const events = await testApp.app.get(STORAGE).store.readStream(`enrollment-${id}`);
+    expect(events.find((e: { type: string }) => e.type === 'SittingHeld').data).toMatchObject({
+      sittingId,
+      accommodationsApplied: [accommodationId],
+      accommodationsNotApplied: [],
+      by: { id: assessor.id, role: 'assessor' },
+    });
+  });
+
   it('a bad body answers 400 listing each field and reason, and appends nothing', async () => {
     const response = await admin
       .post('/enrollments', {

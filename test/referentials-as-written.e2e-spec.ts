@@ -37,6 +37,12 @@ describe('a diplôme by apprenticeship, written in rows (PostgreSQL)', () => {
       .post(`/enrollments/${id}/sittings/${sittingId}/assessments`, { results: criteriaOf(epreuve).map((criterion) => ({ criterion, met: met(criterion) })) })
       .expect(201);
   }
+  /** The id of an enrollment made as `body` says (201 expected). */
+  const enrollmentOf = async (body: object): Promise<string> => {
+    const response = await enroll(body);
+    expect(response.status).toBe(201);
+    return response.body.id;
+  };
   const enroll = async (body: object) =>
     admin.post('/enrollments', {
       candidateId: await registerCandidate(admin),
@@ -179,6 +185,138 @@ describe('a diplôme by apprenticeship, written in rows (PostgreSQL)', () => {
     await assess(id, second, 'L3-MA', master, '2026-05-15T09:00:00Z');
     current = await path(id);
     expect(current.blocs[2].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual([true, true]);
+  });
+
+  it('an admin changes the maître d’apprentissage: the new one alone is assigned and assesses from then on; what the former one assessed stays', async () => {
+    const successor = actor(testApp.app, 'assessor', 'maitre-2');
+    const id = await enrollmentOf({ accessRoute: 'apprentissage', apprenticeship: { masterId: master.id, company: 'Acme SAS' } });
+    // Row L3: a first observation by the first master, assessed; a second one held, not yet assessed.
+    const first = (await schedule(id, 'L3-MA', master, '2026-01-15T09:00:00Z').expect(201)).body.id;
+    await assess(id, first, 'L3-MA', master, '2026-01-15T09:00:00Z');
+    const second = (await schedule(id, 'L3-MA', master, '2026-02-15T09:00:00Z').expect(201)).body.id;
+    await admin.post(`/enrollments/${id}/sittings/${second}/held`, { heldAt: '2026-02-15T09:00:00Z', timedParts: [], accommodationsApplied: [] }).expect(200);
+    let current = await path(id);
+    const acquiredBefore = current.blocs[2].competencies.map((c: { acquired: boolean }) => c.acquired);
+    expect(acquiredBefore).toEqual([true, true]);
+
+    const change = { masterId: successor.id, company: 'Globex SA', reason: 'Le maître d’apprentissage a quitté l’entreprise' };
+    // The admin's act alone; a body that says nothing is refused field by field, and changes nothing.
+    await jury.post(`/enrollments/${id}/apprenticeship-master`, change).expect(403);
+    const empty = await admin.post(`/enrollments/${id}/apprenticeship-master`, { masterId: '', company: 'Globex SA' }).expect(400);
+    expect(empty.body.code).toBe('REQUEST.INVALID');
+    const blank = await admin.post(`/enrollments/${id}/apprenticeship-master`, { ...change, reason: '   ' }).expect(400);
+    expect(blank.body).toMatchObject({ code: 'COMMAND.FIELD_REQUIRED', field: 'reason' });
+    expect((await path(id)).apprenticeship).toEqual({ masterId: master.id, company: 'Acme SAS' });
+
+    // Recorded once, whatever the retries under the same Idempotency-Key.
+    const key = { 'Idempotency-Key': `change-master-${id}` };
+    const done = await admin.post(`/enrollments/${id}/apprenticeship-master`, change, key).expect(200);
+    const retried = await admin.post(`/enrollments/${id}/apprenticeship-master`, change, key).expect(200);
+    expect(retried.body).toEqual(done.body);
+    // Naming the same master and company again records nothing.
+    const again = await admin.post(`/enrollments/${id}/apprenticeship-master`, change).expect(200);
+    expect(again.body.revision).toBe(done.body.revision);
+
+    current = await path(id);
+    expect(current.apprenticeship).toEqual({ masterId: successor.id, company: 'Globex SA' });
+    expect(current.sittings.find((s: { sittingId: string }) => s.sittingId === second).assessors).toEqual([successor.id]);
+    expect(current.sittings.find((s: { sittingId: string }) => s.sittingId === first).assessors).toEqual([master.id]);
+    expect(current.blocs[2].competencies.map((c: { acquired: boolean }) => c.acquired)).toEqual(acquiredBefore);
+
+    // The former master no longer assesses, is no longer assigned, and no longer corrects what they assessed.
+    const criteria = criteriaOf('L3-MA').map((criterion) => ({ criterion, met: true }));
+    const byFormer = await master.post(`/enrollments/${id}/sittings/${second}/assessments`, { results: criteria }).expect(403);
+    expect(byFormer.body.code).toBe('ASSESSMENT.ASSESSOR_NOT_ASSIGNED');
+    const scheduledForFormer = await schedule(id, 'L1-SE', master).expect(400);
+    expect(scheduledForFormer.body).toMatchObject({ code: 'SITTING.NOT_THE_APPRENTICESHIP_MASTER', field: 'assessorIds', expected: [successor.id] });
+    const firstAssessment = current.blocs[2].competencies[0].assessments.find((a: { observation: number }) => a.observation === 1).assessmentId;
+    const correction = await master
+      .post(`/enrollments/${id}/assessments/${firstAssessment}/corrections`, { results: criteria, reason: 'relecture' })
+      .expect(403);
+    expect(correction.body.code).toBe('ASSESSMENT.FORMER_APPRENTICESHIP_MASTER');
+    await successor.post(`/enrollments/${id}/sittings/${second}/assessments`, { results: criteria }).expect(201);
+    await schedule(id, 'L1-SE', successor).expect(201);
+
+    // The path and the provenance say who assessed each observation, in which capacity, and when the master changed.
+    current = await path(id);
+    expect(current.blocs[2].competencies[0].assessments.map((a: { observation: number; capacity: string }) => [a.observation, a.capacity])).toEqual([
+      [1, 'maitre-apprentissage'],
+      [2, 'maitre-apprentissage'],
+    ]);
+    const provenance = (await auditor.get(`/enrollments/${id}/blocs/L3/provenance`).expect(200)).body;
+    expect(provenance.history.find((item: { type: string }) => item.type === 'ApprenticeshipMasterChanged')).toMatchObject({
+      apprenticeship: { masterId: successor.id, company: 'Globex SA' },
+      previous: { masterId: master.id, company: 'Acme SAS' },
+      reason: change.reason,
+      reassignedSittings: [second],
+      by: { id: admin.id, role: 'admin' },
+    });
+    expect(
+      provenance.history.filter((item: { type: string }) => item.type === 'AssessmentRecorded').map((a: { assessor: { id: string } }) => a.assessor.id),
+    ).toEqual([master.id, successor.id]);
+
+    // A VAE candidate has no maître d'apprentissage to change.
+    const vae = await enrollmentOf({ accessRoute: 'vae' });
+    const refused = await admin.post(`/enrollments/${vae}/apprenticeship-master`, change).expect(409);
+    expect(refused.body.code).toBe('APPRENTICESHIP.NOT_AN_APPRENTICESHIP');
+  });
+
+  it('option groups on each route: refused at import when a route cannot complete a group; an option a route cannot complete is refused at enrollment', async () => {
+    const base = parse(readFileSync(FIXTURE, 'utf8'));
+    const optionBloc = (code: string, routes: string[] | undefined) => ({
+      code,
+      optionGroup: 'APPROFONDISSEMENT',
+      optionLabel: `Approfondissement ${code}`,
+      competencies: [{ code: `${code}.1`, title: `Compétence d’approfondissement ${code}` }],
+      criteria: [{ code: `CE${code}`, text: 'La réalisation répond au besoin' }],
+      epreuves: [
+        {
+          code: `${code}-PR`,
+          title: `Projet d’approfondissement ${code}`,
+          kind: 'projet',
+          covers: [`${code}.1`],
+          deliverables: ['written-report'],
+          assessorKind: routes ? 'maitre-apprentissage' : 'jury-professionnels',
+          ...(routes ? { routes } : {}),
+        },
+      ],
+    });
+    const withOptions = (version: string, second: string[] | undefined) =>
+      stringify({
+        ...base,
+        version,
+        optionGroups: [{ code: 'APPROFONDISSEMENT', title: 'Approfondissement', choose: 1 }],
+        blocs: [...base.blocs, optionBloc('L5', ['apprentissage']), optionBloc('L6', second)],
+      });
+    // Both option blocs for apprentices only: a VAE candidate could complete none of the group.
+    const refused = await admin.post('/referentials', { content: withOptions('options-apprentis', ['apprentissage']) }).expect(400);
+    expect(refused.body.code).toBe('REFERENTIAL.INVALID');
+    expect(refused.body.problems.filter((p: { code: string }) => p.code === 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE')).toEqual([
+      expect.objectContaining({ path: '/optionGroups/0', message: expect.stringContaining('vae') }),
+    ]);
+    await admin.get(`/referentials/${REFERENTIAL_ID}/versions/options-apprentis`).expect(404);
+
+    // L6 on every route: the group can be completed on each; L5 alone cannot be chosen by a VAE candidate.
+    await admin.post('/referentials', { content: withOptions('options', undefined) }).expect(201);
+    await settle(testApp.app);
+    const enrollVae = async (optionBlocs: string[]) =>
+      admin.post('/enrollments', {
+        candidateId: await registerCandidate(admin),
+        referentialId: REFERENTIAL_ID,
+        version: 'options',
+        cohort: 'VAE-2026',
+        accessRoute: 'vae',
+        optionBlocs,
+      });
+    const incompletable = await enrollVae(['L5']);
+    expect(incompletable.status).toBe(400);
+    expect(incompletable.body).toMatchObject({ code: 'OPTION.INCOMPLETABLE_ON_ROUTE', field: 'optionBlocs', bloc: 'L5', route: 'vae', competencies: ['L5.1'] });
+    const fresh = await enrollVae([]);
+    expect(fresh.status).toBe(201);
+    const id = fresh.body.id as string;
+    const later = await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['L5'] }).expect(400);
+    expect(later.body).toMatchObject({ code: 'OPTION.INCOMPLETABLE_ON_ROUTE', bloc: 'L5' });
+    await admin.post(`/enrollments/${id}/option`, { optionBlocs: ['L6'] }).expect(200);
   });
 
   it('a VAE candidate owes the VAE épreuves only; a route the diplôme is not open to is refused', async () => {

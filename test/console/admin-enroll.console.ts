@@ -1,7 +1,7 @@
 import { expect, Page, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkScreen as checkAndPhotograph, person } from './console-support';
+import { checkFromTop as checkScreen, fillIdentity, person, pick } from './console-support';
 
 /**
  * An admin registers a candidate and enrolls them through the console's form, the first act of
@@ -21,33 +21,12 @@ test.beforeAll(async ({ baseURL }) => {
   await api.dispose();
 });
 
-/** The screen from its top (a field given focus scrolled it): the photograph then shows the header where it belongs. */
-async function checkScreen(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkAndPhotograph(page, name);
-}
-
 async function signInAt(page: Page, path: string) {
   await page.goto(path);
   await expect(page).toHaveURL(/\/connexion$/);
   await page.getByRole('textbox', { name: 'Organisme' }).fill(SCHOOL);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(new RegExp(`${path}$`));
-}
-
-async function fillIdentity(page: Page, email: string) {
-  await page.getByLabel('Nom de naissance').fill('Martin');
-  await page.getByLabel('Nom d’usage').fill('Durand');
-  await page.getByLabel('Prénoms').fill('Léa, Marie');
-  await page.getByRole('radio', { name: 'Féminin' }).check();
-  await page.getByLabel('Date de naissance').fill('14/03/2001');
-  await page.getByLabel('Lieu de naissance').fill('Lyon (69)');
-  await page.getByLabel('Adresse électronique').fill(email);
-}
-
-async function pick(page: Page, select: string, option: string | RegExp) {
-  await page.getByRole('combobox', { name: select }).click();
-  await page.getByRole('option', { name: option }).click();
 }
 
 test('an admin registers a candidate and enrolls them in seed 000 with the Data Science option, once', async ({ page, baseURL }) => {

@@ -1,7 +1,7 @@
 import { expect, Page, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkScreen as checkAndPhotograph, criteriaOf, person, Referential } from './console-support';
+import { checkFromTop as checkScreen, criteriaOf, person, Referential } from './console-support';
 
 /**
  * An admin closes or moves a path on (R13, issue 17): transfers a path to version 2 of its
@@ -69,12 +69,6 @@ test.beforeAll(async ({ baseURL }) => {
   await admin.get(`/enrollments?pageSize=1&consistentWith=${scheduled.position}`);
   await api.dispose();
 });
-
-/** The screen from its top (a field given focus scrolled it), checked with axe-core and photographed. */
-async function checkScreen(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkAndPhotograph(page, name);
-}
 
 async function signInAt(page: Page, path: string) {
   await page.goto(path);

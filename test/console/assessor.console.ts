@@ -1,9 +1,9 @@
-import { expect, Page, request, test } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
 import { join } from 'node:path';
 import { criterionIds, epreuveToAssess } from '../../apps/web/src/pages/criteria';
 import { indexReferential } from '../../libs/domain/src/referential/referential-index';
 import type { Referential } from '../../libs/domain/src/referential/referential.model';
-import { checkScreen as checkAndPhotograph, person, signIn } from './console-support';
+import { checkFromTop as checkScreen, person, signIn } from './console-support';
 
 /**
  * An épreuve of seed 000 from its scheduling to its grading (issue 17): the admin schedules a
@@ -61,12 +61,6 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The sittings table's row of the soutenance. */
 const SITTING_ROW = new RegExp(`^${EPREUVE} \\(BC02\\), tentative 1`);
 
-/** The screen from its top, then checked and photographed. */
-async function checkScreen(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkAndPhotograph(page, name);
-}
-
 test('the console names every criterion of an épreuve as the api rules on them', async ({ baseURL }) => {
   // The console may not import libs/domain (it talks to the api only): its own derivation must agree with the domain's index.
   const api = await request.newContext({ baseURL });
@@ -119,7 +113,7 @@ test('an admin schedules a soutenance, its assessor holds it to 40 min, grades i
   await expect(card.getByRole('link', { name: 'Évaluer' })).toHaveCount(0);
   await checkScreen(assessor, 'assessor-my-sittings-to-hold');
 
-  // The admin records it held (the api's act for admins): 40 minutes given, the measure given.
+  // The admin records it held (the assessor may too, from « Mes épreuves »: journey-seed-000): 40 minutes given, the measure given.
   await page.getByRole('button', { name: `Enregistrer la tenue de ${EPREUVE}, tentative 1` }).click();
   await expect(page.getByRole('heading', { name: new RegExp(`^Tenue du passage : ${EPREUVE}`) })).toBeFocused();
   await expect(page.getByLabel('Soutenance distancielle : durée réelle')).toHaveValue('40');

@@ -1,6 +1,6 @@
-import { expect, Page, request, test } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { checkScreen, criteriaOf, person, Referential, signIn } from './console-support';
+import { checkFromTop, criteriaOf, person, Referential, signIn } from './console-support';
 
 /**
  * The candidate's documents and the DPO's erasure (issue 17): the candidate reads their path — their
@@ -67,12 +67,6 @@ test.beforeAll(async ({ baseURL }) => {
   validatedAt = path.blocs.find((b: { code: string }) => b.code === 'BC01').validatedAt;
   await api.dispose();
 });
-
-/** The screen from its top, then checked and photographed. */
-async function checkFromTop(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkScreen(page, name);
-}
 
 test('the candidate takes their attestation: PDF, credential, verification link, LinkedIn; the DPO erases them, and every screen says so', async ({
   page,

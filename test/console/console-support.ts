@@ -59,6 +59,36 @@ export async function checkScreen(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 }
 
+/** The screen from its top (a field given focus scrolled it: the photograph then shows the header where it belongs), checked and photographed. */
+export async function checkFromTop(page: Page, name: string) {
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await checkScreen(page, name);
+}
+
+/** A day `offset` days from today on Paris clocks: as the api takes it, and as a French reader types it. */
+export function parisDay(offset: number): { iso: string; typed: string } {
+  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() + offset * 86_400_000);
+  const [year, month, day] = iso.split('-');
+  return { iso, typed: `${day}/${month}/${year}` };
+}
+
+/** A candidate's identity, typed into the enrollment form as a French admin would. */
+export async function fillIdentity(page: Page, email: string) {
+  await page.getByLabel('Nom de naissance').fill('Martin');
+  await page.getByLabel('Nom d’usage').fill('Durand');
+  await page.getByLabel('Prénoms').fill('Léa, Marie');
+  await page.getByRole('radio', { name: 'Féminin' }).check();
+  await page.getByLabel('Date de naissance').fill('14/03/2001');
+  await page.getByLabel('Lieu de naissance').fill('Lyon (69)');
+  await page.getByLabel('Adresse électronique').fill(email);
+}
+
+/** An option of a select, chosen. */
+export async function pick(page: Page, select: string, option: string | RegExp) {
+  await page.getByRole('combobox', { name: select }).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
 /** Through the console's development sign-in page, as a person of `organisationId`. */
 export async function signIn(page: Page, organisationId: string, role = 'admin', roleLabel?: RegExp, subject?: string) {
   await page.goto('/');

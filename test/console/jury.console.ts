@@ -1,5 +1,5 @@
-import { expect, Page, request, test } from '@playwright/test';
-import { checkScreen as checkAndPhotograph, criteriaOf, person, Referential, signIn } from './console-support';
+import { expect, request, test } from '@playwright/test';
+import { checkFromTop as checkScreen, criteriaOf, person, Referential, signIn } from './console-support';
 
 /**
  * The jury's work in the console (issue 17): « Prêts pour le jury » lists the paths with a bloc to
@@ -76,12 +76,6 @@ test.beforeAll(async ({ baseURL }) => {
 });
 
 const label = (n: number) => `Candidat ${paths[n].candidateId.slice(0, 8)}`;
-
-/** The screen from its top, then checked and photographed. */
-async function checkScreen(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkAndPhotograph(page, name);
-}
 
 test('the jury deliberates on a cohort, annuls a bloc with its reason, and awards the certification', async ({ page, baseURL }) => {
   test.setTimeout(90_000);

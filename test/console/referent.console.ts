@@ -1,5 +1,5 @@
-import { expect, Page, request, test } from '@playwright/test';
-import { checkScreen as checkAndPhotograph, person, signIn } from './console-support';
+import { expect, request, test } from '@playwright/test';
+import { checkFromTop as checkScreen, parisDay, person, signIn } from './console-support';
 
 /**
  * The disability referent's acts in the console (issue 17, R9, R10, R14): on a path with a
@@ -17,12 +17,6 @@ const DETAILS = 'Salle isolée au rez-de-chaussée, pauses autorisées';
 const EPREUVE = 'BC02-E3';
 let enrollmentId = '';
 
-/** A day `offset` days from today on Paris clocks: as the api takes it, and as a French reader types it. */
-function parisDay(offset: number): { iso: string; typed: string } {
-  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() + offset * 86_400_000);
-  const [year, month, day] = iso.split('-');
-  return { iso, typed: `${day}/${month}/${year}` };
-}
 const FROM = parisDay(-90);
 const UNTIL = parisDay(200);
 const LATER = parisDay(400);
@@ -61,12 +55,6 @@ test.beforeAll(async ({ baseURL }) => {
   await admin.get(`/enrollments?pageSize=1&consistentWith=${sitting.position}`);
   await api.dispose();
 });
-
-/** The screen from its top, then checked and photographed. */
-async function checkScreen(page: Page, name: string) {
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await checkAndPhotograph(page, name);
-}
 
 test('the referent grants, amends and ends accommodations and records the candidate’s consent', async ({ page }) => {
   test.setTimeout(90_000);

@@ -9,6 +9,8 @@ import { AmendAccommodationCommand } from './amend-accommodation/amend-accommoda
 import { AmendAccommodationRequest } from './amend-accommodation/amend-accommodation.request.dto';
 import { AnnulBlocCommand } from './annul-bloc/annul-bloc.command';
 import { AnnulBlocRequest } from './annul-bloc/annul-bloc.request.dto';
+import { ChangeApprenticeshipMasterCommand } from './change-apprenticeship-master/change-apprenticeship-master.command';
+import { ChangeApprenticeshipMasterRequest } from './change-apprenticeship-master/change-apprenticeship-master.request.dto';
 import { ChooseOptionCommand } from './choose-option/choose-option.command';
 import { ChooseOptionRequest } from './choose-option/choose-option.request.dto';
 import { CorrectAssessmentCommand } from './correct-assessment/correct-assessment.command';
@@ -49,7 +51,11 @@ import { WithdrawJuryConsentCommand } from './withdraw-jury-consent/withdraw-jur
     description:
       'The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid',
   },
-  { status: 403, description: 'The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE' },
+  {
+    status: 403,
+    description:
+      'The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE',
+  },
   { status: 404, description: 'No such enrollment (or not visible to the caller)' },
   { status: 409, description: 'The path does not allow this now, or a concurrent change' },
 )
@@ -62,7 +68,7 @@ export class EnrollmentCommandsController {
   @ApiOperation({
     summary: 'Enroll a candidate in a certification version (pinned), with cohort, access route and option',
     description:
-      'Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).',
+      'Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses) or OPTION.INCOMPLETABLE_ON_ROUTE (`optionBlocs`: an option bloc no épreuve owed on the route can complete; `bloc`, `route`, `competencies`); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).',
   })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
@@ -70,6 +76,8 @@ export class EnrollmentCommandsController {
       new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? [], {
         ...(body.apprenticeship ? { apprenticeship: { masterId: body.apprenticeship.masterId, company: body.apprenticeship.company } } : {}),
         ...(body.trainingStartDate ? { trainingStartDate: body.trainingStartDate } : {}),
+        ...(body.registrationInitiative ? { registrationInitiative: body.registrationInitiative } : {}),
+        ...(body.vaeVoie ? { vaeVoie: body.vaeVoie } : {}),
       }),
     );
   }
@@ -78,9 +86,30 @@ export class EnrollmentCommandsController {
   @HttpCode(200)
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
   @Roles('admin')
-  @ApiOperation({ summary: 'Choose or change the option while nothing of it is validated' })
+  @ApiOperation({
+    summary: 'Choose or change the option while nothing of it is validated',
+    description:
+      'Refused with 400 OPTION.INCOMPLETABLE_ON_ROUTE (`bloc`, `route`, `competencies`) for a newly chosen option bloc no épreuve owed on the path’s route can complete.',
+  })
   chooseOption(@UuidParam('enrollmentId') id: string, @Body() body: ChooseOptionRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CommandOutcome> {
     return this.commands.execute(new ChooseOptionCommand(id, actor, body.optionBlocs));
+  }
+
+  @Post(':enrollmentId/apprenticeship-master')
+  @HttpCode(200)
+  @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Change the maître d'apprentissage (and company) of an apprenticeship, saying why",
+    description:
+      "From then on the épreuves the maître d'apprentissage assesses are assigned to and assessed by the new one alone: the sittings of those épreuves not yet assessed are reassigned to them; what the former one assessed stays recorded and counts as before (the jury corrects it if need be: 403 ASSESSMENT.FORMER_APPRENTICESHIP_MASTER to the former one). Naming the master and company already named records nothing. Refused with 409 APPRENTICESHIP.NOT_AN_APPRENTICESHIP (the enrollment names none and its route has none), ENROLLMENT.WITHDRAWN, ENROLLMENT.TRANSFERRED or ENROLLMENT.CERTIFIED.",
+  })
+  changeApprenticeshipMaster(
+    @UuidParam('enrollmentId') id: string,
+    @Body() body: ChangeApprenticeshipMasterRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
+    return this.commands.execute(new ChangeApprenticeshipMasterCommand(id, actor, body.masterId, body.company, body.reason));
   }
 
   @Post(':enrollmentId/accommodations')
@@ -156,8 +185,10 @@ export class EnrollmentCommandsController {
   @Post(':enrollmentId/sittings/:sittingId/held')
   @HttpCode(200)
   @ApiResponse({ status: 200, type: CommandOutcome, description: 'Where the stream and the global log stand after the command' })
-  @Roles('admin')
-  @ApiOperation({ summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied)' })
+  @Roles('admin', 'assessor')
+  @ApiOperation({
+    summary: 'Record the sitting as held, with the conditions actually given (durations, accommodations applied): the admin, or an assessor of the sitting',
+  })
   recordHeld(
     @UuidParam('enrollmentId') id: string,
     @UuidParam('sittingId') sittingId: string,
@@ -165,7 +196,7 @@ export class EnrollmentCommandsController {
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<CommandOutcome> {
     const timedParts = body.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: p.actualDurationMinutes }));
-    return this.commands.execute(new RecordSittingHeldCommand(id, actor, sittingId, body.heldAt, timedParts, body.accommodationsApplied));
+    return this.commands.execute(new RecordSittingHeldCommand(id, actor, sittingId, body.heldAt, timedParts, body.accommodationsApplied, body.mode));
   }
 
   @Post(':enrollmentId/sittings/:sittingId/assessments')

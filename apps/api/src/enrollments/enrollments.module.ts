@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AmendAccommodationHandler } from './amend-accommodation/amend-accommodation.handler';
 import { AnnulBlocHandler } from './annul-bloc/annul-bloc.handler';
+import { ChangeApprenticeshipMasterHandler } from './change-apprenticeship-master/change-apprenticeship-master.handler';
 import { ChooseOptionHandler } from './choose-option/choose-option.handler';
 import { CorrectAssessmentHandler } from './correct-assessment/correct-assessment.handler';
 import { EndAccommodationHandler } from './end-accommodation/end-accommodation.handler';
@@ -30,6 +31,7 @@ import { WithdrawJuryConsentHandler } from './withdraw-jury-consent/withdraw-jur
     EnrollmentCommands,
     EnrollHandler,
     ChooseOptionHandler,
+    ChangeApprenticeshipMasterHandler,
     GrantAccommodationHandler,
     AmendAccommodationHandler,
     EndAccommodationHandler,

@@ -201,6 +201,7 @@ export class FullAccommodationsView {
 }
 
 export class MeasureToApplyView {
+  @ApiProperty({ format: 'uuid', description: 'The measure, to record it given or not when the sitting is recorded held' }) accommodationId!: string;
   @ApiProperty({ enum: [...ACCOMMODATION_KINDS] }) kind!: string;
   @ApiProperty({ description: 'What the assessor does, in the words of the exam room' }) instruction!: string;
 }
@@ -417,7 +418,7 @@ export class AccommodationHistoryItem extends EventTraceView {
 
 @ApiSchema({
   description:
-    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentReissued (number, version, pdfSha256, credentialSha256, reason, by, at: the attestation rendered again under its number), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
+    'A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), ApprenticeshipMasterChanged, where the bloc has épreuves the maître d’apprentissage assesses (apprenticeship: the new master and company, previous, reason, reassignedSittings: the bloc’s sittings handed to the new master, by, at), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentReissued (number, version, pdfSha256, credentialSha256, reason, by, at: the attestation rendered again under its number), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14).',
 })
 export class ProvenanceHistoryItem extends EventTraceView {}
 

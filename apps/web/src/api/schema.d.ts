@@ -125,6 +125,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accrochage/certifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certifiers the caller’s organisation declares for, with the certifications (RNCP / RS codes) each declares */
+        get: operations["AccrochageController_certifiers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accrochage/certifiers/{certifier}/holders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Holders to declare: every award of the certifier’s certifications with its due date (award + 3 months) and where it stands; those to declare first, the most overdue first, then those to correct, erased, annulled, declared */
+        get: operations["AccrochageController_holders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accrochage/certifiers/{certifier}/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare the holders not declared yet (of the period asked): one flux recorded as an event, each holder under the stable id of their award; `redeclare` declares the declared ones again under the same id. Holders with a missing or invalid field, annulled or erased ones are listed, not declared. Each identity opened is a recorded read (R14). The flux’s XML is at `file`. */
+        post: operations["AccrochageController_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accrochage/certifiers/{certifier}/declarations/{fluxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recorded flux as the Caisse des Dépôts takes it (XSD v2.0.0): the same id, timestamp and holders every time; each identity opened is a recorded read (R14) */
+        get: operations["AccrochageController_flux"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/candidates": {
         parameters: {
             query?: never;
@@ -134,8 +202,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a candidate: birth name, usage name, first names, birth date, sex, birth place, email */
+        /** Register a candidate: birth name, usage name, first names, birth date, sex, birth place (and its codes for the accrochage), email */
         post: operations["CandidatesController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/candidates/{candidateId}/identity-amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete or correct a candidate’s identity (e.g. the birth place codes the accrochage declares): the fields given replace the recorded ones, sealed like the rest; nothing changed, nothing recorded */
+        post: operations["CandidatesController_amendIdentity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -205,7 +290,7 @@ export interface paths {
         put?: never;
         /**
          * Enroll a candidate in a certification version (pinned), with cohort, access route and option
-         * @description Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).
+         * @description Refused with 400 ENROLLMENT.ROUTE_NOT_OPEN (`accessRoute`: the version is not open to it; `openRoutes` lists those it is) or ENROLLMENT.APPRENTICESHIP_MASTER_REQUIRED (`apprenticeship`: the route owes épreuves the maître d’apprentissage assesses) or OPTION.INCOMPLETABLE_ON_ROUTE (`optionBlocs`: an option bloc no épreuve owed on the route can complete; `bloc`, `route`, `competencies`); 409 ENROLLMENT.VERSION_WITHDRAWN (`withdrawnAt`: the version takes no new enrollment).
          */
         post: operations["EnrollmentCommandsController_enroll"];
         delete?: never;
@@ -223,8 +308,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Choose or change the option while nothing of it is validated */
+        /**
+         * Choose or change the option while nothing of it is validated
+         * @description Refused with 400 OPTION.INCOMPLETABLE_ON_ROUTE (`bloc`, `route`, `competencies`) for a newly chosen option bloc no épreuve owed on the path’s route can complete.
+         */
         post: operations["EnrollmentCommandsController_chooseOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enrollments/{enrollmentId}/apprenticeship-master": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the maître d'apprentissage (and company) of an apprenticeship, saying why
+         * @description From then on the épreuves the maître d'apprentissage assesses are assigned to and assessed by the new one alone: the sittings of those épreuves not yet assessed are reassigned to them; what the former one assessed stays recorded and counts as before (the jury corrects it if need be: 403 ASSESSMENT.FORMER_APPRENTICESHIP_MASTER to the former one). Naming the master and company already named records nothing. Refused with 409 APPRENTICESHIP.NOT_AN_APPRENTICESHIP (the enrollment names none and its route has none), ENROLLMENT.WITHDRAWN, ENROLLMENT.TRANSFERRED or ENROLLMENT.CERTIFIED.
+         */
+        post: operations["EnrollmentCommandsController_changeApprenticeshipMaster"];
         delete?: never;
         options?: never;
         head?: never;
@@ -342,7 +450,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the sitting as held, with the conditions actually given (durations, accommodations applied) */
+        /** Record the sitting as held, with the conditions actually given (durations, accommodations applied): the admin, or an assessor of the sitting */
         post: operations["EnrollmentCommandsController_recordHeld"];
         delete?: never;
         options?: never;
@@ -1297,6 +1405,123 @@ export interface components {
              */
             events: string[];
         };
+        DeclaredCertificationView: {
+            /** @example expert-ingenierie-science-donnees */
+            referentialId: string;
+            /** @enum {string} */
+            type: "RNCP" | "RS";
+            /** @example RNCP35288 */
+            code: string;
+        };
+        CertifierView: {
+            /** @example ecole-data */
+            id: string;
+            certifications: components["schemas"]["DeclaredCertificationView"][];
+        };
+        AwardedHolderView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            referentialId: string;
+            version: string;
+            /** @enum {string} */
+            accessRoute: "formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre";
+            /** @description The id the award is declared under (the award event’s id): the same at every redeclaration */
+            idTechnique: string;
+            /** Format: date-time */
+            awardedAt: string;
+            /**
+             * Format: date
+             * @description The award + 3 months (Code du travail L6113-8)
+             */
+            dueDate: string;
+            /**
+             * @description to-declare; declared (under its idTechnique); to-correct (declared, then annulled: correct it with the CDC); annulled (before any declaration); erased (personal data erased: cannot be declared)
+             * @enum {string}
+             */
+            status: "to-declare" | "declared" | "to-correct" | "annulled" | "erased";
+            /** @description The certificate’s number, once issued (its verification URL is the flux’s urlPreuve) */
+            certificateNumber?: string;
+            /** Format: date-time */
+            declaredAt?: string;
+            declaredFluxId?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            /** Format: date-time */
+            erasedAt?: string;
+        };
+        DeclareHoldersRequest: {
+            /**
+             * Format: date
+             * @description Awards on or after this date (Europe/Paris)
+             * @example 2026-01-01
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description Awards on or before this date (Europe/Paris)
+             * @example 2026-12-31
+             */
+            to?: string;
+            /** @description Declare again the holders already declared, under the same idTechnique (after a correction) */
+            redeclare?: boolean;
+        };
+        DeclaredHolderView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            idTechnique: string;
+            /** @description Declared again on request (redeclare), under the same idTechnique */
+            redeclared?: boolean;
+        };
+        HolderProblemView: {
+            /** @example birthPlaceCodes.inseeCode */
+            field: string;
+            /** @example missing: the INSEE code (or the postal code) of the birth commune */
+            reason: string;
+        };
+        RefusedHolderView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            problems: components["schemas"]["HolderProblemView"][];
+        };
+        HolderToCorrectView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            idTechnique: string;
+            declaredFluxId?: string;
+        };
+        HolderRefView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+        };
+        DeclarationReportView: {
+            /** @example ecole-data */
+            certifierId: string;
+            /** @description The flux recorded; absent when no holder was left to declare (nothing recorded) */
+            fluxId?: string;
+            /** @description Where the flux’s XML is fetched */
+            file?: string;
+            declared: components["schemas"]["DeclaredHolderView"][];
+            /** @description Awards already declared under their id, left out */
+            alreadyDeclared: number;
+            /** @description Missing or invalid fields: completed, they go in the next flux */
+            refused: components["schemas"]["RefusedHolderView"][];
+            /** @description Declared, then annulled: to correct with the Caisse des Dépôts */
+            toCorrect: components["schemas"]["HolderToCorrectView"][];
+            /** @description Annulled before ever being declared */
+            annulled: components["schemas"]["HolderRefView"][];
+            /** @description Personal data erased (R14): cannot be declared */
+            erased: components["schemas"]["HolderRefView"][];
+        };
         CandidateIdentityView: {
             /** @example Martin */
             birthName: string;
@@ -1313,6 +1538,13 @@ export interface components {
             sex: "F" | "M";
             /** @example Lyon (69) */
             birthPlace: string;
+            /**
+             * @description The birth place as the accrochage codes it: inseeCode or postalCode; born abroad, countryCode and countryName
+             * @example {
+             *       "inseeCode": "69123"
+             *     }
+             */
+            birthPlaceCodes?: Record<string, never>;
             /** @example lea@example.org */
             email: string;
         };
@@ -1320,6 +1552,28 @@ export interface components {
         Withheld: {
             /** @enum {string} */
             withheld: "sealed" | "erased";
+        };
+        BirthPlaceCodesRequest: {
+            /**
+             * @description INSEE code of the birth commune (5 characters, 2A/2B in Corsica); born abroad: 99 + the INSEE country code
+             * @example 69123
+             */
+            inseeCode?: string;
+            /**
+             * @description Postal code of the birth commune, where its INSEE code is not known
+             * @example 69001
+             */
+            postalCode?: string;
+            /**
+             * @description Born abroad: the country’s 3-character code
+             * @example MAR
+             */
+            countryCode?: string;
+            /**
+             * @description Born abroad: the country’s name
+             * @example Maroc
+             */
+            countryName?: string;
         };
         RegisterCandidateRequest: {
             /**
@@ -1350,6 +1604,8 @@ export interface components {
             sex: "F" | "M";
             /** @example Lyon (69) */
             birthPlace: string;
+            /** @description What the accrochage declares of the birth place (completed later if unknown) */
+            birthPlaceCodes?: components["schemas"]["BirthPlaceCodesRequest"];
             /** @example lea.durand@example.org */
             email: string;
         };
@@ -1381,6 +1637,40 @@ export interface components {
              * @description Id of what the command created (enrollment, sitting, accommodation, assessment, correction)
              */
             id: string;
+        };
+        AmendCandidateIdentityRequest: {
+            /**
+             * @description Nom de naissance
+             * @example Martin
+             */
+            birthName?: string;
+            /**
+             * @description Nom d'usage
+             * @example Durand
+             */
+            usageName?: string;
+            /**
+             * @description Prénoms, in civil-status order
+             * @example [
+             *       "Léa",
+             *       "Marie"
+             *     ]
+             */
+            firstNames?: string[];
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 2001-03-14
+             */
+            birthDate?: string;
+            /** @enum {string} */
+            sex?: "F" | "M";
+            /** @example Lyon (69) */
+            birthPlace?: string;
+            /** @description What the accrochage declares of the birth place (completed later if unknown) */
+            birthPlaceCodes?: components["schemas"]["BirthPlaceCodesRequest"];
+            /** @example lea.durand@example.org */
+            email?: string;
         };
         CandidateView: {
             /** Format: uuid */
@@ -1484,6 +1774,16 @@ export interface components {
              * @example 2025-09-01
              */
             trainingStartDate?: string;
+            /**
+             * @description Who took the initiative of the registration (declared in the accrochage)
+             * @enum {string}
+             */
+            registrationInitiative?: "candidate" | "training-organisation" | "france-travail" | "employer" | "other";
+            /**
+             * @description On the vae route: a congé VAE, or a VAE alongside work (declared in the accrochage)
+             * @enum {string}
+             */
+            vaeVoie?: "conge-vae" | "vae-classique";
         };
         ChooseOptionRequest: {
             /**
@@ -1492,6 +1792,20 @@ export interface components {
              *     ]
              */
             optionBlocs: string[];
+        };
+        ChangeApprenticeshipMasterRequest: {
+            /**
+             * @description The new maître d'apprentissage's user id: from now on only they are assigned and assess the épreuves of that kind
+             * @example maitre-martin
+             */
+            masterId: string;
+            /**
+             * @description The company where the apprenticeship now takes place (the same one if it has not changed)
+             * @example Globex SA
+             */
+            company: string;
+            /** @example Départ du maître d’apprentissage de l’entreprise */
+            reason: string;
         };
         ExtraTimeDto: {
             /** @example 1 */
@@ -1596,6 +1910,11 @@ export interface components {
              * @example []
              */
             accommodationsApplied: string[];
+            /**
+             * @description How the sitting was held: on site or at a distance (the accrochage declares it)
+             * @enum {string}
+             */
+            mode?: "on-site" | "distance";
         };
         CriterionResultDto: {
             /** @example C1.1.1/CE1 */
@@ -1766,6 +2085,11 @@ export interface components {
             validUntil?: string;
         };
         MeasureToApplyView: {
+            /**
+             * Format: uuid
+             * @description The measure, to record it given or not when the sitting is recorded held
+             */
+            accommodationId: string;
             /** @enum {string} */
             kind: "tiers-temps" | "extra-time" | "third-party-assistance" | "adapted-supports" | "adapted-modalities" | "adapted-admission" | "adapted-follow-up";
             /** @description What the assessor does, in the words of the exam room */
@@ -2211,7 +2535,7 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
-        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentReissued (number, version, pdfSha256, credentialSha256, reason, by, at: the attestation rendered again under its number), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
+        /** @description A fact bearing on the bloc, with its trace; the other members follow `type`: SittingScheduled (sittingId, epreuve, attempt, observation, scheduledAt, assessors, assessorKind: the capacity in which they assess, timedParts, accommodationsApplicable, by, at), SittingHeld (sittingId, heldAt, timedParts, accommodationsApplied, accommodationsNotApplied, by, at), AssessmentRecorded (assessmentId, sittingId, epreuve, attempt, results as first assessed, passed, assessor, capacity: in which the assessor acted, at, and correctedBy: the corrections of it since), AssessmentCorrected (correctionId, corrects, results, reason, by, capacity, at), CompetencyAcquired (its evidence: for each criterion the assessment, and the correction that made it met if one did), CompetencyAcquisitionRevoked and the Bloc* events (their data), ApprenticeshipMasterChanged, where the bloc has épreuves the maître d’apprentissage assesses (apprenticeship: the new master and company, previous, reason, reassignedSittings: the bloc’s sittings handed to the new master, by, at), EnrolledByTransfer (carriedFrom, by, at), DocumentIssued (number, decisionEventId, pdfSha256, credentialSha256, by, at), DocumentReissued (number, version, pdfSha256, credentialSha256, reason, by, at: the attestation rendered again under its number), DocumentRevoked (number, reasonCategory, by, at). Durations and accommodation ids only for readers who may know (R14). */
         ProvenanceHistoryItem: {
             /** Format: uuid */
             eventId: string;
@@ -3105,6 +3429,329 @@ export interface operations {
             };
         };
     };
+    AccrochageController_certifiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertifierView"][];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AccrochageController_holders: {
+        parameters: {
+            query?: {
+                /** @description Awards on or after this date (Europe/Paris) */
+                from?: string;
+                /** @description Awards on or before this date (Europe/Paris) */
+                to?: string;
+                status?: "to-declare" | "declared" | "to-correct" | "annulled" | "erased";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                certifier: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardedHolderView"][];
+                };
+            };
+            /** @description A query parameter is not valid: REQUEST.INVALID lists each and why in `errors`; QUERY.* codes name their `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ACCROCHAGE.UNKNOWN_CERTIFIER: no such certifier configured for the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ACCROCHAGE.NOT_CONFIGURED: no certifier is configured (ACCROCHAGE_CERTIFIERS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AccrochageController_declare: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                certifier: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclareHoldersRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationReportView"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ACCROCHAGE.UNKNOWN_CERTIFIER: no such certifier configured for the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: ACCROCHAGE.NOT_CONFIGURED: no certifier is configured (ACCROCHAGE_CERTIFIERS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PRIVACY.READ_NOT_RECORDED: the read of personal data could not be recorded, so nothing is answered */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AccrochageController_flux: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certifier: string;
+                fluxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The XML flux */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ACCROCHAGE.UNKNOWN_CERTIFIER: no such certifier configured for the caller’s organisation. Or: ACCROCHAGE.UNKNOWN_FLUX: no such flux recorded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description ACCROCHAGE.NOT_CONFIGURED: no certifier is configured (ACCROCHAGE_CERTIFIERS) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     CandidatesController_register: {
         parameters: {
             query?: never;
@@ -3157,6 +3804,117 @@ export interface operations {
                 };
             };
             /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CandidatesController_amendIdentity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendCandidateIdentityRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOutcome"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: An id in the path is not a uuid: REQUEST.INVALID. Or: CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED, or a field refused by its format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: PERSONAL_DATA.ERASED: the candidate’s personal data was erased */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3604,7 +4362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3716,7 +4474,119 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such enrollment (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: The path does not allow this now, or a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EnrollmentCommandsController_changeApprenticeshipMaster: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                enrollmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeApprenticeshipMasterRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the stream and the global log stand after the command */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOutcome"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: The act does not fit the référentiel or the path: a code of its own, naming the `field` where there is one; or an id in the path is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,7 +4697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3940,7 +4810,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4053,7 +4923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4165,7 +5035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4277,7 +5147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4388,7 +5258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4501,7 +5371,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4613,7 +5483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +5595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4839,7 +5709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4952,7 +5822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5066,7 +5936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5178,7 +6048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5290,7 +6160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5401,7 +6271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: The act refuses this caller: ASSESSMENT.ASSESSOR_NOT_ASSIGNED, ASSESSMENT.FORMER_APPRENTICESHIP_MASTER, SITTING.ASSESSOR_NOT_ASSIGNED, CONSENT.NOT_CANDIDATE */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -73,7 +73,9 @@ export function PathDocuments({ path }: { path: PathView }) {
     i18n: { language },
   } = useTranslation();
   const role = currentSession()?.role ?? '';
-  const documents = path.documents as Document[];
+  // The certificate first, then each bloc's attestation in the order of the blocs (the api lists them as they were issued).
+  const rank = (d: Document) => (d.kind === 'attestation' ? 1 + path.blocs.findIndex((b) => b.code === d.blocCode) : 0);
+  const documents = [...(path.documents as Document[])].sort((a, b) => rank(a) - rank(b));
   const erasedAt = path.personalDataErasedAt;
   const date = (iso: string) => formatParis(iso, language, { dateStyle: 'medium' });
   // A decision whose document the issuance jobs are still writing (never once the holder is erased).

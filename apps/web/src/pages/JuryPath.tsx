@@ -244,7 +244,8 @@ function BlocCard({
                               {epreuveName(version, a.epreuve)}, {t('path.attempt', { n: a.attempt })}
                               {a.heldAt ? `, ${t('jury.path.heldOn', { date: date(a.heldAt) })}` : ''} :{' '}
                               {t('path.criteria', { met: a.criteriaMet, total: a.criteria })}{' '}
-                              <AssessmentBadges passed={a.passed} corrected={Boolean(a.correctedBy)} voided={a.voided} />
+                              {/* Passed for this competency, as on the path: its criteria met in that assessment (the épreuve may have failed on another's). */}
+                              <AssessmentBadges passed={a.criteriaMet === a.criteria} corrected={Boolean(a.correctedBy)} voided={a.voided} />
                             </Text>
                           ))
                         )}

@@ -1,14 +1,17 @@
-import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
+import { Dates } from '../components/Dates';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { listEnrollments, pathQuery } from './referentials';
+import { MeasureToApply, Outcome, RecordHeld } from './SittingActs';
 import { assessmentOf, durationsOf, epreuveName, PathView, SittingView, Version } from './sittings';
 
 type ToApply = components['schemas']['ToApplyAccommodationsView'];
@@ -33,11 +36,25 @@ function measuresAt(path: PathView, sittingId: string): Measure[] {
 /**
  * « Mes épreuves »: the sittings assigned to the signed-in assessor (the api lists them the
  * enrollments where they have one), to assess first, then to hold, then those assessed; at each
- * the durations to apply and the measures as instructions, nothing more (R14).
+ * the durations to apply and the measures as instructions, nothing more (R14). The assessor
+ * records a sitting held here, then assesses it.
  */
 export function MySittings() {
   const { t } = useTranslation();
   const me = currentSession()?.subject ?? '';
+  const queries = useQueryClient();
+  // The sitting whose holding is being recorded; each path read as far as the last act on it.
+  const [holding, setHolding] = useState<string>();
+  const [readAt, setReadAt] = useState<Record<string, string>>({});
+  const [held, setHeld] = useState<string>();
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => notice.current?.focus(), [held]);
+  const recordedHeld = (enrollmentId: string, sittingId: string) => (outcome: Outcome) => {
+    setHolding(undefined);
+    setHeld(sittingId);
+    void queries.invalidateQueries({ queryKey: ['path', enrollmentId] });
+    if (outcome.position) setReadAt((at) => ({ ...at, [enrollmentId]: outcome.position! }));
+  };
   const list = useQuery({
     queryKey: ['enrollments', { pageSize: PAGE_SIZE, mine: me }],
     retry: shouldRetry,
@@ -45,7 +62,8 @@ export function MySittings() {
   });
   const items = list.data?.items ?? [];
   const paths = useQueries({
-    queries: items.map((item) => pathQuery(item.enrollmentId)),
+    // Read again at a position, a path keeps showing as it was until the answer comes.
+    queries: items.map((item) => ({ ...pathQuery(item.enrollmentId, readAt[item.enrollmentId]), placeholderData: keepPreviousData })),
   });
   const pinned = [...new Set(items.map((i) => `${i.referentialId}@${i.version}`))];
   const versions = useQueries({
@@ -80,31 +98,64 @@ export function MySittings() {
     { key: 'assessed', rows: rows.filter((r) => r.sitting.status === 'assessed').sort((a, b) => byDate(b, a)) },
   ];
 
+  const heldRow = rows.find((r) => r.sitting.sittingId === held && r.sitting.status !== 'scheduled');
+
   return (
-    <Stack maw={980}>
-      <Title order={1}>{t('mySittings.title')}</Title>
-      <Text>{t('mySittings.intro')}</Text>
-      {list.data.total > items.length && <Text size="sm">{t('mySittings.truncated', { count: items.length })}</Text>}
-      <QueryState isLoading={loading} error={failed} />
-      {sections.map(({ key, rows: shown }) => (
-        <Stack key={key} gap="sm" component="section" aria-labelledby={`section-${key}`}>
-          <Title order={2} size="h3" id={`section-${key}`}>
-            {t(`mySittings.sections.${key}`, { count: shown.length })}
-          </Title>
-          {shown.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t(`mySittings.none.${key}`)}
-            </Text>
-          ) : (
-            shown.map((row) => <SittingCard key={row.sitting.sittingId} row={row} version={versionOf(row.path)} />)
-          )}
-        </Stack>
-      ))}
-    </Stack>
+    <Dates>
+      <Stack maw={980}>
+        <Title order={1}>{t('mySittings.title')}</Title>
+        <Text>{t('mySittings.intro')}</Text>
+        {heldRow && (
+          <Alert color="green.9" variant="outline" role="status" ref={notice} tabIndex={-1}>
+            {t('mySittings.recordedHeld', { epreuve: epreuveName(versionOf(heldRow.path), heldRow.sitting.epreuve), attempt: heldRow.sitting.attempt })}
+          </Alert>
+        )}
+        {list.data.total > items.length && <Text size="sm">{t('mySittings.truncated', { count: items.length })}</Text>}
+        <QueryState isLoading={loading} error={failed} />
+        {sections.map(({ key, rows: shown }) => (
+          <Stack key={key} gap="sm" component="section" aria-labelledby={`section-${key}`}>
+            <Title order={2} size="h3" id={`section-${key}`}>
+              {t(`mySittings.sections.${key}`, { count: shown.length })}
+            </Title>
+            {shown.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {t(`mySittings.none.${key}`)}
+              </Text>
+            ) : (
+              shown.map((row) => (
+                <SittingCard
+                  key={row.sitting.sittingId}
+                  row={row}
+                  version={versionOf(row.path)}
+                  holding={holding === row.sitting.sittingId}
+                  onHold={() => setHolding(row.sitting.sittingId)}
+                  onCancel={() => setHolding(undefined)}
+                  onRecorded={recordedHeld(row.path.enrollmentId, row.sitting.sittingId)}
+                />
+              ))
+            )}
+          </Stack>
+        ))}
+      </Stack>
+    </Dates>
   );
 }
 
-function SittingCard({ row, version }: { row: Row; version: Version | undefined }) {
+function SittingCard({
+  row,
+  version,
+  holding,
+  onHold,
+  onCancel,
+  onRecorded,
+}: {
+  row: Row;
+  version: Version | undefined;
+  holding: boolean;
+  onHold: () => void;
+  onCancel: () => void;
+  onRecorded: (outcome: Outcome) => void;
+}) {
   const { t, i18n } = useTranslation();
   const { path, sitting, measures } = row;
   const titleId = `sitting-${sitting.sittingId}`;
@@ -166,8 +217,23 @@ function SittingCard({ row, version }: { row: Row; version: Version | undefined 
             </Table>
           </Card>
         )}
-        {sitting.status === 'scheduled' && <Text size="sm">{t('mySittings.heldByAdmin')}</Text>}
+        {sitting.status === 'scheduled' && !holding && <Text size="sm">{t('mySittings.toRecordHeld')}</Text>}
+        {holding && (
+          <RecordHeld
+            enrollmentId={path.enrollmentId}
+            sitting={sitting}
+            version={version}
+            toApply={measures.filter((m): m is MeasureToApply => 'accommodationId' in m)}
+            onRecorded={onRecorded}
+            onCancel={onCancel}
+          />
+        )}
         <Group gap="md">
+          {sitting.status === 'scheduled' && !holding && (
+            <Button onClick={onHold} aria-label={t('path.recordHeldOf', { epreuve: sitting.epreuve, n: sitting.attempt })}>
+              {t('path.recordHeld')}
+            </Button>
+          )}
           {sitting.status === 'held' && (
             <Button component={Link} to={link}>
               {t('mySittings.assess')}

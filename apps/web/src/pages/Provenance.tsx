@@ -107,6 +107,15 @@ export function Provenance() {
             </Text>
           </>
         );
+      case 'ApprenticeshipMasterChanged': {
+        // Who assesses the bloc's épreuves of the maître d'apprentissage from then on, and why.
+        const named = (a: unknown) => {
+          const { masterId, company } = a as { masterId: string; company: string };
+          return `${masterId} (${company})`;
+        };
+        const change = item.previous ? `${named(item.previous)} → ${named(item.apprenticeship)}` : named(item.apprenticeship);
+        return <Text size="sm">{[change, String(item.reason ?? ''), who, dateTime(item.at)].filter(Boolean).join(' · ')}</Text>;
+      }
       case 'EnrolledByTransfer': {
         const from = item.carriedFrom as { enrollmentId: string; version: string; bloc: string };
         return (

@@ -171,11 +171,14 @@ interface HeldDraft {
 }
 
 type ProvenanceItem = { type: string; sittingId?: string; accommodationsApplicable?: string[] };
+/** A measure the api tells the sitting's assessor to apply there: its id and the instruction, nothing more (R14). */
+export type MeasureToApply = components['schemas']['MeasureToApplyView'];
 
 /** The accommodations due at a sitting (ids only: the admin never reads the measures, R14), from its bloc's provenance. */
-function useApplicable(enrollmentId: string, sitting: SittingView) {
+function useApplicable(enrollmentId: string, sitting: SittingView, enabled: boolean) {
   return useQuery({
     queryKey: ['provenance', enrollmentId, sitting.bloc],
+    enabled,
     retry: shouldRetry,
     queryFn: () => answer(api.GET('/enrollments/{enrollmentId}/blocs/{blocCode}/provenance', { params: { path: { enrollmentId, blocCode: sitting.bloc } } })),
     select: (provenance) =>
@@ -186,20 +189,24 @@ function useApplicable(enrollmentId: string, sitting: SittingView) {
 }
 
 /**
- * An admin records a sitting held: when, how long each timed part actually lasted, and each
- * accommodation due there given or not (a measure not given is a finding, R11). The api takes this
- * act from admins only: an assessor tells them.
+ * A sitting recorded held, by the school's admin or one of its assessors: when, how long each timed
+ * part actually lasted, and each accommodation due there given or not (a measure not given is a
+ * finding, R11). The admin knows the measures by their ids only (from the bloc's provenance); the
+ * assessor (`toApply`) by the instructions the api gave them, and the durations to apply, never
+ * the base ones (R14).
  */
 export function RecordHeld({
   enrollmentId,
   sitting,
   version,
+  toApply,
   onRecorded,
   onCancel,
 }: {
   enrollmentId: string;
   sitting: SittingView;
   version: Version | undefined;
+  toApply?: readonly MeasureToApply[];
   onRecorded: (outcome: Outcome) => void;
   onCancel: () => void;
 }) {
@@ -211,8 +218,9 @@ export function RecordHeld({
     minutes: Object.fromEntries(sitting.timedParts.map((p) => [p.code, p.effectiveDurationMinutes ?? p.baseDurationMinutes])),
     given: {},
   });
-  const applicable = useApplicable(enrollmentId, sitting);
-  const measures = applicable.data ?? [];
+  const applicable = useApplicable(enrollmentId, sitting, !toApply);
+  const measures = toApply ? toApply.map((m) => m.accommodationId) : (applicable.data ?? []);
+  const instructionOf = (id: string) => toApply?.find((m) => m.accommodationId === id)?.instruction;
   const [unchosen, setUnchosen] = useState<string[]>([]);
   const act = useAct({
     name: `sitting-held.${sitting.sittingId}`,
@@ -250,7 +258,7 @@ export function RecordHeld({
           <Title order={2} size="h4" id="held-title" ref={heading} tabIndex={-1}>
             {t('sittings.held.title', { epreuve: epreuveName(version, sitting.epreuve), attempt: sitting.attempt })}
           </Title>
-          <Text size="sm">{t('sittings.held.intro')}</Text>
+          <Text size="sm">{toApply ? t('sittings.held.introToApply') : t('sittings.held.intro')}</Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md" verticalSpacing="sm">
             <DateField label={t('sittings.held.day')} withAsterisk maxDate={new Date()} value={draft.day} onChange={(day) => update({ day })} error={when} />
             <TimeField
@@ -270,9 +278,9 @@ export function RecordHeld({
                   key={part.code}
                   label={t('sittings.held.actualDuration', { title: partTitle(version, sitting.epreuve, part.code) })}
                   description={
-                    part.effectiveDurationMinutes !== undefined && part.effectiveDurationMinutes !== part.baseDurationMinutes
+                    part.effectiveDurationMinutes !== undefined && part.effectiveDurationMinutes !== part.baseDurationMinutes && !toApply
                       ? t('sittings.held.plannedWithBase', { minutes: part.effectiveDurationMinutes, base: part.baseDurationMinutes })
-                      : t('sittings.held.planned', { minutes: part.baseDurationMinutes })
+                      : t('sittings.held.planned', { minutes: part.effectiveDurationMinutes ?? part.baseDurationMinutes })
                   }
                   {...HELP_BELOW}
                   withAsterisk
@@ -291,16 +299,20 @@ export function RecordHeld({
           {measures.map((id, i) => (
             <Radio.Group
               key={id}
-              label={t('sittings.held.measure', { n: i + 1, count: measures.length })}
-              description={t('sittings.held.measureHelp')}
+              label={
+                toApply
+                  ? t('sittings.held.instruction', { n: i + 1, count: measures.length, instruction: instructionOf(id) })
+                  : t('sittings.held.measure', { n: i + 1, count: measures.length })
+              }
+              description={toApply ? t('sittings.held.instructionHelp') : t('sittings.held.measureHelp')}
               withAsterisk
               value={draft.given[id] ?? null}
               onChange={(value) => update((d) => ({ ...d, given: { ...d.given, [id]: value as 'given' | 'not-given' } }))}
               error={unchosen.includes(id) && !draft.given[id] ? t('act.reasons.required') : i === 0 ? act.errorOf('accommodationsApplied') : undefined}
             >
               <Group mt={6}>
-                <Radio value="given" label={t('sittings.held.given')} />
-                <Radio value="not-given" label={t('sittings.held.notGiven')} />
+                <Radio value="given" label={toApply ? t('sittings.held.applied') : t('sittings.held.given')} />
+                <Radio value="not-given" label={toApply ? t('sittings.held.notApplied') : t('sittings.held.notGiven')} />
               </Group>
             </Radio.Group>
           ))}

@@ -55,7 +55,7 @@ describe('R14: each reader sees what they must of the accommodations', () => {
     expect(accommodationsAsSeenBy({ role: 'candidate', id: 'someone-else' }, stateOf(path()))).toEqual({ view: 'none' });
   });
 
-  it('an assessor sees what to apply at the sittings they are assigned to: durations and instructions, no details', () => {
+  it('an assessor sees what to apply at the sittings they are assigned to: durations and instructions (each measure by its id, to record it given), no details', () => {
     const view = accommodationsAsSeenBy(viewer('assessor', assessor.id), stateOf(path()));
     expect(view).toEqual({
       view: 'to-apply',
@@ -66,8 +66,8 @@ describe('R14: each reader sees what they must of the accommodations', () => {
           scheduledAt: at(10),
           timedParts: [{ code: 'soutenance', durationMinutes: 40 }],
           measures: [
-            { kind: 'tiers-temps', instruction: 'Temps majoré d’un tiers : appliquer les durées indiquées' },
-            { kind: 'third-party-assistance', instruction: 'Assistant présent pendant l’épreuve' },
+            { accommodationId: 'acc-1', kind: 'tiers-temps', instruction: 'Temps majoré d’un tiers : appliquer les durées indiquées' },
+            { accommodationId: 'acc-2', kind: 'third-party-assistance', instruction: 'Assistant présent pendant l’épreuve' },
           ],
         },
       ],

@@ -52,6 +52,8 @@ export type AccommodationsView =
   | { readonly view: 'none' };
 
 export interface MeasureToApply {
+  /** Which measure it is, for the assessor to record it given or not when they record the sitting held. */
+  readonly accommodationId: string;
   readonly kind: AccommodationKind;
   /** What the assessor does, in the words of the exam room. */
   readonly instruction: string;
@@ -108,7 +110,9 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
             epreuve: s.epreuveCode,
             scheduledAt: s.scheduledAt,
             timedParts: s.timedParts.map((p) => ({ code: p.code, durationMinutes: p.effectiveDurationMinutes })),
-            measures: s.applicableAccommodations.map((applicable) => measureToApply(applicable.kind, state.accommodations[applicable.accommodationId]?.terms)),
+            measures: s.applicableAccommodations.map((applicable) =>
+              measureToApply(applicable.accommodationId, applicable.kind, state.accommodations[applicable.accommodationId]?.terms),
+            ),
           })),
       };
     case 'auditor': {
@@ -177,9 +181,13 @@ function withoutDetails(terms: Protected<AccommodationTerms>): Protected<Consent
   return measure;
 }
 
-function measureToApply(kind: Protected<AccommodationKind>, terms: Protected<AccommodationTerms> | undefined): Protected<MeasureToApply> {
+function measureToApply(
+  accommodationId: string,
+  kind: Protected<AccommodationKind>,
+  terms: Protected<AccommodationTerms> | undefined,
+): Protected<MeasureToApply> {
   if (isWithheld(kind)) return kind;
   const known = terms === undefined ? undefined : disclosed(terms);
   if (terms !== undefined && isWithheld(terms) && terms.withheld === 'erased') return ERASED;
-  return { kind, instruction: INSTRUCTIONS[kind](known ? extraTimeOf(known) : undefined) };
+  return { accommodationId, kind, instruction: INSTRUCTIONS[kind](known ? extraTimeOf(known) : undefined) };
 }

@@ -25,11 +25,27 @@ export interface Apprenticeship {
   readonly company: string;
 }
 
+/** Who took the initiative of the registration, as the accrochage declares it (France Travail: Pôle emploi before 2024). */
+export const REGISTRATION_INITIATIVES = ['candidate', 'training-organisation', 'france-travail', 'employer', 'other'] as const;
+export type RegistrationInitiative = (typeof REGISTRATION_INITIATIVES)[number];
+
+/** How a VAE is undertaken: on a congé VAE, or alongside work. */
+export const VAE_VOIES = ['conge-vae', 'vae-classique'] as const;
+export type VaeVoie = (typeof VAE_VOIES)[number];
+
+/** How a sitting was held: on site, or at a distance (the accrochage's `modalitePassageExamen`). */
+export const SITTING_MODES = ['on-site', 'distance'] as const;
+export type SittingMode = (typeof SITTING_MODES)[number];
+
 /** What an enrollment may state beyond its route: its apprenticeship, and when its training or contract started. */
 export interface EnrollmentParticulars {
   readonly apprenticeship?: Apprenticeship;
   /** YYYY-MM-DD: the start of the training or of the contract; statistics count from it. */
   readonly trainingStartDate?: string;
+  /** Who took the initiative of the registration (declared in the accrochage). */
+  readonly registrationInitiative?: RegistrationInitiative;
+  /** On the VAE route: how the VAE is undertaken (declared in the accrochage). */
+  readonly vaeVoie?: VaeVoie;
 }
 
 export interface BlocCorrespondence {
@@ -52,6 +68,7 @@ export type EnrollmentCommand =
       } & EnrollmentParticulars;
     }
   | { readonly type: 'ChooseOption'; readonly data: CommandBase & { optionBlocs: readonly string[] } }
+  | { readonly type: 'ChangeApprenticeshipMaster'; readonly data: CommandBase & { apprenticeship: Apprenticeship; reason: string } }
   | { readonly type: 'GrantAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms } }
   | { readonly type: 'AmendAccommodation'; readonly data: CommandBase & { accommodationId: string; terms: AccommodationTerms; reason: string } }
   | { readonly type: 'EndAccommodation'; readonly data: CommandBase & { accommodationId: string; reason: string } }
@@ -63,7 +80,13 @@ export type EnrollmentCommand =
     }
   | {
       readonly type: 'RecordSittingHeld';
-      readonly data: CommandBase & { sittingId: string; heldAt: string; timedParts: readonly TimedPartConditions[]; accommodationsApplied: readonly string[] };
+      readonly data: CommandBase & {
+        sittingId: string;
+        heldAt: string;
+        timedParts: readonly TimedPartConditions[];
+        accommodationsApplied: readonly string[];
+        mode?: SittingMode;
+      };
     }
   | { readonly type: 'RecordAssessment'; readonly data: CommandBase & { assessmentId: string; sittingId: string; results: readonly CriterionResult[] } }
   | {
@@ -154,6 +177,7 @@ export const FACTS_A_DECISION_OPENS: { readonly [Type in EnrollmentCommandType]:
   Enroll: 'none',
   EnrollByTransfer: 'none',
   ChooseOption: 'none',
+  ChangeApprenticeshipMaster: 'none',
   GrantAccommodation: 'accommodations',
   AmendAccommodation: 'accommodations',
   EndAccommodation: 'accommodations',

@@ -1,10 +1,20 @@
-import { indexReferential, ReferentialIndex } from '../referential/referential-index';
+import { competenciesIncompletableOnRoute, indexReferential, ReferentialIndex } from '../referential/referential-index';
 import { ACCESS_ROUTES, AccessRoute, accessRoutesOf, APPRENTICESHIP_MASTER_KIND, Epreuve, owedOnRoute, Referential } from '../referential/referential.model';
 import { Actor, Role } from '../shared/actor';
 import { ConflictError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
 import { disclosed, isWithheld } from '../shared/withheld';
 import { ACCOMMODATION_KINDS, AccommodationTerms, effectiveDurationMinutes, extraTimeOf, isInForce } from './accommodation';
-import { ANNULMENT_REASONS, CommandOf, CriterionResult, EnrollmentCommand, EnrollmentParticulars } from './enrollment.commands';
+import {
+  ANNULMENT_REASONS,
+  CommandOf,
+  CriterionResult,
+  EnrollmentCommand,
+  EnrollmentParticulars,
+  REGISTRATION_INITIATIVES,
+  SITTING_MODES,
+  SittingMode,
+  VAE_VOIES,
+} from './enrollment.commands';
 import { ApplicableAccommodation, BlocValidationRule, EnrollmentEvent, EventOf, TimedPartSchedule } from './enrollment.events';
 import { epreuvesOwedBy, PathEvidence, pathProgress } from './enrollment.progress';
 import { ActiveEnrollment, EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment.state';
@@ -41,6 +51,8 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       return enrollByTransfer(command, state, index, context);
     case 'ChooseOption':
       return chooseOption(command, open(state, index), index);
+    case 'ChangeApprenticeshipMaster':
+      return changeApprenticeshipMaster(command, notCertified(open(state, index)), index);
     case 'GrantAccommodation':
       return grantAccommodation(command, open(state, index), index);
     case 'AmendAccommodation':
@@ -132,13 +144,26 @@ function validDate(value: string, field: string): string {
 
 // ---- enrollment and option (R1, R2) -----------------------------------------------------------
 
-function checkOptionBlocs(optionBlocs: readonly string[], index: ReferentialIndex): void {
+/**
+ * The option blocs chosen: known option blocs, each once, no more in a group than it takes, and
+ * each newly chosen one completable on the path's route (an option whose competencies no épreuve
+ * owed on that route can rule on could never be validated). `kept` are blocs already chosen, not
+ * asked again: a path that chose one before the route was checked keeps it.
+ */
+function checkOptionBlocs(optionBlocs: readonly string[], index: ReferentialIndex, route: AccessRoute, kept: readonly string[] = []): void {
   const perGroup = new Map<string, number>();
   for (const code of optionBlocs) {
     const bloc = index.blocs.get(code);
     if (!bloc) throw new ValidationError('OPTION.UNKNOWN_BLOC', `bloc ${code} does not exist in this référentiel`, { bloc: code });
     if (!bloc.optionGroup) throw new ValidationError('OPTION.NOT_AN_OPTION_BLOC', `bloc ${code} is mandatory, not an option`, { bloc: code });
     perGroup.set(bloc.optionGroup, (perGroup.get(bloc.optionGroup) ?? 0) + 1);
+    const incompletable = kept.includes(code) ? [] : competenciesIncompletableOnRoute(index, code, route);
+    if (incompletable.length > 0)
+      throw new ValidationError(
+        'OPTION.INCOMPLETABLE_ON_ROUTE',
+        `option bloc ${code} cannot be completed on the ${route} route: no épreuve owed on it rules on competency(ies) ${incompletable.join(', ')}`,
+        { field: 'optionBlocs', bloc: code, route, competencies: incompletable },
+      );
   }
   if (new Set(optionBlocs).size !== optionBlocs.length) throw new ValidationError('OPTION.DUPLICATE_BLOC', 'a bloc is chosen twice');
   for (const [group, count] of perGroup) {
@@ -160,8 +185,8 @@ function enroll(command: CommandOf<'Enroll'>, state: EnrollmentState, index: Ref
   checkOpenToNewEnrollments(index, context);
   if (!ACCESS_ROUTES.includes(d.accessRoute)) throw new ValidationError('ENROLLMENT.UNKNOWN_ACCESS_ROUTE', `unknown access route ${d.accessRoute}`);
   required(d.cohort, 'cohort');
-  checkOptionBlocs(d.optionBlocs, index);
   const particulars = checkParticulars(d, index);
+  checkOptionBlocs(d.optionBlocs, index, d.accessRoute);
   return [
     {
       type: 'CandidateEnrolled',
@@ -226,9 +251,19 @@ function checkParticulars(d: EnrollmentParticulars & { accessRoute: AccessRoute 
     throw new ValidationError('COMMAND.INVALID_DATE', `trainingStartDate is not a calendar date (YYYY-MM-DD): ${d.trainingStartDate}`, {
       field: 'trainingStartDate',
     });
+  if (d.registrationInitiative !== undefined && !REGISTRATION_INITIATIVES.includes(d.registrationInitiative))
+    throw new ValidationError('ENROLLMENT.UNKNOWN_REGISTRATION_INITIATIVE', `registrationInitiative is one of ${REGISTRATION_INITIATIVES.join(', ')}`, {
+      field: 'registrationInitiative',
+    });
+  if (d.vaeVoie !== undefined && d.accessRoute !== 'vae')
+    throw new ValidationError('ENROLLMENT.VAE_VOIE_OFF_ROUTE', `a VAE voie is stated on the vae route only, not on ${d.accessRoute}`, { field: 'vaeVoie' });
+  if (d.vaeVoie !== undefined && !VAE_VOIES.includes(d.vaeVoie))
+    throw new ValidationError('ENROLLMENT.UNKNOWN_VAE_VOIE', `vaeVoie is one of ${VAE_VOIES.join(', ')}`, { field: 'vaeVoie' });
   return {
     ...(d.apprenticeship ? { apprenticeship: { masterId: d.apprenticeship.masterId.trim(), company: d.apprenticeship.company.trim() } } : {}),
     ...(d.trainingStartDate ? { trainingStartDate: d.trainingStartDate } : {}),
+    ...(d.registrationInitiative ? { registrationInitiative: d.registrationInitiative } : {}),
+    ...(d.vaeVoie ? { vaeVoie: d.vaeVoie } : {}),
   };
 }
 
@@ -252,7 +287,7 @@ function enrollByTransfer(
   checkPinnedVersion(d.referentialId, d.version, index);
   checkOpenToNewEnrollments(index, context);
   checkParticulars(d, index);
-  checkOptionBlocs(d.optionBlocs, index);
+  checkOptionBlocs(d.optionBlocs, index, d.accessRoute);
   checkCarriedTargets(
     d.carriedBlocs.map((c) => c.toBloc),
     index,
@@ -272,7 +307,7 @@ function enrollByTransfer(
 
 function chooseOption(command: CommandOf<'ChooseOption'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
   const d = command.data;
-  checkOptionBlocs(d.optionBlocs, index);
+  checkOptionBlocs(d.optionBlocs, index, state.accessRoute, state.optionBlocs);
   // An option bloc already validated is part of the path for good (R7): it cannot be dropped.
   const dropped = state.optionBlocs.filter((code) => !d.optionBlocs.includes(code));
   const locked = dropped.filter((code) => state.blocs[code]?.status === 'validated');
@@ -281,6 +316,52 @@ function chooseOption(command: CommandOf<'ChooseOption'>, state: ActiveEnrollmen
   if (dropped.length === 0 && d.optionBlocs.length === state.optionBlocs.length) return [];
   const chosen: EnrollmentEvent = { type: 'OptionChosen', data: { optionBlocs: d.optionBlocs, previousOptionBlocs: state.optionBlocs, by: d.by, at: d.now } };
   return withConsequences(state, [chosen], index, d.by, d.now, 'assessment-corrected');
+}
+
+// ---- the maître d'apprentissage ----------------------------------------------------------------------
+
+/** Whether an épreuve (or a sitting of it) is assessed by the enrollment's own maître d'apprentissage. */
+const byTheMaster = (assessorKind: string | undefined): boolean => assessorKind === APPRENTICESHIP_MASTER_KIND;
+
+/**
+ * The enrollment's maître d'apprentissage (and company) replaced. From then on the épreuves the
+ * maître d'apprentissage assesses are assigned to and assessed by the new one alone, the sittings
+ * already scheduled or held and not yet assessed included (reassigned in the same fact); what the
+ * former one assessed stays recorded and counts as before. Naming the master and company the
+ * enrollment already names changes nothing (no fact). An enrollment whose route has no maître
+ * d'apprentissage (it names none, its route is not apprenticeship and owes no épreuve they assess)
+ * is refused.
+ */
+function changeApprenticeshipMaster(command: CommandOf<'ChangeApprenticeshipMaster'>, state: ActiveEnrollment, index: ReferentialIndex): EnrollmentEvent[] {
+  const d = command.data;
+  const owesMasterEpreuves = [...index.epreuves.values()].some(({ epreuve }) => byTheMaster(epreuve.assessorKind) && owedOnRoute(epreuve, state.accessRoute));
+  if (!state.apprenticeship && state.accessRoute !== 'apprentissage' && !owesMasterEpreuves)
+    throw new IllegalStateError(
+      'APPRENTICESHIP.NOT_AN_APPRENTICESHIP',
+      `this enrollment follows the ${state.accessRoute} route and names no maître d'apprentissage: there is none to change`,
+      { accessRoute: state.accessRoute },
+    );
+  const apprenticeship = {
+    masterId: required(d.apprenticeship?.masterId, 'masterId').trim(),
+    company: required(d.apprenticeship?.company, 'company').trim(),
+  };
+  const reason = required(d.reason, 'reason').trim();
+  const previous = state.apprenticeship;
+  if (previous?.masterId === apprenticeship.masterId && previous.company === apprenticeship.company) return [];
+  const reassignedSittings = Object.values(state.sittings)
+    .filter(
+      (s) =>
+        s.status !== 'assessed' &&
+        byTheMaster(s.assessorKind ?? index.epreuves.get(s.epreuveCode)?.epreuve.assessorKind) &&
+        !(s.assessorIds.length === 1 && s.assessorIds[0] === apprenticeship.masterId),
+    )
+    .map((s) => s.id);
+  return [
+    {
+      type: 'ApprenticeshipMasterChanged',
+      data: { apprenticeship, ...(previous ? { previous } : {}), reason, reassignedSittings, by: d.by, at: d.now },
+    },
+  ];
 }
 
 // ---- accommodations and consent (R9, R10) --------------------------------------------------------
@@ -520,9 +601,17 @@ const repeatedIn = (values: readonly string[]): string[] => [...new Set(values.f
 /** A sitting is recorded as held once it has been: a few minutes of clock drift aside, not ahead of the clock. */
 const HELD_CLOCK_SKEW_MS = 5 * 60_000;
 
+function checkedMode(mode: SittingMode): SittingMode {
+  if (!SITTING_MODES.includes(mode)) throw new ValidationError('SITTING.UNKNOWN_MODE', `mode is one of ${SITTING_MODES.join(', ')}`, { field: 'mode' });
+  return mode;
+}
+
 function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: ActiveEnrollment): EnrollmentEvent[] {
   const d = command.data;
   const s = sitting(state, d.sittingId);
+  // The school's admin, or an assessor of this sitting: they held it and know what was given there.
+  if (d.by.role === 'assessor' && !s.assessorIds.includes(d.by.id))
+    throw new ForbiddenError('SITTING.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${d.sittingId}`);
   if (s.status !== 'scheduled') throw new IllegalStateError('SITTING.ALREADY_HELD', `sitting ${d.sittingId} is already recorded as held`);
   validDate(d.heldAt, 'heldAt');
   if (Date.parse(d.heldAt) > Date.parse(d.now) + HELD_CLOCK_SKEW_MS)
@@ -604,6 +693,7 @@ function recordSittingHeld(command: CommandOf<'RecordSittingHeld'>, state: Activ
         accommodationsApplied: d.accommodationsApplied,
         // R11: a granted measure not given at the sitting is a finding; stating it here spares auditors a guess.
         accommodationsNotApplied: s.applicableAccommodations.filter((a) => !given(a.accommodationId)),
+        ...(d.mode ? { mode: checkedMode(d.mode) } : {}),
         by: d.by,
         at: d.now,
       },
@@ -663,6 +753,18 @@ function correctAssessment(command: CommandOf<'CorrectAssessment'>, state: Activ
   // A correction is made by one of the sitting's assessors, or by the jury.
   if (d.by.role !== 'jury' && !s.assessorIds.includes(d.by.id))
     throw new ForbiddenError('ASSESSMENT.ASSESSOR_NOT_ASSIGNED', `${d.by.id} is not assigned to sitting ${s.id}`);
+  // Once replaced, a maître d'apprentissage no longer acts on the path: what they assessed stands, and the jury corrects it.
+  const master = state.apprenticeship?.masterId;
+  if (
+    d.by.role !== 'jury' &&
+    master !== undefined &&
+    d.by.id !== master &&
+    byTheMaster(s.assessorKind ?? index.epreuves.get(assessment.epreuveCode)!.epreuve.assessorKind)
+  )
+    throw new ForbiddenError(
+      'ASSESSMENT.FORMER_APPRENTICESHIP_MASTER',
+      `${d.by.id} is no longer the candidate's maître d'apprentissage (${master} is): the jury corrects what they assessed`,
+    );
   checkResults(d.results, index.epreuves.get(assessment.epreuveCode)!.criteria, assessment.epreuveCode);
   const corrected: EnrollmentEvent = {
     type: 'AssessmentCorrected',
@@ -948,6 +1050,8 @@ export function transferInCommand(sourceEnrollmentId: string, source: ActiveEnro
       accessRoute: source.accessRoute,
       ...(source.apprenticeship ? { apprenticeship: source.apprenticeship } : {}),
       ...(source.trainingStartDate ? { trainingStartDate: source.trainingStartDate } : {}),
+      ...(source.registrationInitiative ? { registrationInitiative: source.registrationInitiative } : {}),
+      ...(source.vaeVoie ? { vaeVoie: source.vaeVoie } : {}),
       optionBlocs: to.optionBlocs,
       carriedBlocs: to.carriedBlocs,
       by: to.by,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, DomainError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
 import { Referential } from '../referential/referential.model';
-import { apprenticeshipFixtureReferential } from '../testing/fixture-referential';
+import { apprenticeshipFixtureReferential, optionsOnRoutesFixtureReferential } from '../testing/fixture-referential';
 import { EnrollmentCommand } from './enrollment.commands';
 import { EnrollmentContext } from './enrollment.decider';
 import { EnrollmentEvent } from './enrollment.events';
@@ -26,6 +26,9 @@ import {
 } from '../testing/enrollment-fixtures';
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
+/** A command with a field the api's body would not let through (its type says so), as a decider must still refuse it. */
+const withData = (command: EnrollmentCommand, extra: Record<string, unknown>): EnrollmentCommand =>
+  ({ ...command, data: { ...command.data, ...extra } }) as EnrollmentCommand;
 interface ErrorCase {
   readonly code: string;
   readonly kind: ErrorClass;
@@ -109,6 +112,51 @@ const cases: ErrorCase[] = [
     when: cmd.schedule('s1', 'R1-ENT', at(10), ['master-1']),
     referential: apprenticeshipFixtureReferential,
   },
+  // changing the maître d'apprentissage: a route that has none; the former one no longer corrects what they assessed
+  {
+    code: 'APPRENTICESHIP.NOT_AN_APPRENTICESHIP',
+    kind: IllegalStateError,
+    given: enrolled,
+    when: cmd.changeMaster('master-2'),
+  },
+  {
+    code: 'ASSESSMENT.FORMER_APPRENTICESHIP_MASTER',
+    kind: ForbiddenError,
+    given: [
+      ...enrolledApprentice,
+      cmd.schedule('o1', 'R1-ENT', at(10), ['master-1']),
+      cmd.hold('o1'),
+      {
+        type: 'RecordAssessment',
+        data: {
+          assessmentId: 'a1',
+          sittingId: 'o1',
+          results: [
+            { criterion: 'R1/CE1', met: true },
+            { criterion: 'R1/CE2', met: false },
+          ],
+          by: { id: 'master-1', role: 'assessor' },
+          now: at(11),
+        },
+      },
+      cmd.changeMaster('master-2'),
+    ],
+    when: {
+      type: 'CorrectAssessment',
+      data: {
+        correctionId: 'c1',
+        assessmentId: 'a1',
+        results: [
+          { criterion: 'R1/CE1', met: true },
+          { criterion: 'R1/CE2', met: true },
+        ],
+        reason: 'oubli',
+        by: { id: 'master-1', role: 'assessor' },
+        now: at(16),
+      },
+    },
+    referential: apprenticeshipFixtureReferential,
+  },
   // enrollment (R1) and the closed path (R13)
   { code: 'ENROLLMENT.NOT_FOUND', kind: NotFoundError, given: [], when: cmd.withdraw() },
   { code: 'ENROLLMENT.ALREADY_EXISTS', kind: ConflictError, given: enrolled, when: cmd.enroll() },
@@ -123,6 +171,14 @@ const cases: ErrorCase[] = [
   { code: 'OPTION.NOT_AN_OPTION_BLOC', kind: ValidationError, given: enrolled, when: cmd.chooseOption(['BC01']) },
   { code: 'OPTION.DUPLICATE_BLOC', kind: ValidationError, given: [], when: cmd.enroll({ optionBlocs: ['BC04', 'BC04'] }) },
   { code: 'OPTION.TOO_MANY_IN_GROUP', kind: ValidationError, given: enrolled, when: cmd.chooseOption(['BC03', 'BC04']) },
+  {
+    // An option whose only épreuve is owed to apprentices cannot be completed by a VAE candidate.
+    code: 'OPTION.INCOMPLETABLE_ON_ROUTE',
+    kind: ValidationError,
+    given: [],
+    when: cmd.enroll({ accessRoute: 'vae', optionBlocs: ['R4'] }, optionsOnRoutesFixtureReferential),
+    referential: optionsOnRoutesFixtureReferential,
+  },
   { code: 'OPTION.LOCKED', kind: IllegalStateError, given: [...enrolled, ...passBloc('BC04')], when: cmd.chooseOption(['BC03']) },
   // accommodations (R9)
   { code: 'ACCOMMODATION.NOT_REFERENT', kind: ForbiddenError, given: enrolled, when: cmd.grant('acc-1', tiersTemps, admin) },
@@ -164,6 +220,16 @@ const cases: ErrorCase[] = [
   { code: 'SITTING.ATTEMPT_IN_PROGRESS', kind: IllegalStateError, given: [...enrolled, cmd.schedule('s1', 'E1')], when: cmd.schedule('s2', 'E1') },
   { code: 'SITTING.NOT_FOUND', kind: NotFoundError, given: enrolled, when: cmd.hold('s404') },
   { code: 'SITTING.ALREADY_HELD', kind: IllegalStateError, given: heldE1, when: cmd.hold('s1', fixtureTimedParts('E1')) },
+  {
+    code: 'SITTING.UNKNOWN_MODE',
+    kind: ValidationError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: withData(cmd.hold('s1', fixtureTimedParts('E1')), { mode: 'visio' }),
+  },
+  // what the accrochage declares of the registration: who took its initiative, and the VAE's voie on the vae route only
+  { code: 'ENROLLMENT.UNKNOWN_REGISTRATION_INITIATIVE', kind: ValidationError, given: [], when: cmd.enroll({ registrationInitiative: 'school' as never }) },
+  { code: 'ENROLLMENT.VAE_VOIE_OFF_ROUTE', kind: ValidationError, given: [], when: cmd.enroll({ vaeVoie: 'conge-vae' }) },
+  { code: 'ENROLLMENT.UNKNOWN_VAE_VOIE', kind: ValidationError, given: [], when: cmd.enroll({ accessRoute: 'vae', vaeVoie: 'weekend' as never }) },
   {
     code: 'SITTING.ACCOMMODATION_NOT_APPLICABLE',
     kind: ValidationError,
@@ -209,6 +275,15 @@ const cases: ErrorCase[] = [
     kind: ValidationError,
     given: [...enrolled, cmd.grant(), cmd.schedule('s1', 'E1')],
     when: cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 30 }], ['acc-1']),
+  },
+  {
+    code: 'SITTING.ASSESSOR_NOT_ASSIGNED',
+    kind: ForbiddenError,
+    given: [...enrolled, cmd.schedule('s1', 'E1')],
+    when: {
+      type: 'RecordSittingHeld',
+      data: { sittingId: 's1', heldAt: at(10), timedParts: fixtureTimedParts('E1'), accommodationsApplied: [], by: otherAssessor, now: at(10) },
+    },
   },
   {
     code: 'SITTING.HELD_IN_FUTURE',

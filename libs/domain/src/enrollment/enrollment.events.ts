@@ -2,7 +2,17 @@ import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationKind, AccommodationTerms } from './accommodation';
 import { AccessRoute } from '../referential/referential.model';
-import { AnnulmentReason, CarriedBloc, EnrollmentParticulars, CriterionResult, DocumentReissue, IssuedDocument, RevocationReason } from './enrollment.commands';
+import {
+  AnnulmentReason,
+  Apprenticeship,
+  CarriedBloc,
+  EnrollmentParticulars,
+  CriterionResult,
+  DocumentReissue,
+  IssuedDocument,
+  RevocationReason,
+  SittingMode,
+} from './enrollment.commands';
 
 /** Every event says who did it and when. */
 interface EventBase {
@@ -67,6 +77,19 @@ export type EnrollmentEvent =
       } & EnrollmentParticulars;
     }
   | { readonly type: 'OptionChosen'; readonly data: EventBase & { optionBlocs: readonly string[]; previousOptionBlocs: readonly string[] } }
+  // From this event on, the épreuves the maître d'apprentissage assesses are the new one's: the
+  // sittings of those épreuves not yet assessed are reassigned to them; assessments already recorded stay as they are.
+  | {
+      readonly type: 'ApprenticeshipMasterChanged';
+      readonly data: EventBase & {
+        apprenticeship: Apprenticeship;
+        /** The maître d'apprentissage and company named until then (absent where the enrollment named none). */
+        previous?: Apprenticeship;
+        reason: string;
+        /** The sittings of épreuves the maître d'apprentissage assesses, not yet assessed, now assigned to the new one alone. */
+        reassignedSittings: readonly string[];
+      };
+    }
   | { readonly type: 'AccommodationGranted'; readonly data: EventBase & { accommodationId: string; terms: Protected<AccommodationTerms> } }
   | {
       readonly type: 'AccommodationAmended';
@@ -111,6 +134,8 @@ export type EnrollmentEvent =
         timedParts: readonly { code: string; scheduledMinutes: number; actualDurationMinutes: number }[];
         accommodationsApplied: readonly string[];
         accommodationsNotApplied: readonly ApplicableAccommodation[];
+        /** On site or at a distance, where the admin said (absent on sittings recorded before it was asked). */
+        mode?: SittingMode;
       };
     }
   | {
@@ -210,6 +235,7 @@ export const ENROLLMENT_EVENT_TYPES = Object.keys({
   CandidateEnrolled: true,
   EnrolledByTransfer: true,
   OptionChosen: true,
+  ApprenticeshipMasterChanged: true,
   AccommodationGranted: true,
   AccommodationAmended: true,
   AccommodationEnded: true,

@@ -1,7 +1,8 @@
-import { IllegalStateError } from '../shared/errors';
+import { ForbiddenError, IllegalStateError, ValidationError } from '../shared/errors';
 import { Actor } from '../shared/actor';
-import { apprenticeshipCriteria, apprenticeshipFixtureReferential } from '../testing/fixture-referential';
-import { at, cmd, history, jury, specFor } from '../testing/enrollment-fixtures';
+import { apprenticeshipCriteria, apprenticeshipFixtureReferential, optionsOnRoutesFixtureReferential } from '../testing/fixture-referential';
+import { admin, at, cmd, history, jury, passBloc, specFor } from '../testing/enrollment-fixtures';
+import { transferInCommand } from './enrollment.decider';
 import { CriterionResult, EnrollmentCommand } from './enrollment.commands';
 import { EnrollmentEvent } from './enrollment.events';
 import { owedEpreuves, PathEvidence } from './enrollment.progress';
@@ -139,5 +140,196 @@ describe('enrollment particulars', () => {
     expect(() => history([cmd.enroll({ accessRoute: 'vae', optionBlocs: [], trainingStartDate: '01/09/2025' }, referential)], referential)).toThrow(
       /calendar date/,
     );
+  });
+});
+
+describe("changing the maître d'apprentissage", () => {
+  const successor: Actor = { id: 'master-2', role: 'assessor' };
+  /** R1 acquired on the academic sequence and a first observation by the first master; a second observation held, a third scheduled, R2's TP scheduled. */
+  const underWay: EnrollmentCommand[] = [
+    apprentice,
+    ...sitting('s1', 'R1-ACA', teacher),
+    ...sitting('o1', 'R1-ENT', master, true, 12),
+    cmd.schedule('o2', 'R1-ENT', at(13), [master.id]),
+    cmd.hold('o2', [], [], at(13)),
+    cmd.schedule('o3', 'R1-ENT', at(40), [master.id]),
+    cmd.schedule('tp', 'R2-TP', at(40), [teacher.id]),
+  ];
+  const changed = [...underWay, cmd.changeMaster(successor.id, 'Globex')];
+
+  it('records the new master and company, the former ones and why, and hands them the sittings of their épreuves not yet assessed', () => {
+    spec
+      .given(history(underWay, referential))
+      .when(cmd.changeMaster(successor.id, ' Globex '))
+      .then([
+        {
+          type: 'ApprenticeshipMasterChanged',
+          data: {
+            apprenticeship: { masterId: successor.id, company: 'Globex' },
+            previous: { masterId: master.id, company: 'Acme' },
+            reason: 'changement de tuteur',
+            reassignedSittings: ['o2', 'o3'],
+            by: admin,
+            at: at(15),
+          },
+        },
+      ]);
+    const state = stateAfter(changed);
+    expect(state.apprenticeship).toEqual({ masterId: successor.id, company: 'Globex' });
+    expect([state.sittings.o1, state.sittings.o2, state.sittings.o3, state.sittings.tp].map((s) => s.assessorIds)).toEqual([
+      [master.id],
+      [successor.id],
+      [successor.id],
+      [teacher.id],
+    ]);
+  });
+
+  it('takes back nothing the former master assessed: R1 stays acquired and validatable', () => {
+    const before = stateAfter(underWay);
+    const after = stateAfter(changed);
+    expect(Object.keys(after.acquiredCompetencies).sort()).toEqual(['K1', 'K2']);
+    expect(after.acquiredCompetencies).toEqual(before.acquiredCompetencies);
+    expect(after.blocs.R1).toEqual({ status: 'validatable' });
+    expect(after.assessments['a-o1']).toEqual(before.assessments['a-o1']);
+  });
+
+  it('from then on, the épreuves of the maître d’apprentissage are assigned to and assessed by the new one alone', () => {
+    const given = history(changed, referential);
+    const error = spec
+      .given(given)
+      .when(cmd.schedule('o4', 'R1-ENT', at(50), [master.id]))
+      .thenThrows(ValidationError, 'SITTING.NOT_THE_APPRENTICESHIP_MASTER');
+    expect(error.details).toMatchObject({ expected: [successor.id] });
+    expect(
+      spec
+        .given(given)
+        .when(cmd.schedule('o4', 'R1-ENT', at(50), [successor.id]))
+        .events()[0].data,
+    ).toMatchObject({ assessorIds: [successor.id], observation: 4 });
+    const assess = (by: Actor): EnrollmentCommand => ({
+      type: 'RecordAssessment',
+      data: { assessmentId: 'a-o2', sittingId: 'o2', results: resultsOf('R1-ENT'), by, now: at(16) },
+    });
+    spec.given(given).when(assess(master)).thenThrows(ForbiddenError, 'ASSESSMENT.ASSESSOR_NOT_ASSIGNED');
+    expect(spec.given(given).when(assess(successor)).events()[0]).toMatchObject({
+      type: 'AssessmentRecorded',
+      data: { capacity: 'maitre-apprentissage', by: successor },
+    });
+  });
+
+  it('what the former master assessed is corrected by the jury, no longer by them', () => {
+    const given = history(changed, referential);
+    const correct = (by: Actor): EnrollmentCommand => ({
+      type: 'CorrectAssessment',
+      data: { correctionId: 'c1', assessmentId: 'a-o1', results: resultsOf('R1-ENT'), reason: 'erreur de saisie', by, now: at(16) },
+    });
+    spec.given(given).when(correct(master)).thenThrows(ForbiddenError, 'ASSESSMENT.FORMER_APPRENTICESHIP_MASTER');
+    expect(spec.given(given).when(correct(jury)).events()[0]).toMatchObject({ type: 'AssessmentCorrected', data: { capacity: 'jury' } });
+  });
+
+  it('naming the master and company already named records nothing; a new company alone is recorded, with no sitting to hand over', () => {
+    spec.given(history(underWay, referential)).when(cmd.changeMaster(master.id, 'Acme')).then([]);
+    const [moved] = spec.given(history(underWay, referential)).when(cmd.changeMaster(master.id, 'Globex')).events();
+    expect(moved.data).toMatchObject({ apprenticeship: { masterId: master.id, company: 'Globex' }, reassignedSittings: [] });
+  });
+
+  it('names one for an apprenticeship enrolled before it was asked, which can then be assigned its épreuves', () => {
+    const legacy = history([apprentice], referential).map((e) =>
+      e.type === 'CandidateEnrolled' ? ({ ...e, data: { ...e.data, apprenticeship: undefined } } as EnrollmentEvent) : e,
+    );
+    const [named] = spec.given(legacy).when(cmd.changeMaster(successor.id, 'Globex')).events();
+    expect(named.data).not.toHaveProperty('previous');
+    spec
+      .given([...legacy, named])
+      .when(cmd.schedule('o1', 'R1-ENT', at(20), [successor.id]))
+      .events();
+  });
+
+  it('is refused where the route has no maître d’apprentissage, and on a closed path, changing nothing', () => {
+    spec
+      .given(history([vaeCandidate], referential))
+      .when(cmd.changeMaster(successor.id))
+      .thenThrows(IllegalStateError, 'APPRENTICESHIP.NOT_AN_APPRENTICESHIP');
+    spec
+      .given(history([apprentice, cmd.withdraw()], referential))
+      .when(cmd.changeMaster(successor.id))
+      .thenThrows(IllegalStateError, 'ENROLLMENT.WITHDRAWN');
+    const certified = [cmd.enroll(), ...passBloc('BC01'), ...passBloc('BC02'), ...passBloc('BC04'), cmd.validateRequirement(), cmd.award()];
+    specFor().given(history(certified)).when(cmd.changeMaster(successor.id)).thenThrows(IllegalStateError, 'ENROLLMENT.CERTIFIED');
+    spec
+      .given(history([apprentice], referential))
+      .when({ ...cmd.changeMaster(successor.id), data: { ...cmd.changeMaster(successor.id).data, reason: ' ' } } as EnrollmentCommand)
+      .thenThrows(ValidationError, 'COMMAND.FIELD_REQUIRED');
+  });
+
+  it('goes with the path when it is transferred: the new enrollment names the new master', () => {
+    const transferred = stateAfter([
+      ...changed,
+      {
+        type: 'TransferOut',
+        data: { toEnrollmentId: 'enr-2', toReferentialId: referential.referential, toVersion: '2', carriedBlocs: [], by: jury, now: at(60) },
+      },
+    ]);
+    expect(transferInCommand('enr-1', transferred).data.apprenticeship).toEqual({ masterId: successor.id, company: 'Globex' });
+  });
+});
+
+describe('an option that cannot be completed on the route', () => {
+  const options = optionsOnRoutesFixtureReferential;
+  const optionSpec = specFor(options);
+  const enrollOn = (accessRoute: 'apprentissage' | 'vae', optionBlocs: string[]) =>
+    cmd.enroll({ accessRoute, optionBlocs, ...(accessRoute === 'apprentissage' ? { apprenticeship: { masterId: master.id, company: 'Acme' } } : {}) }, options);
+
+  it('is refused at enrollment, naming the bloc, the route and the competencies it could never acquire there', () => {
+    const error = optionSpec
+      .given([])
+      .when(enrollOn('vae', ['R4']))
+      .thenThrows(ValidationError, 'OPTION.INCOMPLETABLE_ON_ROUTE');
+    expect(error.details).toEqual({ field: 'optionBlocs', bloc: 'R4', route: 'vae', competencies: ['K5'] });
+    expect(
+      optionSpec
+        .given([])
+        .when(enrollOn('vae', ['R5']))
+        .events()[0].type,
+    ).toBe('CandidateEnrolled');
+    expect(
+      optionSpec
+        .given([])
+        .when(enrollOn('apprentissage', ['R4']))
+        .events()[0].type,
+    ).toBe('CandidateEnrolled');
+  });
+
+  it('is refused when chosen later, and changes nothing', () => {
+    const enrolled = history([enrollOn('vae', [])], options);
+    optionSpec
+      .given(enrolled)
+      .when(cmd.chooseOption(['R4']))
+      .thenThrows(ValidationError, 'OPTION.INCOMPLETABLE_ON_ROUTE');
+    expect(
+      optionSpec
+        .given(enrolled)
+        .when(cmd.chooseOption(['R5']))
+        .events()[0],
+    ).toMatchObject({ type: 'OptionChosen', data: { optionBlocs: ['R5'] } });
+  });
+
+  it('chosen before the route was checked, it is kept: the path may still change its other choices', () => {
+    // A path stored with R4 on the VAE route (as enrollment allowed before): choosing again keeps it without asking.
+    const stored = history([enrollOn('vae', ['R5'])], options).map((e) =>
+      e.type === 'CandidateEnrolled' ? ({ ...e, data: { ...e.data, optionBlocs: ['R4'] } } as EnrollmentEvent) : e,
+    );
+    expect(
+      optionSpec
+        .given(stored)
+        .when(cmd.chooseOption(['R4']))
+        .events(),
+    ).toEqual([]);
+    expect(
+      optionSpec
+        .given(stored)
+        .when(cmd.chooseOption(['R5']))
+        .events()[0].type,
+    ).toBe('OptionChosen');
   });
 });

@@ -8,6 +8,7 @@ import {
   fixtureTimedParts,
   history,
   jury,
+  otherAssessor,
   passBloc,
   referent,
   results,
@@ -16,7 +17,7 @@ import {
   T0,
   tiersTemps,
 } from '../testing/enrollment-fixtures';
-import { ValidationError } from '../shared/errors';
+import { ForbiddenError, ValidationError } from '../shared/errors';
 import { dayInFrance, effectiveDurationMinutes } from './accommodation';
 import { transferInCommand } from './enrollment.decider';
 import { EnrollmentEvent } from './enrollment.events';
@@ -752,6 +753,20 @@ describe('holding a sitting: the conditions given are stated once each, after th
       .given(scheduled)
       .when(cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1', 'acc-1']))
       .thenThrows(ValidationError, 'SITTING.ACCOMMODATION_REPEATED');
+  });
+
+  it('an assessor of the sitting records it held, as the admin would; another assessor may not', () => {
+    const hold = cmd.hold('s1', [{ code: 'soutenance', actualDurationMinutes: 40 }], ['acc-1']);
+    if (hold.type !== 'RecordSittingHeld') throw new Error('a hold');
+    const [held] = spec
+      .given(scheduled)
+      .when({ ...hold, data: { ...hold.data, by: assessor } })
+      .events();
+    expect(held).toMatchObject({ type: 'SittingHeld', data: { sittingId: 's1', accommodationsApplied: ['acc-1'], by: assessor } });
+    spec
+      .given(scheduled)
+      .when({ ...hold, data: { ...hold.data, by: otherAssessor } })
+      .thenThrows(ForbiddenError, 'SITTING.ASSESSOR_NOT_ASSIGNED');
   });
 
   it('a sitting cannot be recorded as held ahead of the clock', () => {

@@ -2,7 +2,7 @@ import { Actor } from '../shared/actor';
 import { Protected } from '../shared/withheld';
 import { AccommodationTerms } from './accommodation';
 import { AccessRoute } from '../referential/referential.model';
-import { Apprenticeship, CarriedBloc, IssuedDocument } from './enrollment.commands';
+import { Apprenticeship, CarriedBloc, IssuedDocument, RegistrationInitiative, VaeVoie } from './enrollment.commands';
 import { ApplicableAccommodation, EnrollmentEvent, TimedPartSchedule } from './enrollment.events';
 
 export interface AccommodationState {
@@ -69,6 +69,8 @@ interface EnrollmentPath {
   readonly apprenticeship?: Apprenticeship;
   /** When the training or the contract started, where the enrollment states it. */
   readonly trainingStartDate?: string;
+  readonly registrationInitiative?: RegistrationInitiative;
+  readonly vaeVoie?: VaeVoie;
   readonly optionBlocs: readonly string[];
   readonly juryDisclosureConsent: boolean;
   readonly accommodations: Readonly<Record<string, AccommodationState>>;
@@ -155,6 +157,8 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
       accessRoute: d.accessRoute,
       ...(d.apprenticeship ? { apprenticeship: d.apprenticeship } : {}),
       ...(d.trainingStartDate ? { trainingStartDate: d.trainingStartDate } : {}),
+      ...(d.registrationInitiative ? { registrationInitiative: d.registrationInitiative } : {}),
+      ...(d.vaeVoie ? { vaeVoie: d.vaeVoie } : {}),
       optionBlocs: d.optionBlocs,
       juryDisclosureConsent: false,
       accommodations: {},
@@ -171,6 +175,12 @@ export function evolveEnrollment(state: EnrollmentState, event: EnrollmentEvent)
   switch (event.type) {
     case 'OptionChosen':
       return { ...s, optionBlocs: event.data.optionBlocs };
+    case 'ApprenticeshipMasterChanged': {
+      const { apprenticeship, reassignedSittings } = event.data;
+      const sittings = { ...s.sittings };
+      for (const id of reassignedSittings) if (sittings[id]) sittings[id] = { ...sittings[id], assessorIds: [apprenticeship.masterId] };
+      return { ...s, apprenticeship, sittings };
+    }
     case 'AccommodationGranted':
       return {
         ...s,

@@ -1,4 +1,4 @@
-import { Bloc, Competency, Epreuve, Referential, SharedCriteriaRule } from './referential.model';
+import { AccessRoute, Bloc, Competency, Epreuve, owedOnRoute, Referential, SharedCriteriaRule } from './referential.model';
 
 /**
  * A criterion is identified by its owner and its code: `C1.1.1/CE1` for a criterion attached to a
@@ -108,6 +108,23 @@ export function indexReferential(referential: Referential): ReferentialIndex {
   cache.set(referential, index);
   return index;
 }
+
+/**
+ * Whether a candidate on `route` can acquire a competency: some criterion bearing on it is ruled on
+ * by an épreuve owed on that route (criteria ruled only elsewhere are not asked of that route).
+ */
+export function completableOnRoute(index: ReferentialIndex, competencyCode: string, route: AccessRoute): boolean {
+  return (index.criteriaBearingOn.get(competencyCode) ?? []).some((id) =>
+    (index.rulings.get(id)?.epreuves ?? []).some((code) => {
+      const indexed = index.epreuves.get(code);
+      return indexed !== undefined && owedOnRoute(indexed.epreuve, route);
+    }),
+  );
+}
+
+/** The competencies of a bloc a candidate on `route` could never acquire: none when the bloc can be completed on it. */
+export const competenciesIncompletableOnRoute = (index: ReferentialIndex, blocCode: string, route: AccessRoute): string[] =>
+  (index.blocs.get(blocCode)?.competencies ?? []).map((c) => c.code).filter((code) => !completableOnRoute(index, code, route));
 
 /** How a bloc is named where its title is not given: by its code (the référentiel gives it no title, none is invented). */
 export const blocName = (bloc: Bloc): string => bloc.title ?? bloc.code;

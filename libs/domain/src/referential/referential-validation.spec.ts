@@ -1,4 +1,4 @@
-import { apprenticeshipFixtureReferential, fixtureReferential } from '../testing/fixture-referential';
+import { apprenticeshipFixtureReferential, fixtureReferential, optionsOnRoutesFixtureReferential } from '../testing/fixture-referential';
 import { validateReferentialContent } from './referential-validation';
 import { Bloc, Epreuve, Referential } from './referential.model';
 
@@ -59,6 +59,70 @@ describe('content rules of référentiels as they are written (issue 15)', () =>
       { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/blocs/0/competencies/0' },
       { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/blocs/0/competencies/1' },
     ]);
+  });
+
+  describe('option groups on each route: enough blocs of each group can be completed there', () => {
+    const options = optionsOnRoutesFixtureReferential;
+    /** The options fixture with a bloc of it changed. */
+    const withOptionBloc = (blocCode: string, change: (bloc: Bloc) => Bloc, base: Referential = options): Referential => ({
+      ...base,
+      blocs: base.blocs.map((bloc) => (bloc.code === blocCode ? change(bloc) : bloc)),
+    });
+    /** R5's épreuve owed on one route only. */
+    const r5OnlyOn = (route: 'apprentissage' | 'vae', base: Referential = options) =>
+      withOptionBloc('R5', (bloc) => ({ ...bloc, epreuves: bloc.epreuves.map((e) => ({ ...e, routes: [route] })) }), base);
+
+    it('accepts an option bloc that cannot be completed on a route while another bloc of its group can', () => {
+      // R4 is for apprentices only; a VAE candidate takes R5.
+      expect(problemsOf(options)).toEqual([]);
+    });
+
+    it('refuses a group of which fewer blocs than it asks to choose can be completed on some route, pointing at the group', () => {
+      const problems = validateReferentialContent(r5OnlyOn('apprentissage'));
+      expect(problems.map(({ code, path }) => ({ code, path }))).toEqual([{ code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/optionGroups/0' }]);
+      expect(problems[0].message).toContain('vae');
+      expect(problems[0].message).toContain('R4, R5');
+    });
+
+    it('counts the blocs completable on each route on their own: each route short of them is reported', () => {
+      // R5 for VAE candidates only, R4 for apprentices only: one of them on each route, enough for choose 1, not for choose 2.
+      expect(problemsOf(r5OnlyOn('vae'))).toEqual([]);
+      const chooseTwo: Referential = { ...r5OnlyOn('vae'), optionGroups: [{ code: 'OPT', title: 'Approfondissement', choose: 2 }] };
+      expect(problemsOf(chooseTwo)).toEqual([
+        { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/optionGroups/0' },
+        { code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/optionGroups/0' },
+      ]);
+    });
+
+    it('a bloc of the group is incompletable on a route as soon as one of its competencies is', () => {
+      // R5 gains a competency on which only an épreuve owed to apprentices rules: on the VAE route, neither R4 nor R5 can be completed.
+      const partly = withOptionBloc('R5', (bloc) => ({
+        ...bloc,
+        competencies: [...bloc.competencies, { code: 'K7', title: 'Industrialiser' }],
+        criteria: [{ code: 'CE1', text: 'Justesse du modèle', competencies: ['K6'] }],
+        epreuves: [
+          ...bloc.epreuves.map((e) => ({ ...e, covers: ['K6'] })),
+          {
+            code: 'R5-ENT',
+            title: 'Mise en production',
+            kind: 'projet',
+            covers: ['K7'],
+            criteria: [{ code: 'CR1', text: 'Déploiement' }],
+            deliverables: [],
+            assessorKind: 'maitre-apprentissage',
+            routes: ['apprentissage'],
+          },
+        ],
+      }));
+      expect(problemsOf(partly)).toEqual([{ code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/optionGroups/0' }]);
+    });
+
+    it('a mandatory bloc is still checked competency by competency, and a group with too few blocs is reported once, as such', () => {
+      const mandatoryR4 = withOptionBloc('R4', ({ optionGroup: _group, optionLabel: _label, ...bloc }) => bloc);
+      expect(problemsOf(mandatoryR4)).toEqual([{ code: 'REFERENTIAL.INCOMPLETABLE_ON_ROUTE', path: '/blocs/3/competencies/0' }]);
+      const tooFew: Referential = { ...options, optionGroups: [{ code: 'OPT', title: 'Approfondissement', choose: 3 }] };
+      expect(problemsOf(tooFew)).toEqual([{ code: 'REFERENTIAL.UNSATISFIABLE_OPTION_GROUP', path: '/optionGroups/0/choose' }]);
+    });
   });
 
   it("refuses the jury's weighing where blocs are validated automatically", () => {

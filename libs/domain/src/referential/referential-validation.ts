@@ -1,5 +1,5 @@
-import { indexReferential } from './referential-index';
-import { accessRoutesOf, assessorKindsOf, owedOnRoute, Referential } from './referential.model';
+import { completableOnRoute, indexReferential } from './referential-index';
+import { accessRoutesOf, assessorKindsOf, Referential } from './referential.model';
 
 /** A problem in a référentiel's content, with the path where it stands (JSON-pointer style). */
 export interface ReferentialProblem {
@@ -152,6 +152,9 @@ export function validateReferentialContent(referential: Referential): Referentia
 
   const index = indexReferential(referential);
   const openRoutes = accessRoutesOf(referential);
+  // A competency no épreuve covers, or that no criterion bears on, is reported as such, once: the
+  // route checks weigh only the competencies that could be acquired somewhere.
+  const acquirable = new Set<string>();
   referential.blocs.forEach((bloc, i) =>
     bloc.competencies.forEach((competency, j) => {
       const at = `/blocs/${i}/competencies/${j}`;
@@ -159,15 +162,16 @@ export function validateReferentialContent(referential: Referential): Referentia
         report(at, 'REFERENTIAL.UNASSESSED_COMPETENCY', `competency ${competency.code} is covered by no épreuve`);
         return;
       }
-      const bearing = index.criteriaBearingOn.get(competency.code) ?? [];
-      if (bearing.length === 0) {
+      if ((index.criteriaBearingOn.get(competency.code) ?? []).length === 0) {
         report(at, 'REFERENTIAL.COMPETENCY_WITHOUT_CRITERIA', `no criterion bears on competency ${competency.code}: it could never be acquired`);
         return;
       }
+      acquirable.add(competency.code);
+      // An option bloc is weighed with its group (below): it need not be completable on every route.
+      if (bloc.optionGroup !== undefined) return;
       // On each route the certification is open to, some criterion bearing on it is ruled by an épreuve owed there.
       for (const route of openRoutes) {
-        const asked = bearing.some((id) => (index.rulings.get(id)?.epreuves ?? []).some((code) => owedOnRoute(index.epreuves.get(code)!.epreuve, route)));
-        if (!asked)
+        if (!completableOnRoute(index, competency.code, route))
           report(
             at,
             'REFERENTIAL.INCOMPLETABLE_ON_ROUTE',
@@ -176,6 +180,26 @@ export function validateReferentialContent(referential: Referential): Referentia
       }
     }),
   );
+  // In each option group, on each route, at least as many blocs as the group asks to choose can be
+  // completed: an option bloc that cannot be completed on a route is fine while enough others of its
+  // group can (choosing it on that route is refused at enrollment, OPTION.INCOMPLETABLE_ON_ROUTE).
+  for (const route of openRoutes) {
+    groups.forEach((group, i) => {
+      const members = referential.blocs.filter((b) => b.optionGroup === group.code);
+      // A group with too few blocs is reported as such (REFERENTIAL.UNSATISFIABLE_OPTION_GROUP).
+      if (members.length < group.choose) return;
+      const stuck = members
+        .filter((bloc) => bloc.competencies.some((c) => acquirable.has(c.code) && !completableOnRoute(index, c.code, route)))
+        .map((bloc) => bloc.code);
+      const completable = members.length - stuck.length;
+      if (completable < group.choose)
+        report(
+          `/optionGroups/${i}`,
+          'REFERENTIAL.INCOMPLETABLE_ON_ROUTE',
+          `on the ${route} route option group ${group.code} asks to choose ${group.choose} bloc(s) but only ${completable} can be completed there (${stuck.join(', ')} cannot): a candidate on it could never complete`,
+        );
+    });
+  }
   referential.blocs.forEach((bloc, i) =>
     bloc.epreuves.forEach((epreuve, j) => {
       if ((index.epreuves.get(epreuve.code)?.criteria ?? []).length === 0)

@@ -64,6 +64,10 @@ export const cmd = {
     },
   }),
   chooseOption: (optionBlocs: string[], by: Actor = admin): EnrollmentCommand => ({ type: 'ChooseOption', data: { optionBlocs, by, now: at(1) } }),
+  changeMaster: (masterId: string, company = 'Acme', now = at(15), reason = 'changement de tuteur'): EnrollmentCommand => ({
+    type: 'ChangeApprenticeshipMaster',
+    data: { apprenticeship: { masterId, company }, reason, by: admin, now },
+  }),
   grant: (accommodationId = 'acc-1', terms: AccommodationTerms = tiersTemps, by: Actor = referent): EnrollmentCommand => ({
     type: 'GrantAccommodation',
     data: { accommodationId, terms, by, now: at(1) },

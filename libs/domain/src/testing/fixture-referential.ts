@@ -216,3 +216,42 @@ export const apprenticeshipCriteria: Record<string, string[]> = {
   'R3-ORAL': ['R3/CE1'],
   'R3-RAPPORT': ['R3/CE1'],
 };
+
+/**
+ * The apprenticeship fixture with an option group (choose 1 of R4, R5): R4 can be completed by
+ * apprentices only (its one épreuve is owed on that route), R5 on every route.
+ */
+export const optionsOnRoutesFixtureReferential: Referential = {
+  ...apprenticeshipFixtureReferential,
+  version: '1-options',
+  optionGroups: [{ code: 'OPT', title: 'Approfondissement', choose: 1 }],
+  blocs: [
+    ...apprenticeshipFixtureReferential.blocs,
+    {
+      code: 'R4',
+      optionGroup: 'OPT',
+      optionLabel: 'Systèmes embarqués',
+      competencies: [{ code: 'K5', title: 'Programmer un système embarqué' }],
+      criteria: [{ code: 'CE1', text: 'Fonctionnement sur cible' }],
+      epreuves: [
+        {
+          code: 'R4-ENT',
+          title: 'Projet en entreprise',
+          kind: 'projet',
+          covers: ['K5'],
+          deliverables: [],
+          assessorKind: 'maitre-apprentissage',
+          routes: ['apprentissage'],
+        },
+      ],
+    },
+    {
+      code: 'R5',
+      optionGroup: 'OPT',
+      optionLabel: 'Données',
+      competencies: [{ code: 'K6', title: 'Modéliser des données' }],
+      criteria: [{ code: 'CE1', text: 'Justesse du modèle' }],
+      epreuves: [{ code: 'R5-PROJ', title: 'Projet de données', kind: 'projet', covers: ['K6'], deliverables: [], assessorKind: 'jury-professionnels' }],
+    },
+  ],
+};

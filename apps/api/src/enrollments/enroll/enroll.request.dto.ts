@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
-import { ACCESS_ROUTES } from '@jalon/domain';
+import { ACCESS_ROUTES, REGISTRATION_INITIATIVES, RegistrationInitiative, VAE_VOIES, VaeVoie } from '@jalon/domain';
 import { CODE, SLUG } from '../enrollment.requests.dto';
 
 export class ApprenticeshipRequest {
@@ -36,4 +36,12 @@ export class EnrollRequest {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'trainingStartDate must be a date YYYY-MM-DD' })
   trainingStartDate?: string;
+  @ApiPropertyOptional({ enum: REGISTRATION_INITIATIVES, description: 'Who took the initiative of the registration (declared in the accrochage)' })
+  @IsOptional()
+  @IsIn(REGISTRATION_INITIATIVES)
+  registrationInitiative?: RegistrationInitiative;
+  @ApiPropertyOptional({ enum: VAE_VOIES, description: 'On the vae route: a congé VAE, or a VAE alongside work (declared in the accrochage)' })
+  @IsOptional()
+  @IsIn(VAE_VOIES)
+  vaeVoie?: VaeVoie;
 }

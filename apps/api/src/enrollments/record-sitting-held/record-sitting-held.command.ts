@@ -1,5 +1,5 @@
 import { AuthenticatedActor } from '../../auth/auth.decorators';
-import { TimedPartConditions } from '@jalon/domain';
+import { SittingMode, TimedPartConditions } from '@jalon/domain';
 import { CommandOutcome } from '../../shared/command-outcome';
 import { EnrollmentAct } from '../enrollment-act';
 
@@ -11,6 +11,7 @@ export class RecordSittingHeldCommand extends EnrollmentAct<CommandOutcome> {
     readonly heldAt: string,
     readonly timedParts: readonly TimedPartConditions[],
     readonly accommodationsApplied: readonly string[],
+    readonly mode?: SittingMode,
   ) {
     super(enrollmentId, actor);
   }

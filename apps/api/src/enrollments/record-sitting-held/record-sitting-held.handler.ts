@@ -8,10 +8,10 @@ import { RecordSittingHeldCommand } from './record-sitting-held.command';
 export class RecordSittingHeldHandler implements ICommandHandler<RecordSittingHeldCommand, CommandOutcome> {
   constructor(private readonly enrollments: EnrollmentCommands) {}
 
-  execute({ enrollmentId, actor, sittingId, heldAt, timedParts, accommodationsApplied }: RecordSittingHeldCommand): Promise<CommandOutcome> {
+  execute({ enrollmentId, actor, sittingId, heldAt, timedParts, accommodationsApplied, mode }: RecordSittingHeldCommand): Promise<CommandOutcome> {
     return this.enrollments.run(enrollmentId, actor, (now) => ({
       type: 'RecordSittingHeld',
-      data: { sittingId, heldAt, timedParts, accommodationsApplied, by: actorOf(actor), now },
+      data: { sittingId, heldAt, timedParts, accommodationsApplied, ...(mode ? { mode } : {}), by: actorOf(actor), now },
     }));
   }
 }

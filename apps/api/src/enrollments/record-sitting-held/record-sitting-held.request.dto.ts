@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SITTING_MODES, SittingMode } from '@jalon/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsInstant } from '../../shared/date-fields';
 import { CODE } from '../enrollment.requests.dto';
 
@@ -24,4 +25,8 @@ export class RecordSittingHeldRequest {
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
   accommodationsApplied!: string[];
+  @ApiPropertyOptional({ enum: SITTING_MODES, description: 'How the sitting was held: on site or at a distance (the accrochage declares it)' })
+  @IsOptional()
+  @IsIn(SITTING_MODES)
+  mode?: SittingMode;
 }

@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { indexReferential, maySeeSittingConditions, NotFoundError } from '@jalon/domain';
+import { APPRENTICESHIP_MASTER_KIND, indexReferential, maySeeSittingConditions, NotFoundError } from '@jalon/domain';
 import { formatPosition, RecordedEvent } from '@jalon/event-store';
 import { PersonalDataVault } from '@jalon/privacy';
 import { pathDocuments, pathHolder } from '@jalon/read-models';
@@ -141,6 +141,19 @@ export class GetBlocProvenanceHandler implements IQueryHandler<GetBlocProvenance
         case 'BlocAnnulled':
           if (domain.data.blocCode !== blocCode) break;
           items.push({ ...trace(event), ...domain.data });
+          break;
+        case 'ApprenticeshipMasterChanged':
+          // Who assesses the bloc's épreuves of the maître d'apprentissage from then on, and which of its sittings went to them.
+          if (!bloc.epreuves.some((e) => e.assessorKind === APPRENTICESHIP_MASTER_KIND)) break;
+          items.push({
+            ...trace(event),
+            apprenticeship: domain.data.apprenticeship,
+            ...(domain.data.previous ? { previous: domain.data.previous } : {}),
+            reason: domain.data.reason,
+            reassignedSittings: domain.data.reassignedSittings.filter((id) => sittings.has(id)),
+            by: domain.data.by,
+            at: domain.data.at,
+          });
           break;
         case 'EnrolledByTransfer': {
           // A bloc carried over from the previous version (R13): its grant is in the source enrollment.
