@@ -14,6 +14,8 @@ module.exports = {
     '^@jalon/runtime$': '<rootDir>/libs/runtime/src',
     '^@jalon/privacy$': '<rootDir>/libs/privacy/src',
     '^@jalon/issuance$': '<rootDir>/libs/issuance/src',
+    '^@jalon/accrochage$': '<rootDir>/libs/accrochage/src',
+    '^@jalon/accrochage/(.*)$': '<rootDir>/libs/accrochage/src/$1',
     '^@jalon/issuance/(.*)$': '<rootDir>/libs/issuance/src/$1',
     '^@jalon/projections$': '<rootDir>/libs/projections/src',
     '^@jalon/read-models$': '<rootDir>/libs/read-models/src',

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import { decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { Referential } from '@jalon/domain';
@@ -10,6 +8,7 @@ import { EventStore } from '@jalon/event-store';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
+import { runCli } from './support/run-cli';
 import { startTestApp, TestApp } from './support/test-app';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
@@ -26,36 +25,7 @@ describe('documents reissued under their number, as a new version (PostgreSQL, R
   let driver: PathDriver;
   const http = () => request(testApp.app.getHttpServer());
 
-  /** The cli as an operator runs it, on the service's database and documents. */
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const { config } = testApp;
-    const env = {
-      ...process.env,
-      NODE_OPTIONS: '',
-      TS_NODE_TRANSPILE_ONLY: 'true',
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: config.databaseUrl!,
-      JWT_SECRET: config.jwtSecret!,
-      MASTER_KEYS: (config.masterKeys ?? []).map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
-      PUBLIC_BASE_URL: config.publicBaseUrl,
-      DATA_DIR: config.dataDir,
-      DOCUMENTS_DIR: config.documentsDir,
-      REDIS_URL: config.redisUrl,
-      REDIS_PREFIX: config.redisPrefix,
-      LOG_LEVEL: 'error',
-    };
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args],
-        { env, timeout: 60_000 },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
+  const cli = (args: string[]) => runCli(testApp, args);
 
   beforeAll(async () => {
     testApp = await startTestApp();

@@ -27,7 +27,11 @@ export class PathDriver {
   }
 
   /** Schedules, holds and assesses one sitting; `met` decides each criterion. Returns the last answer. */
-  async sit(id: string, epreuveCode: string, options: { met?: (criterion: string) => boolean; applied?: string[]; extraTime?: boolean } = {}) {
+  async sit(
+    id: string,
+    epreuveCode: string,
+    options: { met?: (criterion: string) => boolean; applied?: string[]; extraTime?: boolean; mode?: 'on-site' | 'distance' } = {},
+  ) {
     const { admin, assessor } = this.actors;
     const epreuve = indexReferential(this.referential).epreuves.get(epreuveCode)!.epreuve;
     const sittingId = (
@@ -38,7 +42,12 @@ export class PathDriver {
       actualDurationMinutes: options.extraTime ? Math.ceil((p.baseDurationMinutes * 4) / 3) : p.baseDurationMinutes,
     }));
     await admin
-      .post(`/enrollments/${id}/sittings/${sittingId}/held`, { heldAt: '2026-06-15T09:00:00Z', timedParts, accommodationsApplied: options.applied ?? [] })
+      .post(`/enrollments/${id}/sittings/${sittingId}/held`, {
+        heldAt: '2026-06-15T09:00:00Z',
+        timedParts,
+        accommodationsApplied: options.applied ?? [],
+        ...(options.mode ? { mode: options.mode } : {}),
+      })
       .expect(200);
     const met = options.met ?? (() => true);
     const assessed = await assessor
@@ -49,7 +58,7 @@ export class PathDriver {
     return { sittingId, assessmentId: assessed.body.id as string, outcome: assessed.body };
   }
 
-  async passBloc(id: string, blocCode: string, options: { applied?: string[]; extraTime?: boolean } = {}) {
+  async passBloc(id: string, blocCode: string, options: { applied?: string[]; extraTime?: boolean; mode?: 'on-site' | 'distance' } = {}) {
     for (const epreuve of this.referential.blocs.find((b) => b.code === blocCode)!.epreuves) await this.sit(id, epreuve.code, options);
     if (this.referential.validationPolicy.blocValidation === 'jury')
       return (await this.actors.jury.post(`/enrollments/${id}/blocs/${blocCode}/validation`).expect(200)).body;

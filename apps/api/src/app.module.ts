@@ -6,6 +6,7 @@ import { AppConfig } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
+import { AccrochageModule } from './accrochage/accrochage.module';
 import { AuthModule } from './auth/auth.module';
 import { CandidatesModule } from './candidates/candidates.module';
 import { DocumentsModule } from './documents/documents.module';
@@ -34,6 +35,7 @@ export class AppModule {
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }], storage: new WindowThrottlerStorage() }),
         AuthModule.forRoot(config),
         ReferentialsModule,
+        AccrochageModule,
         CandidatesModule,
         EnrollmentsModule,
         PathsModule,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
@@ -7,6 +8,7 @@ import { Role, ROLES } from '@jalon/domain';
 import { comparePositions, formatPosition, openStorage, parsePosition, SqlDb, StorageUnavailableError } from '@jalon/event-store';
 import { configuredIssuer, createIssuanceProcess, createStatusListProjection, Issuance, IssuerKeyRing } from '@jalon/issuance';
 import { RuntimeModule } from '@jalon/runtime';
+import { AccrochageDeclarations } from '@jalon/accrochage';
 import { DataKeys } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createAllProjections } from '@jalon/read-models';
@@ -32,7 +34,15 @@ const USAGE = `usage: npm run cli -- <command>
   documents reissue --reason TEXT [--number NUMBER]
                                 render every issued document again (or one), under the same number:
                                 where its bytes change, its next version is stored and recorded
-                                (DocumentReissued) and verified from then on; revoked ones are left`;
+                                (DocumentReissued) and verified from then on; revoked ones are left
+  accrochage export --certifier ID --out FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--redeclare]
+                                declare the certifier's holders not declared yet (awards of the
+                                period, Paris dates) to the Caisse des Dépôts: the flux is recorded
+                                (AccrochageDeclared) and written to FILE; --redeclare sends the
+                                declared ones again under the same id; holders with a missing
+                                field, annulled or erased are listed, not declared
+  accrochage flux --certifier ID --flux FLUX_ID --out FILE
+                                write a recorded flux again (same id, timestamp and holders)`;
 
 async function projections(args: string[]): Promise<number> {
   const [action, name] = args;
@@ -196,6 +206,85 @@ async function documents(args: string[]): Promise<number> {
   }
 }
 
+async function accrochage(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      certifier: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      redeclare: { type: 'boolean' },
+      flux: { type: 'string' },
+    },
+  });
+  const date = /^\d{4}-\d{2}-\d{2}$/;
+  const problems = [
+    ...(action !== 'export' && action !== 'flux' ? [USAGE] : []),
+    ...(!values.certifier ? ['--certifier names the certifier (its id in ACCROCHAGE_CERTIFIERS)'] : []),
+    ...(!values.out ? ['--out names the file the flux is written to'] : []),
+    ...(action === 'flux' && !values.flux ? ['--flux names the recorded flux'] : []),
+    ...[values.from, values.to].filter((d) => d !== undefined && !date.test(d)).map((d) => `--from and --to are dates YYYY-MM-DD, not ${d}`),
+  ];
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    return 2;
+  }
+  const config = loadConfig();
+  const certifier = config.accrochageCertifiers.find((c) => c.id === values.certifier);
+  if (!certifier) {
+    const known = config.accrochageCertifiers.map((c) => c.id);
+    console.error(`no certifier "${values.certifier}" in ACCROCHAGE_CERTIFIERS${known.length ? ` (known: ${known.join(', ')})` : ' (none is configured)'}`);
+    return 2;
+  }
+  const storage = await openStorage(config);
+  const app = await NestFactory.createApplicationContext(RuntimeModule.forRoot({ ...config, runProjections: false, runIssuance: false }, storage), {
+    logger: ['error'],
+  });
+  // The operator acts as an admin of the certifier's organisation; the flux records who ran it.
+  const actor = { id: `cli:${userInfo().username}`, role: 'admin', organisationId: certifier.organisationId };
+  try {
+    const declarations = app.get(AccrochageDeclarations);
+    if (action === 'flux') {
+      const { holders, left } = await declarations.writeFlux(certifier.id, values.flux!, values.out!, actor);
+      console.log(
+        `flux ${values.flux} written to ${values.out}: ${holders} holder(s)${left.length ? `; ${left.length} could not be written again (erased or changed since)` : ''}`,
+      );
+      return 0;
+    }
+    const started = Date.now();
+    const report = await declarations.declare({
+      certifierId: certifier.id,
+      ...(values.from ? { from: values.from } : {}),
+      ...(values.to ? { to: values.to } : {}),
+      redeclare: values.redeclare ?? false,
+      actor,
+      out: values.out!,
+      onProgress: (done, total) => {
+        const seconds = (Date.now() - started) / 1000;
+        const rate = seconds > 0 ? done / seconds : 0;
+        const progress = { done, eventsPerSecond: rate, fraction: total > 0 ? done / total : 1, etaSeconds: rate > 0 ? (total - done) / rate : undefined };
+        process.stderr.write(`\r${renderProgress(progress, { plural: 'holders', rate: 'holders/s' })}`);
+      },
+    });
+    process.stderr.write('\n');
+    for (const r of report.refused) console.log(`refused  ${r.enrollmentId}  ${r.problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`);
+    for (const r of report.toCorrect) console.log(`to correct with the CDC (annulled after its declaration)  ${r.enrollmentId}  ${r.idTechnique}`);
+    for (const r of report.erased) console.log(`erased (cannot be declared)  ${r.enrollmentId}`);
+    for (const r of report.annulled) console.log(`annulled before any declaration  ${r.enrollmentId}`);
+    console.log(
+      report.fluxId
+        ? `flux ${report.fluxId} recorded and written to ${values.out}: ${report.declared.length} holder(s) declared, ${report.alreadyDeclared} already declared, ${report.refused.length} refused`
+        : `nothing to declare: ${report.alreadyDeclared} already declared, ${report.refused.length} refused; no flux recorded, no file written`,
+    );
+    return 0;
+  } finally {
+    await app.close();
+    await storage.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -209,6 +298,8 @@ async function main(argv: string[]): Promise<number> {
       return issuer(rest);
     case 'documents':
       return documents(rest);
+    case 'accrochage':
+      return accrochage(rest);
     default:
       console.error(USAGE);
       return 2;

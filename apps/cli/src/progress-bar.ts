@@ -2,12 +2,15 @@ import { RebuildProgress } from '@jalon/projections';
 
 const WIDTH = 30;
 
-/** One line, redrawn in place: bar, percentage, events done, events per second, ETA. */
-export function renderProgress(progress: RebuildProgress): string {
+/** One line, redrawn in place: bar, percentage, items done (events by default), items per second, ETA. */
+export function renderProgress(
+  progress: RebuildProgress,
+  unit: { readonly plural: string; readonly rate: string } = { plural: 'events', rate: 'ev/s' },
+): string {
   const filled = Math.round(progress.fraction * WIDTH);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
   const eta = progress.etaSeconds === undefined ? '--' : formatDuration(progress.etaSeconds);
-  return `${bar} ${(progress.fraction * 100).toFixed(0).padStart(3)}%  ${progress.done.toLocaleString('en')} events  ${Math.round(progress.eventsPerSecond).toLocaleString('en')} ev/s  ETA ${eta}`;
+  return `${bar} ${(progress.fraction * 100).toFixed(0).padStart(3)}%  ${progress.done.toLocaleString('en')} ${unit.plural}  ${Math.round(progress.eventsPerSecond).toLocaleString('en')} ${unit.rate}  ETA ${eta}`;
 }
 
 export function formatDuration(seconds: number): string {

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 const problemsOf = (env: Record<string, string>) => {
@@ -38,9 +41,38 @@ describe('configuration', () => {
       bodyLimitBytes: 2097152,
       masterKeys: undefined,
       streamStateCacheSize: 2000,
+      accrochageCertifiers: [],
       devSignIn: true,
       consoleDir: 'dist/web',
       oidc: undefined,
+    });
+  });
+
+  describe('ACCROCHAGE_CERTIFIERS: each certifier’s CDC settings, checked at start-up', () => {
+    const certifier = {
+      id: 'ecole-data',
+      organisationId: 'org-1',
+      senderClientId: 'ABCD1234',
+      certifierClientId: 'EFGH5678',
+      contractId: 'MCFCER000123',
+      certifications: [{ referentialId: 'expert-ingenierie-science-donnees', type: 'RNCP', code: 'RNCP35288' }],
+    };
+
+    it('reads the list, inline or from a file', () => {
+      expect(loadConfig({ ACCROCHAGE_CERTIFIERS: JSON.stringify([certifier]) }).accrochageCertifiers).toEqual([certifier]);
+      const file = join(mkdtempSync(join(tmpdir(), 'jalon-config-')), 'certifiers.json');
+      writeFileSync(file, JSON.stringify([certifier]));
+      expect(loadConfig({ ACCROCHAGE_CERTIFIERS: file }).accrochageCertifiers).toEqual([certifier]);
+    });
+
+    it('names every wrong setting with what it must be', () => {
+      const wrong = [{ ...certifier, senderClientId: 'ABC', contractId: '', certifications: [{ referentialId: 'x', type: 'RNCP', code: 'RS12' }] }];
+      expect(() => loadConfig({ ACCROCHAGE_CERTIFIERS: JSON.stringify(wrong) })).toThrow(
+        /ACCROCHAGE_CERTIFIERS\[0\] \("ecole-data"\)\.senderClientId must be the sender's CDC client id: 8 letters or digits.*contractId must be the CDC contract id.*certifications\[0\]\.code must be the RNCP code/,
+      );
+      expect(() => loadConfig({ ACCROCHAGE_CERTIFIERS: '/no/such/file.json' })).toThrow(
+        /ACCROCHAGE_CERTIFIERS must be a JSON list of certifiers or the path of a file/,
+      );
     });
   });
 

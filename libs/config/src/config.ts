@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { AccrochageCertifier, accrochageCertifiersOf } from './accrochage-certifiers';
 /**
  * Configuration from environment variables, with defaults that run the embedded mode. Every bad
  * value is reported at once, each with the variable's name and what it accepts, so start-up fails
@@ -65,6 +66,8 @@ export interface AppConfig {
   readonly oidc?: OidcConfig;
   /** Enrollment states the api keeps folded in memory, so a command on a recent stream reads nothing first (0: none). */
   readonly streamStateCacheSize: number;
+  /** The certifiers that declare their holders to the Caisse des Dépôts (ACCROCHAGE_CERTIFIERS); none: the accrochage is off. */
+  readonly accrochageCertifiers: readonly AccrochageCertifier[];
 }
 
 export interface OidcConfig {
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production && !oidc ? 'true' : 'false', problems) === 'true';
   if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
   if (devSignIn && oidc) problems.push('DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider');
+  const accrochageCertifiers = accrochageCertifiersOf(env.ACCROCHAGE_CERTIFIERS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -176,6 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes,
     masterKeys,
     streamStateCacheSize,
+    accrochageCertifiers,
     devSignIn,
     consoleDir: env.CONSOLE_DIR || 'dist/web',
     oidc,

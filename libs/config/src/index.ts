@@ -1,2 +1,3 @@
 export * from './config';
 export * from './jwt-secret';
+export * from './accrochage-certifiers';

@@ -15,3 +15,4 @@ export * from './enrollment/enrollment.decider';
 export * from './candidate/candidate.decider';
 export * from './enrollment/accommodation-views';
 export * from './enrollment/enrollment-access';
+export * from './accrochage/accrochage';

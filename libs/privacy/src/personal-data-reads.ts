@@ -39,6 +39,22 @@ export class PersonalDataReadLog {
     }
   }
 
+  /** Many reads in one statement (an export opens thousands of identities): all recorded, or none and the export stops. */
+  async recordMany(reads: readonly PersonalDataRead[]): Promise<void> {
+    if (reads.length === 0) return;
+    try {
+      await sql`INSERT INTO personal_data_reads (actor_id, actor_role, organisation_id, candidate_id, enrollment_id, view, subjects)
+        VALUES ${sql.join(
+          reads.map(
+            (read) =>
+              sql`(${read.actor.id}, ${read.actor.role}, ${read.actor.organisationId}, ${read.candidateId}, ${read.enrollmentId ?? null}, ${read.view}, ${JSON.stringify(read.subjects)}::jsonb)`,
+          ),
+        )}`.execute(this.db);
+    } catch (error) {
+      throw new PersonalDataReadNotRecordedError(error);
+    }
+  }
+
   /** The reads of one candidate's data, oldest first: what a DPO or an auditor asks. */
   async of(
     candidateId: string,

@@ -7,3 +7,5 @@ export * from './candidate-path/list-enrollments/list-enrollments';
 export * from './candidate-path/cohort-statistics/cohort-statistics';
 export * from './candidate-path/accommodation-findings/accommodation-findings';
 export * from './candidate-path/path-lookups';
+export * from './holders-to-declare/holders-to-declare.projection';
+export * from './holders-to-declare/holders';

@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig, ConfigError, legacyIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
+import { AccrochageDeclarations } from '@jalon/accrochage';
 import {
   connect,
   createIssuanceProcess,
@@ -20,6 +21,7 @@ import {
   StatusListPublisher,
   StatusLists,
   StatusListSigner,
+  verificationUrl,
 } from '@jalon/issuance';
 import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
@@ -266,6 +268,22 @@ export class RuntimeModule {
             }),
         },
         {
+          // The accrochage: each configured certifier's holders declared to the Caisse des Dépôts, from the log, once.
+          provide: AccrochageDeclarations,
+          inject: [PersonalDataVault, PersonalDataReadLog, StreamCommandHandlers, ReferentialResolver],
+          useFactory: (vault: PersonalDataVault, readLog: PersonalDataReadLog, handlers: StreamCommandHandlers, referentials: ReferentialResolver) =>
+            new AccrochageDeclarations({
+              db: storage.sql.db,
+              store: storage.store,
+              vault,
+              readLog,
+              declarations: handlers.accrochage,
+              referential: (id, version) => referentials.resolve(id, version),
+              certifiers: config.accrochageCertifiers,
+              verificationUrl: (number) => verificationUrl(config.publicBaseUrl, number),
+            }),
+        },
+        {
           provide: ProjectionRunner,
           inject: [IssuanceQueue],
           useFactory: (queue: IssuanceQueue) =>
@@ -294,6 +312,7 @@ export class RuntimeModule {
         ProjectionRunner,
         IssuanceQueue,
         Issuance,
+        AccrochageDeclarations,
         ReferentialResolver,
         StreamCommandHandlers,
         TransferCompletion,

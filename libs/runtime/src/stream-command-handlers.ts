@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@jalon/config';
-import { EnrollmentState, referentialDecider, ReferentialEvent, ReferentialState } from '@jalon/domain';
+import { accrochageDecider, AccrochageEvent, AccrochageState, EnrollmentState, referentialDecider, ReferentialEvent, ReferentialState } from '@jalon/domain';
 import { EventStore, RecentStreamStates, StreamCommandHandler } from '@jalon/event-store';
 import { candidateCommandHandler, enrollmentCommandHandler, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
@@ -16,6 +16,8 @@ export class StreamCommandHandlers {
   readonly enrollments: ReturnType<typeof enrollmentCommandHandler>;
   readonly candidates: ReturnType<typeof candidateCommandHandler>;
   readonly referentials: StreamCommandHandler<ReferentialState, ReferentialEvent>;
+  /** Each certifier's declarations to the Caisse des Dépôts (no personal data: enrollment ids and award ids). */
+  readonly accrochage: StreamCommandHandler<AccrochageState, AccrochageEvent>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, vault: PersonalDataVault, projections: ProjectionRunner, @Inject(APP_CONFIG) config: AppConfig) {
     const appended = () => projections.wake();
@@ -27,5 +29,6 @@ export class StreamCommandHandlers {
     });
     this.candidates = candidateCommandHandler(store, vault, { appended });
     this.referentials = new StreamCommandHandler(store, referentialDecider, { appended });
+    this.accrochage = new StreamCommandHandler(store, accrochageDecider, { appended });
   }
 }

@@ -12,7 +12,11 @@ import { ErasureOutcome } from './erase-personal-data/erasure-outcome.response.d
 import { GetCandidateQuery } from './get-candidate/get-candidate.query';
 import { ListPersonalDataReadsQuery } from './list-personal-data-reads/list-personal-data-reads.query';
 import { RegisterCandidateCommand } from './register-candidate/register-candidate.command';
-import { RegisterCandidateRequest } from './register-candidate/register-candidate.request.dto';
+import { identityFieldsOf, RegisterCandidateRequest } from './register-candidate/register-candidate.request.dto';
+import { AmendCandidateIdentityCommand } from './amend-candidate-identity/amend-candidate-identity.command';
+import { AmendCandidateIdentityRequest } from './amend-candidate-identity/amend-candidate-identity.request.dto';
+import { CommandOutcome } from '../shared/command-outcome';
+import { CandidateIdentity } from '@jalon/domain';
 import { UuidParam } from '../shared/uuid-param';
 
 /** Candidates over HTTP: each route turns the request into its command or query (one folder per use case). */
@@ -28,20 +32,35 @@ export class CandidatesController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Register a candidate: birth name, usage name, first names, birth date, sex, birth place, email' })
+  @ApiOperation({
+    summary: 'Register a candidate: birth name, usage name, first names, birth date, sex, birth place (and its codes for the accrochage), email',
+  })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   @ApiCommandResponses({ status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED: the identity refused, naming the `field`' })
   register(@Body() body: RegisterCandidateRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    const identity = {
-      birthName: body.birthName,
-      ...(body.usageName ? { usageName: body.usageName } : {}),
-      firstNames: body.firstNames,
-      birthDate: body.birthDate,
-      sex: body.sex,
-      birthPlace: body.birthPlace,
-      email: body.email,
-    };
-    return this.commands.execute(new RegisterCandidateCommand(actor, identity));
+    return this.commands.execute(new RegisterCandidateCommand(actor, identityFieldsOf(body) as CandidateIdentity));
+  }
+
+  @Post(':candidateId/identity-amendments')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Complete or correct a candidate’s identity (e.g. the birth place codes the accrochage declares): the fields given replace the recorded ones, sealed like the rest; nothing changed, nothing recorded',
+  })
+  @ApiResponse({ status: 200, type: CommandOutcome })
+  @ApiCommandResponses(
+    Problems.invalidId,
+    { status: 400, description: 'CANDIDATE.INVALID_BIRTH_DATE, CANDIDATE.FIRST_NAME_REQUIRED, or a field refused by its format' },
+    { status: 404, description: 'CANDIDATE.NOT_FOUND: no such candidate in the caller’s organisation' },
+    { status: 409, description: 'PERSONAL_DATA.ERASED: the candidate’s personal data was erased' },
+  )
+  amendIdentity(
+    @UuidParam('candidateId') candidateId: string,
+    @Body() body: AmendCandidateIdentityRequest,
+    @CurrentActor() actor: AuthenticatedActor,
+  ): Promise<CommandOutcome> {
+    return this.commands.execute(new AmendCandidateIdentityCommand(candidateId, identityFieldsOf(body), actor));
   }
 
   @Get(':candidateId')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CandidatesController } from './candidates.controller';
+import { AmendCandidateIdentityHandler } from './amend-candidate-identity/amend-candidate-identity.handler';
 import { ErasePersonalDataHandler } from './erase-personal-data/erase-personal-data.handler';
 import { GetCandidateHandler } from './get-candidate/get-candidate.handler';
 import { ListPersonalDataReadsHandler } from './list-personal-data-reads/list-personal-data-reads.handler';
@@ -8,6 +9,6 @@ import { RegisterCandidateHandler } from './register-candidate/register-candidat
 /** Candidates: their registration, their identity (each read recorded), the read log, and erasure (R14); one folder per use case. */
 @Module({
   controllers: [CandidatesController],
-  providers: [RegisterCandidateHandler, GetCandidateHandler, ListPersonalDataReadsHandler, ErasePersonalDataHandler],
+  providers: [RegisterCandidateHandler, AmendCandidateIdentityHandler, GetCandidateHandler, ListPersonalDataReadsHandler, ErasePersonalDataHandler],
 })
 export class CandidatesModule {}

@@ -10,6 +10,11 @@ export class CandidateIdentityView {
   @ApiProperty({ example: '2001-03-14' }) birthDate!: string;
   @ApiProperty({ enum: [...SEXES] }) sex!: string;
   @ApiProperty({ example: 'Lyon (69)' }) birthPlace!: string;
+  @ApiPropertyOptional({
+    example: { inseeCode: '69123' },
+    description: 'The birth place as the accrochage codes it: inseeCode or postalCode; born abroad, countryCode and countryName',
+  })
+  birthPlaceCodes?: { inseeCode?: string; postalCode?: string; countryCode?: string; countryName?: string };
   @ApiProperty({ example: 'lea@example.org' }) email!: string;
 }
 

@@ -44,6 +44,61 @@ describe('candidate identity', () => {
     expect(() => registeredIn(state, 'org-2')).toThrow(NotFoundError);
   });
 
+  describe('amendment: the identity completed or corrected (e.g. the birth place codes the accrochage asks for)', () => {
+    const amend = (changes: object, by: Actor = admin, organisationId = 'org-1'): CandidateCommand => ({
+      type: 'AmendCandidateIdentity',
+      data: { changes, organisationId, by, now: T0 },
+    });
+    const codes = { inseeCode: '69123' };
+
+    it('records the whole identity as amended, naming the fields changed', () => {
+      spec
+        .given([registered])
+        .when(amend({ birthPlaceCodes: codes, usageName: 'Durand' }))
+        .then([
+          {
+            type: 'CandidateIdentityAmended',
+            data: { candidateId: 'c-1', identity: { ...identity, birthPlaceCodes: codes }, fields: ['birthPlaceCodes'], by: admin, at: T0 },
+          },
+        ]);
+      const state = evolveCandidate(
+        evolveCandidate(initialCandidateState(), registered),
+        spec
+          .given([registered])
+          .when(amend({ birthPlaceCodes: codes }))
+          .events()[0],
+      );
+      expect(disclosed(registeredIn(state, 'org-1').identity)?.birthPlaceCodes).toEqual(codes);
+    });
+
+    it('records nothing when nothing changes, and refuses what registration refuses', () => {
+      spec
+        .given([registered])
+        .when(amend({ birthName: 'Martin' }))
+        .then([]);
+      spec
+        .given([registered])
+        .when(amend({ birthDate: '2999-01-01' }))
+        .thenThrows(ValidationError, 'CANDIDATE.INVALID_BIRTH_DATE');
+    });
+
+    it('is an admin of the candidate’s organisation’s act, and none once the data is erased', () => {
+      const dpo = { id: 'dpo-1', role: 'dpo' as const };
+      spec
+        .given([registered])
+        .when(amend({ birthPlaceCodes: codes }, dpo))
+        .thenThrows(ForbiddenError, 'CANDIDATE.NOT_ADMIN');
+      spec
+        .given([registered])
+        .when(amend({ birthPlaceCodes: codes }, admin, 'org-2'))
+        .thenThrows(NotFoundError, 'CANDIDATE.NOT_FOUND');
+      spec
+        .given([registered, { type: 'CandidatePersonalDataErased', data: { candidateId: 'c-1', by: dpo, at: T0 } }])
+        .when(amend({ birthPlaceCodes: codes }))
+        .thenThrows(ConflictError, 'PERSONAL_DATA.ERASED');
+    });
+  });
+
   describe('erasure (R14)', () => {
     const dpo = { id: 'dpo-1', role: 'dpo' as const };
     const erase = (by: Actor = dpo): CandidateCommand => ({ type: 'RecordPersonalDataErased', data: { by, now: T0 } });

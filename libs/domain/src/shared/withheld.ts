@@ -31,6 +31,7 @@ export const disclosed = <T>(value: Protected<T>): T | undefined => (isWithheld(
  */
 export const SENSITIVE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   CandidateRegistered: ['identity'],
+  CandidateIdentityAmended: ['identity'],
   AccommodationGranted: ['terms'],
   AccommodationAmended: ['terms', 'reason'],
   AccommodationEnded: ['reason'],

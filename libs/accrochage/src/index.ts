@@ -1,0 +1,2 @@
+export * from './flux-xml';
+export * from './accrochage-declarations';
