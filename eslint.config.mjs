@@ -16,14 +16,15 @@ const LAYERS = {
   projections: ['catalogue', 'event-store'],
   'read-models': ['catalogue', 'domain', 'event-store', 'projections', 'privacy'],
   issuance: ['catalogue', 'config', 'domain', 'event-store', 'privacy', 'projections'],
-  runtime: ['catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models'],
-  api: ['catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models', 'runtime'],
+  accrochage: ['config', 'domain', 'event-store', 'privacy', 'read-models'],
+  runtime: ['accrochage', 'catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models'],
+  api: ['accrochage', 'catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models', 'runtime'],
   worker: ['catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models', 'runtime'],
-  cli: ['catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models', 'runtime'],
+  cli: ['accrochage', 'catalogue', 'config', 'domain', 'event-store', 'issuance', 'privacy', 'projections', 'read-models', 'runtime'],
   // The console talks to the api over HTTP only, through its generated client.
   web: [],
 };
-const LIBRARIES = ['domain', 'config', 'catalogue', 'event-store', 'privacy', 'projections', 'read-models', 'issuance', 'runtime'];
+const LIBRARIES = ['domain', 'config', 'catalogue', 'event-store', 'privacy', 'projections', 'read-models', 'issuance', 'accrochage', 'runtime'];
 const APPS = ['api', 'worker', 'cli', 'web'];
 
 export default tseslint.config(

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--only issuance|http|console] [--keep]`
+ * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--holders N] [--only issuance|http|console|accrochage] [--keep]`
  *
  * Measures the event store and the candidate-path rebuild against raw `pg` baselines taken in the
  * same run on the same PostgreSQL (a fresh database, dropped at the end), then the api itself over
@@ -9,7 +9,8 @@
  * rendering and signing in-process, against decisions issued through Redis by two worker
  * processes. `--only issuance` runs that last part alone, `--only http` the commands against the
  * appends, `--only console` the console over `--enrollments`, each on a database holding only the
- * référentiels (and, for the console, the generated paths). Prints a table and writes the
+ * référentiels (and, for the console, the generated paths); `--only accrochage` the declaration of
+ * `--holders` awards to the Caisse des Dépôts against a raw pass. Prints a table and writes the
  * numbers as JSON. It reports speeds; it never asserts them.
  */
 import { writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ import { formatTable, Metric } from './report';
 import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
 import { buildConsole, ConsoleResult, measureConsole, p95 } from './console-measurements';
+import { measureAccrochage } from './accrochage-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
@@ -51,7 +53,7 @@ const ISSUANCE_WORKERS = 2;
 /** Annulments timed, one after the other, from the command to the document's bit in the published status list. */
 const STATUS_LIST_REVOCATIONS = 30;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECTIONS = ['issuance', 'http', 'console'] as const;
+const SECTIONS = ['issuance', 'http', 'console', 'accrochage'] as const;
 /** Filter changes timed in the console's list. */
 const CONSOLE_LIST_CHANGES = 40;
 
@@ -65,6 +67,7 @@ function parseOptions() {
       enrollments: { type: 'string', default: '50000' },
       queries: { type: 'string', default: '300' },
       decisions: { type: 'string', default: '3000' },
+      holders: { type: 'string', default: '10000' },
       'issuance-concurrency': { type: 'string' },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -77,6 +80,7 @@ function parseOptions() {
       'usage: npm run bench -- [--out FILE] [--events N (200000)] [--seconds S per throughput measurement (5)] [--warmup S (1)]\n' +
         `  [--enrollments N in ${ORGANISATION} for the queries (50000)] [--queries N timed requests of each query (300)] [--keep: leave the database, for EXPLAIN]\n` +
         `  [--decisions N issued in the measured rounds (3000)] [--issuance-concurrency N per worker process (startIssuanceWorker's default)]\n` +
+        `  [--holders N declared in the accrochage export (10000)]\n` +
         `  [--only ${SECTIONS.join('|')}: that part alone, on a fresh database with the référentiels only]`,
     );
     process.exit(0);
@@ -100,6 +104,7 @@ function parseOptions() {
     queries: Math.floor(number('queries', values.queries!, 1)),
     keep: values.keep!,
     decisions: Math.floor(number('decisions', values.decisions!, 1)),
+    holders: Math.floor(number('holders', values.holders!, 1)),
     issuanceConcurrency:
       values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
     only: only(values.only),
@@ -556,6 +561,29 @@ async function main(): Promise<void> {
         ...httpMetrics(results),
       );
       summary.push(`http: ${http.sittingsPrepared} held sittings prepared over HTTP in ${setupSeconds.toFixed(1)} s (not measured)`);
+    }
+
+    if (options.only === undefined || options.only === 'accrochage') {
+      log(`accrochage: ${options.holders} awards appended and projected (not measured), then declared in one flux, against a raw pass...`);
+      const accrochage = await measureAccrochage(home, store, options.holders, log);
+      Object.assign(results, {
+        accrochage_export_per_s: round(accrochage.export.perSecond, 1),
+        accrochage_export_s: round(accrochage.export.seconds, 2),
+        accrochage_raw_per_s: round(accrochage.raw.perSecond, 1),
+        accrochage_export_ratio: round(accrochage.export.perSecond / accrochage.raw.perSecond, 3),
+        accrochage_peak_heap_growth_mb: round(accrochage.peakHeapGrowthMb, 1),
+      });
+      Object.assign(meta, { accrochage: { holders: accrochage.holders, setupSeconds: round(accrochage.setupSeconds, 1), fluxBytes: accrochage.export.bytes } });
+      metrics.push(
+        { name: 'accrochage_export_per_s', value: results.accrochage_export_per_s, note: `${accrochage.holders} holders in one flux` },
+        { name: 'accrochage_export_s', value: results.accrochage_export_s, atMost: 10, note: 'the whole export' },
+        { name: 'accrochage_export_ratio', value: results.accrochage_export_ratio, note: 'to accrochage_raw_per_s (plain SQL reads, nothing opened)' },
+        {
+          name: 'accrochage_peak_heap_growth_mb',
+          value: results.accrochage_peak_heap_growth_mb,
+          note: `heap above its level before the export; the flux is ${(accrochage.export.bytes / 1024 / 1024).toFixed(1)} MB`,
+        },
+      );
     }
 
     // Issuance last, on the same database: the api and the worker are stopped first, or the issuance

@@ -374,7 +374,8 @@ class FluxFile {
   private readonly partial?: string;
   private pending: string | undefined;
   private opened = false;
-  private drained: Promise<unknown> = Promise.resolve();
+  /** Set while the stream's buffer is full: resolved at its next 'drain'. */
+  private drained: Promise<unknown> | undefined;
 
   constructor(
     private readonly out: string | NodeJS.WritableStream,
@@ -416,8 +417,8 @@ class FluxFile {
   }
 
   /** Waits while the reader is behind: an export of any size holds one page at a time. */
-  drain(): Promise<unknown> {
-    return this.drained;
+  async drain(): Promise<void> {
+    await this.drained;
   }
 
   async finish(): Promise<void> {
@@ -442,6 +443,6 @@ class FluxFile {
   }
 
   private push(chunk: string): void {
-    if (!this.stream.write(chunk)) this.drained = once(this.stream as WriteStream, 'drain');
+    if (!this.stream.write(chunk) && !this.drained) this.drained = once(this.stream as WriteStream, 'drain').finally(() => (this.drained = undefined));
   }
 }
