@@ -3,14 +3,15 @@ import {
   ActiveEnrollment,
   decideEnrollment,
   EnrollmentCommand,
+  enrollmentIdOf,
   evolveEnrollment,
   initialEnrollmentState,
   transferInCommand,
   TransferredTo,
 } from '@jalon/domain';
 import { newId } from '@jalon/event-store';
-import { ReferentialResolver } from '@jalon/runtime';
-import { CreatedOutcome } from '../../shared/command-outcome';
+import { ReferentialResolver, TransferCompletion } from '@jalon/runtime';
+import { CommandOutcome, CreatedOutcome } from '../../shared/command-outcome';
 import { actorOf } from '../enrollment-act';
 import { EnrollmentCommands } from '../enrollment-commands.service';
 import { TransferCommand } from './transfer.command';
@@ -18,15 +19,16 @@ import { TransferCommand } from './transfer.command';
 /**
  * A transfer writes two streams one after the other: the source says it moved (TransferOut), then
  * the new enrollment is written (EnrollByTransfer). Both decisions are taken before either stream
- * is written, so a refused transfer changes nothing. If the new enrollment could not be written,
- * the source says transferred to an enrollment that does not exist: the same request completes it
- * (and the worker does, if nobody retries: TransferCompletion, from the source's own record).
+ * is written, so a refused transfer changes nothing. The second half is TransferCompletion's, the
+ * one writer of it: if the new enrollment could not be written, the source says transferred to an
+ * enrollment that does not exist, and the same request completes it (or the worker's sweep does).
  */
 @CommandHandler(TransferCommand)
 export class TransferHandler implements ICommandHandler<TransferCommand, CreatedOutcome> {
   constructor(
     private readonly enrollments: EnrollmentCommands,
     private readonly referentials: ReferentialResolver,
+    private readonly transfers: TransferCompletion,
   ) {}
 
   async execute(transfer: TransferCommand): Promise<CreatedOutcome> {
@@ -36,7 +38,6 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
     // id it derives: it completes it, or answers it from the new stream if that was written too.
     const recorded = source.status === 'transferred' && sameTransfer(source.transferredTo, transfer) ? source.transferredTo : undefined;
     const unfinished = recorded && (recorded.enrollmentId === newId('transfer-target') || !(await this.enrollments.exists(recorded.enrollmentId)));
-    let transferred: ActiveEnrollment = source;
     if (!unfinished) {
       const transferOut: EnrollmentCommand = {
         type: 'TransferOut',
@@ -51,7 +52,7 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
         },
       };
       const out = decideEnrollment(transferOut, source, { referential: await this.referentials.resolve(source.referentialId, source.version) });
-      transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
+      const transferred = out.reduce(evolveEnrollment, source) as ActiveEnrollment;
       // The new enrollment is decided here, before either stream is written: a version withdrawn from new
       // enrollments refuses the transfer with nothing written (the second half is not asked again).
       const withdrawn = await this.referentials.withdrawal(transfer.toReferentialId, transfer.toVersion);
@@ -61,8 +62,10 @@ export class TransferHandler implements ICommandHandler<TransferCommand, Created
       });
       await this.enrollments.run(enrollmentId, actor, () => transferOut);
     }
-    const transferIn = transferInCommand(enrollmentId, transferred);
-    return this.enrollments.created(transferIn.data.enrollmentId, transferIn.data.enrollmentId, actor, () => transferIn);
+    const written = await this.transfers.complete(enrollmentId);
+    // The source was just read as transferred (or made so): only a broken log answers nothing here.
+    if (!written) throw new Error(`enrollment ${enrollmentId} is not transferred after its transfer`);
+    return { id: enrollmentIdOf(written.streamId)!, ...CommandOutcome.of(written.streamId, written) };
   }
 }
 
