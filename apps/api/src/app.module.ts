@@ -11,7 +11,7 @@ import { AuthModule } from './auth/auth.module';
 import { CandidatesModule } from './candidates/candidates.module';
 import { DocumentsModule } from './documents/documents.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { PathsModule } from './paths/paths.module';
 import { ReferentialsModule } from './referentials/referentials.module';
 import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
@@ -40,8 +40,8 @@ export class AppModule {
         EnrollmentsModule,
         PathsModule,
         DocumentsModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
       providers: [
         // Authentication first: the throttler counts per caller once the caller is known.
         { provide: APP_GUARD, useClass: AuthGuard },

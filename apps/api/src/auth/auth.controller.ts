@@ -1,60 +1,11 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { AppConfig } from '@jalon/config';
-import { ROLES } from '@jalon/domain';
-import { APP_CONFIG } from '@jalon/runtime';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../shared/api-responses';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from './auth.decorators';
-import { IdentityProvider } from './identity-provider';
-
-const PERSON_ROLES = ROLES.filter((role) => role !== 'system');
-const SESSION_SECONDS = 8 * 3600;
-
-export class DevSignInRequest {
-  @ApiProperty({ enum: PERSON_ROLES, example: 'admin' }) @IsIn(PERSON_ROLES) role!: (typeof PERSON_ROLES)[number];
-  @ApiProperty({ example: 'org-1', minLength: 1, maxLength: 80 })
-  @IsString()
-  @Length(1, 80)
-  @Matches(/^\S+$/, { message: 'organisationId has no spaces' })
-  organisationId!: string;
-  @ApiProperty({ example: 'admin-1', minLength: 1, maxLength: 120 })
-  @IsString()
-  @Length(1, 120)
-  @Matches(/^\S+$/, { message: 'subject has no spaces' })
-  subject!: string;
-}
-
-export class DevSignInAnswer {
-  @ApiProperty({ description: 'A bearer token (HS256) for the api' }) accessToken!: string;
-  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
-  @ApiProperty({ type: 'integer', example: SESSION_SECONDS, description: 'Seconds until it expires' }) expiresIn!: number;
-}
-
-export class ProviderSignIn {
-  @ApiProperty({ example: 'https://id.ecole.example/realms/jalon' }) issuer!: string;
-  @ApiProperty({ example: 'jalon-console' }) clientId!: string;
-  @ApiProperty({ example: 'openid profile', description: 'Scopes to ask for, space-separated' }) scopes!: string;
-  @ApiProperty() authorizationEndpoint!: string;
-  @ApiProperty() tokenEndpoint!: string;
-  @ApiPropertyOptional({ description: 'Where a person signs out of the provider (RP-initiated logout), when it offers it' }) endSessionEndpoint?: string;
-}
-
-export class SignInMethods {
-  @ApiProperty({
-    enum: ['provider', 'development', 'none'],
-    description: 'provider: OpenID Connect (authorization code with PKCE); development: POST /auth/dev-sign-in; none: tokens from `npm run cli -- token` only',
-  })
-  method!: 'provider' | 'development' | 'none';
-  @ApiPropertyOptional({ type: ProviderSignIn }) provider?: ProviderSignIn;
-}
-
-export class SignedInPerson {
-  @ApiProperty({ example: 'admin-1' }) subject!: string;
-  @ApiProperty({ enum: PERSON_ROLES }) role!: (typeof PERSON_ROLES)[number];
-  @ApiProperty({ example: 'org-1' }) organisationId!: string;
-}
+import { DevSignInAnswer, DevSignInRequest, PERSON_ROLES, SignedInPerson, SignInMethods } from './auth.dto';
+import { DevSignInCommand } from './dev-sign-in/dev-sign-in.command';
+import { GetSignInMethodsQuery } from './get-sign-in-methods/get-sign-in-methods.query';
 
 /**
  * How people sign in to the console. With an identity provider (OIDC_ISSUER), the console sends
@@ -67,9 +18,8 @@ export class SignedInPerson {
 @Controller('auth')
 export class AuthController {
   constructor(
-    private readonly jwt: JwtService,
-    private readonly provider: IdentityProvider,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('sign-in')
@@ -77,10 +27,8 @@ export class AuthController {
   @ApiOperation({ summary: 'How a person signs in here: the identity provider (and what the console needs to reach it), the development sign-in, or neither' })
   @ApiOkResponse({ type: SignInMethods })
   @ApiProblemResponses({ status: 503, description: 'AUTH.PROVIDER_UNREACHABLE: the identity provider did not answer its discovery document' }, 429)
-  async signInMethods(): Promise<SignInMethods> {
-    const oidc = this.provider.configured;
-    if (oidc) return { method: 'provider', provider: { clientId: oidc.clientId, scopes: oidc.scopes, ...(await this.provider.endpoints()) } };
-    return { method: this.config.devSignIn ? 'development' : 'none' };
+  signInMethods(): Promise<SignInMethods> {
+    return this.queries.execute(new GetSignInMethodsQuery());
   }
 
   @Get('me')
@@ -105,13 +53,7 @@ export class AuthController {
     415,
     429,
   )
-  signIn(@Body() body: DevSignInRequest): DevSignInAnswer {
-    if (!this.config.devSignIn)
-      throw new ForbiddenException({
-        code: 'AUTH.DEV_SIGN_IN_DISABLED',
-        message: 'the development sign-in is off on this service: sign in through the identity provider',
-      });
-    const accessToken = this.jwt.sign({ role: body.role, org: body.organisationId }, { subject: body.subject, expiresIn: SESSION_SECONDS });
-    return { accessToken, tokenType: 'Bearer', expiresIn: SESSION_SECONDS };
+  signIn(@Body() body: DevSignInRequest): Promise<DevSignInAnswer> {
+    return this.commands.execute(new DevSignInCommand(body));
   }
 }

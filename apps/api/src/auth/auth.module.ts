@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig, resolveJwtSecret } from '@jalon/config';
 import { AuthController } from './auth.controller';
+import { DevSignInHandler } from './dev-sign-in/dev-sign-in.handler';
+import { GetSignInMethodsHandler } from './get-sign-in-methods/get-sign-in-methods.handler';
 import { IdentityProvider } from './identity-provider';
 
 /**
@@ -24,7 +26,7 @@ export class AuthModule {
         }),
       ],
       controllers: [AuthController],
-      providers: [IdentityProvider],
+      providers: [IdentityProvider, GetSignInMethodsHandler, DevSignInHandler],
       exports: [JwtModule, IdentityProvider],
     };
   }

@@ -1,22 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '@jalon/config';
-import { ProjectionRunner } from '@jalon/projections';
-import { APP_CONFIG } from '@jalon/runtime';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../shared/api-responses';
-import { CatalogueService } from '../referentials/catalogue.service';
+import { GetHealthQuery } from './get-health/get-health.query';
 import { HealthView } from './health.responses.dto';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly catalogue: CatalogueService,
-    private readonly projections: ProjectionRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any' })
@@ -31,13 +25,7 @@ export class HealthController {
     },
   })
   @ApiProblemResponses(429)
-  async health(): Promise<HealthView> {
-    const projections = await this.projections.statuses();
-    return {
-      status: projections.some((p) => p.status === 'failed') ? 'degraded' : 'ok',
-      eventStore: this.config.eventStore,
-      referentials: this.catalogue.entries.length,
-      projections,
-    };
+  health(): Promise<HealthView> {
+    return this.queries.execute(new GetHealthQuery());
   }
 }
