@@ -267,6 +267,10 @@ describe('questions over HTTP: path, lists, statistics, provenance, the past, fi
       expect.objectContaining({ finding: 'accommodation-granted-not-applied', enrollmentId: ids.started, epreuve: 'E1', accommodationId: tiersTempsId }),
     ]);
     expect(JSON.stringify(findings)).not.toContain('tiers-temps');
+    // The disability referent who granted it follows it up: the same findings, their organisation's only.
+    expect((await referent.get('/findings/unapplied-accommodations').expect(200)).body).toEqual(findings);
+    expect((await actor(testApp.app, 'referent', 'referent-9', 'org-9').get('/findings/unapplied-accommodations').expect(200)).body).toEqual([]);
+    await actor(testApp.app, 'jury').get('/findings/unapplied-accommodations').expect(403);
   });
 
   it('a candidate reads only their own path', async () => {

@@ -175,7 +175,8 @@ export class PathsController {
   }
 
   @Get('findings/unapplied-accommodations')
-  @Roles('auditor', 'admin')
+  // The referent granted the measures: a measure not given at a sitting is theirs to follow up.
+  @Roles('auditor', 'admin', 'referent')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Accommodations granted but not applied at a sitting (R11): kinds only, never details' })
   @ApiOkResponse({ type: [UnappliedAccommodationFinding] })

@@ -16,7 +16,9 @@ export function screensOf(role: string): { to: string; label: string }[] {
   if (['admin', 'jury', 'auditor'].includes(role)) screens.push({ to: '/tableau-de-bord', label: 'nav.dashboard' });
   // Every role but the DPO reads paths; the DPO answers for personal data only.
   if (role !== 'dpo') screens.push({ to: '/inscriptions', label: 'nav.enrollments' });
-  if (['admin', 'auditor'].includes(role)) screens.push({ to: '/constats', label: 'nav.findings' });
+  if (['admin', 'auditor', 'referent'].includes(role)) screens.push({ to: '/constats', label: 'nav.findings' });
+  // The admin declares the school's holders to the Caisse des Dépôts.
+  if (role === 'admin') screens.push({ to: '/accrochage', label: 'nav.accrochage' });
   if (['dpo', 'auditor'].includes(role)) screens.push({ to: '/donnees-personnelles', label: 'nav.personalData' });
   screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;
