@@ -1,6 +1,7 @@
 // The apis the console's browser tests drive, as `npm start` serves them (console included), each
 // on a PostgreSQL database of its own, created here and dropped on SIGTERM:
-// - on CONSOLE_TEST_PORT, with the development sign-in on;
+// - on CONSOLE_TEST_PORT, with the development sign-in on and one accrochage certifier
+//   (accrochage-certifier.ts);
 // - on CONSOLE_TEST_OIDC_PORT, behind a real OpenID Connect provider started here (its people:
 //   OIDC_TEST_ACCOUNTS), with the development sign-in off.
 import 'reflect-metadata';
@@ -13,6 +14,7 @@ import { createTestDatabase } from '@jalon/event-store/testing/postgres-test-dat
 import { IssuanceQueue } from '@jalon/issuance';
 import { createApp } from '../../apps/api/src/create-app';
 import { startIdentityProvider } from '../support/identity-provider';
+import { ACCROCHAGE_TEST_CERTIFIER } from './accrochage-certifier';
 
 /** The people of the school's identity provider in the browser tests: login → their Jalon claims. */
 export const OIDC_TEST_ACCOUNTS = {
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
     );
   }
   // Last: the test runner waits for this one's /health, so everything is up when it answers.
-  stops.push(await startApi(process.env.CONSOLE_TEST_PORT ?? '43900', { DEV_SIGN_IN: 'true' }));
+  stops.push(
+    await startApi(process.env.CONSOLE_TEST_PORT ?? '43900', { DEV_SIGN_IN: 'true', ACCROCHAGE_CERTIFIERS: JSON.stringify([ACCROCHAGE_TEST_CERTIFIER]) }),
+  );
 }
 
 main().catch((error: unknown) => {

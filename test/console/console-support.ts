@@ -51,6 +51,20 @@ export function criteriaOf(referential: Referential, epreuve: Epreuve): string[]
 
 /** No serious or critical accessibility violation on the screen (WCAG 2.1 AA, which RGAA follows), then its photograph. */
 export async function checkScreen(page: Page, name: string) {
+  // A popover still fading in has translucent text, which axe measures as too little contrast: wait for the screen to be still.
+  // (A spinner turns for ever: only the animations that end are waited for.)
+  await page.waitForFunction(
+    () =>
+      (
+        globalThis as unknown as {
+          document: { getAnimations(): { playState: string; effect: { getTiming(): { iterations: number } } | null }[] };
+        }
+      ).document
+        .getAnimations()
+        .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+    undefined,
+    { timeout: 5_000 },
+  );
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -26,6 +26,8 @@ const PersonalDataReads = lazy(() => import('./pages/PersonalDataReads').then((m
 const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m.Findings })));
 const Referentials = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.Referentials })));
 const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.ReferentialVersion })));
+const Accrochage = lazy(() => import('./pages/Accrochage').then((m) => ({ default: m.Accrochage })));
+const CandidateIdentity = lazy(() => import('./pages/CandidateIdentity').then((m) => ({ default: m.CandidateIdentity })));
 
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
 const theme = createTheme({ primaryShade: { light: 8, dark: 8 }, autoContrast: true, luminanceThreshold: 0.4 });
@@ -110,6 +112,8 @@ export function App() {
               <Route path="/donnees-personnelles" element={<PersonalDataReads />} />
               <Route path="/referentiels" element={<Referentials />} />
               <Route path="/referentiels/:referential/:version" element={<ReferentialVersion />} />
+              <Route path="/accrochage" element={<Accrochage />} />
+              <Route path="/candidats/:candidateId/identite" element={<CandidateIdentity />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

@@ -2,6 +2,14 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { ROLES, SEXES } from '@jalon/domain';
 import { orWithheld } from '../shared/withheld.responses.dto';
 
+/** The birth place as the accrochage codes it (the domain's BirthPlaceCodes). */
+export class BirthPlaceCodesView {
+  @ApiPropertyOptional({ example: '69123', description: 'INSEE code of the birth commune; born abroad, 99 + the country’s INSEE code' }) inseeCode?: string;
+  @ApiPropertyOptional({ example: '69001', description: 'Postal code of the birth commune, where its INSEE code is not known' }) postalCode?: string;
+  @ApiPropertyOptional({ example: 'MAR', description: 'Born abroad: the country’s 3-character code' }) countryCode?: string;
+  @ApiPropertyOptional({ example: 'Maroc', description: 'Born abroad: the country’s name' }) countryName?: string;
+}
+
 /** A candidate's identity as registered (the domain's CandidateIdentity). */
 export class CandidateIdentityView {
   @ApiProperty({ example: 'Martin' }) birthName!: string;
@@ -11,10 +19,10 @@ export class CandidateIdentityView {
   @ApiProperty({ enum: [...SEXES] }) sex!: string;
   @ApiProperty({ example: 'Lyon (69)' }) birthPlace!: string;
   @ApiPropertyOptional({
-    example: { inseeCode: '69123' },
+    type: () => BirthPlaceCodesView,
     description: 'The birth place as the accrochage codes it: inseeCode or postalCode; born abroad, countryCode and countryName',
   })
-  birthPlaceCodes?: { inseeCode?: string; postalCode?: string; countryCode?: string; countryName?: string };
+  birthPlaceCodes?: BirthPlaceCodesView;
   @ApiProperty({ example: 'lea@example.org' }) email!: string;
 }
 

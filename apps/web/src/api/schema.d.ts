@@ -5,23 +5,6 @@
  */
 
 export interface paths {
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any */
-        get: operations["HealthController_health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/auth/sign-in": {
         parameters: {
             query?: never;
@@ -818,6 +801,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The e-mail delivery of documents to their holders: counts, failures, and the holders without an e-mail address — an admin sees those of their organisation’s enrollments, an auditor all */
+        get: operations["DocumentsController_deliveryView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/issuers/{issuer}/status/{list}": {
         parameters: {
             query?: never;
@@ -881,6 +881,23 @@ export interface paths {
         };
         /** One public key of the issuer (a JWK with its kid, alg and use): what a credential’s `kid` dereferences to */
         get: operations["IssuersController_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness, the event store in use, and each projection: position, events applied, and the error that stopped it if any */
+        get: operations["HealthController_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -969,43 +986,6 @@ export interface components {
              *     ]
              */
             projections?: string[];
-        };
-        ProjectionStatusView: {
-            /** @example candidate-path */
-            name: string;
-            /** @enum {string} */
-            status: "running" | "failed";
-            /**
-             * @description The last position applied
-             * @example 812-1043
-             */
-            position: string;
-            /** @example 1043 */
-            eventsApplied: number;
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The error that stopped it */
-            error?: string;
-            /** @description The event it stopped on */
-            failedEventId?: string;
-        };
-        HealthView: {
-            /**
-             * @description "degraded" when a projection stopped on an error
-             * @enum {string}
-             */
-            status: "ok" | "degraded";
-            /**
-             * @example postgres
-             * @enum {string}
-             */
-            eventStore: "pglite" | "postgres" | "eventstoredb";
-            /**
-             * @description Référentiel versions in the catalogue
-             * @example 4
-             */
-            referentials: number;
-            projections: components["schemas"]["ProjectionStatusView"][];
         };
         ProviderSignIn: {
             /** @example https://id.ecole.example/realms/jalon */
@@ -1522,6 +1502,28 @@ export interface components {
             /** @description Personal data erased (R14): cannot be declared */
             erased: components["schemas"]["HolderRefView"][];
         };
+        BirthPlaceCodesView: {
+            /**
+             * @description INSEE code of the birth commune; born abroad, 99 + the country’s INSEE code
+             * @example 69123
+             */
+            inseeCode?: string;
+            /**
+             * @description Postal code of the birth commune, where its INSEE code is not known
+             * @example 69001
+             */
+            postalCode?: string;
+            /**
+             * @description Born abroad: the country’s 3-character code
+             * @example MAR
+             */
+            countryCode?: string;
+            /**
+             * @description Born abroad: the country’s name
+             * @example Maroc
+             */
+            countryName?: string;
+        };
         CandidateIdentityView: {
             /** @example Martin */
             birthName: string;
@@ -1538,13 +1540,8 @@ export interface components {
             sex: "F" | "M";
             /** @example Lyon (69) */
             birthPlace: string;
-            /**
-             * @description The birth place as the accrochage codes it: inseeCode or postalCode; born abroad, countryCode and countryName
-             * @example {
-             *       "inseeCode": "69123"
-             *     }
-             */
-            birthPlaceCodes?: Record<string, never>;
+            /** @description The birth place as the accrochage codes it: inseeCode or postalCode; born abroad, countryCode and countryName */
+            birthPlaceCodes?: components["schemas"]["BirthPlaceCodesView"];
             /** @example lea@example.org */
             email: string;
         };
@@ -2866,6 +2863,59 @@ export interface components {
             /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
             notIssued: components["schemas"]["NotIssuedDecisionView"][];
         };
+        DeliveryJobView: {
+            /**
+             * Format: uuid
+             * @description The document event to tell its holder of
+             */
+            eventId: string;
+            /** Format: uuid */
+            enrollmentId: string;
+        };
+        FailedDeliveryJobView: {
+            id: string;
+            data: components["schemas"]["DeliveryJobView"];
+            attempts: number;
+            /** @description Why it failed (the mail server’s answer, say); the reconciler retries it every minute */
+            error: string;
+            /** Format: date-time */
+            failedAt?: string;
+        };
+        UndeliveredDocumentView: {
+            /**
+             * Format: uuid
+             * @description The document event whose e-mail was not sent
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "DocumentIssued" | "DocumentRevoked" | "DocumentReissued";
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            /** @example JAL-A-7K3M9Q2X4B1 */
+            number: string;
+            /**
+             * @description The holder has no e-mail address: complete their identity, then send them the document
+             * @enum {string}
+             */
+            reason: "no-email";
+            /**
+             * Format: date-time
+             * @description When the delivery found no address
+             */
+            at: string;
+        };
+        DocumentDeliveryView: {
+            /** @description Whether documents are e-mailed to their holders (SMTP_URL is set) */
+            enabled: boolean;
+            /** @description Delivery jobs by state */
+            counts: components["schemas"]["IssuanceJobCountsView"];
+            /** @description Failed after every attempt (the mail server down, say): retried by the reconciler */
+            failed: components["schemas"]["FailedDeliveryJobView"][];
+            /** @description Document events not e-mailed because their holder has no e-mail address */
+            undelivered: components["schemas"]["UndeliveredDocumentView"][];
+        };
         IssuerImageView: {
             /** @description The image’s URL */
             id: string;
@@ -2900,6 +2950,43 @@ export interface components {
             /** @description The issuer’s image (ISSUER_IMAGE) */
             image?: components["schemas"]["IssuerImageView"];
         };
+        ProjectionStatusView: {
+            /** @example candidate-path */
+            name: string;
+            /** @enum {string} */
+            status: "running" | "failed";
+            /**
+             * @description The last position applied
+             * @example 812-1043
+             */
+            position: string;
+            /** @example 1043 */
+            eventsApplied: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The error that stopped it */
+            error?: string;
+            /** @description The event it stopped on */
+            failedEventId?: string;
+        };
+        HealthView: {
+            /**
+             * @description "degraded" when a projection stopped on an error
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /**
+             * @example postgres
+             * @enum {string}
+             */
+            eventStore: "pglite" | "postgres" | "eventstoredb";
+            /**
+             * @description Référentiel versions in the catalogue
+             * @example 4
+             */
+            referentials: number;
+            projections: components["schemas"]["ProjectionStatusView"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -2909,53 +2996,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Always 200 while the api answers; `status` says whether every projection runs */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "status": "ok",
-                     *       "eventStore": "pglite",
-                     *       "referentials": 4,
-                     *       "projections": [
-                     *         {
-                     *           "name": "candidate-path",
-                     *           "status": "running",
-                     *           "position": "812-1043",
-                     *           "eventsApplied": 1043,
-                     *           "updatedAt": "2026-11-22T10:00:00.000Z"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["HealthView"];
-                };
-            };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
-            429: {
-                headers: {
-                    /** @description Seconds until the client may send again */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     AuthController_signInMethods: {
         parameters: {
             query?: never;
@@ -7144,6 +7184,55 @@ export interface operations {
             };
         };
     };
+    DocumentsController_deliveryView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether delivery is on, job counts by state, the failed jobs with their error, and the document events not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email") */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDeliveryView"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     StatusListController_statusList: {
         parameters: {
             query?: never;
@@ -7341,6 +7430,53 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Always 200 while the api answers; `status` says whether every projection runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "eventStore": "pglite",
+                     *       "referentials": 4,
+                     *       "projections": [
+                     *         {
+                     *           "name": "candidate-path",
+                     *           "status": "running",
+                     *           "position": "812-1043",
+                     *           "eventsApplied": 1043,
+                     *           "updatedAt": "2026-11-22T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthView"];
                 };
             };
             /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */

@@ -112,6 +112,10 @@ function reasonMessage(reasons: readonly string[], value: unknown): string {
   if (max) return i18n.t('act.reasons.tooLong', { max: Number(max[1]) });
   if (/must contain no more than (\d+) element/.test(reason)) return i18n.t('act.reasons.tooMany');
   if (/must be one of the following values/.test(reason)) return i18n.t('act.reasons.oneOf');
+  // The birth place codes' own formats (the accrochage's), as the api words them.
+  if (/must be an INSEE code/.test(reason)) return i18n.t('act.reasons.inseeCode');
+  if (/must be a postal code/.test(reason)) return i18n.t('act.reasons.postalCode');
+  if (/must be 3 letters or digits/.test(reason)) return i18n.t('act.reasons.countryCode');
   if (/date/i.test(reason)) return i18n.t('act.reasons.date');
   return i18n.t('act.reasons.invalid');
 }
@@ -126,6 +130,11 @@ function placeOf(field: string, fields: readonly string[]): string | undefined {
   const parent = [...fields].sort((a, b) => b.length - a.length).find((f) => field.startsWith(`${f}.`));
   return parent ?? fields.find((f) => f.startsWith(`${field}.`));
 }
+
+/** Help below the input rather than above: inputs side by side line up whether or not they have help. */
+export const HELP_BELOW: { inputWrapperOrder: ('label' | 'input' | 'description' | 'error')[] } = {
+  inputWrapperOrder: ['label', 'input', 'description', 'error'],
+};
 
 export interface ActOptions<B, R> {
   /** The act, naming its pending key in this tab: `register-candidate`, `enroll`. */

@@ -41,7 +41,8 @@ export function Shell({ session }: { session: Session }) {
               {t('app.name')}
             </Anchor>
             <nav aria-label={t('app.name')}>
-              <Group gap="xs">
+              {/* One line: the header's height holds one; the person's name and organisation wrap instead. */}
+              <Group gap="xs" wrap="nowrap">
                 {screensOf(session.role).map((screen) => (
                   <Button
                     key={screen.to}
@@ -57,10 +58,13 @@ export function Shell({ session }: { session: Session }) {
               </Group>
             </nav>
           </Group>
-          <Group gap="md" wrap="nowrap">
-            <Text size="sm">{t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}</Text>
+          <Group gap="md" wrap="nowrap" miw={0}>
+            <Text size="sm" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
+              {t('app.signedInAs', { subject: session.subject, role: t(`roles.${session.role}`), organisation: session.organisationId })}
+            </Text>
             <NativeSelect
               aria-label={t('app.language')}
+              flex="none"
               size="xs"
               value={i18n.language}
               onChange={(e) => void switchLanguage(e.currentTarget.value as Language)}
@@ -69,6 +73,7 @@ export function Shell({ session }: { session: Session }) {
             <Button
               variant="default"
               size="xs"
+              flex="none"
               onClick={() => {
                 endSession();
                 // Signed in at the school's provider: its session ends too, and it sends the person back to /connexion.

@@ -6,29 +6,21 @@ import { Link, useNavigate } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
-import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
+import { ActFailureNotice, HELP_BELOW, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
 import { DateField, Dates } from '../components/Dates';
+import { EMPTY_IDENTITY, Identity, IDENTITY_FIELDS, IdentityDraft, IdentityFields, identityOf } from '../components/IdentityFields';
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { useReferentials } from './referentials';
 
-type Identity = components['schemas']['RegisterCandidateRequest'];
 type Enrollment = components['schemas']['EnrollRequest'];
 type Summary = components['schemas']['ReferentialSummary'];
 type Version = components['schemas']['ReferentialView'];
 
 /** What the admin types, kept on this tab until the enrollment is recorded. */
-interface Draft {
+interface Draft extends IdentityDraft {
   /** Set once the candidate is registered: a retry then only enrolls them. */
   candidateId?: string;
-  birthName: string;
-  usageName: string;
-  /** As typed: first names separated by commas, in civil-status order. */
-  firstNames: string;
-  birthDate: string | null;
-  sex: string | null;
-  birthPlace: string;
-  email: string;
   /** `referential@version`. */
   certification: string | null;
   accessRoute: string | null;
@@ -38,16 +30,13 @@ interface Draft {
   masterId: string;
   company: string;
   trainingStartDate: string | null;
+  /** Who took the initiative of the registration; on the VAE route, its voie (both declared in the accrochage). */
+  registrationInitiative: string | null;
+  vaeVoie: string | null;
 }
 
 const EMPTY: Draft = {
-  birthName: '',
-  usageName: '',
-  firstNames: '',
-  birthDate: null,
-  sex: null,
-  birthPlace: '',
-  email: '',
+  ...EMPTY_IDENTITY,
   certification: null,
   accessRoute: null,
   cohort: '',
@@ -55,9 +44,12 @@ const EMPTY: Draft = {
   masterId: '',
   company: '',
   trainingStartDate: null,
+  registrationInitiative: null,
+  vaeVoie: null,
 };
 
-const IDENTITY_FIELDS = ['birthName', 'usageName', 'firstNames', 'birthDate', 'sex', 'birthPlace', 'email'] as const;
+const INITIATIVES = ['candidate', 'training-organisation', 'france-travail', 'employer', 'other'] as const;
+const VAE_VOIES = ['conge-vae', 'vae-classique'] as const;
 const ENROLLMENT_FIELDS = [
   'candidateId',
   'referentialId',
@@ -68,27 +60,10 @@ const ENROLLMENT_FIELDS = [
   'apprenticeship.masterId',
   'apprenticeship.company',
   'trainingStartDate',
+  'registrationInitiative',
+  'vaeVoie',
 ] as const;
 const LATER = 'later';
-/** Help below the input rather than above: the inputs side by side line up whether or not they have help. */
-const HELP_BELOW: { inputWrapperOrder: ('label' | 'input' | 'description' | 'error')[] } = { inputWrapperOrder: ['label', 'input', 'description', 'error'] };
-
-/** The identity as POST /candidates takes it: trimmed, the usage name only when there is one. */
-function identityOf(d: Draft): Identity {
-  const usageName = d.usageName.trim();
-  return {
-    birthName: d.birthName.trim(),
-    ...(usageName ? { usageName } : {}),
-    firstNames: d.firstNames
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
-    birthDate: d.birthDate ?? '',
-    sex: (d.sex ?? '') as Identity['sex'],
-    birthPlace: d.birthPlace.trim(),
-    email: d.email.trim(),
-  };
-}
 
 function certificationOf(d: Draft): { referentialId: string; version: string } {
   const at = d.certification?.indexOf('@') ?? -1;
@@ -164,6 +139,8 @@ export function NewEnrollment() {
         ? { apprenticeship: { masterId: draft.masterId.trim(), company: draft.company.trim() } }
         : {}),
       ...(draft.trainingStartDate ? { trainingStartDate: draft.trainingStartDate } : {}),
+      ...(draft.registrationInitiative ? { registrationInitiative: draft.registrationInitiative as Enrollment['registrationInitiative'] } : {}),
+      ...(draft.accessRoute === 'vae' && draft.vaeVoie ? { vaeVoie: draft.vaeVoie as Enrollment['vaeVoie'] } : {}),
     });
     if (!outcome) return;
     clear();
@@ -250,77 +227,7 @@ export function NewEnrollment() {
                 </Group>
               </Stack>
             ) : (
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-                <TextInput
-                  label={t('newEnrollment.birthName')}
-                  withAsterisk
-                  autoComplete="off"
-                  value={draft.birthName}
-                  onChange={(e) => update({ birthName: e.currentTarget.value })}
-                  error={register.errorOf('birthName')}
-                />
-                <TextInput
-                  label={t('newEnrollment.usageName')}
-                  description={t('newEnrollment.usageNameHelp')}
-                  {...HELP_BELOW}
-                  autoComplete="off"
-                  value={draft.usageName}
-                  onChange={(e) => update({ usageName: e.currentTarget.value })}
-                  error={register.errorOf('usageName')}
-                />
-                <TextInput
-                  label={t('newEnrollment.firstNames')}
-                  description={t('newEnrollment.firstNamesHelp')}
-                  {...HELP_BELOW}
-                  withAsterisk
-                  autoComplete="off"
-                  value={draft.firstNames}
-                  onChange={(e) => update({ firstNames: e.currentTarget.value })}
-                  error={register.errorOf('firstNames')}
-                />
-                <Radio.Group
-                  label={t('newEnrollment.sex')}
-                  description={t('newEnrollment.sexHelp')}
-                  {...HELP_BELOW}
-                  withAsterisk
-                  value={draft.sex}
-                  onChange={(sex) => update({ sex })}
-                  error={register.errorOf('sex')}
-                >
-                  <Group h={36}>
-                    <Radio value="F" label={t('newEnrollment.sexes.F')} />
-                    <Radio value="M" label={t('newEnrollment.sexes.M')} />
-                  </Group>
-                </Radio.Group>
-                <DateField
-                  label={t('newEnrollment.birthDate')}
-                  withAsterisk
-                  defaultLevel={draft.birthDate ? 'month' : 'decade'}
-                  defaultDate="2000-01-01"
-                  maxDate={new Date()}
-                  value={draft.birthDate}
-                  onChange={(birthDate) => update({ birthDate })}
-                  error={register.errorOf('birthDate')}
-                />
-                <TextInput
-                  label={t('newEnrollment.birthPlace')}
-                  placeholder={t('newEnrollment.birthPlacePlaceholder')}
-                  withAsterisk
-                  autoComplete="off"
-                  value={draft.birthPlace}
-                  onChange={(e) => update({ birthPlace: e.currentTarget.value })}
-                  error={register.errorOf('birthPlace')}
-                />
-                <TextInput
-                  label={t('newEnrollment.email')}
-                  type="email"
-                  withAsterisk
-                  autoComplete="off"
-                  value={draft.email}
-                  onChange={(e) => update({ email: e.currentTarget.value })}
-                  error={register.errorOf('email')}
-                />
-              </SimpleGrid>
+              <IdentityFields draft={draft} update={update} errorOf={register.errorOf} />
             )}
           </Card>
 
@@ -360,6 +267,32 @@ export function NewEnrollment() {
                   onChange={(e) => update({ cohort: e.currentTarget.value })}
                   error={enroll.errorOf('cohort')}
                 />
+                <Select
+                  label={t('newEnrollment.registrationInitiative')}
+                  description={t('newEnrollment.registrationInitiativeHelp')}
+                  {...HELP_BELOW}
+                  placeholder={t('newEnrollment.notSaid')}
+                  clearable
+                  clearButtonProps={{ 'aria-label': t('newEnrollment.clearInitiative') }}
+                  data={INITIATIVES.map((i) => ({ value: i, label: t(`registrationInitiative.${i}`) }))}
+                  value={draft.registrationInitiative}
+                  onChange={(registrationInitiative) => update({ registrationInitiative })}
+                  error={enroll.errorOf('registrationInitiative')}
+                />
+                {draft.accessRoute === 'vae' && (
+                  <Select
+                    label={t('newEnrollment.vaeVoie')}
+                    description={t('newEnrollment.vaeVoieHelp')}
+                    {...HELP_BELOW}
+                    placeholder={t('newEnrollment.notSaid')}
+                    clearable
+                    clearButtonProps={{ 'aria-label': t('newEnrollment.clearVaeVoie') }}
+                    data={VAE_VOIES.map((v) => ({ value: v, label: t(`vaeVoie.${v}`) }))}
+                    value={draft.vaeVoie}
+                    onChange={(vaeVoie) => update({ vaeVoie })}
+                    error={enroll.errorOf('vaeVoie')}
+                  />
+                )}
               </SimpleGrid>
               {summary?.optionGroups.map((group, i) => {
                 const blocs = summary.blocs.filter((b) => b.optionGroup === group.code);

@@ -104,6 +104,11 @@ export function Path() {
               {t('closure.version', { version: p.certification.version })} · {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} ·{' '}
               {t('path.candidate')} {nameOf(identity.data?.identity) ?? p.candidateId.slice(0, 8)}
             </Text>
+            {role === 'admin' && (
+              <Anchor component={Link} to={`/candidats/${p.candidateId}/identite`} state={{ from: location.pathname, fromLabel: 'path' }} size="sm">
+                {t('identity.open')}
+              </Anchor>
+            )}
             {role === 'auditor' && (
               <Anchor component={Link} to={`/donnees-personnelles?candidat=${p.candidateId}`} size="sm">
                 {t('path.personalDataReads')}

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
-import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
+import { ActFailureNotice, HELP_BELOW, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
 import { DateField, TimeField } from '../components/Dates';
 import { parisInstant, parisWallClock } from '../components/paris-time';
 import { epreuveName, epreuveOf, partTitle, PathView, SittingView, Version } from './sittings';
@@ -14,9 +14,6 @@ import { epreuveName, epreuveOf, partTitle, PathView, SittingView, Version } fro
 type Schedule = components['schemas']['ScheduleSittingRequest'];
 type Held = components['schemas']['RecordSittingHeldRequest'];
 export type Outcome = { position: string | null; id?: string };
-
-/** Help below the input: inputs side by side line up whether or not they have help. */
-const HELP_BELOW: { inputWrapperOrder: ('label' | 'input' | 'description' | 'error')[] } = { inputWrapperOrder: ['label', 'input', 'description', 'error'] };
 
 /** Assessor ids as typed: separated by commas (or spaces), each once. */
 const idsOf = (typed: string) => [...new Set(typed.split(/[,\s]+/).filter(Boolean))];
@@ -168,7 +165,12 @@ interface HeldDraft {
   minutes: Record<string, number | string>;
   /** Accommodation id → whether it was given. */
   given: Record<string, 'given' | 'not-given'>;
+  /** On site or at a distance (the accrochage declares it); `unsaid` when not said. */
+  mode?: string;
 }
+
+const MODES = ['on-site', 'distance'] as const;
+const UNSAID = 'unsaid';
 
 type ProvenanceItem = { type: string; sittingId?: string; accommodationsApplicable?: string[] };
 /** A measure the api tells the sitting's assessor to apply there: its id and the instruction, nothing more (R14). */
@@ -224,7 +226,7 @@ export function RecordHeld({
   const [unchosen, setUnchosen] = useState<string[]>([]);
   const act = useAct({
     name: `sitting-held.${sitting.sittingId}`,
-    fields: ['heldAt', 'timedParts', 'accommodationsApplied'],
+    fields: ['heldAt', 'timedParts', 'accommodationsApplied', 'mode'],
     send: (body: Held, key: string) =>
       answer(
         api.POST('/enrollments/{enrollmentId}/sittings/{sittingId}/held', {
@@ -242,6 +244,7 @@ export function RecordHeld({
       heldAt: parisInstant(draft.day, draft.time) ?? '',
       timedParts: sitting.timedParts.map((p) => ({ code: p.code, actualDurationMinutes: Number(draft.minutes[p.code]) })),
       accommodationsApplied: measures.filter((id) => draft.given[id] === 'given'),
+      ...(MODES.includes(draft.mode as Held['mode'] & string) ? { mode: draft.mode as Held['mode'] } : {}),
     });
     if (!outcome) return;
     clear();
@@ -270,6 +273,20 @@ export function RecordHeld({
               onChange={(time) => update({ time })}
               error={when && !draft.time ? t('act.reasons.required') : undefined}
             />
+            <Radio.Group
+              label={t('sittings.held.mode')}
+              description={t('sittings.held.modeHelp')}
+              {...HELP_BELOW}
+              value={draft.mode ?? UNSAID}
+              onChange={(mode) => update({ mode })}
+              error={act.errorOf('mode')}
+            >
+              <Group gap="md" mih={36}>
+                {[...MODES, UNSAID].map((mode) => (
+                  <Radio key={mode} value={mode} label={t(`sittings.held.modes.${mode}`)} />
+                ))}
+              </Group>
+            </Radio.Group>
           </SimpleGrid>
           {sitting.timedParts.length > 0 && (
             <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md" verticalSpacing="sm">
