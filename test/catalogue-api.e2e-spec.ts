@@ -23,6 +23,8 @@ describe('api: health, catalogue and OpenAPI over HTTP (PostgreSQL)', () => {
     expect(response.body).toMatchObject({ status: 'ok', eventStore: 'postgres', referentials: 4 });
     expect(response.body.projections.map((p: { name: string; status: string }) => `${p.name} ${p.status}`)).toEqual([
       'candidate-path running',
+      'document-delivery running',
+      'holders-to-declare running',
       'issuance-process running',
       'status-list running',
     ]);

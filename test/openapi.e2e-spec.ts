@@ -282,6 +282,7 @@ describe('the OpenAPI document says what the api answers', () => {
     await documented('GET /enrollments/:enrollmentId/documents/:number/pdf', admin.get(`/enrollments/${id}/documents/${attestation.number}/pdf`));
     await documented('GET /enrollments/:enrollmentId/documents/:number/credential', admin.get(`/enrollments/${id}/documents/${attestation.number}/credential`));
     await documented('GET /admin/issuance', admin.get('/admin/issuance'));
+    await documented('GET /admin/delivery', admin.get('/admin/delivery'));
 
     // The candidate, the reads of their data, their erasure, and what the path and the documents say after it.
     await documented('GET /candidates/:candidateId', admin.get(`/candidates/${candidateId}`));

@@ -6,7 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig, loadConfig } from '@jalon/config';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { IssuanceQueue } from '@jalon/issuance';
+import { DeliveryQueue, IssuanceQueue } from '@jalon/issuance';
 import { redisTestUrl } from '@jalon/issuance/testing/redis-test-databases';
 import { createApp } from '../../apps/api/src/create-app';
 
@@ -41,11 +41,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     database,
     async close() {
-      // Leave nothing behind in Redis: this app's queue goes with it.
-      await app
-        .get(IssuanceQueue)
-        .obliterate()
-        .catch(() => undefined);
+      // Leave nothing behind in Redis: this app's queues go with it.
+      for (const queue of [app.get(IssuanceQueue), app.get(DeliveryQueue)]) await queue.obliterate().catch(() => undefined);
       await app.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

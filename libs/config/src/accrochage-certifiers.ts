@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isMailbox } from './mailbox';
 
 /** One certification a certifier declares: the référentiel it is tracked under, and its code in the répertoire. */
 export interface DeclaredCertification {
@@ -21,6 +22,11 @@ export interface AccrochageCertifier {
   readonly certifierClientId: string;
   readonly contractId: string;
   readonly certifications: readonly DeclaredCertification[];
+  /**
+   * Who the e-mails delivering the documents of its certifications come from (« École Data
+   * <certificats@ecole-data.fr> »), where it is not MAIL_FROM.
+   */
+  readonly mailFrom?: string;
 }
 
 const CERTIFIER_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -69,10 +75,22 @@ export function accrochageCertifiersOf(raw: string | undefined, problems: string
         problems.push(`${where}.certifications[${j}].code must be the ${type} code (e.g. ${type === 'RNCP' ? 'RNCP35288' : 'RS5432'})`);
       return { referentialId: String(c?.referentialId), type: type ?? 'RNCP', code: String(c?.code) };
     });
+    const mailFrom = entry?.mailFrom;
+    if (mailFrom !== undefined && (typeof mailFrom !== 'string' || !isMailbox(mailFrom)))
+      problems.push(`${where}.mailFrom must be the sender of its documents' e-mails: an address, or a name and <address>`);
     if (certifiers.some((c) => c.id === id)) problems.push(`${where}.id is given twice`);
     const repeated = certifications.map((c) => c.referentialId).filter((r, k, all) => all.indexOf(r) !== k);
     if (repeated.length > 0) problems.push(`${where}.certifications lists ${repeated[0]} twice: a référentiel is declared under one code`);
-    if (problems.length === before) certifiers.push({ id, organisationId, senderClientId, certifierClientId, contractId, certifications });
+    if (problems.length === before)
+      certifiers.push({
+        id,
+        organisationId,
+        senderClientId,
+        certifierClientId,
+        contractId,
+        certifications,
+        ...(typeof mailFrom === 'string' ? { mailFrom: mailFrom.trim() } : {}),
+      });
   });
   return certifiers;
 }

@@ -48,6 +48,50 @@ describe('configuration', () => {
     });
   });
 
+  describe('SMTP_URL and the senders: documents e-mailed to their holders', () => {
+    it('off without SMTP_URL; on with it, from MAIL_FROM or else the issuer’s address', () => {
+      expect(loadConfig({}).delivery).toBeUndefined();
+      expect(loadConfig({ SMTP_URL: 'smtp://user:secret@mail.example.fr:587', MAIL_FROM: 'École Data <certificats@ecole-data.fr>' }).delivery).toEqual({
+        smtpUrl: 'smtp://user:secret@mail.example.fr:587',
+        from: 'École Data <certificats@ecole-data.fr>',
+      });
+      expect(loadConfig({ SMTP_URL: 'smtps://mail.example.fr', ISSUER_NAME: 'Cnam', ISSUER_EMAIL: 'certification@cnam.fr' }).delivery).toEqual({
+        smtpUrl: 'smtps://mail.example.fr',
+        from: 'Cnam <certification@cnam.fr>',
+      });
+    });
+
+    it('a wrong URL or sender stops start-up, without echoing the URL (it may hold a password)', () => {
+      expect(problemsOf({ SMTP_URL: 'http://user:secret@mail.example.fr', MAIL_FROM: 'no-reply@example.fr' })).toEqual([
+        'SMTP_URL must start with smtp:// or smtps://',
+      ]);
+      expect(problemsOf({ SMTP_URL: 'not a url secret' })).toEqual([
+        'SMTP_URL is not a URL (expected smtp://user:password@host:587 or smtps://user:password@host:465)',
+        'MAIL_FROM is required when SMTP_URL is set (the sender of the documents’ e-mails, e.g. École Data <certificats@ecole-data.fr>), unless ISSUER_EMAIL is',
+      ]);
+      expect(problemsOf({ SMTP_URL: 'smtp://mail.example.fr', MAIL_FROM: 'Jalon <nobody>' })).toEqual([
+        'MAIL_FROM="Jalon <nobody>" must be an e-mail address, or a name and <address> (e.g. École Data <certificats@ecole-data.fr>)',
+      ]);
+    });
+
+    it('a certifier may send its documents under its own address (mailFrom)', () => {
+      const certifier = {
+        id: 'ecole-data',
+        organisationId: 'org-1',
+        senderClientId: 'ABCD1234',
+        certifierClientId: 'EFGH5678',
+        contractId: 'C-1',
+        certifications: [{ referentialId: 'data-ia', type: 'RNCP', code: 'RNCP35288' }],
+      };
+      expect(
+        loadConfig({ ACCROCHAGE_CERTIFIERS: JSON.stringify([{ ...certifier, mailFrom: 'École Data <certificats@ecole-data.fr>' }]) }).accrochageCertifiers,
+      ).toEqual([{ ...certifier, mailFrom: 'École Data <certificats@ecole-data.fr>' }]);
+      expect(problemsOf({ ACCROCHAGE_CERTIFIERS: JSON.stringify([{ ...certifier, mailFrom: 'certificats' }]) })).toEqual([
+        'ACCROCHAGE_CERTIFIERS[0] ("ecole-data").mailFrom must be the sender of its documents\' e-mails: an address, or a name and <address>',
+      ]);
+    });
+  });
+
   describe('ACCROCHAGE_CERTIFIERS: each certifier’s CDC settings, checked at start-up', () => {
     const certifier = {
       id: 'ecole-data',

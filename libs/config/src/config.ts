@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { AccrochageCertifier, accrochageCertifiersOf } from './accrochage-certifiers';
+import { EMAIL_ADDRESS, isMailbox } from './mailbox';
 /**
  * Configuration from environment variables, with defaults that run the embedded mode. Every bad
  * value is reported at once, each with the variable's name and what it accepts, so start-up fails
@@ -68,6 +69,15 @@ export interface AppConfig {
   readonly streamStateCacheSize: number;
   /** The certifiers that declare their holders to the Caisse des Dépôts (ACCROCHAGE_CERTIFIERS); none: the accrochage is off. */
   readonly accrochageCertifiers: readonly AccrochageCertifier[];
+  /** Documents delivered to their holders by e-mail (SMTP_URL); absent: delivery is off. */
+  readonly delivery?: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** smtp://user:password@host:587 or smtps://…:465 (nodemailer's URL form); never logged with its credentials. */
+  readonly smtpUrl: string;
+  /** The default sender (MAIL_FROM, else ISSUER_NAME <ISSUER_EMAIL>); a certifier's `mailFrom` replaces it for its documents. */
+  readonly from: string;
 }
 
 export interface OidcConfig {
@@ -139,7 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const issuerUrl = url(env, 'ISSUER_URL', ['http:', 'https:'], problems);
   const issuerImage = url(env, 'ISSUER_IMAGE', ['https:', 'http:'], problems);
   const issuerEmail = env.ISSUER_EMAIL || undefined;
-  if (issuerEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(issuerEmail)) problems.push(`ISSUER_EMAIL="${issuerEmail}" must be an e-mail address`);
+  if (issuerEmail !== undefined && !EMAIL_ADDRESS.test(issuerEmail)) problems.push(`ISSUER_EMAIL="${issuerEmail}" must be an e-mail address`);
   const issuerSignatory = signatoryOf(env, problems);
   const masterKeys = env.MASTER_KEYS ? parseMasterKeys(env.MASTER_KEYS, problems) : undefined;
   if (!env.MASTER_KEYS && eventStore !== 'pglite') problems.push(`MASTER_KEYS is required when EVENT_STORE=${eventStore}`);
@@ -152,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
   if (devSignIn && oidc) problems.push('DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider');
   const accrochageCertifiers = accrochageCertifiersOf(env.ACCROCHAGE_CERTIFIERS, problems);
+  const delivery = deliveryOf(env, issuerEmail, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -181,6 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     masterKeys,
     streamStateCacheSize,
     accrochageCertifiers,
+    ...(delivery ? { delivery } : {}),
     devSignIn,
     consoleDir: env.CONSOLE_DIR || 'dist/web',
     oidc,
@@ -201,6 +213,32 @@ function signatoryOf(env: Env, problems: string[]): AppConfig['issuerSignatory']
     return undefined;
   }
   return { name, capacity, ...(imageFile ? { imageFile } : {}) };
+}
+
+/**
+ * E-mail delivery of the documents: SMTP_URL (smtp:// or smtps://) and a sender, MAIL_FROM or the
+ * issuer's ISSUER_EMAIL under its ISSUER_NAME. Errors never echo the URL: it may hold a password.
+ */
+function deliveryOf(env: Env, issuerEmail: string | undefined, problems: string[]): DeliveryConfig | undefined {
+  const raw = env.SMTP_URL?.trim();
+  const mailFrom = env.MAIL_FROM?.trim();
+  if (mailFrom && !isMailbox(mailFrom))
+    problems.push(`MAIL_FROM="${mailFrom}" must be an e-mail address, or a name and <address> (e.g. École Data <certificats@ecole-data.fr>)`);
+  if (!raw) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    problems.push('SMTP_URL is not a URL (expected smtp://user:password@host:587 or smtps://user:password@host:465)');
+  }
+  if (parsed && !['smtp:', 'smtps:'].includes(parsed.protocol)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+  else if (parsed && !parsed.hostname) problems.push('SMTP_URL must name the mail server (smtp://host:port)');
+  const from = mailFrom || (issuerEmail ? `${(env.ISSUER_NAME || 'Jalon').replace(/[<>"\r\n]/g, '')} <${issuerEmail}>` : undefined);
+  if (!from && !mailFrom)
+    problems.push(
+      'MAIL_FROM is required when SMTP_URL is set (the sender of the documents’ e-mails, e.g. École Data <certificats@ecole-data.fr>), unless ISSUER_EMAIL is',
+    );
+  return from ? { smtpUrl: raw, from } : undefined;
 }
 
 /** The identity provider, when OIDC_ISSUER is set: its client id is then required too. */

@@ -7,3 +7,4 @@ export * from './issuance-queue';
 export * from './issuance-process.projection';
 export * from './keys';
 export * from './status-list';
+export * from './delivery';

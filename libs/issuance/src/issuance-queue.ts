@@ -10,6 +10,19 @@ export type IssuanceJobData = { readonly type: 'issue'; readonly job: IssueJob }
 /** Deterministic ids: the same decision enqueued twice (a replay, a reconciler pass) is one job. */
 export const jobIdOf = (data: IssuanceJobData): string => (data.type === 'issue' ? `issue-${data.job.decisionEventId}` : `revoke-${data.job.number}`);
 
+/**
+ * A kind of job fed from the log: its queue, and the deterministic id and name of each job. The
+ * issuance jobs are one, the deliveries of documents by e-mail another; both go through the same
+ * queue and worker code below.
+ */
+export interface JobKind<T> {
+  readonly queue: string;
+  readonly idOf: (data: T) => string;
+  readonly nameOf: (data: T) => string;
+}
+
+export const ISSUANCE_JOBS: JobKind<IssuanceJobData> = { queue: ISSUANCE_QUEUE, idOf: jobIdOf, nameOf: (data) => data.type };
+
 const JOB_OPTIONS: BulkJobOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
@@ -21,8 +34,9 @@ const JOB_OPTIONS: BulkJobOptions = {
 /** Jobs per addBulk pipeline: a projection batch (500 events by default) fits in one. */
 const BULK_SIZE = 1000;
 
-/** How the process manager and the reconciler hand jobs over: all of a batch at once, resolved once Redis has them. */
-export type EnqueueIssuanceJobs = (jobs: readonly IssuanceJobData[]) => Promise<void>;
+/** How a process manager and its reconciler hand jobs over: all of a batch at once, resolved once Redis has them. */
+export type EnqueueJobs<T> = (jobs: readonly T[]) => Promise<void>;
+export type EnqueueIssuanceJobs = EnqueueJobs<IssuanceJobData>;
 
 export interface RedisSettings {
   readonly url: string;
@@ -32,14 +46,16 @@ export interface RedisSettings {
 
 export const connect = (settings: RedisSettings): Redis => new IORedis(settings.url, { maxRetriesPerRequest: null, lazyConnect: false });
 
-export class IssuanceQueue {
-  private readonly queue: Queue<IssuanceJobData>;
+/** The BullMQ queue of one kind of job: deterministic ids, retried with backoff, failed jobs kept for admins. */
+export class JobQueue<T> {
+  private readonly queue: Queue<T, string, string, T, string, string>;
 
   constructor(
     private readonly connection: Redis,
     private readonly settings: RedisSettings,
+    private readonly kind: JobKind<T>,
   ) {
-    this.queue = new Queue<IssuanceJobData>(ISSUANCE_QUEUE, { connection, prefix: settings.prefix });
+    this.queue = new Queue<T, string, string, T, string, string>(kind.queue, { connection, prefix: settings.prefix });
   }
 
   /** Errors of the queue's own connection (Redis gone, say): the caller decides how loud they are. */
@@ -48,7 +64,7 @@ export class IssuanceQueue {
   }
 
   /** One job: {@link enqueueAll} of one. */
-  async enqueue(data: IssuanceJobData): Promise<void> {
+  async enqueue(data: T): Promise<void> {
     await this.enqueueAll([data]);
   }
 
@@ -59,9 +75,9 @@ export class IssuanceQueue {
    * under the same id is retried instead, and the reconciler's pass reaches every decision still
    * without its document. The same id twice in `jobs` is one job.
    */
-  async enqueueAll(jobs: readonly IssuanceJobData[]): Promise<void> {
-    const byId = new Map<string, IssuanceJobData>();
-    for (const data of jobs) if (!byId.has(jobIdOf(data))) byId.set(jobIdOf(data), data);
+  async enqueueAll(jobs: readonly T[]): Promise<void> {
+    const byId = new Map<string, T>();
+    for (const data of jobs) if (!byId.has(this.kind.idOf(data))) byId.set(this.kind.idOf(data), data);
     const ids = [...byId.keys()];
     for (let start = 0; start < ids.length; start += BULK_SIZE) {
       const chunk = ids.slice(start, start + BULK_SIZE);
@@ -72,7 +88,7 @@ export class IssuanceQueue {
         if (existing && (await existing.isFailed())) await existing.retry('failed');
       }
       // Retried ones are no-ops here; so is every id Redis already has.
-      await this.queue.addBulk(chunk.map((jobId) => ({ name: byId.get(jobId)!.type, data: byId.get(jobId)!, opts: { ...JOB_OPTIONS, jobId } })));
+      await this.queue.addBulk(chunk.map((jobId) => ({ name: this.kind.nameOf(byId.get(jobId)!), data: byId.get(jobId)!, opts: { ...JOB_OPTIONS, jobId } })));
     }
   }
 
@@ -80,7 +96,7 @@ export class IssuanceQueue {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }
 
-  async failed(limit = 100): Promise<{ id: string; data: IssuanceJobData; attempts: number; error: string; failedAt?: string }[]> {
+  async failed(limit = 100): Promise<{ id: string; data: T; attempts: number; error: string; failedAt?: string }[]> {
     const jobs = await this.queue.getFailed(0, limit - 1);
     return jobs.map((job) => ({
       id: String(job.id),
@@ -91,7 +107,7 @@ export class IssuanceQueue {
     }));
   }
 
-  /** Redis must keep every key: an evicted job is a lost certificate. */
+  /** Redis must keep every key: an evicted job is a lost certificate (or a late e-mail). */
   async evictionPolicy(): Promise<string> {
     const answer = (await this.connection.config('GET', 'maxmemory-policy')) as string[];
     return answer[1] ?? 'unknown';
@@ -111,7 +127,14 @@ export class IssuanceQueue {
   }
 }
 
-export interface IssuanceWorkerOptions {
+/** The issuance jobs' queue: every decision's document to issue, every revocation to record. */
+export class IssuanceQueue extends JobQueue<IssuanceJobData> {
+  constructor(connection: Redis, settings: RedisSettings) {
+    super(connection, settings, ISSUANCE_JOBS);
+  }
+}
+
+export interface JobWorkerOptions {
   /** Jobs run at once by this process (4). */
   readonly concurrency?: number;
   /** BullMQ's lockDuration and stalledInterval (30 s each): how soon a dead worker's jobs are taken up again. */
@@ -121,14 +144,17 @@ export interface IssuanceWorkerOptions {
   readonly maxStalledCount?: number;
 }
 
-/** The issuance worker: the service's, the worker process's, the crash test's and the bench's. */
-export function startIssuanceWorker(
-  process: (data: IssuanceJobData) => Promise<string>,
+export type IssuanceWorkerOptions = JobWorkerOptions;
+
+/** The worker of one kind of job, run by the service, the worker process, the crash tests and the bench. */
+export function startJobWorker<T>(
+  kind: JobKind<T>,
+  process: (data: T) => Promise<string>,
   connection: Redis,
   settings: RedisSettings,
-  options: IssuanceWorkerOptions = {},
-): Worker<IssuanceJobData, string> {
-  return new Worker<IssuanceJobData, string>(ISSUANCE_QUEUE, (job: Job<IssuanceJobData>) => process(job.data), {
+  options: JobWorkerOptions = {},
+): Worker<T, string> {
+  return new Worker<T, string>(kind.queue, (job: Job<T>) => process(job.data), {
     connection,
     prefix: settings.prefix,
     concurrency: options.concurrency ?? 4,
@@ -138,4 +164,14 @@ export function startIssuanceWorker(
     // two crashes. The job is idempotent, so many restarts cost nothing.
     maxStalledCount: options.maxStalledCount ?? 100,
   });
+}
+
+/** The issuance worker: the service's, the worker process's, the crash test's and the bench's. */
+export function startIssuanceWorker(
+  process: (data: IssuanceJobData) => Promise<string>,
+  connection: Redis,
+  settings: RedisSettings,
+  options: JobWorkerOptions = {},
+): Worker<IssuanceJobData, string> {
+  return startJobWorker(ISSUANCE_JOBS, process, connection, settings, options);
 }

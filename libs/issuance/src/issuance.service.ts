@@ -212,13 +212,19 @@ export class Issuance {
     return this.deps.enrollments.handle(enrollmentId, (state) => decideEnrollment(build(new Date().toISOString()), state, { referential }), { known });
   }
 
-  /** The holder's identity as the document prints it, or `erased` once their personal data is erased. */
-  async holder(candidateId: string): Promise<Protected<IssuedDocumentModel['candidate']>> {
+  /** The candidate's identity, opened (what a caller shows of it is theirs to record, R14), or `erased` once their personal data is erased. */
+  async identity(candidateId: string): Promise<Protected<CandidateIdentity>> {
     const { events } = await readOpened<CandidateEvent>(this.deps.store, this.deps.vault, candidateStreamId(candidateId));
     const candidate = events.reduce(evolveCandidate, initialCandidateState());
     if (candidate.status === 'none') throw new Error(`candidate ${candidateId} is not registered`);
-    if (isWithheld(candidate.identity)) return candidate.identity;
-    const identity: CandidateIdentity = candidate.identity;
+    return candidate.identity;
+  }
+
+  /** The holder's identity as the document prints it, or `erased` once their personal data is erased. */
+  async holder(candidateId: string): Promise<Protected<IssuedDocumentModel['candidate']>> {
+    const opened = await this.identity(candidateId);
+    if (isWithheld(opened)) return opened;
+    const identity: CandidateIdentity = opened;
     return {
       birthName: identity.birthName,
       ...(identity.usageName ? { usageName: identity.usageName } : {}),

@@ -1,12 +1,17 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig, ConfigError, legacyIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
 import { AccrochageDeclarations } from '@jalon/accrochage';
 import {
+  configuredSender,
   connect,
+  createDeliveryProcess,
   createIssuanceProcess,
+  DeliveryQueue,
+  describeSmtpUrl,
+  DocumentDelivery,
   createStatusListProjection,
   DocumentStorage,
   FolderDocumentStorage,
@@ -16,7 +21,10 @@ import {
   configuredSignatory,
   IssuerKeyRing,
   issuerKeySigner,
+  reconcileDelivery,
   reconcileIssuance,
+  smtpMailer,
+  startDeliveryWorker,
   startIssuanceWorker,
   StatusListPublisher,
   StatusLists,
@@ -45,6 +53,7 @@ const RECONCILE_EVERY_MS = 60_000;
 export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Runtime');
   private worker?: Worker;
+  private deliveryWorker?: Worker;
   private reconciler?: NodeJS.Timeout;
   private transfers?: NodeJS.Timeout;
 
@@ -59,6 +68,8 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly transferCompletion: TransferCompletion,
     private readonly dataKeys: DataKeys,
     private readonly issuerKeys: IssuerKeyRing,
+    private readonly deliveryQueue: DeliveryQueue,
+    @Optional() private readonly delivery?: DocumentDelivery,
   ) {}
 
   /**
@@ -105,6 +116,14 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     // ioredis and BullMQ report every failed reconnection: without listeners, each one is a multi-line print.
     this.redis.on('error', (error: Error) => this.warnRedis(error));
     this.queue.onError((error) => this.warnRedis(error));
+    this.deliveryQueue.onError((error) => this.warnRedis(error));
+    // Said once, at start-up, by every process: whether the documents' holders are e-mailed.
+    if (!this.config.delivery)
+      this.logger.log('document delivery by e-mail is off (SMTP_URL is not set): the documents issued meanwhile will not be e-mailed to their holders');
+    else if (this.config.runIssuance)
+      this.logger.log(
+        `documents are delivered to their holders by e-mail through ${describeSmtpUrl(this.config.delivery.smtpUrl)}, from ${this.config.delivery.from}`,
+      );
     await this.runner.prepare();
     if (this.config.runProjections) {
       this.runner.start();
@@ -119,6 +138,14 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
       });
       this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
       this.worker.on('error', (error) => this.warnRedis(error));
+      if (this.delivery) {
+        const delivery = this.delivery;
+        this.deliveryWorker = startDeliveryWorker((job) => delivery.deliver(job), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
+        this.deliveryWorker.on('failed', (job, error) =>
+          this.logger.warn(`delivery job ${job?.id} failed (attempt ${job?.attemptsMade}), retried later: ${error.message}`),
+        );
+        this.deliveryWorker.on('error', (error) => this.warnRedis(error));
+      }
       void this.checkRedis();
       this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
       void this.reconcile();
@@ -156,6 +183,13 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     } catch (error) {
       this.logger.warn(`issuance reconciliation failed: ${(error as Error).message}`);
     }
+    if (!this.delivery) return;
+    try {
+      const delivered = await reconcileDelivery(this.storage.sql.db, (jobs) => this.deliveryQueue.enqueueAll(jobs));
+      if (delivered > 0) this.logger.log(`reconciler re-enqueued ${delivered} document e-mail(s) not sent yet`);
+    } catch (error) {
+      this.logger.warn(`delivery reconciliation failed: ${(error as Error).message}`);
+    }
   }
 
   /** Completes the transfers whose new enrollment was never written (see TransferCompletion). */
@@ -173,8 +207,11 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.reconciler);
     // With Redis gone, closing the worker and the queue would wait for it for ever: a stop is bounded.
     await this.bounded('the issuance worker', this.worker?.close());
+    await this.bounded('the delivery worker', this.deliveryWorker?.close());
     await this.runner.stop();
     await this.bounded('the issuance queue', this.queue.close());
+    await this.bounded('the delivery queue', this.deliveryQueue.close());
+    this.delivery?.close();
     if (this.redis.status === 'ready') await this.bounded('Redis', this.redis.quit());
     this.redis.disconnect();
     await this.storage.close();
@@ -213,6 +250,11 @@ export class RuntimeModule {
           provide: IssuanceQueue,
           inject: [Redis],
           useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }),
+        },
+        {
+          provide: DeliveryQueue,
+          inject: [Redis],
+          useFactory: (redis: Redis) => new DeliveryQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }),
         },
         { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
         {
@@ -267,6 +309,25 @@ export class RuntimeModule {
               ...(signatory ? { signatory } : {}),
             }),
         },
+        // The documents e-mailed to their holders, where SMTP_URL is set.
+        ...(config.delivery
+          ? [
+              {
+                provide: DocumentDelivery,
+                inject: [Issuance, PersonalDataReadLog],
+                useFactory: (issuance: Issuance, readLog: PersonalDataReadLog) =>
+                  new DocumentDelivery({
+                    db: storage.sql.db,
+                    store: storage.store,
+                    issuance,
+                    readLog,
+                    mailer: smtpMailer(config.delivery!.smtpUrl),
+                    senderOf: configuredSender(config),
+                    publicBaseUrl: config.publicBaseUrl,
+                  }),
+              },
+            ]
+          : []),
         {
           // The accrochage: each configured certifier's holders declared to the Caisse des Dépôts, from the log, once.
           provide: AccrochageDeclarations,
@@ -285,15 +346,22 @@ export class RuntimeModule {
         },
         {
           provide: ProjectionRunner,
-          inject: [IssuanceQueue],
-          useFactory: (queue: IssuanceQueue) =>
+          inject: [IssuanceQueue, DeliveryQueue],
+          useFactory: (queue: IssuanceQueue, deliveries: DeliveryQueue) =>
             new ProjectionRunner(
               storage.sql.db,
               storage.store,
-              [...createAllProjections(), createIssuanceProcess((jobs) => queue.enqueueAll(jobs)), createStatusListProjection()],
+              [
+                ...createAllProjections(),
+                createIssuanceProcess((jobs) => queue.enqueueAll(jobs)),
+                createStatusListProjection(),
+                createDeliveryProcess(config.delivery ? (jobs) => deliveries.enqueueAll(jobs) : 'delivery-off'),
+              ],
               {
                 pollIntervalMs: config.pollIntervalMs,
                 logger: new Logger('Projections'),
+                // Wakes this process's projections on other processes' appends, and its read-your-writes waits on their checkpoints.
+                signals: storage.sql.signals,
               },
             ),
         },
@@ -311,6 +379,7 @@ export class RuntimeModule {
         StatusListPublisher,
         ProjectionRunner,
         IssuanceQueue,
+        DeliveryQueue,
         Issuance,
         AccrochageDeclarations,
         ReferentialResolver,

@@ -12,12 +12,14 @@ import {
   DOWNLOAD_GONE,
   DOWNLOAD_HEADERS,
   DOWNLOAD_NOT_FOUND,
+  DocumentDeliveryView,
   IssuanceQueueView,
   IssuerProfileView,
   JwkSetView,
   VerificationView,
 } from './documents.responses.dto';
 import { GetDocumentCredentialQuery } from './get-document-credential/get-document-credential.query';
+import { GetDocumentDeliveryQuery } from './get-document-delivery/get-document-delivery.query';
 import { GetDocumentPdfQuery } from './get-document-pdf/get-document-pdf.query';
 import { GetIssuanceQueueQuery } from './get-issuance-queue/get-issuance-queue.query';
 import { ListDocumentsQuery } from './list-documents/list-documents.query';
@@ -173,5 +175,22 @@ export class DocumentsController {
   })
   async queueView(@CurrentActor() actor: AuthenticatedActor) {
     return this.queries.execute(new GetIssuanceQueueQuery(actor));
+  }
+
+  @Get('admin/delivery')
+  @Roles('admin', 'auditor')
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    type: DocumentDeliveryView,
+    description:
+      'Whether delivery is on, job counts by state, the failed jobs with their error, and the document events not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email")',
+  })
+  @ApiProblemResponses(401, 403, 429)
+  @ApiOperation({
+    summary:
+      'The e-mail delivery of documents to their holders: counts, failures, and the holders without an e-mail address — an admin sees those of their organisation’s enrollments, an auditor all',
+  })
+  async deliveryView(@CurrentActor() actor: AuthenticatedActor) {
+    return this.queries.execute(new GetDocumentDeliveryQuery(actor));
   }
 }

@@ -216,6 +216,40 @@ export class IssuanceQueueView {
   notIssued!: NotIssuedDecisionView[];
 }
 
+// ---- The e-mail delivery of documents (GET /admin/delivery) ----
+
+export class DeliveryJobView {
+  @ApiProperty({ format: 'uuid', description: 'The document event to tell its holder of' }) eventId!: string;
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+}
+
+export class FailedDeliveryJobView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: DeliveryJobView }) data!: DeliveryJobView;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
+  @ApiProperty({ description: 'Why it failed (the mail server’s answer, say); the reconciler retries it every minute' }) error!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) failedAt?: string;
+}
+
+export class UndeliveredDocumentView {
+  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was not sent' }) eventId!: string;
+  @ApiProperty({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType!: string;
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiProperty({ format: 'uuid' }) candidateId!: string;
+  @ApiProperty({ example: 'JAL-A-7K3M9Q2X4B1' }) number!: string;
+  @ApiProperty({ enum: ['no-email'], description: 'The holder has no e-mail address: complete their identity, then send them the document' }) reason!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the delivery found no address' }) at!: string;
+}
+
+export class DocumentDeliveryView {
+  @ApiProperty({ description: 'Whether documents are e-mailed to their holders (SMTP_URL is set)' }) enabled!: boolean;
+  @ApiProperty({ type: IssuanceJobCountsView, description: 'Delivery jobs by state' }) counts!: IssuanceJobCountsView;
+  @ApiProperty({ type: [FailedDeliveryJobView], description: 'Failed after every attempt (the mail server down, say): retried by the reconciler' })
+  failed!: FailedDeliveryJobView[];
+  @ApiProperty({ type: [UndeliveredDocumentView], description: 'Document events not e-mailed because their holder has no e-mail address' })
+  undelivered!: UndeliveredDocumentView[];
+}
+
 // ---- Downloads (the PDF, the credential) ----
 
 /** A download's answer headers: the file name, and whether the document still stands. */

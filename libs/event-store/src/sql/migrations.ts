@@ -166,6 +166,51 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0008_document_deliveries': {
+    async up(db: Kysely<unknown>) {
+      // What became of each document event's e-mail to its holder (libs/issuance delivery): written
+      // once the mail server accepted the message (or once it is known none will be sent), checked
+      // before sending. Not a projection's table: a rebuild replays the log, these say what was sent.
+      await sql`
+        CREATE TABLE document_deliveries (
+          event_id text PRIMARY KEY,
+          enrollment_id text NOT NULL,
+          candidate_id text,
+          number text NOT NULL,
+          event_type text NOT NULL,
+          outcome text NOT NULL,
+          message_id text,
+          recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          CONSTRAINT document_deliveries_outcome CHECK (outcome IN ('sent', 'no-email', 'holder-erased', 'delivery-off')),
+          CONSTRAINT document_deliveries_sent_has_id CHECK ((outcome = 'sent') = (message_id IS NOT NULL))
+        )`.execute(db);
+      await sql`CREATE INDEX document_deliveries_outcome_idx ON document_deliveries (outcome) WHERE outcome = 'no-email'`.execute(db);
+    },
+  },
+  '0009_cohort_imports': {
+    async up(db: Kysely<unknown>) {
+      // A cohort file imported as a job (apps/api imports): its progress, then its report, for any
+      // api process to answer. Ids, candidate numbers, statuses and reasons only: no names, no
+      // birth dates (the file's personal data is sealed in the events, never stored in clear).
+      await sql`
+        CREATE TABLE cohort_imports (
+          id uuid PRIMARY KEY,
+          organisation_id text NOT NULL,
+          requested_by text NOT NULL,
+          dry_run boolean NOT NULL,
+          status text NOT NULL,
+          total integer NOT NULL,
+          processed integer NOT NULL DEFAULT 0,
+          counts jsonb NOT NULL DEFAULT '{}'::jsonb,
+          report jsonb,
+          error text,
+          created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          finished_at timestamptz,
+          CONSTRAINT cohort_imports_status CHECK (status IN ('running', 'done', 'failed'))
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

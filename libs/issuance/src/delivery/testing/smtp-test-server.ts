@@ -1,0 +1,96 @@
+import { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A message as the test's mail server received it, parsed. */
+export interface ReceivedMail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly to: string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** The name the sending client gave in EHLO. */
+  readonly client: string;
+  /** When the server accepted it (its 250 to the data), by this process's clock. */
+  readonly acceptedAt: number;
+}
+
+export interface SmtpTestServer {
+  /** smtp://127.0.0.1:<port>, what SMTP_URL is set to. */
+  readonly url: string;
+  readonly port: number;
+  readonly received: ReceivedMail[];
+  /** The messages received for this address. */
+  to(address: string): ReceivedMail[];
+  /** Stops listening: the mail server is down (connections refused) until `start`. */
+  stop(): Promise<void>;
+  /** Listens again, on the same port. */
+  start(): Promise<void>;
+}
+
+/**
+ * A real SMTP server (the smtp-server package) on 127.0.0.1, for tests: no authentication, no
+ * STARTTLS (plain SMTP on the loopback), every message parsed with mailparser and kept. `delayMs`
+ * holds each message that long before accepting it, as a real server takes its time.
+ */
+export async function startSmtpTestServer(options: { port?: number; delayMs?: number } = {}): Promise<SmtpTestServer> {
+  const received: ReceivedMail[] = [];
+  let server: SMTPServer | undefined;
+  let port = options.port ?? 0;
+  const listen = async () => {
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        simpleParser(stream)
+          .then(async (parsed) => {
+            if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+            const address = (value: typeof parsed.to) =>
+              (Array.isArray(value) ? value : value ? [value] : []).flatMap((v) => v.value.map((a) => a.address ?? ''));
+            received.push({
+              messageId: parsed.messageId ?? '',
+              from: parsed.from?.text ?? '',
+              to: address(parsed.to),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              client: session.hostNameAppearsAs,
+              acceptedAt: Date.now(),
+            });
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      smtp.once('error', reject);
+      smtp.listen(port, '127.0.0.1', () => resolve());
+    });
+    smtp.on('error', () => undefined);
+    port = ((smtp as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
+    server = smtp;
+  };
+  await listen();
+  return {
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    received,
+    to: (address) => received.filter((m) => m.to.includes(address)),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const closing = server;
+        server = undefined;
+        if (!closing) return resolve();
+        closing.close(() => resolve());
+      }),
+    start: async () => {
+      if (!server) await listen();
+    },
+  };
+}

@@ -1,0 +1,287 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { decideCandidate, enrollmentStreamId, Referential } from '@jalon/domain';
+import { Storage } from '@jalon/event-store';
+import { DELIVERY_QUEUE, DeliveryQueue, DocumentDelivery, reconcileDelivery } from '@jalon/issuance';
+import { startSmtpTestServer, SmtpTestServer } from '@jalon/issuance/delivery/testing/smtp-test-server';
+import { STORAGE, StreamCommandHandlers } from '@jalon/runtime';
+import { Redis } from 'ioredis';
+import { eventually } from './support/eventually';
+import { actor, HttpActor } from './support/http-actors';
+import { PathDriver } from './support/path-driver';
+import { settle } from './support/settle';
+import { startTestApp, TestApp } from './support/test-app';
+
+const PUBLIC_BASE_URL = 'https://certificats.jalon.test';
+// Planted in every sealed field the e-mail must not carry.
+const MARKER = `zq${randomBytes(6).toString('hex')}`;
+
+/**
+ * Part 3 of issue 20: each document event (issued, revoked, reissued) e-mailed once to its holder,
+ * in French, with links that work, through a real SMTP server (smtp-server, messages parsed with
+ * mailparser) and the service's own queue, worker and outbox; nothing sealed beyond their name; an
+ * erased holder gets nothing; a holder without an address is listed for the admin; a mail server
+ * down delays the e-mail, neither loses nor doubles it.
+ */
+describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP server)', () => {
+  let smtp: SmtpTestServer;
+  let testApp: TestApp;
+  let consoleDir: string;
+  let admin: HttpActor;
+  let jury: HttpActor;
+  let referent: HttpActor;
+  let dpo: HttpActor;
+  let driver: PathDriver;
+  let registered = 0;
+  const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
+  const db = () => testApp.app.get<Storage>(STORAGE).sql.db;
+
+  beforeAll(async () => {
+    smtp = await startSmtpTestServer();
+    // The console's page, as `npm start` builds it: the download link leads there.
+    consoleDir = mkdtempSync(join(tmpdir(), 'jalon-delivery-console-'));
+    writeFileSync(join(consoleDir, 'index.html'), '<!DOCTYPE html><html lang="fr"><title>Jalon</title><div id="root"></div></html>');
+    testApp = await startTestApp({
+      PUBLIC_BASE_URL,
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Jalon <no-reply@jalon.test>',
+      CONSOLE_DIR: consoleDir,
+      // The certifier of the shipped référentiel sends its documents under its own name.
+      ACCROCHAGE_CERTIFIERS: JSON.stringify([
+        {
+          id: 'ecole-data',
+          organisationId: 'org-1',
+          senderClientId: 'ABCD1234',
+          certifierClientId: 'EFGH5678',
+          contractId: 'C-1',
+          certifications: [{ referentialId: 'data-ia-quatre-blocs', type: 'RNCP', code: 'RNCP35288' }],
+          mailFrom: 'École Data <certificats@ecole-data.test>',
+        },
+      ]),
+    });
+    admin = actor(testApp.app, 'admin');
+    jury = actor(testApp.app, 'jury');
+    referent = actor(testApp.app, 'referent');
+    dpo = actor(testApp.app, 'dpo');
+    const referential: Referential = (await admin.get('/referentials/data-ia-quatre-blocs/versions/1').expect(200)).body;
+    driver = new PathDriver(referential, { admin, jury, assessor: actor(testApp.app, 'assessor'), referent });
+  }, 60_000);
+  afterAll(async () => {
+    await testApp?.close();
+    await smtp?.stop();
+    if (consoleDir) rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  /** A candidate registered through the api, with their own address. */
+  async function candidate(): Promise<{ candidateId: string; email: string }> {
+    registered += 1;
+    const email = `lea.${registered}.${MARKER}@example.org`;
+    const { body } = await admin
+      .post('/candidates', {
+        birthName: `Martin-${registered}`,
+        firstNames: ['Léa', 'Marie'],
+        birthDate: '2001-03-14',
+        sex: 'F',
+        birthPlace: `Lyon${MARKER}`,
+        email,
+      })
+      .expect(201);
+    return { candidateId: body.id, email };
+  }
+
+  /** The document events recorded on an enrollment, oldest first. */
+  const documentEvents = async (enrollmentId: string) =>
+    (await testApp.app.get<Storage>(STORAGE).store.readStream(enrollmentStreamId(enrollmentId))).filter((e) => e.type.startsWith('Document'));
+
+  const outcomeOf = async (eventId: string) =>
+    (await sql<{ outcome: string }>`SELECT outcome FROM document_deliveries WHERE event_id = ${eventId}`.execute(db())).rows[0]?.outcome;
+
+  it('an attestation issued: one e-mail in French from the certifier, with links that work, and nothing sealed but the holder’s name', async () => {
+    const { candidateId, email } = await candidate();
+    const id = await driver.enroll({ candidateId });
+    // An accommodation with its details: sealed, never to be e-mailed.
+    await referent
+      .post(
+        `/enrollments/${id}/accommodations`,
+        { kind: 'tiers-temps', validFrom: '2026-01-01', details: `Details${MARKER}` },
+        { 'Idempotency-Key': randomUUID() },
+      )
+      .expect(201);
+    await driver.passBloc(id, 'BC01');
+    const [mail] = await until(async () => {
+      const mails = smtp.to(email);
+      expect(mails).toHaveLength(1);
+      return mails;
+    });
+    const [issued] = await documentEvents(id);
+    expect(issued.type).toBe('DocumentIssued');
+    const number = (issued.data as { document: { number: string } }).document.number;
+
+    expect(mail).toMatchObject({
+      messageId: `<${issued.id}.document@certificats.jalon.test>`,
+      from: '"École Data" <certificats@ecole-data.test>',
+      to: [email],
+      subject: `Votre document : Attestation de réussite n° ${number}`,
+    });
+    expect(mail.text).toContain(`Bonjour Léa Marie MARTIN-${registered},`);
+    expect(mail.text).toContain('Le document suivant vous a été délivré le');
+    expect(mail.text).toContain('Bloc de compétences BC01');
+    expect(mail.text).toContain('Le télécharger (après connexion à votre espace) :');
+    expect(mail.html).toContain('<html lang="fr">');
+    // Nothing sealed beyond the name: no accommodation, no birth date or place, not even the address in the body.
+    for (const part of [mail.text, mail.html, mail.subject]) {
+      expect(part).not.toContain(MARKER);
+      expect(part).not.toMatch(/tiers-temps|aménagement|2001|14 mars/i);
+    }
+
+    // The links work: the public verification page, and the console's page of the path, where the holder downloads it.
+    const links = mail.text.match(/https:\/\/\S+/g)!;
+    expect(links).toEqual([`${PUBLIC_BASE_URL}/parcours/${id}`, `${PUBLIC_BASE_URL}/verify/${number}`]);
+    const server = testApp.app.getHttpServer();
+    const page = await request(server).get(new URL(links[1]).pathname).expect(200);
+    expect(page.text).toContain('Document authentique et valide');
+    const consolePage = await request(server).get(new URL(links[0]).pathname).set('Accept', 'text/html').expect(200);
+    expect(consolePage.text).toContain('<div id="root">');
+    // What that page downloads for the signed-in holder.
+    const pdf = await actor(testApp.app, 'candidate', candidateId).get(`/enrollments/${id}/documents/${number}/pdf`).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+
+    // The address was opened for it, and that read is recorded (R14).
+    const reads = (await dpo.get(`/candidates/${candidateId}/personal-data-reads`).expect(200)).body as { view: string; subjects: string[] }[];
+    expect(reads.filter((r) => r.view === 'identity:delivery')).toEqual([
+      expect.objectContaining({ view: 'identity:delivery', subjects: ['firstNames', 'birthName', 'email'] }),
+    ]);
+
+    // Asked again — the reconciler, a replay, the job itself run again — nothing more is sent.
+    await settle(testApp.app);
+    expect(await outcomeOf(issued.id)).toBe('sent');
+    expect(await reconcileDelivery(db(), (jobs) => testApp.app.get(DeliveryQueue).enqueueAll(jobs))).toBe(0);
+    expect(await testApp.app.get(DocumentDelivery).deliver({ eventId: issued.id, enrollmentId: id })).toBe('already-delivered');
+    await testApp.app.get(DeliveryQueue).enqueueAll([{ eventId: issued.id, enrollmentId: id }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to(email)).toHaveLength(1);
+  }, 60_000);
+
+  it('a revocation: its own e-mail, after the issue’s, saying why; one per document event', async () => {
+    const { candidateId, email } = await candidate();
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC02');
+    await until(async () => expect(smtp.to(email)).toHaveLength(1));
+    await jury.post(`/enrollments/${id}/blocs/BC02/annulment`, { reason: 'fraud', details: `Fraude${MARKER}` }).expect(200);
+    const mails = await until(async () => {
+      const received = smtp.to(email);
+      expect(received).toHaveLength(2);
+      return received;
+    });
+    const [issued, revoked] = await documentEvents(id);
+    expect(revoked.type).toBe('DocumentRevoked');
+    expect(mails.map((m) => m.messageId)).toEqual([`<${issued.id}.document@certificats.jalon.test>`, `<${revoked.id}.document@certificats.jalon.test>`]);
+    expect(mails[1].subject).toMatch(/^Révocation de votre document : Attestation de réussite n° JAL-A-/);
+    expect(mails[1].text).toContain('(motif : annulation du bloc de compétences par le jury)');
+    expect(mails[1].text).toContain('Ce document ne fait plus foi');
+    // The annulment's details are the jury's, not the e-mail's.
+    expect(mails[1].text).not.toContain(MARKER);
+    const verification = new URL(mails[1].text.match(/https:\/\/\S+\/verify\/\S+/)![0]).pathname;
+    expect((await request(testApp.app.getHttpServer()).get(verification).expect(200)).text).toMatch(/révoqu/i);
+  }, 60_000);
+
+  it('an erased holder gets nothing: the revocation of their document is not e-mailed', async () => {
+    const { candidateId, email } = await candidate();
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    await until(async () => expect(smtp.to(email)).toHaveLength(1));
+    await dpo.post(`/candidates/${candidateId}/erasure`).expect(200);
+    await jury.post(`/enrollments/${id}/blocs/BC01/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
+    const revoked = await until(async () => {
+      const events = await documentEvents(id);
+      expect(events.map((e) => e.type)).toEqual(['DocumentIssued', 'DocumentRevoked']);
+      return events[1];
+    });
+    await until(async () => expect(await outcomeOf(revoked.id)).toBe('holder-erased'));
+    expect(smtp.to(email)).toHaveLength(1);
+  }, 60_000);
+
+  it('a holder without an e-mail address gets nothing, and is listed for their admin (and auditors), not for another organisation’s', async () => {
+    // Registered before addresses were asked (the api requires one now): straight through the candidate stream's handler.
+    const candidateId = randomUUID();
+    await testApp.app.get(StreamCommandHandlers).candidates.handle(
+      candidateId,
+      (state) =>
+        decideCandidate(
+          {
+            type: 'RegisterCandidate',
+            data: {
+              candidateId,
+              organisationId: 'org-1',
+              identity: { birthName: 'Sansadresse', firstNames: ['Noé'], birthDate: '2000-01-01', sex: 'M', birthPlace: 'Paris', email: '' },
+              by: { id: 'admin-1', role: 'admin' },
+              now: new Date().toISOString(),
+            },
+          },
+          state,
+        ),
+      { organisationId: 'org-1' },
+    );
+    const sent = smtp.received.length;
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    const [issued] = await until(async () => {
+      const events = await documentEvents(id);
+      expect(events).toHaveLength(1);
+      return events;
+    });
+    const listed = await until(async () => {
+      const view = (await admin.get('/admin/delivery').expect(200)).body as { enabled: boolean; undelivered: { eventId: string }[] };
+      expect(view.undelivered.map((u) => u.eventId)).toContain(issued.id);
+      return view;
+    });
+    expect(listed.enabled).toBe(true);
+    expect(listed.undelivered.find((u) => u.eventId === issued.id)).toMatchObject({
+      eventType: 'DocumentIssued',
+      enrollmentId: id,
+      candidateId,
+      number: (issued.data as { document: { number: string } }).document.number,
+      reason: 'no-email',
+    });
+    expect(
+      ((await actor(testApp.app, 'auditor').get('/admin/delivery').expect(200)).body.undelivered as { eventId: string }[]).map((u) => u.eventId),
+    ).toContain(issued.id);
+    const otherAdmin = actor(testApp.app, 'admin', 'admin-2', 'org-2');
+    expect(((await otherAdmin.get('/admin/delivery').expect(200)).body.undelivered as { eventId: string }[]).map((u) => u.eventId)).not.toContain(issued.id);
+    expect(smtp.received.length).toBe(sent);
+  }, 60_000);
+
+  it('the mail server down delays the e-mail, retried with backoff: it arrives once the server is back, once', async () => {
+    const { candidateId, email } = await candidate();
+    const id = await driver.enroll({ candidateId });
+    await smtp.stop();
+    try {
+      await driver.passBloc(id, 'BC03');
+      const [issued] = await until(async () => {
+        const events = await documentEvents(id);
+        expect(events).toHaveLength(1);
+        return events;
+      });
+      // Refused at least once while the server was down: the job waits for its next attempt.
+      const redis = new Redis(testApp.config.redisUrl);
+      const inspector = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: testApp.config.redisPrefix });
+      try {
+        await until(async () => expect((await inspector.getJob(`deliver-${issued.id}`))?.attemptsMade).toBeGreaterThanOrEqual(1));
+        expect(await outcomeOf(issued.id)).toBeUndefined();
+      } finally {
+        await inspector.close();
+        redis.disconnect();
+      }
+    } finally {
+      await smtp.start();
+    }
+    await until(async () => expect(smtp.to(email)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.to(email)).toHaveLength(1);
+  }, 60_000);
+});
