@@ -20,19 +20,28 @@ function filesUnder(dir) {
   });
 }
 
-const hash = createHash('sha256');
-for (const file of [...filesUnder(sources).sort(), path.join(root, 'package-lock.json')])
-  hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file));
-const digest = hash.digest('hex');
+/** Builds dist/web when apps/web or the lock file changed since the last build; says so on stderr. */
+function buildWeb() {
+  const hash = createHash('sha256');
+  for (const file of [...filesUnder(sources).sort(), path.join(root, 'package-lock.json')])
+    hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file));
+  const digest = hash.digest('hex');
 
-if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest && fs.existsSync(path.join(out, 'index.html'))) process.exit(0);
-process.stderr.write('building the web console (dist/web)…\n');
-const build = spawnSync(path.join(root, 'node_modules/.bin/vite'), ['build', '--config', path.join(sources, 'vite.config.mts'), '--logLevel', 'warn'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (build.status !== 0) {
-  process.stderr.write('the web console did not build\n');
-  process.exit(build.status ?? 1);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest && fs.existsSync(path.join(out, 'index.html'))) return;
+  const started = Date.now();
+  process.stderr.write('building the web console (dist/web)…\n');
+  const build = spawnSync(path.join(root, 'node_modules/.bin/vite'), ['build', '--config', path.join(sources, 'vite.config.mts'), '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    process.stderr.write('the web console did not build\n');
+    process.exit(build.status ?? 1);
+  }
+  fs.writeFileSync(stamp, digest);
+  process.stderr.write(`built the web console in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
-fs.writeFileSync(stamp, digest);
+
+module.exports = { buildWeb };
+
+if (require.main === module) buildWeb();

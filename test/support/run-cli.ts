@@ -1,14 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { TestApp } from './test-app';
 
-/** The cli as an operator runs it, on the test service's database, keys, documents and Redis. */
+let compiled = false;
+
+/** The cli as an operator runs it (`npm run cli`: compiled, scripts/run.js), on the test service's database, keys, documents and Redis. */
 export async function runCli(testApp: TestApp, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const { config } = testApp;
   const cliEnv = {
     ...process.env,
     NODE_OPTIONS: '',
-    TS_NODE_TRANSPILE_ONLY: 'true',
     EVENT_STORE: 'postgres',
     DATABASE_URL: config.databaseUrl!,
     JWT_SECRET: config.jwtSecret!,
@@ -21,12 +22,11 @@ export async function runCli(testApp: TestApp, args: string[], env: Record<strin
     LOG_LEVEL: 'error',
     ...env,
   };
+  // Compiled first, once (scripts/compile.js), so that each run's stderr is the cli's alone.
+  if (!compiled) execFileSync(process.execPath, ['scripts/compile.js'], { stdio: 'pipe' });
+  compiled = true;
   try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args],
-      { env: cliEnv, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/run.js', 'cli', ...args], { env: cliEnv, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
@@ -13,11 +13,16 @@ import { generatePath, prng, publishReferential, toNewEvents } from '@jalon/read
 
 const root = resolve(__dirname, '../../..');
 
-/** Runs the CLI as `npm run cli -- …` does (ts-node with the path aliases). */
+let compiled = false;
+
+/** Runs the CLI as `npm run cli -- …` does (scripts/run.js: compiled when its sources changed, then run). */
 function cli(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
+  // Compiled first, once (scripts/compile.js), so that each run's stderr is the cli's alone.
+  if (!compiled) execFileSync(process.execPath, ['scripts/compile.js'], { cwd: root, stdio: 'pipe' });
+  compiled = true;
+  return spawnSync(process.execPath, ['scripts/run.js', 'cli', ...args], {
     cwd: root,
-    env: { ...process.env, NODE_OPTIONS: '', TS_NODE_TRANSPILE_ONLY: 'true', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
