@@ -145,12 +145,14 @@ export class HttpCommandWorkload implements Workload {
     await Promise.all(this.queues.map(() => worker()));
   }
 
-  private async assess(worker: number): Promise<{ position: string }> {
+  /** The next held sitting of `worker`'s queue assessed, every criterion met: the command's answer (its position) and the sitting. */
+  async assess(worker: number): Promise<{ position: string; enrollmentId: string; sittingId: string }> {
     const sitting = this.queues[worker].shift();
     if (!sitting) throw new Error(`the held sittings prepared for ${this.name} ran out (${this.prepared} prepared): the measurement would be cut short`);
-    return this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
+    const answer = await this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
       results: sitting.criteria.map((criterion) => ({ criterion, met: true })),
     });
+    return { position: answer.position, enrollmentId: sitting.enrollmentId, sittingId: sitting.sittingId };
   }
 
   /**

@@ -74,6 +74,12 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last visible event of the log (START when empty). */
   headPosition(): Promise<GlobalPosition>;
+  /**
+   * Whether events are committed that `readAll` does not show yet, held back behind an older
+   * transaction still running (the SQL log's order, DESIGN.md decision 3): a reader that found
+   * nothing after a signal looks again shortly. Adapters whose log shows every event at once omit it.
+   */
+  heldBack?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

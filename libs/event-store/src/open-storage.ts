@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { AppConfig } from '@jalon/config';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { EventStore } from './event-store.port';
+import { Signals } from './sql/signals';
 import { openSqlDatabase, SqlDatabase } from './sql/database';
 import { DirectoryInUseError } from './sql/directory-lock';
 import { migrateToLatest } from './sql/migrations';
@@ -43,7 +44,7 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     throw error;
   }
   await migrateToLatest(sql.db);
-  const store = remote ?? new SqlEventStore(sql, { pollIntervalMs: config.pollIntervalMs });
+  const store = remote ? signallingAppends(remote, sql.signals) : new SqlEventStore(sql, { pollIntervalMs: config.pollIntervalMs });
   return {
     store,
     sql,
@@ -51,6 +52,25 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
       await store.close();
       await sql.close();
     },
+  };
+}
+
+/**
+ * EventStoreDB's appends signalled on the read models' PostgreSQL too, as the SQL store signals
+ * its own: the projection runners of other processes read the log by polling it, and wake on it.
+ */
+function signallingAppends(store: EventStore, signals: Signals): EventStore {
+  return {
+    async append(streamId, events, options) {
+      const result = await store.append(streamId, events, options);
+      signals.notify('events');
+      return result;
+    },
+    readStream: (streamId, options) => store.readStream(streamId, options),
+    readAll: (options) => store.readAll(options),
+    subscribeToAll: (options) => store.subscribeToAll(options),
+    headPosition: () => store.headPosition(),
+    close: () => store.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, START } from '@jalon/event-store';
+import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, Signals, START } from '@jalon/event-store';
 import { eventsFor, Projection, ProjectionTable, TableNames } from './projection';
 
 export interface ProjectionStatus {
@@ -47,11 +47,23 @@ const tableDdl = (table: ProjectionTable, name: string) => [...table.create(name
  * applies a given batch, and a crash at any point leaves either the whole batch or none of it.
  * An event that fails stops its projection, with the position and the error kept in the
  * checkpoint row (and shown by /health), never skipped.
+ *
+ * With `signals`, processes wake each other: a runner sleeping between polls wakes when another
+ * process appends, and one that moves a checkpoint signals it, so a read-your-writes wait in
+ * another process (an api without projections) answers then, not at its next poll. The poll
+ * interval stays as the safety net for a signal lost.
  */
 export class ProjectionRunner {
   private stopped = true;
   private loops: Promise<void>[] = [];
   private sleepers = new Set<() => void>();
+  /** Wakes so far: a loop that was reading when one came reads again rather than sleep through it. */
+  private wakes = 0;
+  /** Checkpoint moves seen (here, or signalled by another process), and the waits woken by the next one. */
+  private moves = 0;
+  private readonly moveWaiters = new Set<() => void>();
+  private stopEventSignals?: () => void;
+  private stopCheckpointSignals?: () => void;
 
   constructor(
     private readonly db: Kysely<JalonTables>,
@@ -63,6 +75,8 @@ export class ProjectionRunner {
       readonly pollIntervalMs?: number;
       readonly gatherMs?: number;
       readonly logger?: RunnerLogger;
+      /** Wake-ups from and to the other processes on the database (`SqlDatabase.signals`). */
+      readonly signals?: Signals;
     } = {},
   ) {}
 
@@ -95,55 +109,129 @@ export class ProjectionRunner {
         );
       });
     }
+    // Ready for read-your-writes: the checkpoints other processes move are heard from now on.
+    this.listenForCheckpoints();
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopEventSignals = this.options.signals?.on('events', () => this.wake());
     this.loops = this.projections.map((projection) => this.loop(projection));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopEventSignals?.();
+    this.stopEventSignals = undefined;
+    this.stopCheckpointSignals?.();
+    this.stopCheckpointSignals = undefined;
     this.wake();
     await Promise.all(this.loops);
   }
 
-  /** Called after an append in this process, so read models follow without waiting for a poll. */
+  /** Called after an append in this process (or signalled from another), so read models follow without waiting for a poll. */
   wake(): void {
+    this.wakes++;
     for (const resolve of this.sleepers) resolve();
     this.sleepers.clear();
   }
 
-  private async pause(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.options.pollIntervalMs ?? 100);
-      const sleepers = this.sleepers;
+  private listenForCheckpoints(): void {
+    if (this.options.signals && !this.stopCheckpointSignals) this.stopCheckpointSignals = this.options.signals.on('checkpoints', () => this.checkpointsMoved());
+  }
+
+  private checkpointsMoved(): void {
+    this.moves++;
+    for (const resolve of this.moveWaiters) resolve();
+    this.moveWaiters.clear();
+  }
+
+  /** A checkpoint of this runner moved, or stopped on a failure (committed): the waits here and, signalled, in other processes look again. */
+  private moved(): void {
+    this.checkpointsMoved();
+    this.options.signals?.notify('checkpoints');
+  }
+
+  /** Resolves at the next checkpoint move after the `seen`-th, or after `ms`. */
+  private nextMove(seen: number, ms: number): Promise<void> {
+    if (this.moves !== seen) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const waiters = this.moveWaiters;
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        sleepers.delete(done);
+        waiters.delete(done);
         resolve();
+      }
+      waiters.add(done);
+    });
+  }
+
+  /** Sleeps until woken (an append here, a signal from another process): true; or until the poll interval passes: false. */
+  private async pause(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), this.options.pollIntervalMs ?? 100);
+      const sleepers = this.sleepers;
+      function done(woken = true) {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve(woken);
       }
       this.sleepers.add(done);
     });
   }
 
+  /** Whether events are committed that the log does not show yet (see EventStore.heldBack). */
+  private async heldBack(): Promise<boolean> {
+    try {
+      return (await this.store.heldBack?.()) ?? false;
+    } catch {
+      return false;
+    }
+  }
+
   private async loop(projection: Projection): Promise<void> {
+    /** Whether an append was signalled since this projection last found the log empty. */
+    let woken = false;
+    /** How long it waits before looking again for events held back: doubled each time, up to the poll (a transaction left open). */
+    let heldBackMs = this.options.gatherMs ?? 10;
     while (!this.stopped) {
       let applied = 0;
+      let failed = false;
+      const wakes = this.wakes;
       try {
         const outcome = await this.step(projection);
         // A failed projection waits: a rebuild (from the CLI, maybe in another process) revives it.
+        failed = outcome === 'failed';
         applied = outcome === 'failed' ? 0 : outcome;
       } catch (error) {
         this.logger.error(`projection ${projection.name}: ${error instanceof Error ? error.message : String(error)}; retrying`);
         await sleep((this.options.pollIntervalMs ?? 100) * 10);
       }
-      if (applied === 0 && !this.stopped) await this.pause();
+      if (this.stopped) break;
+      if (applied === 0) {
+        // Woken for an append, it found nothing: the append may be held back behind an older
+        // transaction still running (another projection's batch, any writer on the server), which
+        // signals nothing when it ends. Then it looks again shortly rather than at the next poll.
+        if (woken && !failed && (await this.heldBack())) {
+          await sleep(heldBackMs);
+          heldBackMs = Math.min(heldBackMs * 2, this.options.pollIntervalMs ?? 100);
+          continue;
+        }
+        heldBackMs = this.options.gatherMs ?? 10;
+        // A wake while it was reading may be about an append its read came too early for: read again.
+        if (this.wakes !== wakes) woken = true;
+        else woken = await this.pause();
+        continue;
+      }
+      heldBackMs = this.options.gatherMs ?? 10;
+      // Appends signalled while it applied went by unheard: its next read that finds nothing looks twice.
+      woken = true;
       // A short batch means the projection is at the head with writers still going: let a few more
       // commands land before the next batch, so a busy api pays one transaction for several of them
       // rather than one (and one empty poll) per command. Read-your-writes waits a few ms longer.
-      else if (applied < (this.options.batchSize ?? 500) && !this.stopped) await sleep(this.options.gatherMs ?? 10);
+      if (applied < (this.options.batchSize ?? 500)) await sleep(this.options.gatherMs ?? 10);
     }
   }
 
@@ -169,6 +257,25 @@ export class ProjectionRunner {
     return { position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, status: row.status };
   }
 
+  /** Every projection's checkpoint, in one statement (a wait reads them all at each move). */
+  private async readCheckpoints(): Promise<(Checkpoint & { readonly name: string })[]> {
+    const rows = await this.db
+      .selectFrom('projection_checkpoints')
+      .select(['projection', sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), 'status'])
+      .where(
+        'projection',
+        'in',
+        this.projections.map((p) => p.name),
+      )
+      .execute();
+    const byName = new Map(rows.map((row) => [row.projection, row]));
+    return this.projections.map(({ name }) => {
+      const row = byName.get(name);
+      if (!row) throw new Error(`projection ${name} has no checkpoint: prepare() creates it`);
+      return { name, position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, status: row.status };
+    });
+  }
+
   /** One batch: the number of events applied, 0 when there is nothing to do, 'failed' when stopped by an error. */
   async step(projection: Projection): Promise<number | 'failed'> {
     const checkpoint = await this.readCheckpoint(this.db, projection.name);
@@ -176,11 +283,14 @@ export class ProjectionRunner {
     // Read outside the transaction: the embedded store has a single session, which the transaction holds.
     const events = await this.store.readAll({ after: checkpoint.position, maxCount: this.options.batchSize ?? 500 });
     if (events.length === 0) return 0;
+    let outcome: number | 'failed';
     try {
-      return await this.applyBatch(projection, checkpoint.position, events);
+      outcome = await this.applyBatch(projection, checkpoint.position, events);
     } catch (error) {
-      return this.isolateFailure(projection, checkpoint.position, events, error);
+      outcome = await this.isolateFailure(projection, checkpoint.position, events, error);
     }
+    if (outcome !== 0) this.moved();
+    return outcome;
   }
 
   private async applyBatch(projection: Projection, from: GlobalPosition, events: readonly RecordedEvent[]): Promise<number> {
@@ -281,15 +391,20 @@ export class ProjectionRunner {
 
   private async pollUntil(position: GlobalPosition, timeoutMs: number, failedProjections: 'as-reached' | 'as-failure'): Promise<PositionWait> {
     const deadline = Date.now() + timeoutMs;
+    this.listenForCheckpoints();
     for (;;) {
-      const checkpoints = await Promise.all(this.projections.map(async (p) => ({ name: p.name, ...(await this.readCheckpoint(this.db, p.name)) })));
+      const seen = this.moves;
+      const checkpoints = await this.readCheckpoints();
       const short = checkpoints.filter((c) => comparePositions(c.position, position) < 0);
       const failed = short.filter((c) => c.status === 'failed').map((c) => c.name);
       if (failed.length > 0 && failedProjections === 'as-failure') return { outcome: 'failed', projections: failed };
       if (short.length === failed.length) return { outcome: 'reached' };
       if (Date.now() >= deadline) return { outcome: 'timed-out' };
       this.wake();
-      await sleep(5);
+      // Until a checkpoint moves here or, signalled, in another process; polled as well, for a
+      // signal lost. Without signals, only polling sees the other processes' moves: often.
+      const poll = this.options.signals ? (this.options.pollIntervalMs ?? 100) : 5;
+      await this.nextMove(seen, Math.min(poll, Math.max(0, deadline - Date.now())));
     }
   }
 
@@ -298,7 +413,8 @@ export class ProjectionRunner {
    * in under the projection's lock and moves the checkpoint to where the replay stopped; the live
    * runner carries on from there. Also how a failed projection is restarted after a fix.
    */
-  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<{ events: number; seconds: number }> {
+  /** `onProgress` is awaited when it answers a promise: what it reads of the old tables, it reads before they are swapped. */
+  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => unknown): Promise<{ events: number; seconds: number }> {
     const projection = this.projection(name);
     const suffix = `__r${Date.now().toString(36)}`;
     const fresh: TableNames = Object.fromEntries(projection.tables.map((t) => [t.name, `${t.name}${suffix}`]));
@@ -319,7 +435,7 @@ export class ProjectionRunner {
           const seconds = (Date.now() - started) / 1000;
           const fraction = head.prepare > 0n ? Math.min(1, Number(position.prepare) / Number(head.prepare)) : 1;
           const eventsPerSecond = seconds > 0 ? done / seconds : 0;
-          onProgress({ done, eventsPerSecond, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : undefined });
+          await onProgress({ done, eventsPerSecond, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : undefined });
         }
       }
       await this.db.transaction().execute(async (trx) => {
@@ -343,6 +459,7 @@ export class ProjectionRunner {
       for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db).catch(() => undefined);
       throw error;
     }
+    this.moved();
     this.wake();
     return { events: done, seconds: (Date.now() - started) / 1000 };
   }

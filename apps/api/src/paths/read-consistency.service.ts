@@ -9,7 +9,9 @@ export const CONSISTENCY_WAIT_MS = 5000;
 /**
  * Read-your-writes: a query given `consistentWith=<position>` (from a command's answer) waits,
  * bounded, until every projection has applied that position; past the bound, or when a projection
- * stopped on an error short of it, it answers 503 rather than stale data.
+ * stopped on an error short of it, it answers 503 rather than stale data. An api that runs no
+ * projection (RUN_PROJECTIONS=false) reads the worker's checkpoints from the database, woken by
+ * the worker's signal when one moves (ProjectionRunner, `signals`), polled as the safety net.
  */
 @Injectable()
 export class ReadConsistency {

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Client, Pool } from 'pg';
 import { lockFile } from './directory-lock';
 import { PGlitePool } from './pglite-pool';
+import { LocalSignals, PostgresSignals, PostgresSignalsOptions, Signals } from './signals';
 
 /** The tables Jalon's SQL homes hold, for Kysely's typed queries. */
 export interface EventsTable {
@@ -45,7 +46,8 @@ export interface JalonTables {
 }
 
 export type SqlBackend =
-  { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'pglite'; readonly dataDir?: string };
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number; readonly signals?: PostgresSignalsOptions }
+  | { readonly kind: 'pglite'; readonly dataDir?: string };
 
 /** One SQL home: PostgreSQL through `pg`, or PGlite in-process. The same SQL runs on both. */
 export interface SqlDatabase {
@@ -62,6 +64,8 @@ export interface SqlDatabase {
    * moment the process dies. A session lost meanwhile (a server restart) is reopened and the lock taken again.
    */
   holdAdvisoryLock(key1: number, key2: number): Promise<void>;
+  /** Wake-ups between the processes on this database (LISTEN/NOTIFY on PostgreSQL; within the process on PGlite). */
+  readonly signals: Signals;
   close(): Promise<void>;
 }
 
@@ -94,13 +98,20 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
       await session.query('SELECT pg_advisory_lock($1::int4, $2::int4)', [key1, key2]);
       lockSession = session;
     };
+    const signals = new PostgresSignals(
+      backend.url,
+      (channel, payload) => pool.query({ name: 'jalon_notify', text: 'SELECT pg_notify($1, $2)', values: [channel, payload] }),
+      backend.signals,
+    );
     return {
       kind: 'postgres',
       db,
       prepared: async <R>(name: string, text: string, values: readonly unknown[]) => (await pool.query<R & object>({ name, text, values: [...values] })).rows,
       holdAdvisoryLock,
+      signals,
       close: async () => {
         closing = true;
+        await signals.close();
         await lockSession?.end().catch(() => undefined);
         return db.destroy();
       },
@@ -117,6 +128,7 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
   }
   const session = new PGlitePool(pglite);
   const db = new Kysely<JalonTables>({ dialect: new PostgresDialect({ pool: session }) });
+  const signals = new LocalSignals();
   return {
     kind: 'pglite',
     db,
@@ -132,7 +144,9 @@ export async function openSqlDatabase(backend: SqlBackend): Promise<SqlDatabase>
     holdAdvisoryLock: async (key1: number, key2: number) => {
       await sql`SELECT pg_advisory_lock(${key1}::int4, ${key2}::int4)`.execute(db);
     },
+    signals,
     close: async () => {
+      await signals.close();
       try {
         await db.destroy();
       } finally {

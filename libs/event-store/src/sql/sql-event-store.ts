@@ -76,6 +76,8 @@ export class SqlEventStore implements EventStore {
     try {
       const result = await this.appendInOneStatement(streamId, rows, expectedRevision);
       this.appended.emit('appended');
+      // Committed (one autocommit statement): the subscriptions and projections of other processes look now.
+      this.sql.signals.notify('events');
       return result;
     } catch (error) {
       const mismatch = error instanceof RevisionMismatch;
@@ -170,11 +172,20 @@ export class SqlEventStore implements EventStore {
     return rows.length === 0 ? START : { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
   }
 
+  async heldBack(): Promise<boolean> {
+    const { rows } = await sql<{ held: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`.execute(this.db);
+    return rows[0].held;
+  }
+
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     return pollingSubscription((after, maxCount) => this.readAll({ after, maxCount }), this.appended, {
       after: options.after ?? START,
       batchSize: options.batchSize ?? 500,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
+      // Appends of other processes, signalled through the database.
+      signalled: (wake) => this.sql.signals.on('events', wake),
+      heldBack: () => this.heldBack(),
     });
   }
 
