@@ -1,6 +1,7 @@
-import { expect, request, test } from '@playwright/test';
+import { expect, Page, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { checkFromTop, criteriaOf, person, Referential, signIn } from './console-support';
+import { CONSOLE_TEST_OIDC_PORT } from '../../playwright.config';
+import { checkFromTop, criteriaOf, personOf, Referential, signInThroughTheProvider } from './console-support';
 
 /**
  * The candidate's documents and the DPO's erasure (issue 17): the candidate reads their path — their
@@ -9,20 +10,30 @@ import { checkFromTop, criteriaOf, person, Referential, signIn } from './console
  * LinkedIn's « add a certification » link prefilled. Then the DPO erases their personal data after
  * a confirmation saying what goes and what stays; the admin's path and the verification page show
  * the erasure where the data was.
+ * Each person signs in as themselves through the school's real OpenID Connect provider
+ * (provider-accounts.ts), in a browser of their own: the candidate with their candidate id as login;
+ * the path is set up over the api with the tokens the provider handed the admin's, the assessor's,
+ * the jury's and the referent's consoles.
  */
+test.use({ baseURL: `http://127.0.0.1:${CONSOLE_TEST_OIDC_PORT}` });
 
 const REFERENTIAL = 'expert-en-data-science';
-const SCHOOL = `ecole-candidat-dpo-${process.pid}-${Date.now()}`;
+/** An assessor of their own: the seed-000 journey counts the sittings of its assessor, in the same school. */
+const [ADMIN, ASSESSOR, JURY, REFERENT, DPO] = ['helene.garnier', 'luc.moreau', 'marc.lefevre', 'nadia.haddad', 'julie.roux'];
 const DAY = 24 * 3_600_000;
 let enrollmentId = '';
 let candidateId = '';
 let attestation = '';
 let validatedAt = '';
+/** The admin's console, signed in for the setup, looked at again after the erasure. */
+let adminPage: Page;
 
-test.beforeAll(async ({ baseURL }) => {
+test.beforeAll(async ({ browser, baseURL }) => {
   test.setTimeout(60_000);
   const api = await request.newContext({ baseURL });
-  const [admin, assessor, jury, referent] = await Promise.all(['admin', 'assessor', 'jury', 'referent'].map((role) => person(api, SCHOOL, role)));
+  const pages = await Promise.all([ADMIN, ASSESSOR, JURY, REFERENT].map((login) => signInThroughTheProvider(browser, login)));
+  adminPage = pages[0];
+  const [admin, assessor, jury, referent] = await Promise.all(pages.map((page) => personOf(api, page)));
   const referential: Referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   candidateId = (
     await admin.post('/candidates', {
@@ -66,18 +77,25 @@ test.beforeAll(async ({ baseURL }) => {
   const path = await admin.get(`/enrollments/${enrollmentId}?consistentWith=${next.position}`);
   validatedAt = path.blocs.find((b: { code: string }) => b.code === 'BC01').validatedAt;
   await api.dispose();
+  for (const page of pages.slice(1)) await page.context().close();
+});
+
+test.afterAll(async () => {
+  await adminPage?.context().close();
 });
 
 test('the candidate takes their attestation: PDF, credential, verification link, LinkedIn; the DPO erases them, and every screen says so', async ({
-  page,
+  browser,
   baseURL,
 }) => {
   test.setTimeout(90_000);
   const verifyUrl = `${baseURL}/verify/${attestation}`;
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
 
   // The candidate's own path: their next sitting, with their own duration.
-  await signIn(page, SCHOOL, 'candidate', /Candidat/, candidateId);
+  let page = await signInThroughTheProvider(browser, candidateId);
+  const candidateContext = page.context();
+  await candidateContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  await expect(page.getByText(`${candidateId} · Candidat · `)).toBeVisible();
   await page.getByRole('link', { name: /Ouvrir le parcours/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Expert en data science' })).toBeVisible();
   await expect(page.getByText(/Candidat Inès Rousseau/)).toBeVisible();
@@ -113,7 +131,7 @@ test('the candidate takes their attestation: PDF, credential, verification link,
   ).toBe(verifyUrl);
   const verificationLink = document.getByRole('link', { name: 'Ouvrir la page de vérification' });
   await expect(verificationLink).toHaveAttribute('href', verifyUrl);
-  const verification = await page.context().newPage();
+  const verification = await candidateContext.newPage();
   await verification.goto(verifyUrl);
   await expect(verification.locator('#verdict')).toHaveText('Document authentique et valide');
   await expect(verification.getByText('Inès ROUSSEAU')).toBeVisible();
@@ -138,8 +156,7 @@ test('the candidate takes their attestation: PDF, credential, verification link,
   });
 
   // The DPO erases the candidate's personal data, once told what goes and what stays.
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
-  await signIn(page, SCHOOL, 'dpo', /Délégué/);
+  page = await signInThroughTheProvider(browser, DPO);
   await page.getByRole('textbox', { name: 'Identifiant du candidat' }).fill(candidateId);
   await page.getByRole('textbox', { name: 'Identifiant du candidat' }).press('Enter');
   await expect(page.getByRole('row').filter({ hasText: 'Identité' }).first()).toBeVisible();
@@ -154,10 +171,10 @@ test('the candidate takes their attestation: PDF, credential, verification link,
   await expect(done).toContainText(`Données personnelles du candidat ${candidateId.slice(0, 8)} effacées`);
   await expect(done).toContainText('1 parcours concerné ; 1 fichier de document supprimé.');
   await checkFromTop(page, 'dpo-erasure-done');
+  await page.context().close();
 
   // The admin's path: the name, the files and the measure's details are gone; the bloc, the decision and the document stand.
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
-  await signIn(page, SCHOOL);
+  page = adminPage;
   await page.goto(`/parcours/${enrollmentId}`);
   await expect(page.getByText('Candidat (données personnelles effacées)', { exact: false })).toBeVisible();
   await expect(page.getByText(/^Données personnelles effacées le /)).toBeVisible();
@@ -173,5 +190,5 @@ test('the candidate takes their attestation: PDF, credential, verification link,
   await expect(verification.locator('#verdict')).toHaveText('Document authentique et valide');
   await expect(verification.getByText('Données personnelles effacées à la demande du titulaire')).toBeVisible();
   await expect(verification.getByText('Inès ROUSSEAU')).toHaveCount(0);
-  await verification.close();
+  await candidateContext.close();
 });

@@ -3,7 +3,7 @@
 // - on CONSOLE_TEST_PORT, with the development sign-in on and one accrochage certifier
 //   (accrochage-certifier.ts);
 // - on CONSOLE_TEST_OIDC_PORT, behind a real OpenID Connect provider started here (its people:
-//   OIDC_TEST_ACCOUNTS), with the development sign-in off.
+//   provider-accounts.ts), with the development sign-in off.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,12 +15,8 @@ import { IssuanceQueue } from '@jalon/issuance';
 import { createApp } from '../../apps/api/src/create-app';
 import { startIdentityProvider } from '../support/identity-provider';
 import { ACCROCHAGE_TEST_CERTIFIER } from './accrochage-certifier';
+import { OIDC_TEST_ACCOUNT_PATTERNS, OIDC_TEST_ACCOUNTS } from './provider-accounts';
 
-/** The people of the school's identity provider in the browser tests: login → their Jalon claims. */
-export const OIDC_TEST_ACCOUNTS = {
-  'claire.martin': { role: 'admin', org: 'lycee-jean-moulin' },
-  'paul.sans-role': { role: 'staff', org: 'lycee-jean-moulin' },
-};
 export const OIDC_TEST_AUDIENCE = 'urn:jalon:console-tests';
 
 async function startApi(port: string, env: Record<string, string>): Promise<() => Promise<void>> {
@@ -69,6 +65,7 @@ async function main(): Promise<void> {
     const provider = await startIdentityProvider({
       audience: OIDC_TEST_AUDIENCE,
       accounts: OIDC_TEST_ACCOUNTS,
+      accountPatterns: OIDC_TEST_ACCOUNT_PATTERNS,
       consoleClient: { clientId: 'jalon-console', origin: `http://127.0.0.1:${oidcPort}` },
     });
     stops.push(() => provider.stop());

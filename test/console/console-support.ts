@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, Browser, expect, Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,7 +24,20 @@ export interface Referential {
 export async function person(api: APIRequestContext, organisationId: string, role: string, subject = `${role}-1`) {
   const signedIn = await api.post('/auth/dev-sign-in', { data: { role, organisationId, subject } });
   expect(signedIn.status()).toBe(200);
-  const headers = { authorization: `Bearer ${(await signedIn.json()).accessToken}` };
+  return acting(api, (await signedIn.json()).accessToken, subject);
+}
+
+/** The person signed in to the console on `page`, acting through the api with the token their console holds (the provider's, after a provider sign-in; the tab's `jalon.session`, apps/web/src/auth/session.ts). */
+export async function personOf(api: APIRequestContext, page: Page) {
+  const session = await page.evaluate(() =>
+    (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('jalon.session'),
+  );
+  const { token, subject } = JSON.parse(session!) as { token: string; subject: string };
+  return acting(api, token, subject);
+}
+
+function acting(api: APIRequestContext, token: string, subject: string) {
+  const headers = { authorization: `Bearer ${token}` };
   return {
     subject,
     async post(path: string, data: object = {}) {
@@ -118,4 +131,35 @@ export async function signIn(page: Page, organisationId: string, role = 'admin',
   await page.getByRole('button', { name: 'Se connecter' }).click();
   // Signed in once the console has left the sign-in page: a navigation before that would cancel it.
   await expect(page).not.toHaveURL(/\/connexion$/);
+}
+
+/** At the provider's own login form (its development interactions: any password), then its consent, asked the first time this person signs in to the console only. */
+export async function signInAtTheProvider(page: Page, login: string) {
+  await expect(page.locator('input[name=login]')).toBeVisible();
+  const provider = new URL(page.url()).origin;
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill('mot-de-passe');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  const consent = page.getByRole('button', { name: 'Continue' });
+  // Either the consent, or back at the console already.
+  await expect.poll(async () => new URL(page.url()).origin !== provider || (await consent.isVisible())).toBe(true);
+  if (await consent.isVisible()) await consent.click();
+}
+
+/**
+ * A person of the school signed in to the console through the school's identity provider, in a
+ * browser of their own (the provider's session is the browser's): from the console's sign-in page,
+ * through the provider's login form, back on the console's home page for their role.
+ */
+export async function signInThroughTheProvider(browser: Browser, login: string): Promise<Page> {
+  const context = await browser.newContext();
+  // The provider's development pages pull a web font; this machine's network is closed.
+  await context.route('https://fonts.googleapis.com/**', (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/connexion$/);
+  await page.getByRole('button', { name: 'Se connecter avec le compte de l’école' }).click();
+  await signInAtTheProvider(page, login);
+  await expect(page.getByText(new RegExp(`^${login} · `))).toBeVisible();
+  return page;
 }

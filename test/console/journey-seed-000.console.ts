@@ -1,7 +1,9 @@
-import { expect, Page, request, test } from '@playwright/test';
+import { Browser, expect, Page, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFromTop, criteriaOf, fillIdentity, parisDay, person, pick, Referential, signIn } from './console-support';
+import { CONSOLE_TEST_OIDC_PORT } from '../../playwright.config';
+import { checkFromTop, criteriaOf, fillIdentity, parisDay, personOf, pick, Referential, signInThroughTheProvider } from './console-support';
+import { OIDC_TEST_SCHOOL } from './provider-accounts';
 
 /**
  * Journey 1 of issue 17: seed 000 (Expert en ingénierie et science des données) from the
@@ -14,11 +16,14 @@ import { checkFromTop, criteriaOf, fillIdentity, parisDay, person, pick, Referen
  * The other blocs are brought to validatable over the api. The jury validates the four blocs and
  * awards the certification; the candidate downloads their certificate and opens its verification
  * page: « valide ». The jury then annuls a bloc for plagiarism: the page says « révoqué ».
- * Each role signs in through the console's development sign-in page, as the other role specs do.
+ * Each role signs in as itself through the school's real OpenID Connect provider (started by
+ * test/console/console-server.ts, its people in provider-accounts.ts), in a browser of its own: the
+ * admin, the referent, the assessor and the jury with their accounts at the school, the candidate
+ * with their candidate id as login, which is the `sub` the api takes for them.
  */
+test.use({ baseURL: `http://127.0.0.1:${CONSOLE_TEST_OIDC_PORT}` });
 
 const REFERENTIAL = 'expert-ingenierie-science-donnees';
-const SCHOOL = `ecole-parcours-000-${process.pid}-${Date.now()}`;
 const COHORT = '2026-P1';
 /** The option bloc's soutenance (30 min in the référentiel, 40 with the tiers-temps) and its étude de cas (untimed). */
 const SOUTENANCE = 'BC05-E1';
@@ -27,9 +32,20 @@ const CASE_STUDY = 'BC05-E2';
 const FIRST = parisDay(-2);
 const RETAKE = parisDay(-1);
 const CASE_STUDY_DAY = parisDay(-3);
-const ASSESSOR = 'assessor-1';
+/** The people of the school's identity provider: their login is the id the api knows them by. */
+const ADMIN = 'helene.garnier';
+const REFERENT = 'nadia.haddad';
+const ASSESSOR = 'sophie.bernard';
+const JURY = 'marc.lefevre';
 /** The public verification page is the api's, not the console's: photographed beside the console's screens. */
 const SCREENS = join(__dirname, '../../test-results/console-screens');
+
+/** A person signed in through the school's provider, in a browser of their own: the console names them, with the role and the school the provider's claims give. */
+async function signedIn(browser: Browser, login: string, role: string): Promise<Page> {
+  const page = await signInThroughTheProvider(browser, login);
+  await expect(page.getByText(`${login} · ${role} · ${OIDC_TEST_SCHOOL}`)).toBeVisible();
+  return page;
+}
 
 /** The admin, on the path: a sitting of `epreuve` on `day` at 09:00 (Paris), with its assessor. */
 async function schedule(admin: Page, epreuve: string, day: { typed: string }) {
@@ -74,14 +90,14 @@ async function assess(assessor: Page, epreuve: string, passed: boolean, screen?:
 }
 
 test('seed 000 from registration to the certificate through the console: tiers-temps, a failed soutenance and its retake, the jury, the award, then an annulment', async ({
-  page: admin,
+  browser,
   baseURL,
 }) => {
   test.setTimeout(150_000);
-  const context = admin.context();
+  const api = await request.newContext({ baseURL });
 
   // The admin registers the candidate and enrolls them, choosing the Data Science option.
-  await signIn(admin, SCHOOL);
+  const admin = await signedIn(browser, ADMIN, 'Administration de l’école');
   await admin.goto('/inscriptions/nouvelle');
   await fillIdentity(admin, `lea.durand.${process.pid}@exemple.fr`);
   await pick(admin, 'Certification et version', 'Expert en ingénierie et science des données (v1)');
@@ -96,8 +112,7 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await expect(admin.getByRole('button', { name: /^BC04/ })).toContainText('hors option choisie');
 
   // The disability referent grants a tiers-temps for every épreuve, from a month ago.
-  const referent = await context.newPage();
-  await signIn(referent, SCHOOL, 'referent', /Référent handicap/);
+  const referent = await signedIn(browser, REFERENT, 'Référent handicap');
   await referent.goto(`/parcours/${enrollmentId}`);
   await referent.getByRole('link', { name: 'Gérer les aménagements et le consentement' }).click();
   const grant = referent.getByRole('region', { name: 'Accorder un aménagement' });
@@ -109,7 +124,8 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await grant.getByRole('button', { name: 'Accorder l’aménagement' }).click();
   await expect(referent.getByRole('status').filter({ hasText: 'Aménagement accordé' })).toContainText('Tiers-temps, toutes les épreuves');
   await checkFromTop(referent, 'journey-000-referent-granted');
-  await referent.close();
+  const apiReferent = await personOf(api, referent);
+  await referent.context().close();
 
   // The admin schedules the étude de cas and the soutenance: 40 min for this candidate.
   await admin.reload();
@@ -119,8 +135,7 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await checkFromTop(admin, 'journey-000-admin-scheduled');
 
   // The assessor's « Mes épreuves »: the soutenance at 40 min, the duration to apply and nothing more.
-  const assessor = await context.newPage();
-  await signIn(assessor, SCHOOL, 'assessor', /Évaluation/);
+  const assessor = await signedIn(browser, ASSESSOR, 'Évaluation');
   await expect(assessor).toHaveURL(/\/mes-epreuves$/);
   const toHold = assessor.getByRole('region', { name: 'À tenir (2)' });
   const soutenance = toHold.getByRole('region', { name: new RegExp(`^${SOUTENANCE} — `) });
@@ -163,13 +178,9 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await checkFromTop(assessor, 'journey-000-assessor-path-retaken');
 
   // Blocs 1 to 3, brought to validatable over the api (this journey's subject is the option bloc's path):
-  // each épreuve scheduled and held by the admin with the tiers-temps given, then assessed by the assessor.
-  const api = await request.newContext({ baseURL });
-  const [apiAdmin, apiAssessor, apiReferent] = [
-    await person(api, SCHOOL, 'admin'),
-    await person(api, SCHOOL, 'assessor'),
-    await person(api, SCHOOL, 'referent'),
-  ];
+  // each épreuve scheduled and held by the admin with the tiers-temps given, then assessed by the assessor,
+  // each with the token the provider handed their console.
+  const [apiAdmin, apiAssessor] = [await personOf(api, admin), await personOf(api, assessor)];
   const referential: Referential = await apiAdmin.get(`/referentials/${REFERENTIAL}/versions/1`);
   const { accommodations } = await apiReferent.get(`/enrollments/${enrollmentId}`);
   const tiersTemps: string = accommodations.accommodations[0].accommodationId;
@@ -188,11 +199,10 @@ test('seed 000 from registration to the certificate through the console: tiers-t
     }
   const { candidateId } = await apiAdmin.get(`/enrollments/${enrollmentId}`);
   await api.dispose();
-  await assessor.close();
+  await assessor.context().close();
 
   // The jury: the path in « Prêts pour le jury », its four blocs validated one by one, then the award.
-  const jury = await context.newPage();
-  await signIn(jury, SCHOOL, 'jury', /^Jury$/);
+  const jury = await signedIn(browser, JURY, 'Jury');
   const candidateLabel = `Candidat ${candidateId.slice(0, 8)}`;
   const ready = jury.getByRole('row').filter({ hasText: candidateLabel });
   await expect(ready).toContainText('Bloc(s) validable(s) : BC01, BC02, BC03, BC05');
@@ -225,8 +235,7 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await expect(jury.getByText('Certifié', { exact: true })).toBeVisible();
 
   // The candidate: their documents, the certificate downloaded, its verification page « valide ».
-  const candidate = await context.newPage();
-  await signIn(candidate, SCHOOL, 'candidate', /Candidat/, candidateId);
+  const candidate = await signedIn(browser, candidateId, 'Candidat');
   await candidate.getByRole('link', { name: /Ouvrir le parcours/ }).click();
   await expect(candidate.getByRole('heading', { level: 1, name: 'Expert en ingénierie et science des données' })).toBeVisible();
   const documents = candidate.getByRole('region', { name: 'Mes documents' });
@@ -243,7 +252,7 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   ).toBe('%PDF-');
   const verifyUrl = (await certificate.getByRole('link', { name: 'Ouvrir la page de vérification' }).getAttribute('href'))!;
   expect(verifyUrl).toMatch(new RegExp(`^${baseURL}/verify/`));
-  const verification = await context.newPage();
+  const verification = await candidate.context().newPage();
   await verification.goto(verifyUrl);
   await expect(verification.locator('#verdict')).toHaveText('Document authentique et valide');
   await expect(verification.getByText('Léa Marie MARTIN')).toBeVisible();
@@ -266,4 +275,5 @@ test('seed 000 from registration to the certificate through the console: tiers-t
   await candidate.reload();
   await expect(certificate).toContainText('Révoqué');
   await checkFromTop(candidate, 'journey-000-candidate-revoked');
+  for (const page of [admin, jury, candidate]) await page.context().close();
 });

@@ -1,5 +1,6 @@
-import { expect, request, test } from '@playwright/test';
-import { checkFromTop as checkScreen, criteriaOf, person, Referential, signIn } from './console-support';
+import { expect, Page, request, test } from '@playwright/test';
+import { CONSOLE_TEST_OIDC_PORT } from '../../playwright.config';
+import { checkFromTop as checkScreen, criteriaOf, personOf, Referential, signInThroughTheProvider } from './console-support';
 
 /**
  * The jury's work in the console (issue 17): « Prêts pour le jury » lists the paths with a bloc to
@@ -8,22 +9,32 @@ import { checkFromTop as checkScreen, criteriaOf, person, Referential, signIn } 
  * decides (its assessment was just corrected), is refused and said so in French while the four
  * others stand; the jury annuls a bloc with its reason and sees it annulled; it records the final
  * decision, with its place, on the path that has every bloc.
+ * Each person signs in as themselves through the school's real OpenID Connect provider
+ * (provider-accounts.ts, a school of this journey's own), in a browser of their own; the paths are
+ * set up over the api with the tokens the provider handed the admin's, the assessor's, the jury's
+ * and the referent's consoles.
  */
+test.use({ baseURL: `http://127.0.0.1:${CONSOLE_TEST_OIDC_PORT}` });
 
 const REFERENTIAL = 'data-ia-quatre-blocs';
 const COHORT = '2026-J';
-const SCHOOL = `ecole-jury-${process.pid}-${Date.now()}`;
+const [ADMIN, ASSESSOR, JURY, REFERENT] = ['anne.petit', 'yves.girard', 'ines.fabre', 'omar.benali'];
 /** The measure's details: the referent's and the candidate's, never the jury's (R10). */
 const DETAILS = 'salle au calme, pauses autorisées';
 
 /** Six candidates: five with BC01 validatable (the first with every other bloc validated), the sixth with BC01 failed. */
 const paths: { enrollmentId: string; candidateId: string; bc01Assessment: string }[] = [];
 let referential: Referential;
+/** The assessor's and the jury's consoles, signed in for the setup: the assessor corrects an assessment during the deliberation. */
+let assessorPage: Page;
+let juryPage: Page;
 
-test.beforeAll(async ({ baseURL }) => {
+test.beforeAll(async ({ browser, baseURL }) => {
   test.setTimeout(60_000);
   const api = await request.newContext({ baseURL });
-  const [admin, assessor, jury, referent] = await Promise.all(['admin', 'assessor', 'jury', 'referent'].map((role) => person(api, SCHOOL, role)));
+  const pages = await Promise.all([ADMIN, ASSESSOR, JURY, REFERENT].map((login) => signInThroughTheProvider(browser, login)));
+  [, assessorPage, juryPage] = pages;
+  const [admin, assessor, jury, referent] = await Promise.all(pages.map((page) => personOf(api, page)));
   referential = await admin.get(`/referentials/${REFERENTIAL}/versions/1`);
   /** An épreuve of the bloc scheduled, held and assessed: every criterion met, or the first one not. */
   const sit = async (enrollmentId: string, blocCode: string, passed: boolean) => {
@@ -73,14 +84,21 @@ test.beforeAll(async ({ baseURL }) => {
   last = (await referent.post(`/enrollments/${paths[0].enrollmentId}/jury-consent`, {})).position;
   await admin.get(`/enrollments?pageSize=1&consistentWith=${last}`);
   await api.dispose();
+  for (const page of [pages[0], pages[3]]) await page.context().close();
+});
+
+test.afterAll(async () => {
+  for (const page of [assessorPage, juryPage]) await page?.context().close();
 });
 
 const label = (n: number) => `Candidat ${paths[n].candidateId.slice(0, 8)}`;
 
-test('the jury deliberates on a cohort, annuls a bloc with its reason, and awards the certification', async ({ page, baseURL }) => {
+test('the jury deliberates on a cohort, annuls a bloc with its reason, and awards the certification', async ({ baseURL }) => {
   test.setTimeout(90_000);
   // « Prêts pour le jury » is the jury's first screen: the five paths with BC01 validatable, not the sixth.
-  await signIn(page, SCHOOL, 'jury', /^Jury$/);
+  const page = juryPage;
+  await page.goto('/');
+  await expect(page.getByText(`${JURY} · Jury · `)).toBeVisible();
   await expect(page).toHaveURL(/\/jury$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Prêts pour le jury' })).toBeVisible();
   await expect(page.getByText('5 parcours attendent le jury')).toBeVisible();
@@ -100,7 +118,7 @@ test('the jury deliberates on a cohort, annuls a bloc with its reason, and award
 
   // Meanwhile, the fifth candidate's assessor corrects their BC01 assessment: one criterion not met after all.
   const api = await request.newContext({ baseURL });
-  const assessor = await person(api, SCHOOL, 'assessor');
+  const assessor = await personOf(api, assessorPage);
   const epreuve = referential.blocs.find((b) => b.code === 'BC01')!.epreuves[0];
   await assessor.post(`/enrollments/${paths[4].enrollmentId}/assessments/${paths[4].bc01Assessment}/corrections`, {
     results: criteriaOf(referential, epreuve).map((criterion, k) => ({ criterion, met: k > 0 })),

@@ -1,6 +1,6 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CONSOLE_TEST_OIDC_PORT } from '../../playwright.config';
-import { checkScreen } from './console-support';
+import { checkScreen, signInAtTheProvider } from './console-support';
 
 /**
  * Signing in through the school's identity provider: a real OpenID Connect provider (started by
@@ -14,17 +14,6 @@ test.beforeEach(async ({ page }) => {
   // The provider's development pages pull a web font; this machine's network is closed.
   await page.route('https://fonts.googleapis.com/**', (route) => route.abort());
 });
-
-/** At the provider's own login form (its development interactions: any password), then its consent, once. */
-async function signInAtTheProvider(page: Page, login: string) {
-  await expect(page.locator('input[name=login]')).toBeVisible();
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill('mot-de-passe');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  const consent = page.getByRole('button', { name: 'Continue' });
-  // The consent is asked the first time this person signs in to the console only.
-  if (await consent.isVisible({ timeout: 2_000 }).catch(() => false)) await consent.click();
-}
 
 test('a school admin signs in through the school’s provider, sees their screens, and signing out ends the provider’s session too', async ({ page }) => {
   await page.goto('/inscriptions');

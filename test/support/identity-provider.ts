@@ -10,6 +10,8 @@ export interface IdentityProviderSettings {
   readonly roleClaim?: string;
   readonly organisationClaim?: string;
   readonly accounts?: Record<string, { role?: string | string[]; org?: string }>;
+  /** `login` a regular expression a whole login matches. */
+  readonly accountPatterns?: { login: string; role?: string | string[]; org?: string }[];
   readonly consoleClient?: { clientId: string; origin: string };
   readonly machineClients?: Record<string, { secret: string; role?: string | string[]; org?: string; alg: 'RS256' | 'ES256'; ttl?: number; audience?: string }>;
   /** Where it listens; a free port when left out. */

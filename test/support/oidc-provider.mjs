@@ -7,6 +7,9 @@
 //   audience        the resource (api) its access tokens are for (`aud`)
 //   accessTokenTtl  seconds an access token lives
 //   accounts        login → { role, org } claims put in the access tokens of that person
+//   accountPatterns [{ login, role, org }]: the same for every person whose whole login matches the
+//                   regular expression `login` — people the tests only know once the api has named
+//                   them (a candidate whose login at the school is their Jalon candidate id)
 //   consoleClient   { clientId, origin }: a public client (authorization code + PKCE) for the console
 //   machineClients  clientId → { secret, role, org, alg, ttl?, audience? }: confidential clients
 //                   (client credentials) whose tokens name that role and organisation, signed with
@@ -20,6 +23,7 @@ const issuer = `http://127.0.0.1:${settings.port}`;
 const roleClaim = settings.roleClaim ?? 'jalon_role';
 const organisationClaim = settings.organisationClaim ?? 'jalon_org';
 const accounts = settings.accounts ?? {};
+const accountPatterns = (settings.accountPatterns ?? []).map(({ login, ...claims }) => ({ login: new RegExp(`^(?:${login})$`), claims }));
 const machineClients = settings.machineClients ?? {};
 
 /** One RSA and one P-256 key, new for each run: a token of another run (another issuer) verifies with neither. */
@@ -49,9 +53,12 @@ if (settings.consoleClient) {
   });
 }
 
+/** A person's claims: their own account's, or those of the first pattern their login matches. A person's login is their `sub`. */
+const accountOf = (login) => accounts[login] ?? accountPatterns.find((pattern) => pattern.login.test(login))?.claims;
+
 const claimsOf = (token) => {
   if (token.accountId) {
-    const account = accounts[token.accountId];
+    const account = accountOf(token.accountId);
     return account ? { [roleClaim]: account.role, [organisationClaim]: account.org } : {};
   }
   const client = machineClients[token.clientId];
