@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--holders N] [--only issuance|http|console|accrochage] [--keep]`
+ * `npm run bench -- --out FILE [--events N] [--seconds S] [--warmup S] [--enrollments N] [--queries N] [--decisions N] [--issuance-concurrency N] [--holders N] [--only issuance|http|console|accrochage|read-your-write] [--keep]`
  *
  * Measures the event store and the candidate-path rebuild against raw `pg` baselines taken in the
  * same run on the same PostgreSQL (a fresh database, dropped at the end), then the api itself over
@@ -10,7 +10,8 @@
  * processes. `--only issuance` runs that last part alone, `--only http` the commands against the
  * appends, `--only console` the console over `--enrollments`, each on a database holding only the
  * référentiels (and, for the console, the generated paths); `--only accrochage` the declaration of
- * `--holders` awards to the Caisse des Dépôts against a raw pass. Prints a table and writes the
+ * `--holders` awards to the Caisse des Dépôts against a raw pass; `--only read-your-write` a command
+ * then the same client's query with `consistentWith`, api and worker apart. Prints a table and writes the
  * numbers as JSON. It reports speeds; it never asserts them.
  */
 import { writeFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ import { measureInterleaved, payload, ThroughputResult, timed, Workload } from '
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
 import { buildConsole, ConsoleResult, measureConsole, p95 } from './console-measurements';
 import { measureAccrochage } from './accrochage-measurements';
+import { measureImport } from './import-measurements';
+import { measureReadYourWrite, ReadYourWriteResult } from './read-your-write-measurements';
 
 const SCAN_PAGE_SIZE = 10_000;
 const REBUILD_BATCH_SIZE = 2000; // the runner's default rebuildBatchSize, recorded in meta
@@ -53,7 +56,7 @@ const ISSUANCE_WORKERS = 2;
 /** Annulments timed, one after the other, from the command to the document's bit in the published status list. */
 const STATUS_LIST_REVOCATIONS = 30;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECTIONS = ['issuance', 'http', 'console', 'accrochage'] as const;
+const SECTIONS = ['issuance', 'http', 'console', 'accrochage', 'read-your-write', 'import'] as const;
 /** Filter changes timed in the console's list. */
 const CONSOLE_LIST_CHANGES = 40;
 
@@ -68,6 +71,7 @@ function parseOptions() {
       queries: { type: 'string', default: '300' },
       decisions: { type: 'string', default: '3000' },
       holders: { type: 'string', default: '10000' },
+      'import-rows': { type: 'string', default: '10000' },
       'issuance-concurrency': { type: 'string' },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -81,6 +85,7 @@ function parseOptions() {
         `  [--enrollments N in ${ORGANISATION} for the queries (50000)] [--queries N timed requests of each query (300)] [--keep: leave the database, for EXPLAIN]\n` +
         `  [--decisions N issued in the measured rounds (3000)] [--issuance-concurrency N per worker process (startIssuanceWorker's default)]\n` +
         `  [--holders N declared in the accrochage export (10000)]\n` +
+        `  [--import-rows N rows of the cohort file imported (10000)]\n` +
         `  [--only ${SECTIONS.join('|')}: that part alone, on a fresh database with the référentiels only]`,
     );
     process.exit(0);
@@ -105,6 +110,7 @@ function parseOptions() {
     keep: values.keep!,
     decisions: Math.floor(number('decisions', values.decisions!, 1)),
     holders: Math.floor(number('holders', values.holders!, 1)),
+    importRows: Math.floor(number('import-rows', values['import-rows']!, 1)),
     issuanceConcurrency:
       values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
     only: only(values.only),
@@ -363,6 +369,35 @@ async function main(): Promise<void> {
         },
       );
     };
+    /** Read-your-writes across processes: a command's answer to the same client's query with consistentWith answered, the write in it. */
+    const recordReadYourWrite = (ryw: ReadYourWriteResult) => {
+      Object.assign(results, { read_your_write_p50_ms: round(ryw.readYourWrite.p50, 2), read_your_write_p95_ms: round(ryw.readYourWrite.p95, 2) });
+      meta.readYourWrite = {
+        feed: `one client, one connection: POST /enrollments/{id}/sittings/{sittingId}/assessments, then GET /enrollments/{id}?consistentWith=<its position> until the sitting shows assessed (checked), one after the other; api (RUN_PROJECTIONS=false) and worker in their own processes, the worker running`,
+        warmup: QUERY_WARMUP,
+        readYourWrite: roundAll(ryw.readYourWrite),
+        command: roundAll(ryw.command),
+        queryAlone: roundAll(ryw.queryAlone),
+        ms: ryw.ms.map((ms) => round(ms, 1)),
+      };
+      metrics.push(
+        {
+          name: 'read_your_write_p50_ms',
+          value: results.read_your_write_p50_ms,
+          note: `the same query alone: p50 ${ryw.queryAlone.p50.toFixed(2)} ms; the command: p50 ${ryw.command.p50.toFixed(2)} ms`,
+        },
+        {
+          name: 'read_your_write_p95_ms',
+          value: results.read_your_write_p95_ms,
+          atMost: 30,
+          note: `command answered → the same client's GET /enrollments/{id}?consistentWith answered with it, api and worker apart; ${ryw.readYourWrite.count} commands`,
+        },
+      );
+    };
+    const readYourWrite = async (api: BenchApi) => {
+      log(`read-your-write: ${QUERY_WARMUP} warm-up then ${options.queries} commands, each followed by its query with consistentWith, on 1 connection...`);
+      recordReadYourWrite(await measureReadYourWrite(api, shippedReferential(HTTP_REFERENTIAL), { warmup: QUERY_WARMUP, requests: options.queries }, log));
+    };
 
     if (options.only === undefined) {
       log(`loading ≥ ${options.events} events (the 4 référentiels, then generated paths, one append per path)...`);
@@ -486,6 +521,7 @@ async function main(): Promise<void> {
 
       log(`console: the first screen, then ${CONSOLE_LIST_CHANGES} filter changes in the list, in headless Chromium...`);
       recordConsole(await measureConsole(api, { changes: CONSOLE_LIST_CHANGES }, log), queries.enrollments);
+      await readYourWrite(api);
 
       metrics.push(
         { name: 'raw_insert_c1_per_s', value: results.raw_insert_c1_per_s },
@@ -535,6 +571,13 @@ async function main(): Promise<void> {
       recordConsole(await measureConsole(api, { changes: CONSOLE_LIST_CHANGES }, log), enrollments);
     }
 
+    if (options.only === 'read-your-write') {
+      log('publishing the shipped référentiels...');
+      await publishShippedReferentials(store);
+      api = await startDeployedApi(database.url, home, store);
+      await readYourWrite(api);
+    }
+
     if (options.only === 'http') {
       log('publishing the shipped référentiels...');
       await publishShippedReferentials(store);
@@ -582,6 +625,29 @@ async function main(): Promise<void> {
           name: 'accrochage_peak_heap_growth_mb',
           value: results.accrochage_peak_heap_growth_mb,
           note: `heap above its level before the export; the flux is ${(accrochage.export.bytes / 1024 / 1024).toFixed(1)} MB`,
+        },
+      );
+    }
+
+    if (options.only === undefined || options.only === 'import') {
+      log(`import: a cohort file of ${options.importRows} rows imported by the api's import, against parsing it alone...`);
+      const imported = await measureImport(database.url, options.importRows, log);
+      Object.assign(results, {
+        import_rows_per_s: round(imported.import.perSecond, 1),
+        import_s: round(imported.import.seconds, 2),
+        import_parse_rows_per_s: round(imported.parse.perSecond, 1),
+        import_ratio: round(imported.import.perSecond / imported.parse.perSecond, 4),
+        import_peak_heap_growth_mb: round(imported.peakHeapGrowthMb, 1),
+      });
+      Object.assign(meta, { import: { rows: imported.rows, fileBytes: imported.fileBytes } });
+      metrics.push(
+        { name: 'import_rows_per_s', value: results.import_rows_per_s, note: `${imported.rows} rows: each checked, decided, registered and enrolled` },
+        { name: 'import_s', value: results.import_s, atMost: 30, note: `the whole ${imported.rows}-row file` },
+        { name: 'import_ratio', value: results.import_ratio, note: 'to import_parse_rows_per_s (csv-parse and the column map alone)' },
+        {
+          name: 'import_peak_heap_growth_mb',
+          value: results.import_peak_heap_growth_mb,
+          note: `heap above its level before the import (streamed from a ${(imported.fileBytes / 1024 / 1024).toFixed(1)} MB file; the report keeps a line per row)`,
         },
       );
     }

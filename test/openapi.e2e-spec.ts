@@ -29,7 +29,14 @@ interface OpenApiDocument {
 
 const PROBLEM = '#/components/schemas/ProblemDetails';
 /** What a route may answer on success besides JSON: each must still say its type. */
-const NON_JSON = ['application/xml', 'text/csv', 'text/html', 'application/pdf', 'application/vc+jwt'];
+const NON_JSON = [
+  'application/xml',
+  'text/csv',
+  'text/html',
+  'application/pdf',
+  'application/vc+jwt',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
 /** Routes with a path parameter that never answer 404, and why. */
 const NEVER_NOT_FOUND: Record<string, string> = {
   'GET /verifications/:number': 'an unknown number is an answer: 200, status "unknown"',

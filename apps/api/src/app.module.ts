@@ -12,6 +12,7 @@ import { CandidatesModule } from './candidates/candidates.module';
 import { DocumentsModule } from './documents/documents.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { PathsModule } from './paths/paths.module';
 import { ReferentialsModule } from './referentials/referentials.module';
 import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
@@ -40,6 +41,7 @@ export class AppModule {
         EnrollmentsModule,
         PathsModule,
         DocumentsModule,
+        ImportsModule,
         HealthModule,
       ],
       providers: [

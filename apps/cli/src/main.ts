@@ -1,17 +1,12 @@
-import 'reflect-metadata';
+// Each command loads the modules it uses when it runs (`token` needs the configuration and a JWT:
+// not Nest, the database or the read models), so a quick command answers at once; the libraries
+// imported here are the light ones, or for their types only.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
-import { AppConfig, ConfigError, isIssuerSlug, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
+import { AppConfig, isIssuerSlug, loadConfig, resolveJwtSecret, resolveMasterKeys } from '@jalon/config';
 import { Role, ROLES } from '@jalon/domain';
-import { comparePositions, formatPosition, openStorage, parsePosition, SqlDb, StorageUnavailableError } from '@jalon/event-store';
-import { configuredIssuer, createIssuanceProcess, createStatusListProjection, Issuance, IssuerKeyRing } from '@jalon/issuance';
-import { RuntimeModule } from '@jalon/runtime';
-import { AccrochageDeclarations } from '@jalon/accrochage';
-import { DataKeys } from '@jalon/privacy';
-import { ProjectionRunner } from '@jalon/projections';
-import { createAllProjections } from '@jalon/read-models';
+import type { SqlDb } from '@jalon/event-store';
+import type { IssuerKeyRing } from '@jalon/issuance';
 import { formatDuration, renderProgress } from './progress-bar';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -27,8 +22,9 @@ const USAGE = `usage: npm run cli -- <command>
                                 key with the first of MASTER_KEYS (no event is rewritten); then the
                                 older master keys can be removed
   issuer keys rotate [--issuer SLUG]
-                                a new signing key for the issuer (default ISSUER_SLUG) signs from
-                                now on; the old ones stay published, so what they signed verifies
+                                a new signing key for the issuer (default ISSUER_SLUG; or a
+                                certifier of CERTIFIERS issuing as itself) signs from now on; the
+                                old ones stay published, so what they signed verifies
   issuer keys list [--issuer SLUG]
                                 the issuer's keys: kid, algorithm, created, retired
   documents reissue --reason TEXT [--number NUMBER]
@@ -42,7 +38,11 @@ const USAGE = `usage: npm run cli -- <command>
                                 declared ones again under the same id; holders with a missing
                                 field, annulled or erased are listed, not declared
   accrochage flux --certifier ID --flux FLUX_ID --out FILE
-                                write a recorded flux again (same id, timestamp and holders)`;
+                                write a recorded flux again (same id, timestamp and holders)
+  import cohort FILE --org ORG [--dry-run] [--url URL]
+                                import a cohort spreadsheet (CSV or XLSX, the template's headers)
+                                through the running service (JALON_URL, default localhost:PORT), as
+                                an admin of ORG; --dry-run checks every row and writes nothing`;
 
 async function projections(args: string[]): Promise<number> {
   const [action, name] = args;
@@ -50,6 +50,10 @@ async function projections(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const { comparePositions, formatPosition, openStorage, parsePosition } = await import('@jalon/event-store');
+  const { createDeliveryProcess, createIssuanceProcess, createStatusListProjection } = await import('@jalon/issuance');
+  const { ProjectionRunner } = await import('@jalon/projections');
+  const { createAllProjections } = await import('@jalon/read-models');
   const config = loadConfig();
   const storage = await openStorage(config);
   try {
@@ -59,6 +63,7 @@ async function projections(args: string[]): Promise<number> {
         ...createAllProjections(),
         createIssuanceProcess(() => Promise.reject(new Error('the cli enqueues no issuance job'))),
         createStatusListProjection(),
+        createDeliveryProcess(() => Promise.reject(new Error('the cli enqueues no delivery job'))),
       ];
       const runner = new ProjectionRunner(storage.sql.db, storage.store, everyProjection, { pollIntervalMs: config.pollIntervalMs });
       const head = await storage.store.headPosition();
@@ -80,7 +85,7 @@ async function projections(args: string[]): Promise<number> {
       }
       return 0;
     }
-    // The issuance process is not rebuilt (replaying it would enqueue every document again); the status list's bits are a pure read of the log.
+    // The issuance and delivery processes are not rebuilt (replaying them would enqueue every document and e-mail again); the status list's bits are a pure read of the log.
     const runner = new ProjectionRunner(storage.sql.db, storage.store, [...createAllProjections(), createStatusListProjection()], {
       pollIntervalMs: config.pollIntervalMs,
     });
@@ -103,13 +108,16 @@ async function keys(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const { openStorage } = await import('@jalon/event-store');
+  const { DataKeys } = await import('@jalon/privacy');
   const config = loadConfig();
   const masterKeys = resolveMasterKeys(config);
   const storage = await openStorage(config);
   try {
     const rewrapped = await new DataKeys(storage.sql.db, masterKeys).rotate();
     console.log(`${rewrapped} candidate key(s) rewrapped with master key "${masterKeys[0].id}"`);
-    const resealed = await issuerKeyRing(config, storage.sql.db).reseal();
+    const ring = await issuerKeyRing(config, storage.sql.db);
+    const resealed = await ring.reseal();
     console.log(`${resealed} issuer signing key(s) resealed with master key "${masterKeys[0].id}"`);
     return 0;
   } finally {
@@ -117,8 +125,11 @@ async function keys(args: string[]): Promise<number> {
   }
 }
 
-function issuerKeyRing(config: AppConfig, db: SqlDb): IssuerKeyRing {
-  return new IssuerKeyRing(db, resolveMasterKeys(config), { publicBaseUrl: config.publicBaseUrl, issuers: [configuredIssuer(config)] });
+async function issuerKeyRing(config: AppConfig, db: SqlDb): Promise<IssuerKeyRing> {
+  const { configuredIssuers, IssuerKeyRing } = await import('@jalon/issuance');
+  // Every issuer of this instance: the default one (ISSUER_SLUG) and each certifier issuing as itself (CERTIFIERS).
+  const issuers = configuredIssuers(config).all.map((issuer) => issuer.identity);
+  return new IssuerKeyRing(db, resolveMasterKeys(config), { publicBaseUrl: config.publicBaseUrl, issuers });
 }
 
 async function issuer(args: string[]): Promise<number> {
@@ -134,13 +145,19 @@ async function issuer(args: string[]): Promise<number> {
     console.error('--issuer is an issuer slug: lower-case letters and digits, with single hyphens between them');
     return 2;
   }
-  if (slug !== config.issuerSlug) {
-    console.error(`this service issues as "${config.issuerSlug}" (ISSUER_SLUG) only, not "${slug}"`);
+  const slugs = [config.issuerSlug, ...config.certifiers.filter((certifier) => certifier.issuer).map((certifier) => certifier.id)];
+  if (!slugs.includes(slug)) {
+    console.error(
+      slugs.length === 1
+        ? `this service issues as "${config.issuerSlug}" (ISSUER_SLUG) only, not "${slug}"`
+        : `this service issues as ${slugs.map((s) => `"${s}"`).join(', ')} (ISSUER_SLUG, and the certifiers of CERTIFIERS that give their legalName), not "${slug}"`,
+    );
     return 2;
   }
+  const { openStorage } = await import('@jalon/event-store');
   const storage = await openStorage(config);
   try {
-    const ring = issuerKeyRing(config, storage.sql.db);
+    const ring = await issuerKeyRing(config, storage.sql.db);
     if (action === 'list') {
       for (const key of await ring.keys(slug))
         console.log(`${key.jwk.kid}  ${key.jwk.alg}  created ${key.createdAt}  ${key.retiredAt ? `retired ${key.retiredAt}` : 'current'}`);
@@ -154,7 +171,7 @@ async function issuer(args: string[]): Promise<number> {
   }
 }
 
-function token(args: string[]): number {
+async function token(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { role: { type: 'string' }, subject: { type: 'string' }, org: { type: 'string' }, expires: { type: 'string' } },
@@ -165,8 +182,15 @@ function token(args: string[]): number {
     return 2;
   }
   const secret = resolveJwtSecret(loadConfig());
-  const jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256' } });
-  console.log(jwt.sign({ role, org: values.org ?? 'org-1' }, { subject: values.subject ?? `${role}-1`, expiresIn: (values.expires ?? '8h') as never }));
+  // jose rather than Nest's JwtService (jsonwebtoken): the same HS256 token, without loading Nest.
+  const { SignJWT } = await import('jose');
+  const jwt = await new SignJWT({ role, org: values.org ?? 'org-1' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(values.subject ?? `${role}-1`)
+    .setIssuedAt()
+    .setExpirationTime(values.expires ?? '8h')
+    .sign(new TextEncoder().encode(secret));
+  console.log(jwt);
   return 0;
 }
 
@@ -178,6 +202,10 @@ async function documents(args: string[]): Promise<number> {
     console.error(action === 'reissue' ? 'documents reissue needs --reason: it is recorded with each new version' : USAGE);
     return 2;
   }
+  const { NestFactory } = await import('@nestjs/core');
+  const { openStorage } = await import('@jalon/event-store');
+  const { Issuance } = await import('@jalon/issuance');
+  const { RuntimeModule } = await import('@jalon/runtime');
   const config = loadConfig();
   const storage = await openStorage(config);
   // The service's own wiring (keys, status lists, référentiels, vault), without its projections or jobs.
@@ -238,6 +266,10 @@ async function accrochage(args: string[]): Promise<number> {
     console.error(`no certifier "${values.certifier}" in ACCROCHAGE_CERTIFIERS${known.length ? ` (known: ${known.join(', ')})` : ' (none is configured)'}`);
     return 2;
   }
+  const { NestFactory } = await import('@nestjs/core');
+  const { openStorage } = await import('@jalon/event-store');
+  const { AccrochageDeclarations } = await import('@jalon/accrochage');
+  const { RuntimeModule } = await import('@jalon/runtime');
   const storage = await openStorage(config);
   const app = await NestFactory.createApplicationContext(RuntimeModule.forRoot({ ...config, runProjections: false, runIssuance: false }, storage), {
     logger: ['error'],
@@ -287,6 +319,8 @@ async function accrochage(args: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Before any decorated class of the libraries is loaded, so that their metadata is kept (Nest's injection reads it).
+  if (command !== 'token') await import('reflect-metadata');
   switch (command) {
     case 'token':
       return token(rest);
@@ -300,6 +334,8 @@ async function main(argv: string[]): Promise<number> {
       return documents(rest);
     case 'accrochage':
       return accrochage(rest);
+    case 'import':
+      return (await import('./import-cohort')).importCohort(rest);
     default:
       console.error(USAGE);
       return 2;
@@ -309,8 +345,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof StorageUnavailableError;
-    console.error(known ? (error as Error).message : error instanceof Error ? error.message : String(error));
+    // One line, the message (a ConfigError or StorageUnavailableError says what to change), never a stack trace.
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   },
 );

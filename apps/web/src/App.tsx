@@ -27,6 +27,7 @@ const Findings = lazy(() => import('./pages/Findings').then((m) => ({ default: m
 const Referentials = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.Referentials })));
 const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.ReferentialVersion })));
 const Accrochage = lazy(() => import('./pages/Accrochage').then((m) => ({ default: m.Accrochage })));
+const CohortImport = lazy(() => import('./pages/CohortImport').then((m) => ({ default: m.CohortImport })));
 const CandidateIdentity = lazy(() => import('./pages/CandidateIdentity').then((m) => ({ default: m.CandidateIdentity })));
 
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
@@ -113,6 +114,7 @@ export function App() {
               <Route path="/referentiels" element={<Referentials />} />
               <Route path="/referentiels/:referential/:version" element={<ReferentialVersion />} />
               <Route path="/accrochage" element={<Accrochage />} />
+              <Route path="/import-promotion" element={<CohortImport />} />
               <Route path="/candidats/:candidateId/identite" element={<CandidateIdentity />} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -16,7 +16,7 @@ import { ChooseOptionRequest } from './choose-option/choose-option.request.dto';
 import { CorrectAssessmentCommand } from './correct-assessment/correct-assessment.command';
 import { CorrectAssessmentRequest } from './correct-assessment/correct-assessment.request.dto';
 import { EndAccommodationCommand } from './end-accommodation/end-accommodation.command';
-import { EnrollCommand } from './enroll/enroll.command';
+import { enrollCommandOf } from './enroll/enroll.command';
 import { EnrollRequest } from './enroll/enroll.request.dto';
 import { AccommodationTermsRequest, accommodationTermsOf, ConsentRequest, criterionResultsOf, NoFieldsRequest, ReasonRequest } from './enrollment.requests.dto';
 import { GrantAccommodationCommand } from './grant-accommodation/grant-accommodation.command';
@@ -72,14 +72,7 @@ export class EnrollmentCommandsController {
   })
   @ApiResponse({ status: 201, type: CreatedOutcome })
   enroll(@Body() body: EnrollRequest, @CurrentActor() actor: AuthenticatedActor): Promise<CreatedOutcome> {
-    return this.commands.execute(
-      new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? [], {
-        ...(body.apprenticeship ? { apprenticeship: { masterId: body.apprenticeship.masterId, company: body.apprenticeship.company } } : {}),
-        ...(body.trainingStartDate ? { trainingStartDate: body.trainingStartDate } : {}),
-        ...(body.registrationInitiative ? { registrationInitiative: body.registrationInitiative } : {}),
-        ...(body.vaeVoie ? { vaeVoie: body.vaeVoie } : {}),
-      }),
-    );
+    return this.commands.execute(enrollCommandOf(actor, body));
   }
 
   @Post(':enrollmentId/option')

@@ -4,6 +4,9 @@ import { sendProblem, toProblem } from './problem-details.filter';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
+/** The routes that take a file, as multipart/form-data (their own interceptor limits its size). */
+export const MULTIPART_PATHS: readonly string[] = ['/imports/cohort'];
+
 /**
  * Request bodies are JSON: one sent as anything else (or with no content type) answers 415 saying
  * so, instead of reaching the route as an empty body; JSON that does not parse answers 400
@@ -14,6 +17,8 @@ export function acceptJsonBodies(app: NestExpressApplication, limitBytes: number
   app.use((request: Request, response: Response, next: NextFunction) => {
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     if (!hasBody || request.is(JSON_TYPES)) return next();
+    // A file upload (a cohort spreadsheet) is multipart, on the routes that take one only.
+    if (request.method === 'POST' && MULTIPART_PATHS.includes(request.path) && request.is('multipart/form-data')) return next();
     const sent = request.headers['content-type'] ? `was sent as ${request.headers['content-type']}` : 'came with no Content-Type';
     sendProblem(response, {
       type: 'urn:jalon:error:REQUEST.UNSUPPORTED_MEDIA_TYPE',

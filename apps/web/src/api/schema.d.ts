@@ -889,6 +889,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a cohort from a spreadsheet (CSV or XLSX, the template’s French headers): one candidate and enrollment per row
+         * @description Each row is checked by the very rules of POST /candidates and POST /enrollments (their request classes, then both decisions with the référentiel) before anything is written; a refused row writes nothing and stops no other. Rows are keyed by « N° candidat »: the candidate’s and the enrollment’s ids derive from the organisation and that number, so importing the file again creates nothing new (already-imported) and completes a row left incomplete. dryRun=true checks and reports, writing nothing. Up to 500 rows the answer is the finished import with its report; beyond, the import runs as a job: the answer says running, and GET /imports/{id} its progress, then its report.
+         */
+        post: operations["ImportsController_importCohort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/cohort/template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cohort file’s template as CSV: the headers, `;`-separated, UTF-8 with a BOM */
+        get: operations["ImportsController_templateCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/cohort/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cohort file’s template as XLSX: the headers on the first sheet, each column explained on the second */
+        get: operations["ImportsController_templateXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an import of the caller’s organisation stands (rows done, counts); once done, its report */
+        get: operations["ImportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2642,8 +2713,10 @@ export interface components {
              */
             certificationKind: "titre-professionnel" | "certification-professionnelle" | "diplome-national" | "diplome-ingenieur" | "diplome-enseignement-superieur" | "cqp" | "certification-rs";
             certificationTitle: string;
-            /** @description Where the référentiel names one */
+            /** @description Where the référentiel names one; where a certifier of CERTIFIERS issues the document, its legal name as configured */
             certifier?: string;
+            /** @description The certifier’s trade name (nom commercial), where the certifier issuing the document gives one */
+            certifierTradeName?: string;
             /**
              * @description National framework level, where the référentiel states one
              * @example 7
@@ -2696,6 +2769,15 @@ export interface components {
             /** @description The credential’s signature verifies with the issuer’s key */
             credentialSignature: boolean;
         };
+        VerificationIssuerView: {
+            /**
+             * @description The issuer’s id, the credential’s `iss`: its Open Badges profile (its keys at `<id>/jwks.json`)
+             * @example https://certificats.example.fr/issuers/ecole-data
+             */
+            id: string;
+            /** @description Its name: the certifier’s legal name, or the default issuer’s (ISSUER_NAME) */
+            name?: string;
+        };
         VerificationStatusListView: {
             /**
              * @description The BitstringStatusListCredential the credential’s credentialStatus names
@@ -2739,6 +2821,8 @@ export interface components {
              * @enum {boolean}
              */
             holderErased?: true;
+            /** @description Who issued the document: the certifier of its référentiel where one issues as itself (CERTIFIERS), else the default issuer */
+            issuer?: components["schemas"]["VerificationIssuerView"];
             /** @description What the published revocation status list (W3C Bitstring Status List) says of the document; absent for a document issued before status lists */
             statusList?: components["schemas"]["VerificationStatusListView"];
         };
@@ -2949,6 +3033,100 @@ export interface components {
             email?: string;
             /** @description The issuer’s image (ISSUER_IMAGE) */
             image?: components["schemas"]["IssuerImageView"];
+        };
+        ImportCohortForm: {
+            /**
+             * Format: binary
+             * @description The cohort file: CSV (`;`, `,` or tab; UTF-8) or XLSX, its headers those of the template
+             */
+            file: string;
+        };
+        ImportCountsView: {
+            imported: number;
+            "already-imported": number;
+            refused: number;
+            incomplete: number;
+            "to-import": number;
+        };
+        RowReasonView: {
+            /**
+             * @description The column concerned (its header), or « Ligne » for the whole row
+             * @example Date de naissance
+             */
+            column: string;
+            /**
+             * @description The request field the api names
+             * @example birthDate
+             */
+            field?: string;
+            /**
+             * @description The code of a refusal by a decision
+             * @example ENROLLMENT.ROUTE_NOT_OPEN
+             */
+            code?: string;
+            /**
+             * @description Why, in French
+             * @example date invalide : JJ/MM/AAAA ou AAAA-MM-JJ, une date qui existe
+             */
+            message: string;
+        };
+        RowReportView: {
+            /**
+             * @description The row’s line in the file (headers on line 1)
+             * @example 2
+             */
+            row: number;
+            /** @example ED-2026-001 */
+            candidateNumber: string;
+            /**
+             * @description As the file has it; absent from a report read back later (names are not stored with it)
+             * @example Léa MARTIN
+             */
+            name?: string;
+            /**
+             * @description imported; already-imported (an earlier import of this candidate number); refused (nothing written); incomplete (the candidate registered, not the enrollment: import the file again); to-import (dry run)
+             * @enum {string}
+             */
+            status: "imported" | "already-imported" | "refused" | "incomplete" | "to-import";
+            /** @description The row completed an earlier import that registered its candidate without enrolling them */
+            completed?: boolean;
+            /** Format: uuid */
+            candidateId?: string;
+            /** Format: uuid */
+            enrollmentId?: string;
+            reasons: components["schemas"]["RowReasonView"][];
+        };
+        CohortImportReportView: {
+            dryRun: boolean;
+            total: number;
+            counts: components["schemas"]["ImportCountsView"];
+            /** @description In the file’s order */
+            rows: components["schemas"]["RowReportView"][];
+        };
+        CohortImportView: {
+            /**
+             * Format: uuid
+             * @description GET /imports/{id} answers where it stands
+             */
+            id: string;
+            /**
+             * @description running (a large file, imported as a job: poll GET /imports/{id}), done (the report is there), failed, interrupted (its process stopped: import the file again)
+             * @enum {string}
+             */
+            status: "running" | "done" | "failed" | "interrupted";
+            dryRun: boolean;
+            /** @description Rows in the file (headers and blank rows left out) */
+            total: number;
+            /** @description Rows done so far */
+            processed: number;
+            counts: components["schemas"]["ImportCountsView"];
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            error: string | null;
+            /** @description Once done */
+            report: components["schemas"]["CohortImportReportView"] | null;
         };
         ProjectionStatusView: {
             /** @example candidate-path */
@@ -7424,6 +7602,275 @@ export interface operations {
                 };
             };
             /** @description ISSUER_KEY.NOT_FOUND: the issuer has no such key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportsController_importCohort: {
+        parameters: {
+            query?: {
+                /** @description Check every row by the api’s rules and report, writing nothing */
+                dryRun?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportCohortForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortImportView"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: IMPORT.FILE_REQUIRED (no `file`), IMPORT.UNSUPPORTED_FORMAT, IMPORT.UNREADABLE_FILE, IMPORT.INVALID_COLUMNS (`columns`: each header unknown, doubled or missing): nothing is imported */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportsController_templateCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportsController_templateXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortImportView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IMPORT.NOT_FOUND: no such import in the caller’s organisation */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,8 @@ export function screensOf(role: string): { to: string; label: string }[] {
   if (['admin', 'auditor', 'referent'].includes(role)) screens.push({ to: '/constats', label: 'nav.findings' });
   // The admin declares the school's holders to the Caisse des Dépôts.
   if (role === 'admin') screens.push({ to: '/accrochage', label: 'nav.accrochage' });
+  // The admin imports a cohort from a spreadsheet.
+  if (role === 'admin') screens.push({ to: '/import-promotion', label: 'nav.cohortImport' });
   if (['dpo', 'auditor'].includes(role)) screens.push({ to: '/donnees-personnelles', label: 'nav.personalData' });
   screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;

@@ -2,6 +2,7 @@ import { Command } from '@nestjs/cqrs';
 import { AccessRoute, EnrollmentParticulars } from '@jalon/domain';
 import { AuthenticatedActor } from '../../auth/auth.decorators';
 import { CreatedOutcome } from '../../shared/command-outcome';
+import { EnrollRequest } from './enroll.request.dto';
 
 /** Enroll a registered candidate of the caller's organisation in a certification version. */
 export class EnrollCommand extends Command<CreatedOutcome> {
@@ -17,4 +18,14 @@ export class EnrollCommand extends Command<CreatedOutcome> {
   ) {
     super();
   }
+}
+
+/** The act an EnrollRequest asks for: what the route sends on the bus, and what each row of a cohort import enrolls. */
+export function enrollCommandOf(actor: AuthenticatedActor, body: EnrollRequest): EnrollCommand {
+  return new EnrollCommand(actor, body.candidateId, body.referentialId, body.version, body.cohort, body.accessRoute, body.optionBlocs ?? [], {
+    ...(body.apprenticeship ? { apprenticeship: { masterId: body.apprenticeship.masterId, company: body.apprenticeship.company } } : {}),
+    ...(body.trainingStartDate ? { trainingStartDate: body.trainingStartDate } : {}),
+    ...(body.registrationInitiative ? { registrationInitiative: body.registrationInitiative } : {}),
+    ...(body.vaeVoie ? { vaeVoie: body.vaeVoie } : {}),
+  });
 }

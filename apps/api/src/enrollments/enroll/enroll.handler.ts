@@ -1,4 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EnrollmentCommand } from '@jalon/domain';
 import { newId } from '@jalon/event-store';
 import { CreatedOutcome } from '../../shared/command-outcome';
 import { actorOf } from '../enrollment-act';
@@ -9,24 +10,33 @@ import { EnrollCommand } from './enroll.command';
 export class EnrollHandler implements ICommandHandler<EnrollCommand, CreatedOutcome> {
   constructor(private readonly enrollments: EnrollmentCommands) {}
 
-  async execute({ actor, candidateId, referentialId, version, cohort, accessRoute, optionBlocs, particulars }: EnrollCommand): Promise<CreatedOutcome> {
-    await this.enrollments.assertCandidateRegistered(candidateId, actor);
+  async execute(command: EnrollCommand): Promise<CreatedOutcome> {
+    await this.enrollments.assertCandidateRegistered(command.candidateId, command.actor);
     const enrollmentId = newId('enrollment');
-    return this.enrollments.created(enrollmentId, enrollmentId, actor, (now) => ({
-      type: 'Enroll',
-      data: {
-        enrollmentId,
-        candidateId,
-        organisationId: actor.organisationId,
-        referentialId,
-        version,
-        cohort,
-        accessRoute,
-        optionBlocs,
-        ...particulars,
-        by: actorOf(actor),
-        now,
-      },
-    }));
+    return this.enrollments.created(enrollmentId, enrollmentId, command.actor, (now) => enrollmentCommandOf(command, enrollmentId, now));
   }
+}
+
+/** The domain's Enroll command of the act (a cohort import decides it too, before writing anything). */
+export function enrollmentCommandOf(
+  { actor, candidateId, referentialId, version, cohort, accessRoute, optionBlocs, particulars }: EnrollCommand,
+  enrollmentId: string,
+  now: string,
+): EnrollmentCommand {
+  return {
+    type: 'Enroll',
+    data: {
+      enrollmentId,
+      candidateId,
+      organisationId: actor.organisationId,
+      referentialId,
+      version,
+      cohort,
+      accessRoute,
+      optionBlocs,
+      ...particulars,
+      by: actorOf(actor),
+      now,
+    },
+  };
 }
