@@ -123,10 +123,15 @@ describe('the accrochage: every holder declared to the Caisse des Dépôts, once
     const erasedCandidate = await register({ inseeCode: '75056' });
     const erasedPath = await certify000(erasedCandidate);
     await actor(testApp.app, 'dpo').post(`/candidates/${erasedCandidate}/erasure`).expect(200);
-    // The certificate's verification URL is the flux's proof: wait for it to be issued.
+    // The certificate's verification URL is the flux's proof: wait for it to be issued, and for the erasure to reach the list (a read model).
     await eventually(async () => {
-      const holders = (await admin.get('/accrochage/certifiers/ecole-data/holders').expect(200)).body as { enrollmentId: string; certificateNumber?: string }[];
+      const holders = (await admin.get('/accrochage/certifiers/ecole-data/holders').expect(200)).body as {
+        enrollmentId: string;
+        certificateNumber?: string;
+        status: string;
+      }[];
       expect(holders.find((h) => h.enrollmentId === leaPath)?.certificateNumber).toBeDefined();
+      expect(holders.find((h) => h.enrollmentId === erasedPath)?.status).toBe('erased');
     }, 30_000);
 
     // The admin's list: to declare first (due three months after the award), the erased apart.

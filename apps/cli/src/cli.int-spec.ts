@@ -147,6 +147,21 @@ describe('npm run cli (PostgreSQL)', () => {
     const other = cli(['issuer', 'keys', 'rotate', '--issuer', 'another'], issuerEnv);
     expect(other.status).toBe(2);
     expect(other.stderr.trim()).toBe('this service issues as "cli-issuer" (ISSUER_SLUG) only, not "another"');
+    // A certifier issuing as itself (CERTIFIERS) is an issuer of this service too: its keys rotate the same way.
+    const certifierEnv = {
+      ...issuerEnv,
+      CERTIFIERS: JSON.stringify([
+        { id: 'cli-certifier', organisationId: 'org-1', legalName: 'École CLI SAS', certifications: [{ referentialId: 'r', type: 'RNCP', code: 'RNCP35288' }] },
+      ]),
+    };
+    const certifierRun = cli(['issuer', 'keys', 'rotate', '--issuer', 'cli-certifier'], certifierEnv);
+    expect(certifierRun.stderr).toBe('');
+    expect(certifierRun.stdout.trim()).toMatch(
+      /^issuer "cli-certifier" signs with https:\/\/certificats\.example\.fr\/issuers\/cli-certifier\/keys\/[\w-]{43} \(RS256\) from now on; 0 retired key\(s\) stay published$/,
+    );
+    expect(cli(['issuer', 'keys', 'rotate', '--issuer', 'another'], certifierEnv).stderr.trim()).toBe(
+      'this service issues as "cli-issuer", "cli-certifier" (ISSUER_SLUG, and the certifiers of CERTIFIERS that give their legalName), not "another"',
+    );
     expect(cli(['issuer', 'keys', 'rotate', '--issuer', 'Bad_Slug'], issuerEnv).status).toBe(2);
     expect(cli(['issuer', 'keys', 'rotate'], { ...issuerEnv, ISSUER_SLUG: 'Bad_Slug' }).stderr.trim()).toMatch(
       /^invalid configuration: ISSUER_SLUG="Bad_Slug" must be lower-case letters/,

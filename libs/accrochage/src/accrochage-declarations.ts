@@ -109,7 +109,10 @@ export class AccrochageDeclarations {
   /** The certifier, if this admin declares for it (another organisation's does not exist for them). */
   certifier(certifierId: string, actor: DeclaringActor): AccrochageCertifier {
     if (this.deps.certifiers.length === 0)
-      throw new ConflictError('ACCROCHAGE.NOT_CONFIGURED', 'the accrochage is off: no certifier is configured (ACCROCHAGE_CERTIFIERS)');
+      throw new ConflictError(
+        'ACCROCHAGE.NOT_CONFIGURED',
+        'the accrochage is off: no certifier gives its CDC ids (CERTIFIERS: senderClientId, certifierClientId, contractId)',
+      );
     if (actor.role !== 'admin') throw new ForbiddenError('ACCROCHAGE.NOT_ADMIN', 'only an admin of the certifier declares its holders');
     const certifier = this.deps.certifiers.find((c) => c.id === certifierId && c.organisationId === actor.organisationId);
     if (!certifier) throw new NotFoundError('ACCROCHAGE.UNKNOWN_CERTIFIER', `no certifier "${certifierId}" is configured for this organisation`);

@@ -41,6 +41,7 @@ describe('configuration', () => {
       bodyLimitBytes: 2097152,
       masterKeys: undefined,
       streamStateCacheSize: 2000,
+      certifiers: [],
       accrochageCertifiers: [],
       devSignIn: true,
       consoleDir: 'dist/web',
@@ -117,6 +118,91 @@ describe('configuration', () => {
       expect(() => loadConfig({ ACCROCHAGE_CERTIFIERS: '/no/such/file.json' })).toThrow(
         /ACCROCHAGE_CERTIFIERS must be a JSON list of certifiers or the path of a file/,
       );
+    });
+  });
+
+  describe('CERTIFIERS: one list of certifiers, each issuing its documents as itself and/or declaring its holders', () => {
+    const issuing = {
+      id: 'ecole-data',
+      organisationId: 'org-1',
+      legalName: 'École Data SAS',
+      tradeName: 'École Data',
+      url: 'https://www.ecole-data.fr',
+      email: 'certification@ecole-data.fr',
+      image: 'https://www.ecole-data.fr/logo.png',
+      signatory: { name: 'Claire Martin', capacity: 'Directrice de la certification', signatureImage: '/run/secrets/signature.png' },
+      certifications: [{ referentialId: 'data-ia-quatre-blocs', type: 'RNCP', code: 'RNCP35288' }],
+    };
+    const cdc = { senderClientId: 'ABCD1234', certifierClientId: 'EFGH5678', contractId: 'MCFCER000123' };
+
+    it('a certifier giving its legal name issues as itself; with its CDC ids too, it declares its holders', () => {
+      const config = loadConfig({
+        CERTIFIERS: JSON.stringify([
+          issuing,
+          { ...issuing, id: 'cnam', legalName: 'Cnam', certifications: [{ referentialId: 'x', type: 'RS', code: 'RS5432' }], ...cdc },
+        ]),
+      });
+      expect(config.certifiers).toEqual([
+        {
+          id: 'ecole-data',
+          organisationId: 'org-1',
+          certifications: issuing.certifications,
+          issuer: {
+            legalName: 'École Data SAS',
+            tradeName: 'École Data',
+            url: 'https://www.ecole-data.fr',
+            email: 'certification@ecole-data.fr',
+            image: 'https://www.ecole-data.fr/logo.png',
+            signatory: { name: 'Claire Martin', capacity: 'Directrice de la certification', imageFile: '/run/secrets/signature.png' },
+          },
+        },
+        expect.objectContaining({ id: 'cnam', issuer: expect.objectContaining({ legalName: 'Cnam' }), accrochage: cdc }),
+      ]);
+      // Only the one with its CDC ids declares.
+      expect(config.accrochageCertifiers.map((c) => c.id)).toEqual(['cnam']);
+    });
+
+    it('ACCROCHAGE_CERTIFIERS is the same list under its first name: its entries declare and issue nothing (the default issuer does)', () => {
+      const declaring = { id: 'ecole-data', organisationId: 'org-1', ...cdc, certifications: issuing.certifications };
+      const config = loadConfig({ ACCROCHAGE_CERTIFIERS: JSON.stringify([declaring]) });
+      expect(config.accrochageCertifiers).toEqual([declaring]);
+      expect(config.certifiers).toEqual([{ id: 'ecole-data', organisationId: 'org-1', certifications: issuing.certifications, accrochage: cdc }]);
+      expect(problemsOf({ ACCROCHAGE_CERTIFIERS: JSON.stringify([declaring]), CERTIFIERS: JSON.stringify([issuing]) })).toEqual([
+        'CERTIFIERS and ACCROCHAGE_CERTIFIERS are one list under two names: give CERTIFIERS only',
+      ]);
+    });
+
+    it('names every wrong field, one line each', () => {
+      const wrong = {
+        ...issuing,
+        legalName: ' ',
+        url: 'www.ecole-data.fr',
+        email: 'certification',
+        image: 'ftp://x/logo.png',
+        signatory: { name: 'Claire Martin' },
+        senderClientId: 'ABCD1234',
+      };
+      expect(problemsOf({ CERTIFIERS: JSON.stringify([wrong]) })).toEqual([
+        'CERTIFIERS[0] ("ecole-data").certifierClientId must be the certifier\'s CDC client id: 8 letters or digits',
+        'CERTIFIERS[0] ("ecole-data").contractId must be the CDC contract id: 1 to 20 characters',
+        'CERTIFIERS[0] ("ecole-data").legalName must be the certifier’s legal name (raison sociale), printed on its documents',
+        'CERTIFIERS[0] ("ecole-data").url must be its web site, an http(s):// URL',
+        'CERTIFIERS[0] ("ecole-data").email must be its e-mail address',
+        'CERTIFIERS[0] ("ecole-data").image must be the http(s):// URL of its image (a logo)',
+        'CERTIFIERS[0] ("ecole-data").signatory.capacity must be the signatory’s capacity, as printed (e.g. Directrice de la certification)',
+      ]);
+      expect(problemsOf({ CERTIFIERS: JSON.stringify([{ id: 'x', organisationId: 'org-1', certifications: issuing.certifications }]) })).toEqual([
+        'CERTIFIERS[0] ("x") must give its legalName (to issue its documents as itself) or its CDC ids senderClientId, certifierClientId and contractId (to declare its holders), or both',
+      ]);
+    });
+
+    it('a référentiel has one issuer, and a certifier does not take the default issuer’s slug', () => {
+      expect(problemsOf({ CERTIFIERS: JSON.stringify([issuing, { ...issuing, id: 'autre' }]) })).toEqual([
+        'CERTIFIERS[1] ("autre").certifications: data-ia-quatre-blocs is already issued by "ecole-data": a référentiel’s documents have one issuer',
+      ]);
+      expect(problemsOf({ CERTIFIERS: JSON.stringify([{ ...issuing, id: 'jalon' }]) })).toEqual([
+        'certifier "jalon" issues as itself under the slug of the default issuer (ISSUER_SLUG): give the certifier another id, or ISSUER_SLUG another slug',
+      ]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { AccrochageCertifier, accrochageCertifiersOf } from './accrochage-certifiers';
+import { AccrochageCertifier, accrochageCertifiersOf, Certifier, certifiersOf } from './certifiers';
 import { EMAIL_ADDRESS, isMailbox } from './mailbox';
 /**
  * Configuration from environment variables, with defaults that run the embedded mode. Every bad
@@ -67,7 +67,13 @@ export interface AppConfig {
   readonly oidc?: OidcConfig;
   /** Enrollment states the api keeps folded in memory, so a command on a recent stream reads nothing first (0: none). */
   readonly streamStateCacheSize: number;
-  /** The certifiers that declare their holders to the Caisse des Dépôts (ACCROCHAGE_CERTIFIERS); none: the accrochage is off. */
+  /**
+   * The certifiers of this instance (CERTIFIERS, or ACCROCHAGE_CERTIFIERS as before): each issues the
+   * documents of its certifications as itself where it gives its legal name (`issuer`); the
+   * référentiels no certifier issues are issued by the default issuer (ISSUER_*).
+   */
+  readonly certifiers: readonly Certifier[];
+  /** Those of `certifiers` that declare their holders to the Caisse des Dépôts (their CDC ids given); none: the accrochage is off. */
   readonly accrochageCertifiers: readonly AccrochageCertifier[];
   /** Documents delivered to their holders by e-mail (SMTP_URL); absent: delivery is off. */
   readonly delivery?: DeliveryConfig;
@@ -161,7 +167,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     oneOf(env, 'DEV_SIGN_IN', ['true', 'false'] as const, eventStore === 'pglite' && !production && !oidc ? 'true' : 'false', problems) === 'true';
   if (devSignIn && production) problems.push('DEV_SIGN_IN cannot be true when NODE_ENV=production: people sign in through the identity provider');
   if (devSignIn && oidc) problems.push('DEV_SIGN_IN cannot be true when OIDC_ISSUER is set: people sign in through the identity provider');
-  const accrochageCertifiers = accrochageCertifiersOf(env.ACCROCHAGE_CERTIFIERS, problems);
+  const certifiers = certifiersOf(env, problems);
+  for (const certifier of certifiers)
+    if (certifier.issuer && certifier.id === issuerSlug)
+      problems.push(
+        `certifier "${certifier.id}" issues as itself under the slug of the default issuer (ISSUER_SLUG): give the certifier another id, or ISSUER_SLUG another slug`,
+      );
   const delivery = deliveryOf(env, issuerEmail, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
@@ -191,7 +202,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes,
     masterKeys,
     streamStateCacheSize,
-    accrochageCertifiers,
+    certifiers,
+    accrochageCertifiers: accrochageCertifiersOf(certifiers),
     ...(delivery ? { delivery } : {}),
     devSignIn,
     consoleDir: env.CONSOLE_DIR || 'dist/web',

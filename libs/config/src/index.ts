@@ -1,4 +1,4 @@
 export * from './config';
 export * from './jwt-secret';
-export * from './accrochage-certifiers';
+export * from './certifiers';
 export * from './mailbox';

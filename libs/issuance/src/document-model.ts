@@ -6,7 +6,14 @@ import { DocumentStatusEntry } from './status-list/status-list-credential';
  * référentiel states it (no level, no certifier, no code is filled in), the kind resolved
  * (`certificationKindOf`: absent in the first référentiels, a certification professionnelle).
  */
-export type DocumentCertification = Certification & { readonly kind: CertificationKind };
+export type DocumentCertification = Certification & {
+  readonly kind: CertificationKind;
+  /**
+   * The certifier's trade name (nom commercial), printed after its legal name: only where a
+   * certifier of CERTIFIERS issues the document, whose `certifier` is then its configured legal name.
+   */
+  readonly certifierTradeName?: string;
+};
 
 /**
  * A bloc as the document names it: by its title where the référentiel gives one; else by its code

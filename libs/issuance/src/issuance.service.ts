@@ -67,6 +67,21 @@ export interface IssuanceDependencies {
   readonly statusList?: StatusListAllocator;
   /** Who signs the documents for the certifier (R15), where configured. */
   readonly signatory?: Signatory;
+  /**
+   * Who issues a référentiel's documents, where an instance has several issuers (each certifier of
+   * CERTIFIERS its certifications', the default issuer the rest): its key, status list, signatory,
+   * and the certifier's names printed. Absent: `key`, `statusList` and `signatory` for every document.
+   */
+  readonly issuerOf?: (referentialId: string) => DocumentIssuerSettings;
+}
+
+/** What issuing as one issuer takes: how to sign as it, its status lists, who signs for it, and (a configured certifier) its names. */
+export interface DocumentIssuerSettings {
+  readonly key: IssuerKey | SigningKeySource;
+  readonly statusList?: StatusListAllocator;
+  readonly signatory?: Signatory;
+  /** Printed as the certifier instead of the référentiel's: the certifier's legal name, and its trade name. */
+  readonly certifier?: { readonly legalName: string; readonly tradeName?: string };
 }
 
 /** What a document shows besides its holder. */
@@ -178,12 +193,23 @@ export class Issuance {
   /** The document's PDF and signed credential, as the decision and the référentiel give them today. */
   private async render(job: IssueJob, state: ActiveEnrollment, events: readonly RecordedEvent[], holder: IssuedDocumentModel['candidate']) {
     const facts = await this.facts(job, state, events);
-    const statusListEntry = await this.deps.statusList?.allocate(facts.number);
+    const issuer = this.issuerOf(state.referentialId);
+    const statusListEntry = await issuer.statusList?.allocate(facts.number);
     const model = { ...facts, ...(statusListEntry ? { statusListEntry } : {}), candidate: holder };
     const pdf = await renderPdf(model);
-    const key = 'signingKey' in this.deps.key ? await this.deps.key.signingKey() : this.deps.key;
+    const key = 'signingKey' in issuer.key ? await issuer.key.signingKey() : issuer.key;
     const credential = Buffer.from(issueCredential(model, key), 'utf8');
     return { model, pdf, credential };
+  }
+
+  /** Who issues the référentiel's documents: the one `issuerOf` names, else this service's single issuer. */
+  private issuerOf(referentialId: string): DocumentIssuerSettings {
+    if (this.deps.issuerOf) return this.deps.issuerOf(referentialId);
+    return {
+      key: this.deps.key,
+      ...(this.deps.statusList ? { statusList: this.deps.statusList } : {}),
+      ...(this.deps.signatory ? { signatory: this.deps.signatory } : {}),
+    };
   }
 
   async revoke(job: RevokeJob): Promise<'revoked' | 'already-revoked' | 'never-issued'> {
@@ -248,11 +274,12 @@ export class Issuance {
     };
     const number = documentNumber(job.kind, job.decisionEventId);
     const blocOf = (code: string) => referential.blocs.find((b) => b.code === code);
+    const issuer = this.issuerOf(state.referentialId);
     return {
       kind: job.kind,
       number,
       verificationUrl: verificationUrl(this.deps.publicBaseUrl, number),
-      certification: documentCertification(referential),
+      certification: documentCertification(referential, issuer.certifier),
       referentialId: referential.referential,
       version: referential.version,
       ...(job.kind === 'attestation' && data.blocCode ? { bloc: documentBloc(data.blocCode, blocOf(data.blocCode)) } : {}),
@@ -262,7 +289,7 @@ export class Issuance {
             blocs: (data.blocs ?? []).map((code) => documentBloc(code, blocOf(code))),
           }
         : {}),
-      ...(this.deps.signatory ? { signatory: this.deps.signatory } : {}),
+      ...(issuer.signatory ? { signatory: issuer.signatory } : {}),
       decision: { date: data.at, ...(data.place ? { place: data.place } : {}), by: job.kind === 'certificate' ? 'jury' : (data.decidedBy ?? 'jury') },
       enrollmentId: job.enrollmentId,
       decisionEventId: job.decisionEventId,
@@ -270,9 +297,14 @@ export class Issuance {
   }
 }
 
-/** The certification as its référentiel states it: each identity field only where stated, the kind resolved. */
-export function documentCertification(referential: Referential): DocumentCertification {
-  const { title, rncpCode, rsCode, registration, nsfCodes, level, eqfLevel, certifier } = referential.certification;
+/**
+ * The certification as its référentiel states it: each identity field only where stated, the kind
+ * resolved; the certifier, where a configured certifier issues it, as configured (its legal name and
+ * trade name) rather than as the référentiel names it.
+ */
+export function documentCertification(referential: Referential, issuing?: DocumentIssuerSettings['certifier']): DocumentCertification {
+  const { title, rncpCode, rsCode, registration, nsfCodes, level, eqfLevel } = referential.certification;
+  const certifier = issuing ? issuing.legalName : referential.certification.certifier;
   const statedRegistration = registration && Object.values(registration).some((value) => value?.trim());
   return {
     kind: certificationKindOf(referential),
@@ -284,6 +316,7 @@ export function documentCertification(referential: Referential): DocumentCertifi
     ...(level !== undefined ? { level } : {}),
     ...(eqfLevel !== undefined ? { eqfLevel } : {}),
     ...(certifier?.trim() ? { certifier: certifier.trim() } : {}),
+    ...(issuing?.tradeName?.trim() ? { certifierTradeName: issuing.tradeName.trim() } : {}),
   };
 }
 

@@ -17,8 +17,7 @@ import {
   FolderDocumentStorage,
   Issuance,
   IssuanceQueue,
-  configuredIssuer,
-  configuredSignatory,
+  configuredIssuers,
   IssuerKeyRing,
   issuerKeySigner,
   reconcileDelivery,
@@ -94,10 +93,13 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
     } catch {
       return;
     }
-    if (typeof kid !== 'string' || (await this.issuerKeys.keys(slug)).some((key) => key.jwk.kid === kid)) return;
+    if (typeof kid !== 'string') return;
+    // A key URI names its issuer (…/issuers/<slug>/keys/<thumbprint>): a certifier's documents are checked against its keys.
+    const issuer = /\/issuers\/([a-z0-9-]+)\/keys\/[^/]+$/.exec(kid)?.[1] ?? slug;
+    if ((await this.issuerKeys.keys(issuer)).some((key) => key.jwk.kid === kid)) return;
     throw new ConfigError([
       kid.includes('/')
-        ? `the stored documents were signed with the key ${kid}, which issuer "${slug}" does not publish: every one of them would verify as invalid; start with the database holding its keys (table issuer_keys) and the PUBLIC_BASE_URL and ISSUER_SLUG they were issued under`
+        ? `the stored documents were signed with the key ${kid}, which issuer "${issuer}" does not publish: every one of them would verify as invalid; start with the database holding its keys (table issuer_keys) and the PUBLIC_BASE_URL and ISSUER_SLUG (or CERTIFIERS) they were issued under`
         : `the stored documents were signed with the Ed25519 key ${kid}, which issuer "${slug}" does not publish: every one of them would verify as invalid; start once with that key (ISSUER_SIGNING_KEY, or issuer-ed25519.pem in DATA_DIR) so that it is published`,
     ]);
   }
@@ -237,7 +239,9 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
 export class RuntimeModule {
   /** `storage` is opened by the caller first, so an unreachable store fails before Nest starts, in one line. */
   static forRoot(config: AppConfig, storage: Storage): DynamicModule {
-    const signatory = configuredSignatory(config);
+    // Every issuer of this instance (the default one, each certifier issuing as itself), their signature images read now.
+    const issuers = configuredIssuers(config);
+    const slugs = issuers.all.map((issuer) => issuer.identity.slug);
     return {
       module: RuntimeModule,
       providers: [
@@ -258,26 +262,38 @@ export class RuntimeModule {
         },
         { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
         {
-          // The issuer's signing keys, shared by every instance through the database; the first is made on first use.
+          // Each issuer's signing keys, shared by every instance through the database; the first is made on first use.
           provide: IssuerKeyRing,
           useFactory: () =>
-            new IssuerKeyRing(storage.sql.db, resolveMasterKeys(config), { publicBaseUrl: config.publicBaseUrl, issuers: [configuredIssuer(config)] }),
+            new IssuerKeyRing(storage.sql.db, resolveMasterKeys(config), {
+              publicBaseUrl: config.publicBaseUrl,
+              issuers: issuers.all.map((issuer) => issuer.identity),
+            }),
         },
-        // The revocation status lists: each document's entry, given at issue; the lists, signed as the issuer.
-        { provide: StatusLists, useFactory: () => new StatusLists(storage.sql.db, { issuerSlug: config.issuerSlug, publicBaseUrl: config.publicBaseUrl }) },
+        // The revocation status lists, each issuer's own: each document's entry, given at issue; the lists, signed as their issuer.
         {
-          // Signed with the issuer's current key, asked at each signing: a rotation made elsewhere is followed.
+          provide: StatusLists,
+          useFactory: () => new StatusLists(storage.sql.db, { issuerSlug: config.issuerSlug, publicBaseUrl: config.publicBaseUrl, issuers: slugs }),
+        },
+        {
+          // Each issuer's lists signed with its current key, asked at each signing: a rotation made elsewhere is followed.
           provide: STATUS_LIST_SIGNER,
           inject: [IssuerKeyRing],
-          useFactory: (ring: IssuerKeyRing): StatusListSigner => ({
-            issuer: { id: ring.issuerId(config.issuerSlug), name: config.issuerName },
-            sign: async (credential) => issuerKeySigner(await ring.signingKey(config.issuerSlug)).sign(credential),
-          }),
+          useFactory:
+            (ring: IssuerKeyRing) =>
+            (slug: string): StatusListSigner | undefined => {
+              const identity = ring.identity(slug);
+              if (!identity) return undefined;
+              return {
+                issuer: { id: ring.issuerId(slug), name: identity.name },
+                sign: async (credential) => issuerKeySigner(await ring.signingKey(slug)).sign(credential),
+              };
+            },
         },
         {
           provide: StatusListPublisher,
           inject: [StatusLists, STATUS_LIST_SIGNER],
-          useFactory: (lists: StatusLists, signer: StatusListSigner) => new StatusListPublisher(lists, signer),
+          useFactory: (lists: StatusLists, signerOf: (slug: string) => StatusListSigner | undefined) => new StatusListPublisher(lists, signerOf),
         },
         ReferentialResolver,
         StreamCommandHandlers,
@@ -306,7 +322,17 @@ export class RuntimeModule {
               publicBaseUrl: config.publicBaseUrl,
               vault,
               statusList,
-              ...(signatory ? { signatory } : {}),
+              ...(issuers.default.signatory ? { signatory: issuers.default.signatory } : {}),
+              // Each référentiel's documents issued by its certifier where one issues as itself, else by the default issuer.
+              issuerOf: (referentialId) => {
+                const issuer = issuers.of(referentialId);
+                return {
+                  key: keys.signer(issuer.identity.slug),
+                  statusList: statusList.forIssuer(issuer.identity.slug),
+                  ...(issuer.signatory ? { signatory: issuer.signatory } : {}),
+                  ...(issuer.certifier ? { certifier: issuer.certifier } : {}),
+                };
+              },
             }),
         },
         // The documents e-mailed to their holders, where SMTP_URL is set.

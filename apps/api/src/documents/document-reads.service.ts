@@ -23,8 +23,12 @@ export interface Verification {
     /** What the certification is (the référentiel's kind, certification-professionnelle when it states none). */
     certificationKind: CertificationKind;
     certificationTitle: string;
-    /** Each of these only where the référentiel states it, as the document prints it. */
+    /**
+     * Each of these only where the référentiel states it, as the document prints it; the certifier
+     * (its legal name) and its trade name as configured where a certifier of CERTIFIERS issues it.
+     */
     certifier?: string;
+    certifierTradeName?: string;
     level?: number;
     eqfLevel?: number;
     rncpCode?: string;
@@ -49,6 +53,11 @@ export interface Verification {
   checks?: { pdfHash: boolean; credentialHash: boolean; credentialSignature: boolean };
   /** The holder's personal data was erased (R14): the decision and the document's existence stand, its files and name are gone. */
   holderErased?: true;
+  /**
+   * Who issued the document: the credential's issuer (its id, the Open Badges profile at
+   * `/issuers/{issuer}`, and its name) — the certifier of its référentiel where one issues as itself.
+   */
+  issuer?: { id: string; name?: string };
   /** What the published revocation status list says of the document (its credential's credentialStatus); absent for a document issued before status lists. */
   statusList?: { url: string; index: number; revoked: boolean };
 }
@@ -114,12 +123,13 @@ export class DocumentReads {
 }
 
 export function describe(model: DocumentFacts, holder: HolderName | null): NonNullable<Verification['document']> {
-  const { kind, title, certifier, level, eqfLevel, rncpCode, rsCode, registration, nsfCodes } = model.certification;
+  const { kind, title, certifier, certifierTradeName, level, eqfLevel, rncpCode, rsCode, registration, nsfCodes } = model.certification;
   const bloc = model.bloc;
   return {
     certificationKind: kind,
     certificationTitle: title,
     ...(certifier ? { certifier } : {}),
+    ...(certifier && certifierTradeName ? { certifierTradeName } : {}),
     ...(level !== undefined ? { level } : {}),
     ...(eqfLevel !== undefined ? { eqfLevel } : {}),
     ...(rncpCode ? { rncpCode } : {}),

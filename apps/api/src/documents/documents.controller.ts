@@ -100,8 +100,8 @@ export class DocumentsController {
   @ApiOkResponse({ type: JwkSetView })
   @ApiProblemResponses(429)
   async jwks(): Promise<JwkSetView> {
-    // The configured issuer's first key is made on first use: the set is never empty.
-    await this.issuerKeys.keys(this.config.issuerSlug);
+    // Each configured issuer's first key is made on first use: every one of them is in the set.
+    for (const slug of this.issuerKeys.slugs()) await this.issuerKeys.keys(slug);
     return { keys: (await this.issuerKeys.allKeys()).map((key) => key.jwk) };
   }
 

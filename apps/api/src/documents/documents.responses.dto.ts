@@ -40,7 +40,12 @@ export class VerifiedDocumentView {
   })
   certificationKind!: string;
   @ApiProperty() certificationTitle!: string;
-  @ApiPropertyOptional({ description: 'Where the référentiel names one' }) certifier?: string;
+  @ApiPropertyOptional({
+    description: 'Where the référentiel names one; where a certifier of CERTIFIERS issues the document, its legal name as configured',
+  })
+  certifier?: string;
+  @ApiPropertyOptional({ description: 'The certifier’s trade name (nom commercial), where the certifier issuing the document gives one' })
+  certifierTradeName?: string;
   @ApiPropertyOptional({ type: 'integer', example: 7, description: 'National framework level, where the référentiel states one' }) level?: number;
   @ApiPropertyOptional({ type: 'integer', example: 7, description: 'European (CEC/EQF) level, where the référentiel states one' }) eqfLevel?: number;
   @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
@@ -79,6 +84,15 @@ export class VerificationStatusListView {
   @ApiProperty({ description: 'Whether the published list has the bit set: what a machine checking the credential offline reads' }) revoked!: boolean;
 }
 
+export class VerificationIssuerView {
+  @ApiProperty({
+    description: 'The issuer’s id, the credential’s `iss`: its Open Badges profile (its keys at `<id>/jwks.json`)',
+    example: 'https://certificats.example.fr/issuers/ecole-data',
+  })
+  id!: string;
+  @ApiPropertyOptional({ description: 'Its name: the certifier’s legal name, or the default issuer’s (ISSUER_NAME)' }) name?: string;
+}
+
 export class VerificationView {
   @ApiProperty({ example: 'JAL-A-0000000000A' }) number!: string;
   @ApiProperty({ enum: ['valid', 'revoked', 'invalid', 'unknown'], description: '"invalid": a stored file does not match what was recorded' }) status!: string;
@@ -101,6 +115,11 @@ export class VerificationView {
     description: 'The holder’s personal data was erased: the decision and the document’s existence stand, its files and name are gone',
   })
   holderErased?: true;
+  @ApiPropertyOptional({
+    type: VerificationIssuerView,
+    description: 'Who issued the document: the certifier of its référentiel where one issues as itself (CERTIFIERS), else the default issuer',
+  })
+  issuer?: VerificationIssuerView;
   @ApiPropertyOptional({
     type: VerificationStatusListView,
     description: 'What the published revocation status list (W3C Bitstring Status List) says of the document; absent for a document issued before status lists',

@@ -1,4 +1,4 @@
-import { asLine, blocCompetencies, documentKindLabel, holderNameLines, levelPhrase, nsfLine, registrationPhrases } from '@jalon/issuance';
+import { asLine, blocCompetencies, certifierName, documentKindLabel, holderNameLines, levelPhrase, nsfLine, registrationPhrases } from '@jalon/issuance';
 import { Verification } from './document-reads.service';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -15,6 +15,13 @@ function statusListSentence(v: Verification): string {
   const url = escape(v.statusList.url);
   return `<p id="status-list"><small>Un logiciel peut vérifier ce certificat numérique hors ligne avec les clés publiques de l’émetteur (<a href="/.well-known/jwks.json">/.well-known/jwks.json</a>), et lire son statut de révocation dans la liste de statuts publiée à l’adresse <a href="${url}">${url}</a> (position ${v.statusList.index}).</small></p>
 `;
+}
+
+/** Where the issuer's public keys are: its key set, where the verification names the issuer; else the first credentials' /issuer. */
+function offlineSentence(v: Verification): string {
+  const keys = v.issuer ? escape(`${v.issuer.id}/jwks.json`) : '/issuer';
+  const issuer = v.issuer?.name ? ` (${escape(v.issuer.name)})` : '';
+  return `<p id="issuer-keys"><small>La signature du certificat numérique peut aussi être vérifiée hors ligne avec la clé publique de l’émetteur${issuer} : <a href="${keys}">${keys}</a>.</small></p>`;
 }
 
 /** The public page anyone reaches from the QR code: in French, with nothing beyond what the document shows. */
@@ -46,7 +53,7 @@ export function verificationPage(v: Verification): string {
       'Certification',
       [d.certificationTitle, ...registrationPhrases(certification).map(asLine), ...(level ? [asLine(level)] : []), ...(nsf ? [nsf] : [])],
     ]);
-    if (d.certifier) rows.push(['Certificateur', d.certifier]);
+    if (d.certifier) rows.push(['Certificateur', certifierName(d)!]);
     if (d.bloc) rows.push(['Bloc', d.bloc.title ? `${d.bloc.code} — ${d.bloc.title}` : [d.bloc.code, ...blocCompetencies(d.bloc)]]);
     if (d.options) rows.push(['Option', d.options.map((o) => o.label).join(', ')]);
     // The holder as the document prints them, line by line (holderNameLines): the same name, the same nom d'usage.
@@ -67,6 +74,6 @@ export function verificationPage(v: Verification): string {
 <h1>Vérification du document n° ${escape(v.number)}</h1>
 <p class="verdict" id="verdict" data-status="${v.status}">${escape(verdict[0])}</p>
 ${rows.length ? `<table>${rows.map(([k, val]) => `<tr><th>${escape(k)}</th><td>${[val].flat().map(escape).join('<br>')}</td></tr>`).join('')}</table>` : ''}
-<p><small>La signature du certificat numérique peut aussi être vérifiée hors ligne avec la clé publique de l’émetteur : <a href="/issuer">/issuer</a>.</small></p>
+${offlineSentence(v)}
 ${statusListSentence(v)}</body></html>`;
 }

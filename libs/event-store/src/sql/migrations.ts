@@ -211,6 +211,14 @@ const migrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0010_status_list_entry_per_issuer': {
+    async up(db: Kysely<unknown>) {
+      // A document has one entry per issuer it was issued as: reissued by another issuer (its
+      // certifier, configured since), it gets a bit in that issuer's list and keeps its first, so
+      // both versions' credentials show its revocation. Each entry stays given once, kept for ever.
+      await sql`ALTER TABLE status_list_entries DROP CONSTRAINT status_list_entries_pkey, ADD PRIMARY KEY (document_number, issuer)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

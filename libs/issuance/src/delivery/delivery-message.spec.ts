@@ -72,7 +72,7 @@ describe('the e-mail telling a holder of their document', () => {
     };
     const senderOf = configuredSender({
       delivery: { smtpUrl: 'smtp://mail.example.fr:587', from: 'Jalon <no-reply@example.fr>' },
-      accrochageCertifiers: [
+      certifiers: [
         { ...certifier, mailFrom: 'École Data <certificats@ecole-data.fr>' },
         { ...certifier, id: 'autre' },
       ],

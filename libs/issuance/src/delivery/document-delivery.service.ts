@@ -138,14 +138,14 @@ export class DocumentDelivery {
 }
 
 /**
- * Who a document's e-mail comes from: the `mailFrom` of the certifier (ACCROCHAGE_CERTIFIERS) whose
+ * Who a document's e-mail comes from: the `mailFrom` of the certifier (CERTIFIERS) whose
  * certifications include its référentiel, else the default sender (MAIL_FROM, else the issuer).
  */
-export function configuredSender(config: Pick<AppConfig, 'delivery' | 'accrochageCertifiers'>): (referentialId: string) => Mailbox {
+export function configuredSender(config: Pick<AppConfig, 'delivery' | 'certifiers'>): (referentialId: string) => Mailbox {
   if (!config.delivery) throw new Error('delivery is off: no sender is configured');
   const fallback = parseMailbox(config.delivery.from)!;
   const byReferential = new Map<string, Mailbox>();
-  for (const certifier of config.accrochageCertifiers) {
+  for (const certifier of config.certifiers) {
     if (!certifier.mailFrom) continue;
     for (const certification of certifier.certifications)
       if (!byReferential.has(certification.referentialId)) byReferential.set(certification.referentialId, parseMailbox(certifier.mailFrom)!);

@@ -13,7 +13,7 @@ const generateRsaKeyPair = promisify(generateKeyPair);
 export interface IssuerKeyRingOptions {
   /** Base of the issuer ids and key URIs (PUBLIC_BASE_URL). */
   readonly publicBaseUrl: string;
-  /** The issuers this instance signs as (one for now: ISSUER_SLUG). */
+  /** The issuers this instance signs as: the default one (ISSUER_SLUG) and each certifier that issues as itself. */
   readonly issuers: readonly IssuerIdentity[];
   /** Size of the RSA keys it creates (RSA_MODULUS_BITS). */
   readonly modulusLength?: number;
@@ -71,6 +71,11 @@ export class IssuerKeyRing {
   ) {
     if (masterKeys.length === 0) throw new Error('at least one master key is needed');
     this.current = masterKeys[0];
+  }
+
+  /** The slugs of the issuers this instance signs as. */
+  slugs(): string[] {
+    return this.options.issuers.map((issuer) => issuer.slug);
   }
 
   /** The configured issuer, or undefined for a slug this instance does not issue as. */

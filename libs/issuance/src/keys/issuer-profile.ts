@@ -62,16 +62,81 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
  * rather than the first document.
  */
 export function configuredSignatory(config: Pick<AppConfig, 'issuerSignatory'>): Signatory | undefined {
-  const signatory = config.issuerSignatory;
+  const problems: string[] = [];
+  const signatory = signatoryWithImage(config.issuerSignatory, 'ISSUER_SIGNATURE_IMAGE', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return signatory;
+}
+
+function signatoryWithImage(signatory: AppConfig['issuerSignatory'], setting: string, problems: string[]): Signatory | undefined {
   if (!signatory) return undefined;
   if (!signatory.imageFile) return { name: signatory.name, capacity: signatory.capacity };
   let image: Buffer;
   try {
     image = readFileSync(signatory.imageFile);
   } catch (error) {
-    throw new ConfigError([`ISSUER_SIGNATURE_IMAGE ${signatory.imageFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+    problems.push(`${setting} ${signatory.imageFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return undefined;
   }
-  if (!image.subarray(0, PNG.length).equals(PNG) && !image.subarray(0, JPEG.length).equals(JPEG))
-    throw new ConfigError([`ISSUER_SIGNATURE_IMAGE ${signatory.imageFile} is neither a PNG nor a JPEG image`]);
+  if (!image.subarray(0, PNG.length).equals(PNG) && !image.subarray(0, JPEG.length).equals(JPEG)) {
+    problems.push(`${setting} ${signatory.imageFile} is neither a PNG nor a JPEG image`);
+    return undefined;
+  }
   return { name: signatory.name, capacity: signatory.capacity, image };
+}
+
+/**
+ * Who issues a référentiel's documents: its identity (slug, name, profile), who signs for it, and,
+ * for a configured certifier, the legal name (and trade name) its documents print as the certifier.
+ */
+export interface DocumentIssuer {
+  readonly identity: IssuerIdentity;
+  readonly signatory?: Signatory;
+  /** A certifier of CERTIFIERS: printed as the certifier (R15); absent for the default issuer, whose documents print the référentiel's certifier. */
+  readonly certifier?: { readonly legalName: string; readonly tradeName?: string };
+}
+
+/** Every issuer of this instance, and which one issues a référentiel's documents. */
+export interface ConfiguredIssuers {
+  /** The default issuer (ISSUER_*): the référentiels no certifier issues. */
+  readonly default: DocumentIssuer;
+  /** The default issuer first, then each certifier that issues as itself, in the order configured. */
+  readonly all: readonly DocumentIssuer[];
+  /** The certifier whose certifications include the référentiel, else the default issuer. */
+  of(referentialId: string): DocumentIssuer;
+}
+
+/**
+ * The issuers as configured: the default one (ISSUER_SLUG, ISSUER_NAME…, ISSUER_SIGNATORY_*) and
+ * each certifier of CERTIFIERS that gives its legal name, with its signature image read now: every
+ * unreadable or wrong image is named, at once, stopping start-up rather than the first document.
+ */
+export function configuredIssuers(
+  config: Pick<AppConfig, 'issuerSlug' | 'issuerName' | 'issuerUrl' | 'issuerEmail' | 'issuerImage' | 'issuerSignatory' | 'certifiers'>,
+): ConfiguredIssuers {
+  const problems: string[] = [];
+  const defaultSignatory = signatoryWithImage(config.issuerSignatory, 'ISSUER_SIGNATURE_IMAGE', problems);
+  const fallback: DocumentIssuer = { identity: configuredIssuer(config), ...(defaultSignatory ? { signatory: defaultSignatory } : {}) };
+  const byReferential = new Map<string, DocumentIssuer>();
+  const certifiers: DocumentIssuer[] = [];
+  for (const certifier of config.certifiers) {
+    const issuer = certifier.issuer;
+    if (!issuer) continue;
+    const signatory = signatoryWithImage(issuer.signatory, `CERTIFIERS ("${certifier.id}").signatory.signatureImage`, problems);
+    const documentIssuer: DocumentIssuer = {
+      identity: {
+        slug: certifier.id,
+        name: issuer.legalName,
+        ...(issuer.url ? { url: issuer.url } : {}),
+        ...(issuer.email ? { email: issuer.email } : {}),
+        ...(issuer.image ? { image: issuer.image } : {}),
+      },
+      ...(signatory ? { signatory } : {}),
+      certifier: { legalName: issuer.legalName, ...(issuer.tradeName ? { tradeName: issuer.tradeName } : {}) },
+    };
+    certifiers.push(documentIssuer);
+    for (const { referentialId } of certifier.certifications) if (!byReferential.has(referentialId)) byReferential.set(referentialId, documentIssuer);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { default: fallback, all: [fallback, ...certifiers], of: (referentialId) => byReferential.get(referentialId) ?? fallback };
 }

@@ -301,9 +301,20 @@ export function nsfLine(certification: Pick<DocumentCertification, 'nsfCodes'>):
   return codes.length ? `Code${codes.length > 1 ? 's' : ''} NSF\u00A0: ${codes.join(', ')}` : undefined;
 }
 
+/**
+ * The certifier as documents name it (R15: its legal name, and its trade name): « École Data SAS
+ * (École Data) »; undefined when neither the référentiel nor the configuration names one.
+ */
+export function certifierName(certification: Pick<DocumentCertification, 'certifier' | 'certifierTradeName'>): string | undefined {
+  const legal = certification.certifier?.trim();
+  if (!legal) return undefined;
+  const trade = certification.certifierTradeName?.trim();
+  return trade && trade !== legal ? `${legal} (${trade})` : legal;
+}
+
 /** « délivré par … », « délivrée par … »; undefined when the référentiel names no certifier. */
-export function deliveredBy(certification: Pick<DocumentCertification, 'kind' | 'certifier'>): string | undefined {
-  const certifier = certification.certifier?.trim();
+export function deliveredBy(certification: Pick<DocumentCertification, 'kind' | 'certifier' | 'certifierTradeName'>): string | undefined {
+  const certifier = certifierName(certification);
   return certifier ? `${agreed(certificationWording(certification.kind), 'délivré')} par ${certifier}` : undefined;
 }
 

@@ -28,6 +28,7 @@ export {
   holderName,
   holderNameLines,
   certificationWording,
+  certifierName,
   documentKindLabel,
   blocName,
   blocCompetencies,

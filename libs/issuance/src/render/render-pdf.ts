@@ -11,6 +11,7 @@ import {
   blocOnlyNote,
   certificateStatement,
   certificationWording,
+  certifierName,
   decisionSentence,
   documentTitle,
   frenchCalendarDay,
@@ -72,7 +73,7 @@ const NBSP = '\u00A0';
 export function documentContent(model: IssuedDocumentModel, options: RenderPdfOptions = {}): DocumentContent {
   const text = (style: BlockStyle, value: string): ContentBlock => ({ kind: 'text', style, text: value });
   const { candidate, certification } = model;
-  const certifier = certification.certifier?.trim();
+  const certifier = certifierName(certification);
   const body: ContentBlock[] = [];
 
   const bloc = model.kind === 'attestation' ? model.bloc : undefined;
@@ -353,7 +354,7 @@ function documentInfo(model: IssuedDocumentModel, options: RenderPdfOptions): Do
       .replace(/\s+/g, ' ')
       .trim();
   const decidedAt = instantOf(model.decision.date);
-  const certifier = clean(model.certification.certifier ?? '');
+  const certifier = clean(certifierName(model.certification) ?? '');
   return {
     Title: clean(`${documentTitle(model)} N° ${model.number}`),
     // The issuer, where the référentiel names the certifier.

@@ -27,14 +27,16 @@ export class StatusListPublisher {
 
   constructor(
     private readonly lists: StatusLists,
-    private readonly signer: StatusListSigner,
+    /** The lists' signer: one issuer's, or each issuer's by its slug (undefined: that issuer's lists are not served). */
+    private readonly signer: StatusListSigner | ((issuerSlug: string) => StatusListSigner | undefined),
     private readonly options: { readonly resignAfterMs?: number; readonly now?: () => number } = {},
   ) {}
 
   /** The list of `issuerSlug` numbered `listNumber`, or undefined when there is none. */
   async publish(issuerSlug: string, listNumber: number): Promise<PublishedStatusList | undefined> {
-    const content = await this.lists.content(issuerSlug, listNumber);
-    if (!content) return undefined;
+    const signer = typeof this.signer === 'function' ? this.signer(issuerSlug) : this.signer;
+    const content = signer && (await this.lists.content(issuerSlug, listNumber));
+    if (!signer || !content) return undefined;
     const revision = createHash('sha256')
       .update(JSON.stringify([content.validFrom, content.revokedIndices]))
       .digest('base64url');
@@ -44,11 +46,11 @@ export class StatusListPublisher {
     if (kept && kept.revision === revision && now - kept.signedAt < (this.options.resignAfterMs ?? STATUS_LIST_RESIGN_AFTER_MS)) return kept;
     const credential = statusListCredential({
       listUrl: content.listUrl,
-      issuer: this.signer.issuer,
+      issuer: signer.issuer,
       validFrom: content.validFrom,
       encodedList: encodeList(bitstringOf(content.revokedIndices)),
     });
-    const jwt = await this.signer.sign(credential as unknown as Record<string, unknown>);
+    const jwt = await signer.sign(credential as unknown as Record<string, unknown>);
     const published = { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, revision, signedAt: now };
     this.signed.set(key, published);
     return published;

@@ -81,7 +81,7 @@ describe.each(backends)('status lists (%s)', (_name, open) => {
     const kept = await lists.allocate('JAL-A-KEPTVALID01');
     const opened = (await lists.content('jalon', 0))!;
     expect(opened.revokedIndices).toEqual([]);
-    expect(await lists.statusOf('JAL-A-REVOKED0001')).toEqual({ ...a, listNumber: 0, revoked: false });
+    expect(await lists.statusOf('JAL-A-REVOKED0001')).toEqual({ ...a, issuer: 'jalon', listNumber: 0, revoked: false });
 
     const append = async (streamId: string, events: NewEvent[]) => {
       const { position } = await store.append(streamId, events, { expectedRevision: 'any' });
@@ -108,6 +108,28 @@ describe.each(backends)('status lists (%s)', (_name, open) => {
 
     await runner.rebuild(STATUS_LIST_PROJECTION);
     expect(await lists.content('jalon', 0)).toEqual(content);
+  });
+
+  it('keeps each issuer’s lists apart; a document issued again by another issuer gets a bit there too, and its revocation sets both', async () => {
+    const several = new StatusLists(home.db, { issuerSlug: 'jalon', publicBaseUrl: 'https://jalon.example.org', issuers: ['jalon', 'ecole-data'] });
+    const certifier = await several.forIssuer('ecole-data').allocate('JAL-A-CERTIFIER01');
+    expect(certifier.listUrl).toBe('https://jalon.example.org/issuers/ecole-data/status/0');
+    expect(await several.forIssuer('ecole-data').allocate('JAL-A-CERTIFIER01')).toEqual(certifier);
+    // Reissued: first by the default issuer, then by its certifier (configured since).
+    const first = await several.allocate('JAL-A-MOVEDISSUER');
+    const moved = await several.forIssuer('ecole-data').allocate('JAL-A-MOVEDISSUER');
+    expect(moved.listUrl).toBe('https://jalon.example.org/issuers/ecole-data/status/0');
+    expect(await several.statusOf('JAL-A-MOVEDISSUER', 'jalon')).toMatchObject({ ...first, issuer: 'jalon', revoked: false });
+    expect(await several.statusOf('JAL-A-MOVEDISSUER')).toMatchObject({ ...moved, issuer: 'ecole-data', revoked: false });
+    const { position } = await store.append(`enrollment-${randomUUID()}`, [revoked('JAL-A-MOVEDISSUER', '2099-10-01T10:00:00.000Z')], {
+      expectedRevision: 'any',
+    });
+    await waitUntilVisible(store, position);
+    await runner.catchUp(STATUS_LIST_PROJECTION);
+    expect((await several.content('ecole-data', 0))!.revokedIndices).toEqual([moved.index]);
+    expect((await several.content('jalon', 0))!.revokedIndices).toContain(first.index);
+    // The single-issuer view serves its own lists only.
+    expect(await lists.content('ecole-data', 0)).toBeUndefined();
   });
 
   it('opens the next list once one is full', async () => {

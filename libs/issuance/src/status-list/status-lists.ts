@@ -12,6 +12,8 @@ export interface StatusListAllocator {
 
 /** A document's entry and what its list says of it now. */
 export interface DocumentStatus extends DocumentStatusEntry {
+  /** The issuer whose list it is. */
+  readonly issuer: string;
   readonly listNumber: number;
   readonly revoked: boolean;
 }
@@ -28,6 +30,7 @@ export interface StatusListContent {
 class AlreadyAllocated extends Error {}
 
 interface EntryRow {
+  issuer: string;
   list_number: number;
   list_index: number;
 }
@@ -39,23 +42,33 @@ interface EntryRow {
  *   to list ⌊n / 131072⌋, at `positionInList(n mod 131072, salt)`; updating the counter row
  *   serialises allocations of one issuer, for the instant of one short transaction.
  * - `status_lists`: each list opened, with the secret salt of its permutation (never published).
- * - `status_list_entries`: each document's list and index, given once and kept for ever: its
- *   credential carries them, so issuing the same document again (a job run twice) must find them.
+ * - `status_list_entries`: each document's list and index, given once per issuer and kept for
+ *   ever: its credential carries them, so issuing the same document again (a job run twice) must
+ *   find them. A document reissued by another issuer (its certifier, configured since) gets an
+ *   entry in that issuer's lists too; a revocation sets every bit of the document.
  *
+ * Each issuer has its own lists (`<base>/issuers/<slug>/status/<n>`): `issuerSlug` is the default
+ * one, `issuers` every issuer whose lists are served (a certifier's documents are allocated with
+ * `forIssuer`).
  * The bits themselves come from the `status-list` projection (the documents revoked).
  */
 export class StatusLists implements StatusListAllocator {
   constructor(
     private readonly db: SqlDb,
-    private readonly options: { readonly issuerSlug: string; readonly publicBaseUrl: string },
+    private readonly options: { readonly issuerSlug: string; readonly publicBaseUrl: string; readonly issuers?: readonly string[] },
   ) {}
 
   get issuerSlug(): string {
     return this.options.issuerSlug;
   }
 
-  listUrl(listNumber: number): string {
-    return statusListUrl(this.options.publicBaseUrl, this.options.issuerSlug, listNumber);
+  listUrl(listNumber: number, issuer = this.options.issuerSlug): string {
+    return statusListUrl(this.options.publicBaseUrl, issuer, listNumber);
+  }
+
+  /** The entries of one issuer's lists, for the documents it issues. */
+  forIssuer(issuer: string): StatusListAllocator {
+    return { allocate: (documentNumber) => this.allocate(documentNumber, issuer) };
   }
 
   /**
@@ -63,10 +76,9 @@ export class StatusLists implements StatusListAllocator {
    * agree: the entry is inserted once (its number is the key); a call that loses the race rolls
    * back, so its ordinal is not spent, and reads the winner's.
    */
-  async allocate(documentNumber: string): Promise<DocumentStatusEntry> {
-    const given = await this.entryRow(this.db, documentNumber);
+  async allocate(documentNumber: string, issuer = this.options.issuerSlug): Promise<DocumentStatusEntry> {
+    const given = await this.entryRow(this.db, documentNumber, issuer);
     if (given) return this.entry(given);
-    const issuer = this.options.issuerSlug;
     try {
       await this.db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ ordinal: string }>`
@@ -81,29 +93,39 @@ export class StatusLists implements StatusListAllocator {
         const index = positionInList(ordinal % STATUS_LIST_LENGTH, list.rows[0].salt);
         const inserted = await sql`INSERT INTO status_list_entries (document_number, issuer, list_number, list_index)
           VALUES (${documentNumber}, ${issuer}, ${listNumber}, ${index})
-          ON CONFLICT (document_number) DO NOTHING RETURNING document_number`.execute(trx);
+          ON CONFLICT (document_number, issuer) DO NOTHING RETURNING document_number`.execute(trx);
         if (inserted.rows.length === 0) throw new AlreadyAllocated();
       });
     } catch (error) {
       if (!(error instanceof AlreadyAllocated)) throw error;
     }
-    const entry = await this.entryRow(this.db, documentNumber);
+    const entry = await this.entryRow(this.db, documentNumber, issuer);
     if (!entry) throw new Error(`no status list entry for ${documentNumber} after allocating one`);
     return this.entry(entry);
   }
 
-  /** The document's entry and whether its list has its bit set; undefined for a document given none (issued before status lists). */
-  async statusOf(documentNumber: string): Promise<DocumentStatus | undefined> {
+  /**
+   * The document's entry in the lists of `issuer` (else its latest entry) and whether its list has
+   * its bit set; undefined for a document given none (issued before status lists).
+   */
+  async statusOf(documentNumber: string, issuer?: string): Promise<DocumentStatus | undefined> {
     const { rows } = await sql<EntryRow & { revoked: boolean }>`
-      SELECT e.list_number, e.list_index, (r.document_number IS NOT NULL) AS revoked
+      SELECT e.issuer, e.list_number, e.list_index, (r.document_number IS NOT NULL) AS revoked
       FROM status_list_entries e LEFT JOIN ${sql.table(STATUS_LIST_REVOCATIONS)} r ON r.document_number = e.document_number
-      WHERE e.document_number = ${documentNumber} AND e.issuer = ${this.options.issuerSlug}`.execute(this.db);
-    return rows[0] ? { ...this.entry(rows[0]), listNumber: rows[0].list_number, revoked: rows[0].revoked } : undefined;
+      WHERE e.document_number = ${documentNumber} ${issuer === undefined ? sql`` : sql`AND e.issuer = ${issuer}`}
+      ORDER BY e.allocated_at DESC LIMIT 1`.execute(this.db);
+    return rows[0] ? { ...this.entry(rows[0]), issuer: rows[0].issuer, listNumber: rows[0].list_number, revoked: rows[0].revoked } : undefined;
   }
 
   /** What the list holds now; undefined when the issuer has no such list (another issuer's slug, a list not opened yet). */
   async content(issuerSlug: string, listNumber: number): Promise<StatusListContent | undefined> {
-    if (issuerSlug !== this.options.issuerSlug || !Number.isSafeInteger(listNumber) || listNumber < 0 || listNumber > 2 ** 31 - 1) return undefined;
+    if (
+      !(this.options.issuers ?? [this.options.issuerSlug]).includes(issuerSlug) ||
+      !Number.isSafeInteger(listNumber) ||
+      listNumber < 0 ||
+      listNumber > 2 ** 31 - 1
+    )
+      return undefined;
     const list = await sql<{ created_at: Date | string }>`
       SELECT created_at FROM status_lists WHERE issuer = ${issuerSlug} AND list_number = ${listNumber}`.execute(this.db);
     if (list.rows.length === 0) return undefined;
@@ -114,18 +136,19 @@ export class StatusLists implements StatusListAllocator {
       ORDER BY e.list_index`.execute(this.db);
     const changedAt = rows.reduce((latest, row) => Math.max(latest, new Date(row.revoked_at).getTime()), new Date(list.rows[0].created_at).getTime());
     return {
-      listUrl: this.listUrl(listNumber),
+      listUrl: this.listUrl(listNumber, issuerSlug),
       revokedIndices: rows.map((row) => row.list_index),
       validFrom: new Date(changedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
   }
 
   private entry(row: EntryRow): DocumentStatusEntry {
-    return { listUrl: this.listUrl(row.list_number), index: row.list_index };
+    return { listUrl: this.listUrl(row.list_number, row.issuer), index: row.list_index };
   }
 
-  private async entryRow(db: SqlDb, documentNumber: string): Promise<EntryRow | undefined> {
-    const { rows } = await sql<EntryRow>`SELECT list_number, list_index FROM status_list_entries WHERE document_number = ${documentNumber}`.execute(db);
+  private async entryRow(db: SqlDb, documentNumber: string, issuer: string): Promise<EntryRow | undefined> {
+    const { rows } = await sql<EntryRow>`SELECT issuer, list_number, list_index FROM status_list_entries
+      WHERE document_number = ${documentNumber} AND issuer = ${issuer}`.execute(db);
     return rows[0];
   }
 }
