@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { PathsModule } from './paths/paths.module';
 import { ReferentialsModule } from './referentials/referentials.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
 import { WindowThrottlerStorage } from './shared/window-throttler-storage';
@@ -42,6 +43,7 @@ export class AppModule {
         PathsModule,
         DocumentsModule,
         ImportsModule,
+        SessionsModule,
         HealthModule,
       ],
       providers: [

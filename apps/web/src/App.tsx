@@ -28,6 +28,8 @@ const Referentials = lazy(() => import('./pages/Referentials').then((m) => ({ de
 const ReferentialVersion = lazy(() => import('./pages/Referentials').then((m) => ({ default: m.ReferentialVersion })));
 const Accrochage = lazy(() => import('./pages/Accrochage').then((m) => ({ default: m.Accrochage })));
 const CohortImport = lazy(() => import('./pages/CohortImport').then((m) => ({ default: m.CohortImport })));
+const ExamSessions = lazy(() => import('./pages/ExamSessions').then((m) => ({ default: m.ExamSessions })));
+const ExamSession = lazy(() => import('./pages/ExamSessions').then((m) => ({ default: m.ExamSession })));
 const CandidateIdentity = lazy(() => import('./pages/CandidateIdentity').then((m) => ({ default: m.CandidateIdentity })));
 
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
@@ -115,6 +117,8 @@ export function App() {
               <Route path="/referentiels/:referential/:version" element={<ReferentialVersion />} />
               <Route path="/accrochage" element={<Accrochage />} />
               <Route path="/import-promotion" element={<CohortImport />} />
+              <Route path="/sessions" element={<ExamSessions />} />
+              <Route path="/sessions/:sessionId" element={<ExamSession />} />
               <Route path="/candidats/:candidateId/identite" element={<CandidateIdentity />} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -16,3 +16,4 @@ export * from './candidate/candidate.decider';
 export * from './enrollment/accommodation-views';
 export * from './enrollment/enrollment-access';
 export * from './accrochage/accrochage';
+export * from './session/exam-session';

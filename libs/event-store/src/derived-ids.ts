@@ -28,6 +28,14 @@ export class DerivedIds {
   }
 }
 
+/**
+ * An id that names the same thing whichever request asks for it: the same parts give the same id
+ * (e.g. a session's sitting of one enrollment, from the session's id and the enrollment's).
+ */
+export function stableIdOf(...parts: readonly string[]): string {
+  return uuidFrom(`stable\n${parts.join('\n')}`);
+}
+
 /** A version 8 (custom) UUID of the first 122 bits of the text's SHA-256. */
 function uuidFrom(text: string): string {
   const bytes = createHash('sha256').update(text).digest().subarray(0, 16);

@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@jalon/config';
-import { accrochageDecider, AccrochageEvent, AccrochageState, EnrollmentState, referentialDecider, ReferentialEvent, ReferentialState } from '@jalon/domain';
+import {
+  accrochageDecider,
+  AccrochageEvent,
+  AccrochageState,
+  EnrollmentState,
+  examSessionDecider,
+  ExamSessionEvent,
+  ExamSessionState,
+  referentialDecider,
+  ReferentialEvent,
+  ReferentialState,
+} from '@jalon/domain';
 import { EventStore, RecentStreamStates, StreamCommandHandler } from '@jalon/event-store';
 import { candidateCommandHandler, enrollmentCommandHandler, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
@@ -18,6 +29,8 @@ export class StreamCommandHandlers {
   readonly referentials: StreamCommandHandler<ReferentialState, ReferentialEvent>;
   /** Each certifier's declarations to the Caisse des Dépôts (no personal data: enrollment ids and award ids). */
   readonly accrochage: StreamCommandHandler<AccrochageState, AccrochageEvent>;
+  /** Each session d'examen: its plan and what was recorded when it was held (no personal data: ids, place, time). */
+  readonly sessions: StreamCommandHandler<ExamSessionState, ExamSessionEvent>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, vault: PersonalDataVault, projections: ProjectionRunner, @Inject(APP_CONFIG) config: AppConfig) {
     const appended = () => projections.wake();
@@ -30,5 +43,6 @@ export class StreamCommandHandlers {
     this.candidates = candidateCommandHandler(store, vault, { appended });
     this.referentials = new StreamCommandHandler(store, referentialDecider, { appended });
     this.accrochage = new StreamCommandHandler(store, accrochageDecider, { appended });
+    this.sessions = new StreamCommandHandler(store, examSessionDecider, { appended });
   }
 }

@@ -960,6 +960,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule a session d’examen: one épreuve of a version for a selection of enrollments, at a place and time, with its assessors
+         * @description The session is recorded (SessionScheduled), then each candidate gets their own sitting on their own path (SittingScheduled, with their own effective durations), one append each, under an id derived from the session and the enrollment. A candidate whose enrollment refuses the sitting is reported in `candidates` with the domain’s code (e.g. ENROLLMENT.WITHDRAWN, SESSION.ENROLLMENT_OF_ANOTHER_VERSION, SITTING.ATTEMPT_IN_PROGRESS) and stops no other. Refused whole with 400 SESSION.NO_PLACE, SESSION.NO_CANDIDATE, SESSION.CANDIDATE_REPEATED, SESSION.NO_ASSESSOR, SESSION.ASSESSOR_REPEATED, SESSION.UNKNOWN_EPREUVE, REFERENTIAL.NOT_PUBLISHED. With an Idempotency-Key, a retry creates nothing twice.
+         */
+        post: operations["SessionsController_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session’s timetable and its candidates: the start, the base duration and the latest end (whose is never said), and each candidate’s sitting status */
+        get: operations["SessionsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{sessionId}/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the session held, in one act: each present candidate’s sitting held (as scheduled unless said otherwise), absent ones left as they are
+         * @description Each candidate’s record is one append on their own path (SittingHeld); a refusal (e.g. SITTING.ALREADY_HELD, SITTING.EXTRA_TIME_NOT_GIVEN) is reported for that candidate with its code and undoes no other; then the session records each outcome (SessionHeld). Refused whole with 400 SESSION.HELD_IN_FUTURE, SESSION.CANDIDATE_NOT_IN_SESSION, SESSION.CANDIDATE_REPEATED; 403 SESSION.ASSESSOR_NOT_ASSIGNED; 404 SESSION.NOT_FOUND.
+         */
+        post: operations["SessionsController_held"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -3127,6 +3184,157 @@ export interface components {
             error: string | null;
             /** @description Once done */
             report: components["schemas"]["CohortImportReportView"] | null;
+        };
+        ScheduleSessionRequest: {
+            /** @example expert-ingenierie-science-donnees */
+            referentialId: string;
+            /** @example 1 */
+            version: string;
+            /** @example BC01-E1 */
+            epreuveCode: string;
+            /** @example Campus de Lyon, salle 204 */
+            place: string;
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            scheduledAt: string;
+            /**
+             * @example [
+             *       "assessor-1"
+             *     ]
+             */
+            assessorIds: string[];
+            /** @description The enrollments of the candidates, each in this certification version */
+            enrollmentIds: string[];
+        };
+        CandidateRefusal: {
+            /** @example ENROLLMENT.WITHDRAWN */
+            code: string;
+            /** @example the enrollment is withdrawn */
+            message: string;
+        };
+        CandidateScheduledView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /**
+             * @description scheduled: their sitting is on their path; refused: nothing was written for them
+             * @enum {string}
+             */
+            status: "scheduled" | "refused";
+            /**
+             * Format: uuid
+             * @description Their sitting (derived from the session and the enrollment), when scheduled
+             */
+            sittingId?: string;
+            refusal?: components["schemas"]["CandidateRefusal"];
+        };
+        SessionScheduledView: {
+            /** Format: uuid */
+            id: string;
+            /** @example session-5f1c… */
+            streamId: string;
+            /** @description Global position of the last event written; pass it as consistentWith to queries */
+            position: string | null;
+            candidates: components["schemas"]["CandidateScheduledView"][];
+        };
+        SessionTimedPartView: {
+            code: string;
+            title: string;
+            baseDurationMinutes: number;
+        };
+        SessionTimetableView: {
+            /** Format: date-time */
+            startsAt: string;
+            /** @description The épreuve’s timed parts end to end, as the référentiel gives them */
+            baseDurationMinutes: number | null;
+            /**
+             * Format: date-time
+             * @description When the last sitting ends, each candidate with their own effective durations; whose is never said
+             */
+            latestEndAt: string | null;
+        };
+        SessionCandidateView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            candidateId: string;
+            cohort: string;
+            /** Format: uuid */
+            sittingId: string;
+            /**
+             * @description Their sitting as their path says: not-scheduled when their enrollment refused it
+             * @enum {string}
+             */
+            sittingStatus: "not-scheduled" | "scheduled" | "held" | "assessed";
+            /**
+             * @description What the last record of the session said of them
+             * @enum {string}
+             */
+            recorded?: "held" | "absent" | "refused";
+            /** @description The code their enrollment refused the record with */
+            refusalCode?: string;
+        };
+        SessionView: {
+            /** Format: uuid */
+            id: string;
+            referentialId: string;
+            version: string;
+            epreuveCode: string;
+            epreuveTitle: string;
+            timedParts: components["schemas"]["SessionTimedPartView"][];
+            place: string;
+            assessorIds: string[];
+            /** @enum {string} */
+            status: "scheduled" | "held";
+            /** Format: date-time */
+            heldAt?: string;
+            timetable: components["schemas"]["SessionTimetableView"];
+            candidates: components["schemas"]["SessionCandidateView"][];
+        };
+        CandidateHeldRequest: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /**
+             * @description The candidate did not come: nothing is recorded on their path (their sitting stays scheduled)
+             * @default false
+             */
+            absent: boolean;
+            /** @description Each timed part’s actual duration; absent: as scheduled (the candidate’s own effective durations) */
+            timedParts?: components["schemas"]["TimedPartConditionsDto"][];
+            /** @description Ids of the accommodations given; absent: all that applied when the parts lasted at least as scheduled, none otherwise */
+            accommodationsApplied?: string[];
+            /**
+             * @description On site or at a distance
+             * @enum {string}
+             */
+            mode?: "on-site" | "distance";
+        };
+        RecordSessionHeldRequest: {
+            /**
+             * Format: date-time
+             * @description An instant with its time zone (Z or ±hh:mm)
+             * @example 2026-06-15T09:00:00+02:00
+             */
+            heldAt: string;
+            /** @description One row per candidate recorded; a candidate left out is left as they are */
+            candidates: components["schemas"]["CandidateHeldRequest"][];
+        };
+        CandidateHeldView: {
+            /** Format: uuid */
+            enrollmentId: string;
+            /**
+             * @description held: their sitting is recorded held on their path; absent: nothing written for them; refused: nothing written, see refusal
+             * @enum {string}
+             */
+            status: "held" | "absent" | "refused";
+            refusal?: components["schemas"]["CandidateRefusal"];
+        };
+        SessionHeldView: {
+            /** Format: uuid */
+            id: string;
+            position: string | null;
+            candidates: components["schemas"]["CandidateHeldView"][];
         };
         ProjectionStatusView: {
             /** @example candidate-path */
@@ -7872,6 +8080,285 @@ export interface operations {
             };
             /** @description IMPORT.NOT_FOUND: no such import in the caller’s organisation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SessionsController_schedule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleSessionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionScheduledView"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: The session itself does not fit: SESSION.* codes, naming the `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SessionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description SESSION.NOT_FOUND: no such session, or not one the caller may see (an admin of its school, its assessors) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SessionsController_held: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordSessionHeldRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionHeldView"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: SESSION.* codes, naming the `field` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE. Or: SESSION.ASSESSOR_NOT_ASSIGNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description SESSION.NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

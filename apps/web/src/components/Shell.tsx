@@ -21,6 +21,8 @@ export function screensOf(role: string): { to: string; label: string }[] {
   if (role === 'admin') screens.push({ to: '/accrochage', label: 'nav.accrochage' });
   // The admin imports a cohort from a spreadsheet.
   if (role === 'admin') screens.push({ to: '/import-promotion', label: 'nav.cohortImport' });
+  // The admin schedules an épreuve for a group, and records it held.
+  if (role === 'admin') screens.push({ to: '/sessions', label: 'nav.examSessions' });
   if (['dpo', 'auditor'].includes(role)) screens.push({ to: '/donnees-personnelles', label: 'nav.personalData' });
   screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;
