@@ -12,7 +12,7 @@ import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 import i18n from '../i18n';
 import type { IdentityArrival } from './CandidateIdentity';
-import { useCandidateName } from './path-closure';
+import { CandidateName } from './path-closure';
 import { useReferentials } from './referentials';
 
 type Certifier = components['schemas']['CertifierView'];
@@ -157,9 +157,6 @@ function CertifierSummary({ certifier }: { certifier: Certifier }) {
 }
 
 /** « Léa Marie Durand », read from the candidate's identity (a read the api records, R14); the short id until then. */
-function CandidateName({ candidateId }: { candidateId: string }) {
-  return <>{useCandidateName(candidateId) ?? candidateId.slice(0, 8)}</>;
-}
 
 /** The link to complete or correct a candidate's identity, and back here once done. */
 function identityLink(candidateId: string): { to: string; state: IdentityArrival } {

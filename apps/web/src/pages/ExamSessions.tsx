@@ -15,6 +15,7 @@ import { Tone, ToneBadge } from '../components/Tone';
 import { formatParis, parisInstant, parisWallClock } from '../components/paris-time';
 import { listEnrollments, useReferentials } from './referentials';
 import { epreuveName, useVersion } from './sittings';
+import { CandidateName } from './path-closure';
 
 type Item = components['schemas']['EnrollmentListItem'];
 type Schedule = components['schemas']['ScheduleSessionRequest'];
@@ -216,7 +217,7 @@ export function ExamSessions() {
                     allRecordsSelectionCheckboxProps={{ 'aria-label': t('sessions.selectAllLabel') }}
                     noRecordsText={t('sessions.noCandidate')}
                     columns={[
-                      { accessor: 'candidateId', title: t('sessions.candidate') },
+                      { accessor: 'candidateId', title: t('sessions.candidate'), render: (item) => <NameAndId candidateId={item.candidateId} /> },
                       { accessor: 'cohort', title: t('sessions.cohort') },
                       { accessor: 'accessRoute', title: t('sessions.route'), render: (item) => t(`accessRoute.${item.accessRoute}`) },
                       {
@@ -279,7 +280,9 @@ function ScheduledReport({
           <Table.Tbody>
             {result.candidates.map((c) => (
               <Table.Tr key={c.enrollmentId}>
-                <Table.Td>{candidateOf(c.enrollmentId)}</Table.Td>
+                <Table.Td>
+                  <NameAndId candidateId={candidateOf(c.enrollmentId)} />
+                </Table.Td>
                 <Table.Td>
                   <ToneBadge tone={SCHEDULED_TONE[c.status]}>{t(`sessions.scheduledStatus.${c.status}`)}</ToneBadge>
                 </Table.Td>
@@ -445,7 +448,7 @@ function RecordSessionHeld({ session, onRecorded }: { session: Session; onRecord
                     <Table.Tr key={c.enrollmentId}>
                       <Table.Td>
                         <Anchor component={Link} to={`/parcours/${c.enrollmentId}`} size="sm">
-                          {c.candidateId}
+                          <NameAndId candidateId={c.candidateId} />
                         </Anchor>
                       </Table.Td>
                       <Table.Td>{c.cohort}</Table.Td>
@@ -507,7 +510,9 @@ function RecordSessionHeld({ session, onRecorded }: { session: Session; onRecord
                       const row = rowOf(c.enrollmentId);
                       return (
                         <Table.Tr key={c.enrollmentId}>
-                          <Table.Td>{c.candidateId}</Table.Td>
+                          <Table.Td>
+                            <NameAndId candidateId={c.candidateId} />
+                          </Table.Td>
                           <Table.Td>
                             <Checkbox
                               label={t('sessions.presentLabel')}
@@ -559,5 +564,19 @@ function RecordSessionHeld({ session, onRecorded }: { session: Session; onRecord
         </form>
       </Card>
     </Dates>
+  );
+}
+
+/** The candidate as an admin knows them (their name, a recorded read), with their id beneath to tell namesakes apart. */
+function NameAndId({ candidateId }: { candidateId: string }) {
+  return (
+    <Stack gap={0}>
+      <Text size="sm" fw={500}>
+        <CandidateName candidateId={candidateId} />
+      </Text>
+      <Text size="xs" c="dimmed">
+        {candidateId}
+      </Text>
+    </Stack>
   );
 }

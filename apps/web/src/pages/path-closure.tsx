@@ -47,6 +47,11 @@ export function useCandidateName(candidateId: string | undefined): string | unde
   return `${firstNames.join(' ')} ${usageName ?? birthName}`;
 }
 
+/** A candidate's name where the reader may read it (each read recorded, R14), their id's start until then. */
+export function CandidateName({ candidateId }: { candidateId: string }) {
+  return <>{useCandidateName(candidateId) ?? candidateId.slice(0, 8)}</>;
+}
+
 /** The admin's acts that close or move a path on, from the path's screen. */
 export function PathClosureActs({ enrollmentId }: { enrollmentId: string }) {
   const { t } = useTranslation();
