@@ -3,6 +3,7 @@ import { CalendarAriaLabels, DateInput, DateInputProps, DatesProvider, TimePicke
 import 'dayjs/locale/fr';
 import { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HELP_BELOW } from './ActForm';
 
 /** The date pickers in the reader's language; loaded only with the screens that pick dates. */
 export function Dates({ children }: { children: ReactNode }) {
@@ -92,4 +93,13 @@ export function TimeField({ label, ...props }: Omit<TimePickerProps, 'label'> & 
       {...props}
     />
   );
+}
+
+/**
+ * The time of an act, required, on Paris clocks as every time the console takes (said under the
+ * field); `missing` says it is required once the day is given without it.
+ */
+export function ParisTimeField({ missing, ...props }: Omit<Parameters<typeof TimeField>[0], 'description' | 'error' | 'withAsterisk'> & { missing?: boolean }) {
+  const { t } = useTranslation();
+  return <TimeField description={t('sittings.parisTime')} {...HELP_BELOW} withAsterisk error={missing ? t('act.reasons.required') : undefined} {...props} />;
 }

@@ -9,7 +9,7 @@ import { Link, useParams } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
 import { ActFailureNotice, HELP_BELOW, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
-import { DateField, Dates, TimeField } from '../components/Dates';
+import { DateField, Dates, ParisTimeField } from '../components/Dates';
 import { QueryState } from '../components/Problem';
 import { Tone, ToneBadge } from '../components/Tone';
 import { formatParis, parisInstant, parisWallClock } from '../components/paris-time';
@@ -141,15 +141,7 @@ export function ExamSessions() {
               </SimpleGrid>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
                 <DateField label={t('sessions.day')} withAsterisk value={draft.day} onChange={(day) => update({ day })} error={when} />
-                <TimeField
-                  label={t('sessions.time')}
-                  description={t('sittings.parisTime')}
-                  {...HELP_BELOW}
-                  withAsterisk
-                  value={draft.time}
-                  onChange={(time) => update({ time })}
-                  error={when && !draft.time ? t('act.reasons.required') : undefined}
-                />
+                <ParisTimeField label={t('sessions.time')} value={draft.time} onChange={(time) => update({ time })} missing={Boolean(when) && !draft.time} />
                 <TextInput
                   label={t('sessions.place')}
                   description={t('sessions.placeHelp')}
@@ -485,14 +477,7 @@ function RecordSessionHeld({ session, onRecorded }: { session: Session; onRecord
                 <Text size="sm">{t('sessions.recordIntro')}</Text>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
                   <DateField label={t('sessions.heldDay')} withAsterisk value={day} onChange={setDay} error={act.errorOf('heldAt')} />
-                  <TimeField
-                    label={t('sessions.heldTime')}
-                    description={t('sittings.parisTime')}
-                    {...HELP_BELOW}
-                    withAsterisk
-                    value={time}
-                    onChange={setTime}
-                  />
+                  <ParisTimeField label={t('sessions.heldTime')} value={time} onChange={setTime} />
                 </SimpleGrid>
                 <Table withTableBorder>
                   <Table.Thead>

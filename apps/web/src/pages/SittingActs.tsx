@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
 import { ActFailureNotice, HELP_BELOW, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
-import { DateField, TimeField } from '../components/Dates';
+import { DateField, ParisTimeField } from '../components/Dates';
 import { parisInstant, parisWallClock } from '../components/paris-time';
 import { epreuveName, epreuveOf, partTitle, PathView, SittingView, Version } from './sittings';
 
@@ -126,14 +126,11 @@ export function ScheduleSitting({ path, version, onRecorded }: { path: PathView;
               />
               <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md" verticalSpacing="sm">
                 <DateField label={t('sittings.schedule.day')} withAsterisk value={draft.day} onChange={(day) => update({ day })} error={when} />
-                <TimeField
+                <ParisTimeField
                   label={t('sittings.schedule.time')}
-                  description={t('sittings.parisTime')}
-                  {...HELP_BELOW}
-                  withAsterisk
                   value={draft.time}
                   onChange={(time) => update({ time })}
-                  error={when && !draft.time ? t('act.reasons.required') : undefined}
+                  missing={Boolean(when) && !draft.time}
                 />
                 <TextInput
                   label={t('sittings.schedule.assessors')}
@@ -264,15 +261,7 @@ export function RecordHeld({
           <Text size="sm">{toApply ? t('sittings.held.introToApply') : t('sittings.held.intro')}</Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md" verticalSpacing="sm">
             <DateField label={t('sittings.held.day')} withAsterisk maxDate={new Date()} value={draft.day} onChange={(day) => update({ day })} error={when} />
-            <TimeField
-              label={t('sittings.held.time')}
-              description={t('sittings.parisTime')}
-              {...HELP_BELOW}
-              withAsterisk
-              value={draft.time}
-              onChange={(time) => update({ time })}
-              error={when && !draft.time ? t('act.reasons.required') : undefined}
-            />
+            <ParisTimeField label={t('sittings.held.time')} value={draft.time} onChange={(time) => update({ time })} missing={Boolean(when) && !draft.time} />
             <Radio.Group
               label={t('sittings.held.mode')}
               description={t('sittings.held.modeHelp')}
