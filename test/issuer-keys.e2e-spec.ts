@@ -64,6 +64,7 @@ describe('credentials anyone verifies with the issuer’s published keys, throug
 
   const publishedKeys = async (): Promise<JSONWebKeySet> => (await http().get('/issuers/jalon/jwks.json').expect(200).expect('content-type', /json/)).body;
   const verifyWith = (jwt: string, jwks: JSONWebKeySet) => jwtVerify(jwt, createLocalJWKSet(jwks), { algorithms: ['RS256'], issuer: ISSUER });
+  const verifyEs256With = (jwt: string, jwks: JSONWebKeySet) => jwtVerify(jwt, createLocalJWKSet(jwks), { algorithms: ['ES256'], issuer: ISSUER });
 
   it('issues a VC-JWT that verifies with the published JWK set alone, whose kid dereferences to its key, valid against the OB 3.0 schema; after a rotation the old one still verifies and new ones name the new key', async () => {
     const candidateId = (
@@ -92,7 +93,8 @@ describe('credentials anyone verifies with the issuer’s published keys, throug
 
     // Verified with the issuer's published set, fetched over HTTP, and nothing else.
     const jwks = await publishedKeys();
-    expect(jwks.keys).toHaveLength(1);
+    // The RSA key, and the P-256 key of the credentials asked as ES256.
+    expect(jwks.keys.map((key) => key.alg)).toEqual(['RS256', 'ES256']);
     for (const key of jwks.keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
     const { payload } = await verifyWith(first.jwt, jwks);
     expect(payload).not.toHaveProperty('vc');
@@ -131,11 +133,50 @@ describe('credentials anyone verifies with the issuer’s published keys, throug
     const [identity] = credential.credentialSubject.identifier;
     expect(identity.identityHash).toBe(`sha256$${createHash('sha256').update(`${document.holder}${identity.salt}`, 'utf8').digest('hex')}`);
 
-    // The issuer's key is rotated: the new one is published beside the old.
+    // Asked as ES256: the same payload signed now with the issuer's P-256 key, verified with the published set alone.
+    const credentialUrl = `/enrollments/${enrollmentId}/documents/${first.number}/credential`;
+    const es256 = (
+      await admin
+        .get(`${credentialUrl}?alg=ES256`)
+        .expect(200)
+        .expect('content-type', /application\/vc\+jwt/)
+    ).text;
+    const es256Header = decodeProtectedHeader(es256);
+    expect(es256Header).toEqual({
+      alg: 'ES256',
+      typ: 'JWT',
+      kid: expect.stringMatching(/^https:\/\/certificats\.jalon\.test\/issuers\/jalon\/keys\/[A-Za-z0-9_-]{43}$/),
+    });
+    const verifiedEs256 = await verifyEs256With(es256, jwks);
+    expect(verifiedEs256.payload).toEqual(payload);
+    const es256Key = (await http().get(pathOf(es256Header.kid!)).expect(200)).body;
+    expect(es256Key).toEqual(jwks.keys.find((key) => key.kid === es256Header.kid));
+    expect(es256Key).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), alg: 'ES256', use: 'sig', kid: es256Header.kid });
+    const es256Thumbprint = createHash('sha256')
+      .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: es256Key.x, y: es256Key.y }))
+      .digest('base64url');
+    expect(es256Header.kid).toBe(`${ISSUER}/keys/${es256Thumbprint}`);
+    // The stored credential is untouched: without alg, or RS256, the same bytes as issued, still verifying.
+    expect((await admin.get(credentialUrl).expect(200)).text).toBe(first.jwt);
+    expect((await admin.get(`${credentialUrl}?alg=RS256`).expect(200)).text).toBe(first.jwt);
+    expect((await http().get(`/verifications/${first.number}`).expect(200)).body).toMatchObject({
+      status: 'valid',
+      checks: { credentialHash: true, credentialSignature: true },
+    });
+    // The same access rules as the stored one, and any other algorithm is refused naming the field.
+    await http().get(`${credentialUrl}?alg=ES256`).expect(401);
+    expect((await admin.get(`${credentialUrl}?alg=HS256`).expect(400)).body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'alg' }] });
+
+    // The issuer's keys are rotated: the new ones are published beside the old.
     const rotated = await testApp.app.get(IssuerKeyRing).rotate('jalon');
-    expect(rotated.retired.map((key) => key.jwk.kid)).toEqual([header.kid]);
+    expect(rotated.retired.map((key) => key.jwk.kid).sort()).toEqual([header.kid, es256Header.kid].sort());
     const afterRotation = await publishedKeys();
-    expect(afterRotation.keys.map((key) => key.kid)).toEqual([rotated.current.jwk.kid, header.kid]);
+    expect(afterRotation.keys.map((key) => key.kid)).toEqual([rotated.current.jwk.kid, rotated.currentEs256.jwk.kid, es256Header.kid, header.kid]);
+    // What the old P-256 key signed still verifies; asked now, ES256 names the new one.
+    await expect(verifyEs256With(es256, afterRotation)).resolves.toBeDefined();
+    const es256Now = (await admin.get(`${credentialUrl}?alg=ES256`).expect(200)).text;
+    expect(decodeProtectedHeader(es256Now).kid).toBe(rotated.currentEs256.jwk.kid);
+    expect((await verifyEs256With(es256Now, afterRotation)).payload).toEqual(payload);
 
     // What the old key signed still verifies, with the new set, and its kid still dereferences.
     await expect(verifyWith(first.jwt, afterRotation)).resolves.toMatchObject({ protectedHeader: { kid: header.kid } });

@@ -136,7 +136,7 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     writeFileSync(join(dataDir, 'issuer-ed25519.pem'), pem, { mode: 0o600 });
     await withApp({}, async (app) => {
       const { keys } = (await request(app.getHttpServer()).get('/.well-known/jwks.json').expect(200)).body as { keys: { kid: string; alg: string }[] };
-      expect(keys.map((k) => k.alg).sort()).toEqual(['EdDSA', 'RS256']);
+      expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       expect(keys.find((k) => k.alg === 'EdDSA')!.kid).toBe(legacyKid);
     });
     rmSync(join(dataDir, 'issuer-ed25519.pem'));
@@ -151,12 +151,12 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
   });
 
   it('an issuer signing key the configured master keys cannot open is refused, saying how to recover', async () => {
-    // The issuer's first key, made on first use, sealed by k1.
+    // The issuer's first keys (RS256 and ES256), made on first use, sealed by k1.
     await withApp({}, async (app) => void (await request(app.getHttpServer()).get('/issuers/jalon/jwks.json').expect(200)));
     const { rows } = await withDatabase((database) =>
       sql<{ master_key_id: string }>`SELECT master_key_id FROM issuer_keys WHERE retired_at IS NULL`.execute(database),
     );
-    expect(rows).toEqual([{ master_key_id: 'k1' }]);
+    expect(rows).toEqual([{ master_key_id: 'k1' }, { master_key_id: 'k1' }]);
     await withDatabase((database) => sql`UPDATE issuer_keys SET master_key_id = 'gone' WHERE retired_at IS NULL`.execute(database));
     const message = await startUpError({});
     expect(message).toMatch(

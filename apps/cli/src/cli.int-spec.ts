@@ -132,17 +132,23 @@ describe('npm run cli (PostgreSQL)', () => {
     const before = await ring.signingKey('cli-issuer');
     const run = cli(['issuer', 'keys', 'rotate'], issuerEnv);
     expect(run.stderr).toBe('');
-    const [current] = await ring.keys('cli-issuer');
+    const [current, currentEs256] = await ring.keys('cli-issuer');
     expect(current.jwk.kid).not.toBe(before.keyId);
-    expect(run.stdout.trim()).toBe(`issuer "cli-issuer" signs with ${current.jwk.kid} (RS256) from now on; 1 retired key(s) stay published`);
+    expect(currentEs256.jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(run.stdout.trim()).toBe(
+      `issuer "cli-issuer" signs with ${current.jwk.kid} (RS256) from now on, and with ${currentEs256.jwk.kid} (ES256) what is asked as ES256; 1 retired key(s) stay published`,
+    );
     expect((await ring.signingKey('cli-issuer')).keyId).toBe(current.jwk.kid);
 
     const again = cli(['issuer', 'keys', 'rotate', '--issuer', 'cli-issuer'], issuerEnv);
     expect(again.status).toBe(0);
     const list = cli(['issuer', 'keys', 'list'], issuerEnv).stdout.trim().split('\n');
-    expect(list).toHaveLength(3);
+    // The current RS256 and ES256 keys, the two the first rotation made (retired by the second), the first RS256 one.
+    expect(list).toHaveLength(5);
     expect(list[0]).toMatch(/^https:\/\/certificats\.example\.fr\/issuers\/cli-issuer\/keys\/[\w-]{43}  RS256  created \S+  current$/);
-    expect(list[2]).toMatch(new RegExp(`^${before.keyId}  RS256  created \\S+  retired \\S+$`));
+    expect(list[1]).toMatch(/^https:\/\/certificats\.example\.fr\/issuers\/cli-issuer\/keys\/[\w-]{43}  ES256  created \S+  current$/);
+    expect(list.filter((line) => / ES256 .* retired /.test(line))).toHaveLength(1);
+    expect(list[4]).toMatch(new RegExp(`^${before.keyId}  RS256  created \\S+  retired \\S+$`));
 
     const other = cli(['issuer', 'keys', 'rotate', '--issuer', 'another'], issuerEnv);
     expect(other.status).toBe(2);
@@ -157,7 +163,7 @@ describe('npm run cli (PostgreSQL)', () => {
     const certifierRun = cli(['issuer', 'keys', 'rotate', '--issuer', 'cli-certifier'], certifierEnv);
     expect(certifierRun.stderr).toBe('');
     expect(certifierRun.stdout.trim()).toMatch(
-      /^issuer "cli-certifier" signs with https:\/\/certificats\.example\.fr\/issuers\/cli-certifier\/keys\/[\w-]{43} \(RS256\) from now on; 0 retired key\(s\) stay published$/,
+      /^issuer "cli-certifier" signs with https:\/\/certificats\.example\.fr\/issuers\/cli-certifier\/keys\/[\w-]{43} \(RS256\) from now on, and with https:\/\/certificats\.example\.fr\/issuers\/cli-certifier\/keys\/[\w-]{43} \(ES256\) what is asked as ES256; 0 retired key\(s\) stay published$/,
     );
     expect(cli(['issuer', 'keys', 'rotate', '--issuer', 'another'], certifierEnv).stderr.trim()).toBe(
       'this service issues as "cli-issuer", "cli-certifier" (ISSUER_SLUG, and the certifiers of CERTIFIERS that give their legalName), not "another"',

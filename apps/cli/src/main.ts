@@ -22,9 +22,10 @@ const USAGE = `usage: npm run cli -- <command>
                                 key with the first of MASTER_KEYS (no event is rewritten); then the
                                 older master keys can be removed
   issuer keys rotate [--issuer SLUG]
-                                a new signing key for the issuer (default ISSUER_SLUG; or a
-                                certifier of CERTIFIERS issuing as itself) signs from now on; the
-                                old ones stay published, so what they signed verifies
+                                new signing keys for the issuer (default ISSUER_SLUG; or a
+                                certifier of CERTIFIERS issuing as itself), RS256 and ES256, sign
+                                from now on; the old ones stay published, so what they signed
+                                verifies
   issuer keys list [--issuer SLUG]
                                 the issuer's keys: kid, algorithm, created, retired
   documents reissue --reason TEXT [--number NUMBER]
@@ -163,8 +164,10 @@ async function issuer(args: string[]): Promise<number> {
         console.log(`${key.jwk.kid}  ${key.jwk.alg}  created ${key.createdAt}  ${key.retiredAt ? `retired ${key.retiredAt}` : 'current'}`);
       return 0;
     }
-    const { current, retired } = await ring.rotate(slug);
-    console.log(`issuer "${slug}" signs with ${current.jwk.kid} (${current.jwk.alg}) from now on; ${retired.length} retired key(s) stay published`);
+    const { current, currentEs256, retired } = await ring.rotate(slug);
+    console.log(
+      `issuer "${slug}" signs with ${current.jwk.kid} (${current.jwk.alg}) from now on, and with ${currentEs256.jwk.kid} (${currentEs256.jwk.alg}) what is asked as ES256; ${retired.length} retired key(s) stay published`,
+    );
     return 0;
   } finally {
     await storage.close();

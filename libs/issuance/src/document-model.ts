@@ -62,7 +62,13 @@ export interface IssuedDocumentModel {
 }
 
 /** The JWS algorithms of Jalon's credentials: RS256 signs them (Open Badges 3.0 §8.2); EdDSA is the legacy Ed25519 key's, verified only. */
-export type IssuerKeyAlgorithm = 'RS256' | 'EdDSA';
+/**
+ * RS256 signs every stored credential; ES256 (ECDSA P-256) is offered at request time only (its
+ * signatures are randomised, so it is never stored); EdDSA is the legacy key's, published only.
+ */
+export type IssuerKeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
+/** The algorithms an issuer has a live key for: each issuer has one of each. */
+export type SigningAlgorithm = 'RS256' | 'ES256';
 
 /** A key credentials are signed with, and who the issuer is. */
 export interface IssuerKey {
@@ -74,7 +80,7 @@ export interface IssuerKey {
    * thumbprint>`; for the legacy Ed25519 key, the bare 16-character hash it always had.
    */
   readonly keyId: string;
-  /** RS256 for an RSA key (PKCS#1 v1.5: the same input always gives the same signature), EdDSA for the legacy Ed25519 key. */
+  /** RS256 for an RSA key (PKCS#1 v1.5: the same input always gives the same signature), ES256 for a P-256 key (offered, never stored), EdDSA for the legacy Ed25519 key. */
   readonly alg: IssuerKeyAlgorithm;
   readonly privateKeyPem: string;
   readonly publicKeyPem: string;

@@ -1,13 +1,14 @@
-import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Response } from 'express';
 import { AppConfig } from '@jalon/config';
-import { IssuerKeyRing } from '@jalon/issuance';
+import { IssuerKeyRing, SigningAlgorithm } from '@jalon/issuance';
 import { APP_CONFIG } from '@jalon/runtime';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
 import { ApiProblemResponses, Problems } from '../shared/api-responses';
+import { invalidRequest } from '../shared/invalid-request';
 import {
   DOWNLOAD_GONE,
   DOWNLOAD_HEADERS,
@@ -145,16 +146,36 @@ export class DocumentsController {
   @Roles('admin', 'candidate')
   @ApiBearerAuth()
   @ApiProduces('application/vc+jwt')
-  @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before)' })
+  @ApiOperation({
+    summary: 'Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before), or the same credential signed ES256',
+    description:
+      'Without `alg` (or `alg=RS256`): the credential as issued and stored, the bytes whose hash the document records. With `alg=ES256`: the same payload signed now with the issuer’s current P-256 key (header `alg` ES256, `kid` that key’s URI, published in the issuer’s JWKS); ECDSA signatures are randomised, so two downloads differ and none is stored.',
+  })
+  @ApiQuery({
+    name: 'alg',
+    required: false,
+    enum: ['RS256', 'ES256'],
+    description: 'The signature algorithm: RS256 (default) the stored credential, ES256 the same payload signed at request time',
+  })
   @ApiOkResponse({ description: 'The credential, a compact JWS', content: { 'application/vc+jwt': { schema: { type: 'string' } } }, headers: DOWNLOAD_HEADERS })
-  @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
+  @ApiProblemResponses(
+    Problems.invalidId,
+    { status: 400, description: 'REQUEST.INVALID: `alg` is neither RS256 nor ES256 (`errors` names the field alg)' },
+    401,
+    403,
+    DOWNLOAD_NOT_FOUND,
+    { status: 409, description: 'DOCUMENT.ES256_UNAVAILABLE: asked as ES256, a credential issued before RS256 (EdDSA) or by an issuer no longer configured' },
+    DOWNLOAD_GONE,
+    429,
+  )
   async credential(
     @UuidParam('enrollmentId') id: string,
     @Param('number') number: string,
+    @Query('alg') alg: unknown,
     @CurrentActor() actor: AuthenticatedActor,
     @Res() response: Response,
   ) {
-    const { jwt, revoked } = await this.queries.execute(new GetDocumentCredentialQuery(id, number, actor));
+    const { jwt, revoked } = await this.queries.execute(new GetDocumentCredentialQuery(id, number, actor, signingAlgorithm(alg)));
     response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
     response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
     response.send(jwt);
@@ -193,4 +214,11 @@ export class DocumentsController {
   async deliveryView(@CurrentActor() actor: AuthenticatedActor) {
     return this.queries.execute(new GetDocumentDeliveryQuery(actor));
   }
+}
+
+/** The `alg` query parameter of a credential download: absent is RS256 (the stored credential). */
+function signingAlgorithm(alg: unknown): SigningAlgorithm {
+  if (alg === undefined || alg === 'RS256') return 'RS256';
+  if (alg === 'ES256') return 'ES256';
+  throw invalidRequest([{ field: 'alg', reasons: ['alg must be RS256 (the credential as issued, the default) or ES256'] }]);
 }

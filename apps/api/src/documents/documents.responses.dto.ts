@@ -130,18 +130,24 @@ export class VerificationView {
 // ---- The issuers (GET /issuers/{issuer}, its keys; GET /issuer, GET /.well-known/jwks.json) ----
 
 export class PublicJwkView {
-  @ApiProperty({ enum: ['RSA', 'OKP'], description: 'RSA (RS256); OKP for the Ed25519 key of the documents issued before RS256' }) kty!: string;
+  @ApiProperty({
+    enum: ['RSA', 'EC', 'OKP'],
+    description:
+      'RSA (RS256, the stored credentials); EC (ES256, P-256: the credentials downloaded with `alg=ES256`); OKP for the Ed25519 key of the documents issued before RS256',
+  })
+  kty!: string;
   @ApiPropertyOptional({ description: 'RSA: the modulus, base64url' }) n?: string;
   @ApiPropertyOptional({ description: 'RSA: the public exponent, base64url', example: 'AQAB' }) e?: string;
-  @ApiPropertyOptional({ enum: ['Ed25519'], description: 'OKP: the curve' }) crv?: string;
-  @ApiPropertyOptional({ description: 'OKP: the public key, base64url' }) x?: string;
+  @ApiPropertyOptional({ enum: ['Ed25519', 'P-256'], description: 'OKP and EC: the curve' }) crv?: string;
+  @ApiPropertyOptional({ description: 'OKP: the public key; EC: its x coordinate; base64url' }) x?: string;
+  @ApiPropertyOptional({ description: 'EC: the y coordinate, base64url' }) y?: string;
   @ApiProperty({
     description:
       'Key id, as in the credentials’ header: the URI this JWK is served at (`<issuer id>/keys/<RFC 7638 thumbprint>`); a bare hash for the Ed25519 key of the documents issued before',
     example: 'https://certificats.example.fr/issuers/jalon/keys/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
   })
   kid!: string;
-  @ApiProperty({ enum: ['RS256', 'EdDSA'], description: 'The one algorithm this key verifies' }) alg!: string;
+  @ApiProperty({ enum: ['RS256', 'ES256', 'EdDSA'], description: 'The one algorithm this key verifies' }) alg!: string;
   @ApiProperty({ enum: ['sig'] }) use!: string;
 }
 

@@ -774,7 +774,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before) */
+        /**
+         * Download the Open Badges 3.0 credential (VC-JWT, RS256; EdDSA for the documents issued before), or the same credential signed ES256
+         * @description Without `alg` (or `alg=RS256`): the credential as issued and stored, the bytes whose hash the document records. With `alg=ES256`: the same payload signed now with the issuer’s current P-256 key (header `alg` ES256, `kid` that key’s URI, published in the issuer’s JWKS); ECDSA signatures are randomised, so two downloads differ and none is stored.
+         */
         get: operations["DocumentsController_credential"];
         put?: never;
         post?: never;
@@ -2885,10 +2888,10 @@ export interface components {
         };
         PublicJwkView: {
             /**
-             * @description RSA (RS256); OKP for the Ed25519 key of the documents issued before RS256
+             * @description RSA (RS256, the stored credentials); EC (ES256, P-256: the credentials downloaded with `alg=ES256`); OKP for the Ed25519 key of the documents issued before RS256
              * @enum {string}
              */
-            kty: "RSA" | "OKP";
+            kty: "RSA" | "EC" | "OKP";
             /** @description RSA: the modulus, base64url */
             n?: string;
             /**
@@ -2897,12 +2900,14 @@ export interface components {
              */
             e?: string;
             /**
-             * @description OKP: the curve
+             * @description OKP and EC: the curve
              * @enum {string}
              */
-            crv?: "Ed25519";
-            /** @description OKP: the public key, base64url */
+            crv?: "Ed25519" | "P-256";
+            /** @description OKP: the public key; EC: its x coordinate; base64url */
             x?: string;
+            /** @description EC: the y coordinate, base64url */
+            y?: string;
             /**
              * @description Key id, as in the credentials’ header: the URI this JWK is served at (`<issuer id>/keys/<RFC 7638 thumbprint>`); a bare hash for the Ed25519 key of the documents issued before
              * @example https://certificats.example.fr/issuers/jalon/keys/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
@@ -2912,7 +2917,7 @@ export interface components {
              * @description The one algorithm this key verifies
              * @enum {string}
              */
-            alg: "RS256" | "EdDSA";
+            alg: "RS256" | "ES256" | "EdDSA";
             /** @enum {string} */
             use: "sig";
         };
@@ -7440,7 +7445,10 @@ export interface operations {
     };
     DocumentsController_credential: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The signature algorithm: RS256 (default) the stored credential, ES256 the same payload signed at request time */
+                alg?: "RS256" | "ES256";
+            };
             header?: never;
             path: {
                 enrollmentId: string;
@@ -7463,7 +7471,7 @@ export interface operations {
                     "application/vc+jwt": string;
                 };
             };
-            /** @description An id in the path is not a uuid: REQUEST.INVALID */
+            /** @description An id in the path is not a uuid: REQUEST.INVALID. Or: REQUEST.INVALID: `alg` is neither RS256 nor ES256 (`errors` names the field alg) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7492,6 +7500,15 @@ export interface operations {
             };
             /** @description ENROLLMENT.NOT_FOUND, DOCUMENT.NOT_FOUND: no such document on an enrollment visible to the caller; DOCUMENT.NOT_STORED: recorded, but its file is missing */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DOCUMENT.ES256_UNAVAILABLE: asked as ES256, a credential issued before RS256 (EdDSA) or by an issuer no longer configured */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -219,6 +219,23 @@ const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE status_list_entries DROP CONSTRAINT status_list_entries_pkey, ADD PRIMARY KEY (document_number, issuer)`.execute(db);
     },
   },
+  '0011_issuer_keys_es256': {
+    async up(db: Kysely<unknown>) {
+      // Each issuer also has a P-256 key (ES256), live beside its RSA key: it signs the credentials
+      // offered as ES256 at request time (never stored), and rotates with it. One live key per
+      // issuer and algorithm; a live key still holds its sealed private key.
+      await sql`
+        ALTER TABLE issuer_keys
+          DROP CONSTRAINT issuer_keys_alg,
+          DROP CONSTRAINT issuer_keys_live_can_sign,
+          ADD CONSTRAINT issuer_keys_alg CHECK (alg IN ('RS256', 'ES256', 'EdDSA')),
+          ADD CONSTRAINT issuer_keys_live_can_sign CHECK (retired_at IS NOT NULL OR (sealed_private_key IS NOT NULL AND alg IN ('RS256', 'ES256')))`.execute(
+        db,
+      );
+      await sql`DROP INDEX issuer_keys_one_live`.execute(db);
+      await sql`CREATE UNIQUE INDEX issuer_keys_one_live ON issuer_keys (issuer_slug, alg) WHERE retired_at IS NULL`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

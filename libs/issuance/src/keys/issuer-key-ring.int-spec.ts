@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { ConfigError, MasterKey } from '@jalon/config';
 import { migrateToLatest, openSqlDatabase, SqlDatabase } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { issueCredential, issuerKeyFromPem, jwkThumbprint, verifyCredential } from '../render';
+import { issueCredential, issuerKeyFromPem, jwkThumbprint, signJwt, verifyCredential } from '../render';
 import { sampleAttestation } from '../render/testing/sample-models';
 import { IssuerKeyRing } from './issuer-key-ring';
 
@@ -64,8 +64,9 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
     const keys = await Promise.all([a.signingKey('jalon'), b.signingKey('jalon'), a.signingKey('jalon'), b.keys('jalon')]);
     const [first] = keys;
     expect(keys.slice(0, 3).map((k) => (k as { keyId: string }).keyId)).toEqual([first.keyId, first.keyId, first.keyId]);
+    // The RSA key the first signature made, and the P-256 key (ES256) its key set always holds beside it.
     const stored = await rows();
-    expect(stored).toHaveLength(1);
+    expect(stored.map((row) => row.alg)).toEqual(['RS256', 'ES256']);
     expect(first).toMatchObject({
       issuerId: `${BASE}/issuers/jalon`,
       issuerName: 'Jalon',
@@ -81,11 +82,35 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
         createdAt: expect.any(String),
         current: true,
       },
+      {
+        issuerSlug: 'jalon',
+        thumbprint: stored[1].thumbprint,
+        jwk: {
+          kty: 'EC',
+          crv: 'P-256',
+          x: expect.any(String),
+          y: expect.any(String),
+          kid: `${BASE}/issuers/jalon/keys/${stored[1].thumbprint}`,
+          alg: 'ES256',
+          use: 'sig',
+        },
+        createdAt: expect.any(String),
+        current: true,
+      },
     ]);
+    const es256 = await b.signingKey('jalon', 'ES256');
+    expect(es256).toMatchObject({ alg: 'ES256', keyId: `${BASE}/issuers/jalon/keys/${stored[1].thumbprint}` });
+    expect(jwkThumbprint(createPrivateKey(es256.privateKeyPem))).toBe(stored[1].thumbprint);
   });
 
   it('keeps the private key sealed by the first master key, bound to its row: the table never holds it in clear', async () => {
-    const [row] = await rows();
+    const [row, ecRow] = await rows();
+    expect(ecRow).toMatchObject({
+      alg: 'ES256',
+      master_key_id: 'k1',
+      sealed_private_key: expect.stringMatching(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
+    });
+    expect(Object.keys(ecRow.public_jwk as object).sort()).toEqual(['crv', 'kty', 'x', 'y']);
     const pem = (await ring().signingKey('jalon')).privateKeyPem;
     const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
     expect(row.master_key_id).toBe('k1');
@@ -107,8 +132,12 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
     const before = ring();
     const old = await before.signingKey('jalon');
     const oldCredential = issueCredential(sampleAttestation, old);
-    const { current, retired } = await ring().rotate('jalon');
-    expect(retired.map((k) => k.jwk.kid)).toEqual([old.keyId]);
+    const oldEs256 = await before.signingKey('jalon', 'ES256');
+    const oldEs256Credential = signJwt(JSON.parse(Buffer.from(oldCredential.split('.')[1], 'base64url').toString()), oldEs256);
+    const { current, currentEs256, retired } = await ring().rotate('jalon');
+    expect(retired.map((k) => k.jwk.kid).sort()).toEqual([old.keyId, oldEs256.keyId].sort());
+    expect(currentEs256).toMatchObject({ current: true, jwk: { alg: 'ES256', kty: 'EC', crv: 'P-256' } });
+    expect((await before.signingKey('jalon', 'ES256')).keyId).toBe(currentEs256.jwk.kid);
     expect(current).toMatchObject({ current: true, jwk: { alg: 'RS256', kid: expect.stringMatching(`^${BASE}/issuers/jalon/keys/[A-Za-z0-9_-]{43}$`) } });
     expect(current.jwk.kid).not.toBe(old.keyId);
     // The process that signed with the old key signs with the new one from its next document: no restart.
@@ -118,27 +147,32 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
     const published = await before.keys('jalon');
     expect(published.map((k) => [k.jwk.kid, k.current, k.retiredAt !== undefined])).toEqual([
       [now.keyId, true, false],
+      [currentEs256.jwk.kid, true, false],
+      [oldEs256.keyId, false, true],
       [old.keyId, false, true],
     ]);
     const stored = await rows();
-    expect(stored.find((r) => r.thumbprint === published[1].thumbprint)).toMatchObject({ master_key_id: null, sealed_private_key: null });
+    for (const retiredKey of published.slice(2)) {
+      expect(stored.find((r) => r.thumbprint === retiredKey.thumbprint)).toMatchObject({ master_key_id: null, sealed_private_key: null });
+    }
     // What the old key signed verifies with the published set; what the new one signs names the new key.
     const set = { keys: published.map((k) => k.jwk) };
     expect(verifyCredential(oldCredential, set).valid).toBe(true);
+    expect(verifyCredential(oldEs256Credential, set).valid).toBe(true);
     const newCredential = issueCredential(sampleAttestation, now);
     expect(JSON.parse(Buffer.from(newCredential.split('.')[0], 'base64url').toString()).kid).toBe(now.keyId);
     expect(verifyCredential(newCredential, set).valid).toBe(true);
-    expect(await before.key('jalon', published[1].thumbprint)).toEqual(published[1]);
+    expect(await before.key('jalon', published[3].thumbprint)).toEqual(published[3]);
     expect(await before.key('jalon', 'x'.repeat(43))).toBeUndefined();
   });
 
-  it('rotations at once leave one live key, every other published', async () => {
+  it('rotations at once leave one live key per algorithm, every other published', async () => {
     const count = (await rows()).length;
     await Promise.all([ring().rotate('jalon'), ring().rotate('jalon'), ring().rotate('jalon')]);
     const stored = await rows();
-    expect(stored).toHaveLength(count + 3);
-    expect(stored.filter((r) => r.retired_at === null)).toHaveLength(1);
-    expect(stored.filter((r) => r.sealed_private_key !== null)).toHaveLength(1);
+    expect(stored).toHaveLength(count + 6);
+    expect(stored.filter((r) => r.retired_at === null).map((r) => r.alg)).toEqual(['RS256', 'ES256']);
+    expect(stored.filter((r) => r.sealed_private_key !== null)).toHaveLength(2);
   });
 
   it('publishes the legacy Ed25519 key under its bare-hash kid, retired from the start and without its private key; importing it again changes nothing', async () => {
@@ -159,20 +193,24 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
     await expect(keyRing.importLegacyKey('jalon', rsa)).rejects.toThrow(/Ed25519/);
   });
 
-  it('reseals the live key under a new first master key; then the old master key can go', async () => {
+  it('reseals the live keys under a new first master key; then the old master key can go', async () => {
     const k2 = master('k2');
-    expect(await ring([k2, k1]).reseal()).toBe(1);
+    expect(await ring([k2, k1]).reseal()).toBe(2);
     expect(await ring([k2, k1]).reseal()).toBe(0);
     await expect(ring([k2]).assertMasterKeysOpenStoredKeys()).resolves.toBeUndefined();
     expect((await ring([k2]).signingKey('jalon')).alg).toBe('RS256');
-    expect((await rows()).filter((r) => r.master_key_id !== null).map((r) => r.master_key_id)).toEqual(['k2']);
+    expect((await ring([k2]).signingKey('jalon', 'ES256')).alg).toBe('ES256');
+    expect((await rows()).filter((r) => r.master_key_id !== null).map((r) => r.master_key_id)).toEqual(['k2', 'k2']);
   });
 
   it('keeps each issuer’s keys apart, and makes none for an issuer it is not configured for', async () => {
     const other = ring([k1], 'cnam-idf');
     const key = await other.signingKey('cnam-idf');
     expect(key.keyId).toMatch(new RegExp(`^${BASE}/issuers/cnam-idf/keys/[A-Za-z0-9_-]{43}$`));
-    expect((await other.keys('cnam-idf')).map((k) => k.jwk.kid)).toEqual([key.keyId]);
+    expect((await other.keys('cnam-idf')).map((k) => [k.jwk.kid, k.jwk.alg])).toEqual([
+      [key.keyId, 'RS256'],
+      [expect.stringMatching(new RegExp(`^${BASE}/issuers/cnam-idf/keys/[A-Za-z0-9_-]{43}$`)), 'ES256'],
+    ]);
     expect((await ring().keys('jalon')).some((k) => k.jwk.kid === key.keyId)).toBe(false);
     const all = await ring().allKeys();
     expect(new Set(all.map((k) => k.issuerSlug))).toEqual(new Set(['jalon', 'cnam-idf']));

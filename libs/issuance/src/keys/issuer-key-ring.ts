@@ -4,11 +4,14 @@ import { sql } from 'kysely';
 import { ConfigError, MasterKey } from '@jalon/config';
 import { SqlDb } from '@jalon/event-store';
 import { decrypt, encrypt } from '@jalon/privacy';
-import { IssuerKey, IssuerKeyAlgorithm } from '../document-model';
+import { IssuerKey, IssuerKeyAlgorithm, SigningAlgorithm } from '../document-model';
 import { algorithmOf, jwkThumbprint, keyIdOf, keyUri, PublicJwk, publicJwkOf, RSA_MODULUS_BITS } from '../render/issuer-key';
 import { IssuerIdentity, issuerIdOf, IssuerProfile, issuerProfile } from './issuer-profile';
 
-const generateRsaKeyPair = promisify(generateKeyPair);
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The live keys every issuer has: RS256 signs the stored credentials, ES256 the ones offered at request time. */
+const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256'];
 
 export interface IssuerKeyRingOptions {
   /** Base of the issuer ids and key URIs (PUBLIC_BASE_URL). */
@@ -25,8 +28,9 @@ export interface PublishedIssuerKey {
   readonly thumbprint: string;
   readonly jwk: PublicJwk;
   readonly createdAt: string;
-  /** Since when it signs nothing more; absent for the current key. */
+  /** Since when it signs nothing more; absent for a current key. */
   readonly retiredAt?: string;
+  /** Whether it is live: an issuer has one current key per algorithm (RS256, ES256). */
   readonly current: boolean;
 }
 
@@ -48,16 +52,18 @@ interface KeyRow {
 }
 
 const COLUMNS = sql.raw('issuer_slug, thumbprint, alg, public_jwk, legacy_kid, master_key_id, sealed_private_key, created_at, retired_at');
-/** The live key first, then the retired ones, newest first. */
-const ORDER = sql.raw('ORDER BY (retired_at IS NULL) DESC, created_at DESC, thumbprint');
+/** The live keys first (the RS256 one, then the ES256 one), then the retired ones, newest first. */
+const ORDER_WITHIN_ISSUER = "(retired_at IS NULL) DESC, (retired_at IS NULL AND alg = 'RS256') DESC, created_at DESC, thumbprint";
+const ORDER = sql.raw(`ORDER BY ${ORDER_WITHIN_ISSUER}`);
 
 /**
  * Each issuer's signing keys, kept in `issuer_keys` so that every instance signs with the same one
- * and keys can rotate: the current key (the one live row) signs; a rotation retires it (its private
- * key is dropped) and creates the next, and every key ever used stays published, so every credential
- * ever issued stays verifiable. Private keys are sealed (AES-256-GCM, privacy's sealed box) by the
- * first of MASTER_KEYS, bound to their issuer and thumbprint. An issuer without a key gets one on
- * first use: nothing to configure. The Ed25519 key of the first documents is published here too
+ * and keys can rotate: the current RSA key (the live RS256 row) signs the credentials stored, the
+ * current P-256 key (the live ES256 row) the ES256 copies offered at request time; a rotation retires
+ * both (their private keys are dropped) and creates the next two, and every key ever used stays
+ * published, so every credential ever issued stays verifiable. Private keys are sealed (AES-256-GCM, privacy's sealed box) by the
+ * first of MASTER_KEYS, bound to their issuer and thumbprint. An issuer without a key of an algorithm
+ * gets one on first use: nothing to configure. The Ed25519 key of the first documents is published here too
  * (importLegacyKey), without its private key: it never signs again.
  */
 export class IssuerKeyRing {
@@ -92,14 +98,14 @@ export class IssuerKeyRing {
     return issuerIdOf(this.options.publicBaseUrl, slug);
   }
 
-  /** The key to sign with now: the issuer's live key, created on first use. */
-  async signingKey(slug: string): Promise<IssuerKey> {
+  /** The key to sign with now: the issuer's live key of that algorithm (RS256 unless asked), created on first use. */
+  async signingKey(slug: string, alg: SigningAlgorithm = 'RS256'): Promise<IssuerKey> {
     const identity = this.identity(slug);
     if (!identity) throw new RangeError(`no issuer "${slug}" is configured`);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [live] = await this.rows(sql`WHERE issuer_slug = ${slug} AND retired_at IS NULL`);
+      const [live] = await this.rows(sql`WHERE issuer_slug = ${slug} AND retired_at IS NULL AND alg = ${alg}`);
       if (live) return this.open(live, identity);
-      await this.create(slug);
+      await this.create(slug, alg);
     }
     throw new Error(`issuer "${slug}" has no live key after creating one`);
   }
@@ -110,13 +116,15 @@ export class IssuerKeyRing {
   }
 
   /**
-   * Every key of the issuer, the current one first, then the retired ones newest first. A configured
-   * issuer that has none yet gets its first now, so its key set is never empty.
+   * Every key of the issuer, the current ones first (RS256, then ES256), then the retired ones newest
+   * first. A configured issuer that lacks a current key of an algorithm gets it now, so its key set
+   * always holds the keys it signs with.
    */
   async keys(slug: string): Promise<PublishedIssuerKey[]> {
     let rows = await this.rows(sql`WHERE issuer_slug = ${slug}`);
-    if (this.identity(slug) && !rows.some((row) => row.retired_at === null)) {
-      await this.create(slug);
+    const missing = SIGNING_ALGORITHMS.filter((alg) => !rows.some((row) => row.retired_at === null && row.alg === alg));
+    if (this.identity(slug) && missing.length > 0) {
+      for (const alg of missing) await this.create(slug, alg);
       rows = await this.rows(sql`WHERE issuer_slug = ${slug}`);
     }
     return rows.map((row) => this.published(row));
@@ -130,24 +138,31 @@ export class IssuerKeyRing {
 
   /** Every key of every issuer stored, for the service-wide JWK set (`/.well-known/jwks.json`). */
   async allKeys(): Promise<PublishedIssuerKey[]> {
-    return (await this.rows(sql``, sql.raw('ORDER BY issuer_slug, (retired_at IS NULL) DESC, created_at DESC, thumbprint'))).map((row) => this.published(row));
+    return (await this.rows(sql``, sql.raw(`ORDER BY issuer_slug, ${ORDER_WITHIN_ISSUER}`))).map((row) => this.published(row));
   }
 
-  /** Retires the issuer's current key (it stays published) and makes a new one current. */
-  async rotate(slug: string): Promise<{ readonly current: PublishedIssuerKey; readonly retired: readonly PublishedIssuerKey[] }> {
+  /**
+   * Retires the issuer's current keys (they stay published) and makes a new one of each algorithm
+   * current: `current` the RS256 one (it signs the stored credentials), `currentEs256` the ES256 one.
+   */
+  async rotate(
+    slug: string,
+  ): Promise<{ readonly current: PublishedIssuerKey; readonly currentEs256: PublishedIssuerKey; readonly retired: readonly PublishedIssuerKey[] }> {
     if (!this.identity(slug)) throw new RangeError(`no issuer "${slug}" is configured`);
-    const fresh = await this.generate();
+    const [fresh, freshEs256] = await Promise.all([this.generate('RS256'), this.generate('ES256')]);
     const retiredThumbprints = await this.db.transaction().execute(async (trx) => {
       await lockIssuer(trx, slug);
       // The private key of a retired key is dropped: it signs nothing any more, only its public key is needed.
       const { rows } = await sql<{ thumbprint: string }>`UPDATE issuer_keys SET retired_at = clock_timestamp(), master_key_id = NULL, sealed_private_key = NULL
         WHERE issuer_slug = ${slug} AND retired_at IS NULL RETURNING thumbprint`.execute(trx);
       await this.insert(trx, slug, fresh);
+      await this.insert(trx, slug, freshEs256);
       return rows.map((row) => row.thumbprint);
     });
     const current = await this.key(slug, jwkThumbprint(fresh.publicKey));
+    const currentEs256 = await this.key(slug, jwkThumbprint(freshEs256.publicKey));
     const retired = await Promise.all(retiredThumbprints.map((thumbprint) => this.key(slug, thumbprint)));
-    return { current: current!, retired: retired.filter((key): key is PublishedIssuerKey => key !== undefined) };
+    return { current: current!, currentEs256: currentEs256!, retired: retired.filter((key): key is PublishedIssuerKey => key !== undefined) };
   }
 
   /**
@@ -197,18 +212,19 @@ export class IssuerKeyRing {
     return resealed;
   }
 
-  /** Creates the issuer's first key, unless another process made one meanwhile. */
-  private async create(slug: string): Promise<void> {
-    const fresh = await this.generate();
+  /** Creates the issuer's first key of that algorithm, unless another process made one meanwhile. */
+  private async create(slug: string, alg: SigningAlgorithm): Promise<void> {
+    const fresh = await this.generate(alg);
     await this.db.transaction().execute(async (trx) => {
       await lockIssuer(trx, slug);
-      const { rows } = await sql`SELECT 1 FROM issuer_keys WHERE issuer_slug = ${slug} AND retired_at IS NULL`.execute(trx);
+      const { rows } = await sql`SELECT 1 FROM issuer_keys WHERE issuer_slug = ${slug} AND retired_at IS NULL AND alg = ${alg}`.execute(trx);
       if (rows.length === 0) await this.insert(trx, slug, fresh);
     });
   }
 
-  private async generate(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-    return generateRsaKeyPair('rsa', { modulusLength: this.options.modulusLength ?? RSA_MODULUS_BITS, publicExponent: 0x10001 });
+  private async generate(alg: SigningAlgorithm): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+    if (alg === 'ES256') return generateKeyPairAsync('ec', { namedCurve: 'P-256' });
+    return generateKeyPairAsync('rsa', { modulusLength: this.options.modulusLength ?? RSA_MODULUS_BITS, publicExponent: 0x10001 });
   }
 
   private async insert(trx: SqlDb, slug: string, key: { privateKey: KeyObject; publicKey: KeyObject }): Promise<void> {
@@ -289,7 +305,7 @@ async function lockIssuer(trx: SqlDb, slug: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`issuer-keys:${slug}`}, ${ISSUER_LOCK_SEED}))`.execute(trx);
 }
 
-/** The members a public JWK is made of (RSA n, e; OKP crv, x): what is stored, the kid, alg and use being derived. */
+/** The members a public JWK is made of (RSA n, e; EC crv, x, y; OKP crv, x): what is stored, the kid, alg and use being derived. */
 function publicMembers(publicKey: KeyObject): Record<string, string> {
   const { kid: _kid, alg: _alg, use: _use, ...members } = publicJwkOf(publicKey, '');
   return members as Record<string, string>;

@@ -220,7 +220,7 @@ describe('verifyCredential', () => {
     const none = `${encode({ alg: 'none', typ: 'JWT', kid: key.keyId })}.${payload}.`;
     expect(verifyCredential(none, published)).toEqual({
       valid: false,
-      reason: 'unsupported algorithm "none": only RS256 (and EdDSA, the legacy key\'s) is accepted',
+      reason: 'unsupported algorithm "none": only RS256, ES256 (and EdDSA, the legacy key\'s) are accepted',
     });
     // HS256 with the public key as the HMAC secret: the classic key-confusion forgery.
     const hs256 = `${encode({ alg: 'HS256', typ: 'JWT', kid: key.keyId })}.${payload}.${signature}`;

@@ -1,5 +1,5 @@
 import { constants, createHash, createPrivateKey, createPublicKey, KeyObject, sign, verify } from 'crypto';
-import { IssuedDocumentModel, IssuerKey } from '../document-model';
+import { IssuedDocumentModel, IssuerKey, IssuerKeyAlgorithm } from '../document-model';
 import {
   asLine,
   blocCompetencies,
@@ -185,7 +185,12 @@ export function signJwt(payload: object, key: Pick<IssuerKey, 'alg' | 'keyId' | 
   const privateKey = createPrivateKey(key.privateKeyPem);
   if (algorithmOf(createPublicKey(privateKey)) !== key.alg) throw new RangeError(`the key does not sign ${key.alg}`);
   const signature =
-    key.alg === 'RS256' ? sign('sha256', signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }) : sign(null, signingInput, privateKey);
+    key.alg === 'RS256'
+      ? sign('sha256', signingInput, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })
+      : key.alg === 'ES256'
+        ? // JWS wants R || S (64 bytes), not DER; ECDSA's nonce is random: two signatures of one payload differ.
+          sign('sha256', signingInput, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+        : sign(null, signingInput, privateKey);
   return `${signingInput.toString('ascii')}.${signature.toString('base64url')}`;
 }
 
@@ -199,7 +204,7 @@ export type VerificationKeys = { readonly keys: readonly object[] } | string;
 
 /**
  * Checks a VC-JWT offline against the issuer's published keys: the key named by the header's `kid`,
- * the algorithm that key is for (RS256, or EdDSA for the legacy Ed25519 key: never the one the token
+ * the algorithm that key is for (RS256, ES256 for a P-256 key, or EdDSA for the legacy Ed25519 key: never the one the token
  * names alone), the signature, that it is an Open Badge, and that its JWT claims are its own (§8.2:
  * iss = issuer.id, sub = credentialSubject.id, nbf = validFrom, jti = id).
  */
@@ -214,7 +219,9 @@ export function verifyCredential(jwt: string, keys: VerificationKeys): Credentia
   if (!header) return invalid('the header is not a JSON object');
   // Only these: accepting the algorithm the token names is how `alg: none` and key-confusion forgeries get in.
   const alg = header['alg'];
-  if (alg !== 'RS256' && alg !== 'EdDSA') return invalid(`unsupported algorithm ${JSON.stringify(alg)}: only RS256 (and EdDSA, the legacy key's) is accepted`);
+  if (alg !== 'RS256' && alg !== 'ES256' && alg !== 'EdDSA') {
+    return invalid(`unsupported algorithm ${JSON.stringify(alg)}: only RS256, ES256 (and EdDSA, the legacy key's) are accepted`);
+  }
   if (header['crit'] !== undefined) return invalid('unsupported critical header parameters');
 
   const chosen = typeof keys === 'string' ? keyOfPem(keys) : keyOfSet(keys, header['kid']);
@@ -223,16 +230,18 @@ export function verifyCredential(jwt: string, keys: VerificationKeys): Credentia
   if (chosen.alg !== alg) return invalid(`the credential names ${alg}, its key is for ${chosen.alg}`);
 
   const signature = Buffer.from(encodedSignature, 'base64url');
-  const length = alg === 'EdDSA' ? 64 : Math.ceil((chosen.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  const length = alg === 'RS256' ? Math.ceil((chosen.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) : 64;
   // A non-canonical encoding decodes to the same bytes: reject it so that one credential has one token.
   if (!BASE64URL.test(encodedSignature) || signature.length !== length || signature.toString('base64url') !== encodedSignature) {
-    return invalid(`malformed ${alg === 'EdDSA' ? 'Ed25519' : 'RSA'} signature`);
+    return invalid(`malformed ${alg === 'EdDSA' ? 'Ed25519' : alg === 'ES256' ? 'ECDSA P-256' : 'RSA'} signature`);
   }
   const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii');
   const matches =
     alg === 'RS256'
       ? verify('sha256', signed, { key: chosen.key, padding: constants.RSA_PKCS1_PADDING }, signature)
-      : verify(null, signed, chosen.key, signature);
+      : alg === 'ES256'
+        ? verify('sha256', signed, { key: chosen.key, dsaEncoding: 'ieee-p1363' }, signature)
+        : verify(null, signed, chosen.key, signature);
   if (!matches) return invalid('signature does not match');
 
   const credential = parseJsonObject(encodedPayload);
@@ -246,7 +255,7 @@ export function verifyCredential(jwt: string, keys: VerificationKeys): Credentia
 }
 
 /** The JWT claims against the credential they restate (§8.2.4.2), or what does not match. */
-function claimsMismatch(payload: Record<string, unknown>, alg: 'RS256' | 'EdDSA'): string | undefined {
+function claimsMismatch(payload: Record<string, unknown>, alg: IssuerKeyAlgorithm): string | undefined {
   const issuer = payload['issuer'];
   const issuerId = typeof issuer === 'string' ? issuer : (issuer as { id?: unknown } | undefined)?.id;
   if (typeof payload['iss'] !== 'string' || payload['iss'] !== issuerId) return 'the iss claim is not the issuer’s id';
@@ -254,12 +263,12 @@ function claimsMismatch(payload: Record<string, unknown>, alg: 'RS256' | 'EdDSA'
   const validFrom = typeof payload['validFrom'] === 'string' ? Date.parse(payload['validFrom']) : NaN;
   if (typeof payload['nbf'] !== 'number' || payload['nbf'] !== Math.floor(validFrom / 1000)) return 'the nbf claim is not the credential’s validFrom';
   const subjectId = (payload['credentialSubject'] as { id?: unknown } | undefined)?.id;
-  // The legacy EdDSA credentials had no subject id, so no sub; every RS256 one has both.
-  if (payload['sub'] !== subjectId || (alg === 'RS256' && typeof payload['sub'] !== 'string')) return 'the sub claim is not the credentialSubject’s id';
+  // The legacy EdDSA credentials had no subject id, so no sub; every RS256 (or ES256) one has both.
+  if (payload['sub'] !== subjectId || (alg !== 'EdDSA' && typeof payload['sub'] !== 'string')) return 'the sub claim is not the credentialSubject’s id';
   return undefined;
 }
 
-type ChosenKey = { readonly key: KeyObject; readonly alg: 'RS256' | 'EdDSA' } | { readonly reason: string };
+type ChosenKey = { readonly key: KeyObject; readonly alg: IssuerKeyAlgorithm } | { readonly reason: string };
 
 function keyOfPem(publicKeyPem: string): ChosenKey {
   let key: KeyObject;
@@ -269,7 +278,7 @@ function keyOfPem(publicKeyPem: string): ChosenKey {
     return { reason: 'unreadable public key' };
   }
   const alg = algorithmOf(key);
-  return alg ? { key, alg } : { reason: `the public key is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more nor an Ed25519 key` };
+  return alg ? { key, alg } : { reason: `the public key is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more, a P-256 key nor an Ed25519 key` };
 }
 
 /** The one key of the set the `kid` names, for the algorithm it is published for and its type verifies. */
@@ -284,13 +293,13 @@ function keyOfSet(set: { readonly keys: readonly object[] }, kid: unknown): Chos
   let key: KeyObject;
   try {
     // Only the public members go to the parser: whatever else the published JWK carries is not read.
-    const members = Object.fromEntries(['kty', 'n', 'e', 'crv', 'x'].filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
+    const members = Object.fromEntries(['kty', 'n', 'e', 'crv', 'x', 'y'].filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
     key = createPublicKey({ key: members, format: 'jwk' });
   } catch {
     return { reason: `the key ${kid} is not a readable JWK` };
   }
   const alg = algorithmOf(key);
-  if (!alg) return { reason: `the key ${kid} is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more nor an Ed25519 key` };
+  if (!alg) return { reason: `the key ${kid} is neither an RSA key of ${MIN_RSA_MODULUS_BITS} bits or more, a P-256 key nor an Ed25519 key` };
   if (jwk['alg'] !== undefined && jwk['alg'] !== alg) return { reason: `the key ${kid} is published for ${String(jwk['alg'])}, its type is for ${alg}` };
   return { key, alg };
 }

@@ -15,13 +15,15 @@ export const MIN_RSA_MODULUS_BITS = 2048;
 
 /** A public key as the issuer publishes it: its public members only, with its `kid`, `alg` and `use`. */
 export interface PublicJwk {
-  readonly kty: 'RSA' | 'OKP';
+  readonly kty: 'RSA' | 'OKP' | 'EC';
   /** RSA: modulus and exponent, base64url. */
   readonly n?: string;
   readonly e?: string;
   /** OKP (the legacy Ed25519 key): curve and public key, base64url. */
-  readonly crv?: 'Ed25519';
+  readonly crv?: 'Ed25519' | 'P-256';
   readonly x?: string;
+  /** EC (the ES256 key, P-256): its y coordinate; x and crv above. */
+  readonly y?: string;
   readonly kid: string;
   readonly alg: IssuerKeyAlgorithm;
   readonly use: 'sig';
@@ -42,7 +44,9 @@ export function generateIssuerKey(issuerId: string, issuerName: string, modulusL
 export function issuerKeyFromPem(privateKeyPem: string, issuerId: string, issuerName: string): IssuerKey {
   const privateKey = createPrivateKey(privateKeyPem);
   const publicKey = createPublicKey(privateKey);
-  if (!algorithmOf(publicKey)) {
+  const alg = algorithmOf(publicKey);
+  // A P-256 key (ES256) is only ever made by the key ring, never configured as a PEM.
+  if (!alg || alg === 'ES256') {
     throw new RangeError(
       `the issuer key must be an RSA private key of at least ${MIN_RSA_MODULUS_BITS} bits (or the legacy Ed25519 key), not ${describeKey(publicKey)}`,
     );
@@ -50,9 +54,10 @@ export function issuerKeyFromPem(privateKeyPem: string, issuerId: string, issuer
   return issuerKey(privateKey, publicKey, issuerId, issuerName);
 }
 
-/** The algorithm a public key verifies, or undefined for a key Jalon does not use (RSA under 2048 bits, EC, …). */
+/** The algorithm a public key verifies, or undefined for a key Jalon does not use (RSA under 2048 bits, EC on another curve than P-256, …). */
 export function algorithmOf(publicKey: KeyObject): IssuerKeyAlgorithm | undefined {
   if (publicKey.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  if (publicKey.asymmetricKeyType === 'ec' && publicKey.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   if (publicKey.asymmetricKeyType === 'rsa' && (publicKey.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_MODULUS_BITS) return 'RS256';
   return undefined;
 }
@@ -97,6 +102,7 @@ export function publicJwkOf(key: KeyObject, kid: string): PublicJwk {
   const jwk = publicKey.export({ format: 'jwk' });
   if (alg === 'RS256') return { kty: 'RSA', n: jwk.n!, e: jwk.e!, kid, alg, use: 'sig' };
   if (alg === 'EdDSA') return { kty: 'OKP', crv: 'Ed25519', x: jwk.x!, kid, alg, use: 'sig' };
+  if (alg === 'ES256') return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, kid, alg, use: 'sig' };
   throw new RangeError(`not an issuer key: ${describeKey(publicKey)}`);
 }
 
