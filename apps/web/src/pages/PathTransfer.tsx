@@ -1,5 +1,5 @@
 import '@mantine/core/styles/Radio.css';
-import { Alert, Anchor, Button, Card, Checkbox, Group, List, Radio, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, List, Radio, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -10,7 +10,7 @@ import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../
 import { QueryState } from '../components/Problem';
 import { ToneBadge } from '../components/Tone';
 import { BLOC_TONES } from './jury';
-import { ClosureArrival, isOpenPath, useCandidateName } from './path-closure';
+import { ClosureArrival, ClosureHeader, isOpenPath } from './path-closure';
 import { pathQuery, useReferentials } from './referentials';
 import { PathView } from './sittings';
 
@@ -82,7 +82,6 @@ export function PathTransfer() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const path = useQuery(pathQuery(enrollmentId));
-  const name = useCandidateName(path.data?.candidateId);
   const referentials = useReferentials();
   const [draft, update, clear] = useDraft<Draft>(`transfer.${enrollmentId}`, EMPTY);
   const { toReferentialId, toVersion } = targetOf(draft);
@@ -160,21 +159,8 @@ export function PathTransfer() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack maw={1100}>
-        <Anchor component={Link} to={`/parcours/${enrollmentId}`} size="sm">
-          ← {t('closure.back')}
-        </Anchor>
-        <Stack gap={2}>
-          <Title order={1}>{t('closure.transfer.title')}</Title>
-          <Text c="dimmed">
-            {p.certification.title} (v{p.certification.version}) · {t('path.cohort')} {p.cohort} · {t(`accessRoute.${p.accessRoute}`)} · {t('path.candidate')}{' '}
-            {name ?? p.candidateId.slice(0, 8)}
-          </Text>
-        </Stack>
-        {!isOpenPath(p) ? (
-          <Alert color="blue.9" variant="outline">
-            {t('closure.closedPath', { status: t(`status.${p.status}`) })}
-          </Alert>
-        ) : (
+        <ClosureHeader path={p} title={t('closure.transfer.title')} withRoute />
+        {isOpenPath(p) && (
           <>
             <Text maw={900}>{t('closure.transfer.intro')}</Text>
             <QueryState isLoading={referentials.isLoading} error={referentials.error} />

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Group, List, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, List, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -9,7 +9,7 @@ import { currentSession } from '../auth/session';
 import { ActFailureNotice, SubmitButton, useAct, useDraft, useSubmit } from '../components/ActForm';
 import { formatParis } from '../components/paris-time';
 import { QueryState } from '../components/Problem';
-import { ClosureArrival, isOpenPath, useCandidateName } from './path-closure';
+import { ClosureArrival, ClosureHeader, isOpenPath } from './path-closure';
 
 type Reason = components['schemas']['ReasonRequest'];
 
@@ -24,7 +24,6 @@ export function PathWithdrawal() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const path = useQuery(pathQuery(enrollmentId));
-  const name = useCandidateName(path.data?.candidateId);
   const [draft, update, clear] = useDraft<{ reason: string }>(`withdraw.${enrollmentId}`, { reason: '' });
   const act = useAct({
     name: `withdraw.${enrollmentId}`,
@@ -58,20 +57,8 @@ export function PathWithdrawal() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack maw={900}>
-        <Anchor component={Link} to={`/parcours/${enrollmentId}`} size="sm">
-          ← {t('closure.back')}
-        </Anchor>
-        <Stack gap={2}>
-          <Title order={1}>{t('closure.withdrawal.title')}</Title>
-          <Text c="dimmed">
-            {p.certification.title} (v{p.certification.version}) · {t('path.cohort')} {p.cohort} · {t('path.candidate')} {name ?? p.candidateId.slice(0, 8)}
-          </Text>
-        </Stack>
-        {!isOpenPath(p) ? (
-          <Alert color="blue.9" variant="outline">
-            {t('closure.closedPath', { status: t(`status.${p.status}`) })}
-          </Alert>
-        ) : (
+        <ClosureHeader path={p} title={t('closure.withdrawal.title')} />
+        {isOpenPath(p) && (
           <>
             <Card withBorder component="section" aria-labelledby="withdrawal-effects">
               <Title order={2} size="h4" mb="xs" id="withdrawal-effects">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -50,6 +50,34 @@ export function useCandidateName(candidateId: string | undefined): string | unde
 /** A candidate's name where the reader may read it (each read recorded, R14), their id's start until then. */
 export function CandidateName({ candidateId }: { candidateId: string }) {
   return <>{useCandidateName(candidateId) ?? candidateId.slice(0, 8)}</>;
+}
+
+/**
+ * The head of a withdrawal's or a transfer's screen: back to the path, the act, the path it acts on
+ * (its route where the act turns on it), and, on a path that takes no more acts, why the form is not there.
+ */
+export function ClosureHeader({ path, title, withRoute = false }: { path: PathView; title: string; withRoute?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Anchor component={Link} to={`/parcours/${path.enrollmentId}`} size="sm">
+        ← {t('closure.back')}
+      </Anchor>
+      <Stack gap={2}>
+        <Title order={1}>{title}</Title>
+        <Text c="dimmed">
+          {path.certification.title} (v{path.certification.version}) · {t('path.cohort')} {path.cohort} ·{' '}
+          {withRoute && <>{t(`accessRoute.${path.accessRoute}`)} · </>}
+          {t('path.candidate')} <CandidateName candidateId={path.candidateId} />
+        </Text>
+      </Stack>
+      {!isOpenPath(path) && (
+        <Alert color="blue.9" variant="outline">
+          {t('closure.closedPath', { status: t(`status.${path.status}`) })}
+        </Alert>
+      )}
+    </>
+  );
 }
 
 /** The admin's acts that close or move a path on, from the path's screen. */
