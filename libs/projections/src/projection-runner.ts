@@ -1,6 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import { comparePositions, EventStore, formatPosition, GlobalPosition, JalonTables, RecordedEvent, Signals, START } from '@jalon/event-store';
 import { eventsFor, Projection, ProjectionTable, TableNames } from './projection';
+import { SharedLogReads } from './shared-log-reads';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -64,6 +65,14 @@ export class ProjectionRunner {
   private readonly moveWaiters = new Set<() => void>();
   private stopEventSignals?: () => void;
   private stopCheckpointSignals?: () => void;
+  /** The log as the projections read it, once for all of them. */
+  private readonly reads: SharedLogReads;
+  /**
+   * Where each projection's checkpoint stood after this runner last moved it: the next batch is
+   * read from there without asking. The batch's transaction checks it under the lock, and a
+   * checkpoint moved by anyone else (another worker, a rebuild) sends it back to the table.
+   */
+  private readonly lastApplied = new Map<string, GlobalPosition>();
 
   constructor(
     private readonly db: Kysely<JalonTables>,
@@ -78,7 +87,9 @@ export class ProjectionRunner {
       /** Wake-ups from and to the other processes on the database (`SqlDatabase.signals`). */
       readonly signals?: Signals;
     } = {},
-  ) {}
+  ) {
+    this.reads = new SharedLogReads((after, maxCount) => this.store.readAll({ after, maxCount }));
+  }
 
   private get logger(): RunnerLogger {
     return this.options.logger ?? { log: () => undefined, error: (message) => console.error(message) };
@@ -278,17 +289,23 @@ export class ProjectionRunner {
 
   /** One batch: the number of events applied, 0 when there is nothing to do, 'failed' when stopped by an error. */
   async step(projection: Projection): Promise<number | 'failed'> {
-    const checkpoint = await this.readCheckpoint(this.db, projection.name);
-    if (checkpoint.status === 'failed') return 'failed';
+    let from = this.lastApplied.get(projection.name);
+    if (from === undefined) {
+      const checkpoint = await this.readCheckpoint(this.db, projection.name);
+      if (checkpoint.status === 'failed') return 'failed';
+      from = checkpoint.position;
+    }
     // Read outside the transaction: the embedded store has a single session, which the transaction holds.
-    const events = await this.store.readAll({ after: checkpoint.position, maxCount: this.options.batchSize ?? 500 });
+    const events = await this.reads.after(from, this.options.batchSize ?? 500);
     if (events.length === 0) return 0;
     let outcome: number | 'failed';
     try {
-      outcome = await this.applyBatch(projection, checkpoint.position, events);
+      outcome = await this.applyBatch(projection, from, events);
     } catch (error) {
-      outcome = await this.isolateFailure(projection, checkpoint.position, events, error);
+      outcome = await this.isolateFailure(projection, from, events, error);
     }
+    if (typeof outcome === 'number' && outcome === events.length) this.lastApplied.set(projection.name, events[events.length - 1].position);
+    else this.lastApplied.delete(projection.name);
     if (outcome !== 0) this.moved();
     return outcome;
   }
@@ -459,6 +476,7 @@ export class ProjectionRunner {
       for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db).catch(() => undefined);
       throw error;
     }
+    this.lastApplied.delete(name);
     this.moved();
     this.wake();
     return { events: done, seconds: (Date.now() - started) / 1000 };
