@@ -8,7 +8,7 @@ import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-mod
 import { BenchApi, CpuSeconds, ORGANISATION } from './deployed-api';
 import { GENERATED_ASSESSORS, generatedAssessorId, generatePath, prng, toNewEvents } from '../libs/read-models/src/testing/generate-paths';
 import type { BareAppendRequest } from './bare-append-server';
-import { HttpClient } from './http-client';
+import { HttpClient, RequestClient } from './http-client';
 import { createWorkload, timed, Workload } from './throughput';
 
 /** A shipped référentiel from the catalogue, by id. */
@@ -35,7 +35,6 @@ interface HeldSitting {
  * unprojected when it closes is caught up after it, both outside the window, the latter reported.
  */
 export class HttpCommandWorkload implements Workload {
-  readonly name = 'http_command_c4';
   private readonly queues: HeldSitting[][];
   private readonly assessorId = 'assessor-bench';
   private readonly adminToken: string;
@@ -65,8 +64,9 @@ export class HttpCommandWorkload implements Workload {
 
   constructor(
     private readonly api: BenchApi,
-    private readonly client: HttpClient,
+    private readonly client: RequestClient,
     private readonly referential: Referential,
+    readonly name = 'http_command_c4',
   ) {
     this.queues = Array.from({ length: client.connections }, () => []);
     this.adminToken = api.token('admin', 'admin-bench');
@@ -149,9 +149,16 @@ export class HttpCommandWorkload implements Workload {
   async assess(worker: number): Promise<{ position: string; enrollmentId: string; sittingId: string }> {
     const sitting = this.queues[worker].shift();
     if (!sitting) throw new Error(`the held sittings prepared for ${this.name} ran out (${this.prepared} prepared): the measurement would be cut short`);
-    const answer = await this.client.expect(201, 'POST', `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`, this.assessorToken, {
-      results: sitting.criteria.map((criterion) => ({ criterion, met: true })),
-    });
+    const answer = await this.client.expect(
+      201,
+      'POST',
+      `/enrollments/${sitting.enrollmentId}/sittings/${sitting.sittingId}/assessments`,
+      this.assessorToken,
+      {
+        results: sitting.criteria.map((criterion) => ({ criterion, met: true })),
+      },
+      worker,
+    );
     return { position: answer.position, enrollmentId: sitting.enrollmentId, sittingId: sitting.sittingId };
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { JwtService } from '@nestjs/jwt';
 import { sql } from 'kysely';
 import { Role } from '@jalon/domain';
 import { EventStore, GlobalPosition, SqlDatabase } from '@jalon/event-store';
-import { ChildWorker, spawnChildWorker } from '@jalon/event-store/testing/child-worker';
+import { ChildWorker, spawnChildWorker, spawnService } from '@jalon/event-store/testing/child-worker';
 import { ISSUANCE_PROCESS } from '@jalon/issuance';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
 
@@ -27,6 +27,7 @@ export interface BenchProjections {
 }
 
 export interface CpuSeconds {
+  /** Every api process's, added up. */
   readonly api: number;
   readonly worker: number;
   readonly postgres: number;
@@ -41,10 +42,14 @@ export interface CpuSeconds {
  */
 export interface BenchApi {
   readonly port: number;
+  /** Every api process's port: the first is `port`; more with `apis` > 1. */
+  readonly ports: readonly number[];
   readonly projections: BenchProjections;
   token(role: Role, subject: string): string;
   /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
   skipHistory(): Promise<string[]>;
+  /** With a CPU profile directory: each process writes its profile since the previous call (bench/cpu-profile.js); the worker stays frozen. */
+  writeCpuProfiles(): Promise<void>;
   /** CPU seconds (user + system) used so far by the api, the worker, PostgreSQL and this (the bench's) process, from /proc. */
   cpuSeconds(): CpuSeconds;
   /** Stops both processes and removes the bench's data directory and Redis keys. */
@@ -133,18 +138,25 @@ async function stopProcess(worker: ChildWorker): Promise<void> {
 }
 
 /**
- * Starts the api and the worker on `databaseUrl` as deployed, each from its entry point (under
- * ts-node, transpile-only): EVENT_STORE=postgres, a data directory and a Redis prefix of their own,
+ * Starts the api and the worker on `databaseUrl` as deployed, each as `npm start` and `npm run
+ * worker` run it (scripts/run.js: compiled JavaScript): EVENT_STORE=postgres, a data directory and a Redis prefix of their own,
  * RUN_ISSUANCE=false (no certificate is rendered while the api is measured: the issuance process
  * manager still runs and queues), THROTTLE_PER_MINUTE out of the bench's reach. The projections
  * start paused once they have caught up; the bench resumes them where it measures them.
  */
-export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, store: EventStore): Promise<BenchApi> {
+export async function startDeployedApi(
+  databaseUrl: string,
+  home: SqlDatabase,
+  store: EventStore,
+  options: { cpuProfileDir?: string; apis?: number } = {},
+): Promise<BenchApi> {
   // Projections other than the one the bench measures start at the head (skipHistory).
   await skipHistory(home, store, [ISSUANCE_PROCESS]);
   const dataDir = mkdtempSync(join(tmpdir(), 'jalon-bench-'));
   const secret = randomBytes(32).toString('hex');
-  const port = await freePort();
+  const ports: number[] = [];
+  for (let i = 0; i < (options.apis ?? 1); i++) ports.push(await freePort());
+  const port = ports[0];
   const prefix = `jalon-bench-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     EVENT_STORE: 'postgres',
@@ -161,10 +173,12 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
     THROTTLE_PER_MINUTE: '1000000',
     PORT: String(port),
   };
-  const worker = spawnChildWorker('apps/worker/src/main.ts', env);
-  let api: ChildWorker | undefined;
+  const profiled = (name: string): [Record<string, string>, string[]] =>
+    options.cpuProfileDir === undefined ? [{}, []] : [{ CPU_PROFILE_DIR: options.cpuProfileDir, CPU_PROFILE_NAME: name }, ['-r', './bench/cpu-profile.js']];
+  const worker = spawnService('worker', { ...env, ...profiled('worker')[0] }, profiled('worker')[1]);
+  const apis: ChildWorker[] = [];
   const close = async () => {
-    await Promise.all([api && stopProcess(api), stopProcess(worker)]);
+    await Promise.all([...apis.map(stopProcess), stopProcess(worker)]);
     rmSync(dataDir, { recursive: true, force: true });
     const { connect } = await import('@jalon/issuance');
     const redis = connect({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
@@ -177,13 +191,18 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
   };
   try {
     await waitForLine(worker, 'Jalon worker running');
-    api = spawnChildWorker('apps/api/src/main.ts', { ...env, RUN_PROJECTIONS: 'false' });
-    await waitForLine(api, 'Jalon api listening');
+    // The api processes as replicas behind a load balancer: the same configuration, each its own port.
+    for (const [i, apiPort] of ports.entries()) {
+      const name = i === 0 ? 'api' : `api${i + 1}`;
+      apis.push(spawnService('api', { ...env, PORT: String(apiPort), RUN_PROJECTIONS: 'false', ...profiled(name)[0] }, profiled(name)[1]));
+    }
+    await Promise.all(apis.map((api) => waitForLine(api, 'Jalon api listening')));
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
   }
   const jwt = new JwtService({ secret });
+  let profilesWritten = 0;
   const names = [...createAllProjections().map((p) => p.name), ISSUANCE_PROCESS];
   const projections: BenchProjections = {
     names,
@@ -209,6 +228,7 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
   projections.pause();
   return {
     port,
+    ports,
     projections,
     token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
     async skipHistory() {
@@ -216,8 +236,21 @@ export async function startDeployedApi(databaseUrl: string, home: SqlDatabase, s
       await skipHistory(home, store, others);
       return others;
     },
+    async writeCpuProfiles() {
+      if (options.cpuProfileDir === undefined) return;
+      const dir = options.cpuProfileDir;
+      profilesWritten += 1;
+      for (const api of apis) api.child.kill('SIGWINCH');
+      worker.child.kill('SIGWINCH');
+      // The worker is frozen between the slices: let it run until it has written its profile.
+      worker.child.kill('SIGCONT');
+      const files = ['api', 'worker'].map((name) => join(dir, `${name}-${profilesWritten}.cpuprofile`));
+      const deadline = Date.now() + 10_000;
+      while (!files.every((file) => existsSync(file)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      worker.child.kill('SIGSTOP');
+    },
     cpuSeconds: () => ({
-      api: cpuSecondsOf(api?.child.pid),
+      api: apis.reduce((total, api) => total + cpuSecondsOf(api.child.pid), 0),
       worker: cpuSecondsOf(worker.child.pid),
       postgres: postgresCpuSeconds(),
       bench: cpuSecondsOf(process.pid),

@@ -63,8 +63,11 @@ export class HttpClient {
     });
   }
 
-  /** The answer's body when its status is `expected`; otherwise an error naming the request and what came back. */
-  async expect(expected: number, method: 'GET' | 'POST', path: string, token: string, body?: object): Promise<HttpAnswer['body']> {
+  /**
+   * The answer's body when its status is `expected`; otherwise an error naming the request and what
+   * came back. `lane` (which of the caller's concurrent sequences sends it) matters to SpreadHttpClient only.
+   */
+  async expect(expected: number, method: 'GET' | 'POST', path: string, token: string, body?: object, _lane?: number): Promise<HttpAnswer['body']> {
     const answer = await this.send(method, path, token, body);
     if (answer.status !== expected)
       throw new Error(`${method} ${path} answered ${answer.status} (expected ${expected}): ${JSON.stringify(answer.body).slice(0, 500)}`);
@@ -73,5 +76,36 @@ export class HttpClient {
 
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/** What the workloads ask of a client: its connections, and a request expecting a status. */
+export type RequestClient = Pick<HttpClient, 'connections' | 'expect' | 'close'>;
+
+/**
+ * Requests spread over several clients (one per api process), as a load balancer spreads
+ * keep-alive connections: the requests of one lane always to the same process, those without a
+ * lane in turn. `connections` is theirs added up.
+ */
+export class SpreadHttpClient implements RequestClient {
+  readonly connections: number;
+  private next = 0;
+
+  constructor(private readonly clients: readonly HttpClient[]) {
+    this.connections = clients.reduce((n, client) => n + client.connections, 0);
+  }
+
+  expect(expected: number, method: 'GET' | 'POST', path: string, token: string, body?: object, lane?: number): Promise<HttpAnswer['body']> {
+    let client: HttpClient;
+    if (lane !== undefined) client = this.clients[lane % this.clients.length];
+    else {
+      client = this.clients[this.next];
+      this.next = (this.next + 1) % this.clients.length;
+    }
+    return client.expect(expected, method, path, token, body);
+  }
+
+  close(): void {
+    for (const client of this.clients) client.close();
   }
 }

@@ -31,8 +31,9 @@ import {
   measureQueries,
   shippedReferential,
 } from './api-measurements';
+import { summariseCpuProfiles } from './cpu-profile-summary';
 import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi } from './deployed-api';
-import { HttpClient } from './http-client';
+import { HttpClient, RequestClient, SpreadHttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
 import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
@@ -74,6 +75,7 @@ function parseOptions() {
       'import-rows': { type: 'string', default: '10000' },
       'issuance-concurrency': { type: 'string' },
       only: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -86,7 +88,8 @@ function parseOptions() {
         `  [--decisions N issued in the measured rounds (3000)] [--issuance-concurrency N per worker process (startIssuanceWorker's default)]\n` +
         `  [--holders N declared in the accrochage export (10000)]\n` +
         `  [--import-rows N rows of the cohort file imported (10000)]\n` +
-        `  [--only ${SECTIONS.join('|')}: that part alone, on a fresh database with the référentiels only]`,
+        `  [--only ${SECTIONS.join('|')}: that part alone, on a fresh database with the référentiels only]\n` +
+        `  [--cpu-prof DIR: CPU profiles of the api and the worker over the measured HTTP rounds, written to DIR and summarised]`,
     );
     process.exit(0);
   }
@@ -114,6 +117,7 @@ function parseOptions() {
     issuanceConcurrency:
       values['issuance-concurrency'] === undefined ? undefined : Math.floor(number('issuance-concurrency', values['issuance-concurrency'], 1)),
     only: only(values.only),
+    cpuProfileDir: values['cpu-prof'],
   };
 }
 
@@ -151,10 +155,11 @@ const roundAll = (p: { count: number; p50: number; p95: number; max: number }) =
  */
 async function prepareHttpCommands(
   api: BenchApi,
-  client: HttpClient,
+  client: RequestClient,
   seconds: number,
+  name?: string,
 ): Promise<{ http: HttpCommandWorkload; pilotPerSecond: number; setupSeconds: number }> {
-  const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL));
+  const http = new HttpCommandWorkload(api, client, shippedReferential(HTTP_REFERENTIAL), name);
   const setup = await timed(async () => {
     await http.prepare(150);
     const pilotPerSecond = await http.pilot(40, 60, HTTP_MARGIN);
@@ -186,19 +191,26 @@ async function measureWritesWithApi(
   throughput: { seconds: number; warmupSeconds: number },
   baselines: () => Promise<Workload[]>,
   started: (api: BenchApi, client: HttpClient) => void,
+  cpuProfileDir?: string,
 ): Promise<{
   api: BenchApi;
   http: HttpCommandWorkload;
+  /** The same commands spread over two api processes. */
+  http2: HttpCommandWorkload;
   writes: Map<string, ThroughputResult>;
   pilotPerSecond: number;
   setupSeconds: number;
   bare: BareAppendMeta;
 }> {
-  log(`api: starting the api and the worker processes (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
-  const api = await startDeployedApi(databaseUrl, home, store);
+  log(`api: starting two api processes and the worker (EVENT_STORE=postgres, RUN_ISSUANCE=false)...`);
+  const api = await startDeployedApi(databaseUrl, home, store, { cpuProfileDir, apis: 2 });
   const client = new HttpClient(api.port, HTTP_CONNECTIONS);
   started(api, client);
   const { http, pilotPerSecond, setupSeconds } = await prepareHttpCommands(api, client, throughput.warmupSeconds + throughput.seconds);
+  // The same connections in all, half to each api process, each connection keeping to its process.
+  const spread = new SpreadHttpClient(api.ports.map((port) => new HttpClient(port, HTTP_CONNECTIONS / api.ports.length)));
+  log(`  the same commands over ${api.ports.length} api processes:`);
+  const { http: http2 } = await prepareHttpCommands(api, spread, throughput.warmupSeconds + throughput.seconds, 'http_command_2api_c4');
   await sql`VACUUM (ANALYZE)`.execute(home.db);
   await sql`CHECKPOINT`.execute(home.db);
   const appends = await appendsAt(home, http.pilotPositions);
@@ -207,19 +219,25 @@ async function measureWritesWithApi(
   log(`writes: ${throughput.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${throughput.seconds} s in all per measurement...`);
   const workloads: Workload[] = [];
   try {
-    workloads.push(...(await baselines()), await httpFloorWorkload(client), await bareAppendWorkload(bareClient, appends), http);
+    workloads.push(...(await baselines()), await httpFloorWorkload(client), await bareAppendWorkload(bareClient, appends), http, http2);
+    await api.writeCpuProfiles(); // the set-up's profile: what follows is the measured rounds'
     const writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
+    if (cpuProfileDir !== undefined) {
+      await api.writeCpuProfiles();
+      log(`cpu profiles of the measured rounds:\n${await summariseCpuProfiles(cpuProfileDir, ['api', 'api2', 'worker'], 2)}`);
+    }
     const eventsPerCommand = appends.reduce((n, events) => n + events.length, 0) / appends.length;
-    return { api, http, writes, pilotPerSecond, setupSeconds, bare: { appendsReplayed: appends.length, eventsPerCommand } };
+    return { api, http, http2, writes, pilotPerSecond, setupSeconds, bare: { appendsReplayed: appends.length, eventsPerCommand } };
   } finally {
     for (const workload of workloads) await workload.close();
+    spread.close();
     bareClient.close();
     await bare.close();
   }
 }
 
 /** The HTTP numbers of a measureWritesWithApi, with their ratios to the appends of the same rounds. */
-function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWorkload): Record<string, number> {
+function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWorkload, http2: HttpCommandWorkload): Record<string, number> {
   const append4 = writes.get('append_c4')!.perSecond;
   const command = writes.get(http.name)!.perSecond;
   const floor = writes.get('http_floor_c4')!.perSecond;
@@ -231,6 +249,9 @@ function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWor
     http_floor_ratio: round(floor / append4, 3),
     http_bare_append_per_s: round(bare, 1),
     http_bare_append_ratio: round(bare / append4, 3),
+    http_command_to_ceiling: round(command / bare, 3),
+    http_command_2api_per_s: round(writes.get(http2.name)!.perSecond, 1),
+    http_command_scaling: round(writes.get(http2.name)!.perSecond / command, 3),
   };
 }
 
@@ -241,8 +262,17 @@ interface BareAppendMeta {
 }
 
 /** What the HTTP command measurement was, for the JSON's meta. */
-function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: ThroughputResult, pilotPerSecond: number, setupSeconds: number, bare: BareAppendMeta) {
+function httpMeta(
+  api: BenchApi,
+  http: HttpCommandWorkload,
+  http2: HttpCommandWorkload,
+  measured: ThroughputResult,
+  pilotPerSecond: number,
+  setupSeconds: number,
+  bare: BareAppendMeta,
+) {
   const cpu = http.cpuMsPerCommand();
+  const cpuMs = (perProcess: Record<string, number>) => Object.fromEntries(Object.entries(perProcess).map(([process, ms]) => [process, round(ms, 2)]));
   return {
     command: 'POST /enrollments/{id}/sittings/{sittingId}/assessments (every criterion met)',
     referential: `${HTTP_REFERENTIAL}@1`,
@@ -256,8 +286,13 @@ function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: Throughput
     sittingsLeft: http.remaining(),
     enrollmentsToppedUpBetweenSlices: http.toppedUp,
     operations: measured.operations,
-    cpuMsPerCommand: Object.fromEntries(Object.entries(cpu).map(([process, ms]) => [process, round(ms, 2)])),
+    cpuMsPerCommand: cpuMs(cpu),
     projectionCatchUpAfterSliceMs: round(Math.max(...http.lags), 1),
+    twoApis: {
+      workload: `${http2.name}: the same commands, ${HTTP_CONNECTIONS} connections in all spread over ${api.ports.length} api processes (each connection keeps to one, as a load balancer spreads keep-alive connections), one worker`,
+      cpuMsPerCommand: cpuMs(http2.cpuMsPerCommand()),
+      sittingsPrepared: http2.sittingsPrepared,
+    },
     bareAppend: {
       server: "bench/bare-append-server.ts in its own process: node:http, JSON in and out, SqlEventStore.append on the api's pool size, nothing else",
       replays: `the events of the pilot's ${bare.appendsReplayed} commands as stored (types prefixed Bare), one command's per request`,
@@ -269,7 +304,11 @@ function httpMeta(api: BenchApi, http: HttpCommandWorkload, measured: Throughput
 function httpMetrics(results: Record<string, number>): Metric[] {
   return [
     { name: 'http_command_per_s', value: results.http_command_per_s, note: `${HTTP_CONNECTIONS} connections; api and worker processes as deployed` },
-    { name: 'http_command_ratio', value: results.http_command_ratio, target: 0.5, note: 'to append_c4_per_s' },
+    {
+      name: 'http_command_ratio',
+      value: results.http_command_ratio,
+      note: 'to append_c4_per_s (a one-event append: not a ceiling, see http_command_to_ceiling)',
+    },
     {
       name: 'http_floor_per_s',
       value: results.http_floor_per_s,
@@ -278,6 +317,22 @@ function httpMetrics(results: Record<string, number>): Metric[] {
     { name: 'http_floor_ratio', value: results.http_floor_ratio, note: 'to append_c4_per_s' },
     { name: 'http_bare_append_per_s', value: results.http_bare_append_per_s, note: `the commands' own appends behind bare node:http, nothing else` },
     { name: 'http_bare_append_ratio', value: results.http_bare_append_ratio, note: 'to append_c4_per_s: the ceiling of http_command_ratio here' },
+    {
+      name: 'http_command_2api_per_s',
+      value: results.http_command_2api_per_s,
+      note: `the same ${HTTP_CONNECTIONS} connections spread over two api processes, one worker, same machine`,
+    },
+    {
+      name: 'http_command_scaling',
+      value: results.http_command_scaling,
+      note: 'http_command_2api_per_s / http_command_per_s: what a second api process adds on these 2 cores (see meta.http.twoApis)',
+    },
+    {
+      name: 'http_command_to_ceiling',
+      value: results.http_command_to_ceiling,
+      target: 0.7,
+      note: 'http_command_per_s / http_bare_append_per_s: the commands against their own appends behind bare node:http, same run',
+    },
   ];
 }
 
@@ -441,9 +496,10 @@ async function main(): Promise<void> {
           await appendWorkload(store, 'append_c4', 4),
         ],
         (started, startedClient) => ((api = started), (client = startedClient)),
+        options.cpuProfileDir,
       );
       api = measured.api;
-      const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
+      const { http, http2, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const raw1 = writes.get('raw_insert_c1')!;
       const append1 = writes.get('append_c1')!;
       const raw4 = writes.get('raw_insert_c4')!;
@@ -481,7 +537,7 @@ async function main(): Promise<void> {
         rebuild_per_s: round(rebuild.perSecond, 1),
         rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
         pglite_append_per_s: round(pglite.perSecond, 1),
-        ...httpResults(writes, http),
+        ...httpResults(writes, http, http2),
         query_path_p50_ms: round(queries.path.p50, 2),
         query_path_p95_ms: round(queries.path.p95, 2),
         query_list_p50_ms: round(queries.list.p50, 2),
@@ -500,7 +556,7 @@ async function main(): Promise<void> {
         rebuildBatchSize: REBUILD_BATCH_SIZE,
         writeRounds: ROUNDS,
         payloadBytes: Buffer.byteLength(JSON.stringify(payload(0, 0))),
-        http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds, bare),
+        http: httpMeta(api, http, http2, httpCommand, pilotPerSecond, setupSeconds, bare),
         queries: {
           organisation: ORGANISATION,
           enrollments: queries.enrollments,
@@ -588,16 +644,17 @@ async function main(): Promise<void> {
         throughput,
         async () => [await rawInsertWorkload(database!.url, 'raw_insert_c4', 4), await appendWorkload(store, 'append_c4', 4)],
         (started, startedClient) => ((api = started), (client = startedClient)),
+        options.cpuProfileDir,
       );
       api = measured.api;
-      const { http, writes, pilotPerSecond, setupSeconds, bare } = measured;
+      const { http, http2, writes, pilotPerSecond, setupSeconds, bare } = measured;
       const httpCommand = writes.get(http.name)!;
       Object.assign(results, {
         raw_insert_c4_per_s: round(writes.get('raw_insert_c4')!.perSecond, 1),
         append_c4_per_s: round(writes.get('append_c4')!.perSecond, 1),
-        ...httpResults(writes, http),
+        ...httpResults(writes, http, http2),
       });
-      Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, httpCommand, pilotPerSecond, setupSeconds, bare) });
+      Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, http2, httpCommand, pilotPerSecond, setupSeconds, bare) });
       metrics.push(
         { name: 'raw_insert_c4_per_s', value: results.raw_insert_c4_per_s },
         { name: 'append_c4_per_s', value: results.append_c4_per_s },

@@ -11,13 +11,28 @@ export interface ChildWorker {
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const live = new Set<ChildProcess>();
 
-/** Starts `file` under ts-node with the @jalon/* aliases, with `env` added to this process's. */
-export function spawnChildWorker(file: string, env: Record<string, string>): ChildWorker {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Starts `file` under ts-node with the @jalon/* aliases, with `env` added to this process's and `nodeArgs` before the file. */
+export function spawnChildWorker(file: string, env: Record<string, string>, nodeArgs: readonly string[] = []): ChildWorker {
+  return spawnTracked(['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...nodeArgs, file], {
+    ...env,
+    TS_NODE_TRANSPILE_ONLY: 'true',
   });
+}
+
+/**
+ * Starts one of the services from the compiled JavaScript `npm start` and `npm run worker` run
+ * (scripts/run.js), compiled here first if its sources changed; `nodeArgs` given to node. The web
+ * console is not built: the api serves whatever build there is.
+ */
+export function spawnService(app: 'api' | 'worker', env: Record<string, string>, nodeArgs: readonly string[] = []): ChildWorker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository, not a module of the build
+  const { compile, OUT } = require(resolve(REPO_ROOT, 'scripts/compile.js')) as { compile: () => void; OUT: string };
+  compile();
+  return spawnTracked(['--enable-source-maps', ...nodeArgs, resolve(OUT, 'apps', app, 'src', 'main.js')], env);
+}
+
+function spawnTracked(args: readonly string[], env: Record<string, string>): ChildWorker {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
