@@ -453,3 +453,19 @@ export async function httpFloorWorkload(client: HttpClient): Promise<Workload> {
     },
   }));
 }
+
+/**
+ * The measured command's request (its path, token and body, every criterion of one épreuve met)
+ * sent to the framework floor server (bench/framework-floor-server.ts) on one HTTP platform: Nest,
+ * the token's verification and the body's validation, nothing else.
+ */
+export async function frameworkFloorWorkload(name: string, client: HttpClient, token: string, referential: Referential): Promise<Workload> {
+  const epreuve = referential.blocs.flatMap((b) => b.epreuves)[0];
+  const criteria = [...indexReferential(referential).epreuves.get(epreuve.code)!.criteria];
+  const body = { results: criteria.map((criterion) => ({ criterion, met: true })) };
+  return createWorkload(name, client.connections, async () => ({
+    op: async () => {
+      await client.expect(201, 'POST', `/enrollments/${randomUUID()}/sittings/${randomUUID()}/assessments`, token, body);
+    },
+  }));
+}

@@ -45,6 +45,8 @@ export interface BenchApi {
   /** Every api process's port: the first is `port`; more with `apis` > 1. */
   readonly ports: readonly number[];
   readonly projections: BenchProjections;
+  /** The secret the api signs and verifies its own tokens with (the framework floor servers verify them too). */
+  readonly jwtSecret: string;
   token(role: Role, subject: string): string;
   /** Moves the projections the bench does not measure to the head of the log (see skipHistory). */
   skipHistory(): Promise<string[]>;
@@ -230,6 +232,7 @@ export async function startDeployedApi(
     port,
     ports,
     projections,
+    jwtSecret: secret,
     token: (role, subject) => jwt.sign({ role, org: ORGANISATION }, { subject, expiresIn: '1h' }),
     async skipHistory() {
       const others = names.filter((name) => name !== CANDIDATE_PATH_PROJECTION);
@@ -259,15 +262,28 @@ export async function startDeployedApi(
   };
 }
 
-/** The bare append server (bench/bare-append-server.ts) in its own process on `databaseUrl`. */
-export interface BareAppendServer {
+/** A server of the bench's own in its own process (bare append, framework floor). */
+export interface BenchServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
-export async function startBareAppendServer(databaseUrl: string): Promise<BareAppendServer> {
+export async function startBareAppendServer(databaseUrl: string): Promise<BenchServer> {
   const port = await freePort();
   const server = spawnChildWorker('bench/bare-append-server.ts', { DATABASE_URL: databaseUrl, PORT: String(port) });
+  try {
+    await waitForLine(server, 'ready');
+  } catch (error) {
+    await stopProcess(server).catch(() => undefined);
+    throw error;
+  }
+  return { port, close: () => stopProcess(server) };
+}
+
+/** The framework floor server (bench/framework-floor-server.ts) on one HTTP platform, in its own process. */
+export async function startFrameworkFloorServer(platform: 'express' | 'fastify', jwtSecret: string): Promise<BenchServer> {
+  const port = await freePort();
+  const server = spawnChildWorker('bench/framework-floor-server.ts', { PLATFORM: platform, JWT_SECRET: jwtSecret, PORT: String(port) });
   try {
     await waitForLine(server, 'ready');
   } catch (error) {

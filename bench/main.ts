@@ -25,6 +25,7 @@ import { GENERATED_ASSESSORS } from '../libs/read-models/src/testing/generate-pa
 import {
   appendsAt,
   bareAppendWorkload,
+  frameworkFloorWorkload,
   httpFloorWorkload,
   HttpCommandWorkload,
   loadOrganisationPaths,
@@ -32,7 +33,7 @@ import {
   shippedReferential,
 } from './api-measurements';
 import { summariseCpuProfiles } from './cpu-profile-summary';
-import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi } from './deployed-api';
+import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi, startFrameworkFloorServer } from './deployed-api';
 import { HttpClient, RequestClient, SpreadHttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
@@ -216,10 +217,22 @@ async function measureWritesWithApi(
   const appends = await appendsAt(home, http.pilotPositions);
   const bare = await startBareAppendServer(databaseUrl);
   const bareClient = new HttpClient(bare.port, HTTP_CONNECTIONS);
+  // Express against Fastify on the api's pipeline alone (bench/framework-floor-server.ts).
+  const floors = await Promise.all((['express', 'fastify'] as const).map((platform) => startFrameworkFloorServer(platform, api.jwtSecret)));
+  const floorClients = floors.map((floor) => new HttpClient(floor.port, HTTP_CONNECTIONS));
+  const assessorToken = api.token('assessor', 'assessor-bench');
   log(`writes: ${throughput.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${throughput.seconds} s in all per measurement...`);
   const workloads: Workload[] = [];
   try {
-    workloads.push(...(await baselines()), await httpFloorWorkload(client), await bareAppendWorkload(bareClient, appends), http, http2);
+    workloads.push(
+      ...(await baselines()),
+      await httpFloorWorkload(client),
+      await bareAppendWorkload(bareClient, appends),
+      await frameworkFloorWorkload('nest_express_floor_c4', floorClients[0], assessorToken, shippedReferential(HTTP_REFERENTIAL)),
+      await frameworkFloorWorkload('nest_fastify_floor_c4', floorClients[1], assessorToken, shippedReferential(HTTP_REFERENTIAL)),
+      http,
+      http2,
+    );
     await api.writeCpuProfiles(); // the set-up's profile: what follows is the measured rounds'
     const writes = await measureInterleaved(workloads, { ...throughput, rounds: ROUNDS }, log);
     if (cpuProfileDir !== undefined) {
@@ -232,7 +245,8 @@ async function measureWritesWithApi(
     for (const workload of workloads) await workload.close();
     spread.close();
     bareClient.close();
-    await bare.close();
+    for (const floorClient of floorClients) floorClient.close();
+    await Promise.all([bare, ...floors].map((server) => server.close()));
   }
 }
 
@@ -252,6 +266,9 @@ function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWor
     http_command_to_ceiling: round(command / bare, 3),
     http_command_2api_per_s: round(writes.get(http2.name)!.perSecond, 1),
     http_command_scaling: round(writes.get(http2.name)!.perSecond / command, 3),
+    nest_express_floor_per_s: round(writes.get('nest_express_floor_c4')!.perSecond, 1),
+    nest_fastify_floor_per_s: round(writes.get('nest_fastify_floor_c4')!.perSecond, 1),
+    fastify_over_express: round(writes.get('nest_fastify_floor_c4')!.perSecond / writes.get('nest_express_floor_c4')!.perSecond, 3),
   };
 }
 
@@ -327,6 +344,13 @@ function httpMetrics(results: Record<string, number>): Metric[] {
       value: results.http_command_scaling,
       note: 'http_command_2api_per_s / http_command_per_s: what a second api process adds on these 2 cores (see meta.http.twoApis)',
     },
+    {
+      name: 'nest_express_floor_per_s',
+      value: results.nest_express_floor_per_s,
+      note: "the command's request through Nest on Express: token verified, body validated, no database (bench/framework-floor-server.ts)",
+    },
+    { name: 'nest_fastify_floor_per_s', value: results.nest_fastify_floor_per_s, note: 'the same on Fastify (@nestjs/platform-fastify)' },
+    { name: 'fastify_over_express', value: results.fastify_over_express, note: 'nest_fastify_floor_per_s / nest_express_floor_per_s, same run' },
     {
       name: 'http_command_to_ceiling',
       value: results.http_command_to_ceiling,
