@@ -1,1 +1,3 @@
 export * from './referential-loader';
+export * from './catalogue';
+export * from './errata';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { contentHash, loadCatalogue, loadReferentialFile, loadReferentialText, REFERENTIALS_DIR } from './referential-loader';
+import { loadCatalogue } from './catalogue';
+import { contentHash, loadReferentialFile, loadReferentialText, REFERENTIALS_DIR } from './referential-loader';
 
 const seed001 = join(REFERENTIALS_DIR, 'data-engineer-data-scientist@1.yaml');
 
@@ -134,6 +135,40 @@ describe('référentiel loading', () => {
     expect(deep.ok).toBe(false);
     expect(deep.problems.length).toBeGreaterThan(0);
     expect(deep.problems.every((p) => p.code === 'REFERENTIAL.YAML')).toBe(true);
+  });
+
+  describe('what a file assumes (certification.assumed)', () => {
+    const shipped = readFileSync(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'), 'utf8');
+    const assumedLevel = (block: string) => shipped.replace(/^ {2}level: 6$/m, block);
+
+    it('loads a level the file assumes apart from the identity it states', () => {
+      const result = loadReferentialText(assumedLevel('  assumed:\n    level: 6'), 'assumed.yaml');
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      expect(result.referential.certification).toEqual({
+        title: 'Certification Data / IA en 4 blocs (titre non nommé dans le référentiel)',
+        certifier: 'Certificateur non nommé dans le référentiel',
+        assumed: { level: 6 },
+      });
+      // Another content than the version as published: a new version, with its own hash.
+      const published = loadReferentialFile(join(REFERENTIALS_DIR, 'data-ia-quatre-blocs@1.yaml'));
+      expect(published.ok && published.contentHash).toMatch(/^sha256:/);
+      expect(result.contentHash).not.toBe(published.ok && published.contentHash);
+    });
+
+    it('refuses a statement both stated and assumed, on the line of the assumed one', () => {
+      const text = assumedLevel('  level: 6\n  assumed:\n    level: 6');
+      const line = text.split('\n').findIndex((l) => l === '    level: 6') + 1;
+      const result = loadReferentialText(text, 'both.yaml');
+      expect(result.problems).toEqual([expect.objectContaining({ path: '/certification/assumed/level', code: 'REFERENTIAL.ASSUMED_AND_STATED', line })]);
+    });
+
+    it('refuses, by the schema, assuming the title or the kind, an empty list of assumptions, and a value out of range', () => {
+      for (const block of ['  assumed:\n    title: Data / IA', '  assumed:\n    kind: cqp', '  assumed: {}', '  assumed:\n    level: 12']) {
+        const result = loadReferentialText(assumedLevel(block), 'bad.yaml');
+        expect(result.ok).toBe(false);
+        expect(result.problems.map((p) => `${p.path.replace(/\/level$/, '')} ${p.code}`)).toContain('/certification/assumed REFERENTIAL.SCHEMA');
+      }
+    });
   });
 
   it('hashes the canonical content: key order and formatting do not change it, content does', () => {

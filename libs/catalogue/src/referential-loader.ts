@@ -1,7 +1,7 @@
 import Ajv, { ErrorObject } from 'ajv';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Document, LineCounter, parseDocument } from 'yaml';
 import { Referential, validateReferentialContent } from '@jalon/domain';
 import referentialSchema from '../../../referentials/schema/referential.schema.json';
@@ -25,34 +25,49 @@ export const REFERENTIALS_DIR = resolve(__dirname, '../../../referentials');
 
 const validateSchema = new Ajv({ allErrors: true, strict: true }).compile<Referential>(referentialSchema);
 
-function schemaProblem(file: string, error: ErrorObject): ReferentialFileProblem {
+/** A JSON Schema error as a problem of the file, with the code of the file's kind (REFERENTIAL.SCHEMA, ERRATA.SCHEMA). */
+export function schemaProblem(file: string, error: ErrorObject, code = 'REFERENTIAL.SCHEMA'): ReferentialFileProblem {
   const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
   const allowed = error.keyword === 'enum' ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : '';
-  return { file, path: error.instancePath || '/', code: 'REFERENTIAL.SCHEMA', message: `${error.message ?? 'invalid'}${extra}${allowed}` };
+  return { file, path: error.instancePath || '/', code, message: `${error.message ?? 'invalid'}${extra}${allowed}` };
 }
 
 /** A référentiel has no use for aliases; the few a hand-written file may hold stay well below this. */
 const MAX_ALIAS_COUNT = 50;
 
-/** Parses and validates a référentiel's YAML text: structure first (JSON Schema), then content rules. */
-export function loadReferentialText(text: string, file = '<input>'): LoadResult {
+/**
+ * A YAML text parsed: its data, and how to put a problem on the line of the node its path names;
+ * or its first syntax error (under `code`: REFERENTIAL.YAML, ERRATA.YAML).
+ */
+export type ParsedYaml =
+  | { readonly ok: true; readonly data: unknown; readonly located: (problem: ReferentialFileProblem) => ReferentialFileProblem }
+  | { readonly ok: false; readonly problems: readonly ReferentialFileProblem[] };
+
+export function parseYamlText(text: string, file: string, code: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     // The first syntax error only: the parser's later ones are that one's consequences, further down.
     const [first] = document.errors;
     const { line, col: column } = lineCounter.linePos(first.pos[0]);
-    return { ok: false, problems: [{ file, path: `line ${line}, column ${column}`, code: 'REFERENTIAL.YAML', message: first.message, line, column }] };
+    return { ok: false, problems: [{ file, path: `line ${line}, column ${column}`, code, message: first.message, line, column }] };
   }
   let data: unknown;
   try {
     // Refuses, among others, a document whose aliases would expand beyond reason (a "billion laughs").
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return { ok: false, problems: [{ file, path: '/', code: 'REFERENTIAL.YAML', message: error instanceof Error ? error.message : String(error) }] };
+    return { ok: false, problems: [{ file, path: '/', code, message: error instanceof Error ? error.message : String(error) }] };
   }
   // Each problem also says where in the file it is: the line of the node its path names.
-  const located = (problem: ReferentialFileProblem): ReferentialFileProblem => ({ ...problem, ...lineOf(document, lineCounter, problem.path) });
+  return { ok: true, data, located: (problem) => ({ ...problem, ...lineOf(document, lineCounter, problem.path) }) };
+}
+
+/** Parses and validates a référentiel's YAML text: structure first (JSON Schema), then content rules. */
+export function loadReferentialText(text: string, file = '<input>'): LoadResult {
+  const parsed = parseYamlText(text, file, 'REFERENTIAL.YAML');
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  const { data, located } = parsed;
   if (!validateSchema(data)) {
     // Every problem at once: the content rules too, where the structure lets them run.
     return {
@@ -114,33 +129,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-export interface CatalogueEntry {
-  readonly referential: Referential;
-  readonly contentHash: string;
-  readonly file: string;
-}
-
-/** Loads every `*.yaml` référentiel of a folder; any problem in any file fails the whole catalogue. */
-export function loadCatalogue(dir: string = REFERENTIALS_DIR): { entries: CatalogueEntry[]; problems: ReferentialFileProblem[] } {
-  const entries: CatalogueEntry[] = [];
-  const problems: ReferentialFileProblem[] = [];
-  for (const name of readdirSync(dir)
-    .filter((n) => n.endsWith('.yaml'))
-    .sort()) {
-    const file = join(dir, name);
-    const result = loadReferentialFile(file);
-    if (!result.ok) {
-      problems.push(...result.problems);
-      continue;
-    }
-    const expectedName = `${result.referential.referential}@${result.referential.version}.yaml`;
-    if (name !== expectedName) {
-      problems.push({ file, path: '/', code: 'REFERENTIAL.FILE_NAME', message: `the file should be named ${expectedName}` });
-      continue;
-    }
-    entries.push({ referential: result.referential, contentHash: result.contentHash, file });
-  }
-  return { entries, problems };
 }

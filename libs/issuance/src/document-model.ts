@@ -5,8 +5,10 @@ import { DocumentStatusEntry } from './status-list/status-list-credential';
  * The certification a document is of, as its référentiel states it: each field only where the
  * référentiel states it (no level, no certifier, no code is filled in), the kind resolved
  * (`certificationKindOf`: absent in the first référentiels, a certification professionnelle).
+ * What the file only assumes (`certification.assumed`, or an erratum of the catalogue) is not part
+ * of it: a document never prints an assumption as a fact.
  */
-export type DocumentCertification = Certification & {
+export type DocumentCertification = Omit<Certification, 'assumed'> & {
   readonly kind: CertificationKind;
   /**
    * The certifier's trade name (nom commercial), printed after its legal name: only where a

@@ -65,6 +65,14 @@ describe('documentCertification', () => {
     });
   });
 
+  it('leaves out what the file only assumes: a document never prints an assumption as a fact', () => {
+    const assuming: Referential = {
+      ...engineering,
+      certification: { title: 'Expert en data science', certifier: 'OpenClassrooms', assumed: { level: 7, rncpCode: 'RNCP00000' } },
+    };
+    expect(documentCertification(assuming)).toEqual({ kind: 'certification-professionnelle', title: 'Expert en data science', certifier: 'OpenClassrooms' });
+  });
+
   it('keeps every field stated, and leaves out blank ones', () => {
     const rs: Referential = {
       ...engineering,

@@ -21,6 +21,7 @@ import {
   Referential,
   RevocationReason,
 } from '@jalon/domain';
+import { Errata, shippedErrata, withErrata } from '@jalon/catalogue';
 import { EventStore, fromRecorded, RecordedEvent, START, StreamCommandHandler } from '@jalon/event-store';
 import { PersonalDataVault, readOpened } from '@jalon/privacy';
 import { createHash } from 'node:crypto';
@@ -300,11 +301,18 @@ export class Issuance {
 /**
  * The certification as its référentiel states it: each identity field only where stated, the kind
  * resolved; the certifier, where a configured certifier issues it, as configured (its legal name and
- * trade name) rather than as the référentiel names it.
+ * trade name) rather than as the référentiel names it. What the file only assumes is left out: its
+ * `certification.assumed`, and the statements an erratum of the catalogue marks as assumed in a
+ * version published before it could say so (referentials/errata.yaml).
  */
-export function documentCertification(referential: Referential, issuing?: DocumentIssuerSettings['certifier']): DocumentCertification {
-  const { title, rncpCode, rsCode, registration, nsfCodes, level, eqfLevel } = referential.certification;
-  const certifier = issuing ? issuing.legalName : referential.certification.certifier;
+export function documentCertification(
+  referential: Referential,
+  issuing?: DocumentIssuerSettings['certifier'],
+  errata: Errata = shippedErrata(),
+): DocumentCertification {
+  const stated = withErrata(referential, errata).certification;
+  const { title, rncpCode, rsCode, registration, nsfCodes, level, eqfLevel } = stated;
+  const certifier = issuing ? issuing.legalName : stated.certifier;
   const statedRegistration = registration && Object.values(registration).some((value) => value?.trim());
   return {
     kind: certificationKindOf(referential),

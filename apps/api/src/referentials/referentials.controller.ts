@@ -62,7 +62,11 @@ export class ReferentialsController {
   @Get(':referential/versions/:version')
   @Public()
   @ApiOperation({ summary: 'One référentiel version in full: blocs, competencies, criteria, épreuves' })
-  @ApiOkResponse({ type: ReferentialView, description: 'The référentiel as its file states it (see referentials/schema/referential.schema.json)' })
+  @ApiOkResponse({
+    type: ReferentialView,
+    description:
+      'The référentiel as its file states it (see referentials/schema/referential.schema.json); a statement an erratum of the catalogue marks as assumed (referentials/errata.yaml) is under `certification.assumed`, as the file would now write it',
+  })
   @ApiProblemResponses({ status: 404, description: 'REFERENTIAL.NOT_FOUND: no such référentiel version in the catalogue' }, 429)
   get(@Param('referential') referential: string, @Param('version') version: string): Promise<PublishedReferentialVersion> {
     return this.queries.execute(new GetReferentialQuery(referential, version));

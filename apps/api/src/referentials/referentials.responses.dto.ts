@@ -2,16 +2,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACCESS_ROUTES, CERTIFICATION_KINDS } from '@jalon/domain';
 import { CommandOutcome } from '../shared/command-outcome';
 import {
+  AssumedIdentityView,
   DocumentIssuabilityView,
   ExtraRequirementSummaryView,
   ReferentialOptionGroupView,
+  ReferentialRegistrationView,
   ReferentialWithdrawalView,
 } from './list-referentials/referential-summary.response.dto';
 
 /*
  * A référentiel version as its file states it (the domain's Referential; the file's own schema is
  * referentials/schema/referential.schema.json): GET /referentials/{referential}/versions/{version}.
- * What the file does not state is absent, not filled in.
+ * What the file does not state is absent, not filled in; what it only assumes, or an erratum of the
+ * catalogue marks as assumed, is under `certification.assumed`.
  */
 
 const SHARED_CRITERIA_RULES = ['each-epreuve', 'any-epreuve', 'jury-weighs'];
@@ -102,12 +105,6 @@ export class ReferentialBlocView {
   @ApiProperty({ type: [ReferentialEpreuveView] }) epreuves!: ReferentialEpreuveView[];
 }
 
-export class ReferentialRegistrationView {
-  @ApiPropertyOptional({ format: 'date', example: '2024-07-01' }) decisionDate?: string;
-  @ApiPropertyOptional({ format: 'date', example: '2029-07-01' }) endDate?: string;
-  @ApiPropertyOptional({ example: 'Décision n° 2024-123 de France Compétences' }) decisionReference?: string;
-}
-
 export class ReferentialCertificationView {
   @ApiPropertyOptional({ enum: CERTIFICATION_KINDS, description: 'Absent in the first référentiels: a certification professionnelle registered in the RNCP' })
   kind?: string;
@@ -120,6 +117,12 @@ export class ReferentialCertificationView {
   @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Level in the national framework of professional certifications' }) level?: number;
   @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Its European (EQF/CEC) equivalent' }) eqfLevel?: number;
   @ApiPropertyOptional() certifier?: string;
+  @ApiPropertyOptional({
+    type: AssumedIdentityView,
+    description:
+      'What the file assumes of the identity but the référentiel does not state (its `certification.assumed`, or what an erratum of the catalogue marks as assumed in a version published before): never among the stated fields above, printed on no document',
+  })
+  assumed?: AssumedIdentityView;
 }
 
 export class ReferentialValidationPolicyView {

@@ -150,4 +150,30 @@ describe('content rules of référentiels as they are written (issue 15)', () =>
     };
     expect(problemsOf(registered)).toEqual([{ code: 'REFERENTIAL.REGISTRATION_ENDS_BEFORE_DECISION', path: '/certification/registration/endDate' }]);
   });
+
+  it('accepts what a file assumes beside what it states, and refuses a statement both stated and assumed', () => {
+    const certification = apprenticeshipFixtureReferential.certification;
+    const { level: _level, ...withoutLevel } = certification;
+    const assuming: Referential = {
+      ...apprenticeshipFixtureReferential,
+      certification: {
+        ...withoutLevel,
+        registration: { decisionDate: '2024-07-11' },
+        assumed: { level: 7, rncpCode: 'RNCP00000', registration: { decisionReference: 'Décision n° 1' } },
+      },
+    };
+    expect(problemsOf(assuming)).toEqual([]);
+    const both: Referential = {
+      ...apprenticeshipFixtureReferential,
+      certification: {
+        ...certification,
+        registration: { decisionDate: '2024-07-11' },
+        assumed: { level: 6, registration: { decisionDate: '2024-07-01', decisionReference: 'Décision n° 1' } },
+      },
+    };
+    expect(problemsOf(both)).toEqual([
+      { code: 'REFERENTIAL.ASSUMED_AND_STATED', path: '/certification/assumed/registration/decisionDate' },
+      { code: 'REFERENTIAL.ASSUMED_AND_STATED', path: '/certification/assumed/level' },
+    ]);
+  });
 });

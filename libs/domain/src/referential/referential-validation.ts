@@ -1,5 +1,5 @@
 import { completableOnRoute, indexReferential } from './referential-index';
-import { accessRoutesOf, assessorKindsOf, Referential } from './referential.model';
+import { accessRoutesOf, ASSUMABLE_STATEMENTS, assessorKindsOf, Referential } from './referential.model';
 
 /** A problem in a référentiel's content, with the path where it stands (JSON-pointer style). */
 export interface ReferentialProblem {
@@ -62,6 +62,25 @@ export function validateReferentialContent(referential: Referential): Referentia
       'REFERENTIAL.REGISTRATION_ENDS_BEFORE_DECISION',
       `the registration ends (${registration.endDate}) before it was decided (${registration.decisionDate})`,
     );
+  // A statement is stated or assumed, never both: a document would not know which to believe.
+  const { assumed, ...stated } = referential.certification;
+  for (const statement of ASSUMABLE_STATEMENTS) {
+    if (assumed?.[statement] === undefined || stated[statement] === undefined) continue;
+    if (statement === 'registration') {
+      for (const part of ['decisionDate', 'endDate', 'decisionReference'] as const)
+        if (assumed.registration?.[part] !== undefined && stated.registration?.[part] !== undefined)
+          report(
+            `/certification/assumed/registration/${part}`,
+            'REFERENTIAL.ASSUMED_AND_STATED',
+            `registration.${part} is both stated and assumed: state it where the référentiel does, else assume it`,
+          );
+    } else
+      report(
+        `/certification/assumed/${statement}`,
+        'REFERENTIAL.ASSUMED_AND_STATED',
+        `${statement} is both stated and assumed: state it where the référentiel does, else assume it`,
+      );
+  }
 
   const covered = new Set<string>();
   referential.blocs.forEach((bloc, i) => {

@@ -50,7 +50,21 @@ export interface Certification {
   /** Its European (EQF/CEC) equivalent. */
   readonly eqfLevel?: number;
   readonly certifier?: string;
+  /**
+   * What the file's author assumes of the certification's identity but the référentiel (or its
+   * RNCP/RS fiche) does not state: a level to be checked against the fiche, say. Never printed on a
+   * document nor published as a fact; the catalogue shows it as assumed. A statement is either
+   * stated (above) or assumed (here), not both.
+   */
+  readonly assumed?: AssumedIdentity;
 }
+
+/** The identity statements a file may mark as assumed (the kind and the title cannot be: they are stated or left to their default). */
+export const ASSUMABLE_STATEMENTS = ['rncpCode', 'rsCode', 'registration', 'nsfCodes', 'level', 'eqfLevel', 'certifier'] as const;
+export type AssumableStatement = (typeof ASSUMABLE_STATEMENTS)[number];
+
+/** Identity statements the référentiel does not make, in the shape of the stated ones. */
+export type AssumedIdentity = Pick<Certification, AssumableStatement>;
 
 /** How a person may come to prepare the certification. */
 export const ACCESS_ROUTES = ['formation-initiale', 'apprentissage', 'formation-continue', 'contrat-de-professionnalisation', 'vae', 'candidat-libre'] as const;

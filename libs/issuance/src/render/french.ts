@@ -256,7 +256,8 @@ export function ofCertificationWithKind(certification: Pick<DocumentCertificatio
 
 /**
  * « niveau 7 du cadre national des certifications professionnelles (niveau 7 du cadre européen des
- * certifications) »: the levels the référentiel states, none invented; undefined when it states none.
+ * certifications) »: the levels the référentiel states, none invented nor assumed (a level its file
+ * only assumes never reaches the model); undefined when it states none.
  */
 export function levelPhrase(certification: Pick<DocumentCertification, 'level' | 'eqfLevel'>): string | undefined {
   const european = certification.eqfLevel !== undefined ? `niveau ${certification.eqfLevel} du cadre européen des certifications` : undefined;

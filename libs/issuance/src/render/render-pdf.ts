@@ -68,7 +68,8 @@ const NBSP = '\u00A0';
 
 /**
  * Every text comes from the référentiel's data (title, codes, levels, certifier, blocs) or from the
- * certification's kind (french.ts): a mention the référentiel does not state is not printed.
+ * certification's kind (french.ts): a mention the référentiel does not state is not printed, nor
+ * one its file only assumes (the model's certification has no place for it: documentCertification).
  */
 export function documentContent(model: IssuedDocumentModel, options: RenderPdfOptions = {}): DocumentContent {
   const text = (style: BlockStyle, value: string): ContentBlock => ({ kind: 'text', style, text: value });

@@ -19,6 +19,27 @@ export class ReferentialWithdrawalView {
   @ApiProperty({ example: 'Remplacée par la version 2 (nouvel arrêté d’enregistrement)' }) reason!: string;
 }
 
+export class ReferentialRegistrationView {
+  @ApiPropertyOptional({ format: 'date', example: '2024-07-01' }) decisionDate?: string;
+  @ApiPropertyOptional({ format: 'date', example: '2029-07-01' }) endDate?: string;
+  @ApiPropertyOptional({ example: 'Décision n° 2024-123 de France Compétences' }) decisionReference?: string;
+}
+
+/**
+ * What the référentiel's file assumes of the certification's identity but the référentiel does not
+ * state: its `certification.assumed`, or a statement an erratum of the catalogue marks as assumed
+ * (referentials/errata.yaml). Never a fact: no document prints it.
+ */
+export class AssumedIdentityView {
+  @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
+  @ApiPropertyOptional({ example: 'RS5678' }) rsCode?: string;
+  @ApiPropertyOptional({ type: ReferentialRegistrationView }) registration?: ReferentialRegistrationView;
+  @ApiPropertyOptional({ type: [String], example: ['326n'] }) nsfCodes?: string[];
+  @ApiPropertyOptional({ type: 'integer', example: 6, description: 'A level in the national framework the référentiel does not state' }) level?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 6 }) eqfLevel?: number;
+  @ApiPropertyOptional() certifier?: string;
+}
+
 /** A parchemin mention (R15) the référentiel does not state. */
 export class MissingParcheminMentionView {
   @ApiProperty({
@@ -62,9 +83,20 @@ export class ReferentialSummaryDto {
   @ApiProperty({ example: 'Expert en ingénierie et science des données' }) title!: string;
   @ApiPropertyOptional({ example: 'RNCP12345' }) rncpCode?: string;
   @ApiPropertyOptional({ example: 'RS5678' }) rsCode?: string;
-  @ApiPropertyOptional({ type: 'integer', example: 7, description: 'Level in the national framework, where the référentiel states it' }) level?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 7,
+    description: 'Level in the national framework, where the référentiel states it (one its file only assumes is under `assumed`)',
+  })
+  level?: number;
   @ApiPropertyOptional({ type: 'integer', example: 7, description: 'European (EQF/CEC) level, where the référentiel states it' }) eqfLevel?: number;
   @ApiPropertyOptional() certifier?: string;
+  @ApiPropertyOptional({
+    type: AssumedIdentityView,
+    description:
+      'What its file only assumes of the identity (or the catalogue’s errata mark as assumed): not stated by the référentiel, so never among the fields above, and printed on no document',
+  })
+  assumed?: AssumedIdentityView;
   @ApiProperty({
     enum: ACCESS_ROUTES,
     isArray: true,

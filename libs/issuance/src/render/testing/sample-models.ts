@@ -1,10 +1,11 @@
 import { IssuedDocumentModel } from '../../document-model';
 
 /**
- * Documents as the worker builds them from the seeds' référentiels (referentials/*.yaml): seed 000
- * "Expert en ingénierie et science des données" with its Data Science option, seed 002 "Expert en
+ * Documents shaped as the worker builds them from the seeds' référentiels (referentials/*.yaml): seed
+ * 000 "Expert en ingénierie et science des données" with its Data Science option, seed 002 "Expert en
  * data science" for the longest bloc titles. The RNCP codes are invented: the seeds do not state
- * one. Seed 000 names no certifier, so its certificate has none.
+ * one; so is seed 002's level, which its file only assumes (referentials/errata.yaml): the worker
+ * prints none for it (assumed-statements.spec.ts). Seed 000 names no certifier, so its certificate has none.
  */
 export const sampleAttestation: IssuedDocumentModel = {
   kind: 'attestation',
