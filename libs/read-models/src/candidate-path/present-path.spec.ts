@@ -1,5 +1,6 @@
+import { loadCatalogue } from '@jalon/catalogue';
 import { ActiveEnrollment } from '@jalon/domain';
-import { pathDocuments } from './present-path';
+import { pathDocuments, presentPath } from './present-path';
 
 /** A path with what the documents part reads: its blocs, its award and its documents. */
 function path({ awardedAt, ...parts }: Pick<ActiveEnrollment, 'blocs' | 'documents'> & { awardedAt?: string }): ActiveEnrollment {
@@ -111,5 +112,21 @@ describe('pathDocuments: what a path says of its documents', () => {
       documents: {},
     });
     expect(pathDocuments(state, erased)).toEqual([]);
+  });
+});
+
+describe('presentPath: the certification as its référentiel states it', () => {
+  const shipped = (id: string) => loadCatalogue().entries.find((e) => e.referential.referential === id)!.referential;
+  const on = (referentialId: string) => ({ ...path({ blocs: {}, documents: [] }), referentialId });
+
+  it('leaves out a level the errata of the catalogue mark as assumed (seed 003 gives none)', () => {
+    const referential = shipped('data-ia-quatre-blocs');
+    expect(referential.certification.level).toBe(6);
+    expect(presentPath(on(referential.referential), referential).certification).not.toHaveProperty('level');
+  });
+
+  it('shows a level the référentiel states (seed 000: niveau 7)', () => {
+    const referential = shipped('expert-ingenierie-science-donnees');
+    expect(presentPath(on(referential.referential), referential).certification.level).toBe(7);
   });
 });

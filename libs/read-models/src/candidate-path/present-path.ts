@@ -1,3 +1,4 @@
+import { shippedErrata, withErrata } from '@jalon/catalogue';
 import {
   ActiveEnrollment,
   blocProgress,
@@ -171,6 +172,19 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
   return [...issued, ...notIssued];
 }
 
+const stated = new WeakMap<Referential, Referential>();
+
+/**
+ * The référentiel as it states itself: what the catalogue's errata mark as only assumed (the level
+ * of a v1 file) is left out, as on the documents. Kept per référentiel object (the resolver keeps
+ * them), so the content hash the errata are checked against is computed once, not per question.
+ */
+function statedIdentity(referential: Referential): Referential {
+  let found = stated.get(referential);
+  if (!found) stated.set(referential, (found = withErrata(referential, shippedErrata())));
+  return found;
+}
+
 export function presentPath(state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
   const index = indexReferential(referential);
   const progress = pathProgress(state, referential);
@@ -180,7 +194,7 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
   const rankOf = (sittingId: string) => attemptOf(sittingId) + (state.sittings[sittingId]?.observation ?? 0);
   // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
   const assessments = Object.values(state.assessments).sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.sittingId) - rankOf(b.sittingId));
-  const { certification } = referential;
+  const { certification } = statedIdentity(referential);
   return {
     enrollmentId: state.enrollmentId,
     candidateId: state.candidateId,
