@@ -311,15 +311,26 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(projection: Projection, from: GlobalPosition, events: readonly RecordedEvent[]): Promise<number> {
+    const last = events[events.length - 1].position;
+    const handled = eventsFor(projection, events);
+    if (handled.length === 0) {
+      // Nothing to write but the checkpoint: one statement that moves it only from where the batch
+      // was read (compare and set), instead of a transaction, a lock and a read. A worker applying
+      // the same stretch meanwhile either finds the checkpoint moved (and leaves the batch), or
+      // moves it further itself; either way each event is applied once.
+      const { numAffectedRows } = await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint,
+        prepare_position = ${last.prepare.toString()}::bigint, events_applied = events_applied + ${events.length}, updated_at = clock_timestamp()
+        WHERE projection = ${projection.name} AND status = 'running'
+          AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(this.db);
+      return numAffectedRows === 1n ? events.length : 0;
+    }
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
       if (!rows[0].locked) return 0;
       const current = await this.readCheckpoint(trx, projection.name);
       // Another instance applied this batch (or more) since it was read: leave it to them.
       if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
-      const handled = eventsFor(projection, events);
-      if (handled.length > 0) await projection.apply(trx, handled, this.baseTables(projection));
-      const last = events[events.length - 1].position;
+      await projection.apply(trx, handled, this.baseTables(projection));
       await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint, prepare_position = ${last.prepare.toString()}::bigint,
         events_applied = events_applied + ${events.length}, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(trx);
       return events.length;
