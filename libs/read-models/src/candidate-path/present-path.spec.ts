@@ -117,7 +117,7 @@ describe('pathDocuments: what a path says of its documents', () => {
 
 describe('presentPath: the certification as its référentiel states it', () => {
   const shipped = (id: string) => loadCatalogue().entries.find((e) => e.referential.referential === id)!.referential;
-  const on = (referentialId: string) => ({ ...path({ blocs: {}, documents: [] }), referentialId });
+  const on = (referentialId: string) => ({ ...path({ blocs: {}, documents: {} }), referentialId });
 
   it('leaves out a level the errata of the catalogue mark as assumed (seed 003 gives none)', () => {
     const referential = shipped('data-ia-quatre-blocs');
