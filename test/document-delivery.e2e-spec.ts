@@ -25,8 +25,9 @@ const MARKER = `zq${randomBytes(6).toString('hex')}`;
  * Part 3 of issue 20: each document event (issued, revoked, reissued) e-mailed once to its holder,
  * in French, with links that work, through a real SMTP server (smtp-server, messages parsed with
  * mailparser) and the service's own queue, worker and outbox; nothing sealed beyond their name; an
- * erased holder gets nothing; a holder without an address is listed for the admin; a mail server
- * down delays the e-mail, neither loses nor doubles it.
+ * erased holder gets nothing; a holder without an address is listed for the admin, and e-mailed
+ * their documents once it is completed; a mail server down delays the e-mail, neither loses nor
+ * doubles it; an address it refuses fails at once, and is sent to once corrected.
  */
 describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP server)', () => {
   let smtp: SmtpTestServer;
@@ -42,7 +43,8 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
   const db = () => testApp.app.get<Storage>(STORAGE).sql.db;
 
   beforeAll(async () => {
-    smtp = await startSmtpTestServer();
+    // The mail server knows no « inconnu… » mailbox: it refuses them (550).
+    smtp = await startSmtpTestServer({ refuse: (address) => address.startsWith('inconnu') });
     // The console's page, as `npm start` builds it: the download link leads there.
     consoleDir = mkdtempSync(join(tmpdir(), 'jalon-delivery-console-'));
     writeFileSync(join(consoleDir, 'index.html'), '<!DOCTYPE html><html lang="fr"><title>Jalon</title><div id="root"></div></html>');
@@ -93,6 +95,47 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
       .expect(201);
     return { candidateId: body.id, email };
   }
+
+  /** A candidate registered before addresses were asked (the api requires one now): straight through the candidate stream's handler. */
+  async function candidateWithoutAddress(birthName: string): Promise<string> {
+    const candidateId = randomUUID();
+    await testApp.app.get(StreamCommandHandlers).candidates.handle(
+      candidateId,
+      (state) =>
+        decideCandidate(
+          {
+            type: 'RegisterCandidate',
+            data: {
+              candidateId,
+              organisationId: 'org-1',
+              identity: { birthName, firstNames: ['Noé'], birthDate: '2000-01-01', sex: 'M', birthPlace: 'Paris', email: '' },
+              by: { id: 'admin-1', role: 'admin' },
+              now: new Date().toISOString(),
+            },
+          },
+          state,
+        ),
+      { organisationId: 'org-1' },
+    );
+    return candidateId;
+  }
+
+  interface DeliveryView {
+    enabled: boolean;
+    outcomes: Record<string, number>;
+    failed: {
+      data: { eventId: string };
+      reason: string;
+      error: string;
+      detail: string;
+      candidateId?: string;
+      number?: string;
+      kind?: string;
+      eventType?: string;
+    }[];
+    undelivered: { eventId: string; candidateId: string; kind: string }[];
+  }
+  const deliveryView = async () => (await admin.get('/admin/delivery').expect(200)).body as DeliveryView;
 
   /** The document events recorded on an enrollment, oldest first. */
   const documentEvents = async (enrollmentId: string) =>
@@ -254,6 +297,105 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
     const otherAdmin = actor(testApp.app, 'admin', 'admin-2', 'org-2');
     expect(((await otherAdmin.get('/admin/delivery').expect(200)).body.undelivered as { eventId: string }[]).map((u) => u.eventId)).not.toContain(issued.id);
     expect(smtp.received.length).toBe(sent);
+  }, 60_000);
+
+  it('a holder whose address is completed later is e-mailed the current state of each document, once, and leaves the list', async () => {
+    const candidateId = await candidateWithoutAddress('Tardif');
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    await driver.passBloc(id, 'BC02');
+    // Annulled once its attestation is issued (annulled before, it would never be).
+    await until(async () => expect(await documentEvents(id)).toHaveLength(2));
+    await jury.post(`/enrollments/${id}/blocs/BC02/annulment`, { reason: 'fraud', details: 'x' }).expect(200);
+    const events = await until(async () => {
+      const recorded = await documentEvents(id);
+      expect(recorded.map((e) => e.type)).toEqual(['DocumentIssued', 'DocumentIssued', 'DocumentRevoked']);
+      return recorded;
+    });
+    const [bc01, bc02, bc02Revoked] = events;
+    // Listed: each document once, by its latest event; the second one's issue is superseded by its revocation.
+    await until(async () =>
+      expect((await deliveryView()).undelivered.filter((u) => u.candidateId === candidateId).map((u) => u.eventId)).toEqual([bc01.id, bc02Revoked.id]),
+    );
+    expect(await outcomeOf(bc02.id)).toBe('superseded');
+    const sent = smtp.received.length;
+
+    // The admin completes the address, as the console's identity page does.
+    const email = `noe.tardif.${MARKER}@example.org`;
+    await admin.post(`/candidates/${candidateId}/identity-amendments`, { email }).expect(200);
+    const mails = await until(async () => {
+      const received = smtp.to(email);
+      expect(received).toHaveLength(2);
+      return received;
+    });
+    expect(mails.map((m) => m.messageId).sort()).toEqual([bc01.id, bc02Revoked.id].map((eventId) => `<${eventId}.document@certificats.jalon.test>`).sort());
+    const issue = mails.find((m) => m.messageId.startsWith(`<${bc01.id}`))!;
+    expect(issue.subject).toMatch(/^Votre document : Attestation de réussite n° JAL-A-/);
+    expect(issue.text).toContain('ce message vous parvient maintenant qu’elle est enregistrée');
+    expect(mails.find((m) => m.messageId.startsWith(`<${bc02Revoked.id}`))!.subject).toMatch(/^Révocation de votre document/);
+    const view = await until(async () => {
+      const answered = await deliveryView();
+      expect(answered.undelivered.filter((u) => u.candidateId === candidateId)).toEqual([]);
+      return answered;
+    });
+    expect(view.outcomes.sentLate).toBeGreaterThanOrEqual(2);
+    expect(await outcomeOf(bc01.id)).toBe('sent');
+    expect(await outcomeOf(bc02.id)).toBe('superseded');
+
+    // Corrected again: nothing more. A document issued afterwards goes on time, to the address recorded.
+    await admin.post(`/candidates/${candidateId}/identity-amendments`, { email: `noe.t.${MARKER}@example.org` }).expect(200);
+    await driver.passBloc(id, 'BC03');
+    await until(async () => expect(smtp.to(`noe.t.${MARKER}@example.org`)).toHaveLength(1));
+    await settle(testApp.app);
+    expect(await reconcileDelivery(db(), (jobs) => testApp.app.get(DeliveryQueue).enqueueAll(jobs))).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to(email)).toHaveLength(2);
+    expect(smtp.received.length).toBe(sent + 3);
+  }, 60_000);
+
+  it('an address the mail server refuses: failed at once, listed with why; once corrected, e-mailed', async () => {
+    const { candidateId } = await candidate();
+    await admin.post(`/candidates/${candidateId}/identity-amendments`, { email: `inconnu.${MARKER}@example.org` }).expect(200);
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC01');
+    const [issued] = await until(async () => {
+      const events = await documentEvents(id);
+      expect(events).toHaveLength(1);
+      return events;
+    });
+    // Not retried with backoff for minutes: failed at the first refusal, for the admin to see.
+    const failed = await until(async () => {
+      const found = (await deliveryView()).failed.find((f) => f.data.eventId === issued.id);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(failed).toMatchObject({
+      reason: 'refused',
+      candidateId,
+      number: (issued.data as { document: { number: string } }).document.number,
+      kind: 'attestation',
+      eventType: 'DocumentIssued',
+    });
+    expect(failed.detail).toMatch(/^550 5\.1\.1 <…@…>: Recipient address rejected/);
+    expect(failed.error).toMatch(/^refused by the mail server: 550 /);
+    // The server quotes the address it refused: it is not kept with the job (Redis), nor shown.
+    expect(failed.error).not.toContain('inconnu');
+    expect(failed.error).toContain('<…@…>');
+    expect(
+      (await sql<{ last_error: string }>`SELECT last_error FROM document_delivery_attempts WHERE event_id = ${issued.id}`.execute(db())).rows[0].last_error,
+    ).not.toContain('inconnu');
+    expect(await outcomeOf(issued.id)).toBeUndefined();
+
+    const email = `lea.corrigee.${MARKER}@example.org`;
+    await admin.post(`/candidates/${candidateId}/identity-amendments`, { email }).expect(200);
+    const [mail] = await until(async () => {
+      const received = smtp.to(email);
+      expect(received).toHaveLength(1);
+      return received;
+    });
+    expect(mail.messageId).toBe(`<${issued.id}.document@certificats.jalon.test>`);
+    await until(async () => expect((await deliveryView()).failed.map((f) => f.data.eventId)).not.toContain(issued.id));
+    expect(await outcomeOf(issued.id)).toBe('sent');
   }, 60_000);
 
   it('the mail server down delays the e-mail, retried with backoff: it arrives once the server is back, once', async () => {

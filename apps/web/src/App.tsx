@@ -30,6 +30,7 @@ const Accrochage = lazy(() => import('./pages/Accrochage').then((m) => ({ defaul
 const CohortImport = lazy(() => import('./pages/CohortImport').then((m) => ({ default: m.CohortImport })));
 const ExamSessions = lazy(() => import('./pages/ExamSessions').then((m) => ({ default: m.ExamSessions })));
 const ExamSession = lazy(() => import('./pages/ExamSessions').then((m) => ({ default: m.ExamSession })));
+const Delivery = lazy(() => import('./pages/Delivery').then((m) => ({ default: m.Delivery })));
 const CandidateIdentity = lazy(() => import('./pages/CandidateIdentity').then((m) => ({ default: m.CandidateIdentity })));
 
 /** Darker shades than Mantine's defaults: text on coloured surfaces meets WCAG AA contrast (RGAA). */
@@ -120,6 +121,7 @@ export function App() {
               <Route path="/sessions" element={<ExamSessions />} />
               <Route path="/sessions/:sessionId" element={<ExamSession />} />
               <Route path="/candidats/:candidateId/identite" element={<CandidateIdentity />} />
+              <Route path="/envois" element={<Delivery />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

@@ -204,7 +204,7 @@ export class DocumentsController {
   @ApiOkResponse({
     type: DocumentDeliveryView,
     description:
-      'Whether delivery is on, job counts by state, the failed jobs with their error, and the document events not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email")',
+      'Whether delivery is on, job counts by state, what became of the organisation’s document events (`outcomes`), the failed jobs with their error and its kind, and the documents not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email": completing the address e-mails them)',
   })
   @ApiProblemResponses(401, 403, 429)
   @ApiOperation({

@@ -244,34 +244,79 @@ export class IssuanceQueueView {
 // ---- The e-mail delivery of documents (GET /admin/delivery) ----
 
 export class DeliveryJobView {
-  @ApiProperty({ format: 'uuid', description: 'The document event to tell its holder of' }) eventId!: string;
-  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The document event to tell its holder of; for an address job, the identity amendment that completed the address',
+  })
+  eventId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A document event’s job: its enrollment' }) enrollmentId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'An address job: the holder whose address was completed' }) candidateId?: string;
 }
 
 export class FailedDeliveryJobView {
   @ApiProperty() id!: string;
   @ApiProperty({ type: DeliveryJobView }) data!: DeliveryJobView;
   @ApiProperty({ type: 'integer' }) attempts!: number;
-  @ApiProperty({ description: 'Why it failed (the mail server’s answer, say); the reconciler retries it every minute' }) error!: string;
+  @ApiProperty({ description: 'Why it failed (the mail server’s answer, say; never the holder’s address); the reconciler retries it every minute' })
+  error!: string;
+  @ApiProperty({
+    enum: ['refused', 'rejected', 'unavailable', 'other'],
+    description:
+      '`refused`: the mail server refused the address itself (5.1.x: no such mailbox, say): not sent again until the holder’s identity changes; `rejected`: refused for good for another reason (relay, policy): retried every minute; `unavailable`: the server could not be reached, or asked to try later; `other`',
+  })
+  reason!: string;
+  @ApiProperty({
+    example: '550 5.1.1 <…@…>: Recipient address rejected: User unknown',
+    description: 'What the mail server answered (or the network error), as it said it; the holder’s address stands as …@…',
+  })
+  detail!: string;
   @ApiPropertyOptional({ format: 'date-time' }) failedAt?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The enrollment of the document event' }) enrollmentId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The holder' }) candidateId?: string;
+  @ApiPropertyOptional({ example: 'JAL-A-7K3M9Q2X4B1', description: 'The document' }) number?: string;
+  @ApiPropertyOptional({ enum: ['attestation', 'certificate'] }) kind?: string;
+  @ApiPropertyOptional({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType?: string;
 }
 
 export class UndeliveredDocumentView {
-  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was not sent' }) eventId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was not sent: its document’s latest' }) eventId!: string;
   @ApiProperty({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType!: string;
   @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
   @ApiProperty({ format: 'uuid' }) candidateId!: string;
   @ApiProperty({ example: 'JAL-A-7K3M9Q2X4B1' }) number!: string;
-  @ApiProperty({ enum: ['no-email'], description: 'The holder has no e-mail address: complete their identity, then send them the document' }) reason!: string;
+  @ApiProperty({ enum: ['attestation', 'certificate'] }) kind!: string;
+  @ApiProperty({
+    enum: ['no-email'],
+    description: 'The holder has no e-mail address: complete their identity (POST /candidates/{id}/identity-amendments), and the document is e-mailed to them',
+  })
+  reason!: string;
   @ApiProperty({ format: 'date-time', description: 'When the delivery found no address' }) at!: string;
+}
+
+export class DeliveryOutcomeCountsView {
+  @ApiProperty({ type: 'integer', description: 'Document events e-mailed to their holder' }) sent!: number;
+  @ApiProperty({ type: 'integer', description: 'Of no address at first, e-mailed once it was completed' }) sentLate!: number;
+  @ApiProperty({ type: 'integer', description: 'Address completed: on their way (their job not failed)' }) sendingLate!: number;
+  @ApiProperty({ type: 'integer', description: 'Not e-mailed yet: queued or retried (the failed jobs are in `failed`)' }) pending!: number;
+  @ApiProperty({ type: 'integer', description: 'Not e-mailed for want of an address (listed in `undelivered`)' }) noEmail!: number;
+  @ApiProperty({ type: 'integer', description: 'Not e-mailed: the holder’s personal data is erased' }) holderErased!: number;
+  @ApiProperty({ type: 'integer', description: 'Not e-mailed: delivery was off' }) deliveryOff!: number;
+  @ApiProperty({ type: 'integer', description: 'Not e-mailed: a later event of the same document was, in its place' }) superseded!: number;
 }
 
 export class DocumentDeliveryView {
   @ApiProperty({ description: 'Whether documents are e-mailed to their holders (SMTP_URL is set)' }) enabled!: boolean;
-  @ApiProperty({ type: IssuanceJobCountsView, description: 'Delivery jobs by state' }) counts!: IssuanceJobCountsView;
-  @ApiProperty({ type: [FailedDeliveryJobView], description: 'Failed after every attempt (the mail server down, say): retried by the reconciler' })
+  @ApiPropertyOptional({ example: 'École Data <certificats@ecole-data.fr>', description: 'Who the e-mails come from (a certifier’s own sender aside)' })
+  sender?: string;
+  @ApiProperty({ type: IssuanceJobCountsView, description: 'Delivery jobs by state (the service’s, every organisation’s)' }) counts!: IssuanceJobCountsView;
+  @ApiProperty({ type: DeliveryOutcomeCountsView, description: 'What became of the document events of the caller’s organisation (an auditor: all)' })
+  outcomes!: DeliveryOutcomeCountsView;
+  @ApiProperty({
+    type: [FailedDeliveryJobView],
+    description: 'Failed after every attempt (the mail server down), or refused by the mail server at once: retried by the reconciler',
+  })
   failed!: FailedDeliveryJobView[];
-  @ApiProperty({ type: [UndeliveredDocumentView], description: 'Document events not e-mailed because their holder has no e-mail address' })
+  @ApiProperty({ type: [UndeliveredDocumentView], description: 'Documents not e-mailed because their holder has no e-mail address' })
   undelivered!: UndeliveredDocumentView[];
 }
 

@@ -1222,6 +1222,41 @@ export interface components {
             /** @description Reported at publication: the mandatory mentions (R15) the version does not state, if any */
             documents: components["schemas"]["DocumentIssuabilityView"];
         };
+        ReferentialRegistrationView: {
+            /**
+             * Format: date
+             * @example 2024-07-01
+             */
+            decisionDate?: string;
+            /**
+             * Format: date
+             * @example 2029-07-01
+             */
+            endDate?: string;
+            /** @example Décision n° 2024-123 de France Compétences */
+            decisionReference?: string;
+        };
+        AssumedIdentityView: {
+            /** @example RNCP12345 */
+            rncpCode?: string;
+            /** @example RS5678 */
+            rsCode?: string;
+            registration?: components["schemas"]["ReferentialRegistrationView"];
+            /**
+             * @example [
+             *       "326n"
+             *     ]
+             */
+            nsfCodes?: string[];
+            /**
+             * @description A level in the national framework the référentiel does not state
+             * @example 6
+             */
+            level?: number;
+            /** @example 6 */
+            eqfLevel?: number;
+            certifier?: string;
+        };
         BlocSummaryDto: {
             /** @example BC04 */
             code: string;
@@ -1292,7 +1327,7 @@ export interface components {
             /** @example RS5678 */
             rsCode?: string;
             /**
-             * @description Level in the national framework, where the référentiel states it
+             * @description Level in the national framework, where the référentiel states it (one its file only assumes is under `assumed`)
              * @example 7
              */
             level?: number;
@@ -1302,6 +1337,8 @@ export interface components {
              */
             eqfLevel?: number;
             certifier?: string;
+            /** @description What its file only assumes of the identity (or the catalogue’s errata mark as assumed): not stated by the référentiel, so never among the fields above, and printed on no document */
+            assumed?: components["schemas"]["AssumedIdentityView"];
             /** @description The access routes the certification is open to (a référentiel that states none: every route) */
             accessRoutes: ("formation-initiale" | "apprentissage" | "formation-continue" | "contrat-de-professionnalisation" | "vae" | "candidat-libre")[];
             /**
@@ -1318,20 +1355,6 @@ export interface components {
             extraRequirements: components["schemas"]["ExtraRequirementSummaryView"][];
             /** @description Set once the version is withdrawn from new enrollments: enrolling on it is refused; the paths pinned to it go on */
             withdrawn?: components["schemas"]["ReferentialWithdrawalView"];
-        };
-        ReferentialRegistrationView: {
-            /**
-             * Format: date
-             * @example 2024-07-01
-             */
-            decisionDate?: string;
-            /**
-             * Format: date
-             * @example 2029-07-01
-             */
-            endDate?: string;
-            /** @example Décision n° 2024-123 de France Compétences */
-            decisionReference?: string;
         };
         ReferentialCertificationView: {
             /**
@@ -1367,6 +1390,8 @@ export interface components {
              */
             eqfLevel?: number;
             certifier?: string;
+            /** @description What the file assumes of the identity but the référentiel does not state (its `certification.assumed`, or what an erratum of the catalogue marks as assumed in a version published before): never among the stated fields above, printed on no document */
+            assumed?: components["schemas"]["AssumedIdentityView"];
         };
         ReferentialValidationPolicyView: {
             /** @enum {string} */
@@ -3009,28 +3034,83 @@ export interface components {
             /** @description Decisions whose document will never be issued: their holder’s personal data was erased first */
             notIssued: components["schemas"]["NotIssuedDecisionView"][];
         };
+        DeliveryOutcomeCountsView: {
+            /** @description Document events e-mailed to their holder */
+            sent: number;
+            /** @description Of no address at first, e-mailed once it was completed */
+            sentLate: number;
+            /** @description Address completed: on their way (their job not failed) */
+            sendingLate: number;
+            /** @description Not e-mailed yet: queued or retried (the failed jobs are in `failed`) */
+            pending: number;
+            /** @description Not e-mailed for want of an address (listed in `undelivered`) */
+            noEmail: number;
+            /** @description Not e-mailed: the holder’s personal data is erased */
+            holderErased: number;
+            /** @description Not e-mailed: delivery was off */
+            deliveryOff: number;
+            /** @description Not e-mailed: a later event of the same document was, in its place */
+            superseded: number;
+        };
         DeliveryJobView: {
             /**
              * Format: uuid
-             * @description The document event to tell its holder of
+             * @description The document event to tell its holder of; for an address job, the identity amendment that completed the address
              */
             eventId: string;
-            /** Format: uuid */
-            enrollmentId: string;
+            /**
+             * Format: uuid
+             * @description A document event’s job: its enrollment
+             */
+            enrollmentId?: string;
+            /**
+             * Format: uuid
+             * @description An address job: the holder whose address was completed
+             */
+            candidateId?: string;
         };
         FailedDeliveryJobView: {
             id: string;
             data: components["schemas"]["DeliveryJobView"];
             attempts: number;
-            /** @description Why it failed (the mail server’s answer, say); the reconciler retries it every minute */
+            /** @description Why it failed (the mail server’s answer, say; never the holder’s address); the reconciler retries it every minute */
             error: string;
+            /**
+             * @description `refused`: the mail server refused the address itself (5.1.x: no such mailbox, say): not sent again until the holder’s identity changes; `rejected`: refused for good for another reason (relay, policy): retried every minute; `unavailable`: the server could not be reached, or asked to try later; `other`
+             * @enum {string}
+             */
+            reason: "refused" | "rejected" | "unavailable" | "other";
+            /**
+             * @description What the mail server answered (or the network error), as it said it; the holder’s address stands as …@…
+             * @example 550 5.1.1 <…@…>: Recipient address rejected: User unknown
+             */
+            detail: string;
             /** Format: date-time */
             failedAt?: string;
+            /**
+             * Format: uuid
+             * @description The enrollment of the document event
+             */
+            enrollmentId?: string;
+            /**
+             * Format: uuid
+             * @description The holder
+             */
+            candidateId?: string;
+            /**
+             * @description The document
+             * @example JAL-A-7K3M9Q2X4B1
+             */
+            number?: string;
+            /** @enum {string} */
+            kind?: "attestation" | "certificate";
+            /** @enum {string} */
+            eventType?: "DocumentIssued" | "DocumentRevoked" | "DocumentReissued";
         };
         UndeliveredDocumentView: {
             /**
              * Format: uuid
-             * @description The document event whose e-mail was not sent
+             * @description The document event whose e-mail was not sent: its document’s latest
              */
             eventId: string;
             /** @enum {string} */
@@ -3041,8 +3121,10 @@ export interface components {
             candidateId: string;
             /** @example JAL-A-7K3M9Q2X4B1 */
             number: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
             /**
-             * @description The holder has no e-mail address: complete their identity, then send them the document
+             * @description The holder has no e-mail address: complete their identity (POST /candidates/{id}/identity-amendments), and the document is e-mailed to them
              * @enum {string}
              */
             reason: "no-email";
@@ -3055,11 +3137,18 @@ export interface components {
         DocumentDeliveryView: {
             /** @description Whether documents are e-mailed to their holders (SMTP_URL is set) */
             enabled: boolean;
-            /** @description Delivery jobs by state */
+            /**
+             * @description Who the e-mails come from (a certifier’s own sender aside)
+             * @example École Data <certificats@ecole-data.fr>
+             */
+            sender?: string;
+            /** @description Delivery jobs by state (the service’s, every organisation’s) */
             counts: components["schemas"]["IssuanceJobCountsView"];
-            /** @description Failed after every attempt (the mail server down, say): retried by the reconciler */
+            /** @description What became of the document events of the caller’s organisation (an auditor: all) */
+            outcomes: components["schemas"]["DeliveryOutcomeCountsView"];
+            /** @description Failed after every attempt (the mail server down), or refused by the mail server at once: retried by the reconciler */
             failed: components["schemas"]["FailedDeliveryJobView"][];
-            /** @description Document events not e-mailed because their holder has no e-mail address */
+            /** @description Documents not e-mailed because their holder has no e-mail address */
             undelivered: components["schemas"]["UndeliveredDocumentView"][];
         };
         IssuerImageView: {
@@ -3716,7 +3805,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The référentiel as its file states it (see referentials/schema/referential.schema.json) */
+            /** @description The référentiel as its file states it (see referentials/schema/referential.schema.json); a statement an erratum of the catalogue marks as assumed (referentials/errata.yaml) is under `certification.assumed`, as the file would now write it */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7596,7 +7685,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Whether delivery is on, job counts by state, the failed jobs with their error, and the document events not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email") */
+            /** @description Whether delivery is on, job counts by state, what became of the organisation’s document events (`outcomes`), the failed jobs with their error and its kind, and the documents not e-mailed because their holder has no e-mail address (`undelivered`, reason "no-email": completing the address e-mails them) */
             200: {
                 headers: {
                     [name: string]: unknown;

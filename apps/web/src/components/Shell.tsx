@@ -23,6 +23,8 @@ export function screensOf(role: string): { to: string; label: string }[] {
   if (role === 'admin') screens.push({ to: '/import-promotion', label: 'nav.cohortImport' });
   // The admin schedules an épreuve for a group, and records it held.
   if (role === 'admin') screens.push({ to: '/sessions', label: 'nav.examSessions' });
+  // The documents e-mailed to their holders: what went, what failed, who has no address (the auditor reads it too).
+  if (['admin', 'auditor'].includes(role)) screens.push({ to: '/envois', label: 'nav.delivery' });
   if (['dpo', 'auditor'].includes(role)) screens.push({ to: '/donnees-personnelles', label: 'nav.personalData' });
   screens.push({ to: '/referentiels', label: 'nav.referentials' });
   return screens;
@@ -55,6 +57,8 @@ export function Shell({ session }: { session: Session }) {
                     variant={location.pathname.startsWith(screen.to) ? 'filled' : 'subtle'}
                     aria-current={location.pathname.startsWith(screen.to) ? 'page' : undefined}
                     size="sm"
+                    // Narrow sides: an admin's nine screens hold on one line beside the person and the sign-out.
+                    px="xs"
                   >
                     {t(screen.label)}
                   </Button>

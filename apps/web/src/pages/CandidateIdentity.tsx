@@ -15,8 +15,12 @@ import { ToneBadge } from '../components/Tone';
 /** Where the admin came from (the accrochage's report, a path): the way back. */
 export interface IdentityArrival {
   from?: string;
-  fromLabel?: 'accrochage' | 'path';
+  fromLabel?: 'accrochage' | 'delivery' | 'path';
 }
+
+/** The way back to the screen the admin came from. */
+const backLabel = (arrived: IdentityArrival) =>
+  arrived.fromLabel === 'accrochage' ? 'identity.backToAccrochage' : arrived.fromLabel === 'delivery' ? 'identity.backToDelivery' : 'closure.back';
 
 /**
  * A candidate's identity as their school's admin reads it (a read the api records, R14), birth
@@ -43,7 +47,7 @@ export function CandidateIdentity() {
     );
   const back = arrived.from ? (
     <Anchor component={Link} to={arrived.from} size="sm">
-      ← {t(arrived.fromLabel === 'accrochage' ? 'identity.backToAccrochage' : 'closure.back')}
+      ← {t(backLabel(arrived))}
     </Anchor>
   ) : (
     <Anchor component={Link} to="/inscriptions" size="sm">
@@ -85,7 +89,14 @@ export function CandidateIdentity() {
     codes.countryCode || codes.countryName
       ? [t('identity.codes.country'), `${codes.countryName ?? '—'} (${codes.countryCode ?? '—'}), ${t('identity.codes.inseeShort')} ${codes.inseeCode ?? '—'}`]
       : [t('identity.codes.commune'), codes.inseeCode ?? (codes.postalCode ? `${t('identity.codes.postalShort')} ${codes.postalCode}` : missing)],
-    [t('newEnrollment.email'), identity.email],
+    [
+      t('newEnrollment.email'),
+      identity.email || (
+        <ToneBadge tone="orange" tt="none">
+          {t('identity.emailMissing')}
+        </ToneBadge>
+      ),
+    ],
   ];
 
   return (
@@ -102,10 +113,10 @@ export function CandidateIdentity() {
                   ? t('identity.amended', { fields: amended.fields.map((f) => t(`identity.fields.${f}`)).join(', ') })
                   : t('identity.unchanged')}
               </Text>
-              {arrived.fromLabel === 'accrochage' && arrived.from && (
+              {(arrived.fromLabel === 'accrochage' || arrived.fromLabel === 'delivery') && arrived.from && (
                 <Group>
                   <Button component={Link} to={arrived.from} size="sm" variant="light">
-                    {t('identity.backToAccrochage')}
+                    {t(backLabel(arrived))}
                   </Button>
                 </Group>
               )}

@@ -236,6 +236,52 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE UNIQUE INDEX issuer_keys_one_live ON issuer_keys (issuer_slug, alg) WHERE retired_at IS NULL`.execute(db);
     },
   },
+  '0012_document_delivery_late_sends': {
+    async up(db: Kysely<unknown>) {
+      // A holder whose address is completed after a document event found none is e-mailed then
+      // (libs/issuance delivery). `address_completed_by` claims a 'no-email' row for the one job
+      // that may send it late (the identity amendment's, or the document event's own), and stays as
+      // its history: sent, the row becomes 'sent' with `sent_late_at`; 'superseded', not sent, a
+      // later event of the same document tells its holder its state instead.
+      await sql`
+        ALTER TABLE document_deliveries
+          ADD COLUMN address_completed_by text,
+          ADD COLUMN sent_late_at timestamptz,
+          DROP CONSTRAINT document_deliveries_outcome,
+          ADD CONSTRAINT document_deliveries_outcome CHECK (outcome IN ('sent', 'no-email', 'holder-erased', 'delivery-off', 'superseded'))`.execute(db);
+      await sql`CREATE INDEX document_deliveries_no_email_by_candidate ON document_deliveries (candidate_id) WHERE outcome = 'no-email'`.execute(db);
+      await sql`CREATE INDEX document_deliveries_number ON document_deliveries (number)`.execute(db);
+      // What became of each completed address (the identity amendment that set it): written once its job is done.
+      await sql`
+        CREATE TABLE document_address_completions (
+          event_id text PRIMARY KEY,
+          candidate_id text NOT NULL,
+          outcome text NOT NULL,
+          sent integer NOT NULL,
+          recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+          CONSTRAINT document_address_completions_outcome CHECK (outcome IN ('done', 'no-email', 'holder-erased'))
+        )`.execute(db);
+      // Each message handed to the mail server, recorded before it is: an attempt still open when the
+      // next one starts was interrupted (its worker died mid-send), and the message may have reached
+      // its holder twice, under the same Message-ID. A message the server refused (5xx) is not tried
+      // again until its holder's identity changes (`refused_at_revision`, of their stream).
+      await sql`
+        CREATE TABLE document_delivery_attempts (
+          message_id text PRIMARY KEY,
+          event_id text NOT NULL,
+          enrollment_id text NOT NULL,
+          candidate_id text NOT NULL,
+          attempts integer NOT NULL,
+          interrupted integer NOT NULL DEFAULT 0,
+          open boolean NOT NULL,
+          refused boolean NOT NULL DEFAULT false,
+          refused_at_revision integer,
+          last_error text,
+          last_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp()
+        )`.execute(db);
+      await sql`CREATE INDEX document_delivery_attempts_refused ON document_delivery_attempts (candidate_id) WHERE refused`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

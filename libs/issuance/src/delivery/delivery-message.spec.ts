@@ -54,6 +54,16 @@ describe('the e-mail telling a holder of their document', () => {
     expect(reissued.text).not.toContain('Bloc de compétences');
   });
 
+  it('sent late, once the address was completed, it says why it comes now; on time, it says nothing of it', () => {
+    const late = deliveryMessage({ ...input({ type: 'revoked', at: '2026-09-01T08:00:00.000Z', reasonCategory: 'bloc-annulled' }), late: true });
+    const sentence =
+      'Nous n’avions pas votre adresse électronique pour vous en informer jusqu’ici : ce message vous parvient maintenant qu’elle est enregistrée.';
+    expect(late.text).toContain(`Ce document ne fait plus foi : sa page de vérification indique désormais sa révocation.\n\n${sentence}\n\nLe consulter`);
+    expect(late.html).toContain(`<p>${sentence}</p>`);
+    expect(late.subject).toBe('Révocation de votre document : Attestation de réussite n° JAL-A-7K3Q9M2X4P');
+    expect(deliveryMessage(input({ type: 'issued', at: '2026-06-14T22:30:00.000Z' })).text).not.toContain('Nous n’avions pas');
+  });
+
   it('links and Message-IDs derive from the base address and the event: the same event, the same message', () => {
     expect(documentsPageUrl('https://certificats.example.fr/', 'e1')).toBe('https://certificats.example.fr/parcours/e1');
     expect(deliveryMessageId('https://certificats.example.fr', '0f8b9c1e-2d3a-4b5c-8d6e-7f8091a2b3c4')).toBe(

@@ -17,6 +17,8 @@ export interface DeliveryMessageInput {
   readonly verificationUrl: string;
   /** Where the holder downloads it: their path in the console, once signed in. */
   readonly downloadUrl: string;
+  /** Sent once the holder's address was completed, after the fact: the message says why it comes now. */
+  readonly late?: boolean;
 }
 
 export interface DeliveryMessage {
@@ -30,7 +32,8 @@ export interface DeliveryMessage {
  * French: their name, the document's title and number, its certification and bloc, and the two
  * links. Nothing else of their path or identity (no accommodation, no birth date, no mark): the
  * message crosses mail servers the school does not run. « Document » throughout, so that no
- * participle has to agree with a title whose gender varies (« attestation », « certificat »).
+ * participle has to agree with a title whose gender varies (« attestation », « certificat »). Sent
+ * late (the address completed since), it says so.
  */
 export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
   const { document, fact } = input;
@@ -55,6 +58,9 @@ export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
       : fact.type === 'reissued'
         ? ['Nous vous invitons à télécharger cette nouvelle version : c’est elle que sa page de vérification reconnaît désormais.']
         : [];
+  const late = input.late
+    ? ['Nous n’avions pas votre adresse électronique pour vous en informer jusqu’ici : ce message vous parvient maintenant qu’elle est enregistrée.']
+    : [];
   const links = [
     {
       label: fact.type === 'revoked' ? 'Le consulter (après connexion à votre espace) :' : 'Le télécharger (après connexion à votre espace) :',
@@ -72,6 +78,7 @@ export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
     ...described.map((line) => `  ${line}`),
     '',
     ...after.flatMap((line) => [line, '']),
+    ...late.flatMap((line) => [line, '']),
     ...links.flatMap((link) => [link.label, link.url, '']),
     closing,
     '',
@@ -86,6 +93,7 @@ export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
       .map((line) => `<br>${escape(line)}`)
       .join('')}</p>`,
     ...after.map((line) => `<p>${escape(line)}</p>`),
+    ...late.map((line) => `<p>${escape(line)}</p>`),
     ...links.map((link) => `<p>${escape(link.label)}<br><a href="${escape(link.url)}">${escape(link.url)}</a></p>`),
     `<p>${escape(closing)}</p>`,
     '</body></html>',

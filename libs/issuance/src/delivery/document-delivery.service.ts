@@ -1,21 +1,26 @@
+import { UnrecoverableError } from 'bullmq';
+import { sql, RawBuilder } from 'kysely';
 import { AppConfig, EMAIL_ADDRESS, Mailbox, parseMailbox } from '@jalon/config';
-import { EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld } from '@jalon/domain';
-import { EventStore, fromRecorded, SqlDb } from '@jalon/event-store';
+import { ActiveEnrollment, CandidateIdentity, candidateStreamId, EnrollmentEvent, enrollmentStreamId, foldEnrollment, isWithheld } from '@jalon/domain';
+import { EventStore, fromRecorded, RecordedEvent, SqlDb } from '@jalon/event-store';
 import { PersonalDataReadLog } from '@jalon/privacy';
 import { Issuance, verificationUrl } from '../issuance.service';
 import { holderName } from '../render/french';
 import { DeliveredFact, deliveryMessage } from './delivery-message';
 import {
+  AddressCompletedJob,
   DELIVERED_EVENTS,
   DeliveredEvent,
   deliveredNumber,
   DeliveryJob,
   DeliveryOutcome,
-  deliveryOutcomes,
   DeliveryRecord,
+  DocumentEventJob,
+  isAddressCompletedJob,
   recordDeliveries,
+  recordDeliveriesStatement,
 } from './document-delivery.projection';
-import { Mailer } from './mailer';
+import { Mailer, MailRefusedError, OutgoingMail } from './mailer';
 
 export interface DocumentDeliveryDependencies {
   /** Where the outcomes are recorded (document_deliveries). */
@@ -32,6 +37,9 @@ export interface DocumentDeliveryDependencies {
   /** e.g. https://certificats.example.fr: the links, and the domain of the Message-IDs. */
   readonly publicBaseUrl: string;
 }
+
+/** What a delivery job did: a document event's outcome, or that it was done before, or that an address completed owed nothing. */
+export type DeliveryResult = DeliveryOutcome | 'already-delivered' | 'nothing-owed';
 
 /** The console's page of a path, where its holder (signed in) downloads its documents. */
 export const documentsPageUrl = (publicBaseUrl: string, enrollmentId: string) => `${publicBaseUrl.replace(/\/+$/, '')}/parcours/${enrollmentId}`;
@@ -51,39 +59,100 @@ const FACTS: { [T in DeliveredEvent['type']]: (event: Extract<DeliveredEvent, { 
 const factOf = (event: DeliveredEvent): DeliveredFact => (FACTS[event.type] as (e: DeliveredEvent) => DeliveredFact)(event);
 const isDelivered = (event: EnrollmentEvent): event is DeliveredEvent => (DELIVERED_EVENTS as readonly string[]).includes(event.type);
 
+/** The holder's address, where their identity gives one that is an address. */
+const addressOf = (identity: CandidateIdentity): string | undefined => {
+  const to = identity.email?.trim();
+  return to && EMAIL_ADDRESS.test(to) ? to : undefined;
+};
+
+/** A row of document_deliveries as the sender reads it. */
+interface DeliveryRow {
+  readonly eventId: string;
+  readonly enrollmentId: string;
+  readonly candidateId: string | null;
+  readonly outcome: DeliveryOutcome;
+  /** The job that took a 'no-email' row on, to send it late: an identity amendment's id, or the row's own event id. */
+  readonly claim: string | null;
+}
+/** A 'no-email' row taken on since: its e-mail is on its way (or will be), by the job that claimed it. */
+const pendingLate = (row: DeliveryRow) => row.outcome === 'no-email' && row.claim !== null;
+
+/** The holder as the sender knows them without opening anything: their stream's revision, and their organisation. */
+interface Holder {
+  readonly candidateId: string;
+  readonly organisationId: string;
+  readonly revision: number;
+}
+
+/** A document event read from its enrollment: where it stands there, and the enrollment it folds to. */
+interface DocumentEvent {
+  readonly recorded: readonly RecordedEvent[];
+  readonly events: readonly EnrollmentEvent[];
+  readonly at: number;
+  readonly event: DeliveredEvent;
+  readonly number: string;
+  readonly state: ActiveEnrollment;
+}
+
 /**
  * Sends each document event's e-mail to its holder, once (DESIGN.md decision 5, for e-mails). The
  * outcome recorded for the event is checked first and written once the mail server accepted the
  * message, so a job run again (a replay, the reconciler, a worker killed after the outcome was
- * written) sends nothing more. One window remains: a worker killed after the server's acceptance
- * and before the outcome is written sends the message again when its job is taken up — at least
- * once, not exactly once, there: SMTP has no way to take part in a transaction. The message is then
- * the same, Message-ID included (derived from the event id), so receiving servers and mail readers
- * that deduplicate by Message-ID show it once.
+ * written) sends nothing more.
+ *
+ * One window remains, and no design closes it: between the mail server's acceptance (its 250 to the
+ * message's data) and the commit of the outcome. SMTP cannot take part in a transaction, and no
+ * number of acknowledgements can make two parties that only exchange messages over a link that may
+ * fail agree for certain that one was delivered (the two generals' problem): record the outcome
+ * before sending, and a crash loses the message; record it after, and a crash sends it again. Jalon
+ * chooses again: at least once, never lost. The window is made as small as it can be — each send is
+ * recorded as attempted before the message is handed over, the statement recording it sent is built
+ * beforehand, and it is sent in the tick the server's answer is read, one round trip to the
+ * database with nothing awaited in between — and a message sent again is the same message, its
+ * Message-ID derived from the event id, which receiving servers and mail readers that deduplicate by
+ * Message-ID show once. An attempt found still open by the next one was interrupted
+ * (`document_delivery_attempts.interrupted`): those are the messages that may have arrived twice.
  *
  * A holder whose personal data was erased gets nothing (there is no address left to write to); a
  * holder without an address is recorded as such, for an admin to see (undeliveredForWantOfEmail).
+ * Once their address is completed (an identity amendment of their e-mail), the address job sends
+ * them the current state of each such document, once: the e-mail of its latest event, under that
+ * event's Message-ID, saying it comes late; its earlier events' e-mails are superseded. Each such
+ * row is claimed first by the one job that may send it (`address_completed_by`), so two amendments,
+ * or an amendment and a document event read at the same moment, never both send it.
+ *
+ * A message the mail server refuses for good (5xx) fails its job at once, for an admin to see; the
+ * reconciler asks again every minute. When it refused the address itself, nothing is sent or opened
+ * again until the holder's identity changes, and an amendment of their address asks again at once.
  */
 export class DocumentDelivery {
   constructor(private readonly deps: DocumentDeliveryDependencies) {}
 
-  async deliver(job: DeliveryJob): Promise<DeliveryOutcome | 'already-delivered'> {
-    if ((await deliveryOutcomes(this.deps.db, [job.eventId])).size > 0) return 'already-delivered';
-    const recorded = await this.deps.store.readStream(enrollmentStreamId(job.enrollmentId));
-    const at = recorded.findIndex((e) => e.id === job.eventId);
-    if (at < 0) throw new Error(`event ${job.eventId} is not in enrollment ${job.enrollmentId}`);
-    const events = recorded.map((e) => fromRecorded<EnrollmentEvent>(e));
-    const event = events[at];
-    if (!isDelivered(event)) throw new Error(`event ${job.eventId} is a ${event.type}, not a document event`);
-    const number = deliveredNumber(event);
+  deliver(job: DeliveryJob): Promise<DeliveryResult> {
+    return isAddressCompletedJob(job) ? this.completeAddress(job) : this.deliverEvent(job);
+  }
+
+  /** A document event's e-mail, to its holder. */
+  private async deliverEvent(job: DocumentEventJob): Promise<DeliveryResult> {
+    const [existing] = await this.rows(sql`event_id = ${job.eventId}`);
+    if (existing) {
+      // Taken on late by this very job (an address completed while it first ran): it goes on with it.
+      if (existing.outcome === 'no-email' && existing.claim === job.eventId && existing.candidateId)
+        return (await this.lateRound(existing.candidateId, job.eventId, { own: existing })).outcome === 'done' ? 'sent' : 'no-email';
+      return 'already-delivered';
+    }
+    const document = await this.documentEvent(job);
+    const { recorded, events, at, event, number, state } = document;
     // A document's e-mails go in the order of its events: a revocation is not told before the issue.
     const earlier = recorded.filter((e, i) => i < at && isDelivered(events[i]) && deliveredNumber(events[i] as DeliveredEvent) === number).map((e) => e.id);
-    const settled = await deliveryOutcomes(this.deps.db, earlier);
-    if (settled.size < earlier.length) throw new Error(`document ${number}: the e-mail of an earlier event is not sent yet; retried after it`);
+    const settled = await this.rows(sql`event_id = ANY(${earlier}::text[])`);
+    if (settled.length < earlier.length || settled.some(pendingLate))
+      throw new Error(`document ${number}: the e-mail of an earlier event is not sent yet; retried after it`);
+    // This event tells the document's state: an earlier one its holder was not told of for want of an address is not to be sent any more.
+    if (earlier.length > 0)
+      await sql`UPDATE document_deliveries SET outcome = 'superseded'
+        WHERE event_id = ANY(${earlier}::text[]) AND outcome = 'no-email' AND address_completed_by IS NULL`.execute(this.deps.db);
 
-    const state = foldEnrollment(events);
-    if (state.status === 'none' || !state.documents[number]) throw new Error(`document ${number} is not recorded on enrollment ${job.enrollmentId}`);
-    const document = state.documents[number];
     const outcome = (o: DeliveryOutcome, messageId?: string): DeliveryRecord => ({
       eventId: job.eventId,
       enrollmentId: job.enrollmentId,
@@ -93,28 +162,161 @@ export class DocumentDelivery {
       outcome: o,
       ...(messageId ? { messageId } : {}),
     });
-
+    const messageId = deliveryMessageId(this.deps.publicBaseUrl, job.eventId);
+    const holder = await this.holder(state.candidateId);
+    await this.assertNotRefusedAgain([messageId], holder);
     const identity = await this.deps.issuance.identity(state.candidateId);
     if (isWithheld(identity)) {
       await recordDeliveries(this.deps.db, [outcome('holder-erased')]);
       return 'holder-erased';
     }
-    // Opened to write to them: recorded before anything of it is used (R14).
-    await this.deps.readLog.record({
-      actor: { ...SENDER, organisationId: state.organisationId },
-      candidateId: state.candidateId,
-      enrollmentId: job.enrollmentId,
-      view: 'identity:delivery',
-      subjects: identity.usageName ? [...FIELDS_READ, 'usageName'] : FIELDS_READ,
-    });
-    const to = identity.email?.trim();
-    if (!to || !EMAIL_ADDRESS.test(to)) {
+    await this.recordRead(holder, identity, job.enrollmentId);
+    const to = addressOf(identity);
+    if (!to) {
       await recordDeliveries(this.deps.db, [outcome('no-email')]);
-      return 'no-email';
+      // An address completed while this job read the identity: the address job may have looked
+      // before this row was written. This job takes the row on, unless that one did.
+      if (!(await this.emailAmendedSince(holder))) return 'no-email';
+      const [claimed] = await this.claim(sql`event_id = ${job.eventId}`, job.eventId);
+      if (!claimed) return 'no-email';
+      return (await this.lateRound(state.candidateId, job.eventId, { own: claimed })).outcome === 'done' ? 'sent' : 'no-email';
     }
+    const mail = await this.mail(document, identity, to, job, false);
+    await this.send(mail, { ...job, holder }, recordDeliveriesStatement([outcome('sent', messageId)]));
+    return 'sent';
+  }
 
+  /**
+   * An address completed: its holder is sent, once, the current state of each document they were
+   * not told of for want of one. Nothing is opened when there is nothing to send.
+   */
+  private async completeAddress(job: AddressCompletedJob): Promise<DeliveryResult> {
+    const taken = await this.rows(sql`address_completed_by = ${job.eventId} AND outcome = 'no-email'`);
+    const { rows: done } = await sql`SELECT 1 FROM document_address_completions WHERE event_id = ${job.eventId}`.execute(this.deps.db);
+    if (done.length > 0 && taken.length === 0) return 'already-delivered';
+    const untold = await this.rows(sql`candidate_id = ${job.candidateId} AND outcome = 'no-email' AND address_completed_by IS NULL`);
+    if (taken.length === 0 && untold.length === 0) {
+      await this.recordCompletion(job, 'done', 0);
+      return 'nothing-owed';
+    }
+    const { outcome, sent } = await this.lateRound(job.candidateId, job.eventId, { takeOn: true });
+    await this.recordCompletion(job, outcome, sent);
+    return outcome === 'done' ? (sent > 0 ? 'sent' : 'nothing-owed') : outcome;
+  }
+
+  /**
+   * Sends late, under `claim`, the documents claimed by it (and, with `takeOn`, first claims the
+   * holder's others not yet taken on): the identity opened once, each document's latest event
+   * e-mailed, its earlier ones superseded. Without an address after all (the amendment was
+   * undone), the claims are let go; should another amendment have come meanwhile, it goes round again.
+   */
+  private async lateRound(
+    candidateId: string,
+    claim: string,
+    scope: { takeOn: true } | { own: DeliveryRow },
+  ): Promise<{ outcome: 'done' | 'no-email' | 'holder-erased'; sent: number }> {
+    for (;;) {
+      const holder = await this.holder(candidateId);
+      const mine = await this.rows(sql`address_completed_by = ${claim} AND outcome = 'no-email'`);
+      await this.assertNotRefusedAgain(
+        mine.map((row) => deliveryMessageId(this.deps.publicBaseUrl, row.eventId)),
+        holder,
+      );
+      const identity = await this.deps.issuance.identity(candidateId);
+      if (isWithheld(identity)) {
+        await sql`UPDATE document_deliveries SET outcome = 'holder-erased' WHERE address_completed_by = ${claim} AND outcome = 'no-email'`.execute(
+          this.deps.db,
+        );
+        return { outcome: 'holder-erased', sent: 0 };
+      }
+      await this.recordRead(holder, identity, 'own' in scope ? scope.own.enrollmentId : undefined);
+      const to = addressOf(identity);
+      if (!to) {
+        await sql`UPDATE document_deliveries SET address_completed_by = NULL WHERE address_completed_by = ${claim} AND outcome = 'no-email'`.execute(
+          this.deps.db,
+        );
+        if (!(await this.emailAmendedSince(holder))) return { outcome: 'no-email', sent: 0 };
+        // Completed again meanwhile: its job may have looked while these were claimed here.
+        const taken = 'own' in scope ? await this.claim(sql`event_id = ${scope.own.eventId}`, claim) : [];
+        if ('own' in scope && taken.length === 0) return { outcome: 'no-email', sent: 0 };
+        continue;
+      }
+      if ('takeOn' in scope) await this.claim(sql`candidate_id = ${candidateId}`, claim);
+      let sent = 0;
+      for (const row of await this.rows(sql`address_completed_by = ${claim} AND outcome = 'no-email'`))
+        if (await this.sendLate(row, holder, identity, to, claim)) sent += 1;
+      return { outcome: 'done', sent };
+    }
+  }
+
+  /** One document sent late: its latest event's e-mail, or nothing if a later event of the document tells its state. */
+  private async sendLate(row: DeliveryRow, holder: Holder, identity: CandidateIdentity, to: string, claim: string): Promise<boolean> {
+    const job = { eventId: row.eventId, enrollmentId: row.enrollmentId };
+    const document = await this.documentEvent(job);
+    const { events, at, number } = document;
+    if (events.some((e, i) => i > at && isDelivered(e) && deliveredNumber(e) === number)) {
+      await sql`UPDATE document_deliveries SET outcome = 'superseded'
+        WHERE event_id = ${row.eventId} AND outcome = 'no-email' AND address_completed_by = ${claim}`.execute(this.deps.db);
+      return false;
+    }
+    const mail = await this.mail(document, identity, to, job, true);
+    await this.send(
+      mail,
+      { ...job, holder },
+      sql`UPDATE document_deliveries SET outcome = 'sent', message_id = ${mail.messageId}, sent_late_at = clock_timestamp()
+        WHERE event_id = ${row.eventId} AND outcome = 'no-email'`,
+    );
+    return true;
+  }
+
+  /**
+   * Hands the message to the mail server, and records it sent with `recordSent`. The attempt is
+   * recorded first; the statement recording it sent (and closing the attempt) is built before the
+   * message goes, and runs in the tick the server's acceptance is read: that one round trip is the
+   * window in which a crash sends the message again (see the class comment).
+   */
+  private async send(mail: OutgoingMail, attempt: DocumentEventJob & { holder: Holder }, recordSent: RawBuilder<unknown>): Promise<void> {
+    const db = this.deps.db;
+    const { messageId } = mail;
+    await sql`INSERT INTO document_delivery_attempts (message_id, event_id, enrollment_id, candidate_id, attempts, open)
+      VALUES (${messageId}, ${attempt.eventId}, ${attempt.enrollmentId}, ${attempt.holder.candidateId}, 1, true)
+      ON CONFLICT (message_id) DO UPDATE SET
+        attempts = document_delivery_attempts.attempts + 1,
+        interrupted = document_delivery_attempts.interrupted + CASE WHEN document_delivery_attempts.open THEN 1 ELSE 0 END,
+        open = true, refused = false, refused_at_revision = NULL, last_error = NULL, last_attempt_at = clock_timestamp()`.execute(db);
+    const sent = sql`WITH closed AS (UPDATE document_delivery_attempts SET open = false WHERE message_id = ${messageId}) ${recordSent}`;
+    try {
+      await this.deps.mailer.send(mail);
+    } catch (error) {
+      // The address refused: not tried again until it changes. Any refusal for good: failed at once, not retried with backoff.
+      const refused = error instanceof MailRefusedError && error.addressRefused;
+      const message = error instanceof Error ? error.message : String(error);
+      await sql`UPDATE document_delivery_attempts SET open = false, refused = ${refused},
+          refused_at_revision = ${refused ? attempt.holder.revision : null}, last_error = ${message}
+        WHERE message_id = ${messageId}`
+        .execute(db)
+        .catch(() => undefined);
+      if (error instanceof MailRefusedError) throw new UnrecoverableError(message);
+      throw error;
+    }
+    // Accepted: from the server's answer until this statement commits, a crash sends the message again.
+    await sent.execute(db);
+  }
+
+  /** A message the server refused is not sent again, nor its holder's identity opened, until that identity changes. */
+  private async assertNotRefusedAgain(messageIds: readonly string[], holder: Holder): Promise<void> {
+    if (messageIds.length === 0) return;
+    const { rows } = await sql<{ last_error: string }>`SELECT last_error FROM document_delivery_attempts
+      WHERE message_id = ANY(${[...messageIds]}::text[]) AND refused AND refused_at_revision = ${holder.revision} LIMIT 1`.execute(this.deps.db);
+    if (rows.length > 0) throw new UnrecoverableError(`${rows[0].last_error} (not sent again until the holder's address is corrected)`);
+  }
+
+  /** The e-mail of a document event, in French, under its event's Message-ID. */
+  private async mail(document: DocumentEvent, identity: CandidateIdentity, to: string, job: DocumentEventJob, late: boolean): Promise<OutgoingMail> {
+    const { state, recorded, event, number } = document;
+    const issued = state.documents[number];
     const facts = await this.deps.issuance.facts(
-      { kind: document.kind, enrollmentId: job.enrollmentId, decisionEventId: document.decisionEventId },
+      { kind: issued.kind, enrollmentId: job.enrollmentId, decisionEventId: issued.decisionEventId },
       state,
       recorded,
     );
@@ -124,12 +326,71 @@ export class DocumentDelivery {
       fact: factOf(event),
       verificationUrl: verificationUrl(this.deps.publicBaseUrl, number),
       downloadUrl: documentsPageUrl(this.deps.publicBaseUrl, job.enrollmentId),
+      late,
     });
-    const messageId = deliveryMessageId(this.deps.publicBaseUrl, job.eventId);
-    await this.deps.mailer.send({ from: this.deps.senderOf(facts.referentialId), to, messageId, ...message });
-    // Accepted: from here until this row is written is the window in which a crash sends it again.
-    await recordDeliveries(this.deps.db, [outcome('sent', messageId)]);
-    return 'sent';
+    return { from: this.deps.senderOf(facts.referentialId), to, messageId: deliveryMessageId(this.deps.publicBaseUrl, job.eventId), ...message };
+  }
+
+  private async documentEvent(job: DocumentEventJob): Promise<DocumentEvent> {
+    const recorded = await this.deps.store.readStream(enrollmentStreamId(job.enrollmentId));
+    const at = recorded.findIndex((e) => e.id === job.eventId);
+    if (at < 0) throw new Error(`event ${job.eventId} is not in enrollment ${job.enrollmentId}`);
+    const events = recorded.map((e) => fromRecorded<EnrollmentEvent>(e));
+    const event = events[at];
+    if (!isDelivered(event)) throw new Error(`event ${job.eventId} is a ${event.type}, not a document event`);
+    const number = deliveredNumber(event);
+    const state = foldEnrollment(events);
+    if (state.status === 'none' || !state.documents[number]) throw new Error(`document ${number} is not recorded on enrollment ${job.enrollmentId}`);
+    return { recorded, events, at, event, number, state };
+  }
+
+  /** The holder's stream, unopened: its revision (read before their identity is, see emailAmendedSince) and their organisation. */
+  private async holder(candidateId: string): Promise<Holder> {
+    const events = await this.deps.store.readStream(candidateStreamId(candidateId));
+    if (events.length === 0) throw new Error(`candidate ${candidateId} is not registered`);
+    return {
+      candidateId,
+      organisationId: (events[0].data as { organisationId: string }).organisationId,
+      revision: events[events.length - 1].streamRevision,
+    };
+  }
+
+  /** Whether the holder's e-mail address was amended after their stream stood at `holder.revision` (a clear field names it: nothing is opened). */
+  private async emailAmendedSince(holder: Holder): Promise<boolean> {
+    const since = await this.deps.store.readStream(candidateStreamId(holder.candidateId), { fromRevision: holder.revision + 1 });
+    return since.some((e) => e.type === 'CandidateIdentityAmended' && ((e.data as { fields?: readonly string[] }).fields ?? []).includes('email'));
+  }
+
+  /** Opened to write to them: recorded before anything of it is used (R14). */
+  private async recordRead(holder: Holder, identity: CandidateIdentity, enrollmentId?: string): Promise<void> {
+    await this.deps.readLog.record({
+      actor: { ...SENDER, organisationId: holder.organisationId },
+      candidateId: holder.candidateId,
+      ...(enrollmentId ? { enrollmentId } : {}),
+      view: 'identity:delivery',
+      subjects: identity.usageName ? [...FIELDS_READ, 'usageName'] : FIELDS_READ,
+    });
+  }
+
+  private async rows(where: RawBuilder<unknown>): Promise<DeliveryRow[]> {
+    const { rows } = await sql<{ event_id: string; enrollment_id: string; candidate_id: string | null; outcome: DeliveryOutcome; claim: string | null }>`
+      SELECT event_id, enrollment_id, candidate_id, outcome, address_completed_by AS claim FROM document_deliveries
+      WHERE ${where} ORDER BY recorded_at, event_id`.execute(this.deps.db);
+    return rows.map((r) => ({ eventId: r.event_id, enrollmentId: r.enrollment_id, candidateId: r.candidate_id, outcome: r.outcome, claim: r.claim }));
+  }
+
+  /** Claims the 'no-email' rows (of `where`) no job has taken on yet, for `claim`: the ones it got. */
+  private async claim(where: RawBuilder<unknown>, claim: string): Promise<DeliveryRow[]> {
+    const { rows } = await sql<{ event_id: string; enrollment_id: string; candidate_id: string | null }>`
+      UPDATE document_deliveries SET address_completed_by = ${claim}
+      WHERE ${where} AND outcome = 'no-email' AND address_completed_by IS NULL
+      RETURNING event_id, enrollment_id, candidate_id`.execute(this.deps.db);
+    return rows.map((r) => ({ eventId: r.event_id, enrollmentId: r.enrollment_id, candidateId: r.candidate_id, outcome: 'no-email', claim }));
+  }
+
+  private async recordCompletion(job: AddressCompletedJob, outcome: 'done' | 'no-email' | 'holder-erased', sent: number): Promise<void> {
+    await sql`INSERT INTO document_address_completions (event_id, candidate_id, outcome, sent) VALUES (${job.eventId}, ${job.candidateId}, ${outcome}, ${sent})
+      ON CONFLICT (event_id) DO NOTHING`.execute(this.deps.db);
   }
 
   close(): void {

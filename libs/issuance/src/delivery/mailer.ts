@@ -11,7 +11,12 @@ export interface OutgoingMail {
   readonly html: string;
 }
 
-/** Sends one message; resolves once the mail server accepted it (its 250 to the message's data). */
+/**
+ * Sends one message; resolves once the mail server accepted it (its 250 to the message's data), in
+ * the tick that answer is read. Rejects with a MailRefusedError when the server refused it for good
+ * (a 5xx answer: the address, say), with a MailServerUnavailableError when it could not be reached or
+ * asked to try later (4xx), with the library's error otherwise.
+ */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
   close(): void;
@@ -40,18 +45,86 @@ export function smtpMailer(smtpUrl: string, options: SmtpMailerOptions = {}): Ma
   } as Parameters<typeof createTransport>[0]);
   return {
     async send(mail) {
-      await transport.sendMail({
-        from: mail.from.name ? { name: mail.from.name, address: mail.from.address } : mail.from.address,
-        to: mail.to,
-        messageId: mail.messageId,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-      });
+      try {
+        await transport.sendMail({
+          from: mail.from.name ? { name: mail.from.name, address: mail.from.address } : mail.from.address,
+          to: mail.to,
+          messageId: mail.messageId,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        });
+      } catch (error) {
+        throw mailError(error, mail.to);
+      }
     },
     close: () => transport.close(),
   };
 }
+
+/**
+ * The server refused the message for good (5xx). `addressRefused`: it refused the address itself (an
+ * enhanced status 5.1.x or 5.2.1, or a bare 550/551/553 to RCPT TO: no such mailbox, say) — sent
+ * again to it, it would be refused again; otherwise (relay denied, policy, content: 5.7.x…) the
+ * server's configuration may change, and a later attempt may go.
+ */
+export class MailRefusedError extends Error {
+  constructor(
+    readonly response: string,
+    readonly addressRefused: boolean,
+  ) {
+    super(`${addressRefused ? REFUSED : REJECTED} ${response}`);
+    this.name = 'MailRefusedError';
+  }
+}
+
+/** The server could not be reached, or asked to try later (4xx): the job is retried with backoff. */
+export class MailServerUnavailableError extends Error {
+  constructor(detail: string) {
+    super(`${UNAVAILABLE} ${detail}`);
+    this.name = 'MailServerUnavailableError';
+  }
+}
+
+const REFUSED = 'refused by the mail server:';
+const REJECTED = 'rejected by the mail server:';
+const UNAVAILABLE = 'mail server unavailable:';
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH']);
+/** What stands for the holder's address in an error: the message goes to the job's record in Redis, the database and the admin screen (R14). */
+export const RECIPIENT = '…@…';
+
+/**
+ * nodemailer's error as one of ours, where it says which (its SMTP answer's code, its network error
+ * code), the holder's address taken out of its message (a server's refusal quotes it).
+ */
+export function mailError(error: unknown, to: string): Error {
+  const e = error as { responseCode?: number; response?: string; code?: string; command?: string; message?: string };
+  const redact = (text: string) => (to ? text.replace(new RegExp(to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), RECIPIENT) : text);
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600) {
+    const enhanced = /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/.exec(e.response ?? '')?.[1];
+    const addressRefused = enhanced
+      ? /^5\.1\.\d+$/.test(enhanced) || enhanced === '5.2.1'
+      : [550, 551, 553].includes(e.responseCode) && /^RCPT/i.test(e.command ?? '');
+    return new MailRefusedError(redact(e.response ?? `${e.responseCode}`), addressRefused);
+  }
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 400) return new MailServerUnavailableError(redact(e.response ?? `${e.responseCode}`));
+  if (e?.code && NETWORK_CODES.has(e.code)) return new MailServerUnavailableError(redact(e.message ?? e.code));
+  const other = new Error(redact(e?.message ?? String(error)));
+  other.name = error instanceof Error ? error.name : 'Error';
+  return other;
+}
+
+/**
+ * Why a delivery failed, as an admin is told it, from the error recorded with its job: the address
+ * refused, the message rejected for another reason, the server unavailable, or else.
+ */
+export type DeliveryFailure = 'refused' | 'rejected' | 'unavailable' | 'other';
+export const deliveryFailureOf = (error: string): DeliveryFailure =>
+  error.startsWith(REFUSED) ? 'refused' : error.startsWith(REJECTED) ? 'rejected' : error.startsWith(UNAVAILABLE) ? 'unavailable' : 'other';
+
+/** What the mail server answered (or the network said), without Jalon's words around it. */
+export const deliveryFailureDetail = (error: string): string =>
+  error.replace(new RegExp(`^(${REFUSED}|${REJECTED}|${UNAVAILABLE}) `), '').replace(/ \(not sent again until the holder's address is corrected\)$/, '');
 
 /** The mail server as a log line may name it: scheme, host and port, never the credentials. */
 export function describeSmtpUrl(smtpUrl: string): string {

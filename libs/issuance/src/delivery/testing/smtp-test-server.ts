@@ -21,6 +21,8 @@ export interface SmtpTestServer {
   readonly url: string;
   readonly port: number;
   readonly received: ReceivedMail[];
+  /** Every recipient refused (see `refuse`), in order. */
+  readonly refused: string[];
   /** The messages received for this address. */
   to(address: string): ReceivedMail[];
   /** Stops listening: the mail server is down (connections refused) until `start`. */
@@ -29,13 +31,22 @@ export interface SmtpTestServer {
   start(): Promise<void>;
 }
 
+export interface SmtpTestServerOptions {
+  readonly port?: number;
+  /** How long each message is held before it is accepted, as a real server takes its time. */
+  readonly delayMs?: number;
+  /** Recipients refused for good (550 to RCPT TO), as a server refuses an address that does not exist. */
+  readonly refuse?: (address: string) => boolean;
+}
+
 /**
  * A real SMTP server (the smtp-server package) on 127.0.0.1, for tests: no authentication, no
  * STARTTLS (plain SMTP on the loopback), every message parsed with mailparser and kept. `delayMs`
- * holds each message that long before accepting it, as a real server takes its time.
+ * holds each message that long before accepting it; `refuse` names the addresses it refuses.
  */
-export async function startSmtpTestServer(options: { port?: number; delayMs?: number } = {}): Promise<SmtpTestServer> {
+export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): Promise<SmtpTestServer> {
   const received: ReceivedMail[] = [];
+  const refused: string[] = [];
   let server: SMTPServer | undefined;
   let port = options.port ?? 0;
   const listen = async () => {
@@ -43,6 +54,13 @@ export async function startSmtpTestServer(options: { port?: number; delayMs?: nu
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo(address, session, callback) {
+        if (options.refuse?.(address.address)) {
+          refused.push(address.address);
+          return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+        }
+        callback();
+      },
       onData(stream, session, callback) {
         simpleParser(stream)
           .then(async (parsed) => {
@@ -81,6 +99,7 @@ export async function startSmtpTestServer(options: { port?: number; delayMs?: nu
       return port;
     },
     received,
+    refused,
     to: (address) => received.filter((m) => m.to.includes(address)),
     stop: () =>
       new Promise<void>((resolve) => {
