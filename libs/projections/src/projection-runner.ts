@@ -259,12 +259,12 @@ export class ProjectionRunner {
     return total;
   }
 
-  private async readCheckpoint(db: Kysely<JalonTables>, name: string): Promise<Checkpoint> {
-    const row = await db
+  private async readCheckpoint(db: Kysely<JalonTables>, name: string, forUpdate = false): Promise<Checkpoint> {
+    const query = db
       .selectFrom('projection_checkpoints')
       .select([sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), 'status'])
-      .where('projection', '=', name)
-      .executeTakeFirstOrThrow();
+      .where('projection', '=', name);
+    const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirstOrThrow();
     return { position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, status: row.status };
   }
 
@@ -327,7 +327,10 @@ export class ProjectionRunner {
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
       if (!rows[0].locked) return 0;
-      const current = await this.readCheckpoint(trx, projection.name);
+      // The row is held until the commit: a batch another worker skips (compare and set, no lock)
+      // waits for it and then finds the checkpoint moved, instead of moving it in between and
+      // being counted again by the unconditional update below.
+      const current = await this.readCheckpoint(trx, projection.name, true);
       // Another instance applied this batch (or more) since it was read: leave it to them.
       if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
       await projection.apply(trx, handled, this.baseTables(projection));
