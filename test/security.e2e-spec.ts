@@ -8,15 +8,19 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
   let testApp: TestApp;
   let admin: HttpActor;
   let enrollmentId: string;
+  /** Where the log stood after the enrollment: reads of it wait for the read models to get there. */
+  let enrolledAt: string;
   const server = () => testApp.app.getHttpServer();
 
   beforeAll(async () => {
     testApp = await startTestApp({ THROTTLE_PER_MINUTE: '300', BODY_LIMIT_BYTES: String(64 * 1024) });
     admin = actor(testApp.app, 'admin');
     const candidateId = await registerCandidate(admin);
-    enrollmentId = (
+    const enrolled = (
       await admin.post('/enrollments', { candidateId, referentialId: 'data-ia-quatre-blocs', version: '1', cohort: '2026-A', accessRoute: 'vae' }).expect(201)
-    ).body.id;
+    ).body;
+    enrollmentId = enrolled.id;
+    enrolledAt = enrolled.position;
   });
   afterAll(() => testApp?.close());
 
@@ -53,10 +57,11 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
 
   it("an organisation's admin can neither read nor act on another organisation's candidates (404, existence not leaked)", async () => {
     const intruder = actor(testApp.app, 'admin', 'admin-x', 'org-x');
-    expect((await intruder.get(`/enrollments/${enrollmentId}`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
+    // Once the read models hold the enrollment: a 404 then says the intruder may not see it, not that it is not there yet.
+    expect((await intruder.get(`/enrollments/${enrollmentId}?consistentWith=${enrolledAt}`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
     expect((await intruder.post(`/enrollments/${enrollmentId}/withdrawal`, { reason: 'x' }).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
     expect((await intruder.get(`/enrollments/${enrollmentId}/documents`).expect(404)).body.code).toBe('ENROLLMENT.NOT_FOUND');
-    const path = (await admin.get(`/enrollments/${enrollmentId}`).expect(200)).body;
+    const path = (await admin.get(`/enrollments/${enrollmentId}?consistentWith=${enrolledAt}`).expect(200)).body;
     expect((await intruder.get(`/candidates/${path.candidateId}`).expect(404)).body.code).toBe('CANDIDATE.NOT_FOUND');
     expect(
       (
@@ -140,6 +145,19 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     const throttled = await request(server()).get('/health').expect(429);
     expect(throttled.body.code).toBe('REQUEST.TOO_MANY');
     expect(throttled.headers['retry-after']).toBeDefined();
+  });
+
+  it('behind a load balancer (TRUST_PROXY), each forwarded address has a budget of its own, not the balancer’s one', async () => {
+    const behindBalancer = await startTestApp({ THROTTLE_PER_MINUTE: '2', TRUST_PROXY: '1' });
+    try {
+      const get = (address: string) => request(behindBalancer.app.getHttpServer()).get('/health').set('x-forwarded-for', address);
+      expect([(await get('203.0.113.7')).status, (await get('203.0.113.7')).status, (await get('203.0.113.7')).status]).toEqual([200, 200, 429]);
+      expect((await get('203.0.113.8')).status).toBe(200);
+      // Only the last hop (the balancer's) is believed: an address a client adds in front does not make it someone else.
+      expect((await get('198.51.100.1, 203.0.113.7')).status).toBe(429);
+    } finally {
+      await behindBalancer.close();
+    }
   });
 
   it('the development sign-in is refused where it is off (outside the embedded mode unless DEV_SIGN_IN=true)', async () => {

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -18,7 +18,9 @@ import { ReferentialsModule } from './referentials/referentials.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { CallerThrottlerGuard } from './shared/caller-throttler.guard';
 import { IdempotencyInterceptor } from './shared/idempotency.interceptor';
-import { WindowThrottlerStorage } from './shared/window-throttler-storage';
+import { sharedThrottlerStorage } from './shared/redis-throttler-storage';
+
+const THROTTLER_LOGGER = new Logger('Throttler');
 
 /**
  * The api: one feature module per area (auth, référentiels, candidates, enrollments' acts, paths'
@@ -34,7 +36,12 @@ export class AppModule {
         CqrsModule.forRoot(),
         RuntimeModule.forRoot(config, storage),
         // One caller (or, on public routes, one address) gets so many requests a minute; a burst beyond answers 429.
-        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }], storage: new WindowThrottlerStorage() }),
+        // Counted in Redis, so every api process holds one limit; while Redis is away, each process counts alone
+        // (RedisThrottlerStorage). The ThrottlerModule's provider is the storage: the api's shutdown closes its connection.
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }],
+          storage: sharedThrottlerStorage({ url: config.redisUrl, prefix: config.redisPrefix }, (message) => THROTTLER_LOGGER.warn(message)),
+        }),
         AuthModule.forRoot(config),
         ReferentialsModule,
         AccrochageModule,

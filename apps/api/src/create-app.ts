@@ -26,6 +26,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     await storage.close();
     throw error;
   }
+  // Behind a load balancer, the caller's address is the one it forwards (the rate limit of public routes counts per address).
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   // Bodies beyond the limit answer 413 (a référentiel file is the largest thing anyone sends).
   acceptJsonBodies(app, config.bodyLimitBytes);
   app.useGlobalPipes(

@@ -234,6 +234,18 @@ describe('configuration', () => {
     });
   });
 
+  it('believes the proxies TRUST_PROXY names about the caller’s address, never every hop', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, loopback,fd00::/8 ' }).trustProxy).toBe('10.0.0.0/8,loopback,fd00::/8');
+    const expected = (value: string) =>
+      `TRUST_PROXY="${value}" must be the number of proxies in front of the api (0 to 10; 1 behind one load balancer), or their addresses and subnets, comma-separated (e.g. 10.0.0.0/8, loopback)`;
+    // Every hop believed, a caller would name any address and escape its rate limit.
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expected('true')]);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })).toEqual([expected('10.0.0.0/33')]);
+    expect(problemsOf({ TRUST_PROXY: '11' })).toEqual([expected('11')]);
+  });
+
   it('reports every bad value at once, each with its name and what it accepts', () => {
     expect(problemsOf({ PORT: '70000', LOG_LEVEL: 'loud', EVENT_STORE: 'mongodb' })).toEqual([
       'PORT="70000" must be an integer from 0 to 65535',

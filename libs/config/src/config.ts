@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { AccrochageCertifier, accrochageCertifiersOf, Certifier, certifiersOf } from './certifiers';
 import { EMAIL_ADDRESS, isMailbox } from './mailbox';
 /**
@@ -51,6 +52,12 @@ export interface AppConfig {
   readonly documentsDir: string;
   /** Requests one client may make per minute before 429. */
   readonly throttlePerMinute: number;
+  /**
+   * The proxies in front of the api whose X-Forwarded-For is believed about the caller's address
+   * (Express's `trust proxy`): a number of hops, or their addresses and subnets. Unset, none is: the
+   * address is the connection's, which behind a load balancer is the balancer's for every caller.
+   */
+  readonly trustProxy?: number | string;
   /** Largest request body accepted, in bytes (413 beyond). */
   readonly bodyLimitBytes: number;
   /**
@@ -142,6 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const runIssuance = oneOf(env, 'RUN_ISSUANCE', ['true', 'false'] as const, 'true', problems) === 'true';
   const publicBaseUrl = publicBaseUrlOf(env, eventStore, port, problems);
   const throttlePerMinute = integer(env, 'THROTTLE_PER_MINUTE', 6000, 1, 1_000_000, problems);
+  const trustProxy = trustProxyOf(env, problems);
   const streamStateCacheSize = integer(env, 'STREAM_STATE_CACHE_SIZE', 2000, 0, 1_000_000, problems);
   const bodyLimitBytes = integer(env, 'BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems);
   const issuerSigningKey = env.ISSUER_SIGNING_KEY || undefined;
@@ -199,6 +207,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(issuerSignatory ? { issuerSignatory } : {}),
     documentsDir: env.DOCUMENTS_DIR || `${dataDir}/documents`,
     throttlePerMinute,
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
     bodyLimitBytes,
     masterKeys,
     streamStateCacheSize,
@@ -209,6 +218,33 @@ export function loadConfig(env: Env = process.env): AppConfig {
     consoleDir: env.CONSOLE_DIR || 'dist/web',
     oidc,
   };
+}
+
+/** Express's names for the private ranges a proxy may sit in. */
+const TRUSTED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: how many proxies stand in front of the api (1 behind one load balancer), or which
+ * (addresses, subnets, loopback, linklocal, uniquelocal; comma-separated). "true" (every hop) is
+ * refused: a caller could then name any address in X-Forwarded-For and escape its rate limit.
+ */
+function trustProxyOf(env: Env, problems: string[]): number | string | undefined {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw) && Number(raw) <= 10) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const known = (entry: string) => {
+    const [address, bits, ...rest] = entry.split('/');
+    if (rest.length > 0) return false;
+    if (TRUSTED_RANGES.includes(entry)) return true;
+    const family = isIP(address);
+    return family !== 0 && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  };
+  if (entries.every(known)) return entries.join(',');
+  problems.push(
+    `TRUST_PROXY="${raw}" must be the number of proxies in front of the api (0 to 10; 1 behind one load balancer), or their addresses and subnets, comma-separated (e.g. 10.0.0.0/8, loopback)`,
+  );
+  return undefined;
 }
 
 /** The signatory of the documents: ISSUER_SIGNATORY_NAME and ISSUER_SIGNATORY_CAPACITY together, ISSUER_SIGNATURE_IMAGE with them. */

@@ -142,6 +142,8 @@ export interface JobWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** Stalls (the worker died mid-job) after which a job fails for good (100). */
   readonly maxStalledCount?: number;
+  /** This worker's name, kept on every job it runs (BullMQ's `processedBy`): which process issued what, when several share the queue. */
+  readonly name?: string;
 }
 
 export type IssuanceWorkerOptions = JobWorkerOptions;
@@ -160,6 +162,7 @@ export function startJobWorker<T>(
     concurrency: options.concurrency ?? 4,
     ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+    ...(options.name !== undefined ? { name: options.name } : {}),
     // A job whose worker died is picked up again; BullMQ's default (1) would fail it for good after
     // two crashes. The job is idempotent, so many restarts cost nothing.
     maxStalledCount: options.maxStalledCount ?? 100,

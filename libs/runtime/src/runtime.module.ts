@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig, ConfigError, legacyIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
@@ -134,10 +135,13 @@ export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationSh
       this.transfers = setInterval(() => void this.completeTransfers(), RECONCILE_EVERY_MS);
     }
     if (this.config.runIssuance) {
-      this.worker = startIssuanceWorker((data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)), this.redis, {
-        url: this.config.redisUrl,
-        prefix: this.config.redisPrefix,
-      });
+      this.worker = startIssuanceWorker(
+        (data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)),
+        this.redis,
+        { url: this.config.redisUrl, prefix: this.config.redisPrefix },
+        // Several workers share the queue: each job says which process ran it (host and pid: a container's id and its process).
+        { name: `${hostname()}:${process.pid}` },
+      );
       this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
       this.worker.on('error', (error) => this.warnRedis(error));
       if (this.delivery) {

@@ -1,60 +1,48 @@
-import { WindowThrottlerStorage } from './window-throttler-storage';
+import { MINUTE, throttlerStorageContract } from './testing/throttler-storage-contract';
+import { hitWindow, WindowThrottlerStorage } from './window-throttler-storage';
 
-describe('sliding-window throttler storage', () => {
-  const MINUTE = 60_000;
-  let now: number;
-  let storage: WindowThrottlerStorage;
-  const hit = (key = 'client-a', limit = 10, blockDuration = MINUTE) => storage.increment(key, MINUTE, limit, blockDuration, 'default');
-  const hits = async (n: number, key?: string, limit?: number) => {
-    const records = [];
-    for (let i = 0; i < n; i++) records.push(await hit(key, limit));
-    return records;
-  };
-
-  beforeEach(() => {
-    now = 10 * MINUTE;
-    storage = new WindowThrottlerStorage(() => now);
-  });
-
-  it('lets a client make `limit` requests in a window, then blocks it, counting each client apart', async () => {
-    const records = await hits(11);
-    expect(records.slice(0, 10).every((r) => !r.isBlocked)).toBe(true);
-    expect(records.map((r) => r.totalHits).slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(records[10]).toMatchObject({ isBlocked: true, timeToBlockExpire: 60 });
-    expect((await hit('client-b')).isBlocked).toBe(false);
-  });
-
-  it('weighs the previous window by how much of it still overlaps the last minute', async () => {
-    await hits(10, 'client-a', 100);
-    // A quarter into the next window, three quarters of the previous one still count: 7 of 10.
-    now += MINUTE + MINUTE / 4;
-    expect((await hit('client-a', 100)).totalHits).toBe(8);
-    // Two windows later, nothing of the first is left: the previous window's one hit weighs 0.75, floored.
-    now += MINUTE;
-    expect((await hit('client-a', 100)).totalHits).toBe(1);
-  });
-
-  it('keeps a blocked client blocked for the block duration, without counting its blocked requests', async () => {
-    await hits(10);
-    now += 1000;
-    expect(await hit('client-a', 10, 30_000)).toMatchObject({ isBlocked: true, timeToBlockExpire: 30 });
-    now += 29_000;
-    expect((await hit('client-a', 10, 30_000)).isBlocked).toBe(true);
-    // The block is over, but the 10 hits of this window still count: blocked again.
-    now += 1000;
-    expect((await hit('client-a', 10, 30_000)).isBlocked).toBe(true);
-    // Three quarters into the next window, the block long over: a quarter of the previous ten (2) still count.
-    now = 11 * MINUTE + 45_000;
-    expect(await hit('client-a', 10, 30_000)).toMatchObject({ isBlocked: false, totalHits: 3 });
-  });
+describe('sliding-window throttler storage, in memory', () => {
+  throttlerStorageContract((now) => new WindowThrottlerStorage(now));
 
   it('forgets clients idle for two windows', async () => {
-    await hit('client-a');
+    let now = 10 * MINUTE;
+    const storage = new WindowThrottlerStorage(() => now);
+    await storage.increment('client-a', MINUTE, 10, MINUTE, 'default');
     now += MINUTE;
-    await hit('client-b');
+    await storage.increment('client-b', MINUTE, 10, MINUTE, 'default');
     expect(storage.size).toBe(2);
     now += 2 * MINUTE;
-    await hit('client-b');
+    await storage.increment('client-b', MINUTE, 10, MINUTE, 'default');
     expect(storage.size).toBe(1);
+  });
+});
+
+describe('hitWindow: one request of a client', () => {
+  it('starts a window aligned on the ttl, counting the request', () => {
+    expect(hitWindow(undefined, 10 * MINUTE + 15_000, MINUTE, 5, MINUTE)).toEqual({
+      window: { start: 10 * MINUTE, current: 1, previous: 0, blockedUntil: 0 },
+      record: { totalHits: 1, timeToExpire: 45, isBlocked: false, timeToBlockExpire: 0 },
+    });
+  });
+
+  it('makes the ended window the previous one, and forgets one older than that', () => {
+    const ended = { start: 10 * MINUTE, current: 4, previous: 9, blockedUntil: 0 };
+    expect(hitWindow(ended, 11 * MINUTE + 30_000, MINUTE, 5, MINUTE).window).toEqual({ start: 11 * MINUTE, current: 1, previous: 4, blockedUntil: 0 });
+    expect(hitWindow(ended, 12 * MINUTE, MINUTE, 5, MINUTE).window).toEqual({ start: 12 * MINUTE, current: 1, previous: 0, blockedUntil: 0 });
+  });
+
+  it('blocks the request that would go over the limit, for the block duration or else a window, without counting it', () => {
+    const full = { start: 10 * MINUTE, current: 5, previous: 0, blockedUntil: 0 };
+    expect(hitWindow(full, 10 * MINUTE + 1000, MINUTE, 5, 10_000)).toEqual({
+      window: { ...full, blockedUntil: 10 * MINUTE + 11_000 },
+      record: { totalHits: 6, timeToExpire: 59, isBlocked: true, timeToBlockExpire: 10 },
+    });
+    expect(hitWindow(full, 10 * MINUTE + 1000, MINUTE, 5, 0).window.blockedUntil).toBe(11 * MINUTE + 1000);
+  });
+
+  it('leaves the window it is given as it was', () => {
+    const window = Object.freeze({ start: 10 * MINUTE, current: 1, previous: 0, blockedUntil: 0 });
+    expect(() => hitWindow(window, 10 * MINUTE + 1, MINUTE, 5, MINUTE)).not.toThrow();
+    expect(window.current).toBe(1);
   });
 });

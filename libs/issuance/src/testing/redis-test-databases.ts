@@ -5,7 +5,10 @@
  * touch keys under a prefix of their own may share one.
  */
 export const REDIS_TEST_DATABASES = {
-  /** issuance-queue.int-spec and issuance-crash.int-spec: keys under their own prefixes, deleted afterwards; no FLUSHDB. */
+  /**
+   * Suites whose every key is under a prefix of their own, deleted afterwards; no FLUSHDB: issuance-queue.int-spec,
+   * issuance-crash.int-spec, test/exactly-once-crash, the api's rate-limit storage, test/scaled-out.
+   */
   issuancePrefixed: 9,
   /** test/issuance.e2e-spec, the api issuing documents: FLUSHDB before and after. */
   issuanceE2e: 7,
