@@ -36,6 +36,9 @@ interface Checkpoint {
 }
 
 const lockKey = (name: string) => `jalon.projection:${name}`;
+
+/** A batch's checkpoint moved by another worker while the batch was applied: the batch is rolled back. */
+class CheckpointMoved extends Error {}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Everything that makes a table from nothing under `name`: its DDL, then the indexes added since. */
@@ -259,12 +262,12 @@ export class ProjectionRunner {
     return total;
   }
 
-  private async readCheckpoint(db: Kysely<JalonTables>, name: string, forUpdate = false): Promise<Checkpoint> {
-    const query = db
+  private async readCheckpoint(db: Kysely<JalonTables>, name: string): Promise<Checkpoint> {
+    const row = await db
       .selectFrom('projection_checkpoints')
       .select([sql<string>`commit_position::text`.as('commit'), sql<string>`prepare_position::text`.as('prepare'), 'status'])
-      .where('projection', '=', name);
-    const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirstOrThrow();
+      .where('projection', '=', name)
+      .executeTakeFirstOrThrow();
     return { position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) }, status: row.status };
   }
 
@@ -324,20 +327,30 @@ export class ProjectionRunner {
           AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(this.db);
       return numAffectedRows === 1n ? events.length : 0;
     }
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
-      if (!rows[0].locked) return 0;
-      // The row is held until the commit: a batch another worker skips (compare and set, no lock)
-      // waits for it and then finds the checkpoint moved, instead of moving it in between and
-      // being counted again by the unconditional update below.
-      const current = await this.readCheckpoint(trx, projection.name, true);
-      // Another instance applied this batch (or more) since it was read: leave it to them.
-      if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
-      await projection.apply(trx, handled, this.baseTables(projection));
-      await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint, prepare_position = ${last.prepare.toString()}::bigint,
-        events_applied = events_applied + ${events.length}, updated_at = clock_timestamp() WHERE projection = ${projection.name}`.execute(trx);
-      return events.length;
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
+        if (!rows[0].locked) return 0;
+        const current = await this.readCheckpoint(trx, projection.name);
+        // Another instance applied this batch (or more) since it was read: leave it to them.
+        if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
+        await projection.apply(trx, handled, this.baseTables(projection));
+        // Compare and set here too: another worker's skip (above, no lock) may have moved the
+        // checkpoint since it was read; then this batch is undone and read again from there. The
+        // row is not locked at the read, which would give the transaction an id from its start
+        // and hold back every reader of the log while a projection waits (on Redis, say).
+        const { numAffectedRows } = await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint,
+          prepare_position = ${last.prepare.toString()}::bigint, events_applied = events_applied + ${events.length}, updated_at = clock_timestamp()
+          WHERE projection = ${projection.name} AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(
+          trx,
+        );
+        if (numAffectedRows !== 1n) throw new CheckpointMoved();
+        return events.length;
+      });
+    } catch (error) {
+      if (error instanceof CheckpointMoved) return 0;
+      throw error;
+    }
   }
 
   /** Applies the events one by one up to the failing one, then stops the projection there. */
