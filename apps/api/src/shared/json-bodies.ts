@@ -6,8 +6,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 /** The routes that take a file, as multipart/form-data (their FileUploadInterceptor reads it and limits its size). */
 export const MULTIPART_PATHS: readonly string[] = ['/imports/cohort'];
 
-/** The compressed bodies taken (as body-parser took them), each with its decompressor. */
-const DECOMPRESSORS: Record<string, () => Transform> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
+/** The compressed bodies taken (as body-parser took them), each with its decompressor; a Map, so a Content-Encoding of `constructor` is none of them. */
+const DECOMPRESSORS = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 /** `application/json` and `application/*+json`, without their parameters, lower-cased. */
 function isJsonMediaType(mediaType: string): boolean {
@@ -69,7 +73,7 @@ function refusal(request: FastifyRequest): Error | undefined {
   if (isJsonMediaType(mediaType)) {
     const charset = charsetOf(contentType!);
     const encoding = (headers['content-encoding'] ?? 'identity').toLowerCase();
-    if ((charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (encoding !== 'identity' && !DECOMPRESSORS[encoding]))
+    if ((charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (encoding !== 'identity' && !DECOMPRESSORS.has(encoding)))
       return unsupported(UNSUPPORTED_ENCODING);
     return undefined;
   }
@@ -84,9 +88,9 @@ function refusal(request: FastifyRequest): Error | undefined {
  * bytes, and Fastify compares Content-Length with the bytes received (receivedEncodedLength).
  */
 function decompressed(request: FastifyRequest, payload: Readable): Readable {
-  const encoding = request.headers['content-encoding']?.toLowerCase();
-  if (encoding === undefined || encoding === 'identity' || !isJsonMediaType(mediaTypeOf(request.headers['content-type']))) return payload;
-  const decompressor = DECOMPRESSORS[encoding]();
+  const decompress = DECOMPRESSORS.get(request.headers['content-encoding']?.toLowerCase() ?? 'identity');
+  if (decompress === undefined || !isJsonMediaType(mediaTypeOf(request.headers['content-type']))) return payload;
+  const decompressor = decompress();
   const body = Object.assign(new PassThrough(), { receivedEncodedLength: 0 });
   payload.on('data', (chunk: Buffer) => (body.receivedEncodedLength += chunk.length));
   payload.on('error', (error) => body.destroy(error));
