@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, secretsToGenerate } from '@jalon/config';
 
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
         : `creating the embedded database in ${pglite} (once, a few seconds)…`,
   );
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Every address, as Node listens without a host (and as the api did on Express): IPv6 and IPv4
+  // where the machine has IPv6, IPv4 alone where it has not. Fastify without a host listens on localhost only.
+  const hasIpv6 = Object.values(networkInterfaces()).some((addresses) => addresses?.some((address) => address.family === 'IPv6'));
+  await app.listen(config.port, hasIpv6 ? '::' : '0.0.0.0');
   // process.uptime(): since `npm start` began, the web console's build and the compile included (scripts/run.js).
   console.log(
     `Jalon api listening on http://localhost:${config.port} (OpenAPI at /docs), events in ${config.eventStore}; ready in ${process.uptime().toFixed(1)} s`,

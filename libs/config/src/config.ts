@@ -54,7 +54,7 @@ export interface AppConfig {
   readonly throttlePerMinute: number;
   /**
    * The proxies in front of the api whose X-Forwarded-For is believed about the caller's address
-   * (Express's `trust proxy`): a number of hops, or their addresses and subnets. Unset, none is: the
+   * (Fastify's `trustProxy`): a number of hops, or their addresses and subnets. Unset, none is: the
    * address is the connection's, which behind a load balancer is the balancer's for every caller.
    */
   readonly trustProxy?: number | string;

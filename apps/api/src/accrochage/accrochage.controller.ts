@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { PassThrough } from 'node:stream';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { DeclareHoldersRequest, HoldersQuery } from './accrochage.requests.dto';
@@ -87,11 +88,16 @@ export class AccrochageController {
     @Param('certifier') certifierId: string,
     @Param('fluxId') fluxId: string,
     @CurrentActor() actor: AuthenticatedActor,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const flux = await this.queries.execute(new GetDeclarationFluxQuery(certifierId, fluxId, actor));
-    response.status(200).type('application/xml').setHeader('Content-Disposition', `attachment; filename="${fluxId}.xml"`);
-    await flux.write(response);
-    response.end();
+    // Streamed as it is written, a page of holders at a time: the flux's back-pressure is the client's.
+    const body = new PassThrough();
+    response.status(200).type('application/xml').header('Content-Disposition', `attachment; filename="${fluxId}.xml"`).send(body);
+    // A failure is Fastify's to answer from there: a problem if nothing was sent yet, else a cut answer.
+    await flux.write(body).then(
+      () => body.end(),
+      (error: Error) => body.destroy(error),
+    );
   }
 }

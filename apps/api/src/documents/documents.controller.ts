@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@jalon/config';
 import { IssuerKeyRing, SigningAlgorithm } from '@jalon/issuance';
 import { APP_CONFIG } from '@jalon/runtime';
@@ -65,8 +65,8 @@ export class DocumentsController {
   @ApiOperation({ summary: 'The public verification page the QR code points to (French)' })
   @ApiOkResponse({ description: 'The page, for any number (an unknown one says so)', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiProblemResponses(429)
-  async verifyPage(@Param('number') number: string, @Res() response: Response) {
-    response.type('text/html').send(verificationPage(await this.queries.execute(new VerifyDocumentQuery(number))));
+  async verifyPage(@Param('number') number: string, @Res() response: FastifyReply) {
+    response.type('text/html; charset=utf-8').send(verificationPage(await this.queries.execute(new VerifyDocumentQuery(number))));
   }
 
   @Get('issuer')
@@ -135,10 +135,10 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Download the PDF; a revoked document is delivered with its revocation printed on it' })
   @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: DOWNLOAD_HEADERS })
   @ApiProblemResponses(Problems.invalidId, 401, 403, DOWNLOAD_NOT_FOUND, DOWNLOAD_GONE, 429)
-  async pdf(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: Response) {
+  async pdf(@UuidParam('enrollmentId') id: string, @Param('number') number: string, @CurrentActor() actor: AuthenticatedActor, @Res() response: FastifyReply) {
     const { bytes, revoked } = await this.queries.execute(new GetDocumentPdfQuery(id, number, actor));
-    response.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${number}.pdf"`);
-    response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
+    response.type('application/pdf').header('Content-Disposition', `attachment; filename="${number}.pdf"`);
+    response.header('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
     response.send(bytes);
   }
 
@@ -173,11 +173,11 @@ export class DocumentsController {
     @Param('number') number: string,
     @Query('alg') alg: unknown,
     @CurrentActor() actor: AuthenticatedActor,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ) {
     const { jwt, revoked } = await this.queries.execute(new GetDocumentCredentialQuery(id, number, actor, signingAlgorithm(alg)));
-    response.type('application/vc+jwt').setHeader('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
-    response.setHeader('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
+    response.type('application/vc+jwt; charset=utf-8').header('Content-Disposition', `attachment; filename="${number}.vc.jwt"`);
+    response.header('Jalon-Document-Status', revoked ? 'revoked' : 'valid');
     response.send(jwt);
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '@jalon/domain';
 import { matchesIfNoneMatch, STATUS_LIST_RESIGN_AFTER_MS, StatusListPublisher } from '@jalon/issuance';
 import { Public } from '../auth/auth.decorators';
@@ -44,16 +44,16 @@ export class StatusListController {
     @Param('issuer') issuer: string,
     @Param('list') list: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ) {
     const published = LIST_NUMBER.test(list) ? await this.publisher.publish(issuer, Number(list)) : undefined;
     if (!published) throw new NotFoundError('STATUS_LIST.NOT_FOUND', `no status list ${list} of issuer ${issuer}`);
-    response.setHeader('ETag', published.etag);
-    response.setHeader('Cache-Control', `public, max-age=${STATUS_LIST_MAX_AGE_S}`);
+    response.header('ETag', published.etag);
+    response.header('Cache-Control', `public, max-age=${STATUS_LIST_MAX_AGE_S}`);
     if (matchesIfNoneMatch(ifNoneMatch, published.etag)) {
-      response.status(304).end();
+      response.status(304).send();
       return;
     }
-    response.type('application/vc+jwt').send(published.jwt);
+    response.type('application/vc+jwt; charset=utf-8').send(published.jwt);
   }
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
+import { FileUploadInterceptor, UploadedFileParts } from '../shared/file-upload.interceptor';
 import { UuidParam } from '../shared/uuid-param';
 import { GetCohortTemplateQuery } from './get-cohort-template/get-cohort-template.query';
 import { GetImportQuery } from './get-import/get-import.query';
@@ -19,12 +19,6 @@ export const COHORT_FILE_LIMIT_BYTES = 20 * 1024 * 1024;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** What multer hands over of the uploaded file. */
-interface UploadedFileParts {
-  readonly originalname: string;
-  readonly buffer: Buffer;
-}
-
 /** Imports over HTTP: each route turns the request into its command or query (one folder per use case). */
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -38,7 +32,7 @@ export class ImportsController {
   @Post('cohort')
   @HttpCode(200)
   @Roles('admin')
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: COHORT_FILE_LIMIT_BYTES, files: 1 } }))
+  @UseInterceptors(FileUploadInterceptor('file', COHORT_FILE_LIMIT_BYTES))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ImportCohortForm })
   @ApiOperation({
@@ -60,9 +54,7 @@ export class ImportsController {
     @Query() query: ImportCohortQuery,
     @CurrentActor() actor: AuthenticatedActor,
   ): Promise<ImportJobView> {
-    return this.commands.execute(
-      new ImportCohortCommand(actor, file && { name: Buffer.from(file.originalname, 'latin1').toString('utf8'), bytes: file.buffer }, query.dryRun ?? false),
-    );
+    return this.commands.execute(new ImportCohortCommand(actor, file && { name: file.originalname, bytes: file.buffer }, query.dryRun ?? false));
   }
 
   @Get('cohort/template.csv')
@@ -71,8 +63,8 @@ export class ImportsController {
   @ApiOperation({ summary: 'The cohort file’s template as CSV: the headers, `;`-separated, UTF-8 with a BOM' })
   @ApiOkResponse({ description: 'The template', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiProblemResponses(401, 403, 429)
-  async templateCsv(@Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
-    response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="modele-promotion.csv"');
+  async templateCsv(@Res({ passthrough: true }) response: FastifyReply): Promise<StreamableFile> {
+    response.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="modele-promotion.csv"');
     return new StreamableFile(await this.queries.execute(new GetCohortTemplateQuery('csv')));
   }
 
@@ -82,8 +74,8 @@ export class ImportsController {
   @ApiOperation({ summary: 'The cohort file’s template as XLSX: the headers on the first sheet, each column explained on the second' })
   @ApiOkResponse({ description: 'The template', content: { [XLSX]: { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblemResponses(401, 403, 429)
-  async templateXlsx(@Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
-    response.type(XLSX).setHeader('Content-Disposition', 'attachment; filename="modele-promotion.xlsx"');
+  async templateXlsx(@Res({ passthrough: true }) response: FastifyReply): Promise<StreamableFile> {
+    response.type(XLSX).header('Content-Disposition', 'attachment; filename="modele-promotion.xlsx"');
     return new StreamableFile(await this.queries.execute(new GetCohortTemplateQuery('xlsx')));
   }
 

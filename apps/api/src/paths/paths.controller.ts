@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses, Problems } from '../shared/api-responses';
 import { WithheldValue } from '../shared/withheld.responses.dto';
@@ -52,14 +52,14 @@ export class PathsController {
     headers: { 'X-Total-Count': { description: 'With format=csv: how many enrollments match', schema: { type: 'integer' } } },
   })
   @ApiProblemResponses(Problems.invalidQuery, 401, 403, 429, Problems.readModelsNotThere)
-  async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: Response) {
+  async list(@Query() query: ListEnrollmentsQuery, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) response: FastifyReply) {
     await this.consistency.await(query.consistentWith);
     // A spreadsheet takes the whole list; a page only when one is asked for.
     const wholeList = query.format === 'csv' && query.page === undefined && query.pageSize === undefined;
     const result = await this.queries.execute(new ListEnrollments(query, actor, wholeList));
     if (query.format !== 'csv') return result;
-    response.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="enrollments.csv"');
-    response.setHeader('X-Total-Count', String(result.total));
+    response.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="enrollments.csv"');
+    response.header('X-Total-Count', String(result.total));
     return toCsv(
       [
         'enrollmentId',

@@ -9,7 +9,7 @@ import {
   NestInterceptor,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { from, Observable } from 'rxjs';
@@ -78,7 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { actor?: AuthenticatedActor }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: AuthenticatedActor }>();
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key))
@@ -86,8 +86,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.handle(context, next, request, request.actor, key));
   }
 
-  private async handle(context: ExecutionContext, next: CallHandler, request: Request, actor: AuthenticatedActor, key: string): Promise<unknown> {
-    const response = context.switchToHttp().getResponse<Response>();
+  private async handle(context: ExecutionContext, next: CallHandler, request: FastifyRequest, actor: AuthenticatedActor, key: string): Promise<unknown> {
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const requestHash = idempotencyRequestHash(request.method, request.originalUrl, request.body);
     // A new key is claimed; so is a pending claim of the same request whose process died, or that
     // is stuck. The row lock makes the takeover atomic: a second retry waiting on it then sees the
@@ -130,7 +130,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return sql`organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key} AND state = 'pending' AND created_at = ${claimedAt}::timestamptz`;
   }
 
-  private async replay(response: Response, actor: AuthenticatedActor, key: string, requestHash: string): Promise<unknown> {
+  private async replay(response: FastifyReply, actor: AuthenticatedActor, key: string, requestHash: string): Promise<unknown> {
     const { rows } = await sql<{ request_hash: string; state: string; status_code: number; response: unknown }>`
       SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE organisation_id = ${actor.organisationId} AND actor_id = ${actor.id} AND key = ${key}`.execute(
       this.db,
@@ -140,13 +140,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (first.request_hash !== requestHash)
       throw new UnprocessableEntityException({ code: 'IDEMPOTENCY.KEY_REUSED', message: 'this Idempotency-Key was used for another request' });
     if (first.state !== 'done') {
-      response.setHeader('Retry-After', '1');
+      response.header('Retry-After', '1');
       throw new ConflictException({
         code: 'IDEMPOTENCY.IN_PROGRESS',
         message: 'the first request with this Idempotency-Key is still running; retry in a second',
       });
     }
-    response.setHeader('Idempotent-Replayed', 'true');
+    response.header('Idempotent-Replayed', 'true');
     if (first.status_code >= 400) {
       const problem = first.response as ProblemDetails;
       // Thrown again as it was answered: the exception filter renders it the same way.

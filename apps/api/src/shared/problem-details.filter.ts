@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, DomainErrorKind } from '@jalon/domain';
 import { EventStoreError } from '@jalon/event-store';
@@ -30,12 +30,12 @@ export interface ProblemDetails {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<Response>(), toProblem(exception));
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), toProblem(exception));
   }
 }
 
-export function sendProblem(response: Response, problem: ProblemDetails): void {
-  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
+  reply.status(problem.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(problem));
 }
 
 const logger = new Logger(ProblemDetailsFilter.name);
@@ -53,20 +53,15 @@ export function toProblem(exception: unknown): ProblemDetails {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
+    // Fastify refuses a body over the limit itself; Nest hands its error over as an HttpException with Fastify's wording.
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE && typeof body === 'string')
+      return problem(413, 'REQUEST.TOO_LARGE', 'the request body is larger than the limit');
     const extensions = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     const code = typeof extensions.code === 'string' ? extensions.code : (CODE_OF_STATUS[status] ?? `HTTP.${status}`);
     const detail = typeof extensions.message === 'string' ? extensions.message : exception.message;
     const { statusCode: _s, error: _e, message: _m, title: _t, type: _type, status: _status, code: _c, detail: _d, ...rest } = extensions;
     return problem(status, code, detail, rest);
   }
-  // Errors of the body parser, raised before any route: too large, or not JSON.
-  const parser = exception as { type?: string; status?: number };
-  if (parser?.type === 'entity.too.large') return problem(413, 'REQUEST.TOO_LARGE', 'the request body is larger than the limit');
-  if (parser?.type === 'entity.parse.failed') return problem(400, 'REQUEST.MALFORMED_JSON', 'the request body is not valid JSON');
-  if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported')
-    return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'the request body’s encoding or charset is not supported: send JSON in UTF-8');
-  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500)
-    return problem(parser.status, 'REQUEST.INVALID', 'the request body could not be read');
   if (exception instanceof PersonalDataReadNotRecordedError) {
     // The cause may be anything the database said: it is logged for operators, never answered.
     logger.error(`a read of personal data was refused because it could not be recorded: ${(exception.cause as Error | undefined)?.message ?? 'unknown cause'}`);
