@@ -2,7 +2,7 @@ import { expect, Page, request, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { validateFlux } from '../../libs/accrochage/src/testing/validate-flux';
 import { ACCROCHAGE_TEST_CERTIFIER as CERTIFIER } from './accrochage-certifier';
-import { checkFromTop, criteriaOf, fillIdentity, person, pick, Referential, signIn } from './console-support';
+import { Acting, checkFromTop, fillIdentity, passBloc, person, pick, Referential, signIn } from './console-support';
 
 /**
  * Issue 18 in a school admin's hands: the accrochage. Two candidates are certified (blocs and the
@@ -18,7 +18,7 @@ const SCHOOL = CERTIFIER.organisationId;
 const REFERENTIAL = CERTIFIER.certifications[0].referentialId;
 const HOLDERS = `/accrochage/certifiers/${CERTIFIER.id}/holders`;
 
-type Api = Awaited<ReturnType<typeof person>>;
+type Api = Acting;
 interface Holder {
   enrollmentId: string;
   candidateId: string;
@@ -28,25 +28,7 @@ interface Holder {
 
 /** Every bloc assessed passed (held on site) and validated by the jury, then the award. */
 async function certify(admin: Api, assessor: Api, jury: Api, referential: Referential, enrollmentId: string) {
-  for (const bloc of referential.blocs) {
-    for (const epreuve of bloc.epreuves) {
-      const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
-        epreuveCode: epreuve.code,
-        scheduledAt: '2026-01-15T09:00:00+01:00',
-        assessorIds: [assessor.subject],
-      });
-      await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, {
-        heldAt: '2026-01-15T09:00:00+01:00',
-        timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
-        accommodationsApplied: [],
-        mode: 'on-site',
-      });
-      await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, {
-        results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })),
-      });
-    }
-    await jury.post(`/enrollments/${enrollmentId}/blocs/${bloc.code}/validation`);
-  }
+  for (const bloc of referential.blocs) await passBloc(admin, assessor, jury, referential, enrollmentId, bloc);
   await jury.post(`/enrollments/${enrollmentId}/final-decision`, { decision: 'awarded', place: 'Lyon' });
 }
 

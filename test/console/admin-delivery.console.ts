@@ -1,7 +1,7 @@
 import { Browser, expect, Page, request, test } from '@playwright/test';
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { checkFromTop, criteriaOf, person, Referential, signIn } from './console-support';
+import { Acting, checkFromTop, passBloc, person, Referential, signIn } from './console-support';
 
 /**
  * Issue 20, part 3, in a school admin's hands: the documents e-mailed to their holders. On an api
@@ -20,7 +20,7 @@ const REFERENTIAL = 'data-ia-quatre-blocs';
 const PORT = Number(process.env.CONSOLE_TEST_PORT) + 25;
 const BASE = `http://127.0.0.1:${PORT}`;
 
-type Api = Awaited<ReturnType<typeof person>>;
+type Api = Acting;
 interface DeliveryView {
   outcomes: { sent: number; sentLate: number };
   failed: { candidateId?: string; reason: string }[];
@@ -77,24 +77,7 @@ async function pageOnDeliveryApi(browser: Browser): Promise<Page> {
 
 /** Every épreuve of BC01 held and passed, then validated by the jury: its attestation is issued, and e-mailed. */
 async function passFirstBloc(admin: Api, assessor: Api, jury: Api, referential: Referential, enrollmentId: string) {
-  const bloc = referential.blocs[0];
-  for (const epreuve of bloc.epreuves) {
-    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
-      epreuveCode: epreuve.code,
-      scheduledAt: '2026-01-15T09:00:00+01:00',
-      assessorIds: [assessor.subject],
-    });
-    await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, {
-      heldAt: '2026-01-15T09:00:00+01:00',
-      timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
-      accommodationsApplied: [],
-      mode: 'on-site',
-    });
-    await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, {
-      results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })),
-    });
-  }
-  await jury.post(`/enrollments/${enrollmentId}/blocs/${bloc.code}/validation`);
+  await passBloc(admin, assessor, jury, referential, enrollmentId, referential.blocs[0]);
 }
 
 async function enroll(admin: Api, candidateId: string): Promise<string> {

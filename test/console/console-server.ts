@@ -5,47 +5,15 @@
 // - on CONSOLE_TEST_OIDC_PORT, behind a real OpenID Connect provider started here (its people:
 //   provider-accounts.ts), with the development sign-in off.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '@jalon/config';
-import { createTestDatabase } from '@jalon/event-store/testing/postgres-test-database';
-import { IssuanceQueue } from '@jalon/issuance';
-import { createApp } from '../../apps/api/src/create-app';
 import { startIdentityProvider } from '../support/identity-provider';
 import { ACCROCHAGE_TEST_CERTIFIER } from './accrochage-certifier';
+import { startConsoleApi } from './console-api';
 import { OIDC_TEST_ACCOUNT_PATTERNS, OIDC_TEST_ACCOUNTS } from './provider-accounts';
 
 export const OIDC_TEST_AUDIENCE = 'urn:jalon:console-tests';
 
 async function startApi(port: string, env: Record<string, string>): Promise<() => Promise<void>> {
-  const database = await createTestDatabase('jalon_console');
-  const dataDir = mkdtempSync(join(tmpdir(), 'jalon-console-'));
-  const config = loadConfig({
-    PORT: port,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MASTER_KEYS: `console-1:${randomBytes(32).toString('base64')}`,
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    REDIS_PREFIX: `jalon-console-${randomBytes(4).toString('hex')}`,
-    POLL_INTERVAL_MS: '20',
-    ...env,
-  });
-  const app = await createApp(config);
-  await app.listen(config.port, '127.0.0.1');
-  return async () => {
-    await app
-      .get(IssuanceQueue)
-      .obliterate()
-      .catch(() => undefined);
-    await app.close().catch(() => undefined);
-    await database.drop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  return (await startConsoleApi(port, 'jalon_console', env)).stop;
 }
 
 async function main(): Promise<void> {

@@ -53,6 +53,37 @@ function acting(api: APIRequestContext, token: string, subject: string) {
   };
 }
 
+/** Someone acting through the api (person, personOf). */
+export type Acting = Awaited<ReturnType<typeof person>>;
+
+/** Every épreuve of `bloc` scheduled, held on site and passed (every criterion met), then the bloc validated by the jury (set-up over the api). */
+export async function passBloc(
+  admin: Acting,
+  assessor: Acting,
+  jury: Acting,
+  referential: Referential,
+  enrollmentId: string,
+  bloc: Referential['blocs'][number],
+) {
+  for (const epreuve of bloc.epreuves) {
+    const sitting = await admin.post(`/enrollments/${enrollmentId}/sittings`, {
+      epreuveCode: epreuve.code,
+      scheduledAt: '2026-01-15T09:00:00+01:00',
+      assessorIds: [assessor.subject],
+    });
+    await admin.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/held`, {
+      heldAt: '2026-01-15T09:00:00+01:00',
+      timedParts: (epreuve.timedParts ?? []).map((p) => ({ code: p.code, actualDurationMinutes: p.baseDurationMinutes })),
+      accommodationsApplied: [],
+      mode: 'on-site',
+    });
+    await assessor.post(`/enrollments/${enrollmentId}/sittings/${sitting.id}/assessments`, {
+      results: criteriaOf(referential, epreuve).map((criterion) => ({ criterion, met: true })),
+    });
+  }
+  await jury.post(`/enrollments/${enrollmentId}/blocs/${bloc.code}/validation`);
+}
+
 /** Criteria ids an assessment of the épreuve answers: the covered competencies' own, then the épreuve's. */
 export function criteriaOf(referential: Referential, epreuve: Epreuve): string[] {
   const competencies = new Map(referential.blocs.flatMap((b) => b.competencies).map((c) => [c.code, c]));
