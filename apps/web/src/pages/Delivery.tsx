@@ -197,69 +197,22 @@ function DocumentLabel({ kind, number, eventType }: { kind?: string; number?: st
   );
 }
 
-/** The holders without an address, each once, with their documents not sent and the way to complete it. */
-function WithoutAddress({ items, canAmend }: { items: Undelivered[]; canAmend: boolean }) {
-  const { t, i18n } = useTranslation();
-  const byHolder = new Map<string, Undelivered[]>();
-  for (const item of items) byHolder.set(item.candidateId, [...(byHolder.get(item.candidateId) ?? []), item]);
+/** A part of the screen: its title, and either what it lists (with a sentence on what to do) or that there is nothing. */
+function DeliverySection({ id, title, none, intro, children }: { id: string; title: string; none?: string; intro: string; children: ReactNode }) {
   return (
-    <Card withBorder component="section" aria-labelledby="delivery-no-email">
+    <Card withBorder component="section" aria-labelledby={id}>
       <Stack gap="sm">
-        <Title order={2} size="h3" id="delivery-no-email">
-          {t('delivery.noEmail.title')}
+        <Title order={2} size="h3" id={id}>
+          {title}
         </Title>
-        {byHolder.size === 0 ? (
-          <Text size="sm">{t('delivery.noEmail.none')}</Text>
+        {none !== undefined ? (
+          <Text size="sm">{none}</Text>
         ) : (
           <>
             <Text size="sm" maw={980}>
-              {t(canAmend ? 'delivery.noEmail.intro' : 'delivery.noEmail.introAuditor', { count: byHolder.size })}
+              {intro}
             </Text>
-            <Table striped withTableBorder aria-labelledby="delivery-no-email" verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('delivery.columns.holder')}</Table.Th>
-                  <Table.Th>{t('delivery.columns.documents')}</Table.Th>
-                  <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('delivery.columns.since')}</Table.Th>
-                  {canAmend && <Table.Th>{t('delivery.columns.action')}</Table.Th>}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {[...byHolder].map(([candidateId, documents]) => {
-                  const link = identityLink(candidateId);
-                  return (
-                    <Table.Tr key={candidateId}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Holder candidateId={candidateId} enrollmentId={documents[0].enrollmentId} canReadName={canAmend} />
-                      </Table.Td>
-                      <Table.Td>
-                        <List size="sm" listStyleType="none" spacing={4}>
-                          {documents.map((d) => (
-                            <List.Item key={d.eventId}>
-                              <DocumentLabel kind={d.kind} number={d.number} eventType={d.eventType} />
-                            </List.Item>
-                          ))}
-                        </List>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Text size="sm">{formatParis(documents[0].at, i18n.language, { dateStyle: 'short', timeStyle: 'short' })}</Text>
-                      </Table.Td>
-                      {canAmend && (
-                        <Table.Td>
-                          <Button component={Link} to={link.to} state={link.state} size="xs" variant="light">
-                            {t('delivery.noEmail.complete')}
-                            <VisuallyHidden>
-                              {' '}
-                              {t('delivery.noEmail.of')} <CandidateName candidateId={candidateId} />
-                            </VisuallyHidden>
-                          </Button>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
+            {children}
           </>
         )}
       </Stack>
@@ -267,78 +220,130 @@ function WithoutAddress({ items, canAmend }: { items: Undelivered[]; canAmend: b
   );
 }
 
+/** The holders without an address, each once, with their documents not sent and the way to complete it. */
+function WithoutAddress({ items, canAmend }: { items: Undelivered[]; canAmend: boolean }) {
+  const { t, i18n } = useTranslation();
+  const byHolder = new Map<string, Undelivered[]>();
+  for (const item of items) byHolder.set(item.candidateId, [...(byHolder.get(item.candidateId) ?? []), item]);
+  return (
+    <DeliverySection
+      id="delivery-no-email"
+      title={t('delivery.noEmail.title')}
+      none={byHolder.size === 0 ? t('delivery.noEmail.none') : undefined}
+      intro={t(canAmend ? 'delivery.noEmail.intro' : 'delivery.noEmail.introAuditor', { count: byHolder.size })}
+    >
+      <Table striped withTableBorder aria-labelledby="delivery-no-email" verticalSpacing="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('delivery.columns.holder')}</Table.Th>
+            <Table.Th>{t('delivery.columns.documents')}</Table.Th>
+            <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('delivery.columns.since')}</Table.Th>
+            {canAmend && <Table.Th>{t('delivery.columns.action')}</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {[...byHolder].map(([candidateId, documents]) => {
+            const link = identityLink(candidateId);
+            return (
+              <Table.Tr key={candidateId}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Holder candidateId={candidateId} enrollmentId={documents[0].enrollmentId} canReadName={canAmend} />
+                </Table.Td>
+                <Table.Td>
+                  <List size="sm" listStyleType="none" spacing={4}>
+                    {documents.map((d) => (
+                      <List.Item key={d.eventId}>
+                        <DocumentLabel kind={d.kind} number={d.number} eventType={d.eventType} />
+                      </List.Item>
+                    ))}
+                  </List>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">{formatParis(documents[0].at, i18n.language, { dateStyle: 'short', timeStyle: 'short' })}</Text>
+                </Table.Td>
+                {canAmend && (
+                  <Table.Td>
+                    <Button component={Link} to={link.to} state={link.state} size="xs" variant="light">
+                      {t('delivery.noEmail.complete')}
+                      <VisuallyHidden>
+                        {' '}
+                        {t('delivery.noEmail.of')} <CandidateName candidateId={candidateId} />
+                      </VisuallyHidden>
+                    </Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </DeliverySection>
+  );
+}
+
 /** The deliveries that failed: whose, which document, why in French, and what to do. */
 function FailedDeliveries({ items, canAmend }: { items: Failed[]; canAmend: boolean }) {
   const { t, i18n } = useTranslation();
   return (
-    <Card withBorder component="section" aria-labelledby="delivery-failed">
-      <Stack gap="sm">
-        <Title order={2} size="h3" id="delivery-failed">
-          {t('delivery.failed.title')}
-        </Title>
-        {items.length === 0 ? (
-          <Text size="sm">{t('delivery.failed.none')}</Text>
-        ) : (
-          <>
-            <Text size="sm" maw={980}>
-              {t('delivery.failed.intro')}
-            </Text>
-            <Table striped withTableBorder aria-labelledby="delivery-failed" verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('delivery.columns.holder')}</Table.Th>
-                  <Table.Th>{t('delivery.columns.document')}</Table.Th>
-                  <Table.Th>{t('delivery.columns.reason')}</Table.Th>
-                  <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('delivery.columns.failedAt')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((f) => {
-                  const candidateId = f.candidateId ?? f.data.candidateId;
-                  const link = candidateId ? identityLink(candidateId) : undefined;
-                  return (
-                    <Table.Tr key={f.id}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Holder candidateId={candidateId} enrollmentId={f.enrollmentId} canReadName={canAmend} />
-                      </Table.Td>
-                      <Table.Td>
-                        {f.data.candidateId && !f.number ? (
-                          <Text size="sm">{t('delivery.failed.addressJob')}</Text>
-                        ) : (
-                          <DocumentLabel kind={f.kind} number={f.number} eventType={f.eventType} />
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Stack gap={4}>
-                          <Group gap={6}>
-                            <ToneBadge size="sm" tone={REASON_TONES[f.reason] ?? 'gray'} tt="none">
-                              {t(`delivery.reasons.${f.reason}`, { defaultValue: f.reason })}
-                            </ToneBadge>
-                          </Group>
-                          <Text size="sm">{t(`${canAmend ? 'delivery.reasonHelp' : 'delivery.reasonHelpAuditor'}.${f.reason}`, { defaultValue: '' })}</Text>
-                          {f.reason === 'refused' && canAmend && link && (
-                            <Anchor component={Link} to={link.to} state={link.state} size="sm">
-                              {t('delivery.failed.correct')} <CandidateName candidateId={candidateId!} />
-                            </Anchor>
-                          )}
-                          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                            {t('delivery.failed.detail', { count: f.attempts })}{' '}
-                            <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{f.detail}</span>
-                          </Text>
-                        </Stack>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Text size="sm">{f.failedAt ? formatParis(f.failedAt, i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : '—'}</Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </>
-        )}
-      </Stack>
-    </Card>
+    <DeliverySection
+      id="delivery-failed"
+      title={t('delivery.failed.title')}
+      none={items.length === 0 ? t('delivery.failed.none') : undefined}
+      intro={t('delivery.failed.intro')}
+    >
+      <Table striped withTableBorder aria-labelledby="delivery-failed" verticalSpacing="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('delivery.columns.holder')}</Table.Th>
+            <Table.Th>{t('delivery.columns.document')}</Table.Th>
+            <Table.Th>{t('delivery.columns.reason')}</Table.Th>
+            <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('delivery.columns.failedAt')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((f) => {
+            const candidateId = f.candidateId ?? f.data.candidateId;
+            const link = candidateId ? identityLink(candidateId) : undefined;
+            return (
+              <Table.Tr key={f.id}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Holder candidateId={candidateId} enrollmentId={f.enrollmentId} canReadName={canAmend} />
+                </Table.Td>
+                <Table.Td>
+                  {f.data.candidateId && !f.number ? (
+                    <Text size="sm">{t('delivery.failed.addressJob')}</Text>
+                  ) : (
+                    <DocumentLabel kind={f.kind} number={f.number} eventType={f.eventType} />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={4}>
+                    <Group gap={6}>
+                      <ToneBadge size="sm" tone={REASON_TONES[f.reason] ?? 'gray'} tt="none">
+                        {t(`delivery.reasons.${f.reason}`, { defaultValue: f.reason })}
+                      </ToneBadge>
+                    </Group>
+                    <Text size="sm">{t(`${canAmend ? 'delivery.reasonHelp' : 'delivery.reasonHelpAuditor'}.${f.reason}`, { defaultValue: '' })}</Text>
+                    {f.reason === 'refused' && canAmend && link && (
+                      <Anchor component={Link} to={link.to} state={link.state} size="sm">
+                        {t('delivery.failed.correct')} <CandidateName candidateId={candidateId!} />
+                      </Anchor>
+                    )}
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      {t('delivery.failed.detail', { count: f.attempts })}{' '}
+                      <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{f.detail}</span>
+                    </Text>
+                  </Stack>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">{f.failedAt ? formatParis(f.failedAt, i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : '—'}</Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </DeliverySection>
   );
 }
 
