@@ -142,7 +142,7 @@ test('an admin follows the documents e-mailed: a refused address and a missing o
   await expect(page.getByRole('heading', { level: 1, name: 'Identité de Noé Lambert' })).toBeVisible();
   await expect(page.getByRole('row', { name: /^Adresse électronique/ })).toContainText('Non renseignée');
   await checkFromTop(page, 'delivery-identity-without-address');
-  await page.getByLabel('Adresse électronique').fill('noe.lambert@exemple.fr');
+  await page.getByRole('textbox', { name: 'Adresse électronique' }).fill('noe.lambert@exemple.fr');
   await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Identité mise à jour : adresse électronique.' })).toBeVisible();
   await page.getByRole('link', { name: 'Retour aux envois des documents' }).first().click();
@@ -152,7 +152,8 @@ test('an admin follows the documents e-mailed: a refused address and a missing o
 
   // Camille's address, corrected: her attestation goes at once, nothing failed any more.
   await camilleRow.getByRole('link', { name: 'Corriger l’adresse de Camille Bernard' }).click();
-  await page.getByLabel('Adresse électronique').fill('camille.bernard@exemple.fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Identité de Camille Bernard' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Adresse électronique' }).fill('camille.bernard@exemple.fr');
   await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Identité mise à jour : adresse électronique.' })).toBeVisible();
   await page.getByRole('link', { name: 'Retour aux envois des documents' }).first().click();
