@@ -321,11 +321,7 @@ export class ProjectionRunner {
       // was read (compare and set), instead of a transaction, a lock and a read. A worker applying
       // the same stretch meanwhile either finds the checkpoint moved (and leaves the batch), or
       // moves it further itself; either way each event is applied once.
-      const { numAffectedRows } = await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint,
-        prepare_position = ${last.prepare.toString()}::bigint, events_applied = events_applied + ${events.length}, updated_at = clock_timestamp()
-        WHERE projection = ${projection.name} AND status = 'running'
-          AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(this.db);
-      return numAffectedRows === 1n ? events.length : 0;
+      return (await this.moveCheckpoint(this.db, projection.name, from, last, events.length)) ? events.length : 0;
     }
     try {
       return await this.db.transaction().execute(async (trx) => {
@@ -339,18 +335,22 @@ export class ProjectionRunner {
         // checkpoint since it was read; then this batch is undone and read again from there. The
         // row is not locked at the read, which would give the transaction an id from its start
         // and hold back every reader of the log while a projection waits (on Redis, say).
-        const { numAffectedRows } = await sql`UPDATE projection_checkpoints SET commit_position = ${last.commit.toString()}::bigint,
-          prepare_position = ${last.prepare.toString()}::bigint, events_applied = events_applied + ${events.length}, updated_at = clock_timestamp()
-          WHERE projection = ${projection.name} AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(
-          trx,
-        );
-        if (numAffectedRows !== 1n) throw new CheckpointMoved();
+        if (!(await this.moveCheckpoint(trx, projection.name, from, last, events.length))) throw new CheckpointMoved();
         return events.length;
       });
     } catch (error) {
       if (error instanceof CheckpointMoved) return 0;
       throw error;
     }
+  }
+
+  /** Moves a running projection's checkpoint from `from` to `to`, only if it still stands at `from` (compare and set): whether it moved. */
+  private async moveCheckpoint(db: Kysely<JalonTables>, name: string, from: GlobalPosition, to: GlobalPosition, events: number): Promise<boolean> {
+    const { numAffectedRows } = await sql`UPDATE projection_checkpoints SET commit_position = ${to.commit.toString()}::bigint,
+      prepare_position = ${to.prepare.toString()}::bigint, events_applied = events_applied + ${events}, updated_at = clock_timestamp()
+      WHERE projection = ${name} AND status = 'running'
+        AND commit_position = ${from.commit.toString()}::bigint AND prepare_position = ${from.prepare.toString()}::bigint`.execute(db);
+    return numAffectedRows === 1n;
   }
 
   /** Applies the events one by one up to the failing one, then stops the projection there. */
