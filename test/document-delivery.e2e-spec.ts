@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { decideCandidate, enrollmentStreamId, Referential } from '@jalon/domain';
+import { enrollmentStreamId, Referential } from '@jalon/domain';
 import { Storage } from '@jalon/event-store';
 import { DELIVERY_QUEUE, DeliveryQueue, DocumentDelivery, reconcileDelivery } from '@jalon/issuance';
 import { startSmtpTestServer, SmtpTestServer } from '@jalon/issuance/delivery/testing/smtp-test-server';
-import { STORAGE, StreamCommandHandlers } from '@jalon/runtime';
+import { STORAGE } from '@jalon/runtime';
 import { Redis } from 'ioredis';
 import { eventually } from './support/eventually';
 import { actor, HttpActor } from './support/http-actors';
 import { PathDriver } from './support/path-driver';
 import { settle } from './support/settle';
+import { registerCandidateWithoutAddress } from './support/candidate-without-address';
 import { startTestApp, TestApp } from './support/test-app';
 
 const PUBLIC_BASE_URL = 'https://certificats.jalon.test';
@@ -96,29 +97,7 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
     return { candidateId: body.id, email };
   }
 
-  /** A candidate registered before addresses were asked (the api requires one now): straight through the candidate stream's handler. */
-  async function candidateWithoutAddress(birthName: string): Promise<string> {
-    const candidateId = randomUUID();
-    await testApp.app.get(StreamCommandHandlers).candidates.handle(
-      candidateId,
-      (state) =>
-        decideCandidate(
-          {
-            type: 'RegisterCandidate',
-            data: {
-              candidateId,
-              organisationId: 'org-1',
-              identity: { birthName, firstNames: ['Noé'], birthDate: '2000-01-01', sex: 'M', birthPlace: 'Paris', email: '' },
-              by: { id: 'admin-1', role: 'admin' },
-              now: new Date().toISOString(),
-            },
-          },
-          state,
-        ),
-      { organisationId: 'org-1' },
-    );
-    return candidateId;
-  }
+  const candidateWithoutAddress = (birthName: string) => registerCandidateWithoutAddress(testApp.app, 'org-1', birthName);
 
   interface DeliveryView {
     enabled: boolean;
@@ -250,26 +229,7 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
   }, 60_000);
 
   it('a holder without an e-mail address gets nothing, and is listed for their admin (and auditors), not for another organisation’s', async () => {
-    // Registered before addresses were asked (the api requires one now): straight through the candidate stream's handler.
-    const candidateId = randomUUID();
-    await testApp.app.get(StreamCommandHandlers).candidates.handle(
-      candidateId,
-      (state) =>
-        decideCandidate(
-          {
-            type: 'RegisterCandidate',
-            data: {
-              candidateId,
-              organisationId: 'org-1',
-              identity: { birthName: 'Sansadresse', firstNames: ['Noé'], birthDate: '2000-01-01', sex: 'M', birthPlace: 'Paris', email: '' },
-              by: { id: 'admin-1', role: 'admin' },
-              now: new Date().toISOString(),
-            },
-          },
-          state,
-        ),
-      { organisationId: 'org-1' },
-    );
+    const candidateId = await candidateWithoutAddress('Sansadresse');
     const sent = smtp.received.length;
     const id = await driver.enroll({ candidateId });
     await driver.passBloc(id, 'BC01');

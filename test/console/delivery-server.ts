@@ -10,10 +10,8 @@
 //
 // Environment: DELIVERY_TEST_PORT, DELIVERY_TEST_SCHOOL.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { decideCandidate } from '@jalon/domain';
 import { startSmtpTestServer } from '@jalon/issuance/delivery/testing/smtp-test-server';
-import { StreamCommandHandlers } from '@jalon/runtime';
+import { registerCandidateWithoutAddress } from '../support/candidate-without-address';
 import { startConsoleApi } from './console-api';
 
 async function main(): Promise<void> {
@@ -26,25 +24,7 @@ async function main(): Promise<void> {
     MAIL_FROM: 'École Data IA <certificats@ecole-data-ia.fr>',
   });
 
-  const candidateId = randomUUID();
-  await app.get(StreamCommandHandlers).candidates.handle(
-    candidateId,
-    (state) =>
-      decideCandidate(
-        {
-          type: 'RegisterCandidate',
-          data: {
-            candidateId,
-            organisationId: school,
-            identity: { birthName: 'Lambert', firstNames: ['Noé'], birthDate: '2000-01-01', sex: 'M', birthPlace: 'Paris (75)', email: '' },
-            by: { id: 'admin-1', role: 'admin' },
-            now: new Date().toISOString(),
-          },
-        },
-        state,
-      ),
-    { organisationId: school },
-  );
+  const candidateId = await registerCandidateWithoutAddress(app, school, 'Lambert');
 
   let stopping = false;
   const stop = async () => {
