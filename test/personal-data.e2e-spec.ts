@@ -311,9 +311,11 @@ describe('personal data: sealed at rest, read by role, erased for good (PostgreS
     expect(path.blocs[0]).toMatchObject({ status: 'validated' });
     expect(path.personalDataErasedAt).toEqual(expect.any(String));
     // The rebuilt read model says "erased" where it held sealed values.
-    const { rows: stored } = await sql<{ state: string }>`SELECT state::text AS state FROM candidate_paths WHERE candidate_id = ${candidateId}`.execute(db());
-    expect(stored[0].state).toContain('"withheld": "erased"');
-    expect(stored[0].state).not.toContain('"withheld": "sealed"');
+    const { rows: stored } = await sql<{ state: string }>`SELECT folded_state::text AS state FROM candidate_paths WHERE candidate_id = ${candidateId}`.execute(
+      db(),
+    );
+    expect(stored[0].state).toContain('"withheld":"erased"');
+    expect(stored[0].state).not.toContain('"withheld":"sealed"');
     expect((await auditor.get(`/enrollments/${enrollmentId}`).expect(200)).body.accommodations).toMatchObject({
       view: 'kinds',
       accommodations: [{ accommodationId, kind: { withheld: 'erased' }, appliedAt: [expect.any(String)] }],

@@ -167,6 +167,62 @@ describe('projection runner (PostgreSQL)', () => {
     expect(await indexesOf()).toEqual(['grown_counts_count', 'grown_counts_pkey']);
   });
 
+  it('tables of an older shape are replayed into the new one at the next start, once, by one of two processes starting together', async () => {
+    const shipped = counting('reshaped');
+    const first = new ProjectionRunner(home.db, store, [shipped]);
+    await first.prepare();
+    await appendMany('reshaped-a', 3, 'Started');
+    await appendMany('reshaped-b', 2, 'Stopped');
+    await first.catchUp();
+    const before = await counts(home.db, 'reshaped_counts');
+    expect(before).toMatchObject({ 'reshaped-a': 3, 'reshaped-b': 2 });
+    // Version 2 keeps each stream's last event type too: rows of version 1 lack it, so they cannot be folded onto.
+    const reshaped: Projection = {
+      name: 'reshaped',
+      tableVersion: 2,
+      canHandle: 'every-event',
+      tables: [
+        {
+          name: 'reshaped_counts',
+          create: (t) => [sql`CREATE TABLE ${sql.table(t)} (stream_id text PRIMARY KEY, count integer NOT NULL, last_type text NOT NULL)`],
+          indexes: (t) => [sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${t}_last_type`)} ON ${sql.table(t)} (last_type)`],
+        },
+      ],
+      async apply(trx, events, tables) {
+        for (const event of events)
+          await sql`INSERT INTO ${sql.table(tables.reshaped_counts)} (stream_id, count, last_type) VALUES (${event.streamId}, 1, ${event.type})
+            ON CONFLICT (stream_id) DO UPDATE SET count = ${sql.table(tables.reshaped_counts)}.count + 1, last_type = excluded.last_type`.execute(trx);
+      },
+    };
+    const said: string[] = [];
+    const logger = { log: (message: string) => void said.push(message), error: (message: string) => void said.push(message) };
+    const starting = [1, 2].map(() => new ProjectionRunner(home.db, store, [reshaped], { rebuildBatchSize: 50, logger }));
+    await Promise.all(starting.map((runner) => runner.prepare()));
+
+    const rows = (
+      await sql<{ stream_id: string; count: number; last_type: string }>`SELECT stream_id, count, last_type FROM reshaped_counts ORDER BY stream_id`.execute(
+        home.db,
+      )
+    ).rows;
+    expect(Object.fromEntries(rows.map((r) => [r.stream_id, r.count]))).toEqual(before);
+    expect(rows.find((r) => r.stream_id === 'reshaped-b')?.last_type).toBe('Stopped');
+    const { rows: checkpoint } = await sql<{
+      table_version: number;
+    }>`SELECT table_version FROM projection_checkpoints WHERE projection = 'reshaped'`.execute(home.db);
+    expect(checkpoint[0].table_version).toBe(2);
+    // One replay swapped in; a second one, if both started it, was dropped and left no table behind.
+    expect(said.filter((line) => line.includes('events replayed'))).toHaveLength(1);
+    const { rows: leftovers } = await sql`SELECT tablename FROM pg_tables WHERE tablename LIKE 'reshaped_counts__r%'`.execute(home.db);
+    expect(leftovers).toEqual([]);
+    // The next start finds the new shape and replays nothing; the projection goes on from the replay's checkpoint.
+    const saidBefore = said.length;
+    await starting[0].prepare();
+    expect(said).toHaveLength(saidBefore);
+    await appendMany('reshaped-b', 1, 'Restarted');
+    await starting[0].catchUp();
+    expect((await counts(home.db, 'reshaped_counts'))['reshaped-b']).toBe(3);
+  });
+
   it('a started runner follows new events live and stops cleanly', async () => {
     const runner = new ProjectionRunner(home.db, store, [counting('live')], { pollIntervalMs: 20 });
     await runner.prepare();

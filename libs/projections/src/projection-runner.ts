@@ -41,6 +41,9 @@ const lockKey = (name: string) => `jalon.projection:${name}`;
 class CheckpointMoved extends Error {}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The shape of a projection's tables (Projection.tableVersion). */
+const tableVersionOf = (projection: Projection): number => projection.tableVersion ?? 1;
+
 /** Everything that makes a table from nothing under `name`: its DDL, then the indexes added since. */
 const tableDdl = (table: ProjectionTable, name: string) => [...table.create(name), ...(table.indexes?.(name) ?? [])];
 
@@ -108,20 +111,42 @@ export class ProjectionRunner {
     return found;
   }
 
-  /** Creates missing tables and checkpoints. Safe to run from several processes at once. */
+  /**
+   * Creates missing tables and checkpoints, and replays into tables of the new shape each projection
+   * whose tables are of an older `tableVersion` than its code's (a first start after an upgrade):
+   * the old tables keep answering until the new ones are swapped in. Safe to run from several
+   * processes at once.
+   */
   async prepare(): Promise<void> {
+    const outdated: { projection: Projection; from: number }[] = [];
     for (const projection of this.projections) {
       await this.db.transaction().execute(async (trx) => {
         await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(projection.name)}))`.execute(trx);
+        const { rows } = await sql<{
+          table_version: number;
+        }>`SELECT table_version FROM projection_checkpoints WHERE projection = ${projection.name}`.execute(trx);
+        const stored = rows[0]?.table_version;
+        // Tables of an older shape are left as they are (an index added since may name a column they lack): the replay makes new ones.
+        if (stored !== undefined && stored < tableVersionOf(projection)) return void outdated.push({ projection, from: stored });
         for (const table of projection.tables) {
           const exists = await sql<{ found: string | null }>`SELECT to_regclass(${table.name})::text AS found`.execute(trx);
           const statements = exists.rows[0].found === null ? tableDdl(table, table.name) : (table.indexes?.(table.name) ?? []);
           for (const statement of statements) await statement.execute(trx);
         }
-        await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position) VALUES (${projection.name}, -1, -1) ON CONFLICT (projection) DO NOTHING`.execute(
-          trx,
-        );
+        await sql`INSERT INTO projection_checkpoints (projection, commit_position, prepare_position, table_version)
+          VALUES (${projection.name}, -1, -1, ${tableVersionOf(projection)}) ON CONFLICT (projection) DO NOTHING`.execute(trx);
       });
+    }
+    for (const { projection, from } of outdated) {
+      this.logger.log(
+        `${projection.name}: its tables are of version ${from}, this code's of ${tableVersionOf(projection)}: replaying the log into new ones before it runs`,
+      );
+      const { events, seconds, swapped } = await this.rebuild(projection.name, undefined, { unlessUpgradedMeanwhile: true });
+      this.logger.log(
+        swapped
+          ? `${projection.name}: ${events} events replayed in ${seconds.toFixed(1)} s, tables of version ${tableVersionOf(projection)} in place`
+          : `${projection.name}: another process put tables of version ${tableVersionOf(projection)} in place first; this replay is dropped`,
+      );
     }
     // Ready for read-your-writes: the checkpoints other processes move are heard from now on.
     this.listenForCheckpoints();
@@ -458,7 +483,14 @@ export class ProjectionRunner {
    * runner carries on from there. Also how a failed projection is restarted after a fix.
    */
   /** `onProgress` is awaited when it answers a promise: what it reads of the old tables, it reads before they are swapped. */
-  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => unknown): Promise<{ events: number; seconds: number }> {
+  async rebuild(
+    name: string,
+    onProgress?: (progress: RebuildProgress) => unknown,
+    options: {
+      /** An upgrade's replay (prepare): another process that swapped tables of this code's version in first leaves this one nothing to do. */
+      readonly unlessUpgradedMeanwhile?: boolean;
+    } = {},
+  ): Promise<{ events: number; seconds: number; swapped: boolean }> {
     const projection = this.projection(name);
     const suffix = `__r${Date.now().toString(36)}`;
     const fresh: TableNames = Object.fromEntries(projection.tables.map((t) => [t.name, `${t.name}${suffix}`]));
@@ -466,6 +498,7 @@ export class ProjectionRunner {
     const started = Date.now();
     let position = START;
     let done = 0;
+    let swapped = false;
     try {
       const head = await this.store.headPosition();
       for (;;) {
@@ -482,8 +515,12 @@ export class ProjectionRunner {
           await onProgress({ done, eventsPerSecond, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : undefined });
         }
       }
-      await this.db.transaction().execute(async (trx) => {
+      swapped = await this.db.transaction().execute(async (trx) => {
         await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey(name)}))`.execute(trx);
+        if (options.unlessUpgradedMeanwhile) {
+          const { rows } = await sql<{ table_version: number }>`SELECT table_version FROM projection_checkpoints WHERE projection = ${name}`.execute(trx);
+          if (rows[0]?.table_version >= tableVersionOf(projection)) return false;
+        }
         for (const table of projection.tables) {
           await sql`DROP TABLE IF EXISTS ${sql.table(table.name)}`.execute(trx);
           await sql`ALTER TABLE ${sql.table(fresh[table.name])} RENAME TO ${sql.table(table.name)}`.execute(trx);
@@ -495,10 +532,11 @@ export class ProjectionRunner {
             await sql`ALTER INDEX ${sql.id(index)} RENAME TO ${sql.id(table.name + index.slice(fresh[table.name].length))}`.execute(trx);
         }
         await sql`UPDATE projection_checkpoints SET commit_position = ${position.commit.toString()}::bigint, prepare_position = ${position.prepare.toString()}::bigint,
-          events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, updated_at = clock_timestamp() WHERE projection = ${name}`.execute(
-          trx,
-        );
+          events_applied = ${done}, status = 'running', error = NULL, failed_event_id = NULL, table_version = ${tableVersionOf(projection)},
+          updated_at = clock_timestamp() WHERE projection = ${name}`.execute(trx);
+        return true;
       });
+      if (!swapped) for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db);
     } catch (error) {
       for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(fresh[table.name])}`.execute(this.db).catch(() => undefined);
       throw error;
@@ -506,6 +544,6 @@ export class ProjectionRunner {
     this.lastApplied.delete(name);
     this.moved();
     this.wake();
-    return { events: done, seconds: (Date.now() - started) / 1000 };
+    return { events: done, seconds: (Date.now() - started) / 1000, swapped };
   }
 }

@@ -29,6 +29,13 @@ export interface Projection<E extends TypedEvent = TypedEvent> {
   readonly name: string;
   readonly tables: readonly ProjectionTable[];
   readonly canHandle: readonly E['type'][] | 'every-event';
+  /**
+   * The shape of its tables and of what their rows hold (1 when absent). Raised by a change that
+   * rows folded by the previous code would not fit — a column changed, a stored JSON reshaped —
+   * so that the first start of the new code replays the log into tables of the new shape
+   * (ProjectionRunner.prepare) instead of folding new events onto rows of the old one.
+   */
+  readonly tableVersion?: number;
   apply(trx: SqlDb, events: readonly ProjectedEvent<E>[], tables: TableNames): Promise<void>;
 }
 

@@ -55,6 +55,13 @@ export class PathReads {
     return view;
   }
 
+  /** The reader's view of the accommodations of an enrollment as its stream stands (the api's stream cache answers most). */
+  async accommodationsOf(actor: AuthenticatedActor, enrollmentId: string, view: string): Promise<AccommodationsView> {
+    const { state } = await this.handlers.enrollments.load(enrollmentId);
+    if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
+    return this.accommodationsFor(actor, state, { enrollmentId, view, open: () => this.openedEvents(enrollmentId) });
+  }
+
   /** The enrollment's events with their sealed values opened. */
   async openedEvents(enrollmentId: string): Promise<readonly EnrollmentEvent[]> {
     return (await this.handlers.enrollments.load(enrollmentId, { open: true })).events;

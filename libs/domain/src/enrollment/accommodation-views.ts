@@ -146,18 +146,22 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
  * given, auditors check them, the referent and the candidate know why; an assessor sees them for
  * their own sittings; the jury only with the candidate's consent (R10).
  */
-export function maySeeSittingConditions(viewer: Viewer, state: ActiveEnrollment, sitting: Pick<SittingState, 'assessorIds'>): boolean {
+export function maySeeSittingConditions(
+  viewer: Viewer,
+  path: Pick<ActiveEnrollment, 'candidateId' | 'juryDisclosureConsent'>,
+  sitting: Pick<SittingState, 'assessorIds'>,
+): boolean {
   switch (viewer.role) {
     case 'admin':
     case 'auditor':
     case 'referent':
       return true;
     case 'candidate':
-      return viewer.id === state.candidateId;
+      return viewer.id === path.candidateId;
     case 'assessor':
       return sitting.assessorIds.includes(viewer.id);
     case 'jury':
-      return state.juryDisclosureConsent;
+      return path.juryDisclosureConsent;
     default:
       return false;
   }

@@ -33,6 +33,7 @@ export interface ProjectionCheckpointsTable {
   status: 'running' | 'failed';
   error: string | null;
   failed_event_id: string | null;
+  table_version: number;
 }
 
 /** Queries over tables owned by projections and migrations, which the store's schema type (JalonTables) does not describe. */

@@ -282,6 +282,13 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE INDEX document_delivery_attempts_refused ON document_delivery_attempts (candidate_id) WHERE refused`.execute(db);
     },
   },
+  '0013_projection_table_versions': {
+    async up(db: Kysely<unknown>) {
+      // The shape of each projection's tables (`Projection.tableVersion`): a start finding an older
+      // one replays the log into tables of the new shape before the projection runs on them.
+      await sql`ALTER TABLE projection_checkpoints ADD COLUMN table_version integer NOT NULL DEFAULT 1`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,7 +5,9 @@ import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/pos
 import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, GeneratedPath, prng, publishReferential, toNewEvents } from '../testing/generate-paths';
+import { foldEnrollment } from '@jalon/domain';
 import { createCandidatePathProjection } from './candidate-path.projection';
+import { PathRecord, presentPathRecord } from './present-path';
 
 describe('candidate-path read model (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -70,6 +72,21 @@ describe('candidate-path read model (PostgreSQL)', () => {
       ).toEqual([...validated].sort());
     }
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['certified', 'in-progress', 'withdrawn', 'eligible']));
+  });
+
+  it('stores each path as its readers see it: what the whole history presents, though folded batch by batch', async () => {
+    const stored = new Map(
+      (await sql<{ enrollment_id: string; path: PathRecord }>`SELECT enrollment_id, path FROM candidate_paths`.execute(home.db)).rows.map((r) => [
+        r.enrollment_id,
+        r.path,
+      ]),
+    );
+    const referentials = new Map(loadCatalogue().entries.map((e) => [`${e.referential.referential}@${e.referential.version}`, e.referential]));
+    for (const path of paths) {
+      const state = foldEnrollment(path.events);
+      if (state.status === 'none') throw new Error('a generated path is enrolled');
+      expect(stored.get(path.enrollmentId)).toEqual(presentPathRecord(state, referentials.get(`${state.referentialId}@${state.version}`)!));
+    }
   });
 
   it('a rebuild from scratch gives the same rows', async () => {

@@ -16,6 +16,7 @@ import {
 } from '@jalon/domain';
 import { formatPosition, SqlDb } from '@jalon/event-store';
 import { ProjectedEvent, Projection, TableNames } from '@jalon/projections';
+import { PathHolder, presentPathRecord } from './present-path';
 
 export const CANDIDATE_PATH_PROJECTION = 'candidate-path';
 
@@ -25,9 +26,12 @@ type PathEvent =
 type EnrollmentFact = ProjectedEvent<EnrollmentEvent>;
 
 /**
- * Each candidate's path as it stands: the folded enrollment state, its status and what is still
- * missing, per bloc, with the columns admins filter on. `events_applied` counts the events folded
- * into each row, so an event applied twice would show.
+ * Each candidate's path as it stands: the path as its readers see it (`path`, a PathRecord), its
+ * status and what is still missing, per bloc, with the columns admins filter on. `folded_state` is
+ * the projection's own working memory — the enrollment's domain state, which the next events are
+ * folded onto — and nothing else reads it: the questions answer from `path` and the columns, so
+ * the domain state may change shape with a rebuild of this projection and no question changing.
+ * `events_applied` counts the events folded into each row, so an event applied twice would show.
  */
 export function createCandidatePathProjection(): Projection<PathEvent> {
   // Published versions never change (R1), so their content is cached for the projection's life.
@@ -35,6 +39,9 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
   return {
     name: CANDIDATE_PATH_PROJECTION,
     canHandle: ['ReferentialVersionPublished', 'CandidatePersonalDataErased', ...ENROLLMENT_EVENT_TYPES],
+    // 2: the path as its readers see it (`path`) and the projection's own `folded_state`, where version 1 kept the domain state alone.
+    // Raise it when EnrollmentState changes shape: the rows' folded_state would no longer fit the code that folds onto it.
+    tableVersion: 2,
     tables: [
       {
         name: 'referential_versions',
@@ -66,7 +73,9 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
           missing jsonb NOT NULL,
           assessor_ids text[] NOT NULL,
           transferred_to text,
-          state jsonb NOT NULL,
+          jury_disclosure_consent boolean NOT NULL,
+          path json NOT NULL,
+          folded_state json NOT NULL,
           events_applied integer NOT NULL,
           enrolled_at timestamptz NOT NULL,
           started_at timestamptz NOT NULL,
@@ -118,12 +127,14 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
 /** Events that move a candidate forward (as opposed to scheduling or paperwork): "no progress since" looks at these. */
 const PROGRESS_EVENTS = new Set(['AssessmentRecorded', 'CompetencyAcquired', 'BlocValidated', 'ExtraRequirementValidated', 'CertificationAwarded']);
 
-interface PathRow {
+/** What the projection reads back of a row to fold the next events onto it. */
+interface FoldedRow {
   enrollment_id: string;
-  state: ActiveEnrollment;
+  folded_state: ActiveEnrollment;
   events_applied: number;
   enrolled_at: Date | string;
   last_progress_at: Date | string;
+  personal_data_erased_at: Date | string | null;
 }
 async function applyCandidatePaths(
   trx: SqlDb,
@@ -155,10 +166,13 @@ async function applyCandidatePaths(
     const { candidateId, at } = event.data;
     const { rows } = await sql<{
       enrollment_id: string;
-      state: ActiveEnrollment;
-    }>`SELECT enrollment_id, state FROM ${sql.table(paths)} WHERE candidate_id = ${candidateId}`.execute(trx);
+      folded_state: ActiveEnrollment;
+    }>`SELECT enrollment_id, folded_state FROM ${sql.table(paths)} WHERE candidate_id = ${candidateId}`.execute(trx);
     for (const row of rows) {
-      await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at}, state = ${JSON.stringify(sealedToErased(row.state))}::jsonb
+      const state = sealedToErased(row.folded_state);
+      const referential = await loadReferential(trx, tables.referential_versions, state.referentialId, state.version, referentialCache);
+      const path = presentPathRecord(state, referential, { personalDataErasedAt: iso(at) });
+      await sql`UPDATE ${sql.table(paths)} SET personal_data_erased_at = ${at}, folded_state = ${JSON.stringify(state)}::json, path = ${JSON.stringify(path)}::json
         WHERE enrollment_id = ${row.enrollment_id}`.execute(trx);
     }
   }
@@ -172,13 +186,14 @@ async function applyEnrollmentEvents(
   const referentials = tables.referential_versions;
   const paths = tables.candidate_paths;
   const ids = [...new Set(enrollmentEvents.map((e) => enrollmentIdOf(e.streamId)!))];
-  const existing = await sql<PathRow>`SELECT enrollment_id, state, events_applied, enrolled_at, last_progress_at FROM ${sql.table(paths)}
-    WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
+  const existing = await sql<FoldedRow>`SELECT enrollment_id, folded_state, events_applied, enrolled_at, last_progress_at, personal_data_erased_at
+    FROM ${sql.table(paths)} WHERE enrollment_id IN (${sql.join(ids)})`.execute(trx);
   const rows = new Map(
     existing.rows.map((r) => [
       r.enrollment_id,
       {
-        state: r.state as EnrollmentState,
+        state: r.folded_state as EnrollmentState,
+        holder: (r.personal_data_erased_at ? { personalDataErasedAt: iso(r.personal_data_erased_at) } : {}) as PathHolder,
         applied: r.events_applied,
         enrolledAt: iso(r.enrolled_at),
         lastProgressAt: iso(r.last_progress_at),
@@ -191,7 +206,7 @@ async function applyEnrollmentEvents(
   const findings = [];
   for (const event of enrollmentEvents) {
     const id = enrollmentIdOf(event.streamId)!;
-    const row = rows.get(id) ?? { state: initialEnrollmentState(), applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
+    const row = rows.get(id) ?? { state: initialEnrollmentState(), holder: {}, applied: 0, enrolledAt: '', lastProgressAt: '', lastEventAt: '', position: '' };
     row.state = evolveEnrollment(row.state, event);
     row.applied += 1;
     const at = event.data.at;
@@ -222,16 +237,17 @@ async function applyEnrollmentEvents(
     values.push(sql`(${id}, ${state.candidateId}, ${state.organisationId}, ${state.referentialId}, ${state.version}, ${state.cohort}, ${state.accessRoute},
       ${progress.status}, ${JSON.stringify(state.optionBlocs)}::jsonb, ${JSON.stringify(blocProgress(state, referential))}::jsonb,
       ${JSON.stringify({ blocs: progress.missingBlocs, optionGroups: progress.optionGroupsToChoose, extraRequirements: progress.missingExtraRequirements })}::jsonb,
-      ${assessorIdsOf(state)}, ${state.status === 'transferred' ? state.transferredTo.enrollmentId : null},
-      ${JSON.stringify(state)}::jsonb, ${row.applied}, ${row.enrolledAt},
+      ${assessorIdsOf(state)}, ${state.status === 'transferred' ? state.transferredTo.enrollmentId : null}, ${state.juryDisclosureConsent},
+      ${JSON.stringify(presentPathRecord(state, referential, row.holder))}::json, ${JSON.stringify(state)}::json, ${row.applied}, ${row.enrolledAt},
       ${state.trainingStartDate ? `${state.trainingStartDate}T00:00:00Z` : row.enrolledAt}, ${row.lastEventAt}, ${row.lastProgressAt}, ${row.position})`);
   }
   if (values.length === 0) return;
-  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, assessor_ids, transferred_to, state, events_applied, enrolled_at, started_at, last_event_at, last_progress_at, position)
+  await sql`INSERT INTO ${sql.table(paths)} (enrollment_id, candidate_id, organisation_id, referential_id, version, cohort, access_route, status, option_blocs, blocs, missing, assessor_ids, transferred_to, jury_disclosure_consent, path, folded_state, events_applied, enrolled_at, started_at, last_event_at, last_progress_at, position)
     VALUES ${sql.join(values)}
     ON CONFLICT (enrollment_id) DO UPDATE SET candidate_id = excluded.candidate_id, organisation_id = excluded.organisation_id, cohort = excluded.cohort,
       status = excluded.status, option_blocs = excluded.option_blocs, blocs = excluded.blocs, missing = excluded.missing,
-      assessor_ids = excluded.assessor_ids, transferred_to = excluded.transferred_to, state = excluded.state,
+      assessor_ids = excluded.assessor_ids, transferred_to = excluded.transferred_to,
+      jury_disclosure_consent = excluded.jury_disclosure_consent, path = excluded.path, folded_state = excluded.folded_state,
       events_applied = excluded.events_applied, last_event_at = excluded.last_event_at, last_progress_at = excluded.last_progress_at, position = excluded.position`.execute(
     trx,
   );

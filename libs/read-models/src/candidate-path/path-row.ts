@@ -1,16 +1,37 @@
 import { sql } from 'kysely';
-import { ActiveEnrollment } from '@jalon/domain';
 import { SqlDb } from '@jalon/event-store';
-import { PathHolder } from './present-path';
+import { PathAccess, PathHolder, PathRecord } from './present-path';
 import { PathReader, visiblePaths } from './visible-paths';
 
-/** One path as the read model holds it, if the reader may see it: its state and whether its holder's personal data was erased. */
-export async function pathRow(db: SqlDb, enrollmentId: string, reader: PathReader): Promise<{ state: ActiveEnrollment; holder: PathHolder } | undefined> {
-  const { rows } = await sql<{ state: ActiveEnrollment; personal_data_erased_at: Date | null }>`SELECT state, personal_data_erased_at FROM candidate_paths
+/** One path as the read model holds it, if the reader may see it. */
+export interface PathRow {
+  readonly path: PathRecord;
+  /** The version the path is pinned to: the question states its certification from it. */
+  readonly referentialId: string;
+  readonly version: string;
+  readonly access: PathAccess;
+  readonly holder: PathHolder;
+}
+
+export async function pathRow(db: SqlDb, enrollmentId: string, reader: PathReader): Promise<PathRow | undefined> {
+  const { rows } = await sql<{
+    path: PathRecord;
+    referential_id: string;
+    version: string;
+    candidate_id: string;
+    jury_disclosure_consent: boolean;
+    personal_data_erased_at: Date | null;
+  }>`SELECT path, referential_id, version, candidate_id, jury_disclosure_consent, personal_data_erased_at FROM candidate_paths
     WHERE enrollment_id = ${enrollmentId} AND ${visiblePaths(reader)}`.execute(db);
   if (rows.length === 0) return undefined;
-  const { state, personal_data_erased_at: erasedAt } = rows[0];
-  return { state, holder: erasedAt ? { personalDataErasedAt: new Date(erasedAt).toISOString() } : {} };
+  const row = rows[0];
+  return {
+    path: row.path,
+    referentialId: row.referential_id,
+    version: row.version,
+    access: { candidateId: row.candidate_id, juryDisclosureConsent: row.jury_disclosure_consent },
+    holder: row.personal_data_erased_at ? { personalDataErasedAt: new Date(row.personal_data_erased_at).toISOString() } : {},
+  };
 }
 
 /** Whether the path's holder had their personal data erased, as the read model knows it. */

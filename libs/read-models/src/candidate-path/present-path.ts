@@ -105,6 +105,9 @@ export interface PathView {
   documents: PathDocumentView[];
 }
 
+/** The path as the read model stores it: all of it but the certification's identity (see presentPathRecord). */
+export type PathRecord = Omit<PathView, 'certification'>;
+
 export interface IssuedDocumentView {
   number: string;
   kind: 'attestation' | 'certificate';
@@ -136,7 +139,7 @@ export interface PathHolder {
 }
 
 /**
- * The documents of a path: those issued, oldest first (stored state is jsonb: key order is not
+ * The documents of a path: those issued, oldest first (a state's maps say nothing by their key order: it is not
  * kept), then, once the holder's personal data is erased, the decisions that will never get theirs.
  * A document is owed for each bloc validated here (a carried bloc's attestation is its source's)
  * and for the certification awarded; with its holder erased, one not issued yet never will be —
@@ -185,31 +188,46 @@ function statedIdentity(referential: Referential): Referential {
   return found;
 }
 
+/** The certification a path leads to, as its référentiel states it (what the errata mark as only assumed left out). */
+export function presentCertification(referential: Referential): PathView['certification'] {
+  const { certification } = statedIdentity(referential);
+  return {
+    referentialId: referential.referential,
+    version: referential.version,
+    kind: certificationKindOf(referential),
+    title: certification.title,
+    ...(certification.rncpCode ? { rncpCode: certification.rncpCode } : {}),
+    ...(certification.rsCode ? { rsCode: certification.rsCode } : {}),
+    ...(certification.level !== undefined ? { level: certification.level } : {}),
+    ...(certification.eqfLevel !== undefined ? { eqfLevel: certification.eqfLevel } : {}),
+    ...(certification.certifier ? { certifier: certification.certifier } : {}),
+  };
+}
+
 export function presentPath(state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
+  const { enrollmentId, candidateId, organisationId, ...rest } = presentPathRecord(state, referential, holder);
+  return { enrollmentId, candidateId, organisationId, certification: presentCertification(referential), ...rest };
+}
+
+/**
+ * The path as the read model stores it (`candidate_paths.path`), folded once per change rather
+ * than per question: every bloc, competency, sitting, requirement and document, for every reader.
+ * The certification's identity is left to the question (`presentCertification`): it is what the
+ * catalogue states today, and its errata may change that without a new fact on the path.
+ */
+export function presentPathRecord(state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathRecord {
   const index = indexReferential(referential);
   const progress = pathProgress(state, referential);
   const blocs = blocProgress(state, referential);
-  // Stored state is jsonb, which does not keep key order: order explicitly, by attempt (or observation).
+  // A state's maps say nothing by their key order (a stored state may come back in another): order explicitly, by attempt (or observation).
   const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
   const rankOf = (sittingId: string) => attemptOf(sittingId) + (state.sittings[sittingId]?.observation ?? 0);
   // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
   const assessments = Object.values(state.assessments).sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.sittingId) - rankOf(b.sittingId));
-  const { certification } = statedIdentity(referential);
   return {
     enrollmentId: state.enrollmentId,
     candidateId: state.candidateId,
     organisationId: state.organisationId,
-    certification: {
-      referentialId: referential.referential,
-      version: referential.version,
-      kind: certificationKindOf(referential),
-      title: certification.title,
-      ...(certification.rncpCode ? { rncpCode: certification.rncpCode } : {}),
-      ...(certification.rsCode ? { rsCode: certification.rsCode } : {}),
-      ...(certification.level !== undefined ? { level: certification.level } : {}),
-      ...(certification.eqfLevel !== undefined ? { eqfLevel: certification.eqfLevel } : {}),
-      ...(certification.certifier ? { certifier: certification.certifier } : {}),
-    },
     cohort: state.cohort,
     accessRoute: state.accessRoute,
     ...(state.apprenticeship ? { apprenticeship: { ...state.apprenticeship } } : {}),
@@ -297,18 +315,25 @@ export function presentPath(state: ActiveEnrollment, referential: Referential, h
   };
 }
 
+/** Who a path is about, and whether they consented to tell the jury (R10): what a reader's view of its sittings turns on. */
+export type PathAccess = Pick<ActiveEnrollment, 'candidateId' | 'juryDisclosureConsent'>;
+
 /**
  * The path as this reader may see it: a sitting's effective durations only where the reader may
  * know of an extra time (R14); elsewhere the base durations alone.
  */
-export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
-  const view = presentPath(state, referential, holder);
+export function pathAsSeenBy<P extends Pick<PathView, 'sittings'>>(viewer: Viewer, path: P, access: PathAccess): P {
   return {
-    ...view,
-    sittings: view.sittings.map((sitting) =>
-      maySeeSittingConditions(viewer, state, { assessorIds: sitting.assessors })
+    ...path,
+    sittings: path.sittings.map((sitting) =>
+      maySeeSittingConditions(viewer, access, { assessorIds: sitting.assessors })
         ? sitting
         : { ...sitting, timedParts: sitting.timedParts.map(({ code, baseDurationMinutes }) => ({ code, baseDurationMinutes })) },
     ),
   };
+}
+
+/** A path folded from its events (a past date, say), as this reader may see it. */
+export function presentPathFor(viewer: Viewer, state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
+  return pathAsSeenBy(viewer, presentPath(state, referential, holder), state);
 }

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@jalon/domain';
-import { pathRow, presentPathFor } from '@jalon/read-models';
+import { pathAsSeenBy, pathRow, presentCertification } from '@jalon/read-models';
 import { ReferentialResolver } from '@jalon/runtime';
 import { PathReads } from '../path-reads.service';
 import { GetPath, PathAnswer } from './get-path.query';
@@ -15,16 +15,18 @@ export class GetPathHandler implements IQueryHandler<GetPath, PathAnswer> {
   async execute({ enrollmentId, actor }: GetPath): Promise<PathAnswer> {
     const row = await pathRow(this.paths.db, enrollmentId, actor);
     if (!row) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    const { state, holder } = row;
-    const view = presentPathFor(actor, state, await this.referentials.resolve(state.referentialId, state.version), holder);
+    const { enrollmentId: id, candidateId, organisationId, ...path } = pathAsSeenBy(actor, row.path, row.access);
+    const certification = presentCertification(await this.referentials.resolve(row.referentialId, row.version));
     return {
-      ...view,
-      ...holder,
-      accommodations: await this.paths.accommodationsFor(actor, state, {
-        enrollmentId,
-        view: 'accommodations',
-        open: () => this.paths.openedEvents(enrollmentId),
-      }),
+      enrollmentId: id,
+      candidateId,
+      organisationId,
+      certification,
+      ...path,
+      ...row.holder,
+      // Accommodations are sealed facts, kept in the log, not in the read model: read from the
+      // enrollment's stream, and opened there only when this reader's view shows something (R14).
+      accommodations: await this.paths.accommodationsOf(actor, enrollmentId, 'accommodations'),
     };
   }
 }
