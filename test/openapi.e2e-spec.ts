@@ -374,7 +374,7 @@ describe('the OpenAPI document says what the api answers', () => {
       expect(response.body).toMatchObject({
         title: 'Too Many Requests',
         code: 'REQUEST.TOO_MANY',
-        detail: expect.stringMatching(/^this address made more than 2 requests in the last minute; retry in \d+ seconds?$/),
+        detail: expect.stringMatching(/^this address made more than 2 requests to this route in the last minute; retry in \d+ seconds?$/),
       });
       expect(response.headers['retry-after']).toBeDefined();
     } finally {

@@ -430,7 +430,9 @@ describe('two api processes and two workers on one PostgreSQL and Redis (separat
     expect(onOther.status).toBe(429);
     expect(onOther.body).toMatchObject({
       code: 'REQUEST.TOO_MANY',
-      detail: expect.stringMatching(new RegExp(`^this caller made more than ${THROTTLE_PER_MINUTE} requests in the last minute; retry in \\d+ seconds?$`)),
+      detail: expect.stringMatching(
+        new RegExp(`^this caller made more than ${THROTTLE_PER_MINUTE} requests to this route in the last minute; retry in \\d+ seconds?$`),
+      ),
     });
     expect(onOther.headers.get('retry-after')).not.toBeNull();
     // Another caller is not held back.

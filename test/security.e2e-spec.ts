@@ -173,7 +173,7 @@ describe('security: mass assignment, BOLA, tokens, body size, throttling (Postgr
     const throttled = await busy.get('/enrollments?pageSize=1').expect(429);
     expect(throttled.body).toMatchObject({
       code: 'REQUEST.TOO_MANY',
-      detail: expect.stringMatching(/^this caller made more than 300 requests in the last minute; retry in \d+ seconds?$/),
+      detail: expect.stringMatching(/^this caller made more than 300 requests to this route in the last minute; retry in \d+ seconds?$/),
     });
     await calm.get('/enrollments?pageSize=1').expect(200);
   });

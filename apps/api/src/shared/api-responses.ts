@@ -22,7 +22,7 @@ const GENERIC: Record<ProblemStatus, string> = {
   413: 'REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES)',
   415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none)',
   422: 'The request cannot be processed as sent',
-  429: 'REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry',
+  429: 'REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry',
   503: 'The service cannot answer for now; retry later',
 };
 

@@ -3493,7 +3493,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignInMethods"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3550,7 +3550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3629,7 +3629,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3671,7 +3671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3780,7 +3780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3823,7 +3823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3936,7 +3936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -3984,7 +3984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4069,7 +4069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4180,7 +4180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4259,7 +4259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4359,7 +4359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4470,7 +4470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4538,7 +4538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4616,7 +4616,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4728,7 +4728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4818,7 +4818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -4936,7 +4936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5048,7 +5048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5160,7 +5160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5271,7 +5271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5384,7 +5384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5497,7 +5497,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5609,7 +5609,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5721,7 +5721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5832,7 +5832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -5945,7 +5945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6057,7 +6057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6169,7 +6169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6283,7 +6283,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6396,7 +6396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6510,7 +6510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6622,7 +6622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6734,7 +6734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6845,7 +6845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6917,7 +6917,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -6999,7 +6999,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7077,7 +7077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7160,7 +7160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7233,7 +7233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7274,7 +7274,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationView"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7307,7 +7307,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7337,7 +7337,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuerProfileView"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7367,7 +7367,7 @@ export interface operations {
                     "application/json": components["schemas"]["JwkSetView"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7436,7 +7436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7519,7 +7519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7614,7 +7614,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7663,7 +7663,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7712,7 +7712,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7769,7 +7769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7820,7 +7820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7871,7 +7871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -7924,7 +7924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8027,7 +8027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8076,7 +8076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8125,7 +8125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8193,7 +8193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8293,7 +8293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8361,7 +8361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8472,7 +8472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
@@ -8519,7 +8519,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthView"];
                 };
             };
-            /** @description REQUEST.TOO_MANY: too many requests from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
             429: {
                 headers: {
                     /** @description Seconds until the client may send again */
