@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
-import { RuntimeModule } from '@jalon/runtime';
+import { EventSourcingModule, RuntimeModule } from '@jalon/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { AccrochageModule } from './accrochage/accrochage.module';
 import { AuthModule } from './auth/auth.module';
@@ -24,8 +24,9 @@ const THROTTLER_LOGGER = new Logger('Throttler');
 
 /**
  * The api: one feature module per area (auth, référentiels, candidates, enrollments' acts, paths'
- * questions, documents), each listing its controllers and its command and query handlers, over the
- * runtime every process shares; the guards and the idempotency interceptor apply to every route.
+ * questions, documents), each listing its controllers, its command and query handlers and the
+ * runtime modules they use, over the process's RuntimeModule (its configuration and storage, its
+ * lifecycle); the guards and the idempotency interceptor apply to every route.
  */
 @Module({})
 export class AppModule {
@@ -42,6 +43,8 @@ export class AppModule {
           throttlers: [{ ttl: 60_000, limit: config.throttlePerMinute }],
           storage: sharedThrottlerStorage({ url: config.redisUrl, prefix: config.redisPrefix }, (message) => THROTTLER_LOGGER.warn(message)),
         }),
+        // The idempotency interceptor's claims: kept in the database, each naming this process's liveness lock.
+        EventSourcingModule,
         AuthModule.forRoot(config),
         ReferentialsModule,
         AccrochageModule,

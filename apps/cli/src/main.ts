@@ -208,13 +208,12 @@ async function documents(args: string[]): Promise<number> {
   const { NestFactory } = await import('@nestjs/core');
   const { openStorage } = await import('@jalon/event-store');
   const { Issuance } = await import('@jalon/issuance');
-  const { RuntimeModule } = await import('@jalon/runtime');
+  const { IssuanceModule } = await import('@jalon/runtime');
+  const { CommandContext } = await import('./command-context');
   const config = loadConfig();
   const storage = await openStorage(config);
-  // The service's own wiring (keys, status lists, référentiels, vault), without its projections or jobs.
-  const app = await NestFactory.createApplicationContext(RuntimeModule.forRoot({ ...config, runProjections: false, runIssuance: false }, storage), {
-    logger: ['error'],
-  });
+  // The service's own wiring of the documents' issuance (keys, status lists, référentiels, vault), without its projections or jobs.
+  const app = await NestFactory.createApplicationContext(CommandContext.using(config, storage, [IssuanceModule]), { logger: ['error'] });
   try {
     const issuance = app.get(Issuance);
     const counts = new Map<string, number>();
@@ -272,11 +271,10 @@ async function accrochage(args: string[]): Promise<number> {
   const { NestFactory } = await import('@nestjs/core');
   const { openStorage } = await import('@jalon/event-store');
   const { AccrochageDeclarations } = await import('@jalon/accrochage');
-  const { RuntimeModule } = await import('@jalon/runtime');
+  const { AccrochageDeclarationsModule } = await import('@jalon/runtime');
+  const { CommandContext } = await import('./command-context');
   const storage = await openStorage(config);
-  const app = await NestFactory.createApplicationContext(RuntimeModule.forRoot({ ...config, runProjections: false, runIssuance: false }, storage), {
-    logger: ['error'],
-  });
+  const app = await NestFactory.createApplicationContext(CommandContext.using(config, storage, [AccrochageDeclarationsModule]), { logger: ['error'] });
   // The operator acts as an admin of the certifier's organisation; the flux records who ran it.
   const actor = { id: `cli:${userInfo().username}`, role: 'admin', organisationId: certifier.organisationId };
   try {

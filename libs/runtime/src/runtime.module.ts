@@ -1,345 +1,49 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { AppConfig, ConfigError, legacyIssuerSigningKey, resolveMasterKeys } from '@jalon/config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '@jalon/config';
 import { Storage } from '@jalon/event-store';
-import { AccrochageDeclarations } from '@jalon/accrochage';
-import {
-  configuredSender,
-  connect,
-  createDeliveryProcess,
-  createIssuanceProcess,
-  DeliveryQueue,
-  describeSmtpUrl,
-  DocumentDelivery,
-  createStatusListProjection,
-  DocumentStorage,
-  FolderDocumentStorage,
-  Issuance,
-  IssuanceQueue,
-  configuredIssuers,
-  IssuerKeyRing,
-  issuerKeySigner,
-  reconcileDelivery,
-  reconcileIssuance,
-  smtpMailer,
-  startDeliveryWorker,
-  startIssuanceWorker,
-  StatusListPublisher,
-  StatusLists,
-  StatusListSigner,
-  verificationUrl,
-} from '@jalon/issuance';
-import { DataKeys, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
-import { ProjectionRunner } from '@jalon/projections';
-import { createAllProjections } from '@jalon/read-models';
-import { ReferentialResolver } from './referential-resolver.service';
-import { ProcessLiveness } from './process-liveness';
-import { StreamCommandHandlers } from './stream-command-handlers';
-import { TransferCompletion } from './transfer-completion';
-import { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, STATUS_LIST_SIGNER, STORAGE } from './runtime.tokens';
-
-export { APP_CONFIG, DOCUMENT_STORAGE, EVENT_STORE, SQL_DB, STATUS_LIST_SIGNER, STORAGE } from './runtime.tokens';
-export type { SqlDb } from './runtime.tokens';
-
-const RECONCILE_EVERY_MS = 60_000;
+import { configuredIssuers, configuredSender, DocumentDelivery, Issuance, smtpMailer } from '@jalon/issuance';
+import { PersonalDataReadLog } from '@jalon/privacy';
+import { EventSourcingModule } from './event-sourcing.module';
+import { IssuanceModule } from './issuance.module';
+import { JobQueuesModule } from './job-queues.module';
+import { PrivacyModule } from './privacy.module';
+import { ProjectionsModule } from './projections.module';
+import { RuntimeLifecycle } from './runtime-lifecycle';
+import { APP_CONFIG, ISSUERS, STORAGE } from './runtime.tokens';
 
 /**
- * Starts what this process is configured to run — projections, issuance jobs and their periodic
- * reconciliation — and stops everything on shutdown, in order.
- */
-@Injectable()
-export class RuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Runtime');
-  private worker?: Worker;
-  private deliveryWorker?: Worker;
-  private reconciler?: NodeJS.Timeout;
-  private transfers?: NodeJS.Timeout;
-
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(STORAGE) private readonly storage: Storage,
-    private readonly runner: ProjectionRunner,
-    private readonly queue: IssuanceQueue,
-    private readonly issuance: Issuance,
-    private readonly redis: Redis,
-    @Inject(DOCUMENT_STORAGE) private readonly documents: DocumentStorage,
-    private readonly transferCompletion: TransferCompletion,
-    private readonly dataKeys: DataKeys,
-    private readonly issuerKeys: IssuerKeyRing,
-    private readonly deliveryQueue: DeliveryQueue,
-    @Optional() private readonly delivery?: DocumentDelivery,
-  ) {}
-
-  /**
-   * Keys that changed under existing data stop start-up in one line saying how to recover, rather
-   * than showing later as failed reads (personal data) or as valid documents verified invalid.
-   */
-  private async assertKeysFitStoredData(): Promise<void> {
-    await this.dataKeys.assertMasterKeysOpenStoredKeys();
-    const slug = this.config.issuerSlug;
-    // The Ed25519 key of the documents issued before the key ring stays published (it signs nothing more).
-    const legacy = legacyIssuerSigningKey(this.config);
-    if (legacy && (await this.issuerKeys.importLegacyKey(slug, legacy)))
-      this.logger.log(
-        `the Ed25519 key of the documents issued before is published under issuer "${slug}"; new documents are signed RS256 with the issuer's keys`,
-      );
-    await this.issuerKeys.assertMasterKeysOpenStoredKeys();
-    const credential = await this.documents.anyCredential?.();
-    if (!credential) return;
-    let kid: unknown;
-    try {
-      kid = (JSON.parse(Buffer.from(credential.toString('utf8').split('.')[0], 'base64url').toString('utf8')) as { kid?: unknown }).kid;
-    } catch {
-      return;
-    }
-    if (typeof kid !== 'string') return;
-    // A key URI names its issuer (…/issuers/<slug>/keys/<thumbprint>): a certifier's documents are checked against its keys.
-    const issuer = /\/issuers\/([a-z0-9-]+)\/keys\/[^/]+$/.exec(kid)?.[1] ?? slug;
-    if ((await this.issuerKeys.keys(issuer)).some((key) => key.jwk.kid === kid)) return;
-    throw new ConfigError([
-      kid.includes('/')
-        ? `the stored documents were signed with the key ${kid}, which issuer "${issuer}" does not publish: every one of them would verify as invalid; start with the database holding its keys (table issuer_keys) and the PUBLIC_BASE_URL and ISSUER_SLUG (or CERTIFIERS) they were issued under`
-        : `the stored documents were signed with the Ed25519 key ${kid}, which issuer "${slug}" does not publish: every one of them would verify as invalid; start once with that key (ISSUER_SIGNING_KEY, or issuer-ed25519.pem in DATA_DIR) so that it is published`,
-    ]);
-  }
-
-  /** When Redis last got a warning line: an outage is told once a minute, not at each reconnection attempt. */
-  private redisWarnedAt = 0;
-
-  private warnRedis(error: Error): void {
-    if (Date.now() - this.redisWarnedAt < RECONCILE_EVERY_MS) return;
-    this.redisWarnedAt = Date.now();
-    this.logger.warn(`Redis at ${this.config.redisUrl} is unavailable (${error.message}): issuance waits for it, the rest goes on`);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.assertKeysFitStoredData();
-    // ioredis and BullMQ report every failed reconnection: without listeners, each one is a multi-line print.
-    this.redis.on('error', (error: Error) => this.warnRedis(error));
-    this.queue.onError((error) => this.warnRedis(error));
-    this.deliveryQueue.onError((error) => this.warnRedis(error));
-    // Said once, at start-up, by every process: whether the documents' holders are e-mailed.
-    if (!this.config.delivery)
-      this.logger.log('document delivery by e-mail is off (SMTP_URL is not set): the documents issued meanwhile will not be e-mailed to their holders');
-    else if (this.config.runIssuance)
-      this.logger.log(
-        `documents are delivered to their holders by e-mail through ${describeSmtpUrl(this.config.delivery.smtpUrl)}, from ${this.config.delivery.from}`,
-      );
-    await this.runner.prepare();
-    if (this.config.runProjections) {
-      this.runner.start();
-      this.logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}`);
-      // Where the read models are kept up to date, the transfers left half-done are found and completed.
-      this.transfers = setInterval(() => void this.completeTransfers(), RECONCILE_EVERY_MS);
-    }
-    if (this.config.runIssuance) {
-      this.worker = startIssuanceWorker(
-        (data) => (data.type === 'issue' ? this.issuance.issue(data.job) : this.issuance.revoke(data.job)),
-        this.redis,
-        { url: this.config.redisUrl, prefix: this.config.redisPrefix },
-        // Several workers share the queue: each job says which process ran it (host and pid: a container's id and its process).
-        { name: `${hostname()}:${process.pid}` },
-      );
-      this.worker.on('failed', (job, error) => this.logger.warn(`issuance job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
-      this.worker.on('error', (error) => this.warnRedis(error));
-      if (this.delivery) {
-        const delivery = this.delivery;
-        this.deliveryWorker = startDeliveryWorker((job) => delivery.deliver(job), this.redis, { url: this.config.redisUrl, prefix: this.config.redisPrefix });
-        this.deliveryWorker.on('failed', (job, error) =>
-          this.logger.warn(`delivery job ${job?.id} failed (attempt ${job?.attemptsMade}), retried later: ${error.message}`),
-        );
-        this.deliveryWorker.on('error', (error) => this.warnRedis(error));
-      }
-      void this.checkRedis();
-      this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
-      void this.reconcile();
-    }
-  }
-
-  /** Warns, without stopping, when Redis could evict BullMQ's keys or cannot be reached. */
-  private async checkRedis(): Promise<void> {
-    try {
-      const policy = await this.queue.evictionPolicy();
-      if (policy !== 'noeviction')
-        this.logger.warn(
-          `Redis maxmemory-policy is ${policy}: set it to noeviction, or queued certificates may be evicted (the reconciler would re-issue them)`,
-        );
-    } catch (error) {
-      this.logger.warn(`Redis at ${this.config.redisUrl} cannot be checked: ${(error as Error).message}`);
-    }
-  }
-
-  /**
-   * Re-enqueues what Redis lost and removes the partial files of writers that died mid-write (at
-   * start-up and every minute: files of a crash just before this start are too young to sweep at
-   * once, since another process may be writing them).
-   */
-  private async reconcile(): Promise<void> {
-    try {
-      const swept = (await this.documents.sweep?.()) ?? [];
-      if (swept.length > 0) this.logger.log(`removed ${swept.length} partial document file(s) left by a writer that stopped mid-write`);
-    } catch (error) {
-      this.logger.warn(`sweeping partial document files failed: ${(error as Error).message}`);
-    }
-    try {
-      const { issue, revoke } = await reconcileIssuance(this.storage.sql.db, (jobs) => this.queue.enqueueAll(jobs));
-      if (issue + revoke > 0) this.logger.log(`reconciler re-enqueued ${issue} issuance and ${revoke} revocation job(s)`);
-    } catch (error) {
-      this.logger.warn(`issuance reconciliation failed: ${(error as Error).message}`);
-    }
-    if (!this.delivery) return;
-    try {
-      const delivered = await reconcileDelivery(this.storage.sql.db, (jobs) => this.deliveryQueue.enqueueAll(jobs));
-      if (delivered > 0) this.logger.log(`reconciler re-enqueued ${delivered} document e-mail(s) not sent yet`);
-    } catch (error) {
-      this.logger.warn(`delivery reconciliation failed: ${(error as Error).message}`);
-    }
-  }
-
-  /** Completes the transfers whose new enrollment was never written (see TransferCompletion). */
-  private async completeTransfers(): Promise<void> {
-    try {
-      const completed = await this.transferCompletion.completeUnfinished();
-      if (completed.length > 0) this.logger.log(`completed ${completed.length} transfer(s) whose new enrollment was missing: ${completed.join(', ')}`);
-    } catch (error) {
-      this.logger.warn(`completing unfinished transfers failed: ${(error as Error).message}`);
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.transfers);
-    clearInterval(this.reconciler);
-    // With Redis gone, closing the worker and the queue would wait for it for ever: a stop is bounded.
-    await this.bounded('the issuance worker', this.worker?.close());
-    await this.bounded('the delivery worker', this.deliveryWorker?.close());
-    await this.runner.stop();
-    await this.bounded('the issuance queue', this.queue.close());
-    await this.bounded('the delivery queue', this.deliveryQueue.close());
-    this.delivery?.close();
-    if (this.redis.status === 'ready') await this.bounded('Redis', this.redis.quit());
-    this.redis.disconnect();
-    await this.storage.close();
-  }
-
-  private async bounded(what: string, closing: Promise<unknown> | undefined, ms = 3000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>(
-      (resolve) => (timer = setTimeout(() => (this.logger.warn(`${what} did not close within ${ms} ms: left behind`), resolve()), ms)),
-    );
-    await Promise.race([closing?.catch((error: Error) => this.logger.warn(`closing ${what}: ${error.message}`)), late]);
-    clearTimeout(timer);
-  }
-}
-
-/**
- * RuntimeModule.forRoot(config, storage): what every Jalon process shares — the validated
- * configuration, the event store and the SQL database of read models, the projection runner
- * (read models and the issuance process manager), the issuance queue and service.
+ * RuntimeModule.forRoot(config, storage): the process itself, imported once, by its root module
+ * (AppModule, WorkerModule, each of the cli's command contexts). It gives every module what the
+ * process was started with — its validated configuration (APP_CONFIG, and ISSUERS, the issuers it
+ * names) and its opened storage (STORAGE) — and runs RuntimeLifecycle, which starts what the
+ * process is configured to run and stops everything on shutdown, in order. Everything else is a
+ * module of its own that a feature module imports by name: EventSourcingModule, PrivacyModule,
+ * ProjectionsModule, JobQueuesModule, IssuanceModule, AccrochageDeclarationsModule.
+ *
+ * Global, for two reasons and no more. Its exports are values fixed before Nest starts, read by
+ * nearly every module, as @nestjs/config's ConfigModule is global; the runtime's own modules read
+ * them too, and they could not import a module made by forRoot. And Nest runs a global module's
+ * hooks first at start-up and last at shutdown: RuntimeLifecycle checks the keys and prepares the
+ * projections before any other module starts (the catalogue's publication), and closes the queues,
+ * Redis and the storage after every other module has stopped. It exports nothing else.
  */
 @Global()
 @Module({})
 export class RuntimeModule {
   /** `storage` is opened by the caller first, so an unreachable store fails before Nest starts, in one line. */
   static forRoot(config: AppConfig, storage: Storage): DynamicModule {
-    // Every issuer of this instance (the default one, each certifier issuing as itself), their signature images read now.
+    // Every issuer of this instance (the default one, each certifier issuing as itself), their signature images read now:
+    // one that cannot be read also stops start-up before Nest, in one line.
     const issuers = configuredIssuers(config);
-    const slugs = issuers.all.map((issuer) => issuer.identity.slug);
     return {
       module: RuntimeModule,
+      // What RuntimeLifecycle starts and stops.
+      imports: [JobQueuesModule, ProjectionsModule, PrivacyModule, EventSourcingModule, IssuanceModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useValue: storage },
-        { provide: EVENT_STORE, useValue: storage.store },
-        { provide: SQL_DB, useValue: storage.sql.db },
-        { provide: Redis, useFactory: () => connect({ url: config.redisUrl }) },
-        {
-          provide: IssuanceQueue,
-          inject: [Redis],
-          useFactory: (redis: Redis) => new IssuanceQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }),
-        },
-        {
-          provide: DeliveryQueue,
-          inject: [Redis],
-          useFactory: (redis: Redis) => new DeliveryQueue(redis, { url: config.redisUrl, prefix: config.redisPrefix }),
-        },
-        { provide: DOCUMENT_STORAGE, useFactory: (): DocumentStorage => new FolderDocumentStorage(config.documentsDir) },
-        {
-          // Each issuer's signing keys, shared by every instance through the database; the first is made on first use.
-          provide: IssuerKeyRing,
-          useFactory: () =>
-            new IssuerKeyRing(storage.sql.db, resolveMasterKeys(config), {
-              publicBaseUrl: config.publicBaseUrl,
-              issuers: issuers.all.map((issuer) => issuer.identity),
-            }),
-        },
-        // The revocation status lists, each issuer's own: each document's entry, given at issue; the lists, signed as their issuer.
-        {
-          provide: StatusLists,
-          useFactory: () => new StatusLists(storage.sql.db, { issuerSlug: config.issuerSlug, publicBaseUrl: config.publicBaseUrl, issuers: slugs }),
-        },
-        {
-          // Each issuer's lists signed with its current key, asked at each signing: a rotation made elsewhere is followed.
-          provide: STATUS_LIST_SIGNER,
-          inject: [IssuerKeyRing],
-          useFactory:
-            (ring: IssuerKeyRing) =>
-            (slug: string): StatusListSigner | undefined => {
-              const identity = ring.identity(slug);
-              if (!identity) return undefined;
-              return {
-                issuer: { id: ring.issuerId(slug), name: identity.name },
-                sign: async (credential) => issuerKeySigner(await ring.signingKey(slug)).sign(credential),
-              };
-            },
-        },
-        {
-          provide: StatusListPublisher,
-          inject: [StatusLists, STATUS_LIST_SIGNER],
-          useFactory: (lists: StatusLists, signerOf: (slug: string) => StatusListSigner | undefined) => new StatusListPublisher(lists, signerOf),
-        },
-        ReferentialResolver,
-        StreamCommandHandlers,
-        TransferCompletion,
-        ProcessLiveness,
-        { provide: DataKeys, useFactory: () => new DataKeys(storage.sql.db, resolveMasterKeys(config)) },
-        { provide: PersonalDataVault, inject: [DataKeys], useFactory: (keys: DataKeys) => new PersonalDataVault(keys) },
-        { provide: PersonalDataReadLog, useFactory: () => new PersonalDataReadLog(storage.sql.db) },
-        {
-          provide: Issuance,
-          inject: [DOCUMENT_STORAGE, ReferentialResolver, IssuerKeyRing, PersonalDataVault, StreamCommandHandlers, StatusLists],
-          useFactory: (
-            documents: DocumentStorage,
-            referentials: ReferentialResolver,
-            keys: IssuerKeyRing,
-            vault: PersonalDataVault,
-            handlers: StreamCommandHandlers,
-            statusList: StatusLists,
-          ) =>
-            new Issuance({
-              store: storage.store,
-              enrollments: handlers.enrollments,
-              documents,
-              referential: (id, version) => referentials.resolve(id, version),
-              key: keys.signer(config.issuerSlug),
-              publicBaseUrl: config.publicBaseUrl,
-              vault,
-              statusList,
-              ...(issuers.default.signatory ? { signatory: issuers.default.signatory } : {}),
-              // Each référentiel's documents issued by its certifier where one issues as itself, else by the default issuer.
-              issuerOf: (referentialId) => {
-                const issuer = issuers.of(referentialId);
-                return {
-                  key: keys.signer(issuer.identity.slug),
-                  statusList: statusList.forIssuer(issuer.identity.slug),
-                  ...(issuer.signatory ? { signatory: issuer.signatory } : {}),
-                  ...(issuer.certifier ? { certifier: issuer.certifier } : {}),
-                };
-              },
-            }),
-        },
-        // The documents e-mailed to their holders, where SMTP_URL is set.
+        { provide: ISSUERS, useValue: issuers },
+        // The documents e-mailed to their holders, where SMTP_URL is set: only RuntimeLifecycle's delivery worker sends them.
         ...(config.delivery
           ? [
               {
@@ -358,69 +62,9 @@ export class RuntimeModule {
               },
             ]
           : []),
-        {
-          // The accrochage: each configured certifier's holders declared to the Caisse des Dépôts, from the log, once.
-          provide: AccrochageDeclarations,
-          inject: [PersonalDataVault, PersonalDataReadLog, StreamCommandHandlers, ReferentialResolver],
-          useFactory: (vault: PersonalDataVault, readLog: PersonalDataReadLog, handlers: StreamCommandHandlers, referentials: ReferentialResolver) =>
-            new AccrochageDeclarations({
-              db: storage.sql.db,
-              store: storage.store,
-              vault,
-              readLog,
-              declarations: handlers.accrochage,
-              referential: (id, version) => referentials.resolve(id, version),
-              certifiers: config.accrochageCertifiers,
-              verificationUrl: (number) => verificationUrl(config.publicBaseUrl, number),
-            }),
-        },
-        {
-          provide: ProjectionRunner,
-          inject: [IssuanceQueue, DeliveryQueue],
-          useFactory: (queue: IssuanceQueue, deliveries: DeliveryQueue) =>
-            new ProjectionRunner(
-              storage.sql.db,
-              storage.store,
-              [
-                ...createAllProjections(),
-                createIssuanceProcess((jobs) => queue.enqueueAll(jobs)),
-                createStatusListProjection(),
-                createDeliveryProcess(config.delivery ? (jobs) => deliveries.enqueueAll(jobs) : 'delivery-off'),
-              ],
-              {
-                pollIntervalMs: config.pollIntervalMs,
-                logger: new Logger('Projections'),
-                // Wakes this process's projections on other processes' appends, and its read-your-writes waits on their checkpoints.
-                signals: storage.sql.signals,
-              },
-            ),
-        },
         RuntimeLifecycle,
       ],
-      exports: [
-        APP_CONFIG,
-        STORAGE,
-        EVENT_STORE,
-        SQL_DB,
-        DOCUMENT_STORAGE,
-        IssuerKeyRing,
-        STATUS_LIST_SIGNER,
-        StatusLists,
-        StatusListPublisher,
-        ProjectionRunner,
-        IssuanceQueue,
-        DeliveryQueue,
-        Issuance,
-        AccrochageDeclarations,
-        ReferentialResolver,
-        StreamCommandHandlers,
-        TransferCompletion,
-        ProcessLiveness,
-        Redis,
-        DataKeys,
-        PersonalDataVault,
-        PersonalDataReadLog,
-      ],
+      exports: [APP_CONFIG, STORAGE, ISSUERS],
     };
   }
 }

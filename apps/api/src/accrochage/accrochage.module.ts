@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccrochageDeclarationsModule, EventSourcingModule } from '@jalon/runtime';
 import { AccrochageController } from './accrochage.controller';
 import { DeclareHoldersHandler } from './declare-holders/declare-holders.handler';
 import { GetDeclarationFluxHandler } from './get-declaration-flux/get-declaration-flux.handler';
@@ -7,6 +8,7 @@ import { ListHoldersToDeclareHandler } from './list-holders-to-declare/list-hold
 
 /** The accrochage: holders declared to the Caisse des Dépôts (one folder per act and question). */
 @Module({
+  imports: [AccrochageDeclarationsModule, EventSourcingModule],
   controllers: [AccrochageController],
   providers: [ListCertifiersHandler, ListHoldersToDeclareHandler, DeclareHoldersHandler, GetDeclarationFluxHandler],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventSourcingModule, IssuanceModule, PrivacyModule, ProjectionsModule } from '@jalon/runtime';
 import { CandidatesController } from './candidates.controller';
 import { AmendCandidateIdentityHandler } from './amend-candidate-identity/amend-candidate-identity.handler';
 import { ErasePersonalDataHandler } from './erase-personal-data/erase-personal-data.handler';
@@ -8,6 +9,8 @@ import { RegisterCandidateHandler } from './register-candidate/register-candidat
 
 /** Candidates: their registration, their identity (each read recorded), the read log, and erasure (R14); one folder per use case. */
 @Module({
+  // Erasure finds every enrollment once the read models have caught up (ProjectionsModule), then removes their documents' files (IssuanceModule).
+  imports: [EventSourcingModule, PrivacyModule, ProjectionsModule, IssuanceModule],
   controllers: [CandidatesController],
   providers: [RegisterCandidateHandler, AmendCandidateIdentityHandler, GetCandidateHandler, ListPersonalDataReadsHandler, ErasePersonalDataHandler],
 })

@@ -1,10 +1,8 @@
-import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AppConfig } from '@jalon/config';
-import { IssuerKeyRing, SigningAlgorithm } from '@jalon/issuance';
-import { APP_CONFIG } from '@jalon/runtime';
+import { SigningAlgorithm } from '@jalon/issuance';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
 import { ApiProblemResponses, Problems } from '../shared/api-responses';
@@ -23,25 +21,23 @@ import { GetDocumentCredentialQuery } from './get-document-credential/get-docume
 import { GetDocumentDeliveryQuery } from './get-document-delivery/get-document-delivery.query';
 import { GetDocumentPdfQuery } from './get-document-pdf/get-document-pdf.query';
 import { GetIssuanceQueueQuery } from './get-issuance-queue/get-issuance-queue.query';
+import { GetLegacyIssuerProfileQuery } from './get-legacy-issuer-profile/get-legacy-issuer-profile.query';
+import { GetServiceKeySetQuery } from './get-service-key-set/get-service-key-set.query';
 import { ListDocumentsQuery } from './list-documents/list-documents.query';
 import { VerifyDocumentQuery } from './verify-document/verify-document.query';
 import { verificationPage } from './verification-page';
 import { UuidParam } from '../shared/uuid-param';
 
 /**
- * Documents over HTTP: each question is a query on the bus (one folder each); `/issuer` and
- * `/.well-known/jwks.json` answer from the issuer key ring, as they did for the documents issued
- * before the issuers' own routes (IssuersController).
+ * Documents over HTTP: each question is a query on the bus (one folder each), `/issuer` and
+ * `/.well-known/jwks.json` included: they answer as they did for the documents issued before the
+ * issuers' own routes (IssuersController).
  */
 @ApiTags('documents')
 @ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)
 @Controller()
 export class DocumentsController {
-  constructor(
-    private readonly queries: QueryBus,
-    private readonly issuerKeys: IssuerKeyRing,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('verifications/:number')
   @Public()
@@ -77,19 +73,8 @@ export class DocumentsController {
   })
   @ApiOkResponse({ type: IssuerProfileView })
   @ApiProblemResponses(429)
-  async issuer(): Promise<IssuerProfileView> {
-    const slug = this.config.issuerSlug;
-    const keys = (await this.issuerKeys.keys(slug)).map((key) => key.jwk);
-    // Those documents were signed with the Ed25519 key, where there is one: it is the key their verifiers read here.
-    const publicKey = keys.find((jwk) => jwk.alg === 'EdDSA') ?? keys[0];
-    return {
-      id: `${this.config.publicBaseUrl}/issuer`,
-      type: ['Profile'],
-      name: this.config.issuerName,
-      publicKey,
-      keys,
-      profile: this.issuerKeys.issuerId(slug),
-    };
+  issuer() {
+    return this.queries.execute(new GetLegacyIssuerProfileQuery());
   }
 
   @Get('.well-known/jwks.json')
@@ -100,10 +85,8 @@ export class DocumentsController {
   })
   @ApiOkResponse({ type: JwkSetView })
   @ApiProblemResponses(429)
-  async jwks(): Promise<JwkSetView> {
-    // Each configured issuer's first key is made on first use: every one of them is in the set.
-    for (const slug of this.issuerKeys.slugs()) await this.issuerKeys.keys(slug);
-    return { keys: (await this.issuerKeys.allKeys()).map((key) => key.jwk) };
+  jwks() {
+    return this.queries.execute(new GetServiceKeySetQuery());
   }
 
   @Get('enrollments/:enrollmentId/documents')

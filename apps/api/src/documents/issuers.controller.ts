@@ -1,12 +1,14 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { isIssuerSlug } from '@jalon/config';
-import { NotFoundError } from '@jalon/domain';
-import { IssuerKeyRing, IssuerProfile, PublicJwk } from '@jalon/issuance';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../shared/api-responses';
 import { invalidRequest } from '../shared/invalid-request';
 import { IssuerOpenBadgesProfileView, JwkSetView, PublicJwkView } from './documents.responses.dto';
+import { GetIssuerKeySetQuery } from './get-issuer-key-set/get-issuer-key-set.query';
+import { GetIssuerKeyQuery } from './get-issuer-key/get-issuer-key.query';
+import { GetIssuerProfileQuery } from './get-issuer-profile/get-issuer-profile.query';
 
 /** An RFC 7638 thumbprint: base64url of a SHA-256, 43 characters. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -30,12 +32,13 @@ const ISSUER_PARAM = { name: 'issuer', description: 'The issuer’s slug (ISSUER
 /**
  * The issuers as Open Badges 3.0 verifiers dereference them: the profile a credential's `issuer.id`
  * names, the JWK its `kid` names, the issuer's JWK set (every key, current and retired). Public,
- * cacheable, and the same on every instance (the keys live in the database).
+ * cacheable, and the same on every instance (the keys live in the database). Each is a query on
+ * the bus (one folder each); the controller checks the path's parameters and says how long to cache.
  */
 @ApiTags('documents')
 @Controller('issuers')
 export class IssuersController {
-  constructor(private readonly issuerKeys: IssuerKeyRing) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get(':issuer')
   @Public()
@@ -44,10 +47,8 @@ export class IssuersController {
   @ApiParam(ISSUER_PARAM)
   @ApiOkResponse({ type: IssuerOpenBadgesProfileView })
   @ApiProblemResponses({ status: 400, description: 'REQUEST.INVALID: the issuer is not a slug' }, ISSUER_NOT_FOUND, 429)
-  profile(@IssuerParam() issuer: string): IssuerProfile {
-    const profile = this.issuerKeys.profile(issuer);
-    if (!profile) throw new NotFoundError('ISSUER.NOT_FOUND', `no issuer "${issuer}"`);
-    return profile;
+  profile(@IssuerParam() issuer: string) {
+    return this.queries.execute(new GetIssuerProfileQuery(issuer));
   }
 
   @Get(':issuer/jwks.json')
@@ -59,10 +60,8 @@ export class IssuersController {
   @ApiParam(ISSUER_PARAM)
   @ApiOkResponse({ type: JwkSetView })
   @ApiProblemResponses({ status: 400, description: 'REQUEST.INVALID: the issuer is not a slug' }, ISSUER_NOT_FOUND, 429)
-  async jwks(@IssuerParam() issuer: string): Promise<{ keys: PublicJwk[] }> {
-    const keys = await this.issuerKeys.keys(issuer);
-    if (keys.length === 0) throw new NotFoundError('ISSUER.NOT_FOUND', `no issuer "${issuer}"`);
-    return { keys: keys.map((key) => key.jwk) };
+  jwks(@IssuerParam() issuer: string) {
+    return this.queries.execute(new GetIssuerKeySetQuery(issuer));
   }
 
   @Get(':issuer/keys/:thumbprint')
@@ -77,12 +76,7 @@ export class IssuersController {
     { status: 404, description: 'ISSUER_KEY.NOT_FOUND: the issuer has no such key' },
     429,
   )
-  async key(
-    @IssuerParam() issuer: string,
-    @CheckedParam('thumbprint', (value) => THUMBPRINT.test(value), THUMBPRINT_REASON) thumbprint: string,
-  ): Promise<PublicJwk> {
-    const key = await this.issuerKeys.key(issuer, thumbprint);
-    if (!key) throw new NotFoundError('ISSUER_KEY.NOT_FOUND', `issuer "${issuer}" has no key ${thumbprint}`);
-    return key.jwk;
+  key(@IssuerParam() issuer: string, @CheckedParam('thumbprint', (value) => THUMBPRINT.test(value), THUMBPRINT_REASON) thumbprint: string) {
+    return this.queries.execute(new GetIssuerKeyQuery(issuer, thumbprint));
   }
 }

@@ -1,25 +1,25 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { NotFoundError } from '@jalon/domain';
-import { matchesIfNoneMatch, STATUS_LIST_RESIGN_AFTER_MS, StatusListPublisher } from '@jalon/issuance';
+import { matchesIfNoneMatch, STATUS_LIST_RESIGN_AFTER_MS } from '@jalon/issuance';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../shared/api-responses';
+import { GetStatusListQuery } from './get-status-list/get-status-list.query';
 
 /** How long a verifier (or a cache between) may keep a list before asking again, in seconds. */
 export const STATUS_LIST_MAX_AGE_S = STATUS_LIST_RESIGN_AFTER_MS / 1000;
-
-const LIST_NUMBER = /^(0|[1-9]\d{0,9})$/;
 
 /**
  * The issuer's revocation status lists (W3C Bitstring Status List v1.0), each a
  * BitstringStatusListCredential signed as a VC-JWT: what a machine checking a credential's
  * `credentialStatus` fetches. Public, cacheable: an ETag per content, 304 to a matching If-None-Match.
+ * The list is a query on the bus (get-status-list/); the controller answers it as HTTP caches expect.
  */
 @ApiTags('documents')
 @Controller()
 export class StatusListController {
-  constructor(private readonly publisher: StatusListPublisher) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('issuers/:issuer/status/:list')
   @Public()
@@ -46,8 +46,7 @@ export class StatusListController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: FastifyReply,
   ) {
-    const published = LIST_NUMBER.test(list) ? await this.publisher.publish(issuer, Number(list)) : undefined;
-    if (!published) throw new NotFoundError('STATUS_LIST.NOT_FOUND', `no status list ${list} of issuer ${issuer}`);
+    const published = await this.queries.execute(new GetStatusListQuery(issuer, list));
     response.header('ETag', published.etag);
     response.header('Cache-Control', `public, max-age=${STATUS_LIST_MAX_AGE_S}`);
     if (matchesIfNoneMatch(ifNoneMatch, published.etag)) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventSourcingModule } from '@jalon/runtime';
 import { AmendAccommodationHandler } from './amend-accommodation/amend-accommodation.handler';
 import { AnnulBlocHandler } from './annul-bloc/annul-bloc.handler';
 import { ChangeApprenticeshipMasterHandler } from './change-apprenticeship-master/change-apprenticeship-master.handler';
@@ -26,6 +27,7 @@ import { WithdrawJuryConsentHandler } from './withdraw-jury-consent/withdraw-jur
  * their handlers decide and write (access, référentiel, which sealed facts are opened).
  */
 @Module({
+  imports: [EventSourcingModule],
   controllers: [EnrollmentCommandsController],
   providers: [
     EnrollmentCommands,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventSourcingModule, PrivacyModule, ProjectionsModule } from '@jalon/runtime';
 import { GetBlocProvenanceHandler } from './get-bloc-provenance/get-bloc-provenance.handler';
 import { GetCohortStatisticsHandler } from './get-cohort-statistics/get-cohort-statistics.handler';
 import { GetPathAsOfHandler } from './get-path-as-of/get-path-as-of.handler';
@@ -15,6 +16,7 @@ import { ReadConsistency } from './read-consistency.service';
  * the reader's view of the accommodations; ReadConsistency: waiting for `consistentWith`).
  */
 @Module({
+  imports: [EventSourcingModule, PrivacyModule, ProjectionsModule],
   controllers: [PathsController],
   providers: [
     PathReads,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventSourcingModule } from '@jalon/runtime';
 import { PathsModule } from '../paths/paths.module';
 import { CataloguePublisher } from './catalogue-publisher';
 import { CatalogueService } from './catalogue.service';
@@ -10,7 +11,7 @@ import { WithdrawReferentialVersionHandler } from './withdraw-referential-versio
 
 /** The catalogue: référentiel versions published and withdrawn from new enrollments (one folder per act and question), browsed, and the shipped ones published at start-up. */
 @Module({
-  imports: [PathsModule],
+  imports: [PathsModule, EventSourcingModule],
   controllers: [ReferentialsController],
   providers: [
     CatalogueService,
