@@ -113,6 +113,7 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
       eventType?: string;
     }[];
     undelivered: { eventId: string; candidateId: string; kind: string }[];
+    unconfirmed: { eventId: string; candidateId: string; enrollmentId: string; number: string; kind: string; eventType: string; handedOverAt: string }[];
   }
   const deliveryView = async () => (await admin.get('/admin/delivery').expect(200)).body as DeliveryView;
 
@@ -356,6 +357,63 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
     expect(mail.messageId).toBe(`<${issued.id}.document@certificats.jalon.test>`);
     await until(async () => expect((await deliveryView()).failed.map((f) => f.data.eventId)).not.toContain(issued.id));
     expect(await outcomeOf(issued.id)).toBe('sent');
+  }, 60_000);
+
+  it('an e-mail handed over by a worker that died before the server’s answer is not sent again unasked: listed unconfirmed, sent again once an admin asks', async () => {
+    const { candidateId, email } = await candidate();
+    const id = await driver.enroll({ candidateId });
+    await driver.passBloc(id, 'BC02');
+    const [issued] = await until(async () => {
+      const events = await documentEvents(id);
+      expect(events).toHaveLength(1);
+      return events;
+    });
+    const messageId = `<${issued.id}.document@certificats.jalon.test>`;
+    await until(async () => expect(await outcomeOf(issued.id)).toBe('sent'));
+    expect(smtp.to(email).map((m) => m.messageId)).toEqual([messageId]);
+    const sentEventId = issued.id;
+
+    // What a worker killed after handing the message over leaves: its attempt open and handed over, no outcome; its job is run again.
+    await sql`DELETE FROM document_deliveries WHERE event_id = ${issued.id}`.execute(db());
+    await sql`UPDATE document_delivery_attempts SET open = true, handed_over_at = clock_timestamp() WHERE event_id = ${issued.id}`.execute(db());
+    await testApp.app.get(DeliveryQueue).enqueueAgain({ eventId: issued.id, enrollmentId: id });
+    await until(async () => expect(await outcomeOf(issued.id)).toBe('unconfirmed'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to(email)).toHaveLength(1);
+    const view = await deliveryView();
+    expect(view.outcomes.unconfirmed).toBeGreaterThanOrEqual(1);
+    const number = (issued.data as { document: { number: string } }).document.number;
+    expect(view.unconfirmed.find((u) => u.eventId === issued.id)).toEqual({
+      eventId: issued.id,
+      eventType: 'DocumentIssued',
+      enrollmentId: id,
+      candidateId,
+      number,
+      kind: 'attestation',
+      handedOverAt: expect.any(String),
+    });
+    // Another organisation's admin neither sees it nor may send it; an auditor sees it, and may not send it.
+    const elsewhere = actor(testApp.app, 'admin', 'admin-2', 'org-2');
+    expect(((await elsewhere.get('/admin/delivery').expect(200)).body as DeliveryView).unconfirmed.map((u) => u.eventId)).not.toContain(issued.id);
+    expect((await elsewhere.post(`/admin/delivery/unconfirmed/${issued.id}/resend`, {}).expect(404)).body.code).toBe('DELIVERY.NOT_FOUND');
+    const auditor = actor(testApp.app, 'auditor');
+    expect(((await auditor.get('/admin/delivery').expect(200)).body as DeliveryView).unconfirmed.map((u) => u.eventId)).toContain(issued.id);
+    await auditor.post(`/admin/delivery/unconfirmed/${issued.id}/resend`, {}).expect(403);
+
+    // The admin, having checked with the holder, asks: it goes again, once, under the same Message-ID.
+    expect((await admin.post(`/admin/delivery/unconfirmed/${issued.id}/resend`, {}).expect(200)).body).toEqual({ eventId: issued.id, enrollmentId: id });
+    await until(async () => expect(await outcomeOf(issued.id)).toBe('sent'));
+    expect(smtp.to(email).map((m) => m.messageId)).toEqual([messageId, messageId]);
+    expect((await deliveryView()).unconfirmed.map((u) => u.eventId)).not.toContain(issued.id);
+    const { rows } = await sql<{
+      resend_asked_by: string;
+      open: boolean;
+    }>`SELECT resend_asked_by, open FROM document_delivery_attempts WHERE event_id = ${issued.id}`.execute(db());
+    expect(rows).toEqual([{ resend_asked_by: admin.id, open: false }]);
+    // Sent, it is not sent again on asking.
+    const refused = (await admin.post(`/admin/delivery/unconfirmed/${sentEventId}/resend`, {}).expect(409)).body;
+    expect(refused).toMatchObject({ code: 'DELIVERY.NOT_UNCONFIRMED' });
+    await admin.post(`/admin/delivery/unconfirmed/not-a-uuid/resend`, {}).expect(400);
   }, 60_000);
 
   it('the mail server down delays the e-mail, retried with backoff: it arrives once the server is back, once', async () => {

@@ -35,7 +35,7 @@ async function startDeliveryServer(): Promise<string> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(__dirname, 'delivery-server.ts')], {
     cwd: resolve(__dirname, '../..'),
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', DELIVERY_TEST_PORT: String(PORT), DELIVERY_TEST_SCHOOL: SCHOOL },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   server = child;
   let stderr = '';
@@ -55,6 +55,25 @@ async function startDeliveryServer(): Promise<string> {
       clearTimeout(timer);
       fail(new Error(`the delivery api exited (${code}):\n${stderr}`));
     });
+  });
+}
+
+/** Leaves the path's last e-mail sent as a killed worker would have (delivery-server.ts), its job run again: answers its event id once recorded unconfirmed. */
+async function cutShort(enrollmentId: string): Promise<string> {
+  const child = server!;
+  return new Promise<string>((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('the delivery api did not cut the e-mail short within 20 s')), 20_000);
+    const listen = (chunk: Buffer) => {
+      out += chunk.toString();
+      const cut = /^cut-short (\S+)$/m.exec(out);
+      if (!cut) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', listen);
+      done(cut[1]);
+    };
+    child.stdout!.on('data', listen);
+    child.stdin!.write(`cut-short ${enrollmentId}\n`);
   });
 }
 
@@ -161,6 +180,26 @@ test('an admin follows the documents e-mailed: a refused address and a missing o
   await expect(page.getByRole('group', { name: 'Envoyés' })).toContainText('3');
   await expect(page.getByRole('group', { name: 'En échec' })).toContainText('0');
   await checkFromTop(page, 'delivery-all-sent');
+
+  // Léa's e-mail, as a worker killed after handing it to the mail server leaves it: not sent again, listed as unconfirmed.
+  const leaEvent = await cutShort(paths[0]);
+  await page.reload();
+  const unconfirmed = page.getByRole('table', { name: 'Envois non confirmés' });
+  const leaRow = unconfirmed.getByRole('row').filter({ hasText: 'Léa Martin' });
+  await expect(leaRow).toContainText(/Attestation de réussite n° JAL-A-/);
+  await expect(page.getByText('Demandez au titulaire s’il l’a reçu ; sinon, renvoyez-le.')).toBeVisible();
+  await expect(page.getByRole('link', { name: '1 non confirmé (voir plus bas)' })).toBeVisible();
+  await checkFromTop(page, 'delivery-unconfirmed');
+  // Léa did not get it: the admin sends it again; it goes, once more, and leaves the list.
+  await leaRow.getByRole('button', { name: /^Renvoyer \(Attestation de réussite n° JAL-A-/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Renvoyé : le courriel repart dans les secondes qui suivent.' })).toBeVisible();
+  await expect
+    .poll(async () => ((await admin.get('/admin/delivery')) as DeliveryView & { unconfirmed: { eventId: string }[] }).outcomes.sent, { timeout: 15_000 })
+    .toBe(2);
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Envois non confirmés' })).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Envoyés' })).toContainText('3');
+  expect(((await admin.get('/admin/delivery')) as { unconfirmed: { eventId: string }[] }).unconfirmed.map((u) => u.eventId)).not.toContain(leaEvent);
   await page.context().close();
   await api.dispose();
 });

@@ -92,6 +92,13 @@ export class JobQueue<T> {
     }
   }
 
+  /** One job run again under its id though it completed (completed jobs are kept an hour, and re-adding one does nothing): an admin's resend. */
+  async enqueueAgain(data: T): Promise<void> {
+    const existing = await this.queue.getJob(this.kind.idOf(data));
+    if (existing && (await existing.isCompleted())) await existing.remove();
+    await this.enqueueAll([data]);
+  }
+
   async counts(): Promise<Record<string, number>> {
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
   }

@@ -1,16 +1,17 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SigningAlgorithm } from '@jalon/issuance';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
-import { ApiProblemResponses, Problems } from '../shared/api-responses';
+import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { invalidRequest } from '../shared/invalid-request';
 import {
   DOWNLOAD_GONE,
   DOWNLOAD_HEADERS,
   DOWNLOAD_NOT_FOUND,
+  DeliveryResendView,
   DocumentDeliveryView,
   IssuanceQueueView,
   IssuerProfileView,
@@ -24,6 +25,7 @@ import { GetIssuanceQueueQuery } from './get-issuance-queue/get-issuance-queue.q
 import { GetLegacyIssuerProfileQuery } from './get-legacy-issuer-profile/get-legacy-issuer-profile.query';
 import { GetServiceKeySetQuery } from './get-service-key-set/get-service-key-set.query';
 import { ListDocumentsQuery } from './list-documents/list-documents.query';
+import { ResendDocumentEmailCommand } from './resend-document-email/resend-document-email.command';
 import { VerifyDocumentQuery } from './verify-document/verify-document.query';
 import { verificationPage } from './verification-page';
 import { UuidParam } from '../shared/uuid-param';
@@ -37,7 +39,10 @@ import { UuidParam } from '../shared/uuid-param';
 @ApiExtraModels(IssuedDocumentView, NotIssuedDocumentView)
 @Controller()
 export class DocumentsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Get('verifications/:number')
   @Public()
@@ -196,6 +201,27 @@ export class DocumentsController {
   })
   async deliveryView(@CurrentActor() actor: AuthenticatedActor) {
     return this.queries.execute(new GetDocumentDeliveryQuery(actor));
+  }
+
+  @Post('admin/delivery/unconfirmed/:eventId/resend')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: DeliveryResendView, description: 'Taken back and queued: the e-mail goes again, under the same Message-ID' })
+  @ApiCommandResponses(
+    Problems.invalidId,
+    { status: 404, description: 'DELIVERY.NOT_FOUND: no e-mail of that document event in the caller’s organisation' },
+    {
+      status: 409,
+      description: 'DELIVERY.NOT_UNCONFIRMED: the e-mail is not unconfirmed (sent, or not sent for a reason of its own); DELIVERY.OFF: delivery is off',
+    },
+  )
+  @ApiOperation({
+    summary:
+      'Send again an unconfirmed e-mail (handed to the mail server by a worker that died before its answer, so maybe received): an admin’s decision, once they checked with the holder',
+  })
+  async resendUnconfirmed(@UuidParam('eventId') eventId: string, @CurrentActor() actor: AuthenticatedActor) {
+    return this.commands.execute(new ResendDocumentEmailCommand(eventId, actor));
   }
 }
 

@@ -14,12 +14,14 @@ import { GetServiceKeySetHandler } from './get-service-key-set/get-service-key-s
 import { GetStatusListHandler } from './get-status-list/get-status-list.handler';
 import { IssuersController } from './issuers.controller';
 import { ListDocumentsHandler } from './list-documents/list-documents.handler';
+import { ResendDocumentEmailHandler } from './resend-document-email/resend-document-email.handler';
 import { StatusListController } from './status-list.controller';
 import { VerifyDocumentHandler } from './verify-document/verify-document.handler';
 
 /**
  * Attestations and certificates: their public verification, their downloads, the issuers' profiles,
- * keys and status lists, the issuance queue's and the e-mail delivery's state; one folder per question.
+ * keys and status lists, the issuance queue's and the e-mail delivery's state, and an unconfirmed e-mail sent
+ * again; one folder per question or act.
  */
 @Module({
   // A document is read from its enrollment's stream (its holder's data key says whether they were erased), checked
@@ -40,6 +42,7 @@ import { VerifyDocumentHandler } from './verify-document/verify-document.handler
     GetLegacyIssuerProfileHandler,
     GetServiceKeySetHandler,
     GetStatusListHandler,
+    ResendDocumentEmailHandler,
   ],
 })
 export class DocumentsModule {}

@@ -293,6 +293,26 @@ export class UndeliveredDocumentView {
   @ApiProperty({ format: 'date-time', description: 'When the delivery found no address' }) at!: string;
 }
 
+export class UnconfirmedDeliveryView {
+  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was handed over' }) eventId!: string;
+  @ApiProperty({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType!: string;
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+  @ApiProperty({ format: 'uuid' }) candidateId!: string;
+  @ApiProperty({ example: 'JAL-A-7K3M9Q2X4B1' }) number!: string;
+  @ApiProperty({ enum: ['attestation', 'certificate'] }) kind!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the message was handed to the mail server (its data complete), by a worker that died before reading the answer: it may have reached its holder, or not; it is not sent again unless asked (POST /admin/delivery/unconfirmed/{eventId}/resend)',
+  })
+  handedOverAt!: string;
+}
+
+export class DeliveryResendView {
+  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail is sent again, under the same Message-ID' }) eventId!: string;
+  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
+}
+
 export class DeliveryOutcomeCountsView {
   @ApiProperty({ type: 'integer', description: 'Document events e-mailed to their holder' }) sent!: number;
   @ApiProperty({ type: 'integer', description: 'Of no address at first, e-mailed once it was completed' }) sentLate!: number;
@@ -302,6 +322,8 @@ export class DeliveryOutcomeCountsView {
   @ApiProperty({ type: 'integer', description: 'Not e-mailed: the holder’s personal data is erased' }) holderErased!: number;
   @ApiProperty({ type: 'integer', description: 'Not e-mailed: delivery was off' }) deliveryOff!: number;
   @ApiProperty({ type: 'integer', description: 'Not e-mailed: a later event of the same document was, in its place' }) superseded!: number;
+  @ApiProperty({ type: 'integer', description: 'Handed to the mail server by a worker that died before its answer: maybe received (listed in `unconfirmed`)' })
+  unconfirmed!: number;
 }
 
 export class DocumentDeliveryView {
@@ -318,6 +340,11 @@ export class DocumentDeliveryView {
   failed!: FailedDeliveryJobView[];
   @ApiProperty({ type: [UndeliveredDocumentView], description: 'Documents not e-mailed because their holder has no e-mail address' })
   undelivered!: UndeliveredDocumentView[];
+  @ApiProperty({
+    type: [UnconfirmedDeliveryView],
+    description: 'E-mails that may or may not have reached their holder (their worker died mid-send): never sent twice unasked; an admin may send one again',
+  })
+  unconfirmed!: UnconfirmedDeliveryView[];
 }
 
 // ---- Downloads (the PDF, the credential) ----

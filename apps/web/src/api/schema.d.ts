@@ -821,6 +821,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/delivery/unconfirmed/{eventId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send again an unconfirmed e-mail (handed to the mail server by a worker that died before its answer, so maybe received): an admin’s decision, once they checked with the holder */
+        post: operations["DocumentsController_resendUnconfirmed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/issuers/{issuer}/status/{list}": {
         parameters: {
             query?: never;
@@ -3051,6 +3068,8 @@ export interface components {
             deliveryOff: number;
             /** @description Not e-mailed: a later event of the same document was, in its place */
             superseded: number;
+            /** @description Handed to the mail server by a worker that died before its answer: maybe received (listed in `unconfirmed`) */
+            unconfirmed: number;
         };
         DeliveryJobView: {
             /**
@@ -3134,6 +3153,28 @@ export interface components {
              */
             at: string;
         };
+        UnconfirmedDeliveryView: {
+            /**
+             * Format: uuid
+             * @description The document event whose e-mail was handed over
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "DocumentIssued" | "DocumentRevoked" | "DocumentReissued";
+            /** Format: uuid */
+            enrollmentId: string;
+            /** Format: uuid */
+            candidateId: string;
+            /** @example JAL-A-7K3M9Q2X4B1 */
+            number: string;
+            /** @enum {string} */
+            kind: "attestation" | "certificate";
+            /**
+             * Format: date-time
+             * @description When the message was handed to the mail server (its data complete), by a worker that died before reading the answer: it may have reached its holder, or not; it is not sent again unless asked (POST /admin/delivery/unconfirmed/{eventId}/resend)
+             */
+            handedOverAt: string;
+        };
         DocumentDeliveryView: {
             /** @description Whether documents are e-mailed to their holders (SMTP_URL is set) */
             enabled: boolean;
@@ -3150,6 +3191,17 @@ export interface components {
             failed: components["schemas"]["FailedDeliveryJobView"][];
             /** @description Documents not e-mailed because their holder has no e-mail address */
             undelivered: components["schemas"]["UndeliveredDocumentView"][];
+            /** @description E-mails that may or may not have reached their holder (their worker died mid-send): never sent twice unasked; an admin may send one again */
+            unconfirmed: components["schemas"]["UnconfirmedDeliveryView"][];
+        };
+        DeliveryResendView: {
+            /**
+             * Format: uuid
+             * @description The document event whose e-mail is sent again, under the same Message-ID
+             */
+            eventId: string;
+            /** Format: uuid */
+            enrollmentId: string;
         };
         IssuerImageView: {
             /** @description The image’s URL */
@@ -7705,6 +7757,114 @@ export interface operations {
             };
             /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_MANY: too many requests to this route from this caller (or, unauthenticated, this address) in the last minute; `detail` and `Retry-After` say when to retry */
+            429: {
+                headers: {
+                    /** @description Seconds until the client may send again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DocumentsController_resendUnconfirmed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same request with the same key (per caller) returns the first answer, with `Idempotent-Replayed: true`, and appends nothing. The key with another request answers 422, while the first still runs 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Taken back and queued: the e-mail goes again, under the same Message-ID */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResendView"];
+                };
+            };
+            /** @description REQUEST.INVALID: a field of the body is missing, unknown or wrong (each listed in `errors`); REQUEST.MALFORMED_JSON: the body is not JSON; IDEMPOTENCY.INVALID_KEY: the Idempotency-Key header is not 1 to 200 visible ASCII characters. Or: An id in the path is not a uuid: REQUEST.INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token: AUTH.TOKEN_REQUIRED, AUTH.INVALID_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role may not do this: AUTH.ROLE_NOT_ALLOWED; or the identity provider’s token names no single Jalon role and organisation: AUTH.NO_ROLE */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DELIVERY.NOT_FOUND: no e-mail of that document event in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.IN_PROGRESS: the first request with this Idempotency-Key is still running; retry after `Retry-After` seconds. Or: DELIVERY.NOT_UNCONFIRMED: the e-mail is not unconfirmed (sent, or not sent for a reason of its own); DELIVERY.OFF: delivery is off */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.TOO_LARGE: the body is larger than the limit (BODY_LIMIT_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description REQUEST.UNSUPPORTED_MEDIA_TYPE: a body was sent that is not JSON (Content-Type other than application/json, or none) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description IDEMPOTENCY.KEY_REUSED: this Idempotency-Key was used by the caller for another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,11 +1,12 @@
 import { Alert, Anchor, Button, Card, Code, Group, List, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { ReactNode, useId } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { answer, api, shouldRetry } from '../api/client';
 import type { components } from '../api/schema';
 import { currentSession } from '../auth/session';
+import { ActFailureNotice, useAct } from '../components/ActForm';
 import { QueryState } from '../components/Problem';
 import { formatParis } from '../components/paris-time';
 import { Tone, ToneBadge } from '../components/Tone';
@@ -15,6 +16,7 @@ import { CandidateName } from './path-closure';
 type DeliveryView = components['schemas']['DocumentDeliveryView'];
 type Undelivered = components['schemas']['UndeliveredDocumentView'];
 type Failed = components['schemas']['FailedDeliveryJobView'];
+type Unconfirmed = components['schemas']['UnconfirmedDeliveryView'];
 
 export const DELIVERY = '/envois';
 
@@ -67,6 +69,7 @@ export function Delivery() {
           <Outcomes view={view} allOrganisations={role === 'auditor'} />
           <WithoutAddress items={view.undelivered} canAmend={role === 'admin'} />
           <FailedDeliveries items={view.failed} canAmend={role === 'admin'} />
+          {view.unconfirmed.length > 0 && <UnconfirmedDeliveries items={view.unconfirmed} canResend={role === 'admin'} />}
           <Queue view={view} refetch={() => void delivery.refetch()} fetching={delivery.isFetching} />
         </>
       )}
@@ -156,6 +159,13 @@ function Outcomes({ view, allOrganisations }: { view: DeliveryView; allOrganisat
       {notSent.length > 0 && (
         <Text size="sm" mt="xs">
           {t('delivery.outcomes.notSent')} {notSent.join(' ; ')}.
+        </Text>
+      )}
+      {o.unconfirmed > 0 && (
+        <Text size="sm" mt={4}>
+          <Anchor href="#delivery-unconfirmed" size="sm">
+            {t('delivery.outcomes.unconfirmed', { count: o.unconfirmed })}
+          </Anchor>
         </Text>
       )}
     </section>
@@ -344,6 +354,93 @@ function FailedDeliveries({ items, canAmend }: { items: Failed[]; canAmend: bool
         </Table.Tbody>
       </Table>
     </DeliverySection>
+  );
+}
+
+/**
+ * The e-mails handed to the mail server by a worker that died before its answer: maybe received,
+ * never sent twice unasked. An admin checks with the holder and sends one again (same Message-ID).
+ */
+function UnconfirmedDeliveries({ items, canResend }: { items: Unconfirmed[]; canResend: boolean }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <DeliverySection
+      id="delivery-unconfirmed"
+      title={t('delivery.unconfirmed.title')}
+      intro={canResend ? t('delivery.unconfirmed.intro', { count: items.length }) : t('delivery.unconfirmed.introAuditor')}
+    >
+      <Table striped withTableBorder aria-labelledby="delivery-unconfirmed" verticalSpacing="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('delivery.columns.holder')}</Table.Th>
+            <Table.Th>{t('delivery.columns.document')}</Table.Th>
+            <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('delivery.columns.handedOverAt')}</Table.Th>
+            {canResend && <Table.Th>{t('delivery.columns.action')}</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((u) => (
+            <Table.Tr key={u.eventId}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Holder candidateId={u.candidateId} enrollmentId={u.enrollmentId} canReadName={canResend} />
+              </Table.Td>
+              <Table.Td>
+                <DocumentLabel kind={u.kind} number={u.number} eventType={u.eventType} />
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Text size="sm">{formatParis(u.handedOverAt, i18n.language, { dateStyle: 'short', timeStyle: 'short' })}</Text>
+              </Table.Td>
+              {canResend && (
+                <Table.Td>
+                  <Resend item={u} />
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </DeliverySection>
+  );
+}
+
+/** « Renvoyer »: the admin's decision to send an unconfirmed e-mail again; the list is read again once it is taken. */
+function Resend({ item }: { item: Unconfirmed }) {
+  const { t } = useTranslation();
+  const queries = useQueryClient();
+  const [done, setDone] = useState(false);
+  const act = useAct({
+    name: `delivery-resend-${item.eventId}`,
+    fields: [],
+    send: ({ eventId }: { eventId: string }) => answer(api.POST('/admin/delivery/unconfirmed/{eventId}/resend', { params: { path: { eventId } } })),
+  });
+  if (done)
+    return (
+      <Text size="sm" role="status">
+        {t('delivery.unconfirmed.resent')}
+      </Text>
+    );
+  return (
+    <Stack gap={4}>
+      <Button
+        size="xs"
+        variant="light"
+        loading={act.pending}
+        onClick={() =>
+          void act.run({ eventId: item.eventId }).then((sent) => {
+            if (!sent) return;
+            setDone(true);
+            void queries.invalidateQueries({ queryKey: ['delivery'] });
+          })
+        }
+      >
+        {t('delivery.unconfirmed.resend')}
+        <VisuallyHidden>
+          {' '}
+          ({t(`delivery.kinds.${item.kind}`)} n° {item.number})
+        </VisuallyHidden>
+      </Button>
+      <ActFailureNotice acts={[act]} />
+    </Stack>
   );
 }
 

@@ -289,6 +289,26 @@ const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE projection_checkpoints ADD COLUMN table_version integer NOT NULL DEFAULT 1`.execute(db);
     },
   },
+  '0014_document_delivery_hand_over': {
+    async up(db: Kysely<unknown>) {
+      // A message is handed over when the line ending its data is about to go (libs/issuance
+      // delivery, mailer): recorded first, in `handed_over_at`. An attempt found open and handed
+      // over was cut short by its worker's death after that point: the server may have the message,
+      // so it is not sent again but recorded 'unconfirmed', for an admin to check and, if need be,
+      // to send again (`resend_asked_by`, who asked, and when).
+      await sql`
+        ALTER TABLE document_delivery_attempts
+          ADD COLUMN handed_over_at timestamptz,
+          ADD COLUMN resend_asked_by text,
+          ADD COLUMN resend_asked_at timestamptz`.execute(db);
+      await sql`
+        ALTER TABLE document_deliveries
+          DROP CONSTRAINT document_deliveries_outcome,
+          ADD CONSTRAINT document_deliveries_outcome CHECK (outcome IN ('sent', 'no-email', 'holder-erased', 'delivery-off', 'superseded', 'unconfirmed')),
+          DROP CONSTRAINT document_deliveries_sent_has_id,
+          ADD CONSTRAINT document_deliveries_sent_has_id CHECK ((outcome IN ('sent', 'unconfirmed')) = (message_id IS NOT NULL))`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

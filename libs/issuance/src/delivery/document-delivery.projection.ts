@@ -40,11 +40,13 @@ export const isAddressCompletedJob = (job: DeliveryJob): job is AddressCompleted
 /**
  * What became of a document event's e-mail: sent (on time, or late once the address was completed),
  * or why none will be — `superseded`: its holder had no address then, and a later event of the
- * same document tells them its state instead.
+ * same document tells them its state instead; `unconfirmed`: handed over to the mail server by a
+ * worker that died before reading its answer (DocumentDelivery), so it may have reached its holder,
+ * and is not sent again unless an admin asks.
  */
-export type DeliveryOutcome = 'sent' | 'no-email' | 'holder-erased' | 'delivery-off' | 'superseded';
+export type DeliveryOutcome = 'sent' | 'no-email' | 'holder-erased' | 'delivery-off' | 'superseded' | 'unconfirmed';
 
-/** One row of `document_deliveries` (migrations 0008, 0012), written once; a 'no-email' row may later become 'sent' or 'superseded'. */
+/** One row of `document_deliveries` (migrations 0008, 0012, 0014), written once; a 'no-email' row may later become 'sent', 'unconfirmed' or 'superseded'. */
 export interface DeliveryRecord {
   readonly eventId: string;
   readonly enrollmentId: string;
@@ -266,4 +268,58 @@ export async function undeliveredForWantOfEmail(db: SqlDb, limit: number): Promi
     reason: 'no-email',
     at: new Date(r.recorded_at).toISOString(),
   }));
+}
+
+/** A document event's e-mail handed over by a worker that died before the mail server's answer: it may, or may not, have reached its holder. */
+export interface UnconfirmedDelivery {
+  readonly eventId: string;
+  readonly eventType: DeliveredEvent['type'];
+  readonly enrollmentId: string;
+  readonly candidateId: string;
+  readonly number: string;
+  readonly kind: 'attestation' | 'certificate';
+  /** When it was handed over to the mail server. */
+  readonly handedOverAt: string;
+}
+
+/** The e-mails recorded `unconfirmed`, at most `limit`, oldest first, for an admin to check with their holder and, if need be, send again. */
+export async function unconfirmedDeliveries(db: SqlDb, limit: number): Promise<UnconfirmedDelivery[]> {
+  const { rows } = await sql<{
+    event_id: string;
+    event_type: DeliveredEvent['type'];
+    enrollment_id: string;
+    candidate_id: string;
+    number: string;
+    handed_over_at: Date | null;
+    recorded_at: Date;
+  }>`
+    SELECT d.event_id, d.event_type, d.enrollment_id, d.candidate_id, d.number, a.handed_over_at, d.recorded_at FROM document_deliveries d
+    LEFT JOIN document_delivery_attempts a ON a.message_id = d.message_id
+    WHERE d.outcome = 'unconfirmed' ORDER BY d.recorded_at, d.event_id LIMIT ${limit}`.execute(db);
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    eventType: r.event_type,
+    enrollmentId: r.enrollment_id,
+    candidateId: r.candidate_id,
+    number: r.number,
+    kind: kindOfNumber(r.number),
+    handedOverAt: new Date(r.handed_over_at ?? r.recorded_at).toISOString(),
+  }));
+}
+
+/**
+ * An admin's decision to send an unconfirmed e-mail again: its outcome is taken back (who asked, and
+ * when, kept with its attempts), so that its job, run again, sends it as the first time — under the
+ * same Message-ID. `undefined` when the event's e-mail is not unconfirmed (sent since, or never
+ * handed over); the caller enqueues the returned job.
+ */
+export async function takeBackUnconfirmed(db: SqlDb, eventId: string, by: string): Promise<DocumentEventJob | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ enrollment_id: string; message_id: string | null }>`
+      DELETE FROM document_deliveries WHERE event_id = ${eventId} AND outcome = 'unconfirmed' RETURNING enrollment_id, message_id`.execute(trx);
+    if (rows.length === 0) return undefined;
+    await sql`UPDATE document_delivery_attempts SET resend_asked_by = ${by}, resend_asked_at = clock_timestamp()
+      WHERE message_id = ${rows[0].message_id}`.execute(trx);
+    return { eventId, enrollmentId: rows[0].enrollment_id };
+  });
 }

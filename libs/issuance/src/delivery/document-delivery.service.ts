@@ -100,18 +100,26 @@ interface DocumentEvent {
  * message, so a job run again (a replay, the reconciler, a worker killed after the outcome was
  * written) sends nothing more.
  *
- * One window remains, and no design closes it: between the mail server's acceptance (its 250 to the
- * message's data) and the commit of the outcome. SMTP cannot take part in a transaction, and no
- * number of acknowledgements can make two parties that only exchange messages over a link that may
- * fail agree for certain that one was delivered (the two generals' problem): record the outcome
- * before sending, and a crash loses the message; record it after, and a crash sends it again. Jalon
- * chooses again: at least once, never lost. The window is made as small as it can be — each send is
- * recorded as attempted before the message is handed over, the statement recording it sent is built
- * beforehand, and it is sent in the tick the server's answer is read, one round trip to the
- * database with nothing awaited in between — and a message sent again is the same message, its
- * Message-ID derived from the event id, which receiving servers and mail readers that deduplicate by
- * Message-ID show once. An attempt found still open by the next one was interrupted
- * (`document_delivery_attempts.interrupted`): those are the messages that may have arrived twice.
+ * No design makes a send and its record one act: SMTP cannot take part in a transaction, and no
+ * number of acknowledgements makes two parties that exchange messages over a link that may fail
+ * agree for certain that one was delivered (the two generals' problem). What a worker killed
+ * mid-send leaves must therefore be read one way or the other, and Jalon reads it so that no
+ * message ever reaches its holder twice. Each attempt is recorded before the connection opens, and
+ * recorded handed over (`handed_over_at`) at the one point from which the message can reach its
+ * holder: the server has the envelope and the whole content and waits for the line that ends the
+ * data, which the mailer sends only once that record committed. An attempt the next one finds open:
+ * - not handed over: its worker died before that line; the server dropped the unfinished message,
+ *   and it is sent again (`interrupted` counts those);
+ * - handed over: its worker died after the record, most likely after that line too; the message is
+ *   not sent again but recorded `unconfirmed`, listed for an admin, who can check with the holder and
+ *   send it again (`askResend`), by their decision.
+ * The price is a message lost if the worker dies between the hand-over's commit and the write of
+ * the last line — a few microseconds, against the tens of milliseconds the server takes to accept —
+ * and even then it is listed as unconfirmed, never silently gone. A live worker that reads an error
+ * after the hand-over (the server refused the data, or went away) knows it was not accepted, or
+ * cannot tell because the mail server failed, and tries again: a mail server down delays, never
+ * loses. A message sent again by an admin is the same message, its Message-ID derived from the
+ * event id.
  *
  * A holder whose personal data was erased gets nothing (there is no address left to write to); a
  * holder without an address is recorded as such, for an admin to see (undeliveredForWantOfEmail).
@@ -182,8 +190,7 @@ export class DocumentDelivery {
       return (await this.lateRound(state.candidateId, job.eventId, { own: claimed })).outcome === 'done' ? 'sent' : 'no-email';
     }
     const mail = await this.mail(document, identity, to, job, false);
-    await this.send(mail, { ...job, holder }, recordDeliveriesStatement([outcome('sent', messageId)]));
-    return 'sent';
+    return this.send(mail, { ...job, holder }, (o) => recordDeliveriesStatement([outcome(o, messageId)]));
   }
 
   /**
@@ -263,35 +270,51 @@ export class DocumentDelivery {
     await this.send(
       mail,
       { ...job, holder },
-      sql`UPDATE document_deliveries SET outcome = 'sent', message_id = ${mail.messageId}, sent_late_at = clock_timestamp()
+      (o) => sql`UPDATE document_deliveries SET outcome = ${o}, message_id = ${mail.messageId}, sent_late_at = clock_timestamp()
         WHERE event_id = ${row.eventId} AND outcome = 'no-email'`,
     );
     return true;
   }
 
   /**
-   * Hands the message to the mail server, and records it sent with `recordSent`. The attempt is
-   * recorded first; the statement recording it sent (and closing the attempt) is built before the
-   * message goes, and runs in the tick the server's acceptance is read: that one round trip is the
-   * window in which a crash sends the message again (see the class comment).
+   * Hands the message to the mail server, and records its outcome with `record`: `sent` once the
+   * server accepted it; `unconfirmed`, without sending, when the last attempt was handed over by a
+   * worker that died before the server's answer (see the class comment). The statement recording it
+   * sent is built before the message goes, and runs in the tick the server's acceptance is read.
    */
-  private async send(mail: OutgoingMail, attempt: DocumentEventJob & { holder: Holder }, recordSent: RawBuilder<unknown>): Promise<void> {
+  private async send(
+    mail: OutgoingMail,
+    attempt: DocumentEventJob & { holder: Holder },
+    record: (outcome: 'sent' | 'unconfirmed') => RawBuilder<unknown>,
+  ): Promise<'sent' | 'unconfirmed'> {
     const db = this.deps.db;
     const { messageId } = mail;
+    // The attempt closed and the outcome recorded together: a failure between them would send the message again.
+    const unconfirmed = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql`UPDATE document_delivery_attempts SET open = false, interrupted = interrupted + 1
+        WHERE message_id = ${messageId} AND open AND handed_over_at IS NOT NULL RETURNING 1`.execute(trx);
+      if (rows.length > 0) await record('unconfirmed').execute(trx);
+      return rows.length > 0;
+    });
+    if (unconfirmed) return 'unconfirmed';
     await sql`INSERT INTO document_delivery_attempts (message_id, event_id, enrollment_id, candidate_id, attempts, open)
       VALUES (${messageId}, ${attempt.eventId}, ${attempt.enrollmentId}, ${attempt.holder.candidateId}, 1, true)
       ON CONFLICT (message_id) DO UPDATE SET
         attempts = document_delivery_attempts.attempts + 1,
         interrupted = document_delivery_attempts.interrupted + CASE WHEN document_delivery_attempts.open THEN 1 ELSE 0 END,
-        open = true, refused = false, refused_at_revision = NULL, last_error = NULL, last_attempt_at = clock_timestamp()`.execute(db);
-    const sent = sql`WITH closed AS (UPDATE document_delivery_attempts SET open = false WHERE message_id = ${messageId}) ${recordSent}`;
+        open = true, handed_over_at = NULL, refused = false, refused_at_revision = NULL, last_error = NULL, last_attempt_at = clock_timestamp()`.execute(db);
+    const sent = sql`WITH closed AS (UPDATE document_delivery_attempts SET open = false WHERE message_id = ${messageId}) ${record('sent')}`;
+    const handingOver = async () => {
+      await sql`UPDATE document_delivery_attempts SET handed_over_at = clock_timestamp() WHERE message_id = ${messageId}`.execute(db);
+    };
     try {
-      await this.deps.mailer.send(mail);
+      await this.deps.mailer.send(mail, handingOver);
     } catch (error) {
+      // Not accepted (or the mail server went away before saying): tried again, the hand-over undone.
       // The address refused: not tried again until it changes. Any refusal for good: failed at once, not retried with backoff.
       const refused = error instanceof MailRefusedError && error.addressRefused;
       const message = error instanceof Error ? error.message : String(error);
-      await sql`UPDATE document_delivery_attempts SET open = false, refused = ${refused},
+      await sql`UPDATE document_delivery_attempts SET open = false, handed_over_at = NULL, refused = ${refused},
           refused_at_revision = ${refused ? attempt.holder.revision : null}, last_error = ${message}
         WHERE message_id = ${messageId}`
         .execute(db)
@@ -299,8 +322,8 @@ export class DocumentDelivery {
       if (error instanceof MailRefusedError) throw new UnrecoverableError(message);
       throw error;
     }
-    // Accepted: from the server's answer until this statement commits, a crash sends the message again.
     await sent.execute(db);
+    return 'sent';
   }
 
   /** A message the server refused is not sent again, nor its holder's identity opened, until that identity changes. */

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
 import { Mailbox } from '@jalon/config';
-import { createTransport } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 
 export interface OutgoingMail {
   readonly from: Mailbox;
@@ -16,9 +19,15 @@ export interface OutgoingMail {
  * the tick that answer is read. Rejects with a MailRefusedError when the server refused it for good
  * (a 5xx answer: the address, say), with a MailServerUnavailableError when it could not be reached or
  * asked to try later (4xx), with the library's error otherwise.
+ *
+ * `handingOver`, when given, is awaited at the one moment from which the message may reach its
+ * holder: the server has taken the envelope and the whole content, and waits for the line that ends
+ * the data (`.`), which is sent only once it resolves. A process that dies before that line leaves
+ * the server with an unfinished message, which it drops; one that dies after it may have delivered
+ * it. Should `handingOver` fail, the connection is closed without that line: nothing is delivered.
  */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail, handingOver?: () => Promise<void>): Promise<void>;
   close(): void;
 }
 
@@ -30,36 +39,82 @@ export interface SmtpMailerOptions {
 }
 
 /**
- * nodemailer's SMTP transport on SMTP_URL (smtp://user:password@host:587, smtps://…:465; nodemailer
- * reads options from its query, e.g. ?tls.rejectUnauthorized=false): one connection per message,
- * bounded waits, so a mail server that hangs fails the job (retried later) rather than holding it.
+ * SMTP on SMTP_URL (smtp://user:password@host:587, smtps://…:465; options read from its query as
+ * nodemailer reads them, e.g. ?tls.rejectUnauthorized=false), through nodemailer's SMTP connection
+ * rather than its transport, which reads the message ahead of the server's go-ahead for the data and
+ * so cannot hold its last line back: one connection per message (STARTTLS where offered), bounded
+ * waits, so a mail server that hangs fails the job (retried later) rather than holding it.
  */
 export function smtpMailer(smtpUrl: string, options: SmtpMailerOptions = {}): Mailer {
   const timeout = options.timeoutMs ?? 20_000;
-  const transport = createTransport({
-    url: smtpUrl,
+  const { auth, ...url } = parseConnectionUrl(smtpUrl);
+  const connectionOptions = {
+    ...url,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
     ...(options.clientName ? { name: options.clientName } : {}),
-  } as Parameters<typeof createTransport>[0]);
+  } as ConstructorParameters<typeof SMTPConnection>[0];
+  const open = new Set<SMTPConnection>();
   return {
-    async send(mail) {
+    async send(mail, handingOver) {
+      const message = await new MailComposer({
+        from: mail.from.name ? { name: mail.from.name, address: mail.from.address } : mail.from.address,
+        to: mail.to,
+        messageId: mail.messageId,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      })
+        .compile()
+        .build();
+      const connection = new SMTPConnection(connectionOptions);
+      open.add(connection);
       try {
-        await transport.sendMail({
-          from: mail.from.name ? { name: mail.from.name, address: mail.from.address } : mail.from.address,
-          to: mail.to,
-          messageId: mail.messageId,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
+        await new Promise<void>((resolve, reject) => {
+          connection.once('error', reject);
+          const sendMessage = () =>
+            connection.send({ from: mail.from.address, to: [mail.to] }, lastLineHeldBack(message, handingOver), (error) => (error ? reject(error) : resolve()));
+          connection.connect(() => {
+            if (!auth || !connection.allowsAuth) return sendMessage();
+            connection.login({ user: auth.user, credentials: { user: auth.user, pass: auth.pass } }, (error) => (error ? reject(error) : sendMessage()));
+          });
         });
+        connection.quit();
       } catch (error) {
+        connection.close();
         throw mailError(error, mail.to);
+      } finally {
+        open.delete(connection);
       }
     },
-    close: () => transport.close(),
+    close: () => {
+      for (const connection of open) connection.close();
+    },
   };
+}
+
+/**
+ * The message's content, read by the connection once the server said go ahead with the data (354);
+ * its end — after which the connection writes the line that ends the data — only once `handingOver`
+ * resolved. Failing, it fails the stream: the connection errs out and closes, the line never sent.
+ */
+function lastLineHeldBack(message: Buffer, handingOver?: () => Promise<void>): Readable {
+  let given = false;
+  return new Readable({
+    read() {
+      if (!given) {
+        given = true;
+        this.push(message);
+        return;
+      }
+      if (!handingOver) return void this.push(null);
+      handingOver().then(
+        () => this.push(null),
+        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   DeliveryQueue,
   isAddressCompletedJob,
   kindOfNumber,
+  unconfirmedDeliveries,
   undeliveredForWantOfEmail,
 } from '@jalon/issuance';
 import { APP_CONFIG } from '@jalon/runtime';
@@ -58,6 +59,7 @@ export class GetDocumentDeliveryHandler implements IQueryHandler<GetDocumentDeli
       ),
       failed: own,
       undelivered: await this.own(await undeliveredForWantOfEmail(this.reads.db, limit), (d) => d, actor),
+      unconfirmed: await this.own(await unconfirmedDeliveries(this.reads.db, limit), (d) => d, actor),
     };
   }
 
@@ -102,7 +104,8 @@ export class GetDocumentDeliveryHandler implements IQueryHandler<GetDocumentDeli
         count(*) FILTER (WHERE d.outcome = 'holder-erased' OR (d.outcome = 'no-email' AND d.address_completed_by IS NULL
           AND EXISTS (SELECT 1 FROM candidate_keys k WHERE k.candidate_id = d.candidate_id AND k.erased_at IS NOT NULL)))::text AS holder_erased,
         count(*) FILTER (WHERE d.outcome = 'delivery-off')::text AS delivery_off,
-        count(*) FILTER (WHERE d.outcome = 'superseded')::text AS superseded
+        count(*) FILTER (WHERE d.outcome = 'superseded')::text AS superseded,
+        count(*) FILTER (WHERE d.outcome = 'unconfirmed')::text AS unconfirmed
       FROM document_deliveries d WHERE ${scoped(sql.ref('d.enrollment_id'))}`.execute(this.reads.db);
     const { rows: pending } = await sql<{ n: string }>`
       SELECT count(*)::text AS n FROM delivery_outbox o
@@ -118,6 +121,7 @@ export class GetDocumentDeliveryHandler implements IQueryHandler<GetDocumentDeli
       holderErased: Number(r.holder_erased),
       deliveryOff: Number(r.delivery_off),
       superseded: Number(r.superseded),
+      unconfirmed: Number(r.unconfirmed),
     };
   }
 
