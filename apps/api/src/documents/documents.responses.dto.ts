@@ -278,13 +278,18 @@ export class FailedDeliveryJobView {
   @ApiPropertyOptional({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType?: string;
 }
 
-export class UndeliveredDocumentView {
-  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was not sent: its document’s latest' }) eventId!: string;
+/** A document event whose e-mail is listed for an admin: which event, of which document, whose. */
+class DocumentEventView {
+  @ApiProperty({ format: 'uuid', description: 'The document event' }) eventId!: string;
   @ApiProperty({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType!: string;
   @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
   @ApiProperty({ format: 'uuid' }) candidateId!: string;
   @ApiProperty({ example: 'JAL-A-7K3M9Q2X4B1' }) number!: string;
   @ApiProperty({ enum: ['attestation', 'certificate'] }) kind!: string;
+}
+
+/** Not e-mailed for want of an address: its document's latest event. */
+export class UndeliveredDocumentView extends DocumentEventView {
   @ApiProperty({
     enum: ['no-email'],
     description: 'The holder has no e-mail address: complete their identity (POST /candidates/{id}/identity-amendments), and the document is e-mailed to them',
@@ -293,13 +298,8 @@ export class UndeliveredDocumentView {
   @ApiProperty({ format: 'date-time', description: 'When the delivery found no address' }) at!: string;
 }
 
-export class UnconfirmedDeliveryView {
-  @ApiProperty({ format: 'uuid', description: 'The document event whose e-mail was handed over' }) eventId!: string;
-  @ApiProperty({ enum: ['DocumentIssued', 'DocumentRevoked', 'DocumentReissued'] }) eventType!: string;
-  @ApiProperty({ format: 'uuid' }) enrollmentId!: string;
-  @ApiProperty({ format: 'uuid' }) candidateId!: string;
-  @ApiProperty({ example: 'JAL-A-7K3M9Q2X4B1' }) number!: string;
-  @ApiProperty({ enum: ['attestation', 'certificate'] }) kind!: string;
+/** Handed over to the mail server by a worker that died before its answer. */
+export class UnconfirmedDeliveryView extends DocumentEventView {
   @ApiProperty({
     format: 'date-time',
     description:

@@ -3129,7 +3129,7 @@ export interface components {
         UndeliveredDocumentView: {
             /**
              * Format: uuid
-             * @description The document event whose e-mail was not sent: its document’s latest
+             * @description The document event
              */
             eventId: string;
             /** @enum {string} */
@@ -3156,7 +3156,7 @@ export interface components {
         UnconfirmedDeliveryView: {
             /**
              * Format: uuid
-             * @description The document event whose e-mail was handed over
+             * @description The document event
              */
             eventId: string;
             /** @enum {string} */

@@ -240,34 +240,35 @@ export interface UndeliveredDocument {
   readonly at: string;
 }
 
+/** The columns of document_deliveries that say which document event, of whom, in the shape the lists answer. */
+interface DocumentEventColumns {
+  event_id: string;
+  event_type: DeliveredEvent['type'];
+  enrollment_id: string;
+  candidate_id: string;
+  number: string;
+}
+const documentEventOf = (r: DocumentEventColumns) => ({
+  eventId: r.event_id,
+  eventType: r.event_type,
+  enrollmentId: r.enrollment_id,
+  candidateId: r.candidate_id,
+  number: r.number,
+  kind: kindOfNumber(r.number),
+});
+
 /**
  * The documents whose holder is still not told of them for want of an address, at most `limit`,
  * oldest first: the latest event of each ('no-email', not superseded), not taken on since the
  * address was completed, of holders whose personal data is not erased (they will never have one).
  */
 export async function undeliveredForWantOfEmail(db: SqlDb, limit: number): Promise<UndeliveredDocument[]> {
-  const { rows } = await sql<{
-    event_id: string;
-    event_type: DeliveredEvent['type'];
-    enrollment_id: string;
-    candidate_id: string;
-    number: string;
-    recorded_at: Date;
-  }>`
+  const { rows } = await sql<DocumentEventColumns & { recorded_at: Date }>`
     SELECT d.event_id, d.event_type, d.enrollment_id, d.candidate_id, d.number, d.recorded_at FROM document_deliveries d
     WHERE d.outcome = 'no-email' AND d.address_completed_by IS NULL
       AND NOT EXISTS (SELECT 1 FROM candidate_keys k WHERE k.candidate_id = d.candidate_id AND k.erased_at IS NOT NULL)
     ORDER BY d.recorded_at, d.event_id LIMIT ${limit}`.execute(db);
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    eventType: r.event_type,
-    enrollmentId: r.enrollment_id,
-    candidateId: r.candidate_id,
-    number: r.number,
-    kind: kindOfNumber(r.number),
-    reason: 'no-email',
-    at: new Date(r.recorded_at).toISOString(),
-  }));
+  return rows.map((r) => ({ ...documentEventOf(r), reason: 'no-email', at: new Date(r.recorded_at).toISOString() }));
 }
 
 /** A document event's e-mail handed over by a worker that died before the mail server's answer: it may, or may not, have reached its holder. */
@@ -284,27 +285,11 @@ export interface UnconfirmedDelivery {
 
 /** The e-mails recorded `unconfirmed`, at most `limit`, oldest first, for an admin to check with their holder and, if need be, send again. */
 export async function unconfirmedDeliveries(db: SqlDb, limit: number): Promise<UnconfirmedDelivery[]> {
-  const { rows } = await sql<{
-    event_id: string;
-    event_type: DeliveredEvent['type'];
-    enrollment_id: string;
-    candidate_id: string;
-    number: string;
-    handed_over_at: Date | null;
-    recorded_at: Date;
-  }>`
+  const { rows } = await sql<DocumentEventColumns & { handed_over_at: Date | null; recorded_at: Date }>`
     SELECT d.event_id, d.event_type, d.enrollment_id, d.candidate_id, d.number, a.handed_over_at, d.recorded_at FROM document_deliveries d
     LEFT JOIN document_delivery_attempts a ON a.message_id = d.message_id
     WHERE d.outcome = 'unconfirmed' ORDER BY d.recorded_at, d.event_id LIMIT ${limit}`.execute(db);
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    eventType: r.event_type,
-    enrollmentId: r.enrollment_id,
-    candidateId: r.candidate_id,
-    number: r.number,
-    kind: kindOfNumber(r.number),
-    handedOverAt: new Date(r.handed_over_at ?? r.recorded_at).toISOString(),
-  }));
+  return rows.map((r) => ({ ...documentEventOf(r), handedOverAt: new Date(r.handed_over_at ?? r.recorded_at).toISOString() }));
 }
 
 /**
