@@ -95,11 +95,12 @@ describe('request bodies: unknown fields answer 400 and change nothing', () => {
     expect(posts.filter((r) => !bodyOf(r.path).content['application/json']).map((r) => r.path)).toEqual(['/imports/cohort']);
     const withoutFields = posts.filter((r) => schemaOf(r.path).$ref === '#/components/schemas/NoFieldsRequest');
     expect(withoutFields.map((r) => r.path).sort()).toEqual([
+      '/admin/delivery/unconfirmed/:eventId/resend',
       '/candidates/:candidateId/erasure',
       '/enrollments/:enrollmentId/blocs/:blocCode/validation',
       '/enrollments/:enrollmentId/requirements/:requirementCode/validation',
     ]);
-    expect(withoutFields.map((r) => bodyOf(r.path).required)).toEqual([false, false, false]);
+    expect(withoutFields.map((r) => bodyOf(r.path).required)).toEqual([false, false, false, false]);
     expect(document.components.schemas.NoFieldsRequest).toEqual({ type: 'object', properties: {} });
     // And what each answers on success: every act says where the stream and the log stand.
     const answerOf = (path: string) => {

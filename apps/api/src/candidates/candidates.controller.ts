@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { AuthenticatedActor, CurrentActor, Roles } from '../auth/auth.decorators';
-import { NoFieldsRequest } from '../enrollments/enrollment.requests.dto';
+import { NoFieldsRequest } from '../shared/no-fields-request.dto';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { CreatedOutcome } from '../shared/command-outcome';
 import { WithheldValue } from '../shared/withheld.responses.dto';

@@ -1,12 +1,13 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SigningAlgorithm } from '@jalon/issuance';
 import { AuthenticatedActor, CurrentActor, Public, Roles } from '../auth/auth.decorators';
 import { IssuedDocumentView, NotIssuedDocumentView } from '../paths/path-queries.responses.dto';
 import { ApiCommandResponses, ApiProblemResponses, Problems } from '../shared/api-responses';
 import { invalidRequest } from '../shared/invalid-request';
+import { NoFieldsRequest } from '../shared/no-fields-request.dto';
 import {
   DOWNLOAD_GONE,
   DOWNLOAD_HEADERS,
@@ -220,7 +221,8 @@ export class DocumentsController {
     summary:
       'Send again an unconfirmed e-mail (handed to the mail server by a worker that died before its answer, so maybe received): an admin’s decision, once they checked with the holder',
   })
-  async resendUnconfirmed(@UuidParam('eventId') eventId: string, @CurrentActor() actor: AuthenticatedActor) {
+  @ApiBody({ type: NoFieldsRequest, required: false, description: 'No fields: the document event is in the path, the admin in the token' })
+  async resendUnconfirmed(@UuidParam('eventId') eventId: string, @Body() _body: NoFieldsRequest, @CurrentActor() actor: AuthenticatedActor) {
     return this.commands.execute(new ResendDocumentEmailCommand(eventId, actor));
   }
 }

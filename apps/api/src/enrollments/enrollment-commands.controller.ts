@@ -18,7 +18,8 @@ import { CorrectAssessmentRequest } from './correct-assessment/correct-assessmen
 import { EndAccommodationCommand } from './end-accommodation/end-accommodation.command';
 import { enrollCommandOf } from './enroll/enroll.command';
 import { EnrollRequest } from './enroll/enroll.request.dto';
-import { AccommodationTermsRequest, accommodationTermsOf, ConsentRequest, criterionResultsOf, NoFieldsRequest, ReasonRequest } from './enrollment.requests.dto';
+import { NoFieldsRequest } from '../shared/no-fields-request.dto';
+import { AccommodationTermsRequest, accommodationTermsOf, ConsentRequest, criterionResultsOf, ReasonRequest } from './enrollment.requests.dto';
 import { GrantAccommodationCommand } from './grant-accommodation/grant-accommodation.command';
 import { RecordAssessmentCommand } from './record-assessment/record-assessment.command';
 import { RecordAssessmentRequest } from './record-assessment/record-assessment.request.dto';

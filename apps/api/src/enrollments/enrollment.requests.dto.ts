@@ -24,13 +24,6 @@ export const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 /** Référentiel ids. */
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/**
- * The body of an act that takes nothing beyond its path and its caller. Declared all the same, so
- * the global ValidationPipe (whitelist, forbidNonWhitelisted) answers 400 for any field sent
- * instead of letting an unread body through; an absent body is the usual call.
- */
-export class NoFieldsRequest {}
-
 export class ExtraTimeDto {
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(100) numerator!: number;
   @ApiProperty({ example: 4 }) @IsInt() @Min(1) @Max(100) denominator!: number;

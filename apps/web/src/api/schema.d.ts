@@ -7789,7 +7789,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description No fields: the document event is in the path, the admin in the token */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoFieldsRequest"];
+            };
+        };
         responses: {
             /** @description Taken back and queued: the e-mail goes again, under the same Message-ID */
             200: {
