@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   accommodationsAsSeenBy,
   AccommodationsView,
+  accommodationsViewOf,
   ActiveEnrollment,
   assertMayAccess,
   EnrollmentEvent,
@@ -55,8 +56,17 @@ export class PathReads {
     return view;
   }
 
-  /** The reader's view of the accommodations of an enrollment as its stream stands (the api's stream cache answers most). */
-  async accommodationsOf(actor: AuthenticatedActor, enrollmentId: string, view: string): Promise<AccommodationsView> {
+  /**
+   * The reader's view of the accommodations of an enrollment as its stream stands; a reader whose
+   * view is none whoever the path is (an admin, a jury without the candidate's consent) reads nothing.
+   */
+  async accommodationsOf(
+    actor: AuthenticatedActor,
+    enrollmentId: string,
+    view: string,
+    path: Pick<ActiveEnrollment, 'candidateId' | 'juryDisclosureConsent'>,
+  ): Promise<AccommodationsView> {
+    if (accommodationsViewOf(actor, path) === 'none') return { view: 'none' };
     const { state } = await this.handlers.enrollments.load(enrollmentId);
     if (state.status === 'none') throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
     return this.accommodationsFor(actor, state, { enrollmentId, view, open: () => this.openedEvents(enrollmentId) });

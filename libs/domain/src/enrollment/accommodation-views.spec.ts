@@ -1,5 +1,5 @@
 import { Viewer } from './accommodation-views';
-import { accommodationsAsSeenBy, maySeeSittingConditions, readsAccommodations } from './accommodation-views';
+import { accommodationsAsSeenBy, accommodationsViewOf, maySeeSittingConditions, readsAccommodations } from './accommodation-views';
 import { AccommodationTerms } from './accommodation';
 import { EnrollmentEvent } from './enrollment.events';
 import { ActiveEnrollment, foldEnrollment } from './enrollment.state';
@@ -131,6 +131,33 @@ describe('R14: each reader sees what they must of the accommodations', () => {
     expect(maySeeSittingConditions(viewer('assessor', otherAssessor.id), state, sitting)).toBe(false);
     expect(maySeeSittingConditions(viewer('jury'), state, sitting)).toBe(false);
     expect(maySeeSittingConditions(viewer('jury'), stateOf(path(true)), sitting)).toBe(true);
+  });
+
+  it('which view a reader gets is known from who the path is about and the consent alone, before any accommodation is read', () => {
+    const readers: Viewer[] = [
+      viewer('referent'),
+      { role: 'candidate', id: 'cand-1' },
+      { role: 'candidate', id: 'someone-else' },
+      viewer('jury'),
+      viewer('assessor', assessor.id),
+      viewer('auditor'),
+      viewer('admin'),
+      viewer('dpo'),
+    ];
+    for (const consent of [false, true]) {
+      const state = stateOf(path(consent));
+      expect(readers.map((reader) => accommodationsViewOf(reader, state))).toEqual(readers.map((reader) => accommodationsAsSeenBy(reader, state).view));
+    }
+    expect(readers.map((reader) => accommodationsViewOf(reader, { candidateId: 'cand-1', juryDisclosureConsent: false }))).toEqual([
+      'full',
+      'full',
+      'none',
+      'none',
+      'to-apply',
+      'kinds',
+      'none',
+      'none',
+    ]);
   });
 
   it('says when answering means opening sealed facts, so the read is recorded', () => {

@@ -72,34 +72,46 @@ const INSTRUCTIONS: Record<AccommodationKind, (extraTime?: ExtraTime) => string>
   'adapted-follow-up': () => 'Sans objet pour la passation',
 };
 
+/**
+ * Which view of a path's accommodations this reader gets, from who the path is about and whether
+ * they consented to tell the jury: what a question may know before reading any accommodation.
+ */
+export function accommodationsViewOf(viewer: Viewer, path: Pick<ActiveEnrollment, 'candidateId' | 'juryDisclosureConsent'>): AccommodationsView['view'] {
+  switch (viewer.role) {
+    case 'referent':
+      return 'full';
+    case 'candidate':
+      return viewer.id === path.candidateId ? 'full' : 'none';
+    case 'jury':
+      return path.juryDisclosureConsent ? 'consented' : 'none';
+    case 'assessor':
+      return 'to-apply';
+    case 'auditor':
+      return 'kinds';
+    default:
+      return 'none';
+  }
+}
+
 /** `only`: the accommodations the question bears on (e.g. those that applied to one bloc's sittings). */
 export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, only?: ReadonlySet<string>): AccommodationsView {
   const accommodations = Object.values(state.accommodations)
     .filter((a) => !only || only.has(a.id))
     .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.id.localeCompare(b.id));
   const ended = (endedAt: string | undefined) => (endedAt !== undefined ? { endedAt } : {});
-  switch (viewer.role) {
-    case 'referent':
+  switch (accommodationsViewOf(viewer, state)) {
+    case 'full':
       return {
         view: 'full',
         juryDisclosureConsent: state.juryDisclosureConsent,
         accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })),
       };
-    case 'candidate':
-      return viewer.id === state.candidateId
-        ? {
-            view: 'full',
-            juryDisclosureConsent: state.juryDisclosureConsent,
-            accommodations: accommodations.map((a) => ({ accommodationId: a.id, terms: a.terms, grantedAt: a.grantedAt, ...ended(a.endedAt) })),
-          }
-        : { view: 'none' };
-    case 'jury':
-      if (!state.juryDisclosureConsent) return { view: 'none' };
+    case 'consented':
       return {
         view: 'consented',
         accommodations: accommodations.map((a) => ({ accommodationId: a.id, measure: withoutDetails(a.terms), grantedAt: a.grantedAt, ...ended(a.endedAt) })),
       };
-    case 'assessor':
+    case 'to-apply':
       return {
         view: 'to-apply',
         sittings: sittingsOf(state)
@@ -115,7 +127,7 @@ export function accommodationsAsSeenBy(viewer: Viewer, state: ActiveEnrollment, 
             ),
           })),
       };
-    case 'auditor': {
+    case 'kinds': {
       const sittings = sittingsOf(state).filter((s) => s.accommodationsApplied !== undefined);
       return {
         view: 'kinds',

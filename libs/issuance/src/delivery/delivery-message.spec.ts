@@ -64,6 +64,21 @@ describe('the e-mail telling a holder of their document', () => {
     expect(deliveryMessage(input({ type: 'issued', at: '2026-06-14T22:30:00.000Z' })).text).not.toContain('Nous n’avions pas');
   });
 
+  it('a new version sent late to a holder who never heard of the document tells it as delivered, in the version in force; one told before, as a new version', () => {
+    const reissued = input({ type: 'reissued', at: '2026-09-01T08:00:00.000Z', version: 2 });
+    const first = deliveryMessage({ ...reissued, late: true, firstTold: true });
+    expect(first.subject).toBe('Votre document : Attestation de réussite n° JAL-A-7K3Q9M2X4P');
+    expect(first.text).toContain('Le document suivant vous a été délivré ; sa version en vigueur (version 2) a été établie le 1er septembre 2026 :');
+    expect(first.text).toContain('C’est cette version que sa page de vérification reconnaît : nous vous invitons à la télécharger.');
+    expect(first.text).not.toContain('nouvelle version');
+    for (const toldBefore of [deliveryMessage({ ...reissued, late: true, firstTold: false }), deliveryMessage(reissued)]) {
+      expect(toldBefore.subject).toBe('Nouvelle version de votre document : Attestation de réussite n° JAL-A-7K3Q9M2X4P');
+      expect(toldBefore.text).toContain(
+        'Une nouvelle version (version 2) du document suivant a été établie le 1er septembre 2026 ; elle remplace la précédente :',
+      );
+    }
+  });
+
   it('links and Message-IDs derive from the base address and the event: the same event, the same message', () => {
     expect(documentsPageUrl('https://certificats.example.fr/', 'e1')).toBe('https://certificats.example.fr/parcours/e1');
     expect(deliveryMessageId('https://certificats.example.fr', '0f8b9c1e-2d3a-4b5c-8d6e-7f8091a2b3c4')).toBe(

@@ -19,6 +19,11 @@ export interface DeliveryMessageInput {
   readonly downloadUrl: string;
   /** Sent once the holder's address was completed, after the fact: the message says why it comes now. */
   readonly late?: boolean;
+  /**
+   * Sent late, and the first the holder hears of the document (no e-mail of an earlier event of it
+   * went): a new version is told as the document delivered, in the version now in force.
+   */
+  readonly firstTold?: boolean;
 }
 
 export interface DeliveryMessage {
@@ -39,8 +44,9 @@ export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
   const { document, fact } = input;
   const title = `${documentTitle(document)} n° ${document.number}`;
   const day = longFrenchDate(frenchCalendarDay(fact.at));
+  const newVersionOfUnknown = fact.type === 'reissued' && input.late === true && input.firstTold === true;
   const subject =
-    fact.type === 'issued'
+    fact.type === 'issued' || newVersionOfUnknown
       ? `Votre document : ${title}`
       : fact.type === 'revoked'
         ? `Révocation de votre document : ${title}`
@@ -50,13 +56,19 @@ export function deliveryMessage(input: DeliveryMessageInput): DeliveryMessage {
       ? `Le document suivant vous a été délivré le ${day} :`
       : fact.type === 'revoked'
         ? `Le document suivant a été révoqué le ${day} (motif : ${revocationReasonLabel(fact.reasonCategory)}) :`
-        : `Une nouvelle version (version ${fact.version}) du document suivant a été établie le ${day} ; elle remplace la précédente :`;
+        : newVersionOfUnknown
+          ? `Le document suivant vous a été délivré ; sa version en vigueur (version ${fact.version}) a été établie le ${day} :`
+          : `Une nouvelle version (version ${fact.version}) du document suivant a été établie le ${day} ; elle remplace la précédente :`;
   const described = [title, ...(document.bloc ? [blocName(document.bloc)] : []), certificationWithKind(document.certification)];
   const after =
     fact.type === 'revoked'
       ? ['Ce document ne fait plus foi : sa page de vérification indique désormais sa révocation.']
       : fact.type === 'reissued'
-        ? ['Nous vous invitons à télécharger cette nouvelle version : c’est elle que sa page de vérification reconnaît désormais.']
+        ? [
+            newVersionOfUnknown
+              ? 'C’est cette version que sa page de vérification reconnaît : nous vous invitons à la télécharger.'
+              : 'Nous vous invitons à télécharger cette nouvelle version : c’est elle que sa page de vérification reconnaît désormais.',
+          ]
         : [];
   const late = input.late
     ? ['Nous n’avions pas votre adresse électronique pour vous en informer jusqu’ici : ce message vous parvient maintenant qu’elle est enregistrée.']

@@ -6,7 +6,7 @@ import { EventStore, fromRecorded, RecordedEvent, SqlDb } from '@jalon/event-sto
 import { PersonalDataReadLog } from '@jalon/privacy';
 import { Issuance, verificationUrl } from '../issuance.service';
 import { holderName } from '../render/french';
-import { DeliveredFact, deliveryMessage } from './delivery-message';
+import { DeliveredFact, deliveryMessage, DeliveryMessageInput } from './delivery-message';
 import {
   AddressCompletedJob,
   DELIVERED_EVENTS,
@@ -189,7 +189,7 @@ export class DocumentDelivery {
       if (!claimed) return 'no-email';
       return (await this.lateRound(state.candidateId, job.eventId, { own: claimed })).outcome === 'done' ? 'sent' : 'no-email';
     }
-    const mail = await this.mail(document, identity, to, job, false);
+    const mail = await this.mail(document, identity, to, job, { late: false });
     return this.send(mail, { ...job, holder }, (o) => recordDeliveriesStatement([outcome(o, messageId)]));
   }
 
@@ -266,7 +266,13 @@ export class DocumentDelivery {
         WHERE event_id = ${row.eventId} AND outcome = 'no-email' AND address_completed_by = ${claim}`.execute(this.deps.db);
       return false;
     }
-    const mail = await this.mail(document, identity, to, job, true);
+    // The first the holder hears of the document, unless an earlier event's e-mail went (their address was removed since, say).
+    const earlier = document.recorded
+      .filter((e, i) => i < at && isDelivered(events[i]) && deliveredNumber(events[i] as DeliveredEvent) === number)
+      .map((e) => e.id);
+    const { rows: told } = await sql`SELECT 1 FROM document_deliveries
+      WHERE event_id = ANY(${earlier}::text[]) AND outcome IN ('sent', 'unconfirmed') LIMIT 1`.execute(this.deps.db);
+    const mail = await this.mail(document, identity, to, job, { late: true, firstTold: told.length === 0 });
     await this.send(
       mail,
       { ...job, holder },
@@ -335,7 +341,13 @@ export class DocumentDelivery {
   }
 
   /** The e-mail of a document event, in French, under its event's Message-ID. */
-  private async mail(document: DocumentEvent, identity: CandidateIdentity, to: string, job: DocumentEventJob, late: boolean): Promise<OutgoingMail> {
+  private async mail(
+    document: DocumentEvent,
+    identity: CandidateIdentity,
+    to: string,
+    job: DocumentEventJob,
+    timing: Pick<DeliveryMessageInput, 'late' | 'firstTold'>,
+  ): Promise<OutgoingMail> {
     const { state, recorded, event, number } = document;
     const issued = state.documents[number];
     const facts = await this.deps.issuance.facts(
@@ -349,7 +361,7 @@ export class DocumentDelivery {
       fact: factOf(event),
       verificationUrl: verificationUrl(this.deps.publicBaseUrl, number),
       downloadUrl: documentsPageUrl(this.deps.publicBaseUrl, job.enrollmentId),
-      late,
+      ...timing,
     });
     return { from: this.deps.senderOf(facts.referentialId), to, messageId: deliveryMessageId(this.deps.publicBaseUrl, job.eventId), ...message };
   }

@@ -26,7 +26,7 @@ export class GetPathHandler implements IQueryHandler<GetPath, PathAnswer> {
       ...row.holder,
       // Accommodations are sealed facts, kept in the log, not in the read model: read from the
       // enrollment's stream, and opened there only when this reader's view shows something (R14).
-      accommodations: await this.paths.accommodationsOf(actor, enrollmentId, 'accommodations'),
+      accommodations: await this.paths.accommodationsOf(actor, enrollmentId, 'accommodations', row.access),
     };
   }
 }
