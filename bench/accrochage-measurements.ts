@@ -14,6 +14,7 @@ import { NewEvent, SqlDatabase, SqlEventStore, StreamCommandHandler } from '@jal
 import { DataKeys, masterKeysOrThrowaway, PersonalDataReadLog, PersonalDataVault } from '@jalon/privacy';
 import { ProjectionRunner } from '@jalon/projections';
 import { createHoldersToDeclareProjection, HOLDERS_TO_DECLARE_PROJECTION } from '@jalon/read-models';
+import { BENCH_MASTER_KEYS } from './bench-master-keys';
 
 const REFERENTIAL_ID = 'expert-ingenierie-science-donnees';
 const ORGANISATION = 'bench-accrochage';
@@ -48,7 +49,7 @@ export interface AccrochageResult {
  */
 export async function measureAccrochage(home: SqlDatabase, store: SqlEventStore, holders: number, log: (line: string) => void): Promise<AccrochageResult> {
   const setupStarted = performance.now();
-  const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined)));
+  const vault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(BENCH_MASTER_KEYS)));
   for (let start = 0; start < holders; start += APPEND_BATCH) {
     const batch = Array.from({ length: Math.min(APPEND_BATCH, holders - start) }, (_, k) => start + k);
     await Promise.all(batch.map((i) => appendAward(store, vault, i)));

@@ -10,6 +10,7 @@ import { EventStore, GlobalPosition, SqlDatabase } from '@jalon/event-store';
 import { ChildWorker, spawnChildWorker, spawnService } from '@jalon/event-store/testing/child-worker';
 import { ISSUANCE_PROCESS } from '@jalon/issuance';
 import { CANDIDATE_PATH_PROJECTION, createAllProjections } from '@jalon/read-models';
+import { BENCH_MASTER_KEYS } from './bench-master-keys';
 
 /** The organisation every api caller of the bench belongs to, and the one the query data set fills. */
 export const ORGANISATION = 'org-1';
@@ -164,7 +165,7 @@ export async function startDeployedApi(
     EVENT_STORE: 'postgres',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: secret,
-    MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+    MASTER_KEYS: BENCH_MASTER_KEYS,
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'error',
     DATA_DIR: dataDir,

@@ -10,6 +10,7 @@ import { createApp } from '../apps/api/src/create-app';
 import { COHORT_COLUMNS } from '../apps/api/src/imports/cohort-sheet/cohort-columns';
 import { readCohortSheet } from '../apps/api/src/imports/cohort-sheet/read-cohort-sheet';
 import { CohortImports } from '../apps/api/src/imports/import-cohort/cohort-import.service';
+import { BENCH_MASTER_KEYS } from './bench-master-keys';
 
 const ORGANISATION = 'bench-import';
 
@@ -70,7 +71,7 @@ export async function measureImport(databaseUrl: string, rows: number, log: (lin
       EVENT_STORE: 'postgres',
       DATABASE_URL: databaseUrl,
       JWT_SECRET: randomBytes(32).toString('hex'),
-      MASTER_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+      MASTER_KEYS: BENCH_MASTER_KEYS,
       PUBLIC_BASE_URL: 'https://certificats.jalon.test',
       REDIS_PREFIX: `jalon-bench-import-${randomBytes(4).toString('hex')}`,
       RUN_ISSUANCE: 'false',

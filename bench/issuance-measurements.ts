@@ -44,6 +44,7 @@ import { skipHistory } from './deployed-api';
 import type { WorkerStats } from './issuance-worker.process';
 import { measureStatusListUpdates, StatusListUpdateResult } from './status-list-measurements';
 import { createWorkload, ThroughputResult, timed } from './throughput';
+import { BENCH_MASTER_KEYS } from './bench-master-keys';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const WORKER_ENTRY = join(__dirname, 'issuance-worker.process.ts');
@@ -499,6 +500,7 @@ export async function measureIssuance(
         options.workers,
         {
           DATABASE_URL: databaseUrl,
+          MASTER_KEYS: BENCH_MASTER_KEYS,
           REDIS_URL: options.redisUrl,
           REDIS_PREFIX: prefix,
           DOCUMENTS_DIR: documentsDir,
@@ -517,7 +519,7 @@ export async function measureIssuance(
 
     // The rendering's models: the warm-up batch's decisions, as the worker would build them.
     const resolver = new ReferentialResolver(store);
-    const builderVault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(undefined)));
+    const builderVault = new PersonalDataVault(new DataKeys(home.db, masterKeysOrThrowaway(BENCH_MASTER_KEYS)));
     const builder = new Issuance({
       store,
       enrollments: enrollmentCommandHandler(store, builderVault),

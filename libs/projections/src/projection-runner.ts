@@ -501,9 +501,18 @@ export class ProjectionRunner {
     let swapped = false;
     try {
       const head = await this.store.headPosition();
+      const read = (after: GlobalPosition) => {
+        const page = this.store.readAll({ after, maxCount: this.options.rebuildBatchSize ?? 2000 });
+        // Awaited on the next turn; a failure before then is not left unhandled.
+        page.catch(() => undefined);
+        return page;
+      };
+      // The next page is read while this one is applied: the log's reads and the projection's work overlap.
+      let reading = read(position);
       for (;;) {
-        const events = await this.store.readAll({ after: position, maxCount: this.options.rebuildBatchSize ?? 2000 });
+        const events = await reading;
         if (events.length === 0) break;
+        reading = read(events[events.length - 1].position);
         const handled = eventsFor(projection, events);
         if (handled.length > 0) await this.db.transaction().execute((trx) => projection.apply(trx, handled, fresh));
         position = events[events.length - 1].position;

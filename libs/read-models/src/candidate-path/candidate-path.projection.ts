@@ -84,6 +84,12 @@ export function createCandidatePathProjection(): Projection<PathEvent> {
           personal_data_erased_at timestamptz,
           position text NOT NULL
         )`,
+          // Each change rewrites both documents (≈ 20 and 8 kB): compressed with lz4 where the server has it (PostgreSQL, not
+          // PGlite), which costs a third of the default pglz's time for about the same size.
+          sql`DO $$ BEGIN
+            ALTER TABLE ${sql.table(t)} ALTER COLUMN path SET COMPRESSION lz4, ALTER COLUMN folded_state SET COMPRESSION lz4;
+          EXCEPTION WHEN feature_not_supported THEN NULL;
+          END $$`,
           sql`CREATE INDEX ${sql.id(`${t}_org_cert`)} ON ${sql.table(t)} (organisation_id, referential_id, version, cohort, status)`,
           sql`CREATE INDEX ${sql.id(`${t}_progress`)} ON ${sql.table(t)} (organisation_id, last_progress_at)`,
           sql`CREATE INDEX ${sql.id(`${t}_candidate`)} ON ${sql.table(t)} (candidate_id)`,

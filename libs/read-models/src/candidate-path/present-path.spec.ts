@@ -1,5 +1,6 @@
 import { loadCatalogue } from '@jalon/catalogue';
-import { ActiveEnrollment } from '@jalon/domain';
+import { ActiveEnrollment, foldEnrollment, indexReferential } from '@jalon/domain';
+import { generatePath, prng } from '../testing/generate-paths';
 import { pathDocuments, presentPath } from './present-path';
 
 /** A path with what the documents part reads: its blocs, its award and its documents. */
@@ -128,5 +129,42 @@ describe('presentPath: the certification as its référentiel states it', () => 
   it('shows a level the référentiel states (seed 000: niveau 7)', () => {
     const referential = shipped('expert-ingenierie-science-donnees');
     expect(presentPath(on(referential.referential), referential).certification.level).toBe(7);
+  });
+});
+
+describe('presentPath: each competency with the assessments that rated its criteria', () => {
+  it('lists under a competency every assessment rating a criterion that bears on it, with how many of those criteria it rated and met', () => {
+    const random = prng(11);
+    let shown = 0;
+    for (const { referential } of loadCatalogue().entries) {
+      const index = indexReferential(referential);
+      for (let i = 0; i < 20; i++) {
+        const state = foldEnrollment(generatePath(referential, random).events) as ActiveEnrollment;
+        const view = presentPath(state, referential);
+        const listed = view.blocs.flatMap((b) => b.competencies.map((c) => ({ competency: c.code, assessments: c.assessments })));
+        const expected = referential.blocs.flatMap((b) =>
+          b.competencies.map((c) => {
+            const bearing = index.criteriaBearingOn.get(c.code) ?? [];
+            const rated = (results: Record<string, boolean>) => Object.entries(results).filter(([criterion]) => bearing.includes(criterion));
+            return {
+              competency: c.code,
+              assessments: Object.values(state.assessments)
+                .filter((a) => rated(a.results).length > 0)
+                .map((a) => ({ assessmentId: a.id, criteria: rated(a.results).length, criteriaMet: rated(a.results).filter(([, met]) => met).length }))
+                .sort((x, y) => x.assessmentId.localeCompare(y.assessmentId)),
+            };
+          }),
+        );
+        const counted = listed.map(({ competency, assessments }) => ({
+          competency,
+          assessments: assessments
+            .map(({ assessmentId, criteria, criteriaMet }) => ({ assessmentId, criteria, criteriaMet }))
+            .sort((x, y) => x.assessmentId.localeCompare(y.assessmentId)),
+        }));
+        expect(counted).toEqual(expected);
+        shown += listed.reduce((n, { assessments }) => n + assessments.length, 0);
+      }
+    }
+    expect(shown).toBeGreaterThan(100);
   });
 });

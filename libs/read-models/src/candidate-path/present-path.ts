@@ -8,6 +8,7 @@ import {
   owedEpreuves,
   pathProgress,
   Referential,
+  ReferentialIndex,
   Viewer,
 } from '@jalon/domain';
 
@@ -105,8 +106,17 @@ export interface PathView {
   documents: PathDocumentView[];
 }
 
-/** The path as the read model stores it: all of it but the certification's identity (see presentPathRecord). */
-export type PathRecord = Omit<PathView, 'certification'>;
+type PathBloc = PathView['blocs'][number];
+/**
+ * The path as the read model stores it: its own facts, without what its référentiel says — the
+ * certification's identity, the blocs', competencies', options' and requirements' titles — which
+ * the question adds from the référentiel (`pathFromRecord`; see presentPathRecord).
+ */
+export interface PathRecord extends Omit<PathView, 'certification' | 'options' | 'blocs' | 'extraRequirements'> {
+  options: { bloc: string }[];
+  blocs: (Omit<PathBloc, 'title' | 'competencies'> & { competencies: Omit<PathBloc['competencies'][number], 'title'>[] })[];
+  extraRequirements: Omit<PathView['extraRequirements'][number], 'title'>[];
+}
 
 export interface IssuedDocumentView {
   number: string;
@@ -175,6 +185,19 @@ export function pathDocuments(state: ActiveEnrollment, holder: PathHolder = {}):
   return [...issued, ...notIssued];
 }
 
+/** The competencies each criterion bears on (the index says it the other way round), kept per référentiel index. */
+const competenciesOfCriteria = new WeakMap<ReferentialIndex, ReadonlyMap<string, readonly string[]>>();
+function competenciesOf(index: ReferentialIndex): ReadonlyMap<string, readonly string[]> {
+  let found = competenciesOfCriteria.get(index);
+  if (!found) {
+    const byCriterion = new Map<string, string[]>();
+    for (const [competency, criteria] of index.criteriaBearingOn)
+      for (const criterion of new Set(criteria)) byCriterion.set(criterion, [...(byCriterion.get(criterion) ?? []), competency]);
+    competenciesOfCriteria.set(index, (found = byCriterion));
+  }
+  return found;
+}
+
 const stated = new WeakMap<Referential, Referential>();
 
 /**
@@ -205,8 +228,38 @@ export function presentCertification(referential: Referential): PathView['certif
 }
 
 export function presentPath(state: ActiveEnrollment, referential: Referential, holder: PathHolder = {}): PathView {
-  const { enrollmentId, candidateId, organisationId, ...rest } = presentPathRecord(state, referential, holder);
-  return { enrollmentId, candidateId, organisationId, certification: presentCertification(referential), ...rest };
+  return pathFromRecord(presentPathRecord(state, referential, holder), referential);
+}
+
+/** A stored path with what its référentiel says: its certification as stated today, and the titles of what it names. */
+export function pathFromRecord(record: PathRecord, referential: Referential): PathView {
+  const index = indexReferential(referential);
+  const { enrollmentId, candidateId, organisationId, ...rest } = record;
+  const { options, blocs, extraRequirements } = record;
+  const requirementTitles = new Map((referential.extraRequirements ?? []).map((r) => [r.code, r.title]));
+  return {
+    enrollmentId,
+    candidateId,
+    organisationId,
+    certification: presentCertification(referential),
+    // The record's keys in their order; those below take the référentiel's text where they stand.
+    ...rest,
+    options: options.map(({ bloc }) => ({ bloc, label: index.blocs.get(bloc)?.optionLabel })),
+    blocs: blocs.map(({ code, competencies, ...bloc }) => {
+      const title = index.blocs.get(code)?.title;
+      return {
+        code,
+        ...(title ? { title } : {}),
+        ...bloc,
+        competencies: competencies.map(({ code: competency, ...facts }) => ({
+          code: competency,
+          title: index.competencies.get(competency)?.competency.title ?? competency,
+          ...facts,
+        })),
+      };
+    }),
+    extraRequirements: extraRequirements.map(({ code, ...facts }) => ({ code, title: requirementTitles.get(code) ?? code, ...facts })),
+  };
 }
 
 /**
@@ -223,7 +276,24 @@ export function presentPathRecord(state: ActiveEnrollment, referential: Referent
   const attemptOf = (sittingId: string) => state.sittings[sittingId]?.attempt ?? 1;
   const rankOf = (sittingId: string) => attemptOf(sittingId) + (state.sittings[sittingId]?.observation ?? 0);
   // Voided ones (their bloc annulled) stay, marked: a person reading the path sees what was assessed and that it no longer counts.
-  const assessments = Object.values(state.assessments).sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.sittingId) - rankOf(b.sittingId));
+  // Each assessment's results read once; a competency shows those whose criteria bear on it, with their counts.
+  const assessments = Object.values(state.assessments)
+    .sort((a, b) => a.epreuveCode.localeCompare(b.epreuveCode) || rankOf(a.sittingId) - rankOf(b.sittingId))
+    .map((a) => {
+      // Per competency its criteria bear on: how many of them the assessment rated, and how many met.
+      const counts = new Map<string, { criteria: number; criteriaMet: number }>();
+      let passed = true;
+      for (const [criterion, met] of Object.entries(a.results)) {
+        if (!met) passed = false;
+        for (const competency of competenciesOf(index).get(criterion) ?? []) {
+          const count = counts.get(competency) ?? { criteria: 0, criteriaMet: 0 };
+          count.criteria += 1;
+          if (met) count.criteriaMet += 1;
+          counts.set(competency, count);
+        }
+      }
+      return { a, sitting: state.sittings[a.sittingId], counts, passed };
+    });
   return {
     enrollmentId: state.enrollmentId,
     candidateId: state.candidateId,
@@ -232,42 +302,41 @@ export function presentPathRecord(state: ActiveEnrollment, referential: Referent
     accessRoute: state.accessRoute,
     ...(state.apprenticeship ? { apprenticeship: { ...state.apprenticeship } } : {}),
     ...(state.trainingStartDate ? { trainingStartDate: state.trainingStartDate } : {}),
-    options: state.optionBlocs.map((bloc) => ({ bloc, label: index.blocs.get(bloc)?.optionLabel })),
+    options: state.optionBlocs.map((bloc) => ({ bloc })),
     status: progress.status,
     blocs: referential.blocs.map((bloc, i) => ({
       code: bloc.code,
-      ...(bloc.title ? { title: bloc.title } : {}),
       status: blocs[i].status,
       required: blocs[i].required,
       ...(bloc.optionGroup ? { optionGroup: bloc.optionGroup } : {}),
       ...(blocs[i].validatedAt ? { validatedAt: blocs[i].validatedAt, decidedBy: state.blocs[bloc.code]?.decidedBy } : {}),
       competencies: bloc.competencies.map((competency) => {
-        const bearing = new Set(index.criteriaBearingOn.get(competency.code) ?? []);
+        const acquiredAt = state.acquiredCompetencies[competency.code];
         return {
           code: competency.code,
-          title: competency.title,
-          acquired: state.acquiredCompetencies[competency.code] !== undefined,
-          ...(state.acquiredCompetencies[competency.code] ? { acquiredAt: state.acquiredCompetencies[competency.code] } : {}),
-          assessments: assessments
-            .filter((a) => Object.keys(a.results).some((c) => bearing.has(c)))
-            .map((a) => {
-              const relevant = Object.entries(a.results).filter(([c]) => bearing.has(c));
-              const sitting = state.sittings[a.sittingId];
-              // The counts are the corrected results: a corrected assessment says so, naming its last correction.
-              return {
+          acquired: acquiredAt !== undefined,
+          ...(acquiredAt ? { acquiredAt } : {}),
+          assessments: assessments.flatMap(({ a, sitting, counts, passed }) => {
+            const count = counts.get(competency.code);
+            if (!count) return [];
+            const { criteria, criteriaMet } = count;
+            // The counts are the corrected results: a corrected assessment says so, naming its last correction.
+            return [
+              {
                 assessmentId: a.id,
                 epreuve: a.epreuveCode,
                 attempt: attemptOf(a.sittingId),
                 ...(sitting?.observation !== undefined ? { observation: sitting.observation } : {}),
-                passed: Object.values(a.results).every(Boolean),
+                passed,
                 ...(sitting?.heldAt ? { heldAt: sitting.heldAt } : {}),
                 ...(a.capacity ? { capacity: a.capacity } : {}),
-                criteriaMet: relevant.filter(([, met]) => met).length,
-                criteria: relevant.length,
+                criteriaMet,
+                criteria,
                 ...(a.correctedBy ? { correctedBy: a.correctedBy } : {}),
                 ...(a.voided ? { voided: true as const } : {}),
-              };
-            }),
+              },
+            ];
+          }),
         };
       }),
     })),
@@ -288,7 +357,6 @@ export function presentPathRecord(state: ActiveEnrollment, referential: Referent
       })),
     extraRequirements: (referential.extraRequirements ?? []).map((r) => ({
       code: r.code,
-      title: r.title,
       validated: state.extraRequirements[r.code] !== undefined,
       ...(state.extraRequirements[r.code] ? { validatedAt: state.extraRequirements[r.code] } : {}),
     })),

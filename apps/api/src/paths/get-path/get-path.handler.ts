@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '@jalon/domain';
-import { pathAsSeenBy, pathRow, presentCertification } from '@jalon/read-models';
+import { pathAsSeenBy, pathFromRecord, pathRow } from '@jalon/read-models';
 import { ReferentialResolver } from '@jalon/runtime';
 import { PathReads } from '../path-reads.service';
 import { GetPath, PathAnswer } from './get-path.query';
@@ -15,13 +15,9 @@ export class GetPathHandler implements IQueryHandler<GetPath, PathAnswer> {
   async execute({ enrollmentId, actor }: GetPath): Promise<PathAnswer> {
     const row = await pathRow(this.paths.db, enrollmentId, actor);
     if (!row) throw new NotFoundError('ENROLLMENT.NOT_FOUND', 'no such enrollment');
-    const { enrollmentId: id, candidateId, organisationId, ...path } = pathAsSeenBy(actor, row.path, row.access);
-    const certification = presentCertification(await this.referentials.resolve(row.referentialId, row.version));
+    // The stored path as this reader may see it, with what its référentiel says today (its certification, the titles).
+    const path = pathFromRecord(pathAsSeenBy(actor, row.path, row.access), await this.referentials.resolve(row.referentialId, row.version));
     return {
-      enrollmentId: id,
-      candidateId,
-      organisationId,
-      certification,
       ...path,
       ...row.holder,
       // Accommodations are sealed facts, kept in the log, not in the read model: read from the
