@@ -228,14 +228,18 @@ export async function reconcileDelivery(db: SqlDb, enqueue: EnqueueJobs<Delivery
   return jobs.length;
 }
 
-/** A document event whose e-mail could not be sent because its holder has no e-mail address: for an admin to complete. */
-export interface UndeliveredDocument {
+/** A document event listed for an admin: which event, of which document, whose. */
+export interface ListedDocumentEvent {
   readonly eventId: string;
   readonly eventType: DeliveredEvent['type'];
   readonly enrollmentId: string;
   readonly candidateId: string;
   readonly number: string;
   readonly kind: 'attestation' | 'certificate';
+}
+
+/** A document event whose e-mail could not be sent because its holder has no e-mail address: for an admin to complete. */
+export interface UndeliveredDocument extends ListedDocumentEvent {
   readonly reason: 'no-email';
   readonly at: string;
 }
@@ -248,7 +252,7 @@ interface DocumentEventColumns {
   candidate_id: string;
   number: string;
 }
-const documentEventOf = (r: DocumentEventColumns) => ({
+const documentEventOf = (r: DocumentEventColumns): ListedDocumentEvent => ({
   eventId: r.event_id,
   eventType: r.event_type,
   enrollmentId: r.enrollment_id,
@@ -272,13 +276,7 @@ export async function undeliveredForWantOfEmail(db: SqlDb, limit: number): Promi
 }
 
 /** A document event's e-mail handed over by a worker that died before the mail server's answer: it may, or may not, have reached its holder. */
-export interface UnconfirmedDelivery {
-  readonly eventId: string;
-  readonly eventType: DeliveredEvent['type'];
-  readonly enrollmentId: string;
-  readonly candidateId: string;
-  readonly number: string;
-  readonly kind: 'attestation' | 'certificate';
+export interface UnconfirmedDelivery extends ListedDocumentEvent {
   /** When it was handed over to the mail server. */
   readonly handedOverAt: string;
 }
