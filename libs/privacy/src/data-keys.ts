@@ -34,14 +34,23 @@ export class DataKeys {
     return found;
   }
 
-  /** The candidate's key, created on first use; an erased candidate's is gone for good. */
-  async obtain(candidateId: string): Promise<DataKey> {
-    const existing = (await this.find([candidateId])).get(candidateId);
-    if (existing) return existing;
+  /**
+   * The candidate's key, created on first use; an erased candidate's is gone for good. `fresh`
+   * says the candidate is being registered: the key is then created first and looked for only
+   * if one stood already (one statement instead of a read, a write and a read again).
+   */
+  async obtain(candidateId: string, { fresh = false }: { readonly fresh?: boolean } = {}): Promise<DataKey> {
+    if (!fresh) {
+      const existing = (await this.find([candidateId])).get(candidateId);
+      if (existing) return existing;
+    }
     const key = newDataKey();
-    // Two writers may race to create it: the first wins, the other reads the winner's key.
-    await sql`INSERT INTO candidate_keys (candidate_id, master_key_id, wrapped_key) VALUES (${candidateId}, ${this.current.id}, ${this.wrap(candidateId, key, this.current)})
-      ON CONFLICT (candidate_id) DO NOTHING`.execute(this.db);
+    // Two writers may race to create it, and an erased candidate keeps a tombstone: the first row
+    // wins, and whoever did not write it reads what stands.
+    const { rows } = await sql`INSERT INTO candidate_keys (candidate_id, master_key_id, wrapped_key)
+      VALUES (${candidateId}, ${this.current.id}, ${this.wrap(candidateId, key, this.current)})
+      ON CONFLICT (candidate_id) DO NOTHING RETURNING candidate_id`.execute(this.db);
+    if (rows.length === 1) return { state: 'live', key };
     return (await this.find([candidateId])).get(candidateId)!;
   }
 

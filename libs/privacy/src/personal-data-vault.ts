@@ -27,8 +27,11 @@ export class PersonalDataVault {
     private readonly fields: Readonly<Record<string, readonly string[]>> = SENSITIVE_FIELDS,
   ) {}
 
-  /** The events as they will be stored: every sensitive value of `candidateId` encrypted with their key. */
-  async seal<E extends EventLike>(events: readonly E[], candidateId: string): Promise<E[]> {
+  /**
+   * The events as they will be stored: every sensitive value of `candidateId` encrypted with their
+   * key. `fresh`: the events register the candidate (their key most likely does not exist yet).
+   */
+  async seal<E extends EventLike>(events: readonly E[], candidateId: string, options: { readonly fresh?: boolean } = {}): Promise<E[]> {
     for (const event of events) {
       // A `sealed` marker has no box of its own: storing one would lose the value for good.
       if (this.slots(event).some((slot) => isWithheld(slot.value) && slot.value.withheld === 'sealed')) {
@@ -37,7 +40,7 @@ export class PersonalDataVault {
     }
     const slotsOf = events.map((event) => this.slots(event).filter((slot) => slot.value !== undefined && !isWithheld(slot.value)));
     if (slotsOf.every((slots) => slots.length === 0)) return [...events];
-    const key = await this.keys.obtain(candidateId);
+    const key = await this.keys.obtain(candidateId, options);
     if (key.state === 'erased')
       throw new ConflictError('PERSONAL_DATA.ERASED', 'this candidate’s personal data was erased: no new personal data can be recorded for them');
     return events.map((event, i) => {

@@ -114,6 +114,11 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     const [a, b] = await Promise.all([keys.obtain('cand-race'), keys.obtain('cand-race')]);
     expect(a).toEqual(b);
     expect(await keys.obtain('cand-other')).not.toEqual(a);
+    // A registration creates the key before looking: racing with a writer that looks first, or
+    // finding one there already, it ends with the key that stands.
+    const [c, d] = await Promise.all([keys.obtain('cand-fresh', { fresh: true }), keys.obtain('cand-fresh')]);
+    expect(c).toEqual(d);
+    expect(await keys.obtain('cand-race', { fresh: true })).toEqual(a);
   });
 
   it('erasure destroys the key: sealed fields open as "erased" everywhere, the rest holds, and nothing new can be sealed', async () => {
@@ -130,6 +135,8 @@ describe('personal data: keys per candidate, sealed fields, erasure, rotation, t
     await keys.destroy('cand-1');
     await keys.destroy('cand-never');
     expect((await keys.obtain('cand-never')).state).toBe('erased');
+    expect((await keys.obtain('cand-never', { fresh: true })).state).toBe('erased');
+    await expect(vault.seal([registered], 'cand-never', { fresh: true })).rejects.toMatchObject({ code: 'PERSONAL_DATA.ERASED' });
     const { rows } = await sql<{
       wrapped_key: string | null;
       erased_at: Date | null;

@@ -20,7 +20,7 @@ export function candidateCodec(vault: PersonalDataVault, options: { open: boolea
   return {
     ...(options.open ? { decode: (recorded: readonly RecordedEvent[]) => vault.open(recorded.map((r) => fromRecorded<CandidateEvent>(r))) } : {}),
     encode: (events: readonly CandidateEvent[], state: CandidateState) =>
-      vault.seal(events, state.status !== 'none' ? state.candidateId : candidateOfFirst(events)),
+      state.status !== 'none' ? vault.seal(events, state.candidateId) : vault.seal(events, candidateOfFirst(events), { fresh: true }),
   };
 }
 

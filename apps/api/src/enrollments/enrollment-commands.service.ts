@@ -11,7 +11,7 @@ import {
   opensAccommodations,
   Referential,
 } from '@jalon/domain';
-import { EventStore } from '@jalon/event-store';
+import { EventStore, RecordedEvent } from '@jalon/event-store';
 
 import { EVENT_STORE, ReferentialResolver, StreamCommandHandlers } from '@jalon/runtime';
 import { AuthenticatedActor } from '../auth/auth.decorators';
@@ -33,7 +33,8 @@ export class EnrollmentCommands {
     private readonly handlers: StreamCommandHandlers,
   ) {}
 
-  async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder): Promise<CommandOutcome> {
+  /** `asRead`: the stream as the caller read it, decided on at the first attempt (read again on a conflict). */
+  async run(enrollmentId: string, actor: AuthenticatedActor, build: CommandBuilder, asRead?: readonly RecordedEvent[]): Promise<CommandOutcome> {
     // Building is pure: the command's type says, before anything is read, whether its decision needs the sealed facts.
     const open = opensAccommodations(build(new Date().toISOString()));
     const result = await this.handlers.enrollments.handle(
@@ -43,14 +44,20 @@ export class EnrollmentCommands {
         if (state.status !== 'none') assertMayAccess(actor, state);
         return decideEnrollment(command, state, await this.contextFor(command, state));
       },
-      { open, organisationId: actor.organisationId },
+      { open, organisationId: actor.organisationId, known: asRead },
     );
     return CommandOutcome.of(result.streamId, result);
   }
 
   /** run, answering also the id of what the command created. */
-  async created(enrollmentId: string, id: string, actor: AuthenticatedActor, build: CommandBuilder): Promise<CreatedOutcome> {
-    return { id, ...(await this.run(enrollmentId, actor, build)) };
+  async created(
+    enrollmentId: string,
+    id: string,
+    actor: AuthenticatedActor,
+    build: CommandBuilder,
+    asRead?: readonly RecordedEvent[],
+  ): Promise<CreatedOutcome> {
+    return { id, ...(await this.run(enrollmentId, actor, build, asRead)) };
   }
 
   /** Whether the enrollment's stream holds anything (whoever may see it). */

@@ -24,7 +24,8 @@ export interface Signals {
   on(channel: SignalChannel, listener: () => void): () => void;
   /**
    * Signals `channel`, after the write it is about has committed: back-to-back signals are
-   * coalesced (one in flight, one more after it), a failure is dropped (the poll catches up).
+   * coalesced (one in flight, one more after it, at most one per few ms), a failure is dropped
+   * (the poll catches up).
    */
   notify(channel: SignalChannel): void;
   close(): Promise<void>;
@@ -62,6 +63,8 @@ export class LocalSignals implements Signals {
 export interface PostgresSignalsOptions {
   /** How long after losing its listening connection it connects again (default 1 s). */
   readonly reconnectDelayMs?: number;
+  /** The least time between two signals of a channel while writes keep coming (default 5 ms): the later ones wait and go as one. */
+  readonly intervalMs?: number;
 }
 
 /**
@@ -107,10 +110,17 @@ export class PostgresSignals extends LocalSignals {
 
   private async sendCoalesced(channel: SignalChannel): Promise<void> {
     try {
-      do {
+      for (;;) {
         this.sending.set(channel, 'once');
+        const sentAt = performance.now();
         await this.send(CHANNELS[channel], this.id).catch(() => undefined);
-      } while (this.sending.get(channel) === 'again' && !this.closed);
+        if (this.sending.get(channel) !== 'again' || this.closed) return;
+        // Writes one after another (an import, a busy api): one signal per interval tells the
+        // others of all of them, instead of one round trip per write; a lone write is signalled at once.
+        const wait = (this.options.intervalMs ?? 5) - (performance.now() - sentAt);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+        if (this.closed) return;
+      }
     } finally {
       this.sending.delete(channel);
     }

@@ -15,7 +15,7 @@ export class RegisterCandidateHandler implements ICommandHandler<RegisterCandida
     const result = await this.handlers.candidates.handle(
       candidateId,
       (state) => decideCandidate(registrationOf(command, candidateId, new Date().toISOString()), state),
-      { organisationId: actor.organisationId },
+      { organisationId: actor.organisationId, known: command.asRead },
     );
     return { id: candidateId, ...CommandOutcome.of(result.streamId, result) };
   }

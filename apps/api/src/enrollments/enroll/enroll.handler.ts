@@ -13,7 +13,7 @@ export class EnrollHandler implements ICommandHandler<EnrollCommand, CreatedOutc
   async execute(command: EnrollCommand): Promise<CreatedOutcome> {
     await this.enrollments.assertCandidateRegistered(command.candidateId, command.actor);
     const enrollmentId = newId('enrollment');
-    return this.enrollments.created(enrollmentId, enrollmentId, command.actor, (now) => enrollmentCommandOf(command, enrollmentId, now));
+    return this.enrollments.created(enrollmentId, enrollmentId, command.actor, (now) => enrollmentCommandOf(command, enrollmentId, now), command.asRead);
   }
 }
 

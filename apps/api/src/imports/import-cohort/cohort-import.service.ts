@@ -131,12 +131,14 @@ export class CohortImports {
       const base = { row: row.line, candidateNumber: number, name: nameOf(row.cells) };
       const candidate = await this.handlers.candidates.load(candidateId);
       // The enrollment is written after its candidate: a row whose candidate is not there has no enrollment either.
-      const enrollment = candidate.state.status === 'none' ? { state: enrollmentDecider.initialState() } : await this.handlers.enrollments.load(enrollmentId);
+      const enrollment =
+        candidate.state.status === 'none' ? { state: enrollmentDecider.initialState(), recorded: [] } : await this.handlers.enrollments.load(enrollmentId);
       if (enrollment.state.status !== 'none') return { ...base, status: 'already-imported', candidateId, enrollmentId, reasons: [] };
       const checked = await checkRequests(row.cells, candidateId);
       if ('reasons' in checked) return { ...base, status: 'refused', reasons: checked.reasons };
-      const registration = new RegisterCandidateCommand(actor, identityFieldsOf(checked.requests.register) as CandidateIdentity);
-      const enrolling = enrollCommandOf(actor, checked.requests.enroll);
+      // Both acts decide on the streams as read here (a write in between is a conflict, and they read again): no second read of each.
+      const registration = new RegisterCandidateCommand(actor, identityFieldsOf(checked.requests.register) as CandidateIdentity, candidate.recorded);
+      const enrolling = enrollCommandOf(actor, checked.requests.enroll, enrollment.recorded);
       const registered = candidate.state.status !== 'none';
       // Both decisions first, on what the streams hold now: a row refused by either writes nothing.
       const now = new Date().toISOString();
