@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import zlib from 'node:zlib';
 import QRCode from 'qrcode';
 import { IssuedDocumentModel } from '../document-model';
 import { documentContent, renderPdf, renderPdfUncompressed } from './render-pdf';
@@ -160,6 +161,34 @@ describe('renderPdf', () => {
     expect(contentLines(sampleAttestation).some((line) => line.startsWith('Pour '))).toBe(false);
     // Still the same bytes for the same document.
     expect((await renderPdf(signed)).equals(await renderPdf(signed))).toBe(true);
+  });
+
+  it('gives the same bytes whichever of its images is decoded first (PNGs with transparency are decoded on the thread pool)', async () => {
+    const signature = await QRCode.toBuffer('signature', { width: 84, margin: 0 });
+    const signed: IssuedDocumentModel = { ...sampleAttestation, signatory: { name: 'Marie Dupont', capacity: 'Directrice', image: signature } };
+    // pdfkit's PNG decoder takes zlib's inflate when it loads: a fresh copy of the renderer gets
+    // one whose answers are held back as told, as a busy thread pool would hold them.
+    const realInflate = zlib.inflate;
+    let holdBackMs: number[] = [];
+    const inflate = jest.spyOn(zlib, 'inflate').mockImplementation(((input: zlib.InputType, done: (error: Error | null, result: Buffer) => void) => {
+      const wait = holdBackMs.shift() ?? 0;
+      realInflate(input, (error, result) => setTimeout(() => done(error, result), wait));
+    }) as typeof zlib.inflate);
+    try {
+      let render!: typeof renderPdf;
+      jest.isolateModules(() => {
+        render = (jest.requireActual('./render-pdf') as { renderPdf: typeof renderPdf }).renderPdf;
+      });
+      holdBackMs = [0, 80];
+      const signatureFirst = await render(signed);
+      holdBackMs = [80, 0];
+      const qrCodeFirst = await render(signed);
+      expect(inflate).toHaveBeenCalled();
+      expect(qrCodeFirst.equals(signatureFirst)).toBe(true);
+      expect(signatureFirst.equals(await renderPdf(signed))).toBe(true);
+    } finally {
+      inflate.mockRestore();
+    }
   });
 
   it('encodes the verification URL in a QR code image', async () => {

@@ -333,6 +333,46 @@ const STYLES: Readonly<Record<BlockStyle | 'entry' | 'signature', Style>> = {
 
 type Doc = PDFKit.PDFDocument;
 
+/** An image pdfkit has embedded (its object written), drawn by passing it to `doc.image` (which takes an opened image as it takes a file). */
+type EmbeddedImage = PDFKit.Mixins.ImageSrc;
+/** What pdfkit's images have besides their size; `openImage` is not in its published types. */
+interface OpenedImage {
+  finalize?: () => void;
+  embed(doc: Doc): void;
+}
+/** The embedded image of each PNG given to embedInOrder. */
+type EmbeddedImages = (png: Buffer) => EmbeddedImage;
+
+/**
+ * Embeds the images one after the other, each once the previous is written. pdfkit decodes a PNG
+ * with transparency asynchronously (zlib on the thread pool) and numbers its mask's object when
+ * that ends: two such images decoded together were numbered in whichever order they finished, so
+ * the same document could come out in different bytes (seen under load).
+ */
+async function embedInOrder(doc: Doc, pngs: readonly Buffer[]): Promise<EmbeddedImages> {
+  const embedded = new Map<Buffer, EmbeddedImage>();
+  for (const png of pngs) {
+    const image = (doc as Doc & { openImage(png: Buffer): OpenedImage }).openImage(png);
+    const finalize = image.finalize?.bind(image);
+    if (finalize) {
+      // A PNG is written by its finalize, at once or after its decoding.
+      await new Promise<void>((resolve) => {
+        image.finalize = () => {
+          finalize();
+          resolve();
+        };
+        image.embed(doc);
+      });
+    } else image.embed(doc);
+    embedded.set(png, image as unknown as EmbeddedImage);
+  }
+  return (png) => {
+    const image = embedded.get(png);
+    if (!image) throw new Error('an image drawn was not embedded first');
+    return image;
+  };
+}
+
 /** The document information dictionary; the XMP metadata states the same values (PDF/A requires both to agree). */
 interface DocumentInfo {
   readonly Title: string;
@@ -395,12 +435,14 @@ async function render(model: IssuedDocumentModel, options: RenderPdfOptions, com
   for (const face of FACES) doc.registerFont(face, faces()[face] as unknown as PDFKit.Mixins.PDFFontSource);
   writeXmp(doc, info);
   const bytes = collect(doc);
+  const signature = content.body.flatMap((block) => (block.kind === 'signature' && block.image ? [block.image] : []));
+  const embedded = await embedInOrder(doc, [...signature, qrPng]);
 
   drawFrame(doc);
   let y = drawHeader(doc, content.header);
   if (content.revokedBanner) y = drawBanner(doc, content.revokedBanner, y + 14);
-  drawBody(doc, content.body, y + 18);
-  drawFooter(doc, content.footer, qrPng);
+  drawBody(doc, content.body, y + 18, embedded);
+  drawFooter(doc, content.footer, embedded(qrPng));
   if (content.revokedBanner) drawWatermark(doc, 'RÉVOQUÉ');
 
   doc.end();
@@ -512,7 +554,7 @@ function drawBanner(doc: Doc, banner: string, top: number): number {
  * list of blocs must not push the text onto a second page or over the QR code, so the whole body is
  * scaled down, in small steps, until it fits.
  */
-function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void {
+function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number, embedded: EmbeddedImages): void {
   const available = BODY_BOTTOM - top;
   const entryWidth = CONTENT_WIDTH - 2 * ENTRY_INDENT;
   const measure = (block: ContentBlock, scale: number): number => {
@@ -555,7 +597,7 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
       }
       if (block.image) {
         const width = SIGNATURE_IMAGE.width * scale;
-        doc.image(block.image, MARGIN + (CONTENT_WIDTH - width) / 2, lineY, {
+        doc.image(embedded(block.image), MARGIN + (CONTENT_WIDTH - width) / 2, lineY, {
           fit: [width, SIGNATURE_IMAGE.height * scale],
           align: 'center',
           valign: 'center',
@@ -576,7 +618,7 @@ function drawBody(doc: Doc, blocks: readonly ContentBlock[], top: number): void 
   }
 }
 
-function drawFooter(doc: Doc, footer: DocumentContent['footer'], qrPng: Buffer): void {
+function drawFooter(doc: Doc, footer: DocumentContent['footer'], qrCode: EmbeddedImage): void {
   doc
     .lineWidth(0.75)
     .strokeColor(COLOURS.rule)
@@ -584,7 +626,7 @@ function drawFooter(doc: Doc, footer: DocumentContent['footer'], qrPng: Buffer):
     .lineTo(MARGIN + CONTENT_WIDTH, FOOTER_TOP)
     .stroke();
   const qrTop = FOOTER_TOP + 18;
-  doc.image(qrPng, MARGIN, qrTop, { width: QR_SIZE, height: QR_SIZE });
+  doc.image(qrCode, MARGIN, qrTop, { width: QR_SIZE, height: QR_SIZE });
   doc.link(MARGIN, qrTop, QR_SIZE, QR_SIZE, footer.url);
 
   const left = MARGIN + QR_SIZE + 20;
