@@ -11,6 +11,12 @@ interface FollowedStream {
   readonly contents: Map<string, Referential>;
 }
 
+/** A read of a stream under way, and the one that follows it for the questions asked meanwhile. */
+interface StreamRead {
+  readonly read: Promise<FollowedStream>;
+  next?: Promise<FollowedStream>;
+}
+
 /**
  * Finds the content of a published référentiel version — the shipped ones and those imported
  * over HTTP alike — and whether it is withdrawn from new enrollments, from its stream in the log.
@@ -24,8 +30,8 @@ interface FollowedStream {
 @Injectable()
 export class ReferentialResolver {
   private readonly streams = new Map<string, FollowedStream>();
-  /** The read of each stream under way, if any. */
-  private readonly reads = new Map<string, Promise<FollowedStream>>();
+  /** The read of each stream under way, if any, and the one that follows it for the questions asked meanwhile. */
+  private readonly reads = new Map<string, StreamRead>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -54,19 +60,25 @@ export class ReferentialResolver {
 
   /**
    * Folds the events appended to the référentiel's stream since the last read. A read already under
-   * way is let finish first (the stream is read whole once, not once per caller), then this caller
-   * reads what came after it: every answer comes from a read started after it was asked.
+   * way may have started before this question: the next read, started once it is done and shared
+   * by every question asked meanwhile, answers them all (the stream is read once per turn, not once
+   * per caller); every answer comes from a read started after it was asked.
    */
-  private async catchUp(referentialId: string): Promise<FollowedStream> {
+  private catchUp(referentialId: string): Promise<FollowedStream> {
     const underWay = this.reads.get(referentialId);
-    if (underWay) await underWay.catch(() => undefined);
-    const read = this.readAppended(referentialId);
-    this.reads.set(referentialId, read);
-    try {
-      return await read;
-    } finally {
-      if (this.reads.get(referentialId) === read) this.reads.delete(referentialId);
-    }
+    if (!underWay) return this.startRead(referentialId);
+    underWay.next ??= underWay.read.catch(() => undefined).then(() => this.startRead(referentialId));
+    return underWay.next;
+  }
+
+  private startRead(referentialId: string): Promise<FollowedStream> {
+    const flight: StreamRead = { read: this.readAppended(referentialId) };
+    this.reads.set(referentialId, flight);
+    const done = () => {
+      if (this.reads.get(referentialId) === flight) this.reads.delete(referentialId);
+    };
+    flight.read.then(done, done);
+    return flight.read;
   }
 
   private async readAppended(referentialId: string): Promise<FollowedStream> {
