@@ -88,7 +88,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Resolves once `worker` printed a line starting with `prefix`; rejects if it exits first or takes too long. */
-async function waitForLine(worker: ChildWorker, prefix: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForLine(worker: ChildWorker, prefix: string, timeoutMs = 60_000): Promise<void> {
   await new Promise<void>((done, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no line "${prefix}…" after ${timeoutMs} ms; stderr:\n${worker.stderr()}`)), timeoutMs);
@@ -131,7 +131,7 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
-async function stopProcess(worker: ChildWorker): Promise<void> {
+export async function stopProcess(worker: ChildWorker): Promise<void> {
   if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
   worker.child.kill('SIGCONT');
   worker.child.kill('SIGTERM');

@@ -714,21 +714,38 @@ async function main(): Promise<void> {
       log(`import: a cohort file of ${options.importRows} rows imported by the api's import, against parsing it alone...`);
       const imported = await measureImport(database.url, options.importRows, log);
       Object.assign(results, {
-        import_rows_per_s: round(imported.import.perSecond, 1),
-        import_s: round(imported.import.seconds, 2),
+        import_rows_per_s: round(imported.deployed.perSecond, 1),
+        import_s: round(imported.deployed.seconds, 2),
+        import_projected_s: round(imported.deployed.projectedSeconds, 2),
+        import_one_process_s: round(imported.oneProcess.seconds, 2),
         import_parse_rows_per_s: round(imported.parse.perSecond, 1),
-        import_ratio: round(imported.import.perSecond / imported.parse.perSecond, 4),
-        import_peak_heap_growth_mb: round(imported.peakHeapGrowthMb, 1),
+        import_ratio: round(imported.deployed.perSecond / imported.parse.perSecond, 4),
+        import_peak_heap_growth_mb: round(Math.max(imported.deployed.peakHeapGrowthMb, imported.oneProcess.peakHeapGrowthMb), 1),
       });
       Object.assign(meta, { import: { rows: imported.rows, fileBytes: imported.fileBytes } });
       metrics.push(
-        { name: 'import_rows_per_s', value: results.import_rows_per_s, note: `${imported.rows} rows: each checked, decided, registered and enrolled` },
-        { name: 'import_s', value: results.import_s, atMost: 30, note: `the whole ${imported.rows}-row file` },
+        {
+          name: 'import_rows_per_s',
+          value: results.import_rows_per_s,
+          note: `${imported.rows} rows: each checked, decided, registered and enrolled (api and worker, as deployed)`,
+        },
+        {
+          name: 'import_s',
+          value: results.import_s,
+          atMost: 30,
+          note: `the whole ${imported.rows}-row file, as deployed: the api imports, a worker runs the projections`,
+        },
+        { name: 'import_projected_s', value: results.import_projected_s, note: 'from the start of that import until the worker had projected all of it' },
+        {
+          name: 'import_one_process_s',
+          value: results.import_one_process_s,
+          note: 'the same file in one process that runs its projections too (as npm start)',
+        },
         { name: 'import_ratio', value: results.import_ratio, note: 'to import_parse_rows_per_s (csv-parse and the column map alone)' },
         {
           name: 'import_peak_heap_growth_mb',
           value: results.import_peak_heap_growth_mb,
-          note: `heap above its level before the import (streamed from a ${(imported.fileBytes / 1024 / 1024).toFixed(1)} MB file; the report keeps a line per row)`,
+          note: `heap above its level before the import, the higher of the two (streamed from a ${(imported.fileBytes / 1024 / 1024).toFixed(1)} MB file; the report keeps a line per row)`,
         },
       );
     }

@@ -32,13 +32,14 @@ export class PersonalDataVault {
    * key. `fresh`: the events register the candidate (their key most likely does not exist yet).
    */
   async seal<E extends EventLike>(events: readonly E[], candidateId: string, options: { readonly fresh?: boolean } = {}): Promise<E[]> {
-    for (const event of events) {
+    const slotsOf = events.map((event) => {
+      const slots = this.slots(event);
       // A `sealed` marker has no box of its own: storing one would lose the value for good.
-      if (this.slots(event).some((slot) => isWithheld(slot.value) && slot.value.withheld === 'sealed')) {
+      if (slots.some((slot) => isWithheld(slot.value) && slot.value.withheld === 'sealed')) {
         throw new Error(`a ${event.type} would store a sealed value without its ciphertext: the decision copied a fact it did not open`);
       }
-    }
-    const slotsOf = events.map((event) => this.slots(event).filter((slot) => slot.value !== undefined && !isWithheld(slot.value)));
+      return slots.filter((slot) => slot.value !== undefined && !isWithheld(slot.value));
+    });
     if (slotsOf.every((slots) => slots.length === 0)) return [...events];
     const key = await this.keys.obtain(candidateId, options);
     if (key.state === 'erased')
