@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { AccrochageDeclarations } from '@jalon/accrochage';
@@ -15,6 +13,7 @@ import { DataKeys, masterKeysOrThrowaway, PersonalDataReadLog, PersonalDataVault
 import { ProjectionRunner } from '@jalon/projections';
 import { createHoldersToDeclareProjection, HOLDERS_TO_DECLARE_PROJECTION } from '@jalon/read-models';
 import { BENCH_MASTER_KEYS } from './bench-master-keys';
+import { sampleLiveHeap } from './live-heap';
 
 const REFERENTIAL_ID = 'expert-ingenierie-science-donnees';
 const ORGANISATION = 'bench-accrochage';
@@ -85,17 +84,9 @@ export async function measureAccrochage(home: SqlDatabase, store: SqlEventStore,
 
     // Memory apart, on a second export (the same holders, redeclared): what it keeps, not the
     // garbage it leaves, so the heap is sampled after a full collection, which would slow the timing.
-    setFlagsFromString('--expose_gc');
-    const gc = runInNewContext('gc') as () => void;
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    let peak = heapBefore;
-    const sampler = setInterval(() => {
-      gc();
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
-    }, 100);
+    const heap = sampleLiveHeap(100);
     const again = await declarations.declare({ certifierId: CERTIFIER.id, actor, out: join(dir, 'again.xml'), redeclare: true });
-    clearInterval(sampler);
+    const peakHeapGrowthMb = heap.stop();
     if (again.declared.length !== holders) throw new Error(`the second export redeclared ${again.declared.length} of ${holders} holders`);
     if (report.declared.length !== holders)
       throw new Error(`the export declared ${report.declared.length} of ${holders} holders (refused ${report.refused.length})`);
@@ -104,7 +95,7 @@ export async function measureAccrochage(home: SqlDatabase, store: SqlEventStore,
       setupSeconds,
       export: { seconds, perSecond: holders / seconds, bytes: statSync(out).size, declared: report.declared.length },
       raw,
-      peakHeapGrowthMb: (peak - heapBefore) / (1024 * 1024),
+      peakHeapGrowthMb,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

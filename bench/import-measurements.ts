@@ -3,8 +3,6 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@jalon/config';
 import { EventStore } from '@jalon/event-store';
@@ -14,9 +12,10 @@ import { EVENT_STORE } from '@jalon/runtime';
 import { createApp } from '../apps/api/src/create-app';
 import { COHORT_COLUMNS } from '../apps/api/src/imports/cohort-sheet/cohort-columns';
 import { readCohortSheet } from '../apps/api/src/imports/cohort-sheet/read-cohort-sheet';
-import { CohortImports } from '../apps/api/src/imports/import-cohort/cohort-import.service';
+import { CohortImportReport, CohortImports } from '../apps/api/src/imports/import-cohort/cohort-import.service';
 import { BENCH_MASTER_KEYS } from './bench-master-keys';
 import { stopProcess, waitForLine } from './deployed-api';
+import { sampleLiveHeap } from './live-heap';
 
 /** One organisation per shape: a row's ids derive from the organisation and its number, so each shape imports the file anew. */
 const ORGANISATIONS = { deployed: 'bench-import', oneProcess: 'bench-import-one-process' } as const;
@@ -155,20 +154,13 @@ async function importFile(
   organisationId: string,
   log: (line: string) => void,
 ): Promise<{ readonly run: ImportRun; readonly startedAt: number }> {
-  // Live heap: a collection before each sample, so garbage not yet collected is not counted.
-  setFlagsFromString('--expose_gc');
-  const gc = runInNewContext('gc') as () => void;
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let peak = heapBefore;
-  const sampler = setInterval(() => {
-    gc();
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 1000);
+  const heap = sampleLiveHeap(1000);
   const startedAt = performance.now();
   let lastLog = startedAt;
+  let peakHeapGrowthMb: number;
+  let report: CohortImportReport;
   try {
-    const report = await app.get(CohortImports).run(createReadStream(file), 'csv', {
+    report = await app.get(CohortImports).run(createReadStream(file), 'csv', {
       actor: { id: 'bench-admin', role: 'admin', organisationId },
       dryRun: false,
       onProgress: (done) => {
@@ -177,12 +169,12 @@ async function importFile(
         log(`  ${done} rows imported (${Math.round(done / ((lastLog - startedAt) / 1000))}/s)`);
       },
     });
-    const seconds = (performance.now() - startedAt) / 1000;
-    if (report.counts.imported !== rows)
-      throw new Error(`the import imported ${report.counts.imported} of ${rows} rows: ${JSON.stringify(report.rows.find((r) => r.status !== 'imported'))}`);
-    log(`  ${rows} rows imported in ${seconds.toFixed(1)} s`);
-    return { run: { seconds, perSecond: rows / seconds, imported: report.counts.imported, peakHeapGrowthMb: (peak - heapBefore) / 1024 / 1024 }, startedAt };
   } finally {
-    clearInterval(sampler);
+    peakHeapGrowthMb = heap.stop();
   }
+  const seconds = (performance.now() - startedAt) / 1000;
+  if (report.counts.imported !== rows)
+    throw new Error(`the import imported ${report.counts.imported} of ${rows} rows: ${JSON.stringify(report.rows.find((r) => r.status !== 'imported'))}`);
+  log(`  ${rows} rows imported in ${seconds.toFixed(1)} s`);
+  return { run: { seconds, perSecond: rows / seconds, imported: report.counts.imported, peakHeapGrowthMb }, startedAt };
 }

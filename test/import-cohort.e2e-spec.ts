@@ -2,8 +2,9 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { candidateStreamId, enrollmentStreamId } from '@jalon/domain';
 import { CommandBus } from '@nestjs/cqrs';
-import { EventStore, newId, withDerivedIds } from '@jalon/event-store';
-import { EVENT_STORE } from '@jalon/runtime';
+import { sql } from 'kysely';
+import { EventStore, newId, Storage, withDerivedIds } from '@jalon/event-store';
+import { EVENT_STORE, STORAGE } from '@jalon/runtime';
 import { COHORT_COLUMNS } from '../apps/api/src/imports/cohort-sheet/cohort-columns';
 import { cohortTemplateCsv } from '../apps/api/src/imports/cohort-sheet/cohort-template';
 import { rowSeed } from '../apps/api/src/imports/import-cohort/cohort-import.service';
@@ -83,7 +84,9 @@ describe('importing a cohort from a spreadsheet (POST /imports/cohort)', () => {
   const upload = (file: Buffer, name: string, query = '', as: HttpActor = admin) =>
     request(testApp.app.getHttpServer()).post(`/imports/cohort${query}`).set('authorization', `Bearer ${as.token}`).attach('file', file, name);
 
-  const eventCount = async () => (await store.readAll({ maxCount: 1_000_000 })).length;
+  // Counted in the table, not read from the log: the log holds back what commits behind a transaction still open (a projection's batch).
+  const eventCount = async () =>
+    Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM events`.execute(testApp.app.get<Storage>(STORAGE).sql.db)).rows[0].n);
 
   const idsOf = (number: string, org = 'org-1') =>
     withDerivedIds(rowSeed(org, number), () => ({ candidateId: newId('candidate'), enrollmentId: newId('enrollment') }));

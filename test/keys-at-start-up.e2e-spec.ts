@@ -125,7 +125,10 @@ describe('keys that do not fit the stored data stop start-up (PostgreSQL)', () =
     const documents = join(dataDir, 'documents');
     mkdirSync(documents, { recursive: true });
     const credential = (alg: string, kid: string) => `${Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid })).toString('base64url')}.e30.c2ln`;
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pem = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     const legacyKid = issuerKeyFromPem(pem, 'https://certificats.jalon.test/issuer', 'Jalon').keyId;
     writeFileSync(join(documents, 'JAL-A-0000000001A.vc.jwt'), credential('EdDSA', legacyKid));
     expect(await startUpError({})).toBe(

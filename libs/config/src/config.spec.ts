@@ -14,7 +14,10 @@ const problemsOf = (env: Record<string, string>) => {
   }
 };
 
-const ED25519_PEM = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const ED25519_PEM = generateKeyPairSync('ed25519', {
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
 const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')}, k1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 describe('configuration', () => {
@@ -284,7 +287,11 @@ describe('configuration', () => {
       'ISSUER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----; openssl genpkey -algorithm ed25519)',
     ]);
     // A PEM header with garbage, or a key of another algorithm, is refused here, in one line, not by a stack trace later.
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     for (const key of ['-----BEGIN PRIVATE KEY-----garbage', rsa])
       expect(problemsOf({ ISSUER_SIGNING_KEY: key })).toEqual([expect.stringMatching(/^ISSUER_SIGNING_KEY must be an Ed25519 private key/)]);
     expect(problemsOf({ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'mysql://x' })).toEqual([

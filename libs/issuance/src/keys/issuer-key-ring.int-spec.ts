@@ -176,7 +176,10 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
   });
 
   it('publishes the legacy Ed25519 key under its bare-hash kid, retired from the start and without its private key; importing it again changes nothing', async () => {
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     const legacy = issuerKeyFromPem(pem, `${BASE}/issuer`, 'Jalon');
     const oldDocument = issueCredential(sampleAttestation, legacy);
     const keyRing = ring();
@@ -189,7 +192,11 @@ describe.each(backends)('the issuer key ring (%s)', (_name, open) => {
     expect((await rows()).find((r) => r.alg === 'EdDSA')).toMatchObject({ legacy_kid: legacy.keyId, sealed_private_key: null, retired_at: expect.anything() });
     expect((await keyRing.signingKey('jalon')).alg).toBe('RS256');
     expect(verifyCredential(oldDocument, { keys: published.map((k) => k.jwk) }).valid).toBe(true);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const rsa = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     await expect(keyRing.importLegacyKey('jalon', rsa)).rejects.toThrow(/Ed25519/);
   });
 

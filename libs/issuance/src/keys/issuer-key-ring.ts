@@ -5,7 +5,7 @@ import { ConfigError, MasterKey } from '@jalon/config';
 import { SqlDb } from '@jalon/event-store';
 import { decrypt, encrypt } from '@jalon/privacy';
 import { IssuerKey, IssuerKeyAlgorithm, SigningAlgorithm } from '../document-model';
-import { algorithmOf, jwkThumbprint, keyIdOf, keyUri, PublicJwk, publicJwkOf, RSA_MODULUS_BITS } from '../render/issuer-key';
+import { algorithmOf, jwkThumbprint, keyIdOf, keyPairOf, keyUri, PublicJwk, publicJwkOf, RSA_MODULUS_BITS } from '../render/issuer-key';
 import { IssuerIdentity, issuerIdOf, IssuerProfile, issuerProfile } from './issuer-profile';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -223,8 +223,22 @@ export class IssuerKeyRing {
   }
 
   private async generate(alg: SigningAlgorithm): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-    if (alg === 'ES256') return generateKeyPairAsync('ec', { namedCurve: 'P-256' });
-    return generateKeyPairAsync('rsa', { modulusLength: this.options.modulusLength ?? RSA_MODULUS_BITS, publicExponent: 0x10001 });
+    if (alg === 'ES256')
+      return keyPairOf(
+        await generateKeyPairAsync('ec', {
+          namedCurve: 'P-256',
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+        }),
+      );
+    return keyPairOf(
+      await generateKeyPairAsync('rsa', {
+        modulusLength: this.options.modulusLength ?? RSA_MODULUS_BITS,
+        publicExponent: 0x10001,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }),
+    );
   }
 
   private async insert(trx: SqlDb, slug: string, key: { privateKey: KeyObject; publicKey: KeyObject }): Promise<void> {

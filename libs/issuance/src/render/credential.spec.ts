@@ -14,7 +14,7 @@ const key: IssuerKey = generateIssuerKey(ISSUER, 'Jalon — OpenClassrooms');
 const otherKey = generateIssuerKey(ISSUER, 'Jalon');
 /** The Ed25519 key the first documents were signed with (EdDSA, a bare-hash kid). */
 const legacyKey = issuerKeyFromPem(
-  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
   'https://jalon.example.fr/issuer',
   'Jalon',
 );
@@ -264,7 +264,13 @@ describe('verifyCredential', () => {
       valid: false,
       reason: `the key ${key.keyId} is not for signatures`,
     });
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    const small = createPublicKey(
+      generateKeyPairSync('rsa', {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).publicKey,
+    ).export({ format: 'jwk' });
     expect(verifyCredential(jwt, { keys: [{ ...small, kid: key.keyId, alg: 'RS256', use: 'sig' }] })).toMatchObject({
       valid: false,
       reason: expect.stringContaining('2048 bits'),

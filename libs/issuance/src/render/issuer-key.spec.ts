@@ -24,7 +24,9 @@ describe('issuer keys', () => {
     expect(jwkThumbprint(createPublicKey(key.publicKeyPem))).toBe(expected);
     expect(jwkThumbprint({ ...jwk, kid: 'ignored', alg: 'RS256' } as never)).toBe(expected);
     expect(expected).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const ed25519 = generateKeyPairSync('ed25519').publicKey;
+    const ed25519 = createPublicKey(
+      generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).publicKey,
+    );
     expect(jwkThumbprint(ed25519)).toBe(await calculateJwkThumbprint(ed25519.export({ format: 'jwk' }) as never, 'sha256'));
     expect(keyUri(ISSUER, expected)).toBe(`${ISSUER}/keys/${expected}`);
   });
@@ -36,7 +38,10 @@ describe('issuer keys', () => {
   });
 
   it('reads the legacy Ed25519 key as EdDSA, under the bare-hash kid its documents carry', () => {
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     const legacy = issuerKeyFromPem(pem, 'https://jalon.example.fr/issuer', 'Jalon');
     const spki = createPublicKey(legacy.publicKeyPem).export({ format: 'der', type: 'spki' });
     expect(legacy.alg).toBe('EdDSA');
@@ -56,9 +61,17 @@ describe('issuer keys', () => {
   });
 
   it('refuses keys Jalon does not sign with: EC, RSA under 2048 bits, garbage', () => {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expect(() => issuerKeyFromPem(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'x', 'y')).toThrow(/RSA private key of at least 2048 bits/);
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    expect(() => issuerKeyFromPem(privateKey, 'x', 'y')).toThrow(/RSA private key of at least 2048 bits/);
+    const small = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     expect(() => issuerKeyFromPem(small, 'x', 'y')).toThrow(/not rsa \(1024 bits\)/);
     expect(() => issuerKeyFromPem('not a key', 'x', 'y')).toThrow();
   });

@@ -32,8 +32,26 @@ export interface PublicJwk {
 /** A new RSA issuer key (RS256) of the issuer `issuerId`, its kid the URI of its JWK under the issuer. */
 export function generateIssuerKey(issuerId: string, issuerName: string, modulusLength = RSA_MODULUS_BITS): IssuerKey {
   if (modulusLength < MIN_RSA_MODULUS_BITS) throw new RangeError(`an RSA issuer key has at least ${MIN_RSA_MODULUS_BITS} bits`);
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength, publicExponent: 0x10001 });
+  const { privateKey, publicKey } = keyPairOf(
+    generateKeyPairSync('rsa', {
+      modulusLength,
+      publicExponent: 0x10001,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }),
+  );
   return issuerKey(privateKey, publicKey, issuerId, issuerName);
+}
+
+/**
+ * A new key pair as key objects of their own, from the PEM its generation gave. Node 20
+ * deadlocks when a generation job is collected while a key object it made is being read (the job's
+ * destructor waits on the key's lock, which the read holds while it allocates; a test worker hung
+ * in asymmetricKeyDetails): read back from PEM, no key object shares the job's lock.
+ */
+export function keyPairOf(generated: { readonly privateKey: string }): { privateKey: KeyObject; publicKey: KeyObject } {
+  const privateKey = createPrivateKey(generated.privateKey);
+  return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
 /**
