@@ -22,6 +22,10 @@ if (lint.status !== 0) {
   console.error('lint failed (npm run lint; npm run format formats)');
 }
 
+// A run that hangs (a worker deadlocked in native code, where Jest's own test timeout cannot fire)
+// is stopped and counted as failed, well inside CI's limit, instead of holding CI until its end.
+const HANG_LIMIT_MS = 30 * 60 * 1000;
+
 const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
 const jest = spawnSync(
   bin('jest'),
@@ -30,10 +34,14 @@ const jest = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
+    timeout: HANG_LIMIT_MS,
+    killSignal: 'SIGKILL',
     // PGlite loads its WebAssembly with dynamic import(), which Jest's module sandbox allows only with this flag.
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() },
   },
 );
+
+if (jest.error) console.error(`Jest did not end: ${jest.error.message}`);
 
 let passed = 0;
 let failed = 0;
@@ -63,6 +71,8 @@ const browserResultFile = path.join(os.tmpdir(), `jalon-playwright-${process.pid
 const browser = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
   cwd: root,
   stdio: 'inherit',
+  timeout: HANG_LIMIT_MS,
+  killSignal: 'SIGKILL',
   env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: browserResultFile },
 });
 try {
