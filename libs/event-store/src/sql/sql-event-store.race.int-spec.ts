@@ -139,7 +139,7 @@ describe('no skipped events under concurrent, stalled and rolled-back appends (P
     // The log shows an event once every transaction older than it has ended, on the whole server:
     // another suite's transaction (another Jest worker's database) may hold the last ones back a moment.
     let log: RecordedEvent[] = [];
-    for (const deadline = Date.now() + 20_000; log.length < streams.length * 8 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 20_000; log.length < streams.length * 8 && Date.now() < deadline;) {
       log = (await store.readAll({ maxCount: 1_000_000 })).filter((event) => event.streamId.startsWith('ordered-'));
       if (log.length < streams.length * 8) await new Promise((resolve) => setTimeout(resolve, 50));
     }
