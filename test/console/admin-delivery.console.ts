@@ -192,10 +192,14 @@ test('an admin follows the documents e-mailed: a refused address and a missing o
   await checkFromTop(page, 'delivery-unconfirmed');
   // Léa did not get it: the admin sends it again; it goes, once more, and leaves the list.
   await leaRow.getByRole('button', { name: /^Renvoyer \(Attestation de réussite n° JAL-A-/ }).click();
+  // Said at the top of the page: it stays when the list read again no longer holds Léa's row.
   await expect(page.getByRole('status').filter({ hasText: 'Renvoyé : le courriel repart dans les secondes qui suivent.' })).toBeVisible();
   await expect
     .poll(async () => ((await admin.get('/admin/delivery')) as DeliveryView & { unconfirmed: { eventId: string }[] }).outcomes.sent, { timeout: 15_000 })
     .toBe(2);
+  await expect(page.getByRole('table', { name: 'Envois non confirmés' })).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Renvoyé : le courriel repart dans les secondes qui suivent.' })).toBeVisible();
+  await checkFromTop(page, 'delivery-resent');
   await page.reload();
   await expect(page.getByRole('table', { name: 'Envois non confirmés' })).toHaveCount(0);
   await expect(page.getByRole('group', { name: 'Envoyés' })).toContainText('3');

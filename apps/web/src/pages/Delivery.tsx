@@ -37,6 +37,8 @@ function identityLink(candidateId: string): { to: string; state: IdentityArrival
 export function Delivery() {
   const { t } = useTranslation();
   const role = currentSession()?.role;
+  // Said at the page, not in the row: the list read again after a resend no longer holds that row.
+  const [resent, setResent] = useState<readonly string[]>([]);
   const delivery = useQuery({
     queryKey: ['delivery'],
     retry: shouldRetry,
@@ -69,7 +71,19 @@ export function Delivery() {
           <Outcomes view={view} allOrganisations={role === 'auditor'} />
           <WithoutAddress items={view.undelivered} canAmend={role === 'admin'} />
           <FailedDeliveries items={view.failed} canAmend={role === 'admin'} />
-          {view.unconfirmed.length > 0 && <UnconfirmedDeliveries items={view.unconfirmed} canResend={role === 'admin'} />}
+          {resent.length > 0 && (
+            <Alert role="status" color="green.9" variant="outline" maw={980}>
+              {t('delivery.unconfirmed.resent', { count: resent.length })}
+            </Alert>
+          )}
+          {view.unconfirmed.length > 0 && (
+            <UnconfirmedDeliveries
+              items={view.unconfirmed}
+              canResend={role === 'admin'}
+              resent={resent}
+              onResent={(eventId) => setResent((earlier) => [...earlier, eventId])}
+            />
+          )}
           <Queue view={view} refetch={() => void delivery.refetch()} fetching={delivery.isFetching} />
         </>
       )}
@@ -361,7 +375,17 @@ function FailedDeliveries({ items, canAmend }: { items: Failed[]; canAmend: bool
  * The e-mails handed to the mail server by a worker that died before its answer: maybe received,
  * never sent twice unasked. An admin checks with the holder and sends one again (same Message-ID).
  */
-function UnconfirmedDeliveries({ items, canResend }: { items: Unconfirmed[]; canResend: boolean }) {
+function UnconfirmedDeliveries({
+  items,
+  canResend,
+  resent,
+  onResent,
+}: {
+  items: Unconfirmed[];
+  canResend: boolean;
+  resent: readonly string[];
+  onResent: (eventId: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   return (
     <DeliverySection
@@ -392,7 +416,7 @@ function UnconfirmedDeliveries({ items, canResend }: { items: Unconfirmed[]; can
               </Table.Td>
               {canResend && (
                 <Table.Td>
-                  <Resend item={u} />
+                  <Resend item={u} done={resent.includes(u.eventId)} onResent={onResent} />
                 </Table.Td>
               )}
             </Table.Tr>
@@ -404,21 +428,15 @@ function UnconfirmedDeliveries({ items, canResend }: { items: Unconfirmed[]; can
 }
 
 /** « Renvoyer »: the admin's decision to send an unconfirmed e-mail again; the list is read again once it is taken. */
-function Resend({ item }: { item: Unconfirmed }) {
+function Resend({ item, done, onResent }: { item: Unconfirmed; done: boolean; onResent: (eventId: string) => void }) {
   const { t } = useTranslation();
   const queries = useQueryClient();
-  const [done, setDone] = useState(false);
   const act = useAct({
     name: `delivery-resend-${item.eventId}`,
     fields: [],
     send: ({ eventId }: { eventId: string }) => answer(api.POST('/admin/delivery/unconfirmed/{eventId}/resend', { params: { path: { eventId } } })),
   });
-  if (done)
-    return (
-      <Text size="sm" role="status">
-        {t('delivery.unconfirmed.resent')}
-      </Text>
-    );
+  if (done) return <Text size="sm">{t('delivery.unconfirmed.resentShort')}</Text>;
   return (
     <Stack gap={4}>
       <Button
@@ -428,7 +446,7 @@ function Resend({ item }: { item: Unconfirmed }) {
         onClick={() =>
           void act.run({ eventId: item.eventId }).then((sent) => {
             if (!sent) return;
-            setDone(true);
+            onResent(item.eventId);
             void queries.invalidateQueries({ queryKey: ['delivery'] });
           })
         }
