@@ -76,6 +76,65 @@ describe('sliding-window throttler storage in Redis, shared by the api processes
     ).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   });
 
+  /** Counts the storage's round trips to Redis (one script call each). */
+  const countingRoundTrips = (storage: RedisThrottlerStorage) => {
+    const inner = storage as unknown as { hitWindow: (...args: unknown[]) => Promise<unknown> };
+    const original = inner.hitWindow;
+    const counter = { calls: 0 };
+    inner.hitWindow = (...args: unknown[]) => {
+      counter.calls++;
+      return original(...args);
+    };
+    return counter;
+  };
+  /** `total` requests of one caller, `concurrency` at a time, spread over the storages in turn. */
+  const burst = async (storages: RedisThrottlerStorage[], key: string, total: number, limit: number, concurrency = 8) => {
+    const records = [];
+    for (let sent = 0; sent < total; sent += concurrency) {
+      const wave = Array.from({ length: Math.min(concurrency, total - sent) }, (_, i) =>
+        storages[(sent + i) % storages.length].increment(key, MINUTE, limit, MINUTE, 'default'),
+      );
+      records.push(...(await Promise.all(wave)));
+    }
+    return records;
+  };
+  const counted = async (storage: RedisThrottlerStorage, key: string) => Number(await inspector.hget(storage.keyOf(key, 'default'), 'current'));
+
+  it('counts a busy caller by leases: far fewer round trips than requests, and every hit it did not use goes back', async () => {
+    const [first, second] = [await connected(await open()), await connected(await open())];
+    const trips = [countingRoundTrips(first), countingRoundTrips(second)];
+    const key = `busy-${randomBytes(4).toString('hex')}`;
+    const records = await burst([first, second], key, 2000, 100_000);
+    expect(records.every((r) => !r.isBlocked)).toBe(true);
+    const calls = trips[0].calls + trips[1].calls;
+    expect(calls).toBeLessThan(2000 / 5);
+    // Redis counted what the leases took; what they left unused goes back once they expire (the sweep, every second).
+    const deadline = Date.now() + 5000;
+    while ((await counted(first, key)) !== 2000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counted(first, key)).toBe(2000);
+    process.stdout.write(`throttle leases: 2000 requests of one caller over two processes, ${calls} round trips to Redis\n`);
+  });
+
+  it('lets no busy caller by over the limit across processes, leases or not', async () => {
+    const [first, second] = [await connected(await open()), await connected(await open())];
+    const key = `over-${randomBytes(4).toString('hex')}`;
+    // A limit of 500 allows leases of up to 5 hits: the other process may hold that many unused when one reaches the limit.
+    const records = await burst([first, second], key, 1000, 500);
+    const admitted = records.filter((r) => !r.isBlocked).length;
+    expect(admitted).toBeLessThanOrEqual(500);
+    expect(admitted).toBeGreaterThanOrEqual(500 - 2 * 5);
+    expect(await first.increment(key, MINUTE, 500, MINUTE, 'default')).toMatchObject({ isBlocked: true });
+    expect(await second.increment(key, MINUTE, 500, MINUTE, 'default')).toMatchObject({ isBlocked: true });
+  });
+
+  it('gives what its leases hold unused back when the api stops', async () => {
+    const storage = await connected(await open());
+    const key = `stopping-${randomBytes(4).toString('hex')}`;
+    await burst([storage], key, 300, 100_000);
+    await storage.onApplicationShutdown();
+    expect(await counted(storage, key)).toBe(300);
+  });
+
   it('keeps a client as one hash under the prefix, expiring on its own once it can no longer count', async () => {
     const storage = await connected(await open());
     const key = `expiring-${randomBytes(4).toString('hex')}`;
