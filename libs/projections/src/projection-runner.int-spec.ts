@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore } from '@jalon/event-store';
+import { formatPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
 import { waitUntilVisible } from '@jalon/event-store/testing/visibility';
 import { Projection } from './projection';
@@ -221,6 +221,45 @@ describe('projection runner (PostgreSQL)', () => {
     await appendMany('reshaped-b', 1, 'Restarted');
     await starting[0].catchUp();
     expect((await counts(home.db, 'reshaped_counts'))['reshaped-b']).toBe(3);
+  });
+
+  it('projections with nothing in a stretch skip it together, in one statement; a skip another worker overtook is left', async () => {
+    const skipping = (name: string): Projection => ({ name, tables: [], canHandle: ['NeverAppended'], apply: async () => undefined });
+    const checkpointMoves: string[] = [];
+    // Every statement that moves a checkpoint, as the runner sends it.
+    const db = home.db.withPlugin({
+      transformQuery: ({ node }) => {
+        const text = node.kind === 'RawNode' ? node.sqlFragments.join('?') : '';
+        if (/^\s*UPDATE projection_checkpoints/.test(text)) checkpointMoves.push(text);
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const [a, b] = [skipping('skip_a'), skipping('skip_b')];
+    const runner = new ProjectionRunner(db, store, [a, b]);
+    await runner.prepare();
+    // Each at the head, one after the other: then both read the next stretch from the same place.
+    await runner.catchUp();
+    await appendMany('skipped', 3);
+    checkpointMoves.splice(0);
+    expect(await Promise.all([runner.step(a), runner.step(b)])).toEqual([3, 3]);
+    expect(checkpointMoves).toHaveLength(1);
+    const head = await store.headPosition();
+    const positions = async () => (await runner.statuses()).map((s) => [s.name, s.position]);
+    expect(await positions()).toEqual([
+      ['skip_a', formatPosition(head)],
+      ['skip_b', formatPosition(head)],
+    ]);
+    // Another worker moves skip_b further meanwhile: skip_a's move stands, skip_b's is left to it.
+    await appendMany('skipped', 2);
+    const later = await store.headPosition();
+    await sql`UPDATE projection_checkpoints SET commit_position = ${later.commit.toString()}::bigint, prepare_position = ${later.prepare.toString()}::bigint
+      WHERE projection = 'skip_b'`.execute(home.db);
+    expect(await Promise.all([runner.step(a), runner.step(b)])).toEqual([2, 0]);
+    expect(await positions()).toEqual([
+      ['skip_a', formatPosition(later)],
+      ['skip_b', formatPosition(later)],
+    ]);
   });
 
   it('a started runner follows new events live and stops cleanly', async () => {

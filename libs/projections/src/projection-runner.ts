@@ -79,6 +79,15 @@ export class ProjectionRunner {
    * checkpoint moved by anyone else (another worker, a rebuild) sends it back to the table.
    */
   private readonly lastApplied = new Map<string, GlobalPosition>();
+  /** Skips asked for in this turn of the event loop, moved together (see skip). */
+  private skips: {
+    name: string;
+    from: GlobalPosition;
+    to: GlobalPosition;
+    events: number;
+    done: (moved: boolean) => void;
+    failed: (error: unknown) => void;
+  }[] = [];
 
   constructor(
     private readonly db: Kysely<JalonTables>,
@@ -346,13 +355,20 @@ export class ProjectionRunner {
       // was read (compare and set), instead of a transaction, a lock and a read. A worker applying
       // the same stretch meanwhile either finds the checkpoint moved (and leaves the batch), or
       // moves it further itself; either way each event is applied once.
-      return (await this.moveCheckpoint(this.db, projection.name, from, last, events.length)) ? events.length : 0;
+      return (await this.skip(projection.name, from, last, events.length)) ? events.length : 0;
     }
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)})) AS locked`.execute(trx);
-        if (!rows[0].locked) return 0;
-        const current = await this.readCheckpoint(trx, projection.name);
+        // The lock and the checkpoint in one round trip. The read's snapshot may predate the commit
+        // of the worker that held the lock just before: then the batch is applied on a checkpoint
+        // already moved, and the compare and set below undoes it.
+        const lock = sql`pg_try_advisory_xact_lock(hashtext(${lockKey(projection.name)}))`;
+        const { rows } = await sql<{ locked: boolean; commit: string; prepare: string; status: string }>`SELECT ${lock} AS locked,
+          commit_position::text AS commit, prepare_position::text AS prepare, status FROM projection_checkpoints WHERE projection = ${projection.name}`.execute(
+          trx,
+        );
+        if (rows.length === 0 || !rows[0].locked) return 0;
+        const current = { status: rows[0].status, position: { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) } };
         // Another instance applied this batch (or more) since it was read: leave it to them.
         if (current.status !== 'running' || comparePositions(current.position, from) !== 0) return 0;
         await projection.apply(trx, handled, this.baseTables(projection));
@@ -366,6 +382,44 @@ export class ProjectionRunner {
     } catch (error) {
       if (error instanceof CheckpointMoved) return 0;
       throw error;
+    }
+  }
+
+  /**
+   * A skip (moveCheckpoint outside a transaction), moved in one statement with the other
+   * projections' skips of the same turn: they wake on the same append and read the same stretch
+   * (SharedLogReads), so most projections with nothing in it skip it together, one round trip
+   * instead of one each.
+   */
+  private skip(name: string, from: GlobalPosition, to: GlobalPosition, events: number): Promise<boolean> {
+    return new Promise<boolean>((done, failed) => {
+      this.skips.push({ name, from, to, events, done, failed });
+      if (this.skips.length === 1) setImmediate(() => void this.moveSkips());
+    });
+  }
+
+  private async moveSkips(): Promise<void> {
+    const skips = this.skips;
+    this.skips = [];
+    try {
+      if (skips.length === 1) {
+        const [{ name, from, to, events, done }] = skips;
+        done(await this.moveCheckpoint(this.db, name, from, to, events));
+        return;
+      }
+      const values = skips.map(
+        (k) =>
+          sql`(${k.name}::text, ${k.from.commit.toString()}::bigint, ${k.from.prepare.toString()}::bigint, ${k.to.commit.toString()}::bigint, ${k.to.prepare.toString()}::bigint, ${k.events}::int)`,
+      );
+      const { rows } = await sql<{ projection: string }>`UPDATE projection_checkpoints c SET commit_position = v.to_commit, prepare_position = v.to_prepare,
+          events_applied = c.events_applied + v.events, updated_at = clock_timestamp()
+        FROM (VALUES ${sql.join(values)}) AS v(projection, from_commit, from_prepare, to_commit, to_prepare, events)
+        WHERE c.projection = v.projection AND c.status = 'running' AND c.commit_position = v.from_commit AND c.prepare_position = v.from_prepare
+        RETURNING c.projection`.execute(this.db);
+      const moved = new Set(rows.map((row) => row.projection));
+      for (const k of skips) k.done(moved.has(k.name));
+    } catch (error) {
+      for (const k of skips) k.failed(error);
     }
   }
 
