@@ -107,7 +107,7 @@ export async function waitForLine(worker: ChildWorker, prefix: string, timeoutMs
 }
 
 /** User + system CPU seconds of a process, from /proc/PID/stat (utime, stime, in clock ticks of 1/100 s); 0 if it is gone. */
-function cpuSecondsOf(pid: number | string | undefined): number {
+export function cpuSecondsOf(pid: number | string | undefined): number {
   if (pid === undefined) return 0;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -119,7 +119,7 @@ function cpuSecondsOf(pid: number | string | undefined): number {
 }
 
 /** CPU seconds of every PostgreSQL process of the machine (the server is the bench's alone while it runs). */
-function postgresCpuSeconds(): number {
+export function postgresCpuSeconds(): number {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
@@ -266,6 +266,8 @@ export async function startDeployedApi(
 /** A server of the bench's own in its own process (bare append, framework floor). */
 export interface BenchServer {
   readonly port: number;
+  /** CPU seconds (user + system) the server's process has used so far. */
+  cpuSeconds(): number;
   close(): Promise<void>;
 }
 
@@ -278,7 +280,7 @@ export async function startBareAppendServer(databaseUrl: string): Promise<BenchS
     await stopProcess(server).catch(() => undefined);
     throw error;
   }
-  return { port, close: () => stopProcess(server) };
+  return { port, cpuSeconds: () => cpuSecondsOf(server.child.pid), close: () => stopProcess(server) };
 }
 
 /** The framework floor server (bench/framework-floor-server.ts) on one HTTP platform, in its own process. */
@@ -291,5 +293,5 @@ export async function startFrameworkFloorServer(platform: 'express' | 'fastify',
     await stopProcess(server).catch(() => undefined);
     throw error;
   }
-  return { port, close: () => stopProcess(server) };
+  return { port, cpuSeconds: () => cpuSecondsOf(server.child.pid), close: () => stopProcess(server) };
 }

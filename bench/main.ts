@@ -33,11 +33,11 @@ import {
   shippedReferential,
 } from './api-measurements';
 import { summariseCpuProfiles } from './cpu-profile-summary';
-import { BenchApi, ORGANISATION, startBareAppendServer, startDeployedApi, startFrameworkFloorServer } from './deployed-api';
+import { BenchApi, cpuSecondsOf, ORGANISATION, postgresCpuSeconds, startBareAppendServer, startDeployedApi, startFrameworkFloorServer } from './deployed-api';
 import { HttpClient, RequestClient, SpreadHttpClient } from './http-client';
 import { appendWorkload, loadPaths, pgliteAppend, rawInsertWorkload, rawScan, rebuildCandidatePaths } from './measurements';
 import { formatTable, Metric } from './report';
-import { measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
+import { CpuMeteredWorkload, measureInterleaved, payload, ThroughputResult, timed, Workload } from './throughput';
 import { measureIssuance, publishShippedReferentials } from './issuance-measurements';
 import { buildConsole, ConsoleResult, measureConsole, p95 } from './console-measurements';
 import { measureAccrochage } from './accrochage-measurements';
@@ -223,13 +223,24 @@ async function measureWritesWithApi(
   const assessorToken = api.token('assessor', 'assessor-bench');
   log(`writes: ${throughput.warmupSeconds} s warm-up each, then ${ROUNDS} interleaved rounds, ${throughput.seconds} s in all per measurement...`);
   const workloads: Workload[] = [];
+  // Where the references' CPU goes, as the commands' is (HttpCommandWorkload.cpuMsPerCommand).
+  const ownCpu = () => cpuSecondsOf(process.pid);
+  const bareAppends = new CpuMeteredWorkload(await bareAppendWorkload(bareClient, appends), () => ({
+    server: bare.cpuSeconds(),
+    postgres: postgresCpuSeconds(),
+    bench: ownCpu(),
+  }));
+  const fastifyFloor = new CpuMeteredWorkload(
+    await frameworkFloorWorkload('nest_fastify_floor_c4', floorClients[1], assessorToken, shippedReferential(HTTP_REFERENTIAL)),
+    () => ({ server: floors[1].cpuSeconds(), bench: ownCpu() }),
+  );
   try {
     workloads.push(
       ...(await baselines()),
       await httpFloorWorkload(client),
-      await bareAppendWorkload(bareClient, appends),
+      bareAppends,
       await frameworkFloorWorkload('nest_express_floor_c4', floorClients[0], assessorToken, shippedReferential(HTTP_REFERENTIAL)),
-      await frameworkFloorWorkload('nest_fastify_floor_c4', floorClients[1], assessorToken, shippedReferential(HTTP_REFERENTIAL)),
+      fastifyFloor,
       http,
       http2,
     );
@@ -240,7 +251,20 @@ async function measureWritesWithApi(
       log(`cpu profiles of the measured rounds:\n${await summariseCpuProfiles(cpuProfileDir, ['api', 'api2', 'worker'], 2)}`);
     }
     const eventsPerCommand = appends.reduce((n, events) => n + events.length, 0) / appends.length;
-    return { api, http, http2, writes, pilotPerSecond, setupSeconds, bare: { appendsReplayed: appends.length, eventsPerCommand } };
+    return {
+      api,
+      http,
+      http2,
+      writes,
+      pilotPerSecond,
+      setupSeconds,
+      bare: {
+        appendsReplayed: appends.length,
+        eventsPerCommand,
+        cpuMsPerRequest: bareAppends.cpuMsPerOperation(),
+        fastifyFloorCpuMsPerRequest: fastifyFloor.cpuMsPerOperation(),
+      },
+    };
   } finally {
     for (const workload of workloads) await workload.close();
     spread.close();
@@ -251,7 +275,12 @@ async function measureWritesWithApi(
 }
 
 /** The HTTP numbers of a measureWritesWithApi, with their ratios to the appends of the same rounds. */
-function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWorkload, http2: HttpCommandWorkload): Record<string, number> {
+function httpResults(
+  writes: Map<string, ThroughputResult>,
+  http: HttpCommandWorkload,
+  http2: HttpCommandWorkload,
+  references: BareAppendMeta,
+): Record<string, number> {
   const append4 = writes.get('append_c4')!.perSecond;
   const command = writes.get(http.name)!.perSecond;
   const floor = writes.get('http_floor_c4')!.perSecond;
@@ -264,6 +293,7 @@ function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWor
     http_bare_append_per_s: round(bare, 1),
     http_bare_append_ratio: round(bare / append4, 3),
     http_command_to_ceiling: round(command / bare, 3),
+    ...ceilingBound(http, references),
     http_command_2api_per_s: round(writes.get(http2.name)!.perSecond, 1),
     http_command_scaling: round(writes.get(http2.name)!.perSecond / command, 3),
     nest_express_floor_per_s: round(writes.get('nest_express_floor_c4')!.perSecond, 1),
@@ -272,10 +302,34 @@ function httpResults(writes: Map<string, ThroughputResult>, http: HttpCommandWor
   };
 }
 
-/** What the bare append workload replayed. */
+/** What the bare append workload replayed, and where its requests' CPU went (and the framework floor's). */
 interface BareAppendMeta {
   readonly appendsReplayed: number;
   readonly eventsPerCommand: number;
+  readonly cpuMsPerRequest: Record<'server' | 'postgres' | 'bench', number>;
+  readonly fastifyFloorCpuMsPerRequest: Record<'server' | 'bench', number>;
+}
+
+const totalOf = (perProcess: Record<string, number>) => Object.values(perProcess).reduce((a, b) => a + b, 0);
+
+/**
+ * What http_command_to_ceiling can reach at most with the api's framework in the path, from the
+ * CPU the same rounds measured (the machine is CPU-bound: both sides' requests share its two
+ * cores): a command costs at least its appends behind bare node:http (every process's CPU) plus
+ * what the framework floor server spends on the same request (Nest on Fastify, the token, the
+ * body's validation; no database, no decision, no rate limit, no projection). The bound counts
+ * node:http's own parsing twice (the floor server's and the bare server's), so the true most is a
+ * little higher; the commands' own CPU beside it says where the rest goes.
+ */
+function ceilingBound(http: HttpCommandWorkload, references: BareAppendMeta): Record<string, number> {
+  const bare = totalOf(references.cpuMsPerRequest);
+  const command = totalOf(http.cpuMsPerCommand());
+  if (bare === 0 || command === 0) return {};
+  return {
+    http_bare_append_cpu_ms: round(bare, 2),
+    http_command_cpu_ms: round(command, 2),
+    http_command_to_ceiling_bound: round(bare / (bare + references.fastifyFloorCpuMsPerRequest.server), 3),
+  };
 }
 
 /** What the HTTP command measurement was, for the JSON's meta. */
@@ -314,7 +368,9 @@ function httpMeta(
       server: "bench/bare-append-server.ts in its own process: node:http, JSON in and out, SqlEventStore.append on the api's pool size, nothing else",
       replays: `the events of the pilot's ${bare.appendsReplayed} commands as stored (types prefixed Bare), one command's per request`,
       eventsPerCommand: round(bare.eventsPerCommand, 2),
+      cpuMsPerRequest: cpuMs(bare.cpuMsPerRequest),
     },
+    fastifyFloorCpuMsPerRequest: cpuMs(bare.fastifyFloorCpuMsPerRequest),
   };
 }
 
@@ -356,6 +412,21 @@ function httpMetrics(results: Record<string, number>): Metric[] {
       value: results.http_command_to_ceiling,
       target: 0.7,
       note: 'http_command_per_s / http_bare_append_per_s: the commands against their own appends behind bare node:http, same run',
+    },
+    {
+      name: 'http_bare_append_cpu_ms',
+      value: results.http_bare_append_cpu_ms,
+      note: 'CPU ms of every process (bare server, PostgreSQL, client) per bare append request (meta.http.bareAppend)',
+    },
+    {
+      name: 'http_command_cpu_ms',
+      value: results.http_command_cpu_ms,
+      note: 'CPU ms of every process (api, worker, PostgreSQL, client) per command (meta.http.cpuMsPerCommand)',
+    },
+    {
+      name: 'http_command_to_ceiling_bound',
+      value: results.http_command_to_ceiling_bound,
+      note: 'the most http_command_to_ceiling can be with the framework in the path: bare CPU / (bare CPU + the Fastify floor server’s CPU)',
     },
   ];
 }
@@ -561,7 +632,7 @@ async function main(): Promise<void> {
         rebuild_per_s: round(rebuild.perSecond, 1),
         rebuild_ratio: round(rebuild.perSecond / scan.perSecond, 3),
         pglite_append_per_s: round(pglite.perSecond, 1),
-        ...httpResults(writes, http, http2),
+        ...httpResults(writes, http, http2, bare),
         query_path_p50_ms: round(queries.path.p50, 2),
         query_path_p95_ms: round(queries.path.p95, 2),
         query_list_p50_ms: round(queries.list.p50, 2),
@@ -676,7 +747,7 @@ async function main(): Promise<void> {
       Object.assign(results, {
         raw_insert_c4_per_s: round(writes.get('raw_insert_c4')!.perSecond, 1),
         append_c4_per_s: round(writes.get('append_c4')!.perSecond, 1),
-        ...httpResults(writes, http, http2),
+        ...httpResults(writes, http, http2, bare),
       });
       Object.assign(meta, { writeRounds: ROUNDS, http: httpMeta(api, http, http2, httpCommand, pilotPerSecond, setupSeconds, bare) });
       metrics.push(

@@ -41,6 +41,45 @@ export async function createWorkload(name: string, concurrency: number, makeWork
   };
 }
 
+/**
+ * A workload whose slices are metered: the CPU each process named by `sample` used over them, per
+ * operation (sampled before and after each slice, warm-up included), so two workloads can be
+ * compared by where their operations' CPU goes, not only by their rates.
+ */
+export class CpuMeteredWorkload<P extends string> implements Workload {
+  private readonly used = {} as Record<P, number>;
+  private operations = 0;
+
+  constructor(
+    private readonly inner: Workload,
+    private readonly sample: () => Record<P, number>,
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async run(seconds: number): Promise<number> {
+    const before = this.sample();
+    const completed = await this.inner.run(seconds);
+    const after = this.sample();
+    for (const key of Object.keys(after) as P[]) this.used[key] = (this.used[key] ?? 0) + after[key] - before[key];
+    this.operations += completed;
+    return completed;
+  }
+
+  /** CPU ms per operation, by process. */
+  cpuMsPerOperation(): Record<P, number> {
+    return Object.fromEntries(
+      Object.entries<number>(this.used).map(([key, seconds]) => [key, this.operations === 0 ? 0 : (seconds * 1000) / this.operations]),
+    ) as Record<P, number>;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
 export interface ThroughputResult {
   readonly operations: number;
   readonly seconds: number;

@@ -53,6 +53,12 @@ try {
   failed = result.numFailedTests + result.numRuntimeErrorTestSuites;
   // Suites that cannot run here (EventStoreDB without a server) say so instead of passing silently.
   skipped = result.numPendingTests + result.numTodoTests;
+  // Where the run's time goes, to keep CI's time in view.
+  const slowest = result.testResults
+    .map((suite) => ({ name: path.relative(root, suite.name), seconds: (suite.endTime - suite.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 8);
+  console.log(`slowest suites: ${slowest.map((suite) => `${suite.name} ${suite.seconds.toFixed(0)} s`).join(', ')}`);
   fs.unlinkSync(resultFile);
 } catch (error) {
   console.error(`could not read Jest's JSON result: ${error.message}`);
