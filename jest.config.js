@@ -25,9 +25,9 @@ module.exports = {
     '^@jalon/catalogue/(.*)$': '<rootDir>/libs/catalogue/src/$1',
   },
   testTimeout: 30000,
-  // One suite at a time (Jest's default here, cores - 1): two at once took the run from 621 s to 436–507 s, but
-  // the suites share one PostgreSQL server, whose log reads wait for every older transaction on the server
-  // (transaction ids are the cluster's): one suite's open transactions held back another's reads and
-  // catch-ups, which their assertions did not wait for (CI runs failed on it four ways).
+  // One suite at a time when Jest is run by hand: the suites share one PostgreSQL server, whose log reads wait
+  // for every older transaction on the server (transaction ids are the cluster's), so one suite's open
+  // transactions would hold back another's reads and catch-ups, which their assertions do not wait for.
+  // `npm test` runs two at a time, each worker on a server of its own (scripts/second-postgres.js).
   maxWorkers: 1,
 };

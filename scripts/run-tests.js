@@ -7,6 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { startSecondPostgres } = require('./second-postgres');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -26,20 +27,33 @@ if (lint.status !== 0) {
 // is stopped and counted as failed, well inside CI's limit, instead of holding CI until its end.
 const HANG_LIMIT_MS = 30 * 60 * 1000;
 
+// Two suites at a time, each Jest worker on a PostgreSQL server of its own (scripts/second-postgres.js);
+// one at a time on the machine's server when a second cannot be started.
+const second = startSecondPostgres();
+const servers = second ? [process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', second.url] : [];
 const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
-const jest = spawnSync(
-  bin('jest'),
-  // --forceExit: a handle left open by a failing test must not hang CI past its time limit.
-  ['--json', `--outputFile=${resultFile}`, '--forceExit', ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    timeout: HANG_LIMIT_MS,
-    killSignal: 'SIGKILL',
-    // PGlite loads its WebAssembly with dynamic import(), which Jest's module sandbox allows only with this flag.
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() },
-  },
-);
+let jest;
+try {
+  jest = spawnSync(
+    bin('jest'),
+    // --forceExit: a handle left open by a failing test must not hang CI past its time limit.
+    ['--json', `--outputFile=${resultFile}`, '--forceExit', `--maxWorkers=${servers.length || 1}`, ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      timeout: HANG_LIMIT_MS,
+      killSignal: 'SIGKILL',
+      env: {
+        ...process.env,
+        // PGlite loads its WebAssembly with dynamic import(), which Jest's module sandbox allows only with this flag.
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim(),
+        ...(servers.length > 0 ? { TEST_DATABASE_URLS: servers.join(',') } : {}),
+      },
+    },
+  );
+} finally {
+  second?.stop();
+}
 
 if (jest.error) console.error(`Jest did not end: ${jest.error.message}`);
 

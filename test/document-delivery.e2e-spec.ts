@@ -41,6 +41,11 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
   let driver: PathDriver;
   let registered = 0;
   const until = <T>(check: () => Promise<T>) => eventually(check, 30_000);
+  /**
+   * Until every document event the outbox lists has its delivery recorded (the reconciler, asked to
+   * enqueue nothing, finds none): a job still running records its outcome a moment after its mail.
+   */
+  const nothingLeftToDeliver = () => until(async () => expect(await reconcileDelivery(db(), async () => undefined)).toBe(0));
   const db = () => testApp.app.get<Storage>(STORAGE).sql.db;
 
   beforeAll(async () => {
@@ -183,6 +188,7 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
     // Asked again — the reconciler, a replay, the job itself run again — nothing more is sent.
     await settle(testApp.app);
     expect(await outcomeOf(issued.id)).toBe('sent');
+    await nothingLeftToDeliver();
     expect(await reconcileDelivery(db(), (jobs) => testApp.app.get(DeliveryQueue).enqueueAll(jobs))).toBe(0);
     expect(await testApp.app.get(DocumentDelivery).deliver({ eventId: issued.id, enrollmentId: id })).toBe('already-delivered');
     await testApp.app.get(DeliveryQueue).enqueueAll([{ eventId: issued.id, enrollmentId: id }]);
@@ -308,6 +314,7 @@ describe('documents e-mailed to their holders (PostgreSQL, Redis, a real SMTP se
     await driver.passBloc(id, 'BC03');
     await until(async () => expect(smtp.to(`noe.t.${MARKER}@example.org`)).toHaveLength(1));
     await settle(testApp.app);
+    await nothingLeftToDeliver();
     expect(await reconcileDelivery(db(), (jobs) => testApp.app.get(DeliveryQueue).enqueueAll(jobs))).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.to(email)).toHaveLength(2);

@@ -10,6 +10,7 @@ import { loadCatalogue } from '@jalon/catalogue';
 import { Actor, candidateStreamId, decideCandidate, EnrollmentEvent, initialCandidateState, IssuedDocument } from '@jalon/domain';
 import { comparePositions, GlobalPosition, migrateToLatest, openSqlDatabase, SqlDatabase, SqlDb, SqlEventStore, START } from '@jalon/event-store';
 import { createTestDatabase, TestDatabase } from '@jalon/event-store/testing/postgres-test-database';
+import { waitUntilNothingHeldBack } from '@jalon/event-store/testing/visibility';
 import { ProjectionRunner } from '@jalon/projections';
 import { generatePath, prng, publishReferential, toNewEvents } from '../../read-models/src/testing/generate-paths';
 import { documentNumber } from './document-number';
@@ -293,7 +294,9 @@ describe('issuance survives SIGKILL of its worker in the middle of jobs (Postgre
     // document's name; each worker sweeps them at its start, so the last one's start left none.
     expect(partial).toEqual([]);
 
-    // Nothing failed or left behind in the queue, and the reconciler finds nothing to do.
+    // Nothing failed or left behind in the queue, and the reconciler finds nothing to do (once the
+    // projection has every document recorded: other suites' transactions may hold the last back).
+    await waitUntilNothingHeldBack(store);
     await runner.catchUp();
     expect(await queue.failed()).toEqual([]);
     expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });

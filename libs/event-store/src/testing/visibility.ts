@@ -13,3 +13,15 @@ export async function waitUntilVisible(store: EventStore, position: GlobalPositi
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Waits until the log shows every event committed so far (none held back by a transaction still
+ * running elsewhere on the server): before a catch-up whose result a test asserts whole.
+ */
+export async function waitUntilNothingHeldBack(store: EventStore, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (await store.heldBack?.()) {
+    if (Date.now() > deadline) throw new Error(`the log still held events back after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
