@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 
 /** A TypeScript entry point run as its own process, as crash tests kill and restart it. */
 export interface ChildWorker {
@@ -11,8 +11,35 @@ export interface ChildWorker {
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const live = new Set<ChildProcess>();
 
-/** Starts `file` under ts-node with the @jalon/* aliases, with `env` added to this process's and `nodeArgs` before the file. */
+/** What scripts/compile.js compiles into dist/node (the server and its libraries, the crash tests' process files among them). */
+const COMPILED_ROOTS = ['apps/api/src', 'apps/cli/src', 'apps/worker/src', 'libs'].map((root) => resolve(REPO_ROOT, root) + sep);
+let compiledOut: string | undefined;
+
+/** dist/node, brought up to date with the sources once per test process (they do not change during a run). */
+function compiledTree(): string {
+  if (compiledOut === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository, not a module of the build
+    const { compile, OUT } = require(resolve(REPO_ROOT, 'scripts/compile.js')) as { compile: () => void; OUT: string };
+    compile();
+    compiledOut = OUT;
+  }
+  return compiledOut;
+}
+
+/**
+ * Starts `file`, with `env` added to this process's and `nodeArgs` before the file: a file of the
+ * server or its libraries from its compiled JavaScript (dist/node, scripts/compile.js), as `npm
+ * start` runs them, since a crash test restarts its process a few dozen times and ts-node took
+ * seconds to transpile its imports at each start; JavaScript as it is; other TypeScript (the
+ * bench's servers) under ts-node with the @jalon/* aliases.
+ */
 export function spawnChildWorker(file: string, env: Record<string, string>, nodeArgs: readonly string[] = []): ChildWorker {
+  const absolute = resolve(REPO_ROOT, file);
+  if (absolute.endsWith('.js')) return spawnTracked(['--enable-source-maps', ...nodeArgs, absolute], env);
+  if (absolute.endsWith('.ts') && COMPILED_ROOTS.some((root) => absolute.startsWith(root))) {
+    const compiled = resolve(compiledTree(), relative(REPO_ROOT, absolute)).replace(/\.ts$/, '.js');
+    return spawnTracked(['--enable-source-maps', ...nodeArgs, compiled], env);
+  }
   return spawnTracked(['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ...nodeArgs, file], {
     ...env,
     TS_NODE_TRANSPILE_ONLY: 'true',
@@ -25,10 +52,7 @@ export function spawnChildWorker(file: string, env: Record<string, string>, node
  * console is not built: the api serves whatever build there is.
  */
 export function spawnService(app: 'api' | 'worker', env: Record<string, string>, nodeArgs: readonly string[] = []): ChildWorker {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script of the repository, not a module of the build
-  const { compile, OUT } = require(resolve(REPO_ROOT, 'scripts/compile.js')) as { compile: () => void; OUT: string };
-  compile();
-  return spawnTracked(['--enable-source-maps', ...nodeArgs, resolve(OUT, 'apps', app, 'src', 'main.js')], env);
+  return spawnTracked(['--enable-source-maps', ...nodeArgs, resolve(compiledTree(), 'apps', app, 'src', 'main.js')], env);
 }
 
 function spawnTracked(args: readonly string[], env: Record<string, string>): ChildWorker {
