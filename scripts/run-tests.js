@@ -30,14 +30,13 @@ const HANG_LIMIT_MS = 30 * 60 * 1000;
 // Two suites at a time, each Jest worker on a PostgreSQL server of its own (scripts/second-postgres.js);
 // one at a time on the machine's server when a second cannot be started.
 const second = startSecondPostgres();
-const servers = second ? [process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', second.url] : [];
 const resultFile = path.join(os.tmpdir(), `jalon-jest-${process.pid}.json`);
 let jest;
 try {
   jest = spawnSync(
     bin('jest'),
     // --forceExit: a handle left open by a failing test must not hang CI past its time limit.
-    ['--json', `--outputFile=${resultFile}`, '--forceExit', `--maxWorkers=${servers.length || 1}`, ...process.argv.slice(2)],
+    ['--json', `--outputFile=${resultFile}`, '--forceExit', `--maxWorkers=${second ? 2 : 1}`, ...process.argv.slice(2)],
     {
       cwd: root,
       stdio: 'inherit',
@@ -47,7 +46,8 @@ try {
         ...process.env,
         // PGlite loads its WebAssembly with dynamic import(), which Jest's module sandbox allows only with this flag.
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim(),
-        ...(servers.length > 0 ? { TEST_DATABASE_URLS: servers.join(',') } : {}),
+        // The first worker on the machine's server (TEST_DATABASE_URL or its default), the second on its own.
+        ...(second ? { TEST_EXTRA_DATABASE_URLS: second.url } : {}),
       },
     },
   );

@@ -88,6 +88,8 @@ interface Lease {
   /** The window (Redis's start, in its clock, and its length) the hits were counted in. */
   readonly windowStart: number;
   readonly ttl: number;
+  /** The hits asked for: the next lease's size is reckoned from it. */
+  readonly size: number;
   /** The client's total before the lease, then the hits of the lease used so far. */
   readonly before: number;
   readonly granted: number;
@@ -106,6 +108,18 @@ const LEASE_MS = 100;
  * so a limit under 100 a minute is counted exactly, request by request, across processes.
  */
 const LEASE_SHARE = 100;
+
+/**
+ * One hit at first (or after the sweep forgot the last lease); twice the last size when that lease
+ * ran out within half its time, half when it expired unused; at most 1/LEASE_SHARE of the limit.
+ */
+function nextLeaseSize(last: Lease | undefined, limit: number): number {
+  const most = Math.max(1, Math.floor(limit / LEASE_SHARE));
+  let next = last?.size ?? 1;
+  if (last && last.used === last.granted && performance.now() - last.grantedAt < LEASE_MS / 2) next *= 2;
+  else if (last && last.used < last.granted) next = Math.floor(next / 2);
+  return Math.min(most, Math.max(1, next));
+}
 
 /** Warnings about Redis are said once a minute at most: an outage is not a line per request. */
 const WARN_EVERY_MS = 60_000;
@@ -144,9 +158,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly fallback: ThrottlerStorage;
   private readonly hitWindow: HitWindowCommand;
   private readonly clock: () => number;
-  /** Each client's current lease, and the size of the next one (doubled while leases run out fast, halved when they expire unused). */
+  /** Each client's current lease, until it has expired and its unused hits went back (the sweep). */
   private readonly leases = new Map<string, Lease>();
-  private readonly leaseSizes = new Map<string, number>();
   /** A lease being asked for, per client: the requests meanwhile wait for it rather than ask again. */
   private readonly asking = new Map<string, Promise<unknown>>();
   private readonly sweeper: NodeJS.Timeout;
@@ -164,7 +177,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.hitWindow = (redis as unknown as { jalonHitWindow: HitWindowCommand }).jalonHitWindow.bind(redis);
     // ioredis reports each failed reconnection as an error event: without a listener, a multi-line print each time.
     redis.on('error', (error: Error) => this.unavailable(error));
-    this.sweeper = setInterval(() => void this.giveBackExpired(), 10 * LEASE_MS);
+    this.sweeper = setInterval(() => void this.giveBack('expired'), 10 * LEASE_MS);
     this.sweeper.unref();
   }
 
@@ -208,7 +221,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private async lease(redisKey: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
     const last = this.leases.get(redisKey);
     const unused = last ? last.granted - last.used : 0;
-    const want = this.nextLeaseSize(redisKey, last, limit);
+    const want = nextLeaseSize(last, limit);
     this.leases.delete(redisKey);
     const now = this.options.now ? [this.options.now()] : [];
     const [totalHits, timeToExpire, blocked, timeToBlockExpire, granted, msToWindowEnd, windowStart] = await this.hitWindow(
@@ -227,6 +240,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.leases.set(redisKey, {
       windowStart,
       ttl,
+      size: want,
       before: totalHits - 1,
       granted,
       used: 1,
@@ -237,29 +251,15 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     return { totalHits, timeToExpire, isBlocked: false, timeToBlockExpire: 0 };
   }
 
-  /** One hit at first; twice the last when it ran out within half its time, half when it expired unused; at most 1/LEASE_SHARE of the limit. */
-  private nextLeaseSize(redisKey: string, last: Lease | undefined, limit: number): number {
-    const most = Math.max(1, Math.floor(limit / LEASE_SHARE));
-    const size = this.leaseSizes.get(redisKey) ?? 1;
-    let next = size;
-    if (last && last.used === last.granted && performance.now() - last.grantedAt < LEASE_MS / 2) next = size * 2;
-    else if (!last || last.used < last.granted) next = Math.floor(size / 2);
-    next = Math.min(most, Math.max(1, next));
-    if (next === 1) this.leaseSizes.delete(redisKey);
-    else this.leaseSizes.set(redisKey, next);
-    return next;
-  }
-
   private usable(lease: Lease): boolean {
     return performance.now() < lease.expiresAt && this.clock() < lease.windowEndsAt;
   }
 
-  /** Leases past their time give their unused hits back (a client that stopped must not stay counted for them). */
-  private async giveBackExpired(): Promise<void> {
+  /** Leases past their time (or all, at shutdown) give their unused hits back: a client that stopped must not stay counted for them. */
+  private async giveBack(which: 'expired' | 'all'): Promise<void> {
     for (const [redisKey, lease] of this.leases) {
-      if (this.usable(lease) || this.asking.has(redisKey)) continue;
+      if ((which === 'expired' && this.usable(lease)) || this.asking.has(redisKey)) continue;
       this.leases.delete(redisKey);
-      this.leaseSizes.delete(redisKey);
       const unused = lease.granted - lease.used;
       if (unused === 0 || this.redis.status !== 'ready') continue;
       const now = this.options.now ? [this.options.now()] : [];
@@ -278,8 +278,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     if (this.closed) return;
     clearInterval(this.sweeper);
     // What this process held unused goes back, for the processes that stay.
-    for (const lease of this.leases.values()) (lease as { expiresAt: number }).expiresAt = 0;
-    await this.giveBackExpired();
+    await this.giveBack('all');
     this.closed = true;
     // Quit when connected (a bounded wait: the command times out); otherwise just stop reconnecting.
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);

@@ -3,14 +3,15 @@ import { Client } from 'pg';
 
 /**
  * The server tests create their databases on: trust auth on this machine and in CI. `npm test`
- * gives each Jest worker a server of its own (TEST_DATABASE_URLS, scripts/second-postgres.js): on
- * one server, two suites' transactions hold back each other's reads of the log.
+ * gives each further Jest worker a server of its own (TEST_EXTRA_DATABASE_URLS, the servers of
+ * workers 2, 3…, scripts/second-postgres.js): on one server, two suites' transactions hold back
+ * each other's reads of the log.
  */
-const SERVERS = (process.env.TEST_DATABASE_URLS ?? '').split(',').filter((url) => url !== '');
-export const TEST_ADMIN_URL =
-  SERVERS.length > 0
-    ? SERVERS[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % SERVERS.length]
-    : (process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const SERVERS = [
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  ...(process.env.TEST_EXTRA_DATABASE_URLS ?? '').split(',').filter((url) => url !== ''),
+];
+export const TEST_ADMIN_URL = SERVERS[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % SERVERS.length];
 
 export interface TestDatabase {
   readonly url: string;
